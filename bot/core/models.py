@@ -1,0 +1,208 @@
+"""The corpus model: documents, paragraphs, sentences, passages, and the answers built from them.
+
+Every value here is a frozen dataclass built from plain strings, so the rest of the core can be
+tested from literals and the answers can be shared between threads without copying.
+
+Numbering used everywhere in the product (and shown to users):
+
+* ``Paragraph.number`` is 1-based and counts the *body* paragraphs of a document only: the title,
+  the standfirst and the closing author bio are metadata, not paragraphs.
+* ``Sentence.index`` is 0-based within its paragraph; ``Sentence.start``/``end`` are character
+  offsets (Python ``str`` indices, end exclusive) into ``Paragraph.text``.
+* ``Passage.start``/``end`` are character offsets into the paragraph's text as well; a passage is
+  either a whole paragraph or a window of a long one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of a paragraph, verbatim.
+
+    Attributes:
+        document_id: id of the owning :class:`Document`.
+        paragraph: 1-based number of the owning paragraph.
+        index: 0-based position within the paragraph.
+        start: offset of the first character in the paragraph text.
+        end: offset one past the last character (``paragraph.text[start:end] == text``).
+        text: the sentence, stripped of surrounding whitespace.
+    """
+
+    document_id: str
+    paragraph: int
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A body paragraph: its text (hard-wrapped lines joined) and its sentences in order."""
+
+    document_id: str
+    number: int
+    text: str
+    sentences: tuple[Sentence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One loaded document.
+
+    Attributes:
+        id: stable slug, unique in the corpus (from the file name unless the manifest sets one).
+        title: the title (front matter, manifest or first line).
+        paragraphs: body paragraphs, numbered from 1.
+        author: the author's name when known (front matter, manifest, or a closing bio line).
+        standfirst: the short introductory block under the title, when there is one.
+        author_bio: the closing bio line the author was read from, kept for citations.
+        date: publication date as written in the metadata (ISO ``YYYY-MM-DD`` preferred).
+        outlet: where it was published, when known.
+        source_url: link to the original, when known.
+        path: the file it was loaded from (as given to the loader), for messages.
+    """
+
+    id: str
+    title: str
+    paragraphs: tuple[Paragraph, ...]
+    author: str | None = None
+    standfirst: str | None = None
+    author_bio: str | None = None
+    date: str | None = None
+    outlet: str | None = None
+    source_url: str | None = None
+    path: str = ""
+
+    @property
+    def sentences(self) -> Iterator[Sentence]:
+        """All sentences of the body, in document order."""
+        for paragraph in self.paragraphs:
+            yield from paragraph.sentences
+
+    def paragraph(self, number: int) -> Paragraph:
+        """Return body paragraph ``number`` (1-based). Raises ``IndexError`` when out of range."""
+        if not 1 <= number <= len(self.paragraphs):
+            raise IndexError(f"{self.id} has paragraphs 1-{len(self.paragraphs)}, not {number}")
+        return self.paragraphs[number - 1]
+
+    @property
+    def word_count(self) -> int:
+        """Number of whitespace-separated words in the body."""
+        return sum(len(p.text.split()) for p in self.paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProblem:
+    """A file the loader could not use (or used with a caveat), with the reason in plain words."""
+
+    path: str
+    reason: str
+    fatal: bool = True  # False: the file loaded, but the operator should know (e.g. fallback decoding)
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """The loaded documents (in a stable order) and the problems met while loading them."""
+
+    documents: tuple[Document, ...]
+    problems: tuple[LoadProblem, ...] = ()
+    _by_id: Mapping[str, Document] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {d.id: d for d in self.documents})
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def __iter__(self) -> Iterator[Document]:
+        return iter(self.documents)
+
+    def get(self, document_id: str) -> Document | None:
+        """The document with this id, or ``None``."""
+        return self._by_id.get(document_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A searchable span of a paragraph (the whole paragraph or a window of a long one).
+
+    ``text == document.paragraph(paragraph).text[start:end]``.
+    """
+
+    document_id: str
+    paragraph: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One search result.
+
+    Attributes:
+        passage: the passage that matched.
+        score: 0-100, higher is better (rapidfuzz ``partial_ratio`` on normalised text, with an
+            exact normalised phrase scoring 100).
+        match_start/match_end: offsets of the matched span in ``passage.text`` (original text, not
+            normalised), for highlighting.
+        exact: whether the normalised query occurs verbatim in the normalised passage.
+    """
+
+    passage: Passage
+    score: float
+    match_start: int
+    match_end: int
+    exact: bool = False
+
+    @property
+    def matched_text(self) -> str:
+        """The highlighted span, verbatim."""
+        return self.passage.text[self.match_start : self.match_end]
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A quotable line.
+
+    Attributes:
+        text: the quote, verbatim (for quoted speech: the words inside the quotation marks).
+        sentence: the sentence it came from (its paragraph number gives the citation).
+        speaker: who said it when it is quoted speech and the text names them, else ``None``.
+        score: quotability score in [0, 1] (see :mod:`bot.core.quotes`).
+    """
+
+    text: str
+    sentence: Sentence
+    speaker: str | None = None
+    score: float = 0.0
+
+    @property
+    def document_id(self) -> str:
+        return self.sentence.document_id
+
+    @property
+    def paragraph(self) -> int:
+        return self.sentence.paragraph
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """An extractive summary: sentences of one document, verbatim, in document order.
+
+    Attributes:
+        document_id: the summarised document.
+        sentences: the chosen sentences, in document order.
+        method: the algorithm used (e.g. ``"lexrank"``), for display and benchmarks.
+        standfirst: the document's own standfirst when it leads the summary (shown as such).
+    """
+
+    document_id: str
+    sentences: tuple[Sentence, ...]
+    method: str
+    standfirst: str | None = None
