@@ -1,0 +1,386 @@
+"""Extractive summaries: whole sentences of one document, verbatim, in document order.
+
+Method (chosen by measurement, see ``benchmarks/README.md`` and ``python -m benchmarks.summary``)
+---------------------------------------------------------------------------------------------
+Sentences are ranked by *position-augmented centrality* (PacSum, Zheng & Lapata 2019,
+"Sentence Centrality Revisited for Unsupervised Summarization", ACL): a sentence's score is a
+weighted sum of its TF-IDF cosine similarities to the sentences *after* it (weight ``λ2 = 1``)
+and to the sentences *before* it (weight ``λ1``, negative), counting only edges above a threshold
+``β`` of the document's similarity range. A sentence that many later sentences echo, and that
+does not itself echo earlier ones, is where a theme is introduced: the lead of a news story, the
+topic sentence of an essay's argument.
+
+Undirected LexRank (Erkan & Radev 2004, "LexRank: Graph-based Lexical Centrality as Salience in
+Text Summarization", JAIR 22: the stationary distribution of a random walk on the idf-modified
+cosine graph, by power iteration) is implemented too (``method="lexrank"``) and is what PacSum
+is measured against.
+
+Measured numbers: filled in from ``python -m benchmarks.summary`` (pending).
+
+Selection (after sumy's rule: rank, take the top N, restore document order): sentences unfit to
+stand alone as a summary line (fewer than :data:`MIN_WORDS` words, or more than
+:data:`MAX_WORDS`) are taken only when nothing else is left; a candidate that repeats an already
+chosen sentence (cosine above :data:`REDUNDANCY`) is passed over, as in the reranker of Erkan &
+Radev (2004, §5). Ties are broken by position (earlier first), so the output is deterministic.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.core.errors import NotFound, UserError
+from bot.core.models import Document, Summary
+
+__all__ = [
+    "CHUNK_SENTENCES",
+    "LENGTHS",
+    "MAX_SENTENCES",
+    "SummaryOptionError",
+    "lexrank_scores",
+    "pacsum_scores",
+    "rank_sentences",
+    "summarize",
+]
+
+FloatArray = npt.NDArray[np.float64]
+Method = Literal["pacsum", "lexrank", "lead"]
+
+LENGTHS: Final = ("short", "medium", "long", "key_points")
+"""Accepted values of ``summarize(length=...)``."""
+
+MAX_SENTENCES: Final = 25
+"""Upper bound of ``summarize(sentences=...)`` and of the ``"long"`` length."""
+
+MIN_WORDS: Final = 5
+MAX_WORDS: Final = 80
+REDUNDANCY: Final = 0.6
+CHUNK_SENTENCES: Final = 300
+
+#: PacSum weights (λ1 on edges to earlier sentences, λ2 to later ones) and edge threshold β as a
+#: fraction of the similarity range. Picked on the Reuters set (see the module docstring); the
+#: grid is printed by ``python -m benchmarks.summary --grid``.
+PACSUM_LAMBDA1: Final = -0.5
+PACSUM_LAMBDA2: Final = 1.0
+PACSUM_BETA: Final = 0.0
+
+#: LexRank damping (probability of a random jump, Erkan & Radev's ``d``), power-iteration limits.
+LEXRANK_DAMPING: Final = 0.15
+LEXRANK_TOLERANCE: Final = 1e-8
+LEXRANK_MAX_ITERATIONS: Final = 200
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_STOPWORDS: Final = frozenset(
+    """a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it its
+    itself just me more most my myself no nor not now of off on once only or other our ours
+    ourselves out over own same she should so some such than that the their theirs them themselves
+    then there these they this those through to too under until up very was we were what when where
+    which while who whom why will with would you your yours yourself yourselves said says say mr mrs
+    ms one""".split()  # noqa: SIM905
+)
+
+
+class SummaryOptionError(UserError):
+    """An invalid ``length`` or ``sentences`` value; the message says which values are allowed."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Size:
+    """How many sentences a named length asks for: at least ``low``, at most ``high``, adding
+    sentences beyond ``low`` only while the summary is shorter than ``words`` words."""
+
+    low: int
+    high: int
+    words: int
+
+
+_SIZES: Final = {
+    "short": _Size(1, 2, 25),
+    "medium": _Size(3, 5, 90),
+    "key_points": _Size(3, 5, 90),
+}
+
+
+def summarize(
+    document: Document,
+    *,
+    length: str = "medium",
+    sentences: int | None = None,
+    method: Method = "pacsum",
+) -> Summary:
+    """Summarise ``document`` with its own sentences, verbatim and in document order.
+
+    Args:
+        document: the document; its body sentences are the candidates (title, standfirst and
+            author bio are not body text).
+        length: ``"short"`` (1-2 sentences), ``"medium"`` (3-5), ``"long"`` (about 10% of the
+            document's sentences, at least 5, at most :data:`MAX_SENTENCES`) or
+            ``"key_points"`` (the medium selection, meant to be rendered as bullets; the
+            renderer knows the length it asked for, so :class:`Summary` carries no flag).
+            Within a range, sentences are added while the summary stays short in words.
+        sentences: an exact count (1..:data:`MAX_SENTENCES`) that overrides ``length``.
+        method: ``"pacsum"`` (default, chosen by measurement), ``"lexrank"`` or ``"lead"``.
+
+    Returns:
+        ``Summary(document.id, chosen sentences in document order, method, document.standfirst)``.
+        A document with no more sentences than asked for is returned whole.
+
+    Raises:
+        SummaryOptionError: ``length`` is not one of :data:`LENGTHS`, or ``sentences`` is not an
+            integer in 1..:data:`MAX_SENTENCES`.
+        NotFound: the document has no body sentences at all.
+    """
+    count_range = _requested(length, sentences)
+    candidates = tuple(document.sentences)
+    if not candidates:
+        raise NotFound(f"“{document.title}” has no body text to summarise.")
+    if count_range is None:  # "long": proportional to the document
+        wanted = min(MAX_SENTENCES, max(5, round(len(candidates) / 10)))
+        size = _Size(wanted, wanted, 0)
+    else:
+        size = count_range
+    texts = [s.text for s in candidates]
+    chosen = _select(texts, size, method)
+    return Summary(
+        document_id=document.id,
+        sentences=tuple(candidates[i] for i in sorted(chosen)),
+        method=method,
+        standfirst=document.standfirst,
+    )
+
+
+def _requested(length: str, sentences: int | None) -> _Size | None:
+    """Validate the options; ``None`` means the proportional ``"long"`` size."""
+    if length not in LENGTHS:
+        allowed = ", ".join(f"“{name}”" for name in LENGTHS)
+        raise SummaryOptionError(f"Summary length “{length}” is not one I know; use {allowed}.")
+    if sentences is not None:
+        if isinstance(sentences, bool) or not isinstance(sentences, int):
+            raise SummaryOptionError("The number of sentences must be a whole number.")
+        if not 1 <= sentences <= MAX_SENTENCES:
+            raise SummaryOptionError(
+                f"A summary can have 1 to {MAX_SENTENCES} sentences, not {sentences}."
+            )
+        return _Size(sentences, sentences, 0)
+    return _SIZES.get(length)
+
+
+# --------------------------------------------------------------------------- selection
+
+
+def _select(texts: Sequence[str], size: _Size, method: Method) -> list[int]:
+    """Indices of the chosen sentences (unordered), following the rules in the module docstring."""
+    n = len(texts)
+    if n <= size.low:
+        return list(range(n))
+    words = [len(t.split()) for t in texts]
+    fit = [MIN_WORDS <= w <= MAX_WORDS for w in words]
+    vectors = _Vectors(texts)
+    scores = _scores(vectors, method)
+    # Fit sentences first, then by score (rounded so float noise cannot reorder), then position.
+    order = sorted(range(n), key=lambda i: (not fit[i], -round(float(scores[i]), 9), i))
+    chosen: list[int] = []
+    skipped: list[int] = []
+    total_words = 0
+    for i in order:
+        if len(chosen) >= size.high or (len(chosen) >= size.low and total_words >= size.words):
+            break
+        if chosen and vectors.max_similarity(i, chosen) > REDUNDANCY:
+            skipped.append(i)
+            continue
+        chosen.append(i)
+        total_words += words[i]
+    # Near-duplicates are still better than falling short of the minimum.
+    for i in skipped:
+        if len(chosen) >= size.low:
+            break
+        chosen.append(i)
+    return chosen
+
+
+# --------------------------------------------------------------------------- ranking
+
+
+def rank_sentences(texts: Sequence[str], *, method: Method = "pacsum") -> FloatArray:
+    """Score every sentence; higher is more summary-worthy.
+
+    Long inputs are ranked in chunks of consecutive sentences (at most :data:`CHUNK_SENTENCES`
+    each) and each chunk's scores are divided by their chunk's mean, so chunks are comparable
+    and time and memory grow linearly with the document. IDF weights always come from the whole
+    input.
+
+    Args:
+        texts: sentences in document order.
+        method: ``"pacsum"``, ``"lexrank"`` or ``"lead"`` (score = minus position).
+
+    Returns:
+        float64 array of shape ``(len(texts),)``.
+    """
+    return _scores(_Vectors(texts), method)
+
+
+def _scores(vectors: _Vectors, method: Method) -> FloatArray:
+    n = len(vectors)
+    if method == "lead":
+        return -np.arange(n, dtype=np.float64)
+    if method not in ("pacsum", "lexrank"):
+        raise ValueError(f"unknown summary method {method!r}")
+    scorer = pacsum_scores if method == "pacsum" else lexrank_scores
+    scores = np.zeros(n, dtype=np.float64)
+    for start, stop in _chunks(n, CHUNK_SENTENCES):
+        part = scorer(vectors.similarity(start, stop))
+        spread = float(np.abs(part).mean())
+        scores[start:stop] = part / spread if spread > 0 else part
+    return scores
+
+
+def _chunks(n: int, size: int) -> list[tuple[int, int]]:
+    """Split ``range(n)`` into nearly equal consecutive ``(start, stop)`` pieces of at most ``size``."""
+    pieces = max(1, math.ceil(n / size))
+    bounds = [round(k * n / pieces) for k in range(pieces + 1)]
+    return list(itertools.pairwise(bounds))
+
+
+def lexrank_scores(similarity: FloatArray, *, threshold: float = 0.0) -> FloatArray:
+    """Continuous LexRank (Erkan & Radev 2004, eq. 5 with weighted edges) by power iteration.
+
+    Args:
+        similarity: symmetric ``(n, n)`` idf-modified cosine matrix (diagonal ignored).
+        threshold: edges with similarity at or below it are dropped (0.1 in the paper's discrete
+            variant; 0 keeps all weighted edges).
+
+    Returns:
+        the stationary distribution, shape ``(n,)``, summing to 1.
+    """
+    n = similarity.shape[0]
+    if n == 0:
+        return np.zeros(0, dtype=np.float64)
+    weights = np.where(similarity > threshold, similarity, 0.0)
+    np.fill_diagonal(weights, 0.0)
+    row_sums = weights.sum(axis=1, keepdims=True)
+    # A sentence sharing no word with any other jumps uniformly (keeps the matrix stochastic).
+    transition = np.where(row_sums > 0, weights / np.where(row_sums > 0, row_sums, 1.0), 1.0 / n)
+    d = LEXRANK_DAMPING
+    p = np.full(n, 1.0 / n)
+    for _ in range(LEXRANK_MAX_ITERATIONS):
+        nxt = d / n + (1.0 - d) * (transition.T @ p)
+        if float(np.abs(nxt - p).sum()) < LEXRANK_TOLERANCE:
+            p = nxt
+            break
+        p = nxt
+    return np.asarray(p, dtype=np.float64)
+
+
+def pacsum_scores(
+    similarity: FloatArray,
+    *,
+    lambda1: float = PACSUM_LAMBDA1,
+    lambda2: float = PACSUM_LAMBDA2,
+    beta: float = PACSUM_BETA,
+) -> FloatArray:
+    """Directed (position-augmented) degree centrality, PacSum (Zheng & Lapata 2019, eq. 5-6).
+
+    ``score[i] = λ1·Σ_{j<i} e_ij + λ2·Σ_{j>i} e_ij`` with
+    ``e_ij = max(0, sim_ij − (min + β·(max − min)))`` over the off-diagonal similarities.
+
+    Args:
+        similarity: symmetric ``(n, n)`` cosine matrix, sentences in document order.
+        lambda1: weight of edges to earlier sentences (negative favours where themes begin).
+        lambda2: weight of edges to later sentences.
+        beta: edge threshold as a fraction of the similarity range, in [0, 1).
+
+    Returns:
+        scores, shape ``(n,)``.
+    """
+    n = similarity.shape[0]
+    if n < 2:
+        return np.zeros(n, dtype=np.float64)
+    off = similarity[~np.eye(n, dtype=bool)]
+    low, high = float(off.min()), float(off.max())
+    edges = np.maximum(similarity - (low + beta * (high - low)), 0.0)
+    later = np.triu(edges, k=1).sum(axis=1)
+    earlier = np.tril(edges, k=-1).sum(axis=1)
+    return np.asarray(lambda1 * earlier + lambda2 * later, dtype=np.float64)
+
+
+# --------------------------------------------------------------------------- vectors
+
+
+def _terms(text: str) -> list[str]:
+    """Content words of a sentence, case-folded and lightly stemmed (plural / possessive)."""
+    out: list[str] = []
+    for word in _WORD.findall(text.casefold()):
+        word = word.replace("’", "'")
+        if word.endswith("'s"):
+            word = word[:-2]
+        if word in _STOPWORDS or len(word) < 2:
+            continue
+        if len(word) > 4 and word.endswith("ies"):
+            word = word[:-3] + "y"
+        elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+            word = word[:-1]
+        out.append(word)
+    return out
+
+
+class _Vectors:
+    """L2-normalised TF-IDF rows for a list of sentences (IDF over those sentences).
+
+    Stored sparsely (one small ``(term ids, weights)`` pair per sentence); dense rows are built
+    only for one chunk at a time, so memory is ``O(chunk × chunk-vocabulary)``.
+    """
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        vocabulary: dict[str, int] = {}
+        rows: list[dict[int, int]] = []
+        for text in texts:
+            counts: dict[int, int] = {}
+            for term in _terms(text):
+                tid = vocabulary.setdefault(term, len(vocabulary))
+                counts[tid] = counts.get(tid, 0) + 1
+            rows.append(counts)
+        df = np.zeros(len(vocabulary), dtype=np.float64)
+        for counts in rows:
+            for tid in counts:
+                df[tid] += 1.0
+        n = max(1, len(texts))
+        idf = np.log((1.0 + n) / (1.0 + df)) + 1.0  # smoothed, always positive
+        self._rows: list[tuple[npt.NDArray[np.int64], FloatArray]] = []
+        for counts in rows:
+            ids = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+            weights = np.fromiter(counts.values(), dtype=np.float64, count=len(counts)) * idf[ids]
+            norm = float(np.sqrt((weights * weights).sum()))
+            self._rows.append((ids, weights / norm if norm > 0 else weights))
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def _dense(self, indices: Sequence[int]) -> FloatArray:
+        ids = [self._rows[i][0] for i in indices]
+        local = np.unique(np.concatenate(ids)) if ids else np.zeros(0, dtype=np.int64)
+        matrix = np.zeros((len(indices), local.size), dtype=np.float64)
+        for r, i in enumerate(indices):
+            term_ids, weights = self._rows[i]
+            matrix[r, np.searchsorted(local, term_ids)] = weights
+        return matrix
+
+    def similarity(self, start: int, stop: int) -> FloatArray:
+        """Cosine similarity matrix of sentences ``start..stop-1``, shape ``(m, m)``."""
+        matrix = self._dense(range(start, stop))
+        return np.asarray(np.clip(matrix @ matrix.T, 0.0, 1.0), dtype=np.float64)
+
+    def max_similarity(self, i: int, others: Sequence[int]) -> float:
+        """Largest cosine between sentence ``i`` and any of ``others``."""
+        matrix = self._dense([i, *others])
+        if matrix.shape[1] == 0:
+            return 0.0
+        return float((matrix[1:] @ matrix[0]).max())
