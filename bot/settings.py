@@ -1,0 +1,1073 @@
+"""Settings: ``config.yaml`` plus environment overrides, validated once at start-up.
+
+The result is an immutable :class:`Settings` tree (frozen pydantic v2 models, tuples instead of
+lists) that is passed down explicitly; nothing is read at import time.
+
+Reading the file:
+
+* :class:`StrictSafeLoader` is a :class:`yaml.SafeLoader` that reports duplicate mapping keys
+  (with both line numbers) instead of silently keeping the last one, never constructs
+  ``!!python/...`` tags (it reports them; nothing is imported or executed), and records the line
+  and the raw text of every value so that messages can point at the file.
+* Scanner errors caused by tab characters are reported with file, line and column and the hint
+  "replace tabs with spaces".
+
+Validation:
+
+* Every problem in the file is collected and reported together in one :class:`ConfigError`, each
+  with its key path (``daily[0].timezone``), its line, the bad value and a valid example.
+* Unknown keys are errors (``extra="forbid"``); their values are never shown.
+* The bot token is a :class:`pydantic.SecretStr`. It never appears in an error, a warning or a
+  ``repr``: messages are built here from the pydantic error list (never from pydantic's own text,
+  which echoes inputs), values of ``discord.token`` and of unknown keys are never shown, and every
+  message is finally scrubbed of the known token and of anything shaped like a Discord token.
+* YAML 1.1 reads ``no``, ``off``, ``yes``, ``on`` as booleans and ``10:30`` as the base-60 number
+  630. Where text or a time is expected such values are rejected with a message that suggests
+  quotes; nothing is silently coerced.
+
+Environment overrides (they win over the file): ``DISCORD_TOKEN``, ``CORPUSBOT_API_BASE``,
+``CORPUSBOT_GATEWAY_URL``, ``CORPUSBOT_DEV_GUILD_ID``, ``CORPUSBOT_STORAGE``,
+``CORPUSBOT_LOG_LEVEL``. Empty variables are ignored.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import difflib
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from zoneinfo import ZoneInfo, available_timezones
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+__all__ = [
+    "ENV_OVERRIDES",
+    "BotSettings",
+    "ConfigError",
+    "CorpusSettings",
+    "DailySchedule",
+    "DiscordSettings",
+    "IntentSettings",
+    "LoggingSettings",
+    "SchedulerSettings",
+    "SearchSettings",
+    "Settings",
+    "StorageSettings",
+    "StrictSafeLoader",
+    "SummarySettings",
+    "default_corpus_path",
+    "load_settings",
+]
+
+Loc = tuple[str | int, ...]
+
+#: Environment variable → key path it overrides. ``DISCORD_TOKEN`` overrides ``discord.token``.
+ENV_OVERRIDES: Mapping[str, tuple[str, str]] = {
+    "DISCORD_TOKEN": ("discord", "token"),
+    "CORPUSBOT_API_BASE": ("discord", "api_base"),
+    "CORPUSBOT_GATEWAY_URL": ("discord", "gateway_url"),
+    "CORPUSBOT_DEV_GUILD_ID": ("discord", "dev_guild_id"),
+    "CORPUSBOT_STORAGE": ("storage", "path"),
+    "CORPUSBOT_LOG_LEVEL": ("logging", "level"),
+}
+
+_EXAMPLE_CONFIG = "config.example.yaml"
+_TOKEN_LOC: Loc = ("discord", "token")
+# Shape of a Discord bot token: base64 user id . timestamp . HMAC (three dot-separated parts).
+_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_\-]{16,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{16,}")
+_HHMM = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
+_DIGITS = re.compile(r"[0-9]+")
+_SNOWFLAKE_EXAMPLE = "123456789012345678"
+_PRIVILEGED_SWITCHES = {
+    "members": "Server Members Intent",
+    "presences": "Presence Intent",
+    "message_content": "Message Content Intent",
+}
+
+
+def default_corpus_path() -> Path:
+    """The repository's ``seeds/`` folder (absolute), the default ``corpus.paths`` entry."""
+    return Path(__file__).resolve().parent.parent / "seeds"
+
+
+# --------------------------------------------------------------------------------------------
+# Errors
+# --------------------------------------------------------------------------------------------
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used.
+
+    ``str(error)`` is a complete multi-line message: the first line starts with the config file
+    path (or says there is no file), then one ``  - `` line per problem, each naming the key path,
+    the line, the bad value (never a secret) and a valid example.
+
+    Attributes:
+        path: the config file, or ``None`` when no file was used.
+        problems: one human-readable line per problem, in file order.
+    """
+
+    def __init__(self, path: Path | None, problems: Sequence[str], *, headline: str = "") -> None:
+        self.path = path
+        self.problems = tuple(problems)
+        where = str(path) if path is not None else "configuration (no config file)"
+        if not headline:
+            count = len(self.problems)
+            headline = f"{count} problem{'s' if count != 1 else ''} in the configuration:"
+        lines = [f"{where}: {headline}"]
+        lines.extend(f"  - {p}" for p in self.problems)
+        if self.problems:
+            lines.append(f"Every key is documented with an example in {_EXAMPLE_CONFIG}.")
+        super().__init__("\n".join(lines))
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """One problem found while reading or validating; formatted into a :class:`ConfigError`."""
+
+    message: str
+    line: int | None = None  # 1-based
+    column: int | None = None  # 1-based
+    loc: Loc | None = None
+
+    def sort_key(self) -> tuple[int, int]:
+        return (self.line if self.line is not None else 10**9, self.column or 0)
+
+    def render(self, source: Mapping[Loc, str] | None = None) -> str:
+        where = ""
+        if self.loc is not None:
+            where = _dotted(self.loc) or "(top level)"
+        origin = _env_origin(self.loc, source) if self.loc is not None else None
+        if origin:
+            place = f"(from the environment variable {origin})"
+        elif self.line is not None and self.column is not None and self.loc is None:
+            place = f"line {self.line}, column {self.column}"
+        elif self.line is not None:
+            place = f"(line {self.line})"
+        else:
+            place = ""
+        head = " ".join(part for part in (where, place) if part)
+        return f"{head}: {self.message}" if head else self.message
+
+
+def _env_origin(loc: Loc | None, source: Mapping[Loc, str] | None) -> str | None:
+    if not loc or not source:
+        return None
+    for env_loc, var in source.items():
+        if loc[: len(env_loc)] == env_loc:
+            return var
+    return None
+
+
+def _dotted(loc: Sequence[str | int]) -> str:
+    """``("daily", 0, "timezone")`` → ``"daily[0].timezone"``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# YAML
+# --------------------------------------------------------------------------------------------
+
+
+class StrictSafeLoader(yaml.SafeLoader):
+    """A :class:`yaml.SafeLoader` for configuration files that collects problems instead of guessing.
+
+    After :meth:`get_single_data`:
+
+    * ``problems`` lists duplicate keys (key, key path, first and second line) and rejected tags
+      (``!!python/...`` and any other unknown tag: reported, constructed as ``None``, nothing
+      imported or executed).
+    * ``lines`` maps each key path (``("daily", 0, "time")``) to the 1-based line of its value.
+    * ``raw`` maps the key path of each plain scalar to its text as written (e.g. ``"no"`` for a
+      value YAML read as ``False``), used to suggest the quoted spelling.
+
+    Scanner and parser errors (bad indentation, tabs) propagate as :class:`yaml.MarkedYAMLError`.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.problems: list[_Problem] = []
+        self.lines: dict[Loc, int] = {}
+        self.raw: dict[Loc, str] = {}
+        self._node_locs: dict[int, Loc] = {}
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        self._index(node, (), 0)
+        return super().construct_document(node)
+
+    def _index(self, node: yaml.Node, loc: Loc, depth: int) -> None:
+        # Aliases share node objects: each node is indexed once, at its first path.
+        if depth > 100 or id(node) in self._node_locs:
+            return
+        self._node_locs[id(node)] = loc
+        self.lines[loc] = node.start_mark.line + 1
+        if isinstance(node, yaml.ScalarNode) and not node.style:
+            self.raw[loc] = str(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    self._index(value_node, (*loc, str(key_node.value)), depth + 1)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                self._index(item, (*loc, i), depth + 1)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):
+            loc = self._node_locs.get(id(node), ())
+            seen: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    first = seen.get(key)
+                except TypeError:  # unhashable key: SafeLoader reports it below
+                    continue
+                line = key_node.start_mark.line + 1
+                if first is None:
+                    seen[key] = line
+                    continue
+                self.problems.append(
+                    _Problem(
+                        f"duplicate key {key!r} on line {first} and again on line {line}; "
+                        "YAML would silently keep only the last one. Delete the one you do not "
+                        "want.",
+                        line=line,
+                        loc=(*loc, str(key)),
+                    )
+                )
+        return super().construct_mapping(node, deep=deep)
+
+    def _reject_tag(self, node: yaml.Node) -> None:
+        tag = str(node.tag)
+        shown = "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:") else tag
+        if "python/" in tag:
+            why = (
+                f"the tag {shown} is not allowed: Python tags can run code, so this file is "
+                "read with a safe loader and nothing was constructed or executed. Write a plain "
+                "value instead."
+            )
+        else:
+            why = f"the tag {shown} is not supported here; write a plain value without a tag."
+        self.problems.append(
+            _Problem(why, line=node.start_mark.line + 1, loc=self._node_locs.get(id(node)))
+        )
+
+
+def _reject_tagged(loader: StrictSafeLoader, _suffix: str, node: yaml.Node) -> None:
+    loader._reject_tag(node)
+
+
+def _reject_unknown_tag(loader: StrictSafeLoader, node: yaml.Node) -> None:
+    loader._reject_tag(node)
+
+
+StrictSafeLoader.add_multi_constructor("tag:yaml.org,2002:python/", _reject_tagged)
+StrictSafeLoader.add_multi_constructor("!", _reject_tagged)
+StrictSafeLoader.add_constructor(None, _reject_unknown_tag)  # type: ignore[arg-type]
+
+
+@dataclass
+class _Parsed:
+    data: Any
+    problems: list[_Problem]
+    lines: dict[Loc, int]
+    raw: dict[Loc, str]
+
+
+def _tab_positions(text: str) -> list[tuple[int, int]]:
+    """(line, column), 1-based, of the first tab outside quotes and comments on each line."""
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        quote = ""
+        for col, ch in enumerate(line):
+            if quote:
+                if ch == quote:
+                    quote = ""
+            elif ch in "\"'":
+                quote = ch
+            elif ch == "#" and (col == 0 or line[col - 1] in " \t"):
+                break
+            elif ch == "\t":
+                found.append((number, col + 1))
+                break
+    return found
+
+
+def _parse_yaml(text: str) -> _Parsed:
+    """Parse one YAML document with :class:`StrictSafeLoader`; syntax errors become problems."""
+    loader = StrictSafeLoader(text)
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as error:
+        return _Parsed(None, _syntax_problems(text, error), {}, {})
+    except yaml.YAMLError as error:  # pragma: no cover - unmarked errors are rare
+        return _Parsed(None, [_Problem(f"not valid YAML: {type(error).__name__}")], {}, {})
+    finally:
+        loader.dispose()
+    return _Parsed(data, loader.problems, loader.lines, loader.raw)
+
+
+def _syntax_problems(text: str, error: yaml.MarkedYAMLError) -> list[_Problem]:
+    # Built from the marks and PyYAML's short problem phrases only: the snippet of the offending
+    # line is never included (it could hold a secret).
+    mark = error.problem_mark or error.context_mark
+    line = mark.line + 1 if mark is not None else None
+    column = mark.column + 1 if mark is not None else None
+    lines = text.splitlines()
+    at_tab = (
+        mark is not None
+        and mark.line < len(lines)
+        and mark.column < len(lines[mark.line])
+        and lines[mark.line][mark.column] == "\t"
+    )
+    if at_tab or "\\t" in str(error.problem) or "\t" in str(error.problem):
+        tabs = _tab_positions(text)
+        if line is not None and column is not None and (line, column) not in tabs:
+            tabs.insert(0, (line, column))
+        return [
+            _Problem(
+                "tab character; YAML does not allow tabs for indentation or before a comment: "
+                "replace tabs with spaces.",
+                line=tab_line,
+                column=tab_column,
+            )
+            for tab_line, tab_column in sorted(tabs)
+        ]
+    parts = [str(p) for p in (error.context, error.problem) if p]
+    what = "; ".join(parts) or "syntax error"
+    return [_Problem(f"not valid YAML: {what}.", line=line, column=column)]
+
+
+# --------------------------------------------------------------------------------------------
+# Field types and validators
+# --------------------------------------------------------------------------------------------
+
+
+def _no_bool(value: Any) -> Any:
+    """Numbers and ids: reject YAML booleans (pydantic would turn ``yes`` into ``1``)."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_type", "expected a whole number")
+    return value
+
+
+def _snowflake(value: Any) -> int:
+    """Discord id: an int or a string of digits, 1 ≤ id < 2**64. Floats are rejected."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("snowflake_type", "expected a Discord id")
+    if isinstance(value, float):
+        raise PydanticCustomError(
+            "snowflake_float",
+            "a Discord id must be written as an integer or a quoted string of digits; this one "
+            "is a floating-point number, so its last digits are already lost (a spreadsheet or a "
+            "float conversion rounded it). Copy the id again from Discord (Developer Mode → "
+            "right-click → Copy ID)",
+        )
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
+        number = int(value.strip())
+    else:
+        raise PydanticCustomError(
+            "snowflake_type",
+            "a Discord id must be an integer or a quoted string of digits",
+        )
+    if not 0 < number < 2**64:
+        raise PydanticCustomError(
+            "snowflake_range", "a Discord id is a positive number below 2**64"
+        )
+    return number
+
+
+def _hhmm(value: Any) -> Any:
+    """``"HH:MM"`` on the 24-hour clock → :class:`datetime.time`."""
+    if isinstance(value, dt.time):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise PydanticCustomError(
+            "time_number",
+            "YAML 1.1 reads an unquoted time such as 10:30 as a base-60 number",
+        )
+    if not isinstance(value, str):
+        raise PydanticCustomError("time_type", 'expected a time written as "HH:MM" in quotes')
+    match = _HHMM.fullmatch(value.strip())
+    if match is None:
+        raise PydanticCustomError(
+            "time_format",
+            "not a valid 24-hour time; write HH:MM with hours 00-23 and minutes 00-59",
+        )
+    return dt.time(int(match.group(1)), int(match.group(2)))
+
+
+def _timezone(value: Any) -> Any:
+    """An IANA time zone name accepted by :class:`zoneinfo.ZoneInfo`; close names suggested."""
+    if not isinstance(value, str):
+        return value  # pydantic reports the type
+    name = value.strip()
+    try:
+        ZoneInfo(name)
+    except Exception:  # ZoneInfoNotFoundError, ValueError for odd paths, OSError
+        pass
+    else:
+        return name
+    zones = sorted(available_timezones())
+    folded = {zone.casefold(): zone for zone in zones}
+    close = [folded[name.casefold()]] if name.casefold() in folded else []
+    close += [z for z in difflib.get_close_matches(name, zones, n=3, cutoff=0.6) if z not in close]
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    raise PydanticCustomError(
+        "timezone",
+        "{detail}",
+        {"detail": f"not a known IANA time zone name{hint}; use a name like Europe/Berlin"},
+    )
+
+
+def _url(schemes: tuple[str, ...]) -> Any:
+    def check(value: str) -> str:
+        from urllib.parse import urlsplit
+
+        text = value.strip()
+        parts = urlsplit(text)
+        if parts.scheme not in schemes or not parts.netloc:
+            raise PydanticCustomError(
+                "url",
+                "{detail}",
+                {
+                    "detail": f"expected a URL starting with {' or '.join(s + '://' for s in schemes)}"
+                },
+            )
+        return text.rstrip("/")
+
+    return check
+
+
+def _none_to_empty(value: Any) -> Any:
+    """An empty YAML list or section (``owner_ids:`` with nothing after it) is ``None``."""
+    return () if value is None else value
+
+
+def _one_or_many(value: Any) -> Any:
+    if value is None:
+        return ()
+    return [value] if isinstance(value, str | Path) else value
+
+
+def _resolve(value: Path, info: ValidationInfo) -> Path:
+    """Expand ``~`` and resolve a relative path against ``context["base_dir"]`` if given."""
+    if str(value) == ":memory:":
+        return value
+    path = value.expanduser()
+    base = (info.context or {}).get("base_dir")
+    if base is not None and not path.is_absolute():
+        path = Path(base) / path
+    return path
+
+
+def _resolve_all(values: tuple[Path, ...], info: ValidationInfo) -> tuple[Path, ...]:
+    return tuple(_resolve(v, info) for v in values)
+
+
+def _upper(value: Any) -> Any:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+def _token(value: Any) -> Any:
+    """Strip a token; an empty one counts as unset."""
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+Snowflake = Annotated[int, BeforeValidator(_snowflake)]
+Int = Annotated[int, BeforeValidator(_no_bool)]
+ResolvedPath = Annotated[Path, AfterValidator(_resolve)]
+
+
+# --------------------------------------------------------------------------------------------
+# Models
+# --------------------------------------------------------------------------------------------
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_section(cls, data: Any) -> Any:
+        # "discord:" with every key commented out is None in YAML: treat it as an empty section.
+        return {} if data is None else data
+
+
+class IntentSettings(_Section):
+    """Privileged gateway intents. The bot needs none (slash commands work without them)."""
+
+    members: bool = False
+    presences: bool = False
+    message_content: bool = False
+
+    def enabled(self) -> tuple[str, ...]:
+        """Names of the enabled privileged intents, e.g. ``("members",)``."""
+        return tuple(name for name in _PRIVILEGED_SWITCHES if getattr(self, name))
+
+
+class DiscordSettings(_Section):
+    """Connection to Discord.
+
+    Attributes:
+        token: bot token as :class:`SecretStr` (``DISCORD_TOKEN`` wins over the file) or ``None``.
+        dev_guild_id: if set, commands are synced to this guild only.
+        sync_commands: sync the command tree at start (otherwise only with ``--sync``).
+        api_base: REST base URL override (proxy or test double), e.g. ``http://127.0.0.1:8080/api/v10``.
+        gateway_url: gateway URL override, e.g. ``ws://127.0.0.1:8080/gateway``.
+        owner_ids: user ids allowed to run owner commands.
+        intents: privileged intents (all off by default).
+    """
+
+    token: Annotated[SecretStr | None, BeforeValidator(_token)] = None
+    dev_guild_id: Snowflake | None = None
+    sync_commands: bool = False
+    api_base: Annotated[str, AfterValidator(_url(("http", "https")))] | None = None
+    gateway_url: Annotated[str, AfterValidator(_url(("ws", "wss")))] | None = None
+    owner_ids: Annotated[tuple[Snowflake, ...], BeforeValidator(_none_to_empty)] = ()
+    intents: IntentSettings = IntentSettings()
+
+
+class CorpusSettings(_Section):
+    """Where the documents are.
+
+    Attributes:
+        paths: folders or files (absolute after :func:`load_settings`; relative entries in the
+            file are resolved against the config file's folder). Default: the repo's ``seeds/``.
+        language: sentence-splitting language code, e.g. ``"en"``.
+        cache_dir: folder for the search index cache, or ``None`` for no cache.
+    """
+
+    paths: Annotated[
+        tuple[Path, ...],
+        BeforeValidator(_one_or_many),
+        Field(min_length=1),
+        AfterValidator(_resolve_all),
+    ] = Field(default_factory=lambda: (default_corpus_path(),))
+    language: Annotated[str, BeforeValidator(_strip), Field(min_length=1)] = "en"
+    cache_dir: ResolvedPath | None = None
+
+
+class SearchSettings(_Section):
+    """``/search`` limits. ``threshold`` is a 0-100 score below which nothing matched."""
+
+    limit: Annotated[Int, Field(ge=1, le=10)] = 3
+    min_query_chars: Annotated[Int, Field(ge=1, le=100)] = 3
+    max_query_chars: Annotated[Int, Field(ge=1, le=2000)] = 300
+    threshold: Annotated[float, BeforeValidator(_no_bool), Field(ge=0, le=100)] = 70
+
+    @model_validator(mode="after")
+    def _min_below_max(self) -> SearchSettings:
+        if self.min_query_chars > self.max_query_chars:
+            raise PydanticCustomError(
+                "query_bounds",
+                "{detail}",
+                {
+                    "detail": f"min_query_chars ({self.min_query_chars}) is larger than "
+                    f"max_query_chars ({self.max_query_chars})"
+                },
+            )
+        return self
+
+
+class SummarySettings(_Section):
+    """Default summary length: ``short``, ``medium``, ``long`` or ``key_points``."""
+
+    length: Literal["short", "medium", "long", "key_points"] = "medium"
+
+
+class StorageSettings(_Section):
+    """SQLite file (relative to the config folder, or the working directory without a file)."""
+
+    path: ResolvedPath = Field(default=Path("corpusbot.sqlite3"), validate_default=True)
+
+
+class SchedulerSettings(_Section):
+    """After downtime, today's post is still made if it is at most ``grace_minutes`` late."""
+
+    grace_minutes: Annotated[Int, Field(ge=0, le=1440)] = 360
+
+
+class DailySchedule(_Section):
+    """A static daily quote post.
+
+    Attributes:
+        guild_id, channel_id: where to post (Discord ids).
+        time: local wall-clock time of the post.
+        timezone: IANA zone name, e.g. ``"Europe/Berlin"``; :attr:`zone` gives the ``ZoneInfo``.
+        mention_role_id: role to mention in the post, or ``None``.
+        documents: document ids to draw quotes from; empty means all.
+    """
+
+    guild_id: Snowflake
+    channel_id: Snowflake
+    time: Annotated[dt.time, BeforeValidator(_hhmm)]
+    timezone: Annotated[str, AfterValidator(_timezone)]
+    mention_role_id: Snowflake | None = None
+    documents: Annotated[tuple[str, ...], BeforeValidator(_none_to_empty)] = ()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The :class:`zoneinfo.ZoneInfo` for :attr:`timezone`."""
+        return ZoneInfo(self.timezone)
+
+
+class LoggingSettings(_Section):
+    """Log level: ``DEBUG``, ``INFO``, ``WARNING`` or ``ERROR`` (case-insensitive in the file)."""
+
+    level: Annotated[Literal["DEBUG", "INFO", "WARNING", "ERROR"], BeforeValidator(_upper)] = "INFO"
+
+
+class BotSettings(_Section):
+    """Presentation. ``status_text`` is the bot's custom status line, or ``None`` for none."""
+
+    status_text: str | None = None
+
+
+class _FileSettings(BaseModel):
+    """Everything that may appear in ``config.yaml``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    discord: DiscordSettings = DiscordSettings()
+    corpus: CorpusSettings = Field(default_factory=CorpusSettings)
+    search: SearchSettings = SearchSettings()
+    summary: SummarySettings = SummarySettings()
+    storage: StorageSettings = Field(default_factory=StorageSettings)
+    scheduler: SchedulerSettings = SchedulerSettings()
+    daily: Annotated[tuple[DailySchedule, ...], BeforeValidator(_none_to_empty)] = ()
+    logging: LoggingSettings = LoggingSettings()
+    bot: BotSettings = BotSettings()
+
+
+class Settings(_FileSettings):
+    """Validated, immutable settings (assigning to any field raises ``ValidationError``).
+
+    Sections: ``discord``, ``corpus``, ``search``, ``summary``, ``storage``, ``scheduler``,
+    ``daily`` (tuple of :class:`DailySchedule`), ``logging``, ``bot``; plus ``warnings`` (non-fatal
+    notes to log at start-up) and ``config_path`` (the file read, or ``None``).
+    ``repr``/``str`` show the token only as ``SecretStr('**********')``.
+    """
+
+    warnings: tuple[str, ...] = ()
+    config_path: Path | None = None
+
+    def token(self) -> str | None:
+        """The plain bot token, or ``None`` if neither ``DISCORD_TOKEN`` nor the file gives one."""
+        secret = self.discord.token
+        return secret.get_secret_value() if secret is not None else None
+
+
+# --------------------------------------------------------------------------------------------
+# Error messages
+# --------------------------------------------------------------------------------------------
+
+_EXAMPLES: Mapping[str, str] = {
+    "discord": "(a section of indented key: value lines)",
+    "discord.token": "leave it out and set the DISCORD_TOKEN environment variable",
+    "discord.dev_guild_id": _SNOWFLAKE_EXAMPLE,
+    "discord.sync_commands": "false",
+    "discord.api_base": "http://127.0.0.1:8080/api/v10",
+    "discord.gateway_url": "ws://127.0.0.1:8080/gateway",
+    "discord.owner_ids": f"[{_SNOWFLAKE_EXAMPLE}]",
+    "discord.owner_ids[]": _SNOWFLAKE_EXAMPLE,
+    "discord.intents": "{members: false, presences: false, message_content: false}",
+    "discord.intents.members": "false",
+    "discord.intents.presences": "false",
+    "discord.intents.message_content": "false",
+    "corpus": "(a section of indented key: value lines)",
+    "corpus.paths": "[seeds]",
+    "corpus.paths[]": "seeds",
+    "corpus.language": "en",
+    "corpus.cache_dir": ".cache/corpusbot",
+    "search": "(a section of indented key: value lines)",
+    "search.limit": "3",
+    "search.min_query_chars": "3",
+    "search.max_query_chars": "300",
+    "search.threshold": "70",
+    "summary": "(a section of indented key: value lines)",
+    "summary.length": "medium",
+    "storage": "(a section of indented key: value lines)",
+    "storage.path": "corpusbot.sqlite3",
+    "scheduler": "(a section of indented key: value lines)",
+    "scheduler.grace_minutes": "360",
+    "daily": f'[{{guild_id: {_SNOWFLAKE_EXAMPLE}, channel_id: 234567890123456789, time: "09:00", '
+    "timezone: Europe/Berlin}]",
+    "daily[]": f'{{guild_id: {_SNOWFLAKE_EXAMPLE}, channel_id: 234567890123456789, time: "09:00", '
+    "timezone: Europe/Berlin}",
+    "daily[].guild_id": _SNOWFLAKE_EXAMPLE,
+    "daily[].channel_id": "234567890123456789",
+    "daily[].time": '"09:00"',
+    "daily[].timezone": "Europe/Berlin",
+    "daily[].mention_role_id": "345678901234567890",
+    "daily[].documents": "[]",
+    "daily[].documents[]": "my-essay",
+    "logging": "(a section of indented key: value lines)",
+    "logging.level": "INFO",
+    "bot": "(a section of indented key: value lines)",
+    "bot.status_text": '"Reading the corpus"',
+}
+
+_TYPE_PHRASES: Mapping[str, str] = {
+    "string_type": "expected text",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_type": "expected a number",
+    "float_parsing": "expected a number",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "model_type": "expected a section of indented key: value lines",
+    "dict_type": "expected a section of indented key: value lines",
+    "tuple_type": "expected a list such as [a, b]",
+    "list_type": "expected a list such as [a, b]",
+    "path_type": "expected a file or folder path",
+    "missing": "required key is missing",
+}
+
+
+def _example_for(loc: Loc) -> str | None:
+    pattern = ""
+    for part in loc:
+        if isinstance(part, int):
+            pattern += "[]"
+        else:
+            pattern += f".{part}" if pattern else part
+    example = _EXAMPLES.get(pattern)
+    if example is None:
+        return None
+    if example.startswith("("):
+        return f"for example: {example[1:-1]}"
+    if not loc or isinstance(loc[-1], int):
+        return f"for example: {example}"
+    if pattern == "discord.token":
+        return example
+    return f"for example: {loc[-1]}: {example}"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        text = value if len(value) <= 80 else value[:77] + "..."
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, dict):
+        return "a section"
+    if isinstance(value, list | tuple):
+        return "a list"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _model_at(loc: Loc) -> type[BaseModel] | None:
+    """The model class that validates the mapping found at ``loc`` (for unknown-key hints)."""
+    model: Any = _FileSettings
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if isinstance(model, type) else None
+        if field is None:
+            return None
+        model = _find_model(field.annotation)
+        if model is None:
+            return None
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _find_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if get_origin(annotation) in (Annotated, Union, tuple) or get_args(annotation):
+        for arg in get_args(annotation):
+            found = _find_model(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def _problem_from_error(error: Mapping[str, Any], parsed: _Parsed | None) -> _Problem:
+    loc: Loc = tuple(p for p in error["loc"] if isinstance(p, str | int))
+    kind = str(error["type"])
+    value = error.get("input")
+    line = None
+    raw = None
+    if parsed is not None:
+        for cut in range(len(loc), -1, -1):
+            if loc[:cut] in parsed.lines:
+                line = parsed.lines[loc[:cut]]
+                break
+        raw = parsed.raw.get(loc)
+    secret = loc[:2] == _TOKEN_LOC
+    example = _example_for(loc)
+
+    if kind == "extra_forbidden":
+        parent = _model_at(loc[:-1])
+        known = list(parent.model_fields) if parent is not None else []
+        if parent is _FileSettings:
+            known = [k for k in known if k not in ("warnings", "config_path")]
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f" Did you mean {close[0]}?" if close else ""
+        where = _dotted(loc[:-1]) or "the top level"
+        message = f"unknown key.{hint} Known keys in {where}: {', '.join(known)}."
+        return _Problem(message, line=line, loc=loc)
+
+    if isinstance(value, bool) and kind not in ("bool_type", "bool_parsing") and not secret:
+        written = raw if raw is not None else str(value).lower()
+        message = (
+            f"YAML 1.1 reads the unquoted word {written} as the boolean {str(value).lower()}, "
+            f'but that is not what this key takes. If you mean the text, write {loc[-1]}: "{written}"'
+            " (in quotes)"
+        )
+        if example:
+            message += f"; {example}"
+        return _Problem(message + ".", line=line, loc=loc)
+
+    if kind == "time_number":
+        written = raw if raw is not None else _show(value)
+        message = (
+            f"YAML 1.1 reads the unquoted time {written} as the base-60 number {value}; write "
+            f'{loc[-1]}: "{written}" (in quotes).'
+        )
+        return _Problem(message, line=line, loc=loc)
+
+    if value is None and kind != "missing" and not secret:
+        message = "has no value; give one or delete the line to use the default"
+    else:
+        message = _TYPE_PHRASES.get(kind) or str(error.get("msg", "invalid value"))
+        if message.startswith("Input should be "):
+            message = "should be " + message.removeprefix("Input should be ")
+        elif message.startswith("Value error, "):
+            message = message.removeprefix("Value error, ")
+    if kind in ("float_type", "float_parsing", "int_type", "int_parsing") and isinstance(
+        value, str
+    ):
+        message += " without quotes"
+    if kind not in ("missing",) and not secret and not isinstance(value, dict):
+        shown = raw if raw is not None and not isinstance(value, str) else _show(value)
+        if value is not None:
+            message += f"; got {shown}"
+    if example:
+        message += f"; {example}"
+    return _Problem(message + ".", line=line, loc=loc)
+
+
+def _scrub(text: str, secrets: Sequence[str]) -> str:
+    for secret in secrets:
+        if len(secret) >= 6:
+            text = text.replace(secret, "[redacted]")
+    return _TOKEN_SHAPE.sub("[redacted]", text)
+
+
+# --------------------------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------------------------
+
+
+def _read_file(path: Path) -> str:
+    if not path.exists():
+        raise ConfigError(
+            path,
+            (),
+            headline=(
+                f"config file not found. Copy {_EXAMPLE_CONFIG} to {path} and edit it, "
+                "or start without a config file to use the defaults."
+            ),
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ConfigError(
+            path, (), headline=f"cannot read the config file: {error.strerror or error}."
+        ) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ConfigError(
+            path,
+            (),
+            headline=f"the config file is not UTF-8 (bad byte on line {line}); save it as UTF-8.",
+        ) from None
+
+
+def _apply_overrides(
+    raw: dict[str, Any],
+    env: Mapping[str, str],
+    corpus_paths: Sequence[Path] | None,
+    cwd: Path,
+) -> dict[Loc, str]:
+    """Write environment and CLI overrides into ``raw``; return key path → source name."""
+    sources: dict[Loc, str] = {}
+    for var, (section, key) in ENV_OVERRIDES.items():
+        value = env.get(var, "").strip()
+        if not value:
+            continue
+        target = raw.setdefault(section, {})
+        if target is None:
+            target = raw[section] = {}
+        if not isinstance(target, dict):
+            continue  # the section's own error is reported by validation
+        if var == "CORPUSBOT_STORAGE" and value != ":memory:":
+            path = Path(value).expanduser()
+            value = str(path if path.is_absolute() else cwd / path)
+        target[key] = value
+        sources[(section, key)] = var
+    if corpus_paths is not None:
+        target = raw.setdefault("corpus", {})
+        if target is None:
+            target = raw["corpus"] = {}
+        if isinstance(target, dict):
+            target["paths"] = [
+                str(p if Path(p).is_absolute() else cwd / p) for p in map(Path, corpus_paths)
+            ]
+            sources[("corpus", "paths")] = "--corpus"
+    return sources
+
+
+def _warnings(settings: _FileSettings, file_token: bool, env_token: bool, where: str) -> list[str]:
+    notes = []
+    if file_token:
+        tail = " (DISCORD_TOKEN is set and wins)" if env_token else ""
+        notes.append(
+            f"token in config file {where}; prefer DISCORD_TOKEN: remove discord.token from the "
+            f"file and set the DISCORD_TOKEN environment variable instead{tail}."
+        )
+    enabled = settings.discord.intents.enabled()
+    if enabled:
+        switches = "; ".join(
+            f"Bot → Privileged Gateway Intents → {_PRIVILEGED_SWITCHES[name]}" for name in enabled
+        )
+        notes.append(
+            f"privileged intents enabled in discord.intents: {', '.join(enabled)}. The bot needs "
+            "none of them (slash commands work without). If you keep them, turn on in the "
+            f"Discord Developer Portal, under your application: {switches}; otherwise Discord "
+            "refuses the connection (close code 4014, disallowed intents)."
+        )
+    return notes
+
+
+def load_settings(
+    path: Path | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    corpus_paths: Sequence[Path] | None = None,
+) -> Settings:
+    """Read ``path`` (YAML), apply environment and CLI overrides, validate into :class:`Settings`.
+
+    Args:
+        path: the config file; ``None`` means no file (defaults plus overrides).
+        env: environment to read overrides from; defaults to :data:`os.environ`. See
+            :data:`ENV_OVERRIDES`; ``DISCORD_TOKEN`` wins over ``discord.token`` in the file.
+        corpus_paths: from the CLI ``--corpus``: replaces ``corpus.paths`` (relative entries are
+            resolved against the working directory).
+
+    Returns:
+        Frozen :class:`Settings`. Relative paths in the file (``corpus.paths``,
+        ``corpus.cache_dir``, ``storage.path``) are resolved against the file's folder, or the
+        working directory without a file. ``warnings`` holds non-fatal notes (token in the file,
+        privileged intents enabled with the portal switches to turn on).
+
+    Raises:
+        ConfigError: the file is missing or unreadable, is not valid YAML (tabs, duplicate keys,
+            tags), or fails validation; the message lists every problem found, never the token.
+    """
+    environ: Mapping[str, str] = os.environ if env is None else env
+    cwd = Path.cwd()
+    config_path = path.expanduser().resolve() if path is not None else None
+    secrets = [environ.get("DISCORD_TOKEN", "").strip()]
+
+    parsed: _Parsed | None = None
+    raw: Any = {}
+    if config_path is not None:
+        text = _read_file(config_path)
+        parsed = _parse_yaml(text)
+        raw = parsed.data
+        if raw is None and not parsed.problems:
+            raw = {}
+    problems: list[_Problem] = list(parsed.problems) if parsed else []
+
+    if isinstance(raw, dict) and isinstance(raw.get("discord"), dict):
+        file_token = raw["discord"].get("token")
+        if isinstance(file_token, str):
+            secrets.append(file_token.strip())
+    else:
+        file_token = None
+
+    def fail(extra: Sequence[_Problem], sources: Mapping[Loc, str] | None = None) -> ConfigError:
+        ordered = sorted([*problems, *extra], key=_Problem.sort_key)
+        lines = [_scrub(p.render(sources), secrets) for p in ordered]
+        return ConfigError(config_path, lines)
+
+    if parsed is not None and parsed.data is None and problems:
+        raise fail(())  # a syntax error: nothing further can be checked
+    if not isinstance(raw, dict):
+        kind = "a list" if isinstance(raw, list) else _show(raw)
+        raise fail(
+            [
+                _Problem(
+                    f"the file must be a mapping of sections (discord:, corpus:, ...); got {kind}.",
+                    line=1,
+                )
+            ]
+        )
+
+    raw = copy.deepcopy(raw)
+    sources = _apply_overrides(raw, environ, corpus_paths, cwd)
+    base_dir = config_path.parent if config_path is not None else cwd
+    try:
+        validated = _FileSettings.model_validate(raw, context={"base_dir": base_dir})
+    except ValidationError as error:
+        reported = [p.loc for p in problems if p.loc is not None]
+        extra = []
+        for item in error.errors(include_url=False, include_context=False):
+            problem = _problem_from_error(item, parsed)
+            if problem.loc is not None and any(
+                problem.loc[: len(r)] == r for r in reported if r is not None
+            ):
+                continue  # already explained by the loader (e.g. a rejected tag)
+            extra.append(problem)
+        raise fail(extra, sources) from None
+    if problems:
+        raise fail((), sources)
+
+    notes = _warnings(
+        validated,
+        file_token=isinstance(file_token, str) and bool(file_token.strip()),
+        env_token=bool(environ.get("DISCORD_TOKEN", "").strip()),
+        where=str(config_path),
+    )
+    fields = {name: getattr(validated, name) for name in _FileSettings.model_fields}
+    return Settings(
+        **fields,
+        warnings=tuple(_scrub(n, secrets) for n in notes),
+        config_path=config_path,
+    )
