@@ -1,0 +1,9 @@
+"""One cog per feature. Each command parses the interaction, makes one core call, renders, sends."""
+
+#: Extensions loaded by :class:`bot.client.CorpusBot` in ``setup_hook``, in this order.
+EXTENSIONS: tuple[str, ...] = (
+    "cogs.quotes",
+    "cogs.search",
+    "cogs.summary",
+    "cogs.admin",
+)

@@ -1,0 +1,167 @@
+"""The ``commands.Bot`` subclass: holds settings, the library, storage; loads the cogs.
+
+Start-up order (see ARCHITECTURE.md): the CLI validates settings and builds the :class:`Library`
+*before* the bot exists, so a bad config or an empty corpus never reaches Discord. ``setup_hook``
+(run once per process, unlike ``on_ready``, which repeats after reconnects — C06) opens storage,
+loads the cogs, installs the error handler and syncs commands only when asked (C12).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import discord
+from discord.ext import commands
+
+from bot import errors
+from bot.core.library import Library
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: If a core call has not finished after this many seconds, the interaction is deferred and the
+#: answer is sent as a follow-up (Discord's first-response deadline is 3 s; C08).
+DEFER_AFTER = 1.5
+
+
+def point_at(api_base: str | None, gateway_url: str | None) -> None:
+    """Send REST and gateway traffic to another base URL (a rate-limit proxy, or a test double).
+
+    Affects the whole process (discord.py keeps these as class attributes).
+    """
+    import yarl
+
+    if api_base:
+        discord.http.Route.BASE = api_base.rstrip("/")
+    if gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+def minimal_intents() -> discord.Intents:
+    """The intents slash commands need: guilds only (no privileged intent, C18)."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    return intents
+
+
+class CorpusBot(commands.Bot):
+    """The bot. Attributes filled at construction are available to every cog.
+
+    Args:
+        settings: validated settings.
+        library: the loaded corpus and its indexes.
+        sync: sync the command tree in ``setup_hook`` (``corpusbot run --sync``).
+        clock: returns the current aware UTC time (injectable for tests of the daily scheduler).
+        guild_ready_timeout: seconds ``on_ready`` waits after the last GUILD_CREATE.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        library: Library,
+        *,
+        sync: bool = False,
+        clock: Callable[[], datetime] | None = None,
+        guild_ready_timeout: float = 2.0,
+        extensions: tuple[str, ...] | None = None,
+    ) -> None:
+        intents = minimal_intents()
+        privileged = settings.discord.intents
+        intents.members = privileged.members
+        intents.presences = privileged.presences
+        intents.message_content = privileged.message_content
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+            guild_ready_timeout=guild_ready_timeout,
+            owner_ids=set(settings.discord.owner_ids) or None,
+        )
+        self.settings = settings
+        self.library = library
+        self.sync_requested = sync
+        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
+        self.started_at = self.clock()
+        self._extensions = extensions
+        self.storage: Any = None
+
+    async def setup_hook(self) -> None:
+        """Open storage, load the cogs, install the error handler, sync only when asked."""
+        from bot.storage import SQLiteStorage
+        from cogs import EXTENSIONS
+
+        self.storage = await SQLiteStorage.open(Path(self.settings.storage.path))
+        self.tree.on_error = errors.on_app_command_error
+        for name in self._extensions if self._extensions is not None else EXTENSIONS:
+            await self.load_extension(name)
+        await self.sync_if_needed()
+
+    def commands_fingerprint(self) -> str:
+        """A hash of the command definitions, to sync only when they changed (C12)."""
+        payload = [c.to_dict(self.tree) for c in self.tree.get_commands()]
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+    async def sync_if_needed(self) -> None:
+        """Sync to the dev guild when configured, else globally — when asked or when definitions changed.
+
+        "Changed" compares with the fingerprint stored at the last sync, so the first start syncs
+        once and ten restarts in a row sync no more (C12).
+
+        Never both: with a dev guild, global commands are copied to it and not synced globally.
+        """
+        dev_guild = self.settings.discord.dev_guild_id
+        scope = f"guild:{dev_guild}" if dev_guild else "global"
+        fingerprint = self.commands_fingerprint()
+        key = f"commands_fingerprint:{scope}"
+        last = await self.storage.get_meta(key)
+        asked = self.sync_requested or self.settings.discord.sync_commands
+        if not asked and last == fingerprint:
+            log.info("commands unchanged since the last sync (%s); not syncing", scope)
+            return
+        if dev_guild:
+            guild = discord.Object(id=dev_guild)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+        else:
+            synced = await self.tree.sync()
+        await self.storage.set_meta(key, fingerprint)
+        log.info("synced %d commands (%s)", len(synced), scope)
+
+    async def close(self) -> None:
+        """Close cogs, the connection and storage (in that order)."""
+        await super().close()
+        if self.storage is not None:
+            await self.storage.close()
+            self.storage = None
+
+    async def on_ready(self) -> None:
+        """Log once per (re)connect. Start-up work lives in ``setup_hook``, never here (C06)."""
+        log.info(
+            "ready as %s in %d guilds with %d documents",
+            self.user,
+            len(self.guilds),
+            len(self.library.corpus),
+        )
+
+    async def run_core(
+        self, interaction: discord.Interaction[Any], fn: Callable[..., T], /, *args: Any, **kwargs: Any
+    ) -> T:
+        """Run a core call in a worker thread; defer the interaction if it is slow (C08).
+
+        Returns the call's result or raises its exception (the tree's error handler answers).
+        """
+        task = asyncio.ensure_future(asyncio.to_thread(fn, *args, **kwargs))
+        done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER)
+        if not done and not interaction.response.is_done():
+            await interaction.response.defer(thinking=True)
+        return await task

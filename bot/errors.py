@@ -1,0 +1,78 @@
+"""One error handler for every app command, and a send that works before or after a response.
+
+* :class:`~bot.core.errors.UserError` (a bad query, an unknown document, nothing matched) and
+  discord.py's check failures become a polite ephemeral explanation.
+* Anything else is a bug: it is logged with the command, its options, the guild and the user id,
+  and the user gets a short apology. No traceback ever reaches Discord.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot import render
+from bot.core.errors import UserError
+
+log = logging.getLogger(__name__)
+
+
+async def send(interaction: discord.Interaction[Any], reply: render.Reply) -> None:
+    """Send ``reply`` as the interaction's first response, or as a follow-up if it was answered.
+
+    Raises whatever discord.py raises for a failed request (the caller decides whether to log).
+    """
+    if interaction.response.is_done():
+        await interaction.followup.send(**reply.send_kwargs())
+    else:
+        await interaction.response.send_message(**reply.send_kwargs())
+
+
+def describe_interaction(interaction: discord.Interaction[Any]) -> str:
+    """A one-line description for logs: command, options, guild, channel and user ids (no content)."""
+    command = interaction.command.qualified_name if interaction.command else "?"
+    options = (interaction.data or {}).get("options", [])
+    return (
+        f"/{command} options={options!r} guild={interaction.guild_id} "
+        f"channel={interaction.channel_id} user={interaction.user.id if interaction.user else None}"
+    )
+
+
+def reply_for(error: BaseException) -> render.Reply | None:
+    """The user-facing reply for an error, or ``None`` when the error is a bug to log."""
+    if isinstance(error, app_commands.CommandInvokeError):
+        error = error.original
+    if isinstance(error, UserError):
+        return render.user_error(str(error))
+    if isinstance(error, app_commands.MissingPermissions):
+        missing = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        return render.user_error(f"You need the {missing} permission to use this command.")
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return render.user_error("This command only works in a server.")
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return render.user_error(f"Slow down a little: try again in {error.retry_after:.0f} s.")
+    if isinstance(error, app_commands.TransformerError | app_commands.CheckFailure):
+        return render.user_error(str(error) or "That input was not understood.")
+    return None
+
+
+async def on_app_command_error(
+    interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+) -> None:
+    """The tree's error handler: explain user errors, log bugs and apologise."""
+    reply = reply_for(error)
+    if reply is None:
+        original = getattr(error, "original", error)
+        log.error(
+            "command failed: %s",
+            describe_interaction(interaction),
+            exc_info=(type(original), original, original.__traceback__),
+        )
+        reply = render.apology()
+    try:
+        await send(interaction, reply)
+    except discord.HTTPException:
+        log.warning("could not deliver the error reply for %s", describe_interaction(interaction))

@@ -1,0 +1,493 @@
+"""Every user-facing string and every Discord limit, in one place.
+
+Cogs call one function here per reply and send what it returns; the console and the one-shot CLI
+render the same :class:`Reply` as plain text, and ``--json`` uses the ``*_record`` functions, so
+what a user sees in Discord, in the console and in JSON is the same data.
+
+Rules kept here:
+
+* Discord's limits (see ``shared/design/DISCORD_DOUBLE.md``): 2000 characters of message content,
+  embed title 256, description 4096, 25 fields of name 256 / value 1024, footer 2048, author 256,
+  6000 characters across all embeds of a message, 25 autocomplete choices of 1-100 characters.
+  Shortening never cuts a grapheme (emoji with joiners and modifiers, combining marks) in half,
+  and prefers paragraph, then sentence, then word boundaries (cases C14, C15).
+* Corpus and user text is Markdown-escaped so it reads exactly as written (C17). Nobody is ever
+  pinged: the client sets ``AllowedMentions.none()`` and every send passes it too (C16).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+
+from bot.core.models import Corpus, Document, Quote, SearchHit, Summary
+
+# Discord limits (characters).
+MESSAGE_LIMIT = 2000
+EMBED_TITLE_LIMIT = 256
+EMBED_DESCRIPTION_LIMIT = 4096
+EMBED_FIELD_COUNT_LIMIT = 25
+EMBED_FIELD_NAME_LIMIT = 256
+EMBED_FIELD_VALUE_LIMIT = 1024
+EMBED_FOOTER_LIMIT = 2048
+EMBED_AUTHOR_LIMIT = 256
+EMBED_TOTAL_LIMIT = 6000
+CHOICE_LIMIT = 25
+CHOICE_NAME_LIMIT = 100
+
+ELLIPSIS = "…"
+COLOUR = discord.Colour(0x5865F2)
+NO_MENTIONS = discord.AllowedMentions.none()
+
+# ---------------------------------------------------------------------------------------------
+# Text primitives
+# ---------------------------------------------------------------------------------------------
+
+_JOINERS = {"\u200d"}  # ZERO WIDTH JOINER
+_EXTENDERS = {"\ufe0e", "\ufe0f", "\u20e3"}  # variation selectors, combining keycap
+
+
+def _is_extender(ch: str) -> bool:
+    """Whether ``ch`` attaches to the character before it (so a cut must not fall before it)."""
+    if ch in _EXTENDERS or ch in _JOINERS:
+        return True
+    if "\U0001f3fb" <= ch <= "\U0001f3ff":  # skin-tone modifiers
+        return True
+    if "\U000e0020" <= ch <= "\U000e007f":  # tag characters (flag sequences)
+        return True
+    return unicodedata.category(ch) in ("Mn", "Me", "Mc")
+
+
+def safe_cut(text: str, limit: int) -> int:
+    """Largest index ``<= limit`` at which ``text`` can be cut without splitting a grapheme.
+
+    Grapheme rules follow the parts of UAX #29 that matter for chat text: combining marks,
+    variation selectors, emoji modifiers, zero-width joiner sequences and regional-indicator pairs.
+    """
+    if limit >= len(text):
+        return len(text)
+    cut = max(limit, 0)
+    while cut > 0 and (_is_extender(text[cut]) or text[cut - 1] in _JOINERS):
+        cut -= 1
+    # Regional indicators pair up into flags: do not split a pair.
+    if cut > 0 and _is_regional(text[cut]) and _is_regional(text[cut - 1]):
+        run = 0
+        i = cut - 1
+        while i >= 0 and _is_regional(text[i]):
+            run += 1
+            i -= 1
+        if run % 2 == 1:
+            cut -= 1
+    return cut
+
+
+def _is_regional(ch: str) -> bool:
+    return "\U0001f1e6" <= ch <= "\U0001f1ff"
+
+
+def shorten(text: str, limit: int, *, placeholder: str = ELLIPSIS) -> str:
+    """Return ``text`` if it fits in ``limit`` characters, else a cut at the best boundary + ``placeholder``.
+
+    Boundaries preferred, in order: paragraph break, sentence end, word break, any grapheme edge.
+    A boundary is only used if it keeps at least half of the room. Raises ``ValueError`` if
+    ``limit`` cannot even hold the placeholder.
+    """
+    if len(text) <= limit:
+        return text
+    room = limit - len(placeholder)
+    if room < 0:
+        raise ValueError(f"limit {limit} is too small for the placeholder")
+    hard = safe_cut(text, room)
+    head = text[:hard]
+    floor = hard // 2
+    for sep in ("\n\n", ". ", "! ", "? ", "\n", " "):
+        at = head.rfind(sep)
+        if at >= floor:
+            end = at + (1 if sep in (". ", "! ", "? ") else 0)
+            return head[:end].rstrip() + placeholder
+    return head.rstrip() + placeholder
+
+
+def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Split ``text`` into chunks of at most ``limit`` characters, at the best boundaries (C14).
+
+    Every chunk is non-empty; joining the chunks with the separators they were split at gives
+    back the text (whitespace at the cut is dropped). No grapheme is cut in half.
+    """
+    chunks: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        hard = safe_cut(rest, limit)
+        head = rest[:hard]
+        cut = hard
+        for sep in ("\n\n", ". ", "! ", "? ", "\n", " "):
+            at = head.rfind(sep)
+            if at >= hard // 2:
+                cut = at + (1 if sep in (". ", "! ", "? ") else len(sep))
+                break
+        if cut <= 0:
+            cut = hard if hard > 0 else limit
+        chunks.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        chunks.append(rest)
+    return [c for c in chunks if c]
+
+
+def escape(text: str) -> str:
+    """Escape Discord Markdown so corpus or user text reads exactly as written (C17)."""
+    return discord.utils.escape_markdown(text, ignore_links=False)
+
+
+def escaped_shorten(text: str, limit: int) -> str:
+    """Escape ``text`` and shorten it so the *escaped* form fits ``limit``, never leaving a dangling backslash."""
+    raw_limit = limit
+    while True:
+        out = escape(shorten(text, raw_limit))
+        if len(out) <= limit:
+            return out
+        raw_limit -= max(1, len(out) - limit)
+
+
+def choice_name(text: str) -> str:
+    """An autocomplete choice name/value: 1-100 characters, single line."""
+    flat = " ".join(text.split()) or "-"
+    return shorten(flat, CHOICE_NAME_LIMIT)
+
+
+# ---------------------------------------------------------------------------------------------
+# Replies
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Reply:
+    """One reply: content and/or embeds, ephemeral or not, plus an optional view (buttons).
+
+    ``send_kwargs()`` gives keyword arguments for ``InteractionResponse.send_message``,
+    ``Webhook.send`` and ``Messageable.send`` alike, always with ``allowed_mentions`` set to none.
+    """
+
+    content: str | None = None
+    embeds: list[discord.Embed] = field(default_factory=list)
+    ephemeral: bool = False
+    view: discord.ui.View | None = None
+
+    def send_kwargs(self, *, channel: bool = False) -> dict[str, Any]:
+        """Keyword arguments for sending this reply (``channel=True`` for ``Messageable.send``)."""
+        kwargs: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
+        if self.content is not None:
+            kwargs["content"] = self.content
+        if self.embeds:
+            kwargs["embeds"] = self.embeds
+        if self.view is not None:
+            kwargs["view"] = self.view
+        if not channel:
+            kwargs["ephemeral"] = self.ephemeral
+        return kwargs
+
+
+def user_error(message: str) -> Reply:
+    """A polite ephemeral explanation of what was wrong with the user's input."""
+    return Reply(content=shorten(message, MESSAGE_LIMIT), ephemeral=True)
+
+
+APOLOGY = "Sorry, something went wrong while answering that. It has been logged; please try again in a moment."
+
+
+def apology() -> Reply:
+    """The short apology a user sees when a command failed for a reason that is not theirs."""
+    return Reply(content=APOLOGY, ephemeral=True)
+
+
+def fit_embed(embed: discord.Embed) -> discord.Embed:
+    """Bring an embed within every Discord limit, shortening lowest-priority parts first (C15).
+
+    Priority (kept longest): title, description, then fields in order; the footer and the
+    trailing fields go first when the 6000-character total is exceeded.
+    """
+    if embed.title:
+        embed.title = shorten(embed.title, EMBED_TITLE_LIMIT)
+    if embed.description:
+        embed.description = shorten(embed.description, EMBED_DESCRIPTION_LIMIT)
+    if embed.footer and embed.footer.text:
+        embed.set_footer(text=shorten(embed.footer.text, EMBED_FOOTER_LIMIT))
+    if embed.author and embed.author.name:
+        embed.set_author(name=shorten(embed.author.name, EMBED_AUTHOR_LIMIT), url=embed.author.url)
+    fields = list(embed.fields)[:EMBED_FIELD_COUNT_LIMIT]
+    embed.clear_fields()
+    for f in fields:
+        embed.add_field(
+            name=shorten(f.name or "-", EMBED_FIELD_NAME_LIMIT),
+            value=shorten(f.value or "-", EMBED_FIELD_VALUE_LIMIT),
+            inline=bool(f.inline),
+        )
+    while len(embed) > EMBED_TOTAL_LIMIT:
+        excess = len(embed) - EMBED_TOTAL_LIMIT
+        if embed.fields:
+            last = embed.fields[-1]
+            value = last.value or ""
+            if len(value) - excess >= 200:
+                embed.set_field_at(
+                    len(embed.fields) - 1,
+                    name=last.name,
+                    value=shorten(value, len(value) - excess),
+                    inline=bool(last.inline),
+                )
+            else:
+                embed.remove_field(len(embed.fields) - 1)
+        elif embed.description:
+            embed.description = shorten(embed.description, max(len(embed.description) - excess, 1))
+        else:  # pragma: no cover - title/footer alone cannot exceed 6000 after the cuts above
+            break
+    return embed
+
+
+def _embed(title: str | None = None, description: str | None = None) -> discord.Embed:
+    return discord.Embed(title=title, description=description, colour=COLOUR)
+
+
+def document_label(document: Document) -> str:
+    """How a document is named to users: its title, and the author when known."""
+    if document.author:
+        return f"{document.title} ({document.author})"
+    return document.title
+
+
+# ---- /quote ---------------------------------------------------------------------------------
+
+
+def attribution(quote: Quote, document: Document) -> str:
+    """Plain-text attribution: '— Speaker, quoted in Title by Author' or '— Author, Title'."""
+    if quote.speaker:
+        by = f" by {document.author}" if document.author else ""
+        return f"— {quote.speaker}, quoted in {document.title}{by}"
+    if document.author:
+        return f"— {document.author}, {document.title}"
+    return f"— {document.title}"
+
+
+def quote_reply(quote: Quote, document: Document) -> Reply:
+    """Render a quote as one embed: the words, who said them, where (paragraph N of Title)."""
+    words = escaped_shorten(quote.text, EMBED_DESCRIPTION_LIMIT - 400)
+    embed = _embed(description=f"“{words}”\n\n{escape(attribution(quote, document))}")
+    embed.set_footer(text=f"Paragraph {quote.paragraph} of {document.title}")
+    return Reply(embeds=[fit_embed(embed)])
+
+
+def quote_record(quote: Quote, document: Document) -> dict[str, Any]:
+    """The fields the quote embed shows, as JSON-ready values."""
+    return {
+        "text": quote.text,
+        "speaker": quote.speaker,
+        "author": document.author,
+        "document_id": document.id,
+        "title": document.title,
+        "paragraph": quote.paragraph,
+        "attribution": attribution(quote, document),
+    }
+
+
+# ---- /search --------------------------------------------------------------------------------
+
+SNIPPET_CONTEXT = 160
+
+
+def snippet(hit: SearchHit, *, context: int = SNIPPET_CONTEXT) -> tuple[str, str, str]:
+    """The text around a hit's match as ``(before, match, after)``, cut at word boundaries.
+
+    ``before`` and ``after`` carry a leading/trailing ellipsis when text was left out.
+    """
+    text = hit.passage.text
+    start, end = hit.match_start, hit.match_end
+    left = max(0, start - context)
+    if left > 0:
+        space = text.find(" ", left, start)
+        left = space + 1 if space != -1 else left
+    right = min(len(text), end + context)
+    if right < len(text):
+        space = text.rfind(" ", end, right)
+        right = space if space != -1 else right
+    before = (ELLIPSIS if left > 0 or hit.passage.start > 0 else "") + text[left:start]
+    after = text[end:right] + (ELLIPSIS if right < len(text) else "")
+    return before, text[start:end], after
+
+
+def _highlight(hit: SearchHit, limit: int) -> str:
+    before, match, after = snippet(hit)
+    match = shorten(match, max(limit - 40, 40))
+    body = f"{escape(before)}**{escape(match)}**{escape(after)}"
+    context = SNIPPET_CONTEXT
+    while len(body) > limit and context > 0:
+        context //= 2
+        before, _, after = snippet(hit, context=context)
+        body = f"{escape(before)}**{escape(match)}**{escape(after)}"
+    return body if len(body) <= limit else f"**{escaped_shorten(match, limit - 4)}**"
+
+
+def search_reply(query: str, hits: Sequence[SearchHit], corpus: Corpus) -> Reply:
+    """Render search hits: one field per hit with document, paragraph, score and the highlighted match."""
+    embed = _embed(title=shorten(f"Search: {query}", EMBED_TITLE_LIMIT))
+    for rank, hit in enumerate(hits, start=1):
+        doc = corpus.get(hit.passage.document_id)
+        title = doc.title if doc else hit.passage.document_id
+        name = f"{rank}. {title} — paragraph {hit.passage.paragraph} · score {hit.score:.0f}"
+        embed.add_field(
+            name=shorten(name, EMBED_FIELD_NAME_LIMIT),
+            value=_highlight(hit, EMBED_FIELD_VALUE_LIMIT),
+            inline=False,
+        )
+    noun = "passage" if len(hits) == 1 else "passages"
+    embed.set_footer(text=f"{len(hits)} {noun}; matched words in bold")
+    return Reply(embeds=[fit_embed(embed)])
+
+
+def search_record(hit: SearchHit, corpus: Corpus) -> dict[str, Any]:
+    """The fields a search-hit field shows, as JSON-ready values."""
+    doc = corpus.get(hit.passage.document_id)
+    return {
+        "document_id": hit.passage.document_id,
+        "title": doc.title if doc else None,
+        "author": doc.author if doc else None,
+        "paragraph": hit.passage.paragraph,
+        "score": round(hit.score, 1),
+        "exact": hit.exact,
+        "text": hit.passage.text,
+        "match": hit.matched_text,
+        "match_start": hit.match_start,
+        "match_end": hit.match_end,
+        "passage_start": hit.passage.start,
+    }
+
+
+# ---- /summary -------------------------------------------------------------------------------
+
+
+def summary_reply(summary: Summary, document: Document, *, bullets: bool = False) -> Reply:
+    """Render a summary: the standfirst (marked) and each verbatim sentence with its paragraph."""
+    lines: list[str] = []
+    if summary.standfirst:
+        lines.append(f"*Standfirst (the author's own):* {escape(summary.standfirst)}\n")
+    for sentence in summary.sentences:
+        mark = "• " if bullets else ""
+        lines.append(f"{mark}{escape(sentence.text)} (¶{sentence.paragraph})")
+    sep = "\n" if bullets else "\n\n"
+    description = _join_within(lines, sep, EMBED_DESCRIPTION_LIMIT)
+    embed = _embed(title=shorten(document.title, EMBED_TITLE_LIMIT), description=description)
+    if document.author:
+        embed.set_author(name=shorten(document.author, EMBED_AUTHOR_LIMIT))
+    embed.set_footer(
+        text=f"{len(summary.sentences)} sentences taken verbatim from the text · {summary.method}"
+    )
+    return Reply(embeds=[fit_embed(embed)])
+
+
+def _join_within(lines: Iterable[str], sep: str, limit: int) -> str:
+    out: list[str] = []
+    size = 0
+    for line in lines:
+        extra = len(line) + (len(sep) if out else 0)
+        if size + extra > limit:
+            if not out:
+                out.append(shorten(line, limit))
+            break
+        out.append(line)
+        size += extra
+    return sep.join(out)
+
+
+def summary_record(summary: Summary, document: Document) -> dict[str, Any]:
+    """The fields the summary embed shows, as JSON-ready values."""
+    return {
+        "document_id": document.id,
+        "title": document.title,
+        "author": document.author,
+        "method": summary.method,
+        "standfirst": summary.standfirst,
+        "sentences": [{"text": s.text, "paragraph": s.paragraph} for s in summary.sentences],
+    }
+
+
+# ---- plain text (console, CLI) --------------------------------------------------------------
+
+
+def _unescape(text: str) -> str:
+    out = []
+    i = 0
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text):
+            out.append(text[i + 1])
+            i += 2
+            continue
+        out.append(text[i])
+        i += 1
+    return "".join(out)
+
+
+def reply_text(reply: Reply) -> str:
+    """A reply as plain terminal text: what the embed shows, Markdown escapes removed, bold kept as **."""
+    parts: list[str] = []
+    if reply.content:
+        parts.append(("(only you can see this) " if reply.ephemeral else "") + reply.content)
+    for embed in reply.embeds:
+        if embed.author and embed.author.name:
+            parts.append(embed.author.name)
+        if embed.title:
+            parts.append(f"== {embed.title} ==")
+        if embed.description:
+            parts.append(_unescape(embed.description))
+        for f in embed.fields:
+            parts.append(f"{f.name}\n  {_unescape(f.value or '')}")
+        if embed.footer and embed.footer.text:
+            parts.append(f"[{embed.footer.text}]")
+    return "\n".join(parts)
+
+
+# ---- autocomplete ---------------------------------------------------------------------------
+
+
+def choices(pairs: Iterable[tuple[str, str]]) -> list[discord.app_commands.Choice[str]]:
+    """Autocomplete choices from ``(name, value)`` pairs: at most 25, names and values 1-100 chars, unique values."""
+    out: list[discord.app_commands.Choice[str]] = []
+    seen: set[str] = set()
+    for name, value in pairs:
+        value = choice_name(value)
+        if value in seen:
+            continue
+        seen.add(value)
+        out.append(discord.app_commands.Choice(name=choice_name(name), value=value))
+        if len(out) == CHOICE_LIMIT:
+            break
+    return out
+
+
+# ---- /about ---------------------------------------------------------------------------------
+
+
+def about_reply(corpus: Corpus) -> Reply:
+    """What the bot serves: documents with their sizes, and the privacy note."""
+    embed = _embed(title="About this bot")
+    lines = []
+    for doc in corpus.documents[:20]:
+        lines.append(f"• {escape(document_label(doc))} — {len(doc.paragraphs)} paragraphs")
+    if len(corpus) > 20:
+        lines.append(f"…and {len(corpus) - 20} more")
+    embed.description = _join_within(lines, "\n", EMBED_DESCRIPTION_LIMIT - 500)
+    embed.add_field(
+        name="Commands",
+        value="/quote · /search · /summary · /daily (server managers)",
+        inline=False,
+    )
+    embed.add_field(
+        name="Privacy",
+        value=(
+            "This bot reads no messages: it only sees the slash commands you send it. It stores "
+            "each server's daily-post settings and which quotes were posted, nothing else."
+        ),
+        inline=False,
+    )
+    return Reply(embeds=[fit_embed(embed)], ephemeral=True)

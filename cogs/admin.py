@@ -1,0 +1,36 @@
+"""``/about`` for everyone, and ``/sync`` for the bot's owners."""
+
+from __future__ import annotations
+
+from discord import Interaction, app_commands
+from discord.ext import commands
+
+from bot import render
+from bot.client import CorpusBot
+from bot.errors import send
+
+
+class Admin(commands.Cog):
+    """Corpus information and owner-only maintenance."""
+
+    def __init__(self, bot: CorpusBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="about", description="What this bot serves, and what it stores")
+    async def about(self, interaction: Interaction[CorpusBot]) -> None:
+        await send(interaction, render.about_reply(self.bot.library.corpus))
+
+    @app_commands.command(name="sync", description="Owner only: register the slash commands with Discord again")
+    @app_commands.default_permissions(administrator=True)
+    async def sync(self, interaction: Interaction[CorpusBot]) -> None:
+        if not await self.bot.is_owner(interaction.user):
+            await send(interaction, render.user_error("Only the bot's owner can sync its commands."))
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        self.bot.sync_requested = True
+        await self.bot.sync_if_needed()
+        await send(interaction, render.user_error("Commands synced."))
+
+
+async def setup(bot: CorpusBot) -> None:
+    await bot.add_cog(Admin(bot))

@@ -1,0 +1,62 @@
+"""``/quote``: a quotable line from the corpus with its source."""
+
+from __future__ import annotations
+
+from discord import Interaction, app_commands
+from discord.ext import commands
+
+from bot import render
+from bot.client import CorpusBot
+from bot.core.quotes import quote_key
+from bot.errors import send
+
+
+class Quotes(commands.Cog):
+    """Serves quotable lines; never the same line twice in a row in one channel."""
+
+    def __init__(self, bot: CorpusBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="quote", description="A quotable line from the corpus, with its source")
+    @app_commands.describe(
+        document="Only quote from this document",
+        contains="A word or phrase the quote should contain (typos are fine)",
+        speaker="Only words said by this person",
+    )
+    async def quote(
+        self,
+        interaction: Interaction[CorpusBot],
+        document: str | None = None,
+        contains: app_commands.Range[str, 1, 100] | None = None,
+        speaker: str | None = None,
+    ) -> None:
+        """Parse options, pick one quote (excluding the channel's last), render, send."""
+        storage = self.bot.storage
+        last = await storage.last_quote_key(interaction.channel_id) if interaction.channel_id else None
+        quote, doc = await self.bot.run_core(
+            interaction,
+            self.bot.library.quote,
+            document=document,
+            contains=contains,
+            speaker=speaker,
+            exclude={last} if last else (),
+        )
+        await send(interaction, render.quote_reply(quote, doc))
+        if interaction.channel_id:
+            await storage.set_last_quote_key(interaction.channel_id, quote_key(quote))
+
+    @quote.autocomplete("document")
+    async def document_autocomplete(
+        self, interaction: Interaction[CorpusBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return render.choices(self.bot.library.document_choices(current))
+
+    @quote.autocomplete("speaker")
+    async def speaker_autocomplete(
+        self, interaction: Interaction[CorpusBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return render.choices((s, s) for s in self.bot.library.quotes.speakers(current))
+
+
+async def setup(bot: CorpusBot) -> None:
+    await bot.add_cog(Quotes(bot))

@@ -1,0 +1,73 @@
+"""``/search``: the passages that best match a half-remembered, misspelt phrase."""
+
+from __future__ import annotations
+
+import asyncio
+
+from discord import Interaction, app_commands
+from discord.ext import commands
+
+from bot import render
+from bot.client import CorpusBot
+from bot.errors import send
+
+#: Autocomplete cannot be deferred: give up (and offer nothing) after this many seconds.
+AUTOCOMPLETE_BUDGET = 2.0
+
+
+class Search(commands.Cog):
+    """Fuzzy passage search with the match highlighted."""
+
+    def __init__(self, bot: CorpusBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="search", description="Find the passages that best match a phrase, typos and all")
+    @app_commands.describe(
+        query="The phrase as you remember it",
+        document="Only search this document",
+        limit="How many passages to show (1-10)",
+    )
+    async def search(
+        self,
+        interaction: Interaction[CorpusBot],
+        query: app_commands.Range[str, 1, 2000],
+        document: str | None = None,
+        limit: app_commands.Range[int, 1, 10] | None = None,
+    ) -> None:
+        """Parse options, search (off the event loop), render the hits, send."""
+        cfg = self.bot.settings.search
+        hits = await self.bot.run_core(
+            interaction,
+            self.bot.library.search,
+            query,
+            document=document,
+            limit=limit or cfg.limit,
+            threshold=cfg.threshold,
+            min_chars=cfg.min_query_chars,
+            max_chars=cfg.max_query_chars,
+        )
+        await send(interaction, render.search_reply(query, hits, self.bot.library.corpus))
+
+    @search.autocomplete("query")
+    async def query_autocomplete(
+        self, interaction: Interaction[CorpusBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        if len(current.strip()) < 3:
+            return []
+        try:
+            suggestions = await asyncio.wait_for(
+                asyncio.to_thread(self.bot.library.index.suggest, current), AUTOCOMPLETE_BUDGET
+            )
+        except (TimeoutError, ValueError):
+            return []
+        return render.choices((s, s) for s in suggestions)
+
+    @search.autocomplete("document")
+    async def document_autocomplete(
+        self, interaction: Interaction[CorpusBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return render.choices(self.bot.library.document_choices(current))
+
+
+async def setup(bot: CorpusBot) -> None:
+    await bot.add_cog(Search(bot))
