@@ -1,0 +1,531 @@
+"""Command line: ``corpusbot`` / ``python -m bot``.
+
+Sub-commands:
+
+* ``run``: connect to Discord (needs ``DISCORD_TOKEN``).
+* ``check``: validate the config and the corpus; print a table of what loaded.
+* ``console``: type ``/quote``, ``/search …``, ``/summary`` and see the bot's replies as text.
+* ``quote``, ``search``, ``summary``: one-shot answers, ``--json`` for scripts.
+* ``schedule``: the configured daily posts' next send times.
+
+Exit codes: 0 success, 1 a user-level "no answer" (nothing matched), 2 bad config, corpus or
+usage. Parsing uses the standard library's argparse; progress display uses rich.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import random
+import shlex
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot import render
+from bot.core.errors import CorpusError, UserError
+from bot.core.library import Library
+from bot.core.models import Corpus
+from bot.settings import ConfigError, Settings, load_settings
+
+log = logging.getLogger("corpusbot")
+
+EXIT_OK, EXIT_NO_ANSWER, EXIT_BAD_INPUT = 0, 1, 2
+
+NO_TOKEN_MESSAGE = """\
+No Discord token: set the DISCORD_TOKEN environment variable and run again.
+
+  1. Open https://discord.com/developers/applications and create an application.
+  2. Under "Bot", press "Reset Token" and copy it (keep it secret).
+  3. export DISCORD_TOKEN='<the token>'   then   corpusbot run --sync
+  4. Invite the bot with the OAuth2 URL generator: scopes "bot" and "applications.commands";
+     no privileged intents are needed.
+
+To try the bot without Discord, run:  corpusbot console
+"""
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared set-up
+# ---------------------------------------------------------------------------------------------
+
+
+def _config_path(args: argparse.Namespace) -> Path | None:
+    if args.config:
+        return Path(args.config)
+    env = os.environ.get("CORPUSBOT_CONFIG")
+    if env:
+        return Path(env)
+    default = Path("config.yaml")
+    return default if default.is_file() else None
+
+
+def load_settings_from_args(args: argparse.Namespace) -> Settings:
+    """Settings from ``--config`` (or ``CORPUSBOT_CONFIG``, or ``./config.yaml``) and ``--corpus``."""
+    corpus = [Path(p) for p in args.corpus] if getattr(args, "corpus", None) else None
+    return load_settings(_config_path(args), corpus_paths=corpus)
+
+
+def _progress_reporter(stream: TextIO) -> tuple[Callable[[int, int, Path], None], Callable[[], None]]:
+    """A loader progress callback: a rich progress bar on a terminal, periodic log lines otherwise."""
+    if stream.isatty():
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        bar = Progress(
+            TextColumn("loading corpus"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+            transient=True,
+        )
+        task_id = bar.add_task("", total=None)
+        bar.start()
+
+        def update(done: int, total: int, path: Path) -> None:
+            bar.update(task_id, completed=done, total=total, description=path.name)
+
+        return update, bar.stop
+
+    last = [0.0]
+
+    def log_line(done: int, total: int, path: Path) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 5 or done == total:
+            last[0] = now
+            log.info("loading corpus: %d/%d files (%s)", done, total, path)
+
+    return log_line, lambda: None
+
+
+def load_library(settings: Settings, *, stream: TextIO = sys.stderr) -> tuple[Library, dict[str, float]]:
+    """Load the corpus and build the library; report bad files. Raises :class:`CorpusError`."""
+    from bot.core.loader import load_corpus, require_documents
+
+    progress, done = _progress_reporter(stream)
+    t0 = time.perf_counter()
+    try:
+        corpus = load_corpus(list(settings.corpus.paths), language=settings.corpus.language, progress=progress)
+    finally:
+        done()
+    t1 = time.perf_counter()
+    for problem in corpus.problems:
+        level = logging.ERROR if problem.fatal else logging.WARNING
+        log.log(level, "%s: %s%s", problem.path, problem.reason, "" if problem.fatal else " (loaded)")
+    require_documents(corpus)
+    library = Library.build(corpus)
+    t2 = time.perf_counter()
+    return library, {"load_s": t1 - t0, "index_s": t2 - t1}
+
+
+def _setup_logging(settings: Settings | None, verbose: bool = False) -> None:
+    level = "DEBUG" if verbose else (settings.logging.level if settings else "INFO")
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        stream=sys.stderr,
+        force=True,
+    )
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+# ---------------------------------------------------------------------------------------------
+# Sub-commands
+# ---------------------------------------------------------------------------------------------
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    """Connect to Discord and serve until interrupted."""
+    import asyncio
+
+    import discord
+
+    from bot.client import CorpusBot, point_at
+
+    token = settings.token()
+    if not token:
+        sys.stderr.write(NO_TOKEN_MESSAGE)
+        return EXIT_BAD_INPUT
+    for warning in settings.warnings:
+        log.warning("%s", warning)
+    library, _ = load_library(settings)
+    point_at(settings.discord.api_base, settings.discord.gateway_url)
+
+    async def main() -> None:
+        bot = CorpusBot(settings, library, sync=args.sync)
+        async with bot:
+            await bot.start(token)
+
+    try:
+        asyncio.run(main())
+    except discord.LoginFailure:
+        log.error("Discord refused the token (401). Reset it under Bot → Reset Token and set DISCORD_TOKEN again.")
+        return EXIT_BAD_INPUT
+    except discord.PrivilegedIntentsRequired:
+        log.error(
+            "Discord refused the privileged intents enabled in discord.intents. Turn them on in the "
+            "Developer Portal (Bot → Privileged Gateway Intents) or set them to false; the bot needs none."
+        )
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        pass
+    return EXIT_OK
+
+
+def corpus_table(corpus: Corpus, timings: dict[str, float]) -> list[tuple[str, str]]:
+    """Rows of the ``check`` table: documents, paragraphs, sentences, words, problems, timings."""
+    paragraphs = sum(len(d.paragraphs) for d in corpus)
+    sentences = sum(sum(len(p.sentences) for p in d.paragraphs) for d in corpus)
+    words = sum(d.word_count for d in corpus)
+    return [
+        ("documents", str(len(corpus))),
+        ("paragraphs", str(paragraphs)),
+        ("sentences", str(sentences)),
+        ("words", str(words)),
+        ("files with problems", str(sum(1 for p in corpus.problems if p.fatal))),
+        ("load time", f"{timings['load_s'] * 1000:.0f} ms"),
+        ("index time", f"{timings['index_s'] * 1000:.0f} ms"),
+        ("memory (RSS)", f"{_rss_mb():.0f} MB"),
+    ]
+
+
+def _rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate config and corpus, print what loaded."""
+    from rich.console import Console
+    from rich.table import Table
+
+    for warning in settings.warnings:
+        log.warning("%s", warning)
+    library, timings = load_library(settings)
+    console = Console()
+    table = Table(title="corpus", show_header=False)
+    for key, value in corpus_table(library.corpus, timings):
+        table.add_row(key, value)
+    console.print(table)
+    docs = Table(title="documents")
+    for column in ("id", "title", "author", "paragraphs", "sentences"):
+        docs.add_column(column)
+    for doc in library.corpus:
+        docs.add_row(
+            doc.id, doc.title, doc.author or "-", str(len(doc.paragraphs)),
+            str(sum(len(p.sentences) for p in doc.paragraphs)),
+        )
+    console.print(docs)
+    if library.corpus.problems:
+        problems = Table(title="files not loaded (or loaded with a caveat)")
+        problems.add_column("path")
+        problems.add_column("reason")
+        for p in library.corpus.problems:
+            problems.add_row(p.path, p.reason + ("" if p.fatal else " (loaded)"))
+        console.print(problems)
+    schedule_rows = _schedule_rows(settings, datetime.now(UTC))
+    if schedule_rows:
+        sched = Table(title="daily schedules (from config)")
+        for column in ("guild", "channel", "local time", "next send (UTC)", "next send (local)"):
+            sched.add_column(column)
+        for row in schedule_rows:
+            sched.add_row(
+                str(row["guild_id"]), str(row["channel_id"]), f"{row['time']} {row['timezone']}",
+                row["next"][0]["utc"], row["next"][0]["local"],
+            )
+        console.print(sched)
+    console.print("[green]config and corpus OK[/green]")
+    return EXIT_OK
+
+
+def _schedule_rows(settings: Settings, now: datetime, count: int = 3) -> list[dict[str, Any]]:
+    try:
+        from bot.core.daily import next_send_times
+    except ImportError:  # pragma: no cover - daily posts not built in this checkout
+        return []
+    rows = []
+    for schedule in settings.daily:
+        core = schedule.to_core() if hasattr(schedule, "to_core") else schedule
+        times = next_send_times(core, now, count)
+        rows.append(
+            {
+                "guild_id": schedule.guild_id,
+                "channel_id": schedule.channel_id,
+                "time": schedule.time.strftime("%H:%M"),
+                "timezone": schedule.timezone,
+                "next": [
+                    {
+                        "utc": t.astimezone(UTC).isoformat(),
+                        "local": t.astimezone(schedule.zone).isoformat(),
+                    }
+                    for t in times
+                ],
+            }
+        )
+    return rows
+
+
+def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
+    """Print each configured schedule's next send times as of ``--now``."""
+    if args.now:
+        try:
+            now = datetime.fromisoformat(args.now)
+        except ValueError:
+            sys.stderr.write(f"--now: {args.now!r} is not an ISO instant; example: 2026-03-29T00:30:00+00:00\n")
+            return EXIT_BAD_INPUT
+        if now.tzinfo is None:
+            sys.stderr.write("--now needs a UTC offset, e.g. 2026-03-29T00:30:00Z or +01:00\n")
+            return EXIT_BAD_INPUT
+    else:
+        now = datetime.now(UTC)
+    rows = _schedule_rows(settings, now)
+    if args.json:
+        _print_json({"now": now.astimezone(UTC).isoformat(), "schedules": rows})
+        return EXIT_OK
+    if not rows:
+        print("No daily schedules in the config (servers set theirs with /daily set).")
+        return EXIT_OK
+    for row in rows:
+        print(f"guild {row['guild_id']} channel {row['channel_id']}: {row['time']} {row['timezone']}")
+        for t in row["next"]:
+            print(f"  {t['utc']}  (local {t['local']})")
+    return EXIT_OK
+
+
+def _answer(
+    library: Library, settings: Settings, command: str, options: dict[str, Any], rng: random.Random | None = None
+) -> tuple[render.Reply, Any]:
+    """One command's reply and its JSON record, shared by the one-shot commands and the console."""
+    if command == "quote":
+        quote, doc = library.quote(
+            document=options.get("document"), contains=options.get("contains"),
+            speaker=options.get("speaker"), rng=rng,
+        )
+        return render.quote_reply(quote, doc), render.quote_record(quote, doc)
+    if command == "search":
+        cfg = settings.search
+        query = options.get("query") or ""
+        hits = library.search(
+            query, document=options.get("document"), limit=int(options.get("limit") or cfg.limit),
+            threshold=cfg.threshold, min_chars=cfg.min_query_chars, max_chars=cfg.max_query_chars,
+        )
+        corpus = library.corpus
+        return render.search_reply(query, hits, corpus), [render.search_record(h, corpus) for h in hits]
+    if command == "summary":
+        length = options.get("length") or settings.summary.length
+        sentences = options.get("sentences")
+        summary, doc = library.summary(
+            options.get("document"), length=length, sentences=int(sentences) if sentences else None
+        )
+        reply = render.summary_reply(summary, doc, bullets=length == "key_points")
+        return reply, render.summary_record(summary, doc)
+    if command == "about":
+        return render.about_reply(library.corpus), None
+    raise UserError(f"Unknown command /{command}. Try /quote, /search, /summary or /about.")
+
+
+def cmd_oneshot(args: argparse.Namespace, settings: Settings) -> int:
+    """``quote``, ``search`` and ``summary`` from the shell."""
+    library, _ = load_library(settings)
+    if args.command == "search" and args.batch:
+        return _search_batch(args, settings, library)
+    options = {k: v for k, v in vars(args).items() if v is not None}
+    if args.command == "search" and not args.query:
+        sys.stderr.write("search: give a QUERY, or --batch FILE with one query per line\n")
+        return EXIT_BAD_INPUT
+    try:
+        reply, record = _answer(library, settings, args.command, options)
+    except UserError as error:
+        if args.json:
+            _print_json({"error": str(error)})
+        else:
+            sys.stderr.write(f"{error}\n")
+        return EXIT_NO_ANSWER
+    if args.json:
+        _print_json(record)
+    else:
+        print(render.reply_text(reply))
+    return EXIT_OK
+
+
+def _search_batch(args: argparse.Namespace, settings: Settings, library: Library) -> int:
+    """Answer one query per line of ``--batch FILE`` (``-`` for stdin); JSON lines or text."""
+    stream = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")  # noqa: SIM115
+    results = []
+    with stream:
+        for line in stream:
+            query = line.strip()
+            if not query:
+                continue
+            t0 = time.perf_counter()
+            try:
+                _, record = _answer(library, settings, "search", {**vars(args), "query": query})
+                entry: dict[str, Any] = {"query": query, "hits": record}
+            except UserError as error:
+                entry = {"query": query, "hits": [], "error": str(error)}
+            entry["ms"] = round((time.perf_counter() - t0) * 1000, 2)
+            results.append(entry)
+            if not args.json:
+                best = entry["hits"][0] if entry["hits"] else None
+                where = f"{best['title']} ¶{best['paragraph']} score {best['score']}" if best else entry.get("error", "")
+                print(f"{entry['ms']:8.2f} ms  {query!r}: {where}")
+    if args.json:
+        _print_json(results)
+    return EXIT_OK
+
+
+CONSOLE_HELP = """\
+Type a slash command as you would in Discord; options as name:value (quote values with spaces).
+  /quote [document:ID] [contains:WORDS] [speaker:NAME]
+  /search QUERY [document:ID] [limit:N]
+  /summary [document:ID] [length:short|medium|long|key_points] [sentences:N]
+  /about      /help      /quit
+"""
+
+_PRIMARY = {"search": "query", "summary": "document", "quote": "contains"}
+
+
+def parse_console_line(line: str) -> tuple[str, dict[str, str]]:
+    """Split a console line like ``/search jaw jaw limit:2`` into ``("search", {...})``.
+
+    Raises :class:`UserError` for a line that is not a slash command.
+    """
+    line = line.strip()
+    if not line.startswith("/"):
+        raise UserError("Commands start with a slash, e.g. /quote or /search jaw jaw. Type /help.")
+    try:
+        tokens = shlex.split(line[1:])
+    except ValueError:
+        tokens = line[1:].split()
+    if not tokens:
+        raise UserError("Type a command after the slash, e.g. /quote. Type /help.")
+    command, rest = tokens[0].lower(), tokens[1:]
+    options: dict[str, str] = {}
+    free: list[str] = []
+    for token in rest:
+        name, sep, value = token.partition(":")
+        if sep and name.isidentifier() and name in {"document", "contains", "speaker", "query", "limit", "length", "sentences"}:
+            options[name] = value
+        else:
+            free.append(token)
+    if free and command in _PRIMARY:
+        options.setdefault(_PRIMARY[command], " ".join(free))
+    return command, options
+
+
+def cmd_console(args: argparse.Namespace, settings: Settings, *, stdin: TextIO = sys.stdin) -> int:
+    """An interactive prompt that answers slash commands as the bot would, rendered as text."""
+    library, _ = load_library(settings)
+    print(f"corpusbot console: {len(library.corpus)} documents loaded. Type /help, /quit to leave.")
+    interactive = stdin.isatty()
+    while True:
+        if interactive:
+            try:
+                line = input("> ")
+            except EOFError:
+                break
+        else:
+            line = stdin.readline()
+            if not line:
+                break
+        line = line.strip()
+        if not line:
+            continue
+        if line in ("/quit", "/exit", "quit", "exit"):
+            break
+        if line in ("/help", "help", "?"):
+            print(CONSOLE_HELP)
+            continue
+        if not interactive:
+            print(f"> {line}")
+        try:
+            command, options = parse_console_line(line)
+            reply, _ = _answer(library, settings, command, options)
+        except UserError as error:
+            reply = render.user_error(str(error))
+        print(render.reply_text(reply))
+        print()
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------------------------
+# Parser
+# ---------------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every sub-command."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="FILE", help="config file (default: $CORPUSBOT_CONFIG or ./config.yaml if present)")
+    common.add_argument("--corpus", metavar="DIR", action="append", help="corpus folder or file (repeatable; replaces corpus.paths)")
+    common.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+
+    parser = argparse.ArgumentParser(prog="corpusbot", description="A Discord bot that serves a corpus of documents.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", parents=[common], help="connect to Discord (needs DISCORD_TOKEN)")
+    run.add_argument("--sync", action="store_true", help="register the slash commands with Discord now")
+
+    sub.add_parser("check", parents=[common], help="validate config and corpus, print what loaded")
+    sub.add_parser("console", parents=[common], help="try the commands in the terminal, no Discord needed")
+
+    quote = sub.add_parser("quote", parents=[common], help="print a quotable line")
+    quote.add_argument("--document", help="document id or title")
+    quote.add_argument("--contains", help="a word or phrase the quote should contain")
+    quote.add_argument("--speaker", help="only words said by this person")
+    quote.add_argument("--json", action="store_true", help="print JSON")
+
+    search = sub.add_parser("search", parents=[common], help="find passages matching a phrase")
+    search.add_argument("query", nargs="?", help="the phrase, typos and all")
+    search.add_argument("--document", help="document id or title")
+    search.add_argument("--limit", type=int, help="how many passages (1-10)")
+    search.add_argument("--batch", metavar="FILE", help="one query per line ('-' for stdin); load once, answer each")
+    search.add_argument("--json", action="store_true", help="print JSON")
+
+    summary = sub.add_parser("summary", parents=[common], help="print an extractive summary")
+    summary.add_argument("document", nargs="?", help="document id or title (default: the first)")
+    summary.add_argument("--length", choices=["short", "medium", "long", "key_points"])
+    summary.add_argument("--sentences", type=int, help="exactly this many sentences (1-25)")
+    summary.add_argument("--json", action="store_true", help="print JSON")
+
+    schedule = sub.add_parser("schedule", parents=[common], help="next send times of the configured daily posts")
+    schedule.add_argument("--now", metavar="ISO-INSTANT", help="as of this instant, e.g. 2026-03-29T00:30:00Z")
+    schedule.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "run": cmd_run,
+    "check": cmd_check,
+    "console": cmd_console,
+    "quote": cmd_oneshot,
+    "search": cmd_oneshot,
+    "summary": cmd_oneshot,
+    "schedule": cmd_schedule,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``corpusbot`` and ``python -m bot``. Returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings_from_args(args)
+    except ConfigError as error:
+        _setup_logging(None)
+        sys.stderr.write(f"{error}\n")
+        return EXIT_BAD_INPUT
+    _setup_logging(settings, args.verbose)
+    try:
+        return COMMANDS[args.command](args, settings)
+    except CorpusError as error:
+        sys.stderr.write(f"{error}\n")
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
