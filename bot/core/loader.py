@@ -1,0 +1,875 @@
+"""Load prose documents from files: decoding, metadata, structure, paragraphs and sentences.
+
+This is the only module of the product that reads corpus files. Everything after it works on
+:class:`~bot.core.models.Corpus` values.
+
+Decoding (:func:`decode_text`)
+    UTF-8, with a leading byte-order mark dropped (UTF-16 with a BOM is accepted too). Bytes that
+    are not valid UTF-8 but decode as **Windows-1252 (cp1252)** are read as cp1252, the usual
+    encoding of "smart quotes" saved by Windows editors; :func:`load_corpus` then reports a
+    non-fatal :class:`~bot.core.models.LoadProblem` so the operator can re-save the file as UTF-8.
+    A file with NUL bytes, bytes that are neither UTF-8 nor cp1252, or more than 1% control
+    characters is "not a text file". Line endings CRLF and CR become LF; remaining control
+    characters other than tab and newline are removed (form feed and vertical tab become newlines);
+    the text is put in Unicode NFC (canonical composition only: NFKC would change characters such
+    as ligatures and full-width forms, and the corpus is quoted verbatim).
+
+Structure of plain text (:func:`parse_document`)
+    Paragraphs are separated by blank lines; the lines of one paragraph (books are hard-wrapped at
+    about 70 characters) are joined with one space. Then, in this order:
+
+    1. Known scraping boilerplate blocks ("What's Hot", "Advertisement", "Read more", ...) are
+       dropped wherever they are.
+    2. Title: the first block, when it is one line of at most 150 characters not ending in ``.``,
+       ``,`` or ``;`` (in Markdown: a leading heading).
+    3. Scraping leftovers at the end: trailing one-line blocks of at most 3 words with no sentence
+       punctuation (nor comma, so a closing "Love, Mum" stays) are dropped.
+    4. Author bio: when the last block starts with a capitalised name of 2-4 words followed by
+       "works for/at/as/in/with", "is a/an/the", "writes" or "was a/an/the/formerly/previously", it
+       is kept as ``author_bio`` and the name as ``author``, not as a body paragraph. (Bare "was"
+       is not enough: novels end with sentences like "Elizabeth Bennet was happy".)
+    5. Standfirst: after a title, a second block of at most 400 characters and one or two
+       sentences, when at least one body paragraph follows it.
+
+    The rest are the body paragraphs, numbered from 1, each split into sentences by
+    :mod:`bot.core.segment`.
+
+Markdown (``.md``, ``.markdown``)
+    Optional YAML front matter between ``---`` lines (``yaml.safe_load``; keys ``title``,
+    ``author``, ``date``, ``outlet``, ``source_url`` or ``url``, ``standfirst`` or ``description``,
+    ``id``; other keys are ignored). ATX headings (``# Heading``) are blocks of their own with the
+    markers removed; a leading heading is the title. Nothing else of Markdown is interpreted: the
+    corpus text is kept as written. A plain-text file may carry front matter too, when it parses as
+    a mapping with at least one of the keys above.
+
+Metadata precedence
+    ``corpus.yaml`` manifest entry > front matter > manifest top-level defaults > heuristics.
+
+Manifest (``corpus.yaml`` in a corpus folder, optional)::
+
+    author: Default Author          # optional defaults: author, outlet, date
+    outlet: Some Outlet
+    documents:
+      essay.txt:                    # path relative to the folder
+        id: kim-human-rights        # id, title, author, date, outlet, source_url, standfirst
+        title: A Better Title
+
+    Unknown keys, values of the wrong type, invalid YAML and files named but absent are reported as
+    non-fatal problems naming the manifest and the key; the files still load with the heuristics.
+
+Document ids
+    The manifest's (or front matter's) ``id``, else the slug of the file name stem (lowercase
+    ASCII letters, digits and hyphens); unique across the corpus, a collision gets ``-2``,
+    ``-3``, ... in load order.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence, Set
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.core.errors import CorpusError, UserError
+from bot.core.models import Corpus, Document, LoadProblem
+from bot.core.segment import segment_paragraph, split_sentences
+
+__all__ = [
+    "MANIFEST_NAME",
+    "TEXT_SUFFIXES",
+    "DocumentError",
+    "decode_text",
+    "load_corpus",
+    "load_document",
+    "parse_document",
+    "require_documents",
+    "slugify",
+]
+
+MANIFEST_NAME = "corpus.yaml"
+TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
+_MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+
+TITLE_MAX_CHARS = 150
+STANDFIRST_MAX_CHARS = 400
+BIO_MAX_CHARS = 600
+CONTROL_SHARE_MAX = 0.01
+
+_META_KEYS = ("id", "title", "author", "date", "outlet", "source_url", "standfirst")
+_FRONT_MATTER_ALIASES = {"url": "source_url", "description": "standfirst"}
+_MANIFEST_DEFAULT_KEYS = ("author", "outlet", "date")
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_LEFTOVER_PUNCT = re.compile(r"[.!?…,;:]")
+
+_NAME_WORD = r"(?:[A-Z][\w’'\-]*\.?)"
+_PARTICLE = r"(?:de|da|di|du|del|della|van|von|der|den|la|le|bin|al|el|ibn)"
+_BIO = re.compile(
+    rf"^[*_]*(?P<name>{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{1,3}})[*_]*,?\s+"
+    r"(?:works\s+(?:for|at|as|in|with)|is\s+(?:a|an|the)|writes|was\s+(?:a|an|the|formerly|previously))\b"
+)
+_NOT_NAME_WORDS = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "It",
+        "He",
+        "She",
+        "They",
+        "We",
+        "I",
+        "You",
+        "Our",
+        "His",
+        "Her",
+        "Their",
+        "My",
+        "Its",
+        "In",
+        "On",
+        "At",
+        "For",
+        "But",
+        "And",
+        "So",
+        "If",
+        "When",
+        "While",
+        "After",
+        "Before",
+        "Then",
+        "There",
+        "Here",
+        "Today",
+        "Yesterday",
+        "Tomorrow",
+        "Of",
+        "To",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+)
+
+_BOILERPLATE = frozenset(
+    {
+        "what's hot",
+        "read more",
+        "read next",
+        "read more:",
+        "advertisement",
+        "share this",
+        "share this article",
+        "share this story",
+        "share on facebook",
+        "share on twitter",
+        "continue reading",
+        "continue reading below",
+        "story continues below",
+        "article continues below",
+        "sponsored content",
+        "you may also like",
+        "you might also like",
+        "more from huffpost",
+        "most popular",
+        "most read",
+        "related articles",
+        "related stories",
+        "skip to content",
+        "skip to main content",
+        "suggest a correction",
+        "back to top",
+        "loading comments",
+        "sign up for our newsletter",
+    }
+)
+
+
+class DocumentError(UserError):
+    """A file that cannot be used as a document.
+
+    Attributes:
+        reason: what is wrong, in plain words (e.g. ``"the file is empty"``).
+        path: the file, as given, or ``""`` for text not read from a file.
+    """
+
+    def __init__(self, reason: str, *, path: str = "") -> None:
+        super().__init__(f"{path}: {reason}" if path else reason)
+        self.reason = reason
+        self.path = path
+
+
+# --------------------------------------------------------------------------------------------
+# Public API
+
+
+def load_corpus(
+    paths: Sequence[Path],
+    *,
+    language: str = "en",
+    progress: Callable[[int, int, Path], None] | None = None,
+) -> Corpus:
+    """Load every document under ``paths``.
+
+    Args:
+        paths: folders (searched recursively for ``.txt``, ``.md`` and ``.markdown`` files, sorted
+            by relative path, skipping hidden files and folders and ``corpus.yaml``) or single
+            files (loaded whatever their suffix). A ``corpus.yaml`` in a given folder is its
+            manifest; for a single file, the ``corpus.yaml`` beside it supplies its entry.
+        language: sentence-splitting language (ISO 639 code) for :mod:`bot.core.segment`.
+        progress: called as ``progress(done, total, path)`` after each file is read.
+
+    Returns:
+        ``Corpus(documents, problems)``: documents in load order; one problem per bad file (fatal,
+        the file is skipped), per caveat (non-fatal, e.g. cp1252 decoding) and per manifest issue.
+        Zero documents is not an error here: see :func:`require_documents`.
+
+    Raises:
+        CorpusError: a given path does not exist (the message names it). Bad files never raise.
+    """
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        names = ", ".join(str(p) for p in missing)
+        raise CorpusError(
+            f"Corpus path not found: {names}. Check the corpus paths in the configuration "
+            f"(relative paths are resolved from {Path.cwd()})."
+        )
+
+    problems: list[LoadProblem] = []
+    items = _plan(paths, problems)
+
+    pending: list[_Pending] = []
+    for done, item in enumerate(items, start=1):
+        try:
+            pending.append(_read(item, problems))
+        except DocumentError as error:
+            problems.append(LoadProblem(str(item.path), error.reason))
+        if progress is not None:
+            progress(done, len(items), item.path)
+
+    ids = _assign_ids(pending, problems)
+    documents = tuple(
+        _build(document_id, p.layout, p.metadata, str(p.item.path), p.item.path, language)
+        for document_id, p in zip(ids, pending, strict=True)
+    )
+    return Corpus(documents=documents, problems=tuple(problems))
+
+
+def require_documents(corpus: Corpus) -> Corpus:
+    """Return ``corpus`` unchanged when it has at least one document.
+
+    Raises:
+        CorpusError: no document loaded; the message lists each problem (path and reason) and
+            says what to do.
+    """
+    if corpus.documents:
+        return corpus
+    lines = ["No document could be loaded, so the bot cannot start."]
+    fatal = [p for p in corpus.problems if p.fatal]
+    if fatal or corpus.problems:
+        lines.append("Problems found:")
+        lines.extend(f"  - {p.path}: {p.reason}" for p in corpus.problems)
+    else:
+        lines.append("The corpus paths contain no .txt or .md files.")
+    lines.append(
+        "Add at least one UTF-8 .txt or .md file with a title line and body paragraphs separated "
+        "by blank lines (or fix the files above), then start the bot again."
+    )
+    raise CorpusError("\n".join(lines))
+
+
+def load_document(
+    path: Path,
+    *,
+    document_id: str | None = None,
+    metadata: Mapping[str, object] | None = None,
+    language: str = "en",
+) -> Document:
+    """Load one file as a document (see the module docstring for the rules).
+
+    Args:
+        path: the file; ``.md``/``.markdown`` files are read as Markdown.
+        document_id: the id; default: the metadata's or front matter's ``id``, else the slug of
+            the file name stem.
+        metadata: values that override front matter and heuristics (keys as in the manifest).
+        language: sentence-splitting language.
+
+    Raises:
+        DocumentError: the file is unreadable, empty, not text, or has no body text.
+    """
+    problems: list[LoadProblem] = []
+    item = _Item(Path(path), dict(metadata or {}), Path(path).name)
+    try:
+        pending = _read(item, problems)
+    except DocumentError as error:
+        raise DocumentError(error.reason, path=str(path)) from None
+    if document_id is None:
+        explicit = pending.metadata.get("id")
+        document_id = explicit if explicit and _SLUG.fullmatch(explicit) else slugify(path.stem)
+    return _build(document_id, pending.layout, pending.metadata, str(path), path, language)
+
+
+def parse_document(
+    text: str,
+    *,
+    document_id: str,
+    path: str = "",
+    metadata: Mapping[str, object] | None = None,
+    markdown: bool = False,
+    language: str = "en",
+) -> Document:
+    """Build a document from a string, with the same rules as for files.
+
+    Args:
+        text: the whole file content (a BOM, CRLF or CR line endings are normalised here too).
+        document_id: the document's id (used as given).
+        path: shown in messages and stored in ``Document.path``.
+        metadata: overrides for front matter and heuristics (keys as in the manifest).
+        markdown: read front matter and headings as Markdown.
+        language: sentence-splitting language.
+
+    Raises:
+        DocumentError: the text is empty or has no body (e.g. only a title).
+    """
+    try:
+        text = _normalise(text)
+        front, body, _ = _split_front_matter(text, markdown=markdown)
+        meta = {**front, **_clean_metadata(metadata or {}, "metadata", strict=False)[0]}
+        layout = _layout(body, markdown=markdown, has_title=bool(meta.get("title")))
+    except DocumentError as error:
+        raise DocumentError(error.reason, path=path) from None
+    return _build(document_id, layout, meta, path, Path(path) if path else None, language)
+
+
+def decode_text(data: bytes) -> tuple[str, list[str]]:
+    """Decode file bytes to normalised text.
+
+    Returns:
+        ``(text, caveats)``: LF line endings, NFC, no BOM; ``caveats`` are plain-words notes for
+        the operator (e.g. the cp1252 fallback), empty for clean UTF-8.
+
+    Raises:
+        DocumentError: empty (or whitespace only), or not a text file.
+    """
+    caveats: list[str] = []
+    if not data.strip():
+        raise DocumentError("the file is empty")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise DocumentError("not a text file (broken UTF-16)") from None
+    elif b"\x00" in data:
+        raise DocumentError("not a text file (it contains NUL bytes, so it looks binary)")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError:
+                raise DocumentError(
+                    "not a text file (its bytes are neither UTF-8 nor Windows-1252 text)"
+                ) from None
+            caveats.append(
+                f"not valid UTF-8 (byte {error.start}); decoded as Windows-1252 (cp1252) - "
+                "check its quotes and accents, and save it as UTF-8 to silence this"
+            )
+    if len(_CONTROL.findall(text)) > CONTROL_SHARE_MAX * len(text):
+        raise DocumentError("not a text file (too many control characters, so it looks binary)")
+    text = _normalise(text)
+    if not text.strip():
+        raise DocumentError("the file is empty")
+    return text, caveats
+
+
+def slugify(text: str) -> str:
+    """Lowercase ASCII slug of ``text`` (letters, digits, single hyphens); ``"document"`` if empty.
+
+    Accents are removed by NFKD decomposition (``"Café"`` → ``"cafe"``).
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug or "document"
+
+
+# --------------------------------------------------------------------------------------------
+# Planning: which files, with which manifest entries
+
+
+@dataclass(slots=True)
+class _Item:
+    path: Path
+    manifest: dict[str, object]  # the manifest entry merged over the manifest defaults
+    fallback_name: str  # the file name, for the fallback title
+    defaults: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _Layout:
+    title: str | None
+    standfirst: str | None
+    author: str | None
+    author_bio: str | None
+    paragraphs: list[str]
+
+
+@dataclass(slots=True)
+class _Pending:
+    item: _Item
+    metadata: dict[str, str]
+    layout: _Layout
+
+
+def _plan(paths: Sequence[Path], problems: list[LoadProblem]) -> list[_Item]:
+    items: list[_Item] = []
+    seen: set[Path] = set()
+    for given in paths:
+        root = Path(given)
+        if root.is_dir():
+            files = _walk(root)
+            if not files:
+                problems.append(LoadProblem(str(root), "contains no .txt or .md files"))
+            relative = {f.relative_to(root).as_posix(): f for f in files}
+            defaults, entries = _read_manifest(root / MANIFEST_NAME, set(relative), problems)
+            for name, file in relative.items():
+                resolved = file.resolve()
+                if resolved in seen:
+                    continue
+                seen.add(resolved)
+                items.append(_Item(file, dict(entries.get(name, {})), file.name, defaults))
+        else:
+            resolved = root.resolve()
+            if resolved in seen:
+                continue
+            seen.add(resolved)
+            sink: list[LoadProblem] = []
+            defaults, entries = _read_manifest(root.parent / MANIFEST_NAME, None, sink)
+            if root.name in entries:
+                problems.extend(sink)
+            items.append(_Item(root, dict(entries.get(root.name, {})), root.name, defaults))
+    return items
+
+
+def _walk(folder: Path) -> list[Path]:
+    found: list[Path] = []
+    for current, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if name.startswith(".") or name == MANIFEST_NAME:
+                continue
+            if Path(name).suffix.lower() in TEXT_SUFFIXES:
+                found.append(Path(current) / name)
+    return sorted(found, key=lambda f: f.relative_to(folder).as_posix())
+
+
+def _read_manifest(
+    path: Path, files: set[str] | None, problems: list[LoadProblem]
+) -> tuple[dict[str, str], dict[str, dict[str, object]]]:
+    """Read and validate a manifest; returns (defaults, entries by relative file name)."""
+    if not path.is_file():
+        return {}, {}
+    where = str(path)
+
+    def report(reason: str) -> None:
+        problems.append(LoadProblem(where, reason, fatal=False))
+
+    try:
+        raw = yaml.safe_load(path.read_bytes().decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as error:
+        report(f"could not be read ({error}); the files load without it")
+        return {}, {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or "invalid YAML"
+        report(f"is not valid YAML{at} ({problem}); the files load without it")
+        return {}, {}
+    if raw is None:
+        return {}, {}
+    if not isinstance(raw, dict):
+        report("should be a mapping with a 'documents' key; the files load without it")
+        return {}, {}
+
+    defaults: dict[str, str] = {}
+    entries: dict[str, dict[str, object]] = {}
+    known_top = ("documents", *_MANIFEST_DEFAULT_KEYS)
+    for key, value in raw.items():
+        if key == "documents":
+            continue
+        if key not in _MANIFEST_DEFAULT_KEYS:
+            report(f"unknown key '{key}' (known keys: {', '.join(known_top)}); ignored it")
+            continue
+        cleaned, messages = _clean_metadata({key: value}, key, strict=True)
+        defaults.update(cleaned)
+        for message in messages:
+            report(message)
+
+    documents = raw.get("documents")
+    if documents is None:
+        return defaults, entries
+    if not isinstance(documents, dict):
+        report("'documents' should map file names to their details; ignored it")
+        return defaults, entries
+    for name, entry in documents.items():
+        name = str(name)
+        where_key = f"documents > {name}"
+        if entry is None:
+            entry = {}
+        if not isinstance(entry, dict):
+            report(f"{where_key} should be a mapping of details (id, title, ...); ignored it")
+            continue
+        if files is not None and name not in files:
+            report(f"{where_key}: names a file that is not in {path.parent} (no such .txt or .md)")
+            continue
+        cleaned, messages = _clean_metadata(_str_keys(entry), where_key, strict=True)
+        for message in messages:
+            report(message)
+        entries[name] = dict(cleaned)
+    return defaults, entries
+
+
+def _clean_metadata(
+    raw: Mapping[str, object], where: str, *, strict: bool
+) -> tuple[dict[str, str], list[str]]:
+    """Keep known keys with text values. ``strict``: report unknown keys (manifest)."""
+    cleaned: dict[str, str] = {}
+    messages: list[str] = []
+    for raw_key, value in raw.items():
+        key = str(raw_key)  # YAML keys may be numbers or dates
+        if not strict:
+            key = _FRONT_MATTER_ALIASES.get(key, key)
+        if key not in _META_KEYS:
+            if strict:
+                messages.append(
+                    f"{where}: unknown key '{key}' (known keys: {', '.join(_META_KEYS)}); ignored it"
+                )
+            continue
+        text = _as_text(value)
+        if text is None:
+            if strict or value is not None:
+                kind = "a yes/no value" if isinstance(value, bool) else type(value).__name__
+                hint = " (put it in quotes)" if isinstance(value, bool) else ""
+                messages.append(f"{where}: '{key}' should be text, not {kind}{hint}; ignored it")
+            continue
+        if text:
+            cleaned[key] = text
+    return cleaned, messages
+
+
+def _str_keys(raw: Mapping[object, object]) -> dict[str, object]:
+    return {str(key): value for key, value in raw.items()}
+
+
+def _as_text(value: object) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return ", ".join(" ".join(str(v).split()) for v in value)
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Reading one file
+
+
+def _read(item: _Item, problems: list[LoadProblem]) -> _Pending:
+    """Read, decode and lay out one file; caveats go to ``problems``. Raises DocumentError."""
+    try:
+        data = item.path.read_bytes()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise DocumentError(f"could not be read ({reason})", path=str(item.path)) from None
+    text, caveats = decode_text(data)
+    for caveat in caveats:
+        problems.append(LoadProblem(str(item.path), caveat, fatal=False))
+    markdown = item.path.suffix.lower() in _MARKDOWN_SUFFIXES
+    front, body, notes = _split_front_matter(text, markdown=markdown)
+    for note in notes:
+        problems.append(LoadProblem(str(item.path), note, fatal=False))
+    manifest, _ = _clean_metadata(item.manifest, "metadata", strict=False)
+    metadata = {**item.defaults, **front, **manifest}
+    layout = _layout(body, markdown=markdown, has_title=bool(metadata.get("title")))
+    return _Pending(item, metadata, layout)
+
+
+def _normalise(text: str) -> str:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2029", "\n\n").replace("\u2028", "\n")
+    text = text.replace("\f", "\n").replace("\v", "\n")
+    text = _CONTROL.sub("", text)
+    return unicodedata.normalize("NFC", text)
+
+
+def _split_front_matter(text: str, *, markdown: bool) -> tuple[dict[str, str], str, list[str]]:
+    """Split YAML front matter off ``text``: (metadata, rest, notes for the operator)."""
+    if not text.startswith("---"):
+        return {}, text, []
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        return {}, text, []
+    for end in range(1, min(len(lines), 200)):
+        if lines[end].rstrip() in ("---", "..."):
+            break
+    else:
+        return {}, text, []
+    block, rest = "\n".join(lines[1:end]), "\n".join(lines[end + 1 :])
+    try:
+        raw = yaml.safe_load(block)
+    except yaml.YAMLError as error:
+        if not markdown:
+            return {}, text, []
+        mark = getattr(error, "problem_mark", None)
+        at = f" at line {mark.line + 2}" if mark is not None else ""
+        return {}, rest, [f"front matter is not valid YAML{at}; ignored it"]
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        if not markdown:
+            return {}, text, []
+        return {}, rest, ["front matter is not a mapping of keys to values; ignored it"]
+    if not markdown and not any(
+        _FRONT_MATTER_ALIASES.get(str(k), str(k)) in _META_KEYS for k in raw
+    ):
+        return {}, text, []
+    cleaned, notes = _clean_metadata(_str_keys(raw), "front matter", strict=False)
+    return cleaned, rest, notes
+
+
+# --------------------------------------------------------------------------------------------
+# Structure
+
+
+@dataclass(slots=True)
+class _Block:
+    text: str
+    lines: int
+    heading: bool = False
+
+
+def _blocks(text: str, *, markdown: bool) -> list[_Block]:
+    blocks: list[_Block] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        if current:
+            blocks.append(_Block(" ".join(current), len(current)))
+            current.clear()
+
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if not stripped:
+            flush()
+            continue
+        if markdown:
+            heading = _ATX_HEADING.match(line)
+            if heading is not None:
+                flush()
+                if heading.group(1):
+                    blocks.append(_Block(heading.group(1).strip(), 1, heading=True))
+                continue
+        current.append(stripped)
+    flush()
+    return blocks
+
+
+def _layout(text: str, *, markdown: bool, has_title: bool) -> _Layout:
+    """Find title, standfirst, bio and body paragraphs (rules in the module docstring)."""
+    blocks = [b for b in _blocks(text, markdown=markdown) if not _is_boilerplate(b.text)]
+    if not blocks:
+        raise DocumentError("has no text (only blank lines or page furniture)")
+
+    title: str | None = None
+    first = blocks[0]
+    if first.heading or (not (markdown and has_title) and _looks_like_title(first)):
+        title = first.text
+        blocks.pop(0)
+
+    while blocks and _is_leftover(blocks[-1]):
+        blocks.pop()
+
+    author = bio = None
+    if len(blocks) >= 2:
+        found = _bio_author(blocks[-1].text)
+        if found is not None:
+            author, bio = found, blocks.pop().text
+
+    standfirst = None
+    if title is not None and len(blocks) >= 2 and _looks_like_standfirst(blocks[0]):
+        standfirst = blocks.pop(0).text
+
+    if not blocks:
+        if title is not None:
+            raise DocumentError(f"has only a title (“{title}”) and no body text")
+        raise DocumentError("has no body text")
+    return _Layout(title, standfirst, author, bio, [b.text for b in blocks])
+
+
+def _looks_like_title(block: _Block) -> bool:
+    text = block.text
+    return (
+        block.lines == 1
+        and len(text) <= TITLE_MAX_CHARS
+        and not text.endswith((".", ",", ";"))
+        and any(c.isalpha() for c in text)
+    )
+
+
+def _looks_like_standfirst(block: _Block) -> bool:
+    return (
+        not block.heading
+        and len(block.text) <= STANDFIRST_MAX_CHARS
+        and 1 <= len(split_sentences(block.text)) <= 2
+    )
+
+
+def _is_leftover(block: _Block) -> bool:
+    return (
+        block.lines == 1
+        and len(block.text.split()) <= 3
+        and _LEFTOVER_PUNCT.search(block.text) is None
+    )
+
+
+def _is_boilerplate(text: str) -> bool:
+    key = text.casefold().replace("’", "'").strip().rstrip(":»›>").strip()
+    return key in _BOILERPLATE
+
+
+def _bio_author(text: str) -> str | None:
+    """The author's name when ``text`` reads like a closing bio line, else ``None``."""
+    if len(text) > BIO_MAX_CHARS:
+        return None
+    match = _BIO.match(text)
+    if match is None:
+        return None
+    name = " ".join(match.group("name").split())
+    if any(word in _NOT_NAME_WORDS for word in name.split()):
+        return None
+    return name
+
+
+# --------------------------------------------------------------------------------------------
+# Ids and building
+
+
+def _assign_ids(pending: list[_Pending], problems: list[LoadProblem]) -> list[str]:
+    """One unique id per pending document: explicit ids first, then file-name slugs."""
+    ids: list[str | None] = [None] * len(pending)
+    taken: set[str] = set()
+    for i, p in enumerate(pending):
+        explicit = p.metadata.get("id")
+        if not explicit:
+            continue
+        if not _SLUG.fullmatch(explicit):
+            fixed = slugify(explicit)
+            problems.append(
+                LoadProblem(
+                    str(p.item.path),
+                    f"id '{explicit}' is not a slug (lowercase letters, digits, hyphens); "
+                    f"using '{fixed}'",
+                    fatal=False,
+                )
+            )
+            explicit = fixed
+        if explicit in taken:
+            problems.append(
+                LoadProblem(
+                    str(p.item.path),
+                    f"id '{explicit}' is already used by another document; a suffix was added",
+                    fatal=False,
+                )
+            )
+            continue
+        taken.add(explicit)
+        ids[i] = explicit
+    result: list[str] = []
+    for i, p in enumerate(pending):
+        chosen = ids[i]
+        if chosen is None:
+            base = p.metadata.get("id") or slugify(p.item.path.stem)
+            chosen = _unique(slugify(base), taken)
+            taken.add(chosen)
+        result.append(chosen)
+    return result
+
+
+def _unique(base: str, taken: Set[str]) -> str:
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def _build(
+    document_id: str,
+    layout: _Layout,
+    metadata: Mapping[str, str],
+    path: str,
+    file: Path | None,
+    language: str,
+) -> Document:
+    paragraphs = tuple(
+        segment_paragraph(document_id, number, text, language=language)
+        for number, text in enumerate(layout.paragraphs, start=1)
+    )
+    title = metadata.get("title") or layout.title or _title_from_name(file, document_id)
+    return Document(
+        id=document_id,
+        title=title,
+        paragraphs=paragraphs,
+        author=metadata.get("author") or layout.author,
+        standfirst=metadata.get("standfirst") or layout.standfirst,
+        author_bio=layout.author_bio,
+        date=metadata.get("date"),
+        outlet=metadata.get("outlet"),
+        source_url=metadata.get("source_url"),
+        path=path,
+    )
+
+
+def _title_from_name(file: Path | None, document_id: str) -> str:
+    stem = file.stem if file is not None else document_id
+    words = re.sub(r"[-_\s]+", " ", stem).strip() or document_id
+    return words[0].upper() + words[1:] if words.islower() else words
