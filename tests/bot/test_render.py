@@ -1,0 +1,123 @@
+"""Rendering stays within Discord's limits and shows corpus text exactly as written (C14-C17)."""
+
+from __future__ import annotations
+
+import discord
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot import render
+from bot.core.models import Corpus, Document, Paragraph, Passage, Quote, SearchHit, Sentence, Summary
+
+FAMILY = "👨‍👩‍👧‍👦"  # one grapheme, seven code points
+
+
+def _doc(text: str, *, author: str | None = "A. Writer", title: str = "A Title") -> Document:
+    sentence = Sentence("d", 1, 0, 0, len(text), text)
+    return Document(
+        id="d", title=title, author=author, paragraphs=(Paragraph("d", 1, text, (sentence,)),)
+    )
+
+
+def test_split_message_respects_limit_and_boundaries() -> None:
+    text = ("This is one sentence of a long passage. " * 65).strip()  # about 2,600 characters
+    chunks = render.split_message(text)
+    assert len(chunks) == 2
+    assert all(len(c) <= render.MESSAGE_LIMIT for c in chunks)
+    assert chunks[0].endswith(".")  # cut at a sentence end
+    assert " ".join(chunks) == text
+
+
+def test_family_emoji_at_the_limit_is_not_cut() -> None:
+    text = "x" * 1997 + FAMILY + " tail"
+    chunks = render.split_message(text)
+    assert all(len(c) <= render.MESSAGE_LIMIT for c in chunks)
+    assert "".join(chunks).replace(" ", "") == text.replace(" ", "")
+    assert any(FAMILY in c for c in chunks)
+
+
+@given(st.text(min_size=0, max_size=300), st.integers(min_value=1, max_value=120))
+def test_shorten_never_exceeds_limit(text: str, limit: int) -> None:
+    out = render.shorten(text, limit)
+    assert len(out) <= limit
+    if len(text) <= limit:
+        assert out == text
+
+
+def test_shorten_keeps_graphemes_whole() -> None:
+    text = "ab" + FAMILY + "cd"
+    for limit in range(2, len(text)):
+        out = render.shorten(text, limit, placeholder="")
+        assert out in ("ab", "ab" + FAMILY, "ab" + FAMILY + "c", "a", "")
+
+
+def test_fit_embed_brings_a_big_summary_within_limits() -> None:
+    embed = discord.Embed(title="T", description="word " * 900)  # 4,500 characters
+    for i in range(3):
+        embed.add_field(name=f"field {i}", value="v" * 1100)
+    render.fit_embed(embed)
+    assert len(embed.description or "") <= render.EMBED_DESCRIPTION_LIMIT
+    assert all(len(f.value or "") <= render.EMBED_FIELD_VALUE_LIMIT for f in embed.fields)
+    assert len(embed) <= render.EMBED_TOTAL_LIMIT
+    assert embed.description and embed.description.startswith("word word")  # highest priority kept
+
+
+def test_markdown_in_corpus_text_is_escaped_and_mentions_do_not_ping() -> None:
+    text = "Attention @everyone: snake_case_name and *this* and __init__."
+    doc = _doc(text)
+    quote = Quote(text=text, sentence=next(doc.sentences))
+    reply = render.quote_reply(quote, doc)
+    description = reply.embeds[0].description or ""
+    assert r"snake\_case\_name" in description
+    assert r"\*this\*" in description
+    assert reply.send_kwargs()["allowed_mentions"].to_dict() == {"parse": []}
+    # The console shows the text exactly as written.
+    assert text in render.reply_text(reply)
+
+
+def test_quote_attribution_for_speech_and_own_words() -> None:
+    doc = _doc("As Churchill said, jaw jaw is better than war war.", author="Benedict Rogers", title="T")
+    own = Quote(text="x", sentence=next(doc.sentences))
+    speech = Quote(text="x", sentence=next(doc.sentences), speaker="Winston Churchill")
+    assert render.attribution(own, doc) == "— Benedict Rogers, T"
+    assert render.attribution(speech, doc) == "— Winston Churchill, quoted in T by Benedict Rogers"
+    assert render.quote_reply(own, doc).embeds[0].footer.text == "Paragraph 1 of T"
+
+
+def test_search_reply_highlights_match_and_fits_fields() -> None:
+    text = "lorem ipsum " * 400 + "the needle sits here " + "dolor sit " * 400
+    doc = _doc(text)
+    start = text.index("the needle")
+    passage = Passage("d", 1, 0, len(text), text)
+    hit = SearchHit(passage, 96.0, start, start + len("the needle sits"))
+    reply = render.search_reply("the neddle sits", [hit] * 10, Corpus((doc,)))
+    embed = reply.embeds[0]
+    assert len(embed) <= render.EMBED_TOTAL_LIMIT
+    assert all(len(f.value or "") <= render.EMBED_FIELD_VALUE_LIMIT for f in embed.fields)
+    assert "**the needle sits**" in (embed.fields[0].value or "")
+    assert "paragraph 1" in (embed.fields[0].name or "") and "score 96" in (embed.fields[0].name or "")
+
+
+def test_summary_reply_marks_standfirst_and_paragraphs() -> None:
+    doc = _doc("First sentence here.")
+    summary = Summary("d", tuple(doc.sentences), "lexrank", standfirst="An intro.")
+    reply = render.summary_reply(summary, doc, bullets=True)
+    description = reply.embeds[0].description or ""
+    assert description.startswith("*Standfirst (the author's own):* An intro.")
+    assert "• First sentence here. (¶1)" in description
+
+
+def test_choices_are_capped_and_named_within_limits() -> None:
+    pairs = [(f"Document number {i} " + "x" * 120, f"doc-{i}") for i in range(40)]
+    out = render.choices(pairs)
+    assert len(out) == 25
+    assert all(1 <= len(c.name) <= 100 and 1 <= len(c.value) <= 100 for c in out)
+    assert [c.value for c in out] == [f"doc-{i}" for i in range(25)]  # stable order
+
+
+@pytest.mark.parametrize("message", ["No passage matched “zzqqxx”.", "x" * 3000])
+def test_user_errors_are_ephemeral_and_short(message: str) -> None:
+    reply = render.user_error(message)
+    assert reply.ephemeral
+    assert reply.content is not None and len(reply.content) <= render.MESSAGE_LIMIT
