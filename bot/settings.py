@@ -215,24 +215,27 @@ class StrictSafeLoader(yaml.SafeLoader):
         self._node_locs: dict[int, Loc] = {}
 
     def construct_document(self, node: yaml.Node) -> Any:
-        self._index(node, (), 0)
+        self._index(node, (), node.start_mark.line + 1, 0)
         return super().construct_document(node)
 
-    def _index(self, node: yaml.Node, loc: Loc, depth: int) -> None:
-        # Aliases share node objects: each node is indexed once, at its first path.
+    def _index(self, node: yaml.Node, loc: Loc, line: int, depth: int) -> None:
+        # ``line`` is where the entry starts: the key's line for a mapping value (a section's
+        # value starts on the line after its key). Aliases share node objects: each node is
+        # indexed once, at its first path.
         if depth > 100 or id(node) in self._node_locs:
             return
         self._node_locs[id(node)] = loc
-        self.lines[loc] = node.start_mark.line + 1
+        self.lines[loc] = line
         if isinstance(node, yaml.ScalarNode) and not node.style:
             self.raw[loc] = str(node.value)
         elif isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
                 if isinstance(key_node, yaml.ScalarNode):
-                    self._index(value_node, (*loc, str(key_node.value)), depth + 1)
+                    key_line = key_node.start_mark.line + 1
+                    self._index(value_node, (*loc, str(key_node.value)), key_line, depth + 1)
         elif isinstance(node, yaml.SequenceNode):
             for i, item in enumerate(node.value):
-                self._index(item, (*loc, i), depth + 1)
+                self._index(item, (*loc, i), item.start_mark.line + 1, depth + 1)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         if isinstance(node, yaml.MappingNode):
@@ -694,7 +697,6 @@ class Settings(_FileSettings):
 # --------------------------------------------------------------------------------------------
 
 _EXAMPLES: Mapping[str, str] = {
-    "discord": "(a section of indented key: value lines)",
     "discord.token": "leave it out and set the DISCORD_TOKEN environment variable",
     "discord.dev_guild_id": _SNOWFLAKE_EXAMPLE,
     "discord.sync_commands": "false",
@@ -706,21 +708,16 @@ _EXAMPLES: Mapping[str, str] = {
     "discord.intents.members": "false",
     "discord.intents.presences": "false",
     "discord.intents.message_content": "false",
-    "corpus": "(a section of indented key: value lines)",
     "corpus.paths": "[seeds]",
     "corpus.paths[]": "seeds",
     "corpus.language": "en",
     "corpus.cache_dir": ".cache/corpusbot",
-    "search": "(a section of indented key: value lines)",
     "search.limit": "3",
     "search.min_query_chars": "3",
     "search.max_query_chars": "300",
     "search.threshold": "70",
-    "summary": "(a section of indented key: value lines)",
     "summary.length": "medium",
-    "storage": "(a section of indented key: value lines)",
     "storage.path": "corpusbot.sqlite3",
-    "scheduler": "(a section of indented key: value lines)",
     "scheduler.grace_minutes": "360",
     "daily": f'[{{guild_id: {_SNOWFLAKE_EXAMPLE}, channel_id: 234567890123456789, time: "09:00", '
     "timezone: Europe/Berlin}]",
@@ -733,9 +730,7 @@ _EXAMPLES: Mapping[str, str] = {
     "daily[].mention_role_id": "345678901234567890",
     "daily[].documents": "[]",
     "daily[].documents[]": "my-essay",
-    "logging": "(a section of indented key: value lines)",
     "logging.level": "INFO",
-    "bot": "(a section of indented key: value lines)",
     "bot.status_text": '"Reading the corpus"',
 }
 
@@ -757,6 +752,10 @@ _TYPE_PHRASES: Mapping[str, str] = {
 }
 
 
+# Error kinds of keys that take text: there a YAML boolean is answered with a quoting hint.
+_TEXT_KINDS = frozenset({"string_type", "literal_error", "time_type", "path_type"})
+
+
 def _example_for(loc: Loc) -> str | None:
     pattern = ""
     for part in loc:
@@ -766,9 +765,9 @@ def _example_for(loc: Loc) -> str | None:
             pattern += f".{part}" if pattern else part
     example = _EXAMPLES.get(pattern)
     if example is None:
+        if len(loc) == 1 and pattern in _FileSettings.model_fields:
+            return f"see the {pattern}: section in {_EXAMPLE_CONFIG}"
         return None
-    if example.startswith("("):
-        return f"for example: {example[1:-1]}"
     if not loc or isinstance(loc[-1], int):
         return f"for example: {example}"
     if pattern == "discord.token":
@@ -821,7 +820,7 @@ def _problem_from_error(error: Mapping[str, Any], parsed: _Parsed | None) -> _Pr
     line = None
     raw = None
     if parsed is not None:
-        for cut in range(len(loc), -1, -1):
+        for cut in range(len(loc), 0, -1):
             if loc[:cut] in parsed.lines:
                 line = parsed.lines[loc[:cut]]
                 break
@@ -842,11 +841,11 @@ def _problem_from_error(error: Mapping[str, Any], parsed: _Parsed | None) -> _Pr
 
     if isinstance(value, bool) and kind not in ("bool_type", "bool_parsing") and not secret:
         written = raw if raw is not None else str(value).lower()
-        message = (
-            f"YAML 1.1 reads the unquoted word {written} as the boolean {str(value).lower()}, "
-            f'but that is not what this key takes. If you mean the text, write {loc[-1]}: "{written}"'
-            " (in quotes)"
-        )
+        message = f"YAML 1.1 reads the unquoted word {written} as the boolean {str(value).lower()}"
+        if kind in _TEXT_KINDS:
+            message += f', but text is expected here: write {loc[-1]}: "{written}" (in quotes)'
+        else:
+            message += ", which this key does not take"
         if example:
             message += f"; {example}"
         return _Problem(message + ".", line=line, loc=loc)
@@ -1041,6 +1040,8 @@ def load_settings(
         )
 
     raw = copy.deepcopy(raw)
+    if raw.get("storage") is None:
+        raw["storage"] = {}  # so that the default path is resolved like a written one
     sources = _apply_overrides(raw, environ, corpus_paths, cwd)
     base_dir = config_path.parent if config_path is not None else cwd
     try:
