@@ -40,7 +40,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, get_args, get_origin
 from zoneinfo import ZoneInfo, available_timezones
 
 import yaml
@@ -290,7 +290,7 @@ def _reject_unknown_tag(loader: StrictSafeLoader, node: yaml.Node) -> None:
 
 StrictSafeLoader.add_multi_constructor("tag:yaml.org,2002:python/", _reject_tagged)
 StrictSafeLoader.add_multi_constructor("!", _reject_tagged)
-StrictSafeLoader.add_constructor(None, _reject_unknown_tag)  # type: ignore[arg-type]
+StrictSafeLoader.add_constructor(None, _reject_unknown_tag)
 
 
 @dataclass
@@ -789,23 +789,21 @@ def _show(value: Any) -> str:
 
 def _model_at(loc: Loc) -> type[BaseModel] | None:
     """The model class that validates the mapping found at ``loc`` (for unknown-key hints)."""
-    model: Any = _FileSettings
+    model: type[BaseModel] | None = _FileSettings
     for part in loc:
         if isinstance(part, int):
             continue
-        field = model.model_fields.get(part) if isinstance(model, type) else None
+        field = model.model_fields.get(part) if model is not None else None
         if field is None:
             return None
         model = _find_model(field.annotation)
-        if model is None:
-            return None
-    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+    return model
 
 
 def _find_model(annotation: Any) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
-    if get_origin(annotation) in (Annotated, Union, tuple) or get_args(annotation):
+    if get_origin(annotation) is not None:
         for arg in get_args(annotation):
             found = _find_model(arg)
             if found is not None:

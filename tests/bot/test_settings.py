@@ -595,3 +595,24 @@ def test_settings_are_frozen(tmp_path):
     assert isinstance(settings.daily, tuple)
     assert isinstance(settings.corpus.paths, tuple)
     assert isinstance(settings.discord.owner_ids, tuple)
+
+
+def test_unknown_keys_in_nested_sections_suggest_the_known_ones(tmp_path):
+    path = write(
+        tmp_path,
+        """
+        discord:
+          intents:
+            member: true
+        daily:
+          - guild_id: 123456789012345678
+            chanel_id: 234567890123456789
+            channel_id: 234567890123456789
+            time: "09:00"
+            timezone: UTC
+        """,
+    )
+    message = config_error(path)
+    assert "discord.intents.member (line 4): unknown key. Did you mean members?" in message
+    assert "daily[0].chanel_id (line 7): unknown key. Did you mean channel_id?" in message
+    assert "Known keys in daily[0]: guild_id, channel_id, time, timezone" in message
