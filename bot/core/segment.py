@@ -20,7 +20,8 @@ Re-measured for this module (sentencex 1.0.32, Python 3.11, 2 cores):
 
 Long units: sentencex (like pySBD) keeps a multi-sentence quotation as one unit; in the Austen
 novels such units reach 7,932 characters. A unit longer than :data:`MAX_SENTENCE_CHARS` is re-split,
-first at clause boundaries (``;``, ``:``, spaced en/em dashes, ``--``), then at commas, then at word
+first at the sentence ends inside it (". " before a capital, not after an initial or "Mr."), then at
+clause boundaries (``;``, ``:``, spaced en/em dashes, ``--``), then at commas, then at word
 boundaries, packing consecutive pieces greedily so each unit is as long as possible within the cap.
 A single "word" longer than the cap (a URL, a run of symbols) is cut at the cap, never inside a
 combining sequence.
@@ -42,10 +43,19 @@ MAX_SENTENCE_CHARS = 600
 
 # Each level lists cut points: a regex whose match *end* is where the next piece may start (the
 # punctuation stays with the piece before it; surrounding whitespace is stripped later).
+# Sentence ends inside a unit sentencex kept whole (a quotation of several sentences): end
+# punctuation, optional closing quotes, then a space and a capital or digit; not after an initial
+# ("U.N.", "H. G.") or a common title ("Mr.").
+_TITLES = ("Mr", "Mrs", "Ms", "Dr", "St", "Mt", "Prof", "Rev", "Sr", "Jr", "No", "vs", "etc", "Capt")
+_SENTENCE_END = re.compile(
+    r"(?<![A-Z])"
+    + "".join(rf"(?<!\b{t})" for t in _TITLES)
+    + r"[.!?…]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])"
+)
 _CLAUSE = re.compile(r"[;:](?=\s)|\s[\u2013\u2014](?=\s)|--(?=\S)|\s--(?=\s)")
 _COMMA = re.compile(r",(?=\s)")
 _WORD = re.compile(r"(?<=\S)(?=\s)")
-_LEVELS = (_CLAUSE, _COMMA, _WORD)
+_LEVELS = (_SENTENCE_END, _CLAUSE, _COMMA, _WORD)
 
 # Characters that must not start a piece when a word is cut: combining marks, joiners, variation
 # selectors, emoji modifiers.
