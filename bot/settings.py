@@ -41,6 +41,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
 import yaml
@@ -450,8 +451,6 @@ def _timezone(value: Any) -> Any:
 
 def _url(schemes: tuple[str, ...]) -> Any:
     def check(value: str) -> str:
-        from urllib.parse import urlsplit
-
         text = value.strip()
         parts = urlsplit(text)
         if parts.scheme not in schemes or not parts.netloc:
@@ -872,6 +871,9 @@ def _problem_from_error(error: Mapping[str, Any], parsed: _Parsed | None) -> _Pr
         shown = raw if raw is not None and not isinstance(value, str) else _show(value)
         if value is not None:
             message += f"; got {shown}"
+        if kind == "string_type" and raw is not None and not isinstance(value, str):
+            # e.g. an unquoted date or number where text is expected
+            message += f'; if you mean the text, write {loc[-1]}: "{raw}" (in quotes)'
     if example:
         message += f"; {example}"
     return _Problem(message + ".", line=line, loc=loc)

@@ -616,3 +616,10 @@ def test_unknown_keys_in_nested_sections_suggest_the_known_ones(tmp_path):
     assert "discord.intents.member (line 4): unknown key. Did you mean members?" in message
     assert "daily[0].chanel_id (line 7): unknown key. Did you mean channel_id?" in message
     assert "Known keys in daily[0]: guild_id, channel_id, time, timezone" in message
+
+
+def test_unquoted_date_or_number_where_text_is_expected_suggests_quotes(tmp_path):
+    path = write(tmp_path, "corpus:\n  language: 2024-01-01\nbot:\n  status_text: 1.0\n")
+    message = config_error(path)
+    assert 'write language: "2024-01-01"' in message
+    assert 'write status_text: "1.0"' in message
