@@ -1,0 +1,181 @@
+"""One text normalisation for matching, applied to the corpus and to queries alike.
+
+Every comparison in the product (fuzzy search, exact-phrase detection) compares *normalised* text,
+and the same function must be used on both sides (the contract stated in rank_bm25's README: "the
+same preprocessing for the corpus and the query"). Steps, in order, per grapheme-like cluster:
+
+1. fold typographic variants: curly and low-9 quotes, primes and guillemets to ``'`` or ``"``;
+   hyphen and dash variants and the minus sign to ``-``; the ellipsis ``…`` to ``...``; soft
+   hyphens, zero-width spaces, word joiners and byte-order marks removed;
+2. Unicode NFKC (compatibility composition: full-width letters, ligatures, superscripts, NBSP);
+3. ``str.casefold`` (full Unicode case folding: ``"ß" -> "ss"``, ``"THE" -> "the"``), then NFKC
+   again where folding undid a composition;
+4. optionally (``punctuation=False``, the *matching key* used by :mod:`bot.core.search`):
+   apostrophes are deleted (``don't -> dont``) and every other punctuation or symbol character
+   (Unicode general categories ``P*`` and ``S*``) becomes a space;
+5. runs of whitespace collapse to one space and the ends are stripped.
+
+Combining marks (general category ``M*``) are kept and stay attached to their base character, so
+Devanagari, Korean and accented Latin text stays searchable. A *cluster* is a character plus any
+following marks (and Hangul medial/final jamo); NFKC and case folding run per cluster, which keeps a
+map from every normalised character back to the original text: ``NormalizedText.to_original``
+turns a span of the normalised string into the span of original text it came from (used to
+highlight matches).
+
+:func:`normalize_text` returns the same string as ``normalize(text).text`` without building the
+offset map, with a fast path for ASCII-like text (the bulk of an English corpus).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = ["NormalizedText", "normalize", "normalize_text", "searchable_chars"]
+
+# Step 1: typographic variants folded before NFKC (NFKC would turn "″" into two primes).
+_FOLD: dict[int, str | None] = {
+    **{ord(c): "'" for c in "‘’‚‛′‹›"},
+    **{ord(c): '"' for c in "“”„‟″«»"},
+    **{ord(c): "-" for c in "‐‑‒–—―−"},
+    ord("…"): "...",
+    **{ord(c): None for c in "\u00ad\u200b\u2060\ufeff"},
+    ord("\u00a0"): " ",
+    ord("\u202f"): " ",
+}
+_APOSTROPHE = "'"
+
+# ASCII-only fast path tables (after step 1 every char of a "simple" text is ASCII).
+_ASCII_PUNCT = {
+    ord(c): ("" if c == _APOSTROPHE else " ")
+    for c in map(chr, range(128))
+    if unicodedata.category(c)[0] in "PS"
+}
+_SIMPLE_CHARS = frozenset(map(chr, range(128))) | frozenset(chr(k) for k in _FOLD)
+_NON_SIMPLE = re.compile("[^" + re.escape("".join(sorted(_SIMPLE_CHARS))) + "]")
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedText:
+    """A normalised string and its map back to the original.
+
+    Attributes:
+        original: the text as given.
+        text: the normalised text.
+        offsets: ``len(text) + 1`` ints; ``offsets[i]`` is the index in ``original`` of the first
+            character of the cluster that produced ``text[i]``; ``offsets[len(text)]`` is
+            ``len(original)`` minus any stripped trailing whitespace.
+        ends: ``len(text)`` ints; ``ends[i]`` is one past the last original character of the
+            cluster that produced ``text[i]``.
+    """
+
+    original: str
+    text: str
+    offsets: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map the normalised span ``[start, end)`` to the original span it came from.
+
+        Returns ``(ostart, oend)`` with ``0 <= ostart <= oend <= len(original)``; the original
+        slice contains every original character that produced ``text[start:end]``. An empty span
+        maps to an empty span. Raises ``IndexError`` if the span is not within ``text``.
+        """
+        if not 0 <= start <= end <= len(self.text):
+            raise IndexError(f"span [{start}, {end}) outside normalised text of {len(self.text)}")
+        if start == end:
+            return self.offsets[start], self.offsets[start]
+        return self.offsets[start], self.ends[end - 1]
+
+
+def _is_cluster_continuation(ch: str) -> bool:
+    """Marks and Hangul medial/final jamo stay with the preceding character."""
+    code = ord(ch)
+    if 0x1160 <= code <= 0x11FF or 0xD7B0 <= code <= 0xD7FF:
+        return True
+    return unicodedata.category(ch)[0] == "M" or unicodedata.combining(ch) != 0
+
+
+def _fold_cluster(cluster: str, punctuation: bool) -> str:
+    """Steps 1-4 for one cluster; whitespace comes out as ``" "`` (collapsed by the caller)."""
+    folded = unicodedata.normalize("NFKC", cluster.translate(_FOLD)).casefold()
+    if folded.isascii():
+        if folded.isalnum():
+            return folded
+    else:  # case folding can undo composition ("ß́" -> "ss\u0301"): recompose
+        folded = unicodedata.normalize("NFKC", folded)
+    if not folded.isascii():  # compatibility forms that decompose to folded ones ("⁗")
+        folded = folded.translate(_FOLD)
+    out = []
+    for ch in folded:
+        if ch.isspace():
+            out.append(" ")
+        elif not punctuation and ch == _APOSTROPHE:
+            continue
+        elif not punctuation and unicodedata.category(ch)[0] in "PS":
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def normalize(text: str, *, punctuation: bool = True) -> NormalizedText:
+    """Normalise ``text`` for matching and keep the map back to the original offsets.
+
+    Args:
+        text: any string.
+        punctuation: keep punctuation and symbols (``True``), or turn them into spaces and
+            delete apostrophes (``False``, the matching key of :mod:`bot.core.search`).
+
+    Returns:
+        a :class:`NormalizedText`; ``normalize(t).text == normalize_text(t)``.
+    """
+    out: list[str] = []
+    offsets: list[int] = []
+    ends: list[int] = []
+    pending_space: tuple[int, int] | None = None
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and _is_cluster_continuation(text[j]):
+            j += 1
+        for ch in _fold_cluster(text[i:j], punctuation):
+            if ch == " ":
+                if pending_space is None and out:
+                    pending_space = (i, j)
+                continue
+            if pending_space is not None:
+                out.append(" ")
+                offsets.append(pending_space[0])
+                ends.append(pending_space[1])
+                pending_space = None
+            out.append(ch)
+            offsets.append(i)
+            ends.append(j)
+        i = j
+    offsets.append(ends[-1] if ends else 0)
+    return NormalizedText(text, "".join(out), tuple(offsets), tuple(ends))
+
+
+def normalize_text(text: str, *, punctuation: bool = True) -> str:
+    """The normalised string alone: ``normalize(text, punctuation=...).text``, faster.
+
+    Text made only of ASCII and the folded typographic characters (most English prose) takes a
+    fast path of ``str.translate``/``str.lower``/``str.split`` calls; anything else goes through
+    :func:`normalize`.
+    """
+    if not (text.isascii() or _NON_SIMPLE.search(text) is None):
+        return normalize(text, punctuation=punctuation).text
+    folded = text.translate(_FOLD).lower()
+    if not punctuation:
+        folded = folded.translate(_ASCII_PUNCT)
+    return " ".join(folded.split())
+
+
+def searchable_chars(text: str) -> int:
+    """Number of letters and digits (``str.isalnum``) in the normalised ``text``.
+
+    Zero means there is nothing to search for (``"!!!"``, ``"🙂"``, whitespace).
+    """
+    return sum(1 for ch in normalize_text(text) if ch.isalnum())

@@ -1,0 +1,570 @@
+"""Fuzzy passage search: find a half-remembered, misspelt phrase among a million passages.
+
+Two stages, the standard shape of approximate string search over a large text collection
+(Navarro, "A guided tour to approximate string matching", ACM Computing Surveys 33(1), 2001,
+section 7, "filtering"):
+
+1. **Candidate retrieval by q-grams.** Every passage's matching key (see
+   :func:`bot.core.normalize.normalize` with ``punctuation=False``) is cut into overlapping
+   character trigrams, stored in an inverted index (compressed sparse row arrays in numpy:
+   ``indptr`` per trigram, sorted passage ids as postings). A query's distinct trigrams vote for the
+   passages containing them, each vote weighted by the trigram's inverse document frequency, and the
+   most common trigrams (stop-word fragments such as ``" th"``) are skipped when rarer ones remain.
+   This is the q-gram filter of Ukkonen ("Approximate string-matching with q-grams and maximal
+   matches", Theoretical Computer Science 92, 1992) and Jokinen & Ukkonen (1991): a substring within
+   ``k`` edits of a query of length ``m`` still shares at least ``m - 2 - 3k`` of its ``m - 2``
+   trigrams, so typo'd queries keep most of their votes, unlike word-level indexes where one typo
+   loses the whole word. The best ``candidates`` passages (default 300) go to stage 2.
+2. **Rescoring** with rapidfuzz ``fuzz.partial_ratio`` (best-aligned window of the longer string
+   scored by normalised Indel similarity, 0-100) of the normalised query against each candidate's
+   normalised text, as measured in ``design/MEASUREMENTS.md`` (recall@1 98% at 10k passages, against
+   19% for ``WRatio``).
+
+Ranking users can trust:
+
+* an exact normalised phrase (the query's matching key is a substring of the passage's) scores 100
+  and ranks before every inexact hit (``"the raven"`` finds ``"THE RAVEN"``; ``don't go gentle``
+  finds ``Don’t go gentle``);
+* ties are broken by corpus order (document order, then paragraph, then window), so the same query
+  always gives the same answer;
+* a passage shorter than the query is scored with the full ``fuzz.ratio`` instead, so a two-word
+  passage cannot score 100 against a long query (``partial_ratio``'s short-passage trap);
+* hits below ``threshold`` are dropped, and no hit at all raises :class:`NotFound`;
+* one hit per paragraph (the best of its overlapping windows).
+
+Passages are body paragraphs; a paragraph longer than ``window`` characters is cut into windows of
+about ``window`` characters overlapping by about ``overlap``, at word boundaries, so a phrase in the
+middle of a 20,000-character paragraph is found and highlighted. Passages with no letter or digit are
+dropped. The highlight is the ``partial_ratio_alignment`` window, snapped to whole words, mapped
+back to the original text through the normaliser's offset map.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import fuzz
+
+from bot.core.errors import NotFound, QueryError
+from bot.core.models import Corpus, Passage, SearchHit
+from bot.core.normalize import normalize, normalize_text
+
+__all__ = ["MATCH_PUNCTUATION", "STOP_WORDS", "SearchIndex", "match_key"]
+
+#: Whether the matching key keeps punctuation (see benchmarks/README.md for the measurement).
+MATCH_PUNCTUATION = False
+
+#: Words that alone do not make a query (C20): ``"the"``, ``"a"``, ``"of the"``.
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "his",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "no",
+        "nor",
+        "not",
+        "of",
+        "on",
+        "or",
+        "our",
+        "she",
+        "so",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "to",
+        "too",
+        "us",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "which",
+        "who",
+        "will",
+        "with",
+        "you",
+        "your",
+    ]
+)
+
+_Array = npt.NDArray[np.int64]
+_KEY_SPACE = 1 << 22  # trigram keys: [0, 2**21) exact ASCII trigrams, [2**21, 2**22) hashed others
+_HASH_MASK = (1 << 21) - 1
+_CHUNK_CHARS = 1 << 24  # characters per build chunk (bounds the build's temporary memory)
+_WORD = re.compile(r"\S+")
+
+
+def match_key(text: str) -> str:
+    """The normalised form used for matching (corpus and query): ``normalize_text(text, punctuation=MATCH_PUNCTUATION)``."""
+    return normalize_text(text, punctuation=MATCH_PUNCTUATION)
+
+
+def _trigram_keys(codes: npt.NDArray[np.uint32]) -> _Array:
+    """Keys of the trigrams ``codes[i:i+3]`` for every ``i``: exact for ASCII, hashed otherwise."""
+    if len(codes) < 3:
+        return np.empty(0, dtype=np.int64)
+    a = codes[:-2].astype(np.int64)
+    b = codes[1:-1].astype(np.int64)
+    c = codes[2:].astype(np.int64)
+    exact = (a << 14) | (b << 7) | c
+    ascii_ = (a < 128) & (b < 128) & (c < 128)
+    if ascii_.all():
+        return exact
+    hashed = (1 << 21) + (((a * 0x9E3779B1) ^ (b * 0x85EBCA77) ^ (c * 0xC2B2AE3D)) & _HASH_MASK)
+    return np.where(ascii_, exact, hashed)
+
+
+def _codes(text: str) -> npt.NDArray[np.uint32]:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    pid: int
+    score: float
+    exact: bool
+
+
+class SearchIndex:
+    """A read-only fuzzy search index over a corpus's passages. Build once, query many times.
+
+    Thread-safe for concurrent queries (nothing is mutated after :meth:`build`).
+    """
+
+    def __init__(
+        self,
+        passages: Sequence[Passage],
+        keys: Sequence[str],
+        doc_ranges: dict[str, tuple[int, int]],
+        indptr: _Array,
+        postings: npt.NDArray[np.int32],
+        *,
+        candidates: int = 300,
+    ) -> None:
+        """Use :meth:`build`; this stores already-computed parts."""
+        self._passages: tuple[Passage, ...] = tuple(passages)
+        self._keys: list[str] = list(keys)
+        self._doc_ranges = dict(doc_ranges)
+        self._indptr = indptr
+        self._postings = postings
+        self._candidates = candidates
+        self._n = len(self._passages)
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def build(
+        cls,
+        corpus: Corpus,
+        *,
+        window: int = 400,
+        overlap: int = 100,
+        candidates: int = 300,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> SearchIndex:
+        """Cut the corpus into passages and index them.
+
+        Args:
+            corpus: the loaded documents.
+            window: paragraphs longer than this many characters are cut into windows of about
+                this length (at word boundaries).
+            overlap: characters shared by consecutive windows (a phrase up to this long is whole
+                in at least one window); must be less than ``window / 2``.
+            candidates: passages kept by the trigram stage for rescoring per query.
+            progress: called as ``progress(done, total)`` with counts of passages normalised and
+                indexed, a few dozen times during the build.
+
+        Returns:
+            the index. Build time and memory grow linearly with the corpus (about 1 GB and under a
+            minute for a million 300-character passages; see ``benchmarks/README.md``).
+        """
+        if window < 20 or not 0 <= overlap < window // 2:
+            raise ValueError(
+                f"need window >= 20 and 0 <= overlap < window/2, got {window}, {overlap}"
+            )
+        passages: list[Passage] = []
+        keys: list[str] = []
+        doc_ranges: dict[str, tuple[int, int]] = {}
+        for document in corpus:
+            first = len(passages)
+            for paragraph in document.paragraphs:
+                for start, end in _windows(paragraph.text, window, overlap):
+                    text = paragraph.text[start:end]
+                    key = match_key(text)
+                    if not any(ch.isalnum() for ch in key):
+                        continue
+                    passages.append(Passage(document.id, paragraph.number, start, end, text))
+                    keys.append(key)
+            doc_ranges[document.id] = (first, len(passages))
+            if progress is not None:
+                progress(len(passages), 0)
+        indptr, postings = _build_postings(keys, progress)
+        return cls(passages, keys, doc_ranges, indptr, postings, candidates=candidates)
+
+    # ------------------------------------------------------------------ container protocol
+    @property
+    def passages(self) -> tuple[Passage, ...]:
+        """Every indexed passage, in corpus order (document, paragraph, window)."""
+        return self._passages
+
+    def __len__(self) -> int:
+        return self._n
+
+    # ------------------------------------------------------------------ search
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 3,
+        document: str | None = None,
+        threshold: float = 70.0,
+        min_chars: int = 3,
+        max_chars: int = 300,
+        exhaustive: bool = False,
+    ) -> list[SearchHit]:
+        """The best passages for a typed, possibly misspelt phrase.
+
+        Args:
+            query: what the user typed.
+            limit: at most this many hits (one per paragraph), best first.
+            document: only search this document id.
+            threshold: minimum score (0-100) of a hit.
+            min_chars: fewer letters/digits than this (after normalising) is too short.
+            max_chars: a longer normalised query is refused.
+            exhaustive: score every passage instead of the trigram candidates (the brute-force
+                reference; slow on large corpora).
+
+        Returns:
+            1 to ``limit`` hits, exact phrases first, then by score, then in corpus order;
+            ``match_start``/``match_end`` index the original ``passage.text``.
+
+        Raises:
+            QueryError: ``reason`` ``"nothing_to_search"`` (no letters or digits),
+                ``"too_short"`` (under ``min_chars`` letters/digits, or only a word or two like
+                "the"), ``"too_long"`` (over ``max_chars`` characters).
+            NotFound: unknown ``document``, or no passage scores ``threshold`` or more.
+        """
+        key = _validate(query, min_chars=min_chars, max_chars=max_chars)
+        lo, hi = self._range(document)
+        if exhaustive or hi - lo <= self._candidates:
+            pool: Iterable[int] = range(lo, hi)
+        else:
+            pool = self._candidate_ids(key, lo, hi, self._candidates).tolist()
+        ranked = self._rank(key, pool, threshold)
+        hits: list[SearchHit] = []
+        seen: set[tuple[str, int]] = set()
+        for scored in ranked:
+            passage = self._passages[scored.pid]
+            where = (passage.document_id, passage.paragraph)
+            if where in seen:
+                continue
+            seen.add(where)
+            hits.append(self._hit(key, scored))
+            if len(hits) >= limit:
+                break
+        if not hits:
+            scope = f" in {document}" if document else ""
+            raise NotFound(
+                f"No passage matched “{_shorten(query.strip(), 60)}”{scope} closely enough "
+                f"(a score of {threshold:g} out of 100 is needed). Check the spelling, or try "
+                "other words you remember from the passage."
+            )
+        return hits
+
+    def suggest(self, prefix: str, *, limit: int = 25) -> list[str]:
+        """Search-as-you-type: snippets of the passages best matching a partial query.
+
+        Args:
+            prefix: what the user has typed so far (the last word may be incomplete).
+            limit: at most this many snippets.
+
+        Returns:
+            up to ``limit`` distinct snippets of original passage text, each at most 100
+            characters, starting near the matched words, best first; ``[]`` when the prefix has
+            fewer than 3 letters/digits. Never raises for bad input.
+        """
+        key = match_key(prefix)
+        if sum(ch.isalnum() for ch in key) < 3 or len(key) > 300 or limit <= 0:
+            return []
+        if self._n <= 2 * limit:
+            pool: Iterable[int] = range(self._n)
+        else:
+            pool = self._candidate_ids(key, 0, self._n, max(4 * limit, 50)).tolist()
+        out: list[str] = []
+        for scored in self._rank(key, pool, threshold=50.0):
+            hit = self._hit(key, scored)
+            snippet = _snippet(hit.passage.text, hit.match_start, 100)
+            if snippet not in out:
+                out.append(snippet)
+            if len(out) >= limit:
+                break
+        return out
+
+    # ------------------------------------------------------------------ internals
+    def _range(self, document: str | None) -> tuple[int, int]:
+        if document is None:
+            return 0, self._n
+        if document not in self._doc_ranges:
+            raise NotFound(f"There is no document called “{_shorten(document, 80)}” to search in.")
+        return self._doc_ranges[document]
+
+    def _candidate_ids(self, key: str, lo: int, hi: int, k: int) -> npt.NDArray[np.int64]:
+        """Stage 1: the ``k`` passages in ``[lo, hi)`` with most IDF-weighted shared trigrams."""
+        grams = np.unique(_trigram_keys(_codes(key)))
+        if len(grams) == 0:
+            return np.arange(lo, hi, dtype=np.int64)
+        starts = self._indptr[grams]
+        ends = self._indptr[grams + 1]
+        df = ends - starts
+        present = df > 0
+        starts, ends, df = starts[present], ends[present], df[present]
+        if len(df) == 0:
+            return np.empty(0, dtype=np.int64)
+        order = np.argsort(df, kind="stable")
+        # Skip the most common trigrams (in over a tenth of passages) when enough rarer ones remain.
+        common = df[order] > max(self._n // 10, 1000)
+        keep = max(int((~common).sum()), min(len(order), 6))
+        order = order[:keep]
+        idf = np.log((self._n + 1) / (df[order] + 0.5))
+        slices: list[npt.NDArray[np.int32]] = []
+        for t in order.tolist():
+            posting = self._postings[starts[t] : ends[t]]
+            if lo > 0 or hi < self._n:
+                a, b = np.searchsorted(posting, [lo, hi])
+                posting = posting[a:b]
+            slices.append(posting)
+        lengths = np.fromiter((len(s) for s in slices), dtype=np.int64, count=len(slices))
+        if lengths.sum() == 0:
+            return np.empty(0, dtype=np.int64)
+        weights = np.repeat(idf, lengths)
+        votes = np.bincount(np.concatenate(slices) - lo, weights=weights, minlength=hi - lo)
+        hit = np.flatnonzero(votes)
+        if len(hit) > k:
+            hit = hit[np.argpartition(-votes[hit], k - 1)[:k]]
+        return hit.astype(np.int64) + lo
+
+    def _rank(self, key: str, pool: Iterable[int], threshold: float) -> list[_Scored]:
+        """Stage 2: score each passage of ``pool``; exact first, then score, then corpus order."""
+        scored: list[_Scored] = []
+        qlen = len(key)
+        keys = self._keys
+        for pid in pool:
+            text = keys[pid]
+            if key in text:
+                scored.append(_Scored(pid, 100.0, True))
+                continue
+            if len(text) < qlen:
+                score = fuzz.ratio(key, text, score_cutoff=threshold)
+            else:
+                score = fuzz.partial_ratio(key, text, score_cutoff=threshold)
+            if score >= threshold and score > 0:
+                scored.append(_Scored(pid, min(score, 99.99), False))
+        scored.sort(key=lambda s: (not s.exact, -s.score, s.pid))
+        return scored
+
+    def _hit(self, key: str, scored: _Scored) -> SearchHit:
+        """The :class:`SearchHit` for a scored passage, with the highlight in original offsets."""
+        passage = self._passages[scored.pid]
+        norm = normalize(passage.text, punctuation=MATCH_PUNCTUATION)
+        text = norm.text
+        if scored.exact:
+            start = text.find(key)
+            end = start + len(key)
+        elif len(text) < len(key):
+            start, end = 0, len(text)
+        else:
+            alignment = fuzz.partial_ratio_alignment(key, text)
+            if alignment is None:  # only with a score_cutoff, which is not given
+                start, end = 0, len(text)
+            else:
+                start, end = _snap_to_words(text, alignment.dest_start, alignment.dest_end)
+        ostart, oend = norm.to_original(start, end)
+        return SearchHit(passage, round(scored.score, 1), ostart, oend, scored.exact)
+
+
+# ---------------------------------------------------------------------- helpers
+def _validate(query: str, *, min_chars: int, max_chars: int) -> str:
+    """The query's matching key, or :class:`QueryError` saying why it cannot be searched."""
+    key = match_key(query)
+    letters = sum(ch.isalnum() for ch in key)
+    if letters == 0:
+        raise QueryError(
+            "There is nothing to search for: the query has no letters or digits. "
+            "Type a few words you remember from the passage.",
+            reason="nothing_to_search",
+        )
+    if len(key) > max_chars:
+        raise QueryError(
+            f"That query is {len(key):,} characters long; searches are limited to "
+            f"{max_chars:,} characters. Try a shorter, distinctive phrase from the passage.",
+            reason="too_long",
+        )
+    words = key.split()
+    if letters < min_chars or (len(words) <= 2 and all(w in STOP_WORDS for w in words)):
+        raise QueryError(
+            f"“{_shorten(query.strip(), 40)}” is too short to search for: type a few more words "
+            f"from the passage (at least {min_chars} letters, and more than a word like "
+            "“the” or “a”).",
+            reason="too_short",
+        )
+    return key
+
+
+def _windows(text: str, window: int, overlap: int) -> list[tuple[int, int]]:
+    """``[start, end)`` spans covering ``text``: the whole text if short, else overlapping windows.
+
+    Windows end and start at whitespace (unless a single word is longer than half a window) and
+    have surrounding whitespace trimmed.
+    """
+    n = len(text)
+    if n <= window:
+        return [_trim(text, 0, n)]
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while True:
+        end = min(start + window, n)
+        if end < n:
+            cut = text.rfind(" ", start + window // 2, end)
+            if cut > start:
+                end = cut
+        spans.append(_trim(text, start, end))
+        if end >= n:
+            break
+        nxt = max(end - overlap, start + 1)
+        space = text.find(" ", nxt, end)
+        start = space + 1 if space != -1 else nxt
+    return spans
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Move a span's ends to word boundaries: a word mostly inside the span is taken whole."""
+    while start < end and text[start] == " ":
+        start += 1
+    while end > start and text[end - 1] == " ":
+        end -= 1
+    if start >= end:
+        return start, end
+    words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    new_start, new_end = start, end
+    for ws, we in words:
+        if ws < start < we:  # start cuts this word
+            new_start = ws if start - ws <= we - start else we
+        if ws < end < we:  # end cuts this word
+            new_end = we if we - end <= end - ws else ws
+    new_start = min(new_start, len(text))
+    while new_start < len(text) and text[new_start] == " ":
+        new_start += 1
+    if new_end <= new_start:
+        return start, end
+    return new_start, new_end
+
+
+def _snippet(text: str, start: int, limit: int) -> str:
+    """At most ``limit`` characters of ``text`` from the word containing ``start``."""
+    begin = text.rfind(" ", 0, start) + 1 if start > 0 else 0
+    if start - begin > 20:
+        begin = start
+    snippet = " ".join(text[begin:].split())
+    if len(snippet) <= limit:
+        return snippet
+    cut = snippet.rfind(" ", 0, limit - 1)
+    if cut < limit // 2:
+        cut = limit - 1
+    return snippet[:cut].rstrip() + "…"
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _build_postings(
+    keys: Sequence[str], progress: Callable[[int, int], None] | None
+) -> tuple[_Array, npt.NDArray[np.int32]]:
+    """CSR inverted index of distinct trigrams: ``postings[indptr[t]:indptr[t+1]]`` = sorted ids.
+
+    Built in chunks of about ``_CHUNK_CHARS`` characters: each chunk's ``(trigram, passage)``
+    pairs are deduplicated with one sort, then placed by counting sort into the global arrays.
+    """
+    n = len(keys)
+    chunk_pairs: list[tuple[_Array, npt.NDArray[np.int32]]] = []
+    counts = np.zeros(_KEY_SPACE, dtype=np.int64)
+    first = 0
+    while first < n:
+        last, size = first, 0
+        while last < n and (size < _CHUNK_CHARS or last == first):
+            size += len(keys[last])
+            last += 1
+        text = "".join(keys[first:last])
+        lengths = np.fromiter(
+            (len(k) for k in keys[first:last]), dtype=np.int64, count=last - first
+        )
+        owner = np.repeat(np.arange(last - first, dtype=np.int64), lengths)
+        grams = _trigram_keys(_codes(text))
+        valid = owner[:-2] == owner[2:] if len(owner) >= 3 else np.zeros(0, dtype=bool)
+        pairs = np.unique((grams[valid] << 24) | owner[:-2][valid])
+        gram_ids = pairs >> 24
+        pids = ((pairs & ((1 << 24) - 1)) + first).astype(np.int32)
+        counts += np.bincount(gram_ids, minlength=_KEY_SPACE)
+        chunk_pairs.append((gram_ids, pids))
+        first = last
+        if progress is not None:
+            progress(first, n)
+    indptr = np.zeros(_KEY_SPACE + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    postings = np.empty(int(indptr[-1]), dtype=np.int32)
+    cursor = indptr[:-1].copy()
+    for gram_ids, pids in chunk_pairs:
+        if len(gram_ids) == 0:
+            continue
+        boundary = np.flatnonzero(np.diff(gram_ids)) + 1
+        group_starts = np.concatenate(([0], boundary))
+        group_sizes = np.diff(np.concatenate((group_starts, [len(gram_ids)])))
+        rank = np.arange(len(gram_ids)) - np.repeat(group_starts, group_sizes)
+        postings[cursor[gram_ids] + rank] = pids
+        cursor[gram_ids[group_starts]] += group_sizes
+    chunk_pairs.clear()
+    return indptr, postings

@@ -1,0 +1,310 @@
+"""Fuzzy passage search through the public API: validation, ranking rules, windows, highlights."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.core.errors import NotFound, QueryError
+from bot.core.models import Corpus, Document, Paragraph
+from bot.core.search import SearchIndex
+
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "trump-must-hold-kim-jong-un-to-account.txt"
+
+
+def make_corpus(documents: dict[str, list[str]]) -> Corpus:
+    return Corpus(
+        tuple(
+            Document(
+                id=doc_id,
+                title=doc_id,
+                paragraphs=tuple(
+                    Paragraph(doc_id, number, text, ()) for number, text in enumerate(paras, 1)
+                ),
+            )
+            for doc_id, paras in documents.items()
+        )
+    )
+
+
+def seed_paragraphs() -> list[str]:
+    """The seed essay's body paragraphs (title, standfirst, author bio and footer dropped)."""
+    blocks = [" ".join(b.split()) for b in re.split(r"\n\s*\n", SEED.read_text("utf-8"))]
+    blocks = [b for b in blocks if b]
+    return blocks[2:-2]
+
+
+@pytest.fixture(scope="module")
+def seed_index() -> SearchIndex:
+    return SearchIndex.build(make_corpus({"seed": seed_paragraphs()}))
+
+
+def test_seed_jaw_jaw(seed_index: SearchIndex) -> None:
+    hits = seed_index.search("jaw jaw is beter than war war")
+    assert hits[0].passage.paragraph == 1
+    assert hits[0].matched_text == "jaw jaw” is better than “war war"
+    assert not hits[0].exact
+    assert 90 <= hits[0].score < 100
+    assert all(0 <= h.score <= 100 for h in hits)
+
+
+def test_exact_phrase_ranks_first_and_scores_100() -> None:
+    index = SearchIndex.build(
+        make_corpus(
+            {
+                "a": ["Once upon a midnight dreary, the raving ravens pondered weak and weary."],
+                "b": ["THE RAVEN", "Quoth the raven, nevermore."],
+            }
+        )
+    )
+    hits = index.search("the raven", limit=5)
+    assert [h.exact for h in hits][:2] == [True, True]
+    assert hits[0].score == 100
+    assert hits[0].passage.document_id == "b"  # exact matches in corpus order: b/1 then b/2
+    assert (hits[0].passage.paragraph, hits[1].passage.paragraph) == (1, 2)
+    assert hits[0].matched_text == "THE RAVEN"
+    assert hits[1].matched_text == "the raven"
+    assert all(not h.exact for h in hits[2:])
+
+
+def test_curly_apostrophe_is_exact_c30() -> None:
+    index = SearchIndex.build(
+        make_corpus(
+            {
+                "poem": [
+                    "Do not go gentle into that good night, old age should burn and rave.",
+                    "Don’t go gentle into that good night.",
+                ]
+            }
+        )
+    )
+    hit = index.search("don't go gentle")[0]
+    assert hit.exact
+    assert hit.score == 100
+    assert hit.passage.paragraph == 2
+    assert hit.matched_text == "Don’t go gentle"
+
+
+def test_deterministic_ties_follow_corpus_order() -> None:
+    text = "the quick brown fox jumps over the lazy dog"
+    index = SearchIndex.build(make_corpus({"x": [text, "filler words here", text], "y": [text]}))
+    order = [
+        (h.passage.document_id, h.passage.paragraph)
+        for h in index.search("quick brwn fox", limit=3)
+    ]
+    assert order == [("x", 1), ("x", 3), ("y", 1)]
+    assert order == [
+        (h.passage.document_id, h.passage.paragraph)
+        for h in index.search("quick brwn fox", limit=3)
+    ]
+
+
+def test_threshold_and_not_found_c21(seed_index: SearchIndex) -> None:
+    with pytest.raises(NotFound, match="No passage matched"):
+        seed_index.search("zzqqxx")
+    hits = seed_index.search("horific human rihts record", threshold=0, limit=20)
+    assert len(hits) > 1
+    scores = [h.score for h in hits]
+    with pytest.raises(NotFound):
+        seed_index.search("horific human rihts record", threshold=max(scores) + 0.5)
+
+
+@pytest.mark.parametrize("query", ["", "   ", "!!!", "🙂", "?! 🙂 …"])
+def test_nothing_to_search_c22(seed_index: SearchIndex, query: str) -> None:
+    with pytest.raises(QueryError) as info:
+        seed_index.search(query)
+    assert info.value.reason == "nothing_to_search"
+    assert "nothing to search" in str(info.value).lower()
+
+
+@pytest.mark.parametrize("query", ["a", "the", "of the", "ab", "I a"])
+def test_too_short_c20(seed_index: SearchIndex, query: str) -> None:
+    with pytest.raises(QueryError) as info:
+        seed_index.search(query)
+    assert info.value.reason == "too_short"
+    assert "more words" in str(info.value)
+
+
+def test_min_chars_is_configurable(seed_index: SearchIndex) -> None:
+    with pytest.raises(QueryError):
+        seed_index.search("kim", min_chars=4)
+    assert seed_index.search("kim", min_chars=3)[0].exact
+
+
+def test_too_long_c23(seed_index: SearchIndex) -> None:
+    with pytest.raises(QueryError) as info:
+        seed_index.search("peace " * 400)
+    assert info.value.reason == "too_long"
+    assert "300" in str(info.value)
+    with pytest.raises(QueryError) as info:
+        seed_index.search("peace " * 30, max_chars=100)
+    assert "100" in str(info.value)
+
+
+def test_non_latin_text_is_searchable_c22() -> None:
+    index = SearchIndex.build(
+        make_corpus(
+            {
+                "hi": ["यह एक परीक्षण वाक्य है जिसमें शांति की बात है।", "कुछ और पाठ यहाँ लिखा है।"],
+                "ko": ["평화는 두려움 없이 살 수 있을 때만 이루어진다.", "다른 문장입니다."],
+            }
+        )
+    )
+    hit = index.search("शांति की बात")[0]
+    assert hit.exact
+    assert hit.matched_text == "शांति की बात"
+    hit = index.search("두려움 없이 살 수")[0]
+    assert hit.exact
+    assert hit.passage.document_id == "ko"
+    # a typo (missing vowel sign) still finds the passage, marks intact in the highlight
+    hit = index.search("शांत की बात", threshold=60)[0]
+    assert hit.passage.document_id == "hi"
+    assert "की बात" in hit.matched_text
+
+
+def test_long_paragraph_windows_found_and_highlighted_c23() -> None:
+    rng = random.Random(7)
+    words = [
+        "alpha",
+        "bravo",
+        "charlie",
+        "delta",
+        "echo",
+        "foxtrot",
+        "golf",
+        "hotel",
+        "india",
+        "juliet",
+        "kilo",
+        "lima",
+    ]
+    before = " ".join(rng.choice(words) for _ in range(1800))
+    after = " ".join(rng.choice(words) for _ in range(1800))
+    phrase = "the lighthouse keeper’s lamp burned through the winter storm"
+    paragraph = f"{before} {phrase} {after}"
+    assert len(paragraph) > 20_000
+    index = SearchIndex.build(make_corpus({"huge": [paragraph]}))
+    assert len(index) > 40
+    assert all(len(p.text) <= 400 for p in index.passages)
+    hits = index.search("lighthouse keepers lamp burnd thru the winter", limit=3)
+    assert len(hits) == 1  # overlapping windows of one paragraph give one hit
+    hit = hits[0]
+    assert hit.passage.text == paragraph[hit.passage.start : hit.passage.end]
+    absolute = hit.passage.start + hit.match_start
+    assert paragraph[absolute : hit.passage.start + hit.match_end] == hit.matched_text
+    assert hit.matched_text.startswith("lighthouse keeper’s lamp")
+    assert hit.matched_text.endswith("winter")
+
+
+def test_windows_cover_paragraph_with_overlap() -> None:
+    text = " ".join(f"w{i:04d}" for i in range(2000))
+    index = SearchIndex.build(make_corpus({"d": [text]}), window=200, overlap=50)
+    spans = [(p.start, p.end) for p in index.passages]
+    assert spans[0][0] == 0
+    assert spans[-1][1] == len(text)
+    for (s1, e1), (s2, _) in itertools.pairwise(spans):
+        assert s1 < s2 < e1  # consecutive windows overlap
+        assert e1 - s2 >= 40
+    for p in index.passages:
+        assert not p.text[0].isspace()
+        assert not p.text[-1].isspace()
+        assert p.start == 0 or text[p.start - 1] == " "  # windows start at word boundaries
+
+
+def test_junk_passages_dropped_and_short_passage_trap() -> None:
+    index = SearchIndex.build(
+        make_corpus(
+            {"d": ["* * *", "peace", "Peace can only be achieved when people live without fear."]}
+        )
+    )
+    assert [p.text for p in index.passages] == [
+        "peace",
+        "Peace can only be achieved when people live without fear.",
+    ]
+    hits = index.search("peace can only be achievd", limit=2)
+    assert hits[0].passage.paragraph == 3
+    assert len(hits) == 1 or hits[1].score < 50
+
+
+def test_document_filter() -> None:
+    index = SearchIndex.build(
+        make_corpus(
+            {"seed": seed_paragraphs(), "other": ["jaw jaw is better than war war, said he."]}
+        )
+    )
+    assert index.search("better than war war said he")[0].passage.document_id == "other"
+    hit = index.search("better than war war said he", document="seed", threshold=50)[0]
+    assert hit.passage.document_id == "seed"
+    assert hit.passage.paragraph == 1
+    with pytest.raises(NotFound, match="no document called"):
+        index.search("jaw jaw", document="missing")
+
+
+def test_suggest(seed_index: SearchIndex) -> None:
+    out = seed_index.suggest("human rights rec")
+    assert 1 <= len(out) <= 25
+    assert out[0].startswith("human rights record")
+    assert all(len(s) <= 100 for s in out)
+    assert len(set(out)) == len(out)
+    assert seed_index.suggest("hu") == []
+    assert seed_index.suggest("!!!") == []
+    assert len(seed_index.suggest("peace", limit=2)) <= 2
+
+
+def _generated_corpus(n_paragraphs: int, seed: int) -> tuple[Corpus, list[str]]:
+    rng = random.Random(seed)
+    vocabulary = sorted(
+        {w.strip("“”,.?:;–").lower() for p in seed_paragraphs() for w in p.split()} - {""}
+    )
+    paragraphs = seed_paragraphs()
+    while len(paragraphs) < n_paragraphs:
+        paragraphs.append(
+            " ".join(rng.choice(vocabulary) for _ in range(rng.randint(12, 60))).capitalize() + "."
+        )
+    return make_corpus({"gen": paragraphs}), vocabulary
+
+
+def _typo(phrase: str, rng: random.Random) -> str:
+    chars = list(phrase)
+    for _ in range(rng.randint(1, 2)):
+        i = rng.randrange(len(chars))
+        op = rng.choice("drsi")
+        if op == "d":
+            del chars[i]
+        elif op == "r":
+            chars[i] = rng.choice("abcdefghijklmnopqrstuvwxyz")
+        elif op == "s" and i + 1 < len(chars):
+            chars[i], chars[i + 1] = chars[i + 1], chars[i]
+        else:
+            chars.insert(i, rng.choice("aeiou"))
+    return "".join(chars)
+
+
+def test_index_agrees_with_brute_force_scan() -> None:
+    corpus, _ = _generated_corpus(3000, seed=11)
+    index = SearchIndex.build(corpus, candidates=100)
+    assert len(index) > 1000  # the candidate stage, not a full scan, is under test
+    rng = random.Random(5)
+    agree = total = 0
+    for _ in range(100):
+        words = rng.choice(index.passages).text.split()
+        if len(words) < 6:
+            continue
+        start = rng.randrange(len(words) - 5)
+        query = _typo(" ".join(words[start : start + rng.randint(5, 8)]), rng)
+        try:
+            fast = index.search(query, limit=1)[0]
+        except NotFound:
+            fast = None
+        try:
+            slow = index.search(query, limit=1, exhaustive=True)[0]
+        except NotFound:
+            slow = None
+        total += 1
+        agree += fast == slow
+    assert total >= 80
+    assert agree / total >= 0.95
