@@ -39,8 +39,9 @@ one) has not been posted. Consequences:
 * A bot started at 09:05 after a 09:00 slot posts today's quote once (within the grace window).
 * After days of downtime only the most recent slot can be due, and only within the window: never
   a burst of missed days. A slot missed by more than ``grace`` is skipped; the next one is kept.
-* :data:`DEFAULT_GRACE` is 3 hours: long enough to ride out a restart or a Discord outage, short
-  enough that a morning quote does not arrive in the evening. ``grace`` must lie in (0, 12 h] so
+* :data:`DEFAULT_GRACE` is 6 hours (the ``scheduler.grace_minutes`` default in the settings):
+  long enough to ride out a restart or a Discord outage, short enough that a morning quote does
+  not arrive at night. ``grace`` must lie in (0, 12 h] so
   that two slots can never be due at once.
 """
 
@@ -73,7 +74,7 @@ __all__ = [
     "post_nonce",
 ]
 
-DEFAULT_GRACE = timedelta(hours=3)
+DEFAULT_GRACE = timedelta(hours=6)
 """How late a slot may still be posted (see the module docstring)."""
 
 MAX_GRACE = timedelta(hours=12)
