@@ -1,0 +1,42 @@
+"""Shared pytest fixtures: the Discord double.
+
+* ``discord_double`` — a started :class:`tests.double.DiscordDouble` per test; at
+  teardown it fails the test if the bot broke a Discord rule or hit a route the
+  double does not know, unless the test is marked
+  ``@pytest.mark.discord_violations_expected`` (then the test asserts on
+  ``discord_double.violations`` itself).
+* ``connect_bot`` — re-exported from :mod:`tests.double`:
+  ``async with connect_bot(bot, discord_double): ...`` (build the bot with
+  ``guild_ready_timeout=0.1``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from tests.double import DiscordDouble, connect_bot
+
+__all__ = ["connect_bot"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "discord_violations_expected: the test provokes Discord rule violations on purpose; "
+        "the discord_double fixture does not fail it for them",
+    )
+
+
+@pytest.fixture
+async def discord_double(request: pytest.FixtureRequest) -> AsyncIterator[DiscordDouble]:
+    """A started Discord double (default guild, #general, one member); stopped after the test."""
+    double = DiscordDouble()
+    await double.start()
+    try:
+        yield double
+    finally:
+        await double.stop()
+    if request.node.get_closest_marker("discord_violations_expected") is None:
+        double.assert_no_violations()

@@ -1,0 +1,464 @@
+"""Tests of the Discord double itself, through an unmodified discord.py ``commands.Bot``.
+
+The tiny bot below is defined here on purpose: these tests prove the double
+(login, gateway, interaction round trips, Discord's rules, fault injection),
+not the product's bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+import aiohttp
+import discord
+import pytest
+from discord import app_commands
+from discord.ext import commands
+
+from tests.double import DiscordDouble, connect_bot, payloads
+from tests.double.server import SEND_MESSAGES, VIEW_CHANNEL, validate_callback, validate_message
+
+FRUITS = ["apple", "apricot", "banana", "blackberry", "cherry"]
+
+
+class TinyBot(commands.Bot):
+    """Five commands that exercise each kind of answer; errors land in ``self.errors``."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=discord.Intents.default(),
+            guild_ready_timeout=0.1,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        self.errors: list[BaseException] = []
+        self.post_channel: int | None = None
+
+    async def setup_hook(self) -> None:
+        tree = self.tree
+
+        @tree.command(description="Repeat some text")
+        async def echo(interaction: discord.Interaction, text: str, ephemeral: bool = False) -> None:
+            await interaction.response.send_message(text, ephemeral=ephemeral)
+
+        @tree.command(description="Think, then answer with a follow-up")
+        async def slow(interaction: discord.Interaction, words: int = 2) -> None:
+            await interaction.response.defer(thinking=True)
+            await asyncio.sleep(0.05)
+            await interaction.followup.send(" ".join(["done"] * words))
+
+        @tree.command(description="Fruit by prefix")
+        async def fruit(interaction: discord.Interaction, name: str) -> None:
+            await interaction.response.send_message(f"you picked {name}")
+
+        @fruit.autocomplete("name")
+        async def fruit_complete(
+            interaction: discord.Interaction, current: str
+        ) -> list[app_commands.Choice[str]]:
+            if current.isdigit():  # "26" → 26 choices: lets a test cross the limit
+                choices = [app_commands.Choice(name=f"fruit {i}", value=f"f{i}") for i in range(int(current))]
+                try:
+                    await interaction.response.autocomplete(choices)
+                except discord.HTTPException as exc:
+                    self.errors.append(exc)
+                return []
+            return [app_commands.Choice(name=f, value=f) for f in FRUITS if f.startswith(current)]
+
+        @tree.command(description="Answer twice (a bug on purpose)")
+        async def twice(interaction: discord.Interaction) -> None:
+            await interaction.response.send_message("first")
+            # A fresh InteractionResponse bypasses discord.py's own guard, as a bug would.
+            await discord.InteractionResponse(interaction).send_message("second")
+
+        @tree.command(description="Answer after a delay")
+        async def late(interaction: discord.Interaction, seconds: float) -> None:
+            await asyncio.sleep(seconds)
+            await interaction.response.send_message("finally")
+
+        @tree.command(description="Post to a channel")
+        async def post(interaction: discord.Interaction, channel: discord.TextChannel, text: str) -> None:
+            await interaction.response.defer(ephemeral=True)
+            message = await channel.send(text)
+            await interaction.edit_original_response(content=f"posted {message.id}")
+
+        @tree.command(description="Show a button")
+        async def button(interaction: discord.Interaction) -> None:
+            view = discord.ui.View(timeout=None)
+            view.add_item(discord.ui.Button(label="More", custom_id="more:1"))
+            await interaction.response.send_message("page 1", view=view)
+
+        @tree.error
+        async def on_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+            self.errors.append(getattr(error, "original", error))
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        if interaction.type is discord.InteractionType.component and interaction.data:
+            if interaction.data.get("custom_id") == "more:1":
+                await interaction.response.edit_message(content="page 2", view=None)
+
+
+async def wait_until(predicate: Callable[[], Any], timeout: float = 3.0) -> None:
+    """Poll ``predicate`` every 10 ms until truthy; ``TimeoutError`` after ``timeout`` s."""
+    end = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > end:
+            raise TimeoutError("condition not met")
+        await asyncio.sleep(0.01)
+
+
+@pytest.fixture
+async def bot(discord_double: DiscordDouble):
+    tiny = TinyBot()
+    async with connect_bot(tiny, discord_double):
+        await tiny.tree.sync()
+        yield tiny
+
+
+# ---------------------------------------------------------------- login, gateway, sync
+
+
+async def test_login_and_ready_see_the_doubles_world(discord_double: DiscordDouble) -> None:
+    tiny = TinyBot()
+    async with connect_bot(tiny, discord_double):
+        assert tiny.is_ready()
+        assert tiny.user is not None and str(tiny.user.id) == discord_double.bot_user["id"]
+        assert tiny.application_id == int(discord_double.application_id)
+        guild = tiny.get_guild(int(discord_double.guild_id))
+        assert guild is not None and guild.name == "Test Guild"
+        assert [c.name for c in guild.text_channels] == ["general"]
+        [create] = [f["d"] for f in discord_double.gateway_sent if f.get("t") == "GUILD_CREATE"]
+        assert create["member_count"] == len(create["members"]) == guild.member_count
+        assert all(f.get("op") != 8 for f in discord_double.gateway_received)  # no member chunking
+    identify = discord_double.identify_payloads[0]
+    assert identify["token"] == discord_double.token
+    assert identify["intents"] == discord.Intents.default().value
+    assert [r.path for r in discord_double.requests("/users/@me")] == ["/users/@me"]
+    assert discord_double.requests("/oauth2/applications/@me")
+    assert tiny.is_closed()
+
+
+async def test_wrong_token_is_a_login_failure(discord_double: DiscordDouble) -> None:
+    with pytest.raises(discord.LoginFailure):
+        async with connect_bot(TinyBot(), discord_double, token="not-the-token"):
+            pass
+
+
+async def test_sync_registers_commands_and_counts_creates(discord_double: DiscordDouble) -> None:
+    tiny = TinyBot()
+    async with connect_bot(tiny, discord_double):
+        synced = await tiny.tree.sync()
+        again = await tiny.tree.sync()
+        guild_synced = await tiny.tree.sync(guild=discord.Object(int(discord_double.guild_id)))
+    names = sorted(c.name for c in synced)
+    assert names == ["button", "echo", "fruit", "late", "post", "slow", "twice"]
+    assert [c.id for c in synced] == [c.id for c in again]  # an overwrite keeps ids
+    assert guild_synced == []
+    first, second, third = discord_double.syncs
+    assert sorted(first.created) == names and second.created == () and third.guild_id == discord_double.guild_id
+
+
+@pytest.mark.discord_violations_expected
+async def test_command_create_quota_answers_30034(discord_double: DiscordDouble) -> None:
+    discord_double.command_create_quota = 3
+    tiny = TinyBot()
+    async with connect_bot(tiny, discord_double):
+        with pytest.raises(discord.HTTPException) as info:
+            await tiny.tree.sync()
+    assert info.value.code == 30034
+    assert [v.code for v in discord_double.violations] == [30034]
+    assert not discord_double.syncs[0].accepted
+
+
+# ---------------------------------------------------------------- interaction round trips
+
+
+async def test_slash_command_with_string_option_is_answered(
+    discord_double: DiscordDouble, bot: TinyBot
+) -> None:
+    handle = await discord_double.send_interaction(payloads.slash_command("echo", {"text": "jaw-jaw"}))
+    body = await handle.response()
+    assert body["type"] == 4
+    assert body["data"]["content"] == "jaw-jaw"
+    assert body["data"]["allowed_mentions"] == {"parse": []}
+    final = await handle.final()
+    assert final["content"] == "jaw-jaw" and final["channel_id"] == discord_double.channel_id
+    assert discord_double.allowed_mentions == [{"parse": []}]
+    callback = discord_double.requests("/interactions/")[0]
+    assert callback.query == {"with_response": "1"}
+    assert "Authorization" not in callback.headers
+
+
+async def test_ephemeral_flag_reaches_the_double(discord_double: DiscordDouble, bot: TinyBot) -> None:
+    handle = await discord_double.send_interaction(
+        payloads.slash_command("echo", {"text": "secret", "ephemeral": True})
+    )
+    await handle.final()
+    assert handle.ephemeral
+
+
+async def test_deferred_command_then_follow_up(discord_double: DiscordDouble, bot: TinyBot) -> None:
+    handle = await discord_double.send_interaction(payloads.slash_command("slow", {"words": 3}))
+    assert (await handle.response())["type"] == 5
+    followups = await handle.followups()
+    assert followups[0]["content"] == "done done done"
+    final = await handle.final()
+    assert final["content"] == "done done done"
+    assert not final["flags"] & (1 << 7)  # the "thinking" state is gone
+
+
+async def test_autocomplete_returns_matching_choices(discord_double: DiscordDouble, bot: TinyBot) -> None:
+    handle = await discord_double.send_interaction(
+        payloads.autocomplete("fruit", {"name": "ap"}, focused="name")
+    )
+    body = await handle.response()
+    assert body["type"] == 8
+    assert body["data"]["choices"] == [{"name": "apple", "value": "apple"}, {"name": "apricot", "value": "apricot"}]
+
+
+async def test_channel_option_is_resolved_and_channel_post_recorded(
+    discord_double: DiscordDouble, bot: TinyBot
+) -> None:
+    news = discord_double.add_channel(discord_double.guild_id, "news")
+    # The channel was added after connecting: wait for the CHANNEL_CREATE to land.
+    await wait_until(lambda: bot.get_channel(int(news)) is not None)
+    handle = await discord_double.send_interaction(
+        payloads.slash_command("post", [payloads.option("channel", news, payloads.CHANNEL), payloads.option("text", "hello")])
+    )
+    final = await handle.final()
+    [posted] = discord_double.channel_messages(news)
+    assert posted["content"] == "hello"
+    assert final["content"] == f"posted {posted['id']}" and handle.ephemeral
+
+
+async def test_button_click_updates_the_message(discord_double: DiscordDouble, bot: TinyBot) -> None:
+    first = await (await discord_double.send_interaction(payloads.slash_command("button"))).final()
+    assert first["components"][0]["components"][0]["custom_id"] == "more:1"
+    click = await discord_double.send_interaction(payloads.component("more:1", first))
+    assert (await click.response())["type"] == 7
+    updated = await click.final()
+    assert updated["id"] == first["id"] and updated["content"] == "page 2"
+    assert discord_double.messages[first["id"]]["components"] == []
+
+
+# ---------------------------------------------------------------- Discord's rules
+
+
+@pytest.mark.parametrize("length", [2000])
+async def test_content_at_the_limit_is_accepted(discord_double: DiscordDouble, bot: TinyBot, length: int) -> None:
+    handle = await discord_double.send_interaction(payloads.slash_command("echo", {"text": "x" * length}))
+    assert len((await handle.final())["content"]) == length
+
+
+@pytest.mark.discord_violations_expected
+async def test_content_over_2000_is_rejected_like_discord(discord_double: DiscordDouble, bot: TinyBot) -> None:
+    handle = await discord_double.send_interaction(payloads.slash_command("echo", {"text": "x" * 2001}))
+    await wait_until(lambda: bot.errors)
+    [error] = bot.errors
+    assert isinstance(error, discord.HTTPException)
+    assert (error.status, error.code) == (400, 50035)
+    [violation] = discord_double.violations
+    assert violation.errors["data"]["content"]["_errors"][0]["code"] == "BASE_TYPE_MAX_LENGTH"
+    assert not handle.responded
+
+
+async def test_twenty_five_choices_are_accepted(discord_double: DiscordDouble, bot: TinyBot) -> None:
+    handle = await discord_double.send_interaction(payloads.autocomplete("fruit", {"name": "25"}, focused="name"))
+    assert len((await handle.response())["data"]["choices"]) == 25
+    assert bot.errors == []
+
+
+@pytest.mark.discord_violations_expected
+async def test_twenty_six_choices_are_rejected_like_discord(discord_double: DiscordDouble, bot: TinyBot) -> None:
+    handle = await discord_double.send_interaction(payloads.autocomplete("fruit", {"name": "26"}, focused="name"))
+    await wait_until(lambda: bot.errors)
+    assert isinstance(bot.errors[0], discord.HTTPException) and bot.errors[0].code == 50035
+    [violation] = discord_double.violations
+    assert violation.status == 400
+    assert violation.errors == {
+        "data": {"choices": {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 25 or fewer in length."}]}}
+    }
+    # discord.py then answers with the empty list the callback returned: that one is accepted.
+    assert (await handle.response())["data"]["choices"] == []
+
+
+@pytest.mark.discord_violations_expected
+async def test_second_initial_response_is_40060(discord_double: DiscordDouble, bot: TinyBot) -> None:
+    handle = await discord_double.send_interaction(payloads.slash_command("twice"))
+    await wait_until(lambda: bot.errors)
+    assert isinstance(bot.errors[0], discord.HTTPException)
+    assert (bot.errors[0].status, bot.errors[0].code) == (400, 40060)
+    assert (await handle.final())["content"] == "first"
+    assert [v.code for v in discord_double.violations] == [40060]
+
+
+@pytest.mark.discord_violations_expected
+async def test_late_first_response_is_unknown_interaction(discord_double: DiscordDouble, bot: TinyBot) -> None:
+    discord_double.interaction_deadline = 0.2
+    handle = await discord_double.send_interaction(payloads.slash_command("late", {"seconds": 0.35}))
+    await wait_until(lambda: bot.errors)
+    assert isinstance(bot.errors[0], discord.NotFound) and bot.errors[0].code == 10062
+    assert not handle.responded
+    # One violation from the deadline timer (nobody answered in time), one for the late call.
+    assert [v.code for v in discord_double.violations] == [10062, 10062]
+
+
+async def test_response_inside_the_deadline_is_fine(discord_double: DiscordDouble, bot: TinyBot) -> None:
+    discord_double.interaction_deadline = 0.5
+    handle = await discord_double.send_interaction(payloads.slash_command("late", {"seconds": 0.05}))
+    assert (await handle.final())["content"] == "finally"
+
+
+@pytest.mark.discord_violations_expected
+async def test_channel_permissions_and_unknown_channel(discord_double: DiscordDouble) -> None:
+    read_only = discord_double.add_channel(
+        discord_double.guild_id, "read-only", permissions_for_bot=VIEW_CHANNEL
+    )
+    hidden = discord_double.add_channel(discord_double.guild_id, "hidden", permissions_for_bot=SEND_MESSAGES)
+    tiny = TinyBot()
+    async with connect_bot(tiny, discord_double):
+        channel = tiny.get_channel(int(read_only))
+        assert isinstance(channel, discord.TextChannel)
+        me = channel.guild.me
+        assert not channel.permissions_for(me).send_messages  # the client agrees with the double
+        with pytest.raises(discord.Forbidden) as no_send:
+            await channel.send("hi")
+        hidden_channel = tiny.get_channel(int(hidden))
+        assert isinstance(hidden_channel, discord.TextChannel)
+        with pytest.raises(discord.Forbidden) as no_view:
+            await hidden_channel.send("hi")
+        with pytest.raises(discord.NotFound) as unknown:
+            await tiny.http.send_message(123, params=discord.http.handle_message_parameters(content="x"))
+    assert no_send.value.code == 50013
+    assert no_view.value.code == 50001
+    assert unknown.value.code == 10003
+    assert [v.code for v in discord_double.violations] == [50013, 50001, 10003]
+
+
+async def test_unknown_route_is_404_and_recorded() -> None:
+    async with DiscordDouble() as double, aiohttp.ClientSession() as session:
+        async with session.get(f"{double.api_base}/guilds/1/bans") as resp:
+            assert resp.status == 404
+            assert resp.headers["Content-Type"] == "application/json"
+            assert await resp.json() == {"code": 0, "message": "404: Not Found"}
+        assert [r.path for r in double.unknown_routes] == ["/guilds/1/bans"]
+        with pytest.raises(AssertionError, match="unknown route GET /guilds/1/bans"):
+            double.assert_no_violations()
+
+
+def test_validators_match_discords_error_paths() -> None:
+    body = {
+        "content": "ok",
+        "embeds": [
+            {
+                "title": "t" * 257,
+                "description": "d" * 4097,
+                "fields": [{"name": "n", "value": ""}] + [{"name": "n", "value": "v"}] * 25,
+                "footer": {"text": "f" * 2049},
+                "author": {"name": "a" * 257},
+            }
+        ],
+        "components": [{"type": 1, "components": [{"type": 2, "custom_id": "c" * 101}]}] * 6,
+    }
+    errors, empty = validate_message(body)
+    assert not empty
+    embed = errors["embeds"]["0"]
+    assert set(embed) == {"title", "description", "fields", "footer", "author"}
+    assert embed["fields"]["0"]["value"]["_errors"][0]["code"] == "BASE_TYPE_REQUIRED"
+    assert embed["fields"]["_errors"][0]["message"] == "Must be 25 or fewer in length."
+    assert errors["embeds"]["_errors"][0]["code"] == "MAX_EMBED_SIZE_EXCEEDED"
+    assert "_errors" in errors["components"]
+    assert "custom_id" in errors["components"]["0"]["components"]["0"]
+    assert validate_message({"embeds": [{"description": "d" * 4096}]}) == ({}, False)
+    assert validate_message({"content": ""})[1]  # empty message → 50006
+    eleven = validate_message({"embeds": [{"title": "t"}] * 11})[0]
+    assert eleven["embeds"]["_errors"][0]["message"] == "Must be 10 or fewer in length."
+    choice_errors = validate_callback({"type": 8, "data": {"choices": [{"name": "", "value": "v" * 101}]}})
+    assert set(choice_errors["data"]["choices"]["0"]) == {"name", "value"}
+    assert validate_callback({"type": 8, "data": {"choices": [{"name": "n", "value": 3}]}}) == {}
+
+
+# ---------------------------------------------------------------- faults and reconnects
+
+
+async def test_429_with_retry_after_is_retried_by_discord_py(discord_double: DiscordDouble, bot: TinyBot) -> None:
+    fault = discord_double.fail_next("POST", r"^/interactions/\d+/[^/]+/callback$", 429, retry_after=0.1)
+    started = time.monotonic()
+    handle = await discord_double.send_interaction(payloads.slash_command("echo", {"text": "after wait"}))
+    assert (await handle.final())["content"] == "after wait"
+    assert fault.hits == 1
+    callbacks = discord_double.requests("/interactions/")
+    assert len(callbacks) == 2 and callbacks[1].at - callbacks[0].at >= 0.1
+    assert time.monotonic() - started < 2
+
+
+async def test_429_on_the_bot_route_carries_discords_headers(discord_double: DiscordDouble, bot: TinyBot) -> None:
+    discord_double.fail_next("POST", r"/channels/\d+/messages", 429, retry_after=0.05, scope="shared")
+    channel = bot.get_channel(int(discord_double.channel_id))
+    assert isinstance(channel, discord.TextChannel)
+    message = await channel.send("eventually")
+    assert message.content == "eventually"
+    assert len(discord_double.requests("/channels/")) == 2
+    async with aiohttp.ClientSession() as session:
+        discord_double.fail_next("GET", r"/channels/", 429, retry_after=0.05, scope="shared")
+        async with session.get(f"{discord_double.api_base}/channels/1") as resp:
+            body = json.loads(await resp.text())
+            assert resp.status == 429 and body["retry_after"] == 0.05 and body["global"] is False
+            assert resp.headers["X-RateLimit-Scope"] == "shared"
+            assert resp.headers["X-RateLimit-Remaining"] == "0" and "Retry-After" in resp.headers
+
+
+async def test_scripted_403_reaches_the_bot_and_is_not_a_violation(
+    discord_double: DiscordDouble, bot: TinyBot
+) -> None:
+    discord_double.fail_next("POST", r"/channels/\d+/messages", 403, code=50013, message="Missing Permissions")
+    channel = bot.get_channel(int(discord_double.channel_id))
+    assert isinstance(channel, discord.TextChannel)
+    with pytest.raises(discord.Forbidden):
+        await channel.send("nope")
+    assert (await channel.send("yes")).content == "yes"
+    assert discord_double.violations == []
+
+
+async def test_delay_next_holds_the_request(discord_double: DiscordDouble, bot: TinyBot) -> None:
+    discord_double.delay_next("POST", r"/channels/", 0.2)
+    channel = bot.get_channel(int(discord_double.channel_id))
+    assert isinstance(channel, discord.TextChannel)
+    started = time.monotonic()
+    await channel.send("slowly")
+    assert time.monotonic() - started >= 0.2
+
+
+async def test_dropped_websocket_resumes_and_still_answers(discord_double: DiscordDouble, bot: TinyBot) -> None:
+    identifies = len(discord_double.identify_payloads)
+    await discord_double.drop_websocket()
+    resume = await discord_double.wait_for_gateway_op(6)
+    assert resume["d"]["token"] == discord_double.token and resume["d"]["seq"] >= 1
+    assert len(discord_double.identify_payloads) == identifies  # resumed, not re-identified
+    handle = await discord_double.send_interaction(payloads.slash_command("echo", {"text": "still here"}))
+    assert (await handle.final())["content"] == "still here"
+
+
+async def test_invalidated_session_reidentifies(discord_double: DiscordDouble, bot: TinyBot) -> None:
+    await discord_double.invalidate_session()
+    assert len(discord_double.identify_payloads) == 2
+    assert all(f.get("op") != 6 for f in discord_double.gateway_received)
+    handle = await discord_double.send_interaction(payloads.slash_command("echo", {"text": "new session"}))
+    assert (await handle.final())["content"] == "new session"
+
+
+@pytest.mark.discord_violations_expected
+async def test_unanswered_interaction_is_a_violation(discord_double: DiscordDouble) -> None:
+    discord_double.interaction_deadline = 0.1
+    tiny = TinyBot()
+    async with connect_bot(tiny, discord_double):
+        # No sync and an unknown command name: discord.py ignores it, the user waits in vain.
+        handle = await discord_double.send_interaction(payloads.slash_command("nonexistent"))
+        await asyncio.sleep(0.2)
+    assert not handle.responded
+    assert [v.code for v in discord_double.violations] == [10062]
+    with pytest.raises(AssertionError, match="did not respond"):
+        discord_double.assert_no_violations()
