@@ -201,7 +201,8 @@ class StrictSafeLoader(yaml.SafeLoader):
     * ``problems`` lists duplicate keys (key, key path, first and second line) and rejected tags
       (``!!python/...`` and any other unknown tag: reported, constructed as ``None``, nothing
       imported or executed).
-    * ``lines`` maps each key path (``("daily", 0, "time")``) to the 1-based line of its value.
+    * ``lines`` maps each key path (``("daily", 0, "time")``) to the 1-based line where its entry
+      starts (the key's line for mapping values, the item's line for list items).
     * ``raw`` maps the key path of each plain scalar to its text as written (e.g. ``"no"`` for a
       value YAML read as ``False``), used to suggest the quoted spelling.
 
