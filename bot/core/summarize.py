@@ -67,7 +67,7 @@ CHUNK_SENTENCES: Final = 300
 #: PacSum weights (λ1 on edges to earlier sentences, λ2 to later ones) and edge threshold β as a
 #: fraction of the similarity range. Picked on the Reuters set (see the module docstring); the
 #: grid is printed by ``python -m benchmarks.summary --grid``.
-PACSUM_LAMBDA1: Final = -0.5
+PACSUM_LAMBDA1: Final = -2.0
 PACSUM_LAMBDA2: Final = 1.0
 PACSUM_BETA: Final = 0.0
 
