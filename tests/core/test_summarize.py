@@ -32,12 +32,13 @@ from bot.core.summarize import (
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 
-WORDS = (
-    "harbour lantern copper meadow violin glacier orchard thunder saddle pepper marble falcon "
-    "quarry tunnel ribbon cactus walnut compass ember anchor willow basket trumpet pebble velvet "
-    "canyon feather hammer island jacket kettle ladder mirror needle oyster pillow rocket "
-    "spindle timber umbrella vessel wagon yeast zephyr bramble cobalt dagger"
-).split()  # noqa: SIM905
+_VOCABULARY = (
+    "harbour lantern copper meadow violin glacier orchard thunder saddle pepper marble "
+    "falcon quarry tunnel ribbon cactus walnut compass ember anchor willow basket trumpet "
+    "pebble velvet canyon feather hammer island jacket kettle ladder mirror needle oyster "
+    "pillow rocket spindle timber umbrella vessel wagon yeast zephyr bramble cobalt dagger"
+)
+WORDS = _VOCABULARY.split()
 
 
 def make_document(paragraphs: list[list[str]], document_id: str = "doc") -> Document:
