@@ -751,7 +751,7 @@ def _name_runs(text: str) -> list[str]:
                 current = []
         if len(current) >= 2:
             runs.append(" ".join(current))
-    return runs
+    return [name for run in runs if (name := _clean_name(run)) is not None]
 
 
 def _clean_name(raw: str) -> str | None:
@@ -770,7 +770,7 @@ def _clean_name(raw: str) -> str | None:
 
 def _core(name: str) -> list[str]:
     """A name's words without titles: 'President Ronald Reagan' -> ['Ronald', 'Reagan']."""
-    tokens = re.sub(rf"\b(?:{_TITLES})\.?\s+", "", name + " ").split()
+    tokens = re.sub(rf"^(?:(?:{_TITLES})\.?\s+)+", "", name + " ").split()
     return [re.sub(r"[’']s$", "", t) for t in (tokens or name.split())]
 
 

@@ -1,0 +1,502 @@
+"""Quotable lines and quoted speech (bot.core.quotes), from the seed essay and prose written here."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from bot.core.errors import NotFound
+from bot.core.loader import parse_document
+from bot.core.models import Corpus, Document, Paragraph
+from bot.core.quotes import (
+    MIN_SPEECH_WORDS,
+    QUOTABLE_THRESHOLD,
+    QuoteBook,
+    SpeechSpan,
+    extract_speech,
+    quotability,
+    quote_key,
+)
+from bot.core.segment import segment_paragraph
+
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "trump-must-hold-kim-jong-un-to-account.txt"
+
+
+@pytest.fixture(scope="module")
+def seed() -> Document:
+    return parse_document(SEED.read_text(encoding="utf-8"), document_id="seed")
+
+
+@pytest.fixture(scope="module")
+def seed_book(seed: Document) -> QuoteBook:
+    return QuoteBook.build(Corpus((seed,)))
+
+
+def para(text: str, number: int = 1, document_id: str = "t") -> Paragraph:
+    return segment_paragraph(document_id, number, text)
+
+
+def speech(text: str) -> list[SpeechSpan]:
+    return extract_speech(para(text))
+
+
+def seed_paragraph(seed: Document, starts: str) -> Paragraph:
+    (found,) = [p for p in seed.paragraphs if p.text.startswith(starts)]
+    return found
+
+
+def document(doc_id: str, title: str, author: str | None, *paragraphs: str) -> Document:
+    return Document(
+        id=doc_id,
+        title=title,
+        author=author,
+        paragraphs=tuple(segment_paragraph(doc_id, i, t) for i, t in enumerate(paragraphs, 1)),
+    )
+
+
+# ---- quotability --------------------------------------------------------------------------
+
+
+GOOD_SEED_LINES = [
+    "Peace means letting the people of North Korea sleep easy at night and breathe normally by day.",
+    "Their talks may lead nowhere, but not talking guarantees no progress.",
+    "Not containment, not a pause in hostile rhetoric, not gesture politics, but peace.",
+]
+BAD_SEED_LINES = ["It’s debatable.", "So, Mr Trump, who is your role model?", "It is your choice."]
+
+
+@pytest.mark.parametrize("line", GOOD_SEED_LINES)
+def test_strong_seed_lines_are_quotable(line: str) -> None:
+    assert quotability(line) >= QUOTABLE_THRESHOLD
+
+
+@pytest.mark.parametrize("line", BAD_SEED_LINES)
+def test_context_bound_seed_lines_are_not_quotable(line: str) -> None:
+    assert quotability(line) < 0.25
+
+
+def test_score_is_in_unit_interval_and_deterministic(seed: Document) -> None:
+    for sentence in seed.sentences:
+        score = quotability(sentence.text)
+        assert 0.0 <= score <= 1.0
+        assert quotability(sentence.text) == score
+
+
+@pytest.mark.parametrize(
+    "opener", ["This", "That", "It", "They", "He", "She", "However,", "So", "But", "And", "Also,"]
+)
+def test_dangling_openers_cost(opener: str) -> None:
+    base = "the quiet harbour keeps every secret the sea has ever told it."
+    assert quotability(f"{opener} {base}") < quotability(base[0].upper() + base[1:])
+
+
+def test_either_way_is_a_dangling_connective() -> None:
+    plain = "A careful decision in the first meeting would look like appeasement in the second."
+    assert quotability("Either way, " + plain[0].lower() + plain[1:]) < quotability(plain)
+
+
+def test_length_band() -> None:
+    short = "Courage is contagious."
+    good = "Courage is contagious, and fear spreads faster than any rumour in a small town."
+    rambling = " ".join(
+        ["Courage is contagious, and fear spreads faster than any rumour in a small town"] * 6
+    )
+    assert quotability(short) == 0.0
+    assert quotability(good) > quotability(rambling + ".")
+    assert quotability(good) >= QUOTABLE_THRESHOLD
+
+
+def test_questions_addressed_to_someone_cost_more() -> None:
+    statement = "Every generation must decide what it is willing to defend."
+    question = "What is every generation willing to defend in the end?"
+    addressed = "So, Mr Smith, what is your generation willing to defend?"
+    assert quotability(statement) > quotability(question) > quotability(addressed)
+
+
+def test_dangling_references_citations_and_numbers_cost() -> None:
+    plain = "Good laws protect the weak from the strong and the strong from themselves."
+    assert quotability("As noted above, good laws protect the weak from the strong.") < quotability(
+        plain
+    )
+    assert quotability(plain[:-1] + " (Smith et al., 2012).") < quotability(plain)
+    assert quotability(plain[:-1] + " at https://example.org/laws.") < quotability(plain)
+    assert quotability("In 2019 the 4 courts heard 1,200 cases in 37 days across 12 states.") < 0.4
+
+
+def test_bylines_and_boilerplate_score_zero() -> None:
+    assert quotability("Benedict Rogers works for the human rights organization CSW.") == 0.0
+    assert quotability("Jane Doe is the co-founder of a coalition against hunger.") == 0.0
+    assert quotability("Read more about the summit and its consequences here.") == 0.0
+    assert quotability("© 2019 Example News. All rights reserved.") == 0.0
+    assert quotability("What's Hot") == 0.0
+
+
+def test_titles_are_not_quotes() -> None:
+    title = "Trump Must Hold Kim Jong-Un's Horrific Human Rights Record To Account"
+    assert quotability(title) < 0.2
+
+
+def test_rhetorical_figures_raise_the_score() -> None:
+    flat = "Talking with rivals sometimes produces a little progress over the years."
+    antithesis = "Talking with rivals is not weakness, but the beginning of strength."
+    comparative = "A hard conversation is better than an easy silence between neighbours."
+    anaphora = (
+        "Without trust, without patience, without courage, no treaty survives its first winter."
+    )
+    for line in (antithesis, comparative, anaphora):
+        assert quotability(line) > quotability(flat)
+
+
+def test_narrative_past_tense_scores_below_general_present() -> None:
+    narrative = "The delegates argued, adjourned and returned to their hotels in the evening."
+    general = "Delegates argue, adjourn and return, but a treaty is signed only by patience."
+    assert quotability(general) > quotability(narrative)
+
+
+# ---- quoted speech: the seed ----------------------------------------------------------------
+
+
+def test_churchill_jaw_jaw_war_war(seed: Document) -> None:
+    paragraph = seed_paragraph(seed, "This week, Donald Trump")
+    spans = {s.text: s for s in extract_speech(paragraph)}
+    for phrase in ("jaw jaw", "war war"):
+        span = spans[phrase]
+        assert span.speaker == "Winston Churchill"
+        assert not span.quotable  # a cited phrase of two words, not a quote to post
+        assert paragraph.text[span.start : span.end] == phrase
+        assert paragraph.text[span.mark_start : span.mark_end] == f"“{phrase}”"
+
+
+def test_scare_quotes_are_spans_but_not_quotable(seed: Document) -> None:
+    texts = {}
+    for paragraph in seed.paragraphs:
+        for span in extract_speech(paragraph):
+            texts[span.text] = span
+    for phrase in ("fire and fury", "Rocket Man", "peace", "Peace in our time"):
+        assert phrase in texts
+        assert texts[phrase].word_count < MIN_SPEECH_WORDS
+        assert not texts[phrase].quotable
+    # Trump is named near "fire and fury" but not as its speaker: no speech verb says so.
+    assert texts["fire and fury"].speaker is None
+
+
+def test_reagan_quote_spans_sentences_and_he_argued_resolves(seed: Document) -> None:
+    paragraph = seed_paragraph(seed, "The last time President Trump")
+    spans = extract_speech(paragraph)
+    long = [s for s in spans if s.text.startswith("There stands before the entire world")]
+    assert len(long) == 1
+    assert long[0].text.endswith("freedom and security go together")
+    assert "Freedom leads to prosperity. Freedom replaces the ancient hatreds" in long[0].text
+    assert long[0].speaker is not None
+    assert long[0].speaker.endswith("Reagan")
+    assert long[0].quotable
+    (peace,) = [s for s in spans if s.text.startswith("can only strengthen")]
+    assert peace.text == "can only strengthen the cause of world peace."
+    assert peace.speaker == long[0].speaker
+    (liberty,) = [s for s in spans if s.text == "advance of human liberty"]
+    assert liberty.speaker == long[0].speaker
+    assert not liberty.quotable
+
+
+def test_paraphrase_without_quote_marks_is_not_speech(seed: Document) -> None:
+    paragraph = seed_paragraph(seed, "Coming back to the specific priority")
+    assert extract_speech(paragraph) == []
+
+
+def test_apostrophes_in_seed_are_not_quotes(seed: Document) -> None:
+    paragraph = seed_paragraph(seed, "So, Mr Trump")
+    spans = extract_speech(paragraph)
+    assert [s.text for s in spans] == ["Peace in our time"]
+
+
+# ---- quoted speech: other prose ---------------------------------------------------------------
+
+
+def test_novel_dialogue_interrupted_by_said() -> None:
+    spans = speech("“I am not,” said Elizabeth, “I am not going.”")
+    assert [(s.text, s.speaker) for s in spans] == [
+        ("I am not,", "Elizabeth"),
+        ("I am not going.", "Elizabeth"),
+    ]
+
+
+def test_straight_quotes_and_titles() -> None:
+    spans = speech('"Hello there, my old friend," said Mr. Bennet, smiling at the fire.')
+    assert [(s.text, s.speaker) for s in spans] == [("Hello there, my old friend,", "Mr. Bennet")]
+
+
+def test_news_style_attributions() -> None:
+    cases = {
+        "The mayor, Jane Doe, has said that “our city will never sleep again”.": "Jane Doe",
+        "According to Mary Smith, “the river floods every spring without fail.”": "Mary Smith",
+        'Senator Alan Brooks said: "We will not raise taxes this year, whatever happens."': (
+            "Alan Brooks"
+        ),
+        "“We are ready to talk whenever they are,” the minister, Ana Ruiz, added later.": None,
+        "“We are ready to talk whenever they are,” Ana Ruiz told reporters.": "Ana Ruiz",
+        "As Martin Luther King put it, “the time is always right to do what is right.”": (
+            "Martin Luther King"
+        ),
+    }
+    for text, speaker in cases.items():
+        spans = speech(text)
+        assert len(spans) == 1, text
+        assert spans[0].speaker == speaker, text
+
+
+def test_unattributed_quote_has_no_speaker() -> None:
+    (span,) = speech("The sign on the door read “no entry for anyone after dark, ever”.")
+    assert span.speaker is None
+    assert span.quotable
+
+
+def test_pronoun_without_a_single_candidate_stays_unknown() -> None:
+    spans = speech("“Are you going to the ball tonight?” she asked. Mr Darcy smiled.")
+    assert spans[0].speaker is None
+    spans = speech("Mr Collins and Mr Darcy were there. “It is a fine evening,” he said.")
+    assert spans[0].speaker is None
+    spans = speech("Mr Collins bowed. “It is a truly fine evening for a walk,” he said.")
+    assert spans[0].speaker == "Mr Collins"
+
+
+def test_nested_single_quotes() -> None:
+    text = "“He told me ‘never again, not in a hundred years’ and left,” said Jane."
+    spans = speech(text)
+    outer, inner = spans
+    assert outer.depth == 0
+    assert outer.speaker == "Jane"
+    assert outer.text == "He told me ‘never again, not in a hundred years’ and left,"
+    assert inner.depth == 1
+    assert inner.speaker is None
+    assert inner.text == "never again, not in a hundred years"
+    assert not inner.quotable  # nested: someone else's words inside Jane's
+    assert outer.mark_start < inner.mark_start < inner.mark_end < outer.mark_end
+
+
+def test_british_single_quotes_as_dialogue() -> None:
+    spans = speech("‘I shall not go,’ said Anne, ‘whatever they may say about it.’")
+    assert [(s.text, s.speaker) for s in spans] == [
+        ("I shall not go,", "Anne"),
+        ("whatever they may say about it.", "Anne"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kim’s programme and the students’ books don’t matter to anyone’s plans.",
+        "Kim's programme and the students' books don't matter to anyone's plans.",
+        "Rock ’n’ roll in the ’90s wasn’t dead, and ’tis the season.",
+        "The generals’ plans were the ministers’ worry.",
+    ],
+)
+def test_apostrophes_are_not_quotes(text: str) -> None:
+    assert speech(text) == []
+
+
+def test_possessive_inside_single_quote_does_not_close_it() -> None:
+    (span,) = speech("She wrote ‘the students’ books are all here,’ and left.")
+    assert span.text == "the students’ books are all here,"
+
+
+def test_straight_quotes_pair_in_order() -> None:
+    spans = speech('She said "yes" and he said "no", and "maybe later" was never said.')
+    assert [s.text for s in spans] == ["yes", "no", "maybe later"]
+
+
+def test_quote_open_at_paragraph_end() -> None:
+    (span,) = speech("“This speech goes on into the next paragraph without closing")
+    assert not span.closed
+    assert span.text == "This speech goes on into the next paragraph without closing"
+    assert not span.quotable
+
+
+def test_offsets_match_text() -> None:
+    text = "“I am not,” said Elizabeth, “I am not going.” Kim’s “fine”, 'too'."
+    for span in speech(text):
+        assert text[span.start : span.end] == span.text
+        assert text[span.mark_start] in "“'"
+
+
+# ---- QuoteBook ------------------------------------------------------------------------------
+
+
+def test_seed_ranking_puts_strong_lines_on_top(seed_book: QuoteBook) -> None:
+    own = [q.text for q in seed_book.ranked("seed") if q.speaker is None]
+    top = own[:6]
+    for line in GOOD_SEED_LINES:
+        assert line in top
+    quotable = {q.text for q in seed_book.quotable("seed")}
+    for line in BAD_SEED_LINES:
+        assert line not in quotable
+    assert "So, Mr Trump, who is your role model?" not in own  # scores zero
+
+
+def test_seed_book_holds_reagan_speech_not_scare_quotes(seed_book: QuoteBook) -> None:
+    speech_quotes = {q.text: q for q in seed_book.ranked() if q.speaker is not None}
+    assert "can only strengthen the cause of world peace." in speech_quotes
+    reagan = [t for t in speech_quotes if t.startswith("There stands before the entire world")]
+    assert len(reagan) == 1
+    assert speech_quotes[reagan[0]].speaker == "Ronald Reagan"
+    assert not {"jaw jaw", "war war", "Rocket Man", "fire and fury"} & set(speech_quotes)
+    # the sentence quoting Reagan is Reagan's words, not the author's own line
+    own = {q.text for q in seed_book.ranked() if q.speaker is None}
+    assert not any(t.startswith("As President Reagan said") for t in own)
+    # the author's sentence containing "jaw jaw" stays the author's (mostly the author's words)
+    assert any("“jaw jaw”" in t for t in own)
+
+
+def test_quote_sentence_points_at_its_source(seed_book: QuoteBook, seed: Document) -> None:
+    for quote in seed_book.ranked():
+        paragraph = seed.paragraph(quote.paragraph)
+        assert quote.sentence in paragraph.sentences
+        start = int(quote_key(quote).rsplit(":", 1)[1])
+        assert paragraph.text[start : start + len(quote.text)] == quote.text
+
+
+def test_quote_keys_are_unique(seed_book: QuoteBook) -> None:
+    keys = [quote_key(q) for q in seed_book.ranked()]
+    assert len(keys) == len(set(keys))
+
+
+def test_ranked_is_sorted_and_deterministic(seed: Document) -> None:
+    a = QuoteBook.build(Corpus((seed,))).ranked()
+    b = QuoteBook.build(Corpus((seed,))).ranked()
+    assert a == b
+    assert [q.score for q in a] == sorted((q.score for q in a), reverse=True)
+
+
+@pytest.fixture(scope="module")
+def two_docs(seed: Document) -> QuoteBook:
+    novel = document(
+        "novel",
+        "A Winter Visit",
+        "Jane Author",
+        "“I am not,” said Elizabeth, “I am not going to marry a man I do not respect.”",
+        "Mr Collins bowed low. “A clergyman must always set an example to the whole parish,” "
+        "he said.",
+        "Patience is not waiting, but the art of hoping while you work.",
+        "A small kindness is better than a grand intention that never arrives.",
+    )
+    return QuoteBook.build(Corpus((seed, novel)))
+
+
+def test_pick_draws_from_every_document(two_docs: QuoteBook) -> None:
+    rng = random.Random(7)
+    picked = [two_docs.pick(rng=rng) for _ in range(200)]
+    counts = {doc: sum(q.document_id == doc for q in picked) for doc in ("seed", "novel")}
+    # documents are picked uniformly, so the long essay does not drown out the short novel
+    assert 60 <= counts["novel"] <= 140
+    assert all(q.score >= QUOTABLE_THRESHOLD for q in picked)
+
+
+def test_pick_is_reproducible_with_a_seeded_rng(two_docs: QuoteBook) -> None:
+    first = [two_docs.pick(rng=random.Random(3)) for _ in range(5)]
+    second = [two_docs.pick(rng=random.Random(3)) for _ in range(5)]
+    assert first == second
+
+
+def test_pick_never_repeats_the_excluded_quote(two_docs: QuoteBook) -> None:
+    rng = random.Random(1)
+    last = two_docs.pick(document="novel", rng=rng)
+    for _ in range(50):
+        quote = two_docs.pick(document="novel", rng=rng, exclude={quote_key(last)})
+        assert quote_key(quote) != quote_key(last)
+        last = quote
+
+
+def test_pick_from_top_fraction(seed_book: QuoteBook) -> None:
+    rng = random.Random(5)
+    ranked = seed_book.quotable("seed")
+    allowed = {quote_key(q) for q in ranked[: max(1, round(0.3 * len(ranked) + 0.5))]}
+    for _ in range(50):
+        assert quote_key(seed_book.pick(document="seed", rng=rng)) in allowed
+
+
+def test_pick_contains_is_fuzzy_and_case_insensitive(seed_book: QuoteBook) -> None:
+    quote = seed_book.pick(contains="SLEEP EASY AT NIGT", rng=random.Random(0))
+    assert quote.text.startswith("Peace means letting")
+    quote = seed_book.pick(contains="persistance is a virtue", rng=random.Random(0))
+    assert "persistence is a virtue" in quote.text
+
+
+def test_pick_contains_reaches_below_the_threshold(seed_book: QuoteBook) -> None:
+    quote = seed_book.pick(contains="jaw jaw", rng=random.Random(0))
+    assert "“jaw jaw”" in quote.text
+
+
+def test_pick_contains_not_found_message(seed_book: QuoteBook, seed: Document) -> None:
+    with pytest.raises(NotFound) as error:
+        seed_book.pick(document="seed", contains="zzqqxx banana")
+    assert str(error.value) == f"No quote in {seed.title} contains “zzqqxx banana”."
+    with pytest.raises(NotFound, match="No quote contains “zzqqxx”"):
+        seed_book.pick(contains="zzqqxx")
+
+
+def test_pick_by_speaker(two_docs: QuoteBook) -> None:
+    rng = random.Random(2)
+    for _ in range(10):
+        assert two_docs.pick(speaker="reagan", rng=rng).speaker == "Ronald Reagan"
+        assert two_docs.pick(speaker="Elizabeth", rng=rng).speaker == "Elizabeth"
+    # the author's own lines are found under the author's name
+    own = two_docs.pick(speaker="Benedict Rogers", rng=rng)
+    assert own.speaker is None
+    assert own.document_id == "seed"
+    with pytest.raises(NotFound) as error:
+        two_docs.pick(speaker="Napoleon Bonaparte")
+    assert str(error.value) == "No quotes from Napoleon Bonaparte."
+
+
+def test_pick_unknown_document(two_docs: QuoteBook) -> None:
+    with pytest.raises(NotFound):
+        two_docs.pick(document="nope")
+
+
+def test_speakers_autocomplete(two_docs: QuoteBook) -> None:
+    everyone = two_docs.speakers()
+    assert everyone == sorted(everyone, key=str.casefold)
+    assert {"Ronald Reagan", "Elizabeth", "Mr Collins", "Benedict Rogers", "Jane Author"} <= set(
+        everyone
+    )
+    assert "Winston Churchill" not in everyone  # only two-word phrases: nothing to post
+    assert two_docs.speakers("rea") == ["Ronald Reagan"]
+    assert two_docs.speakers("RONALD") == ["Ronald Reagan"]
+    assert "Elizabeth" in two_docs.speakers("elizabth")
+    assert len(two_docs.speakers("", limit=2)) == 2
+    assert two_docs.speakers("zzz") == []
+
+
+def test_speakers_limit_is_25() -> None:
+    firsts = ["Anna", "Boris", "Clara", "Dmitri", "Edith", "Farid", "Greta", "Hugo"]
+    lasts = ["Ames", "Baker", "Cole", "Dunn", "Eliot"]
+    paragraphs = [
+        f"“Every day is a new chance to begin again,” said {first} {last}."
+        for first in firsts
+        for last in lasts
+    ]
+    book = QuoteBook.build(Corpus((document("many", "Many", None, *paragraphs),)))
+    names = book.speakers(limit=100)
+    assert len(names) == 25
+    assert names == book.speakers(limit=100)
+    assert names[0] == "Anna Ames"
+    assert book.speakers("bak", limit=3) == ["Anna Baker", "Boris Baker", "Clara Baker"]
+
+
+def test_cycle_order_is_a_salted_deterministic_permutation(two_docs: QuoteBook) -> None:
+    order = two_docs.cycle_order(None, salt="guild-1")
+    assert sorted(map(quote_key, order)) == sorted(map(quote_key, two_docs.quotable()))
+    assert order == two_docs.cycle_order(None, salt="guild-1")
+    assert order != two_docs.cycle_order(None, salt="guild-2")
+    only_novel = two_docs.cycle_order(["novel"], salt="guild-1")
+    assert {q.document_id for q in only_novel} == {"novel"}
+    # adding documents does not reorder the quotes already there
+    assert [q for q in order if q.document_id == "novel"] == list(only_novel)
+
+
+def test_cycle_order_survives_a_rebuild(seed: Document) -> None:
+    a = QuoteBook.build(Corpus((seed,))).cycle_order(None, salt="42")
+    b = QuoteBook.build(Corpus((seed,))).cycle_order(None, salt="42")
+    assert [quote_key(q) for q in a] == [quote_key(q) for q in b]
+    assert len(a) > 0
