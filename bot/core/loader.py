@@ -9,7 +9,7 @@ Decoding (:func:`decode_text`)
     encoding of "smart quotes" saved by Windows editors; :func:`load_corpus` then reports a
     non-fatal :class:`~bot.core.models.LoadProblem` so the operator can re-save the file as UTF-8.
     A file with NUL bytes, bytes that are neither UTF-8 nor cp1252, or more than 1% control
-    characters is "not a text file". Line endings CRLF and CR become LF; remaining control
+    characters (and more than 3) is "not a text file". Line endings CRLF and CR become LF; remaining control
     characters other than tab and newline are removed (form feed and vertical tab become newlines);
     the text is put in Unicode NFC (canonical composition only: NFKC would change characters such
     as ligatures and full-width forms, and the corpus is quoted verbatim).
@@ -27,9 +27,11 @@ Structure of plain text (:func:`parse_document`)
     4. Author bio: when the last block starts with a capitalised name of 2-4 words followed by
        "works for/at/as/in/with", "is a/an/the", "writes" or "was a/an/the/formerly/previously", it
        is kept as ``author_bio`` and the name as ``author``, not as a body paragraph. (Bare "was"
-       is not enough: novels end with sentences like "Elizabeth Bennet was happy".)
+       is not enough, and a name starting "Mr", "Mrs", "Sir", ... is not a byline: novels end with
+       sentences like "Elizabeth Bennet was happy" or "Mr Darcy is the best of men".)
     5. Standfirst: after a title, a second block of at most 400 characters and one or two
-       sentences, when at least one body paragraph follows it.
+       sentences, when at least one body paragraph follows it. When the metadata gives the
+       standfirst, only a block with the same words is taken out of the body.
 
     The rest are the body paragraphs, numbered from 1, each split into sentences by
     :mod:`bot.core.segment`.
@@ -100,6 +102,7 @@ TITLE_MAX_CHARS = 150
 STANDFIRST_MAX_CHARS = 400
 BIO_MAX_CHARS = 600
 CONTROL_SHARE_MAX = 0.01
+CONTROL_ALLOWED = 3  # a few stray control characters in a short file are removed, not fatal
 
 _META_KEYS = ("id", "title", "author", "date", "outlet", "source_url", "standfirst")
 _FRONT_MATTER_ALIASES = {"url": "source_url", "description": "standfirst"}
@@ -179,6 +182,9 @@ _NOT_NAME_WORDS = frozenset(
         "December",
     ]
 )
+
+# "Mr Darcy is the best of men" closes novels; bios name people without these ("Dr" is allowed).
+_HONORIFICS = frozenset(["Mr", "Mrs", "Ms", "Miss", "Master", "Sir", "Lady", "Lord", "Madam"])
 
 _BOILERPLATE = frozenset(
     {
@@ -364,7 +370,7 @@ def parse_document(
         text = _normalise(text)
         front, body, _ = _split_front_matter(text, markdown=markdown)
         meta = {**front, **_clean_metadata(metadata or {}, "metadata", strict=False)[0]}
-        layout = _layout(body, markdown=markdown, has_title=bool(meta.get("title")))
+        layout = _layout(body, markdown=markdown, metadata=meta)
     except DocumentError as error:
         raise DocumentError(error.reason, path=path) from None
     return _build(document_id, layout, meta, path, Path(path) if path else None, language)
@@ -404,7 +410,7 @@ def decode_text(data: bytes) -> tuple[str, list[str]]:
                 f"not valid UTF-8 (byte {error.start}); decoded as Windows-1252 (cp1252) - "
                 "check its quotes and accents, and save it as UTF-8 to silence this"
             )
-    if len(_CONTROL.findall(text)) > CONTROL_SHARE_MAX * len(text):
+    if len(_CONTROL.findall(text)) > max(CONTROL_SHARE_MAX * len(text), CONTROL_ALLOWED):
         raise DocumentError("not a text file (too many control characters, so it looks binary)")
     text = _normalise(text)
     if not text.strip():
@@ -626,7 +632,7 @@ def _read(item: _Item, problems: list[LoadProblem]) -> _Pending:
         problems.append(LoadProblem(str(item.path), note, fatal=False))
     manifest, _ = _clean_metadata(item.manifest, "metadata", strict=False)
     metadata = {**item.defaults, **front, **manifest}
-    layout = _layout(body, markdown=markdown, has_title=bool(metadata.get("title")))
+    layout = _layout(body, markdown=markdown, metadata=metadata)
     return _Pending(item, metadata, layout)
 
 
@@ -712,8 +718,15 @@ def _blocks(text: str, *, markdown: bool) -> list[_Block]:
     return blocks
 
 
-def _layout(text: str, *, markdown: bool, has_title: bool) -> _Layout:
-    """Find title, standfirst, bio and body paragraphs (rules in the module docstring)."""
+def _layout(text: str, *, markdown: bool, metadata: Mapping[str, str]) -> _Layout:
+    """Find title, standfirst, bio and body paragraphs (rules in the module docstring).
+
+    ``metadata`` (front matter and manifest) steers two choices: in Markdown, a front matter title
+    means a first block that is not a heading is body text; a given standfirst means only a block
+    equal to it is taken out of the body as the standfirst.
+    """
+    has_title = bool(metadata.get("title"))
+    given_standfirst = metadata.get("standfirst")
     blocks = [b for b in _blocks(text, markdown=markdown) if not _is_boilerplate(b.text)]
     if not blocks:
         raise DocumentError("has no text (only blank lines or page furniture)")
@@ -734,7 +747,10 @@ def _layout(text: str, *, markdown: bool, has_title: bool) -> _Layout:
             author, bio = found, blocks.pop().text
 
     standfirst = None
-    if title is not None and len(blocks) >= 2 and _looks_like_standfirst(blocks[0]):
+    if given_standfirst:
+        if len(blocks) >= 2 and _words(blocks[0].text) == _words(given_standfirst):
+            standfirst = blocks.pop(0).text
+    elif title is not None and len(blocks) >= 2 and _looks_like_standfirst(blocks[0]):
         standfirst = blocks.pop(0).text
 
     if not blocks:
@@ -742,6 +758,10 @@ def _layout(text: str, *, markdown: bool, has_title: bool) -> _Layout:
             raise DocumentError(f"has only a title (“{title}”) and no body text")
         raise DocumentError("has no body text")
     return _Layout(title, standfirst, author, bio, [b.text for b in blocks])
+
+
+def _words(text: str) -> list[str]:
+    return text.casefold().split()
 
 
 def _looks_like_title(block: _Block) -> bool:
@@ -783,7 +803,8 @@ def _bio_author(text: str) -> str | None:
     if match is None:
         return None
     name = " ".join(match.group("name").split())
-    if any(word in _NOT_NAME_WORDS for word in name.split()):
+    words = name.split()
+    if words[0].rstrip(".") in _HONORIFICS or any(word in _NOT_NAME_WORDS for word in words):
         return None
     return name
 
