@@ -43,6 +43,7 @@ __all__ = [
     "CHUNK_SENTENCES",
     "LENGTHS",
     "MAX_SENTENCES",
+    "Method",
     "SummaryOptionError",
     "lexrank_scores",
     "pacsum_scores",

@@ -22,6 +22,7 @@ from bot.core.summarize import (
     LENGTHS,
     MAX_SENTENCES,
     MIN_WORDS,
+    Method,
     SummaryOptionError,
     lexrank_scores,
     pacsum_scores,
@@ -194,7 +195,8 @@ def test_unfit_short_sentences_are_chosen_only_when_nothing_else_is_left() -> No
     assert hub in [s.text for s in summarize(document, sentences=5).sentences]
 
 
-def test_near_duplicates_are_not_both_chosen() -> None:
+@pytest.mark.parametrize("method", ["pacsum", "lexrank"])
+def test_near_duplicates_are_not_both_chosen(method: Method) -> None:
     repeated = "The copper lantern in the harbour burned through the long winter night."
     filler = [
         "Meadow orchards bloomed along the glacier valley every spring.",
@@ -202,10 +204,11 @@ def test_near_duplicates_are_not_both_chosen() -> None:
         "Thunder rolled over the quarry and the tunnel below the meadow.",
     ]
     document = make_document([[repeated, filler[0]], [filler[1], repeated], [filler[2]]])
-    chosen = [s.text for s in summarize(document, sentences=2).sentences]
+    chosen = [s.text for s in summarize(document, sentences=2, method=method).sentences]
     assert chosen.count(repeated) == 1
     # With every sentence asked for, the copy comes back: nothing is silently dropped.
-    assert [s.text for s in summarize(document, sentences=5).sentences].count(repeated) == 2
+    every = summarize(document, sentences=5, method=method).sentences
+    assert [s.text for s in every].count(repeated) == 2
 
 
 def test_ties_are_broken_by_position() -> None:
