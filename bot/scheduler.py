@@ -1,0 +1,542 @@
+"""The daily-post scheduler: one loop per process that posts each guild's quote once a day.
+
+The arithmetic (which local date is due, when to wake up) is in :mod:`bot.core.daily`; the state
+(schedules, claims, statuses) in :mod:`bot.storage`; Discord is reached only through the ``send``
+callback the daily cog provides, so this module never imports discord and runs in tests with a
+fake clock, a fake ``sleep`` and a fake ``send``.
+
+One pass (:meth:`DailyScheduler.run_once`), per enabled schedule, one guild after another:
+
+1. Skip the guild while it is cooling down after a failed pass (in memory, per process).
+2. If its latest post row is ``pending`` (the process died between send and record, or another
+   process is sending right now): resend with the *stored nonce* while Discord still
+   deduplicates it (``nonce_window``, default 2 minutes; discord.py sends ``enforce_nonce``
+   with every nonce), else mark it ``unknown`` and never resend (at most once).
+3. :func:`~bot.core.daily.due_post` decides whether a local date is due (grace window).
+4. Pick the quote (:func:`~bot.core.daily.pick_for_date` over the guild's permutation and the
+   keys already used in the current cycle), claim ``(guild, date)`` atomically in storage, send.
+5. Record the outcome: ``sent``; 429/5xx are retried within the pass with capped exponential
+   backoff and jitter ("equal jitter", M. Brooker, *Exponential Backoff And Jitter*, AWS
+   Architecture Blog, 2015), honouring ``retry_after``; when a pass's attempts run out the date is
+   left in ``retry`` and claimed again after a cool-down, at most ``max_claims`` times and only
+   within the grace window. 403 pauses the guild (status names the missing permission; the next
+   day is attempted again); 404 (channel deleted) records the status and disables the schedule
+   until it is set again. Any exception is logged with guild and channel and never stops the
+   other guilds or the loop.
+
+The loop (:meth:`DailyScheduler.run`) sleeps until :func:`~bot.core.daily.next_wakeup`, capped
+at ``max_sleep`` (60 s) so schedule changes made by ``/daily set`` are seen within a minute.
+:meth:`DailyScheduler.start` is idempotent: call it from ``setup_hook`` or a cog's ``cog_load``
+(never needs ``on_ready``; a second call returns the running task, C06).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+
+from bot.core.daily import (
+    DEFAULT_GRACE,
+    DailySchedule,
+    due_post,
+    next_wakeup,
+    pick_for_date,
+    post_nonce,
+)
+from bot.core.errors import UserError
+from bot.storage import PostRecord, PostStatus, Storage
+
+__all__ = [
+    "STATUS_CHANNEL_MISSING",
+    "STATUS_FAILING",
+    "STATUS_NO_QUOTES",
+    "STATUS_OK",
+    "STATUS_PAUSED",
+    "DailyScheduler",
+    "PostOutcome",
+    "SendKind",
+    "SendResult",
+]
+
+log = logging.getLogger(__name__)
+
+STATUS_OK = "ok"
+"""The last daily post went out."""
+STATUS_PAUSED = "paused"
+"""A permission is missing (403); the next day is attempted again."""
+STATUS_CHANNEL_MISSING = "channel_missing"
+"""The channel is gone (404); the schedule is disabled until ``/daily set``."""
+STATUS_FAILING = "failing"
+"""Discord kept failing (429/5xx) until the day's attempts or grace window ran out."""
+STATUS_NO_QUOTES = "no_quotes"
+"""The chosen documents have no quotable line."""
+
+
+class SendKind(StrEnum):
+    """What became of one send attempt (the cog maps discord.py exceptions to these)."""
+
+    OK = "ok"
+    RETRYABLE = "retryable"  # 429, 5xx, connection errors, timeouts
+    FORBIDDEN = "forbidden"  # 403: a permission is missing
+    NOT_FOUND = "not_found"  # 404: unknown channel
+    ERROR = "error"  # anything else that is certainly not delivered (e.g. 400)
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    """Result of the ``send`` callback.
+
+    Attributes:
+        kind: a :class:`SendKind`.
+        message_id: the Discord message id (``OK`` only).
+        detail: the missing permission's name for ``FORBIDDEN`` (``"Send Messages"``), else a
+            short reason for logs.
+        retry_after: seconds Discord asked to wait (429), if known.
+    """
+
+    kind: SendKind
+    message_id: int | None = None
+    detail: str = ""
+    retry_after: float | None = None
+
+    @classmethod
+    def ok(cls, message_id: int) -> SendResult:
+        """Delivered as message ``message_id`` (also when Discord deduplicated the nonce)."""
+        return cls(SendKind.OK, message_id=message_id)
+
+    @classmethod
+    def retryable(cls, detail: str = "", retry_after: float | None = None) -> SendResult:
+        """Transient failure (429, 5xx, network): worth retrying."""
+        return cls(SendKind.RETRYABLE, detail=detail, retry_after=retry_after)
+
+    @classmethod
+    def forbidden(cls, permission: str) -> SendResult:
+        """403: ``permission`` is the missing permission as Discord shows it (``"Embed Links"``)."""
+        return cls(SendKind.FORBIDDEN, detail=permission)
+
+    @classmethod
+    def not_found(cls, detail: str = "unknown channel") -> SendResult:
+        """404: the channel was deleted or the bot cannot see it."""
+        return cls(SendKind.NOT_FOUND, detail=detail)
+
+    @classmethod
+    def error(cls, detail: str) -> SendResult:
+        """Any other definite failure (the message was not created)."""
+        return cls(SendKind.ERROR, detail=detail)
+
+
+@dataclass(frozen=True, slots=True)
+class PostOutcome:
+    """What one pass did for one guild (for logs and tests).
+
+    Attributes:
+        guild_id, channel_id: the schedule's guild and channel.
+        local_date: the date concerned (``None`` if the pass failed before choosing one).
+        result: ``"sent"``, ``"resent"`` (a pending claim resent with its nonce),
+            ``"already_claimed"``, ``"forbidden"``, ``"not_found"``, ``"retry_later"``,
+            ``"gave_up"``, ``"failed"``, ``"abandoned"`` (pending too old: not resent),
+            ``"no_quotes"`` or ``"error"`` (an exception, logged).
+        quote_key, message_id: when known.
+        detail: reason or permission name.
+        attempts: send attempts made in this pass.
+    """
+
+    guild_id: int
+    channel_id: int
+    local_date: date | None
+    result: str
+    quote_key: str | None = None
+    message_id: int | None = None
+    detail: str = ""
+    attempts: int = 0
+
+
+SendCallback = Callable[[DailySchedule, str, str], Awaitable[SendResult]]
+"""``send(schedule, quote_key, nonce)``: post the quote; must pass ``nonce`` to Discord."""
+QuoteOrder = Callable[[DailySchedule], Sequence[str]]
+"""``quote_order(schedule)``: the guild's deterministic permutation of quote keys."""
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class DailyScheduler:
+    """Posts every enabled schedule's quote once per local day.
+
+    Args:
+        storage: a :class:`~bot.storage.Storage` (shared by every process posting for the guilds).
+        send: ``async send(schedule, quote_key, nonce) -> SendResult``; renders and posts the
+            quote, mapping Discord errors to :class:`SendResult` kinds. It may raise: the result
+            then counts as unknown and the claim stays ``pending`` (see the module docstring).
+        quote_order: ``quote_order(schedule) -> Sequence[str]``, the guild's permutation of quote
+            keys (``QuoteBook.cycle_order(schedule.documents, salt=str(guild_id))`` keys).
+        clock: returns the current aware UTC time.
+        sleep: ``await sleep(seconds)``; injectable for simulations.
+        grace: grace window, see :mod:`bot.core.daily` (default 6 h).
+        config_schedules: schedules from ``config.yaml``, upserted into storage with
+            ``source="config"`` when :meth:`run` starts (:meth:`merge_config`).
+        max_sleep: longest sleep between passes, seconds.
+        max_attempts: send attempts per pass for retryable failures.
+        base_delay, max_delay: backoff between attempts, seconds (doubling from ``base_delay``,
+            capped at ``max_delay``, with jitter).
+        max_claims: passes (claims) per date before a retryable failure becomes final.
+        retry_cooldown: seconds before a guild whose pass failed is tried again (doubling per
+            claim, capped at 30 minutes).
+        nonce_window: how long after a claim a pending post may be resent with its nonce.
+        rng: randomness for jitter (seed it in tests).
+
+    Raises:
+        ValueError: ``grace`` outside (0, 12 h] or non-positive limits.
+    """
+
+    def __init__(
+        self,
+        storage: Storage,
+        *,
+        send: SendCallback,
+        quote_order: QuoteOrder,
+        clock: Callable[[], datetime] = _utc_now,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        grace: timedelta = DEFAULT_GRACE,
+        config_schedules: Iterable[DailySchedule] = (),
+        max_sleep: float = 60.0,
+        max_attempts: int = 4,
+        base_delay: float = 2.0,
+        max_delay: float = 30.0,
+        max_claims: int = 5,
+        retry_cooldown: float = 60.0,
+        nonce_window: timedelta = timedelta(minutes=2),
+        rng: random.Random | None = None,
+    ) -> None:
+        if not timedelta(0) < grace <= timedelta(hours=12):
+            raise ValueError(f"grace must be in (0, 12 h], got {grace}")
+        if max_sleep <= 0 or max_attempts < 1 or max_claims < 1 or base_delay < 0:
+            raise ValueError("max_sleep, max_attempts and max_claims must be positive")
+        self.storage = storage
+        self._send = send
+        self._quote_order = quote_order
+        self._clock = clock
+        self._sleep = sleep
+        self.grace = grace
+        self._config = tuple(config_schedules)
+        self.max_sleep = max_sleep
+        self.max_attempts = max_attempts
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.max_claims = max_claims
+        self.retry_cooldown = retry_cooldown
+        self.nonce_window = nonce_window
+        self._rng = rng or random.Random()
+        self._cooldown: dict[int, datetime] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    # -- lifecycle --------------------------------------------------------------------------
+    def start(self) -> asyncio.Task[None]:
+        """Start the loop as a task, once: while it runs, further calls return the same task."""
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self.run(), name="daily-scheduler")
+        return self._task
+
+    @property
+    def running(self) -> bool:
+        """Whether the loop task is alive."""
+        return self._task is not None and not self._task.done()
+
+    async def stop(self) -> None:
+        """Cancel the loop and wait for it to end (a pass in progress is abandoned; its claim
+        stays ``pending`` and is settled by the next start)."""
+        task, self._task = self._task, None
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def run(self) -> None:
+        """The loop: merge config schedules, then pass, sleep, pass... until cancelled.
+
+        Only :class:`BaseException`\\ s that are not :class:`Exception` (cancellation) end it.
+        """
+        try:
+            await self.merge_config()
+        except Exception:
+            log.exception("could not merge the config's daily schedules into storage")
+        while True:
+            try:
+                await self.run_once()
+            except Exception:
+                log.exception("daily scheduler pass failed")
+            try:
+                delay = await self.seconds_to_next_pass()
+            except Exception:
+                log.exception("daily scheduler could not compute its next wake-up")
+                delay = self.max_sleep
+            await self._sleep(delay)
+
+    async def merge_config(self) -> None:
+        """Upsert the config's schedules into storage (``source="config"``).
+
+        A stored schedule equal to the config's is left alone (so ``/daily off`` or a
+        channel-deleted stop survives restarts until the config changes); a config schedule
+        removed from the file is disabled. The config wins over ``/daily set`` for the guilds
+        it lists.
+        """
+        wanted = {s.guild_id: s for s in self._config}
+        now = self._clock()
+        for record in await self.storage.all_schedule_records():
+            gid = record.schedule.guild_id
+            if record.source == "config" and record.enabled and gid not in wanted:
+                await self.storage.disable_schedule(gid, at=now)
+                log.info("daily schedule of guild %s disabled: no longer in the config", gid)
+        for gid, schedule in wanted.items():
+            current = await self.storage.get_schedule_record(gid)
+            if current is None or current.source != "config" or current.schedule != schedule:
+                await self.storage.set_schedule(schedule, source="config", at=now)
+                log.info(
+                    "daily schedule of guild %s from config: %s %s in channel %s",
+                    gid,
+                    schedule.time.isoformat("minutes"),
+                    schedule.timezone,
+                    schedule.channel_id,
+                )
+
+    # -- one pass ---------------------------------------------------------------------------
+    async def run_once(self, now: datetime | None = None) -> list[PostOutcome]:
+        """One pass over every enabled schedule; returns what was done (nothing due: ``[]``).
+
+        An exception in one guild is logged with guild and channel, puts that guild in
+        cool-down, and the pass goes on with the others.
+        """
+        now = self._clock() if now is None else now
+        outcomes: list[PostOutcome] = []
+        for schedule in await self.storage.all_schedules():
+            try:
+                outcomes.extend(await self._run_guild(schedule, now))
+            except Exception as exc:
+                log.exception(
+                    "daily post failed for guild %s channel %s",
+                    schedule.guild_id,
+                    schedule.channel_id,
+                )
+                self._cool_down(schedule.guild_id, now, 1)
+                outcomes.append(
+                    PostOutcome(
+                        schedule.guild_id, schedule.channel_id, None, "error", detail=repr(exc)
+                    )
+                )
+        return outcomes
+
+    async def seconds_to_next_pass(self) -> float:
+        """Seconds to sleep before the next pass: until the earliest slot or cool-down end,
+        at most ``max_sleep``; 1 s if something is (still) due now."""
+        now = self._clock()
+        states: list[tuple[DailySchedule, date | None]] = []
+        wakes: list[datetime] = []
+        for schedule in await self.storage.all_schedules():
+            until = self._cooldown.get(schedule.guild_id)
+            if until is not None and until > now:
+                wakes.append(until)
+                continue
+            self._cooldown.pop(schedule.guild_id, None)
+            states.append(
+                (schedule, self._done_date(await self.storage.last_post(schedule.guild_id)))
+            )
+        core = next_wakeup(states, now, grace=self.grace)
+        if core is not None:
+            wakes.append(core)
+        if not wakes:
+            return self.max_sleep
+        delay = (min(wakes) - now).total_seconds()
+        if delay <= 0:
+            return 1.0
+        return min(delay, self.max_sleep)
+
+    def _done_date(self, last: PostRecord | None) -> date | None:
+        """The latest local date that must not be posted again."""
+        if last is None:
+            return None
+        if last.status == PostStatus.RETRY:
+            return last.local_date - timedelta(days=1)
+        return last.local_date
+
+    def _cool_down(self, guild_id: int, now: datetime, claims: int) -> None:
+        seconds = min(self.retry_cooldown * 2 ** max(claims - 1, 0), 1800.0)
+        self._cooldown[guild_id] = now + timedelta(seconds=seconds)
+
+    async def _run_guild(self, schedule: DailySchedule, now: datetime) -> list[PostOutcome]:
+        gid = schedule.guild_id
+        until = self._cooldown.get(gid)
+        if until is not None and now < until:
+            return []
+        outcomes: list[PostOutcome] = []
+        last = await self.storage.last_post(gid)
+        if last is not None and last.status == PostStatus.PENDING:
+            if last.nonce is not None and now - last.claimed_at <= self.nonce_window:
+                return [await self._deliver(schedule, last, now, resend=True)]
+            await self.storage.fail_post(
+                gid,
+                last.local_date,
+                PostStatus.UNKNOWN,
+                "the process stopped between claiming and recording the post; "
+                "not resent (at most once)",
+            )
+            log.warning(
+                "daily post of %s for guild %s channel %s: result unknown after a restart; "
+                "not resending",
+                last.local_date,
+                gid,
+                last.channel_id,
+            )
+            outcomes.append(
+                PostOutcome(gid, last.channel_id, last.local_date, "abandoned", last.quote_key)
+            )
+            last = await self.storage.last_post(gid)
+        day = due_post(schedule, now, self._done_date(last), grace=self.grace)
+        if day is None:
+            return outcomes
+        outcomes.append(await self._post(schedule, day, now))
+        return outcomes
+
+    async def _post(self, schedule: DailySchedule, day: date, now: datetime) -> PostOutcome:
+        gid = schedule.guild_id
+        cycle = await self.storage.current_cycle(gid)
+        used = await self.storage.used_quote_keys(gid, cycle)
+        try:
+            key, new_cycle = pick_for_date(self._quote_order(schedule), used)
+        except UserError as exc:
+            await self.storage.set_status(gid, STATUS_NO_QUOTES, str(exc), now)
+            log.warning("daily post for guild %s: %s", gid, exc)
+            self._cool_down(gid, now, 5)
+            return PostOutcome(gid, schedule.channel_id, day, "no_quotes", detail=str(exc))
+        if new_cycle:
+            cycle += 1
+        claimed = await self.storage.claim_post(
+            gid, day, key, schedule.channel_id, now, cycle=cycle, nonce=post_nonce(gid, day)
+        )
+        if not claimed:
+            return PostOutcome(gid, schedule.channel_id, day, "already_claimed", key)
+        record = await self.storage.get_post(gid, day)
+        if record is None:  # pragma: no cover - the claim just wrote it
+            raise RuntimeError(f"claimed post {gid}/{day} vanished")
+        return await self._deliver(schedule, record, now, resend=False)
+
+    async def _deliver(
+        self, schedule: DailySchedule, record: PostRecord, now: datetime, *, resend: bool
+    ) -> PostOutcome:
+        gid, day, channel = record.guild_id, record.local_date, record.channel_id
+        nonce = record.nonce or post_nonce(gid, day)
+        result, attempts = await self._send_with_retry(schedule, record.quote_key, nonce)
+        at = self._clock()
+
+        def outcome(
+            result_name: str, detail: str = "", message_id: int | None = None
+        ) -> PostOutcome:
+            return PostOutcome(
+                gid, channel, day, result_name, record.quote_key, message_id, detail, attempts
+            )
+
+        if result.kind == SendKind.OK:
+            message_id = result.message_id or 0
+            await self.storage.complete_post(gid, day, message_id, at)
+            await self.storage.set_status(
+                gid, STATUS_OK, f"posted the quote of {day.isoformat()} in <#{channel}>", at
+            )
+            self._cooldown.pop(gid, None)
+            log.info("daily post of %s sent in guild %s channel %s", day, gid, channel)
+            return outcome("resent" if resend else "sent", message_id=message_id)
+        if result.kind == SendKind.FORBIDDEN:
+            permission = result.detail or "Send Messages"
+            await self.storage.fail_post(gid, day, PostStatus.FAILED, f"missing {permission}")
+            await self.storage.set_status(
+                gid,
+                STATUS_PAUSED,
+                f"the bot lost {permission} in <#{channel}> on {day.isoformat()}",
+                at,
+            )
+            log.warning(
+                "daily post paused in guild %s channel %s: missing permission %s",
+                gid,
+                channel,
+                permission,
+            )
+            return outcome("forbidden", permission)
+        if result.kind == SendKind.NOT_FOUND:
+            await self.storage.fail_post(gid, day, PostStatus.FAILED, result.detail or "not found")
+            await self.storage.disable_schedule(gid, at=at)
+            await self.storage.set_status(
+                gid,
+                STATUS_CHANNEL_MISSING,
+                f"channel <#{channel}> was deleted or hidden from the bot on {day.isoformat()}; "
+                "set the daily post again with /daily set",
+                at,
+            )
+            log.warning(
+                "daily post stopped in guild %s: channel %s not found (%s); schedule disabled",
+                gid,
+                channel,
+                result.detail,
+            )
+            return outcome("not_found", result.detail)
+        if result.kind == SendKind.RETRYABLE:
+            if record.attempts >= self.max_claims:
+                await self.storage.fail_post(gid, day, PostStatus.FAILED, result.detail)
+                await self.storage.set_status(
+                    gid,
+                    STATUS_FAILING,
+                    f"Discord kept failing ({result.detail}) for the post of {day.isoformat()} "
+                    f"in <#{channel}>; the next day is tried again",
+                    at,
+                )
+                log.error(
+                    "daily post of %s for guild %s channel %s given up after %d passes: %s",
+                    day,
+                    gid,
+                    channel,
+                    record.attempts,
+                    result.detail,
+                )
+                return outcome("gave_up", result.detail)
+            await self.storage.fail_post(gid, day, PostStatus.RETRY, result.detail)
+            self._cool_down(gid, at, record.attempts)
+            log.warning(
+                "daily post of %s for guild %s channel %s: %s; will retry",
+                day,
+                gid,
+                channel,
+                result.detail,
+            )
+            return outcome("retry_later", result.detail)
+        await self.storage.fail_post(gid, day, PostStatus.FAILED, result.detail)
+        log.error(
+            "daily post of %s for guild %s channel %s failed: %s", day, gid, channel, result.detail
+        )
+        return outcome("failed", result.detail)
+
+    async def _send_with_retry(
+        self, schedule: DailySchedule, quote_key: str, nonce: str
+    ) -> tuple[SendResult, int]:
+        attempt = 0
+        while True:
+            attempt += 1
+            result = await self._send(schedule, quote_key, nonce)
+            if result.kind != SendKind.RETRYABLE or attempt >= self.max_attempts:
+                return result, attempt
+            cap = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+            delay = cap / 2 + self._rng.uniform(0, cap / 2)
+            if result.retry_after is not None:
+                delay = max(delay, min(result.retry_after, self.max_delay))
+            log.info(
+                "daily post for guild %s channel %s: %s; attempt %d, retrying in %.1f s",
+                schedule.guild_id,
+                schedule.channel_id,
+                result.detail or "retryable failure",
+                attempt,
+                delay,
+            )
+            await self._sleep(delay)
