@@ -13,6 +13,9 @@ Typical test (the ``discord_double`` fixture lives in ``tests/conftest.py``)::
             assert "—" in (await handle.final())["content"]
 """
 
+# Waiting helpers take `timeout=` on purpose: it is the tests' vocabulary (the brief asks for it).
+# ruff: noqa: ASYNC109
+
 from __future__ import annotations
 
 import asyncio
@@ -69,7 +72,10 @@ async def connect_bot(
 
     Build bots for tests with ``guild_ready_timeout=0.1`` (a ``discord.Client``
     constructor option): discord.py waits that long after the last GUILD_CREATE
-    before ``on_ready``, 2 s by default. ``token`` defaults to ``double.token``.
+    before ``on_ready``, 2 s by default. discord.py also sleeps 5 s in
+    ``Client.before_identify_hook`` before every re-IDENTIFY (after
+    ``double.invalidate_session()``): override it with a no-op in a test bot.
+    ``token`` defaults to ``double.token``.
 
     Raises ``TimeoutError`` if the bot is not ready within ``timeout`` seconds, or
     whatever ``login``/``connect`` raised (e.g. ``discord.LoginFailure``).
@@ -80,7 +86,9 @@ async def connect_bot(
             await bot.login(token if token is not None else double.token)
             task = asyncio.create_task(bot.connect(reconnect=True), name="discord-double-connect")
             ready = asyncio.create_task(bot.wait_until_ready())
-            done, _ = await asyncio.wait({task, ready}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait(
+                {task, ready}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+            )
             if ready not in done:
                 ready.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -93,7 +101,5 @@ async def connect_bot(
         finally:
             await bot.close()
             if task is not None:
-                try:
+                with contextlib.suppress(asyncio.CancelledError, discord.ConnectionClosed):
                     await asyncio.wait_for(task, timeout)
-                except (asyncio.CancelledError, discord.ConnectionClosed):
-                    pass

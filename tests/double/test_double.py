@@ -42,7 +42,9 @@ class TinyBot(commands.Bot):
         tree = self.tree
 
         @tree.command(description="Repeat some text")
-        async def echo(interaction: discord.Interaction, text: str, ephemeral: bool = False) -> None:
+        async def echo(
+            interaction: discord.Interaction, text: str, ephemeral: bool = False
+        ) -> None:
             await interaction.response.send_message(text, ephemeral=ephemeral)
 
         @tree.command(description="Think, then answer with a follow-up")
@@ -60,7 +62,10 @@ class TinyBot(commands.Bot):
             interaction: discord.Interaction, current: str
         ) -> list[app_commands.Choice[str]]:
             if current.isdigit():  # "26" → 26 choices: lets a test cross the limit
-                choices = [app_commands.Choice(name=f"fruit {i}", value=f"f{i}") for i in range(int(current))]
+                choices = [
+                    app_commands.Choice(name=f"fruit {i}", value=f"f{i}")
+                    for i in range(int(current))
+                ]
                 try:
                     await interaction.response.autocomplete(choices)
                 except discord.HTTPException as exc:
@@ -80,7 +85,9 @@ class TinyBot(commands.Bot):
             await interaction.response.send_message("finally")
 
         @tree.command(description="Post to a channel")
-        async def post(interaction: discord.Interaction, channel: discord.TextChannel, text: str) -> None:
+        async def post(
+            interaction: discord.Interaction, channel: discord.TextChannel, text: str
+        ) -> None:
             await interaction.response.defer(ephemeral=True)
             message = await channel.send(text)
             await interaction.edit_original_response(content=f"posted {message.id}")
@@ -92,16 +99,24 @@ class TinyBot(commands.Bot):
             await interaction.response.send_message("page 1", view=view)
 
         @tree.error
-        async def on_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        async def on_error(
+            interaction: discord.Interaction, error: app_commands.AppCommandError
+        ) -> None:
             self.errors.append(getattr(error, "original", error))
 
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Skip discord.py's 5 s pause before a re-IDENTIFY (documented override point)."""
+
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        if interaction.type is discord.InteractionType.component and interaction.data:
-            if interaction.data.get("custom_id") == "more:1":
-                await interaction.response.edit_message(content="page 2", view=None)
+        data = interaction.data or {}
+        if (
+            interaction.type is discord.InteractionType.component
+            and data.get("custom_id") == "more:1"
+        ):
+            await interaction.response.edit_message(content="page 2", view=None)
 
 
-async def wait_until(predicate: Callable[[], Any], timeout: float = 3.0) -> None:
+async def wait_until(predicate: Callable[[], Any], timeout: float = 3.0) -> None:  # noqa: ASYNC109
     """Poll ``predicate`` every 10 ms until truthy; ``TimeoutError`` after ``timeout`` s."""
     end = time.monotonic() + timeout
     while not predicate():
@@ -125,10 +140,12 @@ async def test_login_and_ready_see_the_doubles_world(discord_double: DiscordDoub
     tiny = TinyBot()
     async with connect_bot(tiny, discord_double):
         assert tiny.is_ready()
-        assert tiny.user is not None and str(tiny.user.id) == discord_double.bot_user["id"]
+        assert tiny.user is not None
+        assert str(tiny.user.id) == discord_double.bot_user["id"]
         assert tiny.application_id == int(discord_double.application_id)
         guild = tiny.get_guild(int(discord_double.guild_id))
-        assert guild is not None and guild.name == "Test Guild"
+        assert guild is not None
+        assert guild.name == "Test Guild"
         assert [c.name for c in guild.text_channels] == ["general"]
         [create] = [f["d"] for f in discord_double.gateway_sent if f.get("t") == "GUILD_CREATE"]
         assert create["member_count"] == len(create["members"]) == guild.member_count
@@ -158,7 +175,9 @@ async def test_sync_registers_commands_and_counts_creates(discord_double: Discor
     assert [c.id for c in synced] == [c.id for c in again]  # an overwrite keeps ids
     assert guild_synced == []
     first, second, third = discord_double.syncs
-    assert sorted(first.created) == names and second.created == () and third.guild_id == discord_double.guild_id
+    assert sorted(first.created) == names
+    assert second.created == ()
+    assert third.guild_id == discord_double.guild_id
 
 
 @pytest.mark.discord_violations_expected
@@ -179,20 +198,25 @@ async def test_command_create_quota_answers_30034(discord_double: DiscordDouble)
 async def test_slash_command_with_string_option_is_answered(
     discord_double: DiscordDouble, bot: TinyBot
 ) -> None:
-    handle = await discord_double.send_interaction(payloads.slash_command("echo", {"text": "jaw-jaw"}))
+    handle = await discord_double.send_interaction(
+        payloads.slash_command("echo", {"text": "jaw-jaw"})
+    )
     body = await handle.response()
     assert body["type"] == 4
     assert body["data"]["content"] == "jaw-jaw"
     assert body["data"]["allowed_mentions"] == {"parse": []}
     final = await handle.final()
-    assert final["content"] == "jaw-jaw" and final["channel_id"] == discord_double.channel_id
+    assert final["content"] == "jaw-jaw"
+    assert final["channel_id"] == discord_double.channel_id
     assert discord_double.allowed_mentions == [{"parse": []}]
     callback = discord_double.requests("/interactions/")[0]
     assert callback.query == {"with_response": "1"}
     assert "Authorization" not in callback.headers
 
 
-async def test_ephemeral_flag_reaches_the_double(discord_double: DiscordDouble, bot: TinyBot) -> None:
+async def test_ephemeral_flag_reaches_the_double(
+    discord_double: DiscordDouble, bot: TinyBot
+) -> None:
     handle = await discord_double.send_interaction(
         payloads.slash_command("echo", {"text": "secret", "ephemeral": True})
     )
@@ -210,13 +234,18 @@ async def test_deferred_command_then_follow_up(discord_double: DiscordDouble, bo
     assert not final["flags"] & (1 << 7)  # the "thinking" state is gone
 
 
-async def test_autocomplete_returns_matching_choices(discord_double: DiscordDouble, bot: TinyBot) -> None:
+async def test_autocomplete_returns_matching_choices(
+    discord_double: DiscordDouble, bot: TinyBot
+) -> None:
     handle = await discord_double.send_interaction(
         payloads.autocomplete("fruit", {"name": "ap"}, focused="name")
     )
     body = await handle.response()
     assert body["type"] == 8
-    assert body["data"]["choices"] == [{"name": "apple", "value": "apple"}, {"name": "apricot", "value": "apricot"}]
+    assert body["data"]["choices"] == [
+        {"name": "apple", "value": "apple"},
+        {"name": "apricot", "value": "apricot"},
+    ]
 
 
 async def test_channel_option_is_resolved_and_channel_post_recorded(
@@ -226,21 +255,28 @@ async def test_channel_option_is_resolved_and_channel_post_recorded(
     # The channel was added after connecting: wait for the CHANNEL_CREATE to land.
     await wait_until(lambda: bot.get_channel(int(news)) is not None)
     handle = await discord_double.send_interaction(
-        payloads.slash_command("post", [payloads.option("channel", news, payloads.CHANNEL), payloads.option("text", "hello")])
+        payloads.slash_command(
+            "post",
+            [payloads.option("channel", news, payloads.CHANNEL), payloads.option("text", "hello")],
+        )
     )
     final = await handle.final()
     [posted] = discord_double.channel_messages(news)
     assert posted["content"] == "hello"
-    assert final["content"] == f"posted {posted['id']}" and handle.ephemeral
+    assert final["content"] == f"posted {posted['id']}"
+    assert handle.ephemeral
 
 
-async def test_button_click_updates_the_message(discord_double: DiscordDouble, bot: TinyBot) -> None:
+async def test_button_click_updates_the_message(
+    discord_double: DiscordDouble, bot: TinyBot
+) -> None:
     first = await (await discord_double.send_interaction(payloads.slash_command("button"))).final()
     assert first["components"][0]["components"][0]["custom_id"] == "more:1"
     click = await discord_double.send_interaction(payloads.component("more:1", first))
     assert (await click.response())["type"] == 7
     updated = await click.final()
-    assert updated["id"] == first["id"] and updated["content"] == "page 2"
+    assert updated["id"] == first["id"]
+    assert updated["content"] == "page 2"
     assert discord_double.messages[first["id"]]["components"] == []
 
 
@@ -248,14 +284,22 @@ async def test_button_click_updates_the_message(discord_double: DiscordDouble, b
 
 
 @pytest.mark.parametrize("length", [2000])
-async def test_content_at_the_limit_is_accepted(discord_double: DiscordDouble, bot: TinyBot, length: int) -> None:
-    handle = await discord_double.send_interaction(payloads.slash_command("echo", {"text": "x" * length}))
+async def test_content_at_the_limit_is_accepted(
+    discord_double: DiscordDouble, bot: TinyBot, length: int
+) -> None:
+    handle = await discord_double.send_interaction(
+        payloads.slash_command("echo", {"text": "x" * length})
+    )
     assert len((await handle.final())["content"]) == length
 
 
 @pytest.mark.discord_violations_expected
-async def test_content_over_2000_is_rejected_like_discord(discord_double: DiscordDouble, bot: TinyBot) -> None:
-    handle = await discord_double.send_interaction(payloads.slash_command("echo", {"text": "x" * 2001}))
+async def test_content_over_2000_is_rejected_like_discord(
+    discord_double: DiscordDouble, bot: TinyBot
+) -> None:
+    handle = await discord_double.send_interaction(
+        payloads.slash_command("echo", {"text": "x" * 2001})
+    )
     await wait_until(lambda: bot.errors)
     [error] = bot.errors
     assert isinstance(error, discord.HTTPException)
@@ -265,28 +309,45 @@ async def test_content_over_2000_is_rejected_like_discord(discord_double: Discor
     assert not handle.responded
 
 
-async def test_twenty_five_choices_are_accepted(discord_double: DiscordDouble, bot: TinyBot) -> None:
-    handle = await discord_double.send_interaction(payloads.autocomplete("fruit", {"name": "25"}, focused="name"))
+async def test_twenty_five_choices_are_accepted(
+    discord_double: DiscordDouble, bot: TinyBot
+) -> None:
+    handle = await discord_double.send_interaction(
+        payloads.autocomplete("fruit", {"name": "25"}, focused="name")
+    )
     assert len((await handle.response())["data"]["choices"]) == 25
     assert bot.errors == []
 
 
 @pytest.mark.discord_violations_expected
-async def test_twenty_six_choices_are_rejected_like_discord(discord_double: DiscordDouble, bot: TinyBot) -> None:
-    handle = await discord_double.send_interaction(payloads.autocomplete("fruit", {"name": "26"}, focused="name"))
+async def test_twenty_six_choices_are_rejected_like_discord(
+    discord_double: DiscordDouble, bot: TinyBot
+) -> None:
+    handle = await discord_double.send_interaction(
+        payloads.autocomplete("fruit", {"name": "26"}, focused="name")
+    )
     await wait_until(lambda: bot.errors)
-    assert isinstance(bot.errors[0], discord.HTTPException) and bot.errors[0].code == 50035
+    assert isinstance(bot.errors[0], discord.HTTPException)
+    assert bot.errors[0].code == 50035
     [violation] = discord_double.violations
     assert violation.status == 400
     assert violation.errors == {
-        "data": {"choices": {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 25 or fewer in length."}]}}
+        "data": {
+            "choices": {
+                "_errors": [
+                    {"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 25 or fewer in length."}
+                ]
+            }
+        }
     }
     # discord.py then answers with the empty list the callback returned: that one is accepted.
     assert (await handle.response())["data"]["choices"] == []
 
 
 @pytest.mark.discord_violations_expected
-async def test_second_initial_response_is_40060(discord_double: DiscordDouble, bot: TinyBot) -> None:
+async def test_second_initial_response_is_40060(
+    discord_double: DiscordDouble, bot: TinyBot
+) -> None:
     handle = await discord_double.send_interaction(payloads.slash_command("twice"))
     await wait_until(lambda: bot.errors)
     assert isinstance(bot.errors[0], discord.HTTPException)
@@ -296,19 +357,28 @@ async def test_second_initial_response_is_40060(discord_double: DiscordDouble, b
 
 
 @pytest.mark.discord_violations_expected
-async def test_late_first_response_is_unknown_interaction(discord_double: DiscordDouble, bot: TinyBot) -> None:
+async def test_late_first_response_is_unknown_interaction(
+    discord_double: DiscordDouble, bot: TinyBot
+) -> None:
     discord_double.interaction_deadline = 0.2
-    handle = await discord_double.send_interaction(payloads.slash_command("late", {"seconds": 0.35}))
+    handle = await discord_double.send_interaction(
+        payloads.slash_command("late", {"seconds": 0.35})
+    )
     await wait_until(lambda: bot.errors)
-    assert isinstance(bot.errors[0], discord.NotFound) and bot.errors[0].code == 10062
+    assert isinstance(bot.errors[0], discord.NotFound)
+    assert bot.errors[0].code == 10062
     assert not handle.responded
     # One violation from the deadline timer (nobody answered in time), one for the late call.
     assert [v.code for v in discord_double.violations] == [10062, 10062]
 
 
-async def test_response_inside_the_deadline_is_fine(discord_double: DiscordDouble, bot: TinyBot) -> None:
+async def test_response_inside_the_deadline_is_fine(
+    discord_double: DiscordDouble, bot: TinyBot
+) -> None:
     discord_double.interaction_deadline = 0.5
-    handle = await discord_double.send_interaction(payloads.slash_command("late", {"seconds": 0.05}))
+    handle = await discord_double.send_interaction(
+        payloads.slash_command("late", {"seconds": 0.05})
+    )
     assert (await handle.final())["content"] == "finally"
 
 
@@ -317,7 +387,9 @@ async def test_channel_permissions_and_unknown_channel(discord_double: DiscordDo
     read_only = discord_double.add_channel(
         discord_double.guild_id, "read-only", permissions_for_bot=VIEW_CHANNEL
     )
-    hidden = discord_double.add_channel(discord_double.guild_id, "hidden", permissions_for_bot=SEND_MESSAGES)
+    hidden = discord_double.add_channel(
+        discord_double.guild_id, "hidden", permissions_for_bot=SEND_MESSAGES
+    )
     tiny = TinyBot()
     async with connect_bot(tiny, discord_double):
         channel = tiny.get_channel(int(read_only))
@@ -331,7 +403,9 @@ async def test_channel_permissions_and_unknown_channel(discord_double: DiscordDo
         with pytest.raises(discord.Forbidden) as no_view:
             await hidden_channel.send("hi")
         with pytest.raises(discord.NotFound) as unknown:
-            await tiny.http.send_message(123, params=discord.http.handle_message_parameters(content="x"))
+            await tiny.http.send_message(
+                123, params=discord.http.handle_message_parameters(content="x")
+            )
     assert no_send.value.code == 50013
     assert no_view.value.code == 50001
     assert unknown.value.code == 10003
@@ -376,7 +450,9 @@ def test_validators_match_discords_error_paths() -> None:
     assert validate_message({"content": ""})[1]  # empty message → 50006
     eleven = validate_message({"embeds": [{"title": "t"}] * 11})[0]
     assert eleven["embeds"]["_errors"][0]["message"] == "Must be 10 or fewer in length."
-    choice_errors = validate_callback({"type": 8, "data": {"choices": [{"name": "", "value": "v" * 101}]}})
+    choice_errors = validate_callback(
+        {"type": 8, "data": {"choices": [{"name": "", "value": "v" * 101}]}}
+    )
     assert set(choice_errors["data"]["choices"]["0"]) == {"name", "value"}
     assert validate_callback({"type": 8, "data": {"choices": [{"name": "n", "value": 3}]}}) == {}
 
@@ -384,19 +460,30 @@ def test_validators_match_discords_error_paths() -> None:
 # ---------------------------------------------------------------- faults and reconnects
 
 
-async def test_429_with_retry_after_is_retried_by_discord_py(discord_double: DiscordDouble, bot: TinyBot) -> None:
-    fault = discord_double.fail_next("POST", r"^/interactions/\d+/[^/]+/callback$", 429, retry_after=0.1)
+async def test_429_with_retry_after_is_retried_by_discord_py(
+    discord_double: DiscordDouble, bot: TinyBot
+) -> None:
+    fault = discord_double.fail_next(
+        "POST", r"^/interactions/\d+/[^/]+/callback$", 429, retry_after=0.1
+    )
     started = time.monotonic()
-    handle = await discord_double.send_interaction(payloads.slash_command("echo", {"text": "after wait"}))
+    handle = await discord_double.send_interaction(
+        payloads.slash_command("echo", {"text": "after wait"})
+    )
     assert (await handle.final())["content"] == "after wait"
     assert fault.hits == 1
     callbacks = discord_double.requests("/interactions/")
-    assert len(callbacks) == 2 and callbacks[1].at - callbacks[0].at >= 0.1
+    assert len(callbacks) == 2
+    assert callbacks[1].at - callbacks[0].at >= 0.1
     assert time.monotonic() - started < 2
 
 
-async def test_429_on_the_bot_route_carries_discords_headers(discord_double: DiscordDouble, bot: TinyBot) -> None:
-    discord_double.fail_next("POST", r"/channels/\d+/messages", 429, retry_after=0.05, scope="shared")
+async def test_429_on_the_bot_route_carries_discords_headers(
+    discord_double: DiscordDouble, bot: TinyBot
+) -> None:
+    discord_double.fail_next(
+        "POST", r"/channels/\d+/messages", 429, retry_after=0.05, scope="shared"
+    )
     channel = bot.get_channel(int(discord_double.channel_id))
     assert isinstance(channel, discord.TextChannel)
     message = await channel.send("eventually")
@@ -406,15 +493,20 @@ async def test_429_on_the_bot_route_carries_discords_headers(discord_double: Dis
         discord_double.fail_next("GET", r"/channels/", 429, retry_after=0.05, scope="shared")
         async with session.get(f"{discord_double.api_base}/channels/1") as resp:
             body = json.loads(await resp.text())
-            assert resp.status == 429 and body["retry_after"] == 0.05 and body["global"] is False
+            assert resp.status == 429
+            assert body["retry_after"] == 0.05
+            assert body["global"] is False
             assert resp.headers["X-RateLimit-Scope"] == "shared"
-            assert resp.headers["X-RateLimit-Remaining"] == "0" and "Retry-After" in resp.headers
+            assert resp.headers["X-RateLimit-Remaining"] == "0"
+            assert "Retry-After" in resp.headers
 
 
 async def test_scripted_403_reaches_the_bot_and_is_not_a_violation(
     discord_double: DiscordDouble, bot: TinyBot
 ) -> None:
-    discord_double.fail_next("POST", r"/channels/\d+/messages", 403, code=50013, message="Missing Permissions")
+    discord_double.fail_next(
+        "POST", r"/channels/\d+/messages", 403, code=50013, message="Missing Permissions"
+    )
     channel = bot.get_channel(int(discord_double.channel_id))
     assert isinstance(channel, discord.TextChannel)
     with pytest.raises(discord.Forbidden):
@@ -432,21 +524,30 @@ async def test_delay_next_holds_the_request(discord_double: DiscordDouble, bot: 
     assert time.monotonic() - started >= 0.2
 
 
-async def test_dropped_websocket_resumes_and_still_answers(discord_double: DiscordDouble, bot: TinyBot) -> None:
+async def test_dropped_websocket_resumes_and_still_answers(
+    discord_double: DiscordDouble, bot: TinyBot
+) -> None:
     identifies = len(discord_double.identify_payloads)
     await discord_double.drop_websocket()
     resume = await discord_double.wait_for_gateway_op(6)
-    assert resume["d"]["token"] == discord_double.token and resume["d"]["seq"] >= 1
+    assert resume["d"]["token"] == discord_double.token
+    assert resume["d"]["seq"] >= 1
     assert len(discord_double.identify_payloads) == identifies  # resumed, not re-identified
-    handle = await discord_double.send_interaction(payloads.slash_command("echo", {"text": "still here"}))
+    handle = await discord_double.send_interaction(
+        payloads.slash_command("echo", {"text": "still here"})
+    )
     assert (await handle.final())["content"] == "still here"
 
 
-async def test_invalidated_session_reidentifies(discord_double: DiscordDouble, bot: TinyBot) -> None:
+async def test_invalidated_session_reidentifies(
+    discord_double: DiscordDouble, bot: TinyBot
+) -> None:
     await discord_double.invalidate_session()
     assert len(discord_double.identify_payloads) == 2
     assert all(f.get("op") != 6 for f in discord_double.gateway_received)
-    handle = await discord_double.send_interaction(payloads.slash_command("echo", {"text": "new session"}))
+    handle = await discord_double.send_interaction(
+        payloads.slash_command("echo", {"text": "new session"})
+    )
     assert (await handle.final())["content"] == "new session"
 
 
