@@ -91,7 +91,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 
 __all__ = [
     "ADD_REACTIONS",
@@ -304,14 +304,14 @@ class DiscordError(Exception):
 # --------------------------------------------------------------------------- validation
 
 
-def _put_error(errors: dict[str, Any], path: Iterable[str | int], code: str, message: str) -> None:
+def _put_error(errors: dict[str, Any], path: Iterable[object], code: str, message: str) -> None:
     node = errors
     for key in path:
         node = node.setdefault(str(key), {})
     node.setdefault("_errors", []).append({"code": code, "message": message})
 
 
-def _max_len(errors: dict[str, Any], path: tuple[str | int, ...], value: Any, limit: int) -> None:
+def _max_len(errors: dict[str, Any], path: tuple[object, ...], value: Any, limit: int) -> None:
     if isinstance(value, str | list) and len(value) > limit:
         _put_error(errors, path, "BASE_TYPE_MAX_LENGTH", f"Must be {limit} or fewer in length.")
 
@@ -656,10 +656,10 @@ class DiscordDouble:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        server = site._server
+        server: Any = site._server
         assert server is not None
         assert server.sockets
-        self._port = server.sockets[0].getsockname()[1]
+        self._port = int(server.sockets[0].getsockname()[1])
         return self
 
     async def stop(self) -> None:
@@ -813,7 +813,8 @@ class DiscordDouble:
         for guild in self.guilds.values():
             member = guild.members.get(str(user_id))
             if member is not None:
-                return member["user"]
+                user: dict[str, Any] = member["user"]
+                return user
         return None
 
     def _find_channel(self, channel_id: str) -> _Channel | None:
@@ -1108,7 +1109,9 @@ class DiscordDouble:
         await gw.ws.send_str(json.dumps(frame))
 
     async def _on_frame(self, gw: _Gateway, frame: dict[str, Any]) -> None:
-        op, d = frame.get("op"), frame.get("d")
+        op = frame.get("op")
+        raw = frame.get("d")
+        d: dict[str, Any] = raw if isinstance(raw, dict) else {}
         if op == 1:
             await self._send(gw, {"op": 11, "d": None, "s": None, "t": None})
         elif op == 2:
@@ -1136,7 +1139,7 @@ class DiscordDouble:
             gw.ready.set()
             self._bump()
         elif op == 6:
-            session_id = (d or {}).get("session_id")
+            session_id = str(d.get("session_id"))
             if session_id not in self._sessions or d.get("token") != self.token:
                 await self._send(gw, {"op": 9, "d": False, "s": None, "t": None})
                 return
@@ -1430,14 +1433,14 @@ class DiscordDouble:
             blobs: dict[str, bytes] = {}
             reader = await request.multipart()
             async for part in reader:
-                if part is None or not hasattr(part, "read"):
+                if not isinstance(part, BodyPartReader):
                     continue
-                data = await part.read()  # type: ignore[union-attr]
+                data = await part.read()
                 name = part.name or ""
                 if name == "payload_json":
                     payload = json.loads(data)
                 else:
-                    meta.append((name, part.filename or name, len(data)))  # type: ignore[union-attr]
+                    meta.append((name, part.filename or name, len(data)))
                     blobs[name] = data
             return payload, tuple(meta), blobs
         raw = await request.read()
