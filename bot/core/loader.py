@@ -41,8 +41,8 @@ Markdown (``.md``, ``.markdown``)
     ``author``, ``date``, ``outlet``, ``source_url`` or ``url``, ``standfirst`` or ``description``,
     ``id``; other keys are ignored). ATX headings (``# Heading``) are blocks of their own with the
     markers removed; a leading heading is the title. Nothing else of Markdown is interpreted: the
-    corpus text is kept as written. A plain-text file may carry front matter too, when it parses as
-    a mapping with at least one of the keys above.
+    corpus text is kept as written. A plain-text file may carry front matter too, when a line of
+    the ``---`` block starts with one of the keys above.
 
 Metadata precedence
     ``corpus.yaml`` manifest entry > front matter > manifest top-level defaults > heuristics.
@@ -108,6 +108,9 @@ _META_KEYS = ("id", "title", "author", "date", "outlet", "source_url", "standfir
 _FRONT_MATTER_ALIASES = {"url": "source_url", "description": "standfirst"}
 _MANIFEST_DEFAULT_KEYS = ("author", "outlet", "date")
 
+_FRONT_MATTER_KEY = re.compile(
+    r"^(?:id|title|author|date|outlet|source_url|url|standfirst|description)\s*:"
+)
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -514,10 +517,10 @@ def _read_manifest(
     except (OSError, UnicodeDecodeError) as error:
         report(f"could not be read ({error}); the files load without it")
         return {}, {}
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, ValueError, RecursionError) as error:
         mark = getattr(error, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or "invalid YAML"
+        problem = getattr(error, "problem", None) or str(error) or "invalid YAML"
         report(f"is not valid YAML{at} ({problem}); the files load without it")
         return {}, {}
     if raw is None:
@@ -647,7 +650,12 @@ def _normalise(text: str) -> str:
 
 
 def _split_front_matter(text: str, *, markdown: bool) -> tuple[dict[str, str], str, list[str]]:
-    """Split YAML front matter off ``text``: (metadata, rest, notes for the operator)."""
+    """Split YAML front matter off ``text``: (metadata, rest, notes for the operator).
+
+    In Markdown any ``---`` block at the very start is front matter. In plain text it is front
+    matter only when one of its lines starts with a known key (``title:``, ``author:``, ...), so a
+    story that opens with a ``---`` divider stays text.
+    """
     if not text.startswith("---"):
         return {}, text, []
     lines = text.split("\n")
@@ -658,25 +666,20 @@ def _split_front_matter(text: str, *, markdown: bool) -> tuple[dict[str, str], s
             break
     else:
         return {}, text, []
+    if not markdown and not any(_FRONT_MATTER_KEY.match(line) for line in lines[1:end]):
+        return {}, text, []
     block, rest = "\n".join(lines[1:end]), "\n".join(lines[end + 1 :])
     try:
         raw = yaml.safe_load(block)
-    except yaml.YAMLError as error:
-        if not markdown:
-            return {}, text, []
+    except (yaml.YAMLError, ValueError, RecursionError) as error:
         mark = getattr(error, "problem_mark", None)
         at = f" at line {mark.line + 2}" if mark is not None else ""
-        return {}, rest, [f"front matter is not valid YAML{at}; ignored it"]
+        why = getattr(error, "problem", None) or str(error) or type(error).__name__
+        return {}, rest, [f"front matter is not valid YAML{at} ({why}); ignored it"]
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        if not markdown:
-            return {}, text, []
         return {}, rest, ["front matter is not a mapping of keys to values; ignored it"]
-    if not markdown and not any(
-        _FRONT_MATTER_ALIASES.get(str(k), str(k)) in _META_KEYS for k in raw
-    ):
-        return {}, text, []
     cleaned, notes = _clean_metadata(_str_keys(raw), "front matter", strict=False)
     return cleaned, rest, notes
 

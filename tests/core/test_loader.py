@@ -413,6 +413,28 @@ def test_a_given_standfirst_takes_only_the_matching_block_out_of_the_body() -> N
     assert texts(other) == ["The  standfirst as written.", "Body."]
 
 
+def test_plain_text_front_matter_only_with_known_keys() -> None:
+    with_keys = "---\ntitle: From Front Matter\noutlet: Somewhere\n---\nBody text.\n"
+    document = parse_document(with_keys, document_id="a")
+    assert (document.title, document.outlet) == ("From Front Matter", "Somewhere")
+    assert texts(document) == ["Body text."]
+    divider = "---\nScene one: the harbour.\n---\nThe boats came in.\n"
+    document = parse_document(divider, document_id="b")
+    assert "Scene one: the harbour." in " ".join(texts(document))
+
+
+def test_impossible_dates_are_reported_not_raised(tmp_path: Path) -> None:
+    write(tmp_path / "a.md", "---\ntitle: A\ndate: 2019-02-30\n---\nBody text.\n")
+    write(tmp_path / "b.txt", "B\n\nBody text.\n")
+    write(tmp_path / "corpus.yaml", "documents:\n  b.txt:\n    date: 2019-02-30\n")
+    corpus = load_corpus([tmp_path])
+    assert len(corpus) == 2
+    reasons = {Path(p.path).name: p.reason for p in corpus.problems}
+    assert "day is out of range" in reasons["a.md"]
+    assert "day is out of range" in reasons["corpus.yaml"]
+    assert not any(p.fatal for p in corpus.problems)
+
+
 def test_metadata_argument_beats_front_matter() -> None:
     document = parse_document(
         FRONT_MATTER, document_id="essay", markdown=True, metadata={"title": "From Manifest"}
