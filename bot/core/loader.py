@@ -9,9 +9,9 @@ Decoding (:func:`decode_text`)
     encoding of "smart quotes" saved by Windows editors; :func:`load_corpus` then reports a
     non-fatal :class:`~bot.core.models.LoadProblem` so the operator can re-save the file as UTF-8.
     A file with NUL bytes, bytes that are neither UTF-8 nor cp1252, or more than 1% control
-    characters (and more than 3) is "not a text file". Line endings CRLF and CR become LF; remaining control
-    characters other than tab and newline are removed (form feed and vertical tab become newlines);
-    the text is put in Unicode NFC (canonical composition only: NFKC would change characters such
+    characters (and more than 3) is "not a text file". Line endings CRLF and CR become LF;
+    remaining control characters other than tab and newline are removed (form feed and vertical
+    tab become newlines); the text is put in Unicode NFC (canonical composition only: NFKC would change characters such
     as ligatures and full-width forms, and the corpus is quoted verbatim).
 
 Structure of plain text (:func:`parse_document`)
@@ -45,7 +45,8 @@ Markdown (``.md``, ``.markdown``)
     the ``---`` block starts with one of the keys above.
 
 Metadata precedence
-    ``corpus.yaml`` manifest entry > front matter > manifest top-level defaults > heuristics.
+    ``corpus.yaml`` manifest entry > front matter > heuristics (title line, bio line) > manifest
+    top-level defaults (which fill only what a document does not say itself).
 
 Manifest (``corpus.yaml`` in a corpus folder, optional)::
 
@@ -438,7 +439,7 @@ def slugify(text: str) -> str:
 @dataclass(slots=True)
 class _Item:
     path: Path
-    manifest: dict[str, object]  # the manifest entry merged over the manifest defaults
+    manifest: dict[str, object]  # the file's manifest entry
     fallback_name: str  # the file name, for the fallback title
     defaults: dict[str, str] = field(default_factory=dict)
 
@@ -634,8 +635,11 @@ def _read(item: _Item, problems: list[LoadProblem]) -> _Pending:
     for note in notes:
         problems.append(LoadProblem(str(item.path), note, fatal=False))
     manifest, _ = _clean_metadata(item.manifest, "metadata", strict=False)
-    metadata = {**item.defaults, **front, **manifest}
+    metadata = {**front, **manifest}
     layout = _layout(body, markdown=markdown, metadata=metadata)
+    for key, value in item.defaults.items():
+        if not (key == "author" and layout.author):  # a document's own bio beats a folder default
+            metadata.setdefault(key, value)
     return _Pending(item, metadata, layout)
 
 

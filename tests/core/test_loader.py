@@ -486,6 +486,19 @@ def test_manifest_sets_metadata_over_front_matter_and_heuristics(tmp_path: Path)
     assert len(corpus) == 2  # the manifest itself is not a document
 
 
+def test_manifest_defaults_fill_only_what_a_document_does_not_say(tmp_path: Path) -> None:
+    write(tmp_path / "bio.txt", "Title\n\nStandfirst.\n\nBody.\n\nJane Smith writes about ships.\n")
+    write(tmp_path / "plain.txt", "Other\n\nStandfirst.\n\nBody.\n")
+    write(tmp_path / "corpus.yaml", "author: House Author\ndate: 2001-02-03\n")
+    corpus = load_corpus([tmp_path])
+    assert corpus.problems == ()
+    bio, plain = corpus.get("bio"), corpus.get("plain")
+    assert bio is not None
+    assert plain is not None
+    assert (bio.author, bio.date) == ("Jane Smith", "2001-02-03")
+    assert (plain.author, plain.date) == ("House Author", "2001-02-03")
+
+
 def test_manifest_problems_are_reported_and_files_still_load(tmp_path: Path) -> None:
     write(tmp_path / "a.txt", "Title A\n\nBody A.\n")
     write(
