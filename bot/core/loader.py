@@ -60,6 +60,11 @@ Manifest (``corpus.yaml`` in a corpus folder, optional)::
     Unknown keys, values of the wrong type, invalid YAML and files named but absent are reported as
     non-fatal problems naming the manifest and the key; the files still load with the heuristics.
 
+Speed
+    Measured on the books of ``tools/gather_books.sh`` (2 shared cores): Moby Dick (1.24 MB,
+    8,100 sentences) loads in 40-75 ms, all ten books (6.9 MB, 46,000 sentences) in 0.3-0.45 s;
+    sentence splitting (sentencex plus building the ``Sentence`` values) is about 3/4 of it.
+
 Document ids
     The manifest's (or front matter's) ``id``, else the slug of the file name stem (lowercase
     ASCII letters, digits and hyphens); unique across the corpus, a collision gets ``-2``,
@@ -304,8 +309,7 @@ def require_documents(corpus: Corpus) -> Corpus:
     if corpus.documents:
         return corpus
     lines = ["No document could be loaded, so the bot cannot start."]
-    fatal = [p for p in corpus.problems if p.fatal]
-    if fatal or corpus.problems:
+    if corpus.problems:
         lines.append("Problems found:")
         lines.extend(f"  - {p.path}: {p.reason}" for p in corpus.problems)
     else:
