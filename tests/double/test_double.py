@@ -8,6 +8,7 @@ not the product's bot.
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import time
 from collections.abc import Callable
@@ -98,6 +99,24 @@ class TinyBot(commands.Bot):
             view.add_item(discord.ui.Button(label="More", custom_id="more:1"))
             await interaction.response.send_message("page 1", view=view)
 
+        @tree.command(description="Answer with an embed")
+        async def card(interaction: discord.Interaction, size: int, fields: int = 0) -> None:
+            embed = discord.Embed(title="Card", description="d" * size)
+            for i in range(fields):
+                embed.add_field(name=f"f{i}", value="v")
+            await interaction.response.defer()
+            await interaction.followup.send(embed=embed)
+
+        admin = app_commands.Group(name="admin", description="Admin tools")
+        corpus = app_commands.Group(name="corpus", description="Corpus tools", parent=admin)
+
+        @corpus.command(name="stats", description="Corpus statistics")
+        async def stats(interaction: discord.Interaction, detail: bool = False) -> None:
+            where = "dm" if interaction.guild_id is None else "guild"
+            await interaction.response.send_message(f"stats detail={detail} in {where}")
+
+        tree.add_command(admin)
+
         @tree.error
         async def on_error(
             interaction: discord.Interaction, error: app_commands.AppCommandError
@@ -171,9 +190,12 @@ async def test_sync_registers_commands_and_counts_creates(discord_double: Discor
         again = await tiny.tree.sync()
         guild_synced = await tiny.tree.sync(guild=discord.Object(int(discord_double.guild_id)))
     names = sorted(c.name for c in synced)
-    assert names == ["button", "echo", "fruit", "late", "post", "slow", "twice"]
+    assert names == ["admin", "button", "card", "echo", "fruit", "late", "post", "slow", "twice"]
     assert [c.id for c in synced] == [c.id for c in again]  # an overwrite keeps ids
     assert guild_synced == []
+    async with connect_bot(TinyBot(), discord_double) as again_bot:
+        fetched = await again_bot.tree.fetch_commands()  # GET of the same route
+    assert sorted(c.name for c in fetched) == names
     first, second, third = discord_double.syncs
     assert sorted(first.created) == names
     assert second.created == ()
@@ -280,6 +302,39 @@ async def test_button_click_updates_the_message(
     assert discord_double.messages[first["id"]]["components"] == []
 
 
+async def test_subcommand_group_and_dm_reach_the_right_callback(
+    discord_double: DiscordDouble, bot: TinyBot
+) -> None:
+    in_guild = await discord_double.send_interaction(
+        payloads.slash_command("admin", {"detail": True}, group="corpus", subcommand="stats")
+    )
+    assert (await in_guild.final())["content"] == "stats detail=True in guild"
+    options = in_guild.payload["data"]["options"]
+    assert options[0]["type"] == 2
+    assert options[0]["options"][0]["type"] == 1
+    in_dm = await discord_double.send_interaction(
+        payloads.slash_command("admin", group="corpus", subcommand="stats", dm=True)
+    )
+    assert (await in_dm.final())["content"] == "stats detail=False in dm"
+    assert "member" not in in_dm.payload
+    assert in_dm.payload["user"]["id"] == discord_double.user_id
+
+
+async def test_file_upload_is_parsed_from_multipart(
+    discord_double: DiscordDouble, bot: TinyBot
+) -> None:
+    channel = bot.get_channel(int(discord_double.channel_id))
+    assert isinstance(channel, discord.TextChannel)
+    message = await channel.send(
+        "see file", file=discord.File(io.BytesIO(b"hello"), filename="quote.txt")
+    )
+    assert message.attachments[0].filename == "quote.txt"
+    assert message.attachments[0].size == 5
+    [request] = discord_double.requests("/channels/", method="POST")
+    assert request.json["content"] == "see file"
+    assert request.files == (("files[0]", "quote.txt", 5),)
+
+
 # ---------------------------------------------------------------- Discord's rules
 
 
@@ -380,6 +435,46 @@ async def test_response_inside_the_deadline_is_fine(
         payloads.slash_command("late", {"seconds": 0.05})
     )
     assert (await handle.final())["content"] == "finally"
+
+
+async def test_embed_at_the_limits_is_accepted(discord_double: DiscordDouble, bot: TinyBot) -> None:
+    handle = await discord_double.send_interaction(
+        payloads.slash_command("card", {"size": 4096, "fields": 25})
+    )
+    [followup] = await handle.followups()
+    assert len(followup["embeds"][0]["description"]) == 4096
+    assert len(followup["embeds"][0]["fields"]) == 25
+
+
+@pytest.mark.discord_violations_expected
+async def test_embed_over_the_limits_is_rejected_with_field_paths(
+    discord_double: DiscordDouble, bot: TinyBot
+) -> None:
+    await discord_double.send_interaction(
+        payloads.slash_command("card", {"size": 4097, "fields": 26})
+    )
+    await wait_until(lambda: bot.errors)
+    assert isinstance(bot.errors[0], discord.HTTPException)
+    assert bot.errors[0].code == 50035
+    [violation] = discord_double.violations
+    embed_errors = violation.errors["embeds"]["0"]
+    assert (
+        embed_errors["description"]["_errors"][0]["message"] == "Must be 4096 or fewer in length."
+    )
+    assert embed_errors["fields"]["_errors"][0]["message"] == "Must be 25 or fewer in length."
+
+
+@pytest.mark.discord_violations_expected
+async def test_follow_up_after_the_token_expired_is_50027(
+    discord_double: DiscordDouble, bot: TinyBot
+) -> None:
+    discord_double.interaction_token_lifetime = 0.01  # the follow-up comes 0.05 s after the defer
+    handle = await discord_double.send_interaction(payloads.slash_command("slow"))
+    await wait_until(lambda: bot.errors)
+    assert isinstance(bot.errors[0], discord.HTTPException)
+    assert (bot.errors[0].status, bot.errors[0].code) == (401, 50027)
+    assert (await handle.response())["type"] == 5
+    assert handle.followup_messages == []
 
 
 @pytest.mark.discord_violations_expected
@@ -513,6 +608,18 @@ async def test_scripted_403_reaches_the_bot_and_is_not_a_violation(
         await channel.send("nope")
     assert (await channel.send("yes")).content == "yes"
     assert discord_double.violations == []
+
+
+async def test_scripted_503_raises_discord_server_error(
+    discord_double: DiscordDouble, bot: TinyBot
+) -> None:
+    fault = discord_double.fail_next("GET", r"^/channels/\d+$", 503)
+    with pytest.raises(discord.DiscordServerError) as info:
+        await bot.fetch_channel(int(discord_double.channel_id))
+    assert info.value.status == 503
+    assert fault.hits == 1
+    assert (await bot.fetch_channel(int(discord_double.channel_id))).name == "general"
+    assert fault.hits == 1  # times=1: the next request is answered normally
 
 
 async def test_delay_next_holds_the_request(discord_double: DiscordDouble, bot: TinyBot) -> None:
