@@ -77,6 +77,9 @@ _DANGLING_OPENERS = re.compile(
     r"consequently|accordingly|anyway|again|here|there[’']s\s+that|for\s+(?:if|this|that|these))\b",
     re.IGNORECASE,
 )
+_EXPLETIVE_IT = re.compile(
+    r"^It(?:[’']s|\s+is|\s+was|\s+will\s+be|\s+would\s+be)\b[^.;?!]{0,60}?\b(?:that|to)\b"
+)
 _DANGLING_REFERENCES = re.compile(
     r"\b(?:the\s+above|above[- ]mentioned|aforementioned|as\s+(?:mentioned|noted|discussed|shown)|"
     r"the\s+following|see\s+below|below|the\s+former|the\s+latter|this\s+(?:article|essay|post|"
@@ -118,7 +121,14 @@ _PRESENT = re.compile(
     r"will|won[’']t|never|always)\b",
     re.IGNORECASE,
 )
-_PAST = re.compile(r"\b(?:was|were|had|did|[a-z]{3,}ed)\b", re.IGNORECASE)
+_PAST = re.compile(
+    r"\b(?:was|were|had|did|[a-z]{3,}ed|gave|took|came|went|saw|said|told|thought|felt|knew|"
+    r"made|found|began|left|stood|sat|got|heard|brought|kept|held|ran|spoke|wrote|became|"
+    r"met|meant|sent|spent|lost|paid|led|read|rose|fell|grew|drew|threw|wore|bore|tore|"
+    r"chose|broke|forgot|understood|sought|caught|taught|fought|bought|won|shook|woke)\b",
+    re.IGNORECASE,
+)
+_ANY_THIRD_PERSON = re.compile(r"\b(?:he|she|him|her|his|hers|they|them|their)\b", re.IGNORECASE)
 _NOT_PAST = frozenset(
     [
         "need",
@@ -262,6 +272,14 @@ _STOP = frozenset(
 _TERMINAL = ".!?…”\"’'»)"
 
 
+_FLOOR = 0.01
+
+
+def _words(text: str) -> list[str]:
+    """Whitespace-separated words of a literal word list."""
+    return text.split()
+
+
 def _length_factor(words: int) -> float:
     """Length band: 0 under 4 words, ramps to 1 at 8, 1 for 8-40, falls to 0.5 at 60, 0.1 at 100."""
     if words < 4:
@@ -303,8 +321,10 @@ def _anaphora(text: str) -> bool:
 def quotability(sentence_text: str) -> float:
     """How well a sentence stands alone as a quote, in ``[0, 1]`` (higher is better).
 
-    ``score = length_factor × clamp(0.5 + boosts − penalties, 0, 1)``, rounded to 4 places. Each
-    feature counts once. Word = a run of letters/digits (apostrophes and hyphens inside kept).
+    ``score = max(0.01, length_factor × clamp(0.5 + boosts − penalties, 0, 1))``, rounded to 4
+    places: any real sentence keeps a floor of 0.01, so it ranks last but can still be found by a
+    ``contains`` filter. Each feature counts once. Word = a run of letters/digits (apostrophes and
+    hyphens inside kept).
 
     Hard zero:
         * fewer than 4 words ("It’s debatable.", "Chamberlain or Reagan?");
@@ -318,7 +338,9 @@ def quotability(sentence_text: str) -> float:
     general):
         * −0.30 a dangling opener: a pronoun, demonstrative or connective pointing back ("This",
           "That", "It", "It’s", "They", "He", "She", "Such", "However", "So", "But", "And",
-          "Also", "Yet", "Then", "Thus", "Either way", "On the other hand", "For if/this/that" …);
+          "Also", "Yet", "Then", "Thus", "Either way", "On the other hand", "For if/this/that" …),
+          except an expletive "It is … that/to" of 8+ words ("It is a truth universally
+          acknowledged, that …");
         * −0.20 a dangling or time-bound reference ("the above", "as mentioned", "the former",
           "this week", "last year", "five years ago", "today", "this article", "put that way");
         * −0.10 a demonstrative determiner mid-sentence ("these talks", "that piece of paper");
@@ -331,10 +353,11 @@ def quotability(sentence_text: str) -> float:
         * −0.40 title-like: no closing punctuation and most words capitalised;
         * −0.20 starts in lower case (a fragment); −0.30 ends with ":" or ","; −0.10 no closing
           punctuation at all; −0.10 a parenthesis;
-        * −0.15 proper-noun heavy (over 30% of the words after the first are capitalised) —
-          specific rather than general language;
-        * −0.10 two or more past-tense markers (was/were/had/did/…ed), −0.05 for one (narrative
-          rather than general statement).
+        * −0.05 one or two capitalised words after the first (proper nouns); −0.15 for three or
+          more, or over 30% of the words — specific rather than general language;
+        * −0.05 any third-person pronoun or possessive (he/she/his/her/they/their/…);
+        * −0.15 two or more past-tense markers (was/were/had/did/…ed and common irregular pasts:
+          gave, took, said, thought …), −0.05 for one (narrative rather than general statement).
 
     Boosts (rhetorical strength):
         * +0.20 antithesis: "not X, but Y", "not only … but", "X is better than Y", "rather
@@ -362,7 +385,7 @@ def quotability(sentence_text: str) -> float:
     score = 0.5
 
     # --- penalties
-    if _DANGLING_OPENERS.match(text):
+    if _DANGLING_OPENERS.match(text) and not (n >= 8 and _EXPLETIVE_IT.match(text)):
         score -= 0.30
     if _DANGLING_REFERENCES.search(text):
         score -= 0.20
@@ -398,11 +421,16 @@ def quotability(sentence_text: str) -> float:
         score -= 0.10
     if "(" in text:
         score -= 0.10
-    if n > 1 and sum(1 for w in words[1:] if w[0].isupper()) / (n - 1) > 0.3:
+    proper = sum(1 for w in words[1:] if w[0].isupper() and w != "I")
+    if proper >= 3 or (n > 1 and proper / (n - 1) > 0.3):
         score -= 0.15
+    elif proper:
+        score -= 0.05
+    if _ANY_THIRD_PERSON.search(text):
+        score -= 0.05
     past = [m.group(0) for m in _PAST.finditer(text) if m.group(0).casefold() not in _NOT_PAST]
     if len(past) >= 2:
-        score -= 0.10
+        score -= 0.15
     elif past:
         score -= 0.05
 
@@ -424,7 +452,7 @@ def quotability(sentence_text: str) -> float:
     if 8 <= n <= 20:
         score += 0.05
 
-    return round(factor * min(1.0, max(0.0, score)), 4)
+    return round(max(_FLOOR, factor * min(1.0, max(0.0, score))), 4)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -658,79 +686,17 @@ _AFTER_PATTERNS = (
 )
 _MENTION = re.compile(rf"(?<![\w’'])(?:(?:{_TITLES})\.?\s+)+{_TOKEN}(?:\s+{_TOKEN}){{0,2}}")
 _NAME_STOP = frozenset(
-    [
-        "The",
-        "A",
-        "An",
-        "As",
-        "But",
-        "And",
-        "So",
-        "If",
-        "When",
-        "Then",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "It",
-        "Its",
-        "Yet",
-        "Or",
-        "Nor",
-        "For",
-        "In",
-        "On",
-        "At",
-        "By",
-        "With",
-        "From",
-        "To",
-        "Of",
-        "Not",
-        "No",
-        "Yes",
-        "Oh",
-        "Well",
-        "Now",
-        "Here",
-        "There",
-        "What",
-        "Who",
-        "Why",
-        "How",
-        "Where",
-        "After",
-        "Before",
-        "While",
-        "Though",
-        "Although",
-        "Because",
-        "Since",
-        "Once",
-        "Still",
-        "Even",
-        "Just",
-        "Only",
-        "Also",
-        "Indeed",
-        "However",
-        "I",
-        "We",
-        "You",
-        "They",
-        "He",
-        "She",
-        "My",
-        "Our",
-        "Your",
-        "Their",
-        "His",
-        "Her",
-        "Said",
-        "Says",
-        "Asked",
-    ]
+    _words(
+        "The A An As But And So If When Then This That These Those It Its Yet Or Nor For In On "
+        "At By With From To Of Not No Yes Oh Ah Well Now Here There What Who Why How Where After "
+        "Before While Whilst Though Although Because Since Once Still Even Just Only Also Indeed "
+        "However I We You They He She My Our Your Their His Her Said Says Asked Till Until Unless "
+        "Neither Either Had Has Have Is Was Were Are Am Be Did Do Does Could Would Should Will "
+        "Shall May Might Must Can Let Pray Poor Dear Good Upon Into Without Within Among During "
+        "Perhaps Surely Certainly Nay Whether Every Each Some Any Both All Such Nothing Everything "
+        "Nobody Everyone Many Much More Most Few Less Very Too Thus Hence Therefore Meanwhile "
+        "Besides Instead Indeed Ay Aye Alas"
+    )
 )
 
 
@@ -738,11 +704,15 @@ _RUN = re.compile(rf"{_TOKEN}(?:\s+(?:{_PARTICLE}\s+)?{_TOKEN})+")
 
 
 def _name_runs(text: str) -> list[str]:
-    """Runs of two or more capitalised words, cut after a possessive ("President Ronald
-    Reagan’s Berlin Wall" gives "President Ronald Reagan’s" and "Berlin Wall"): candidate full
-    names for :func:`_canonical`."""
+    """Candidate full names for :func:`_canonical`: runs of two or more capitalised words *in
+    mid-sentence* (after a lower-case word or a comma, so a sentence-initial "Till Elizabeth" is
+    not a name), cut after a possessive ("President Ronald Reagan’s Berlin Wall" gives "President
+    Ronald Reagan’s" and "Berlin Wall"), with function words stripped. One entry per occurrence."""
     runs: list[str] = []
     for m in _RUN.finditer(text):
+        before = text[: m.start()].rstrip()
+        if not before or not (before[-1].isalnum() or before[-1] == ","):
+            continue
         current: list[str] = []
         for token in m.group(0).split():
             current.append(token)
@@ -774,24 +744,40 @@ def _core(name: str) -> list[str]:
     return [re.sub(r"[’']s$", "", t) for t in (tokens or name.split())]
 
 
-def _canonical(name: str, known: Iterable[str]) -> str:
-    """The fullest known form of a name: 'President Reagan' -> 'Ronald Reagan' when the text
-    also says 'President Ronald Reagan'; titles are dropped when a first name is known
-    ('Justice Michael Kirby' -> 'Michael Kirby'); a lone surname with a title stays as written
-    ('Mr Darcy')."""
+_HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Mx|Master|Madam|Madame)\.?\s", re.IGNORECASE)
+
+
+def _canonical(name: str, known: Iterable[str], *, min_count: int = 1) -> str:
+    """The fullest known form of a name.
+
+    'President Reagan' becomes 'Ronald Reagan' when ``known`` (mid-sentence name mentions, see
+    :func:`_name_runs`) holds 'President Ronald Reagan' at least ``min_count`` times and no other
+    fuller '… Reagan'; titles are dropped when a first name is known ('Justice Michael Kirby' ->
+    'Michael Kirby'). A surname with an honorific ('Mrs. Bennet', 'Mr Darcy') only takes a fuller
+    form carrying the same honorific (so 'Mrs. Bennet' never becomes 'Elizabeth Bennet'), and
+    stays as written otherwise. Ambiguity (two different fuller forms) keeps the name as written.
+    """
     core = _core(name)
-    best = core
+    honorific = _HONORIFIC.match(name)
+    counts: dict[tuple[str, ...], int] = {}
     for other in known:
         other_core = _core(other)
         if (
-            len(other_core) > len(best)
+            len(other_core) > len(core)
             and other_core[-1] == core[-1]
             and all(t in other_core for t in core)
         ):
-            best = other_core
-    if len(best) >= 2:
-        return " ".join(best)
-    return name
+            if honorific and not other.casefold().startswith(honorific.group(0).casefold()):
+                continue
+            counts[tuple(other_core)] = counts.get(tuple(other_core), 0) + 1
+    fuller = [c for c, n in counts.items() if n >= min_count]
+    # drop forms contained in a longer candidate ("Luther King" inside "Martin Luther King")
+    fuller = [c for c in fuller if not any(len(d) > len(c) and d[-len(c) :] == c for d in fuller)]
+    if len(fuller) == 1:
+        return " ".join(fuller[0])
+    if len(fuller) > 1 or len(core) < 2 or honorific:
+        return name
+    return " ".join(core)
 
 
 def _terminators(text: str) -> list[int]:
@@ -996,19 +982,25 @@ def _quoted_share(sentence: Sentence, spans: Sequence[SpeechSpan]) -> float:
     return inside / max(1, sentence.end - sentence.start)
 
 
-def _speech_text_for_scoring(text: str) -> str:
-    """Quoted words often start mid-sentence ('can only strengthen …'): score them as if they
-    began a sentence."""
-    return text[:1].upper() + text[1:] if text else text
+def _not_own(sentence: Sentence, spans: Sequence[SpeechSpan]) -> bool:
+    """A sentence is someone else's words when it holds quoted speech of
+    :data:`MIN_SPEECH_WORDS` or more words, or when 30% or more of it is inside quotation marks."""
+    for span in spans:
+        if span.quotable and sentence.start <= span.mark_start < sentence.end:
+            return True
+    return _quoted_share(sentence, spans) >= 0.3
 
 
 class QuoteBook:
     """Every quote of a corpus, ranked once; cheap to query.
 
     Holds the author's own sentences with a positive :func:`quotability` score (``speaker`` is
-    ``None``; shown as the document's author) whose characters are less than half quoted speech,
-    plus quoted speech of at least :data:`MIN_SPEECH_WORDS` words with a known speaker (score =
-    :func:`quotability` of the quoted words). Build with :meth:`build`.
+    ``None``; shown as the document's author), leaving out sentences that are someone else's words
+    (quoted speech of :data:`MIN_SPEECH_WORDS`+ words, or 30% or more of the sentence inside
+    quotation marks), plus quoted speech of at least :data:`MIN_SPEECH_WORDS` words with a known
+    speaker (score = :func:`quotability` of the quoted words as written, so a fragment such as
+    "can only strengthen …" is penalised for its lower-case start). A quote with no known speaker
+    is never shown as the author's. Build with :meth:`build`.
     """
 
     __slots__ = ("_authors", "_by_document", "_order", "_quotes", "_speakers", "_titles")
@@ -1048,7 +1040,7 @@ class QuoteBook:
             for paragraph in document.paragraphs:
                 spans = extract_speech(paragraph)
                 for sentence in paragraph.sentences:
-                    if _quoted_share(sentence, spans) >= 0.5:
+                    if _not_own(sentence, spans):
                         continue
                     score = quotability(sentence.text)
                     if score > 0:
@@ -1059,8 +1051,8 @@ class QuoteBook:
                     found = _sentence_at(paragraph, span.start)
                     if found is None:
                         continue
-                    speaker = _canonical(span.speaker, names)
-                    score = quotability(_speech_text_for_scoring(span.text))
+                    speaker = _canonical(span.speaker, names, min_count=2)
+                    score = quotability(span.text)
                     quotes.append(Quote(span.text, found, speaker, score))
         return cls(quotes, corpus.documents)
 

@@ -331,7 +331,11 @@ def test_seed_ranking_puts_strong_lines_on_top(seed_book: QuoteBook) -> None:
     quotable = {q.text for q in seed_book.quotable("seed")}
     for line in BAD_SEED_LINES:
         assert line not in quotable
-    assert "So, Mr Trump, who is your role model?" not in own  # scores zero
+    # context-bound lines rank in the bottom half
+    bottom = own[len(own) // 2 :]
+    assert "So, Mr Trump, who is your role model?" in bottom
+    assert "It is your choice." in bottom
+    assert "It’s debatable." not in own  # two words: not a quote at all
 
 
 def test_seed_book_holds_reagan_speech_not_scare_quotes(seed_book: QuoteBook) -> None:
