@@ -341,7 +341,7 @@ def load_document(
         DocumentError: the file is unreadable, empty, not text, or has no body text.
     """
     problems: list[LoadProblem] = []
-    item = _Item(Path(path), dict(metadata or {}), Path(path).name)
+    item = _Item(Path(path), dict(metadata or {}))
     try:
         pending = _read(item, problems)
     except DocumentError as error:
@@ -375,10 +375,7 @@ def parse_document(
         DocumentError: the text is empty or has no body (e.g. only a title).
     """
     try:
-        text = _normalise(text)
-        front, body, _ = _split_front_matter(text, markdown=markdown)
-        meta = {**front, **_clean_metadata(metadata or {}, "metadata", strict=False)[0]}
-        layout = _layout(body, markdown=markdown, metadata=meta)
+        meta, layout, _ = _prepare(_normalise(text), markdown, metadata or {}, {})
     except DocumentError as error:
         raise DocumentError(error.reason, path=path) from None
     return _build(document_id, layout, meta, path, Path(path) if path else None, language)
@@ -444,7 +441,6 @@ def slugify(text: str) -> str:
 class _Item:
     path: Path
     manifest: dict[str, object]  # the file's manifest entry
-    fallback_name: str  # the file name, for the fallback title
     defaults: dict[str, str] = field(default_factory=dict)
 
 
@@ -480,7 +476,7 @@ def _plan(paths: Sequence[Path], problems: list[LoadProblem]) -> list[_Item]:
                 if resolved in seen:
                     continue
                 seen.add(resolved)
-                items.append(_Item(file, dict(entries.get(name, {})), file.name, defaults))
+                items.append(_Item(file, dict(entries.get(name, {})), defaults))
         else:
             resolved = root.resolve()
             if resolved in seen:
@@ -490,7 +486,7 @@ def _plan(paths: Sequence[Path], problems: list[LoadProblem]) -> list[_Item]:
             defaults, entries = _read_manifest(root.parent / MANIFEST_NAME, None, sink)
             if root.name in entries:
                 problems.extend(sink)
-            items.append(_Item(root, dict(entries.get(root.name, {})), root.name, defaults))
+            items.append(_Item(root, dict(entries.get(root.name, {})), defaults))
     return items
 
 
@@ -635,16 +631,23 @@ def _read(item: _Item, problems: list[LoadProblem]) -> _Pending:
     for caveat in caveats:
         problems.append(LoadProblem(str(item.path), caveat, fatal=False))
     markdown = item.path.suffix.lower() in _MARKDOWN_SUFFIXES
-    front, body, notes = _split_front_matter(text, markdown=markdown)
+    metadata, layout, notes = _prepare(text, markdown, item.manifest, item.defaults)
     for note in notes:
         problems.append(LoadProblem(str(item.path), note, fatal=False))
-    manifest, _ = _clean_metadata(item.manifest, "metadata", strict=False)
-    metadata = {**front, **manifest}
+    return _Pending(item, metadata, layout)
+
+
+def _prepare(
+    text: str, markdown: bool, given: Mapping[str, object], defaults: Mapping[str, str]
+) -> tuple[dict[str, str], _Layout, list[str]]:
+    """Metadata and layout of decoded text: (metadata, layout, notes on the front matter)."""
+    front, body, notes = _split_front_matter(text, markdown=markdown)
+    metadata = {**front, **_clean_metadata(given, "metadata", strict=False)[0]}
     layout = _layout(body, markdown=markdown, metadata=metadata)
-    for key, value in item.defaults.items():
+    for key, value in defaults.items():
         if not (key == "author" and layout.author):  # a document's own bio beats a folder default
             metadata.setdefault(key, value)
-    return _Pending(item, metadata, layout)
+    return metadata, layout, notes
 
 
 def _normalise(text: str) -> str:
