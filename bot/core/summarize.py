@@ -64,6 +64,7 @@ MIN_WORDS: Final = 5
 MAX_WORDS: Final = 80
 REDUNDANCY: Final = 0.6
 CHUNK_SENTENCES: Final = 300
+PACSUM_WINDOW: Final = 150
 
 #: PacSum weights (λ1 on edges to earlier sentences, λ2 to later ones) and edge threshold β as a
 #: fraction of the similarity range. Picked on the Reuters set (see the module docstring); the
@@ -187,8 +188,18 @@ def _select(texts: Sequence[str], size: _Size, method: Method) -> list[int]:
     fit = [MIN_WORDS <= w <= MAX_WORDS for w in words]
     vectors = _Vectors(texts)
     scores = _scores(vectors, method)
+
     # Fit sentences first, then by score (rounded so float noise cannot reorder), then position.
-    order = sorted(range(n), key=lambda i: (not fit[i], -round(float(scores[i]), 9), i))
+    # A long document is taken round-robin over its chunks: every chunk's best sentence comes
+    # before any chunk's second best, so a summary covers the whole book, not one chapter.
+    def key(i: int) -> tuple[bool, float, int]:
+        return (not fit[i], -round(float(scores[i]), 9), i)
+
+    rank_in_chunk = [0] * n
+    for start, stop in _chunks(n, CHUNK_SENTENCES):
+        for rank, i in enumerate(sorted(range(start, stop), key=key)):
+            rank_in_chunk[i] = rank
+    order = sorted(range(n), key=lambda i: (not fit[i], rank_in_chunk[i], *key(i)[1:]))
     chosen: list[int] = []
     skipped: list[int] = []
     total_words = 0
@@ -215,9 +226,10 @@ def rank_sentences(texts: Sequence[str], *, method: Method = "pacsum") -> FloatA
     """Score every sentence; higher is more summary-worthy.
 
     Long inputs are ranked in chunks of consecutive sentences (at most :data:`CHUNK_SENTENCES`
-    each) and each chunk's scores are divided by their chunk's mean, so chunks are comparable
-    and time and memory grow linearly with the document. IDF weights always come from the whole
-    input.
+    each), so time and memory grow linearly with the document. PacSum links each sentence to
+    the :data:`PACSUM_WINDOW` sentences either side of it (the chunk is scored with that much
+    context), so chunk boundaries leave no trace; LexRank runs per chunk, its scores scaled to
+    mean 1 per chunk. IDF weights always come from the whole input.
 
     Args:
         texts: sentences in document order.
@@ -233,14 +245,20 @@ def _scores(vectors: _Vectors, method: Method) -> FloatArray:
     n = len(vectors)
     if method == "lead":
         return -np.arange(n, dtype=np.float64)
-    if method not in ("pacsum", "lexrank"):
-        raise ValueError(f"unknown summary method {method!r}")
-    scorer = pacsum_scores if method == "pacsum" else lexrank_scores
     scores = np.zeros(n, dtype=np.float64)
+    if method == "pacsum":
+        # Banded: each chunk is scored with PACSUM_WINDOW sentences of context on either side,
+        # so a chunk's first sentences are not mistaken for a lead (only the document's are).
+        for start, stop in _chunks(n, CHUNK_SENTENCES):
+            low, high = max(0, start - PACSUM_WINDOW), min(n, stop + PACSUM_WINDOW)
+            part = pacsum_scores(vectors.similarity(low, high), window=PACSUM_WINDOW)
+            scores[start:stop] = part[start - low : stop - low]
+        return scores
+    if method != "lexrank":
+        raise ValueError(f"unknown summary method {method!r}")
     for start, stop in _chunks(n, CHUNK_SENTENCES):
-        part = scorer(vectors.similarity(start, stop))
-        spread = float(np.abs(part).mean())
-        scores[start:stop] = part / spread if spread > 0 else part
+        part = lexrank_scores(vectors.similarity(start, stop))
+        scores[start:stop] = part * (stop - start)  # mean 1 in every chunk: comparable
     return scores
 
 
@@ -287,17 +305,21 @@ def pacsum_scores(
     lambda1: float = PACSUM_LAMBDA1,
     lambda2: float = PACSUM_LAMBDA2,
     beta: float = PACSUM_BETA,
+    window: int | None = None,
 ) -> FloatArray:
-    """Directed (position-augmented) degree centrality, PacSum (Zheng & Lapata 2019, eq. 5-6).
+    """Directed (position-augmented) degree centrality, PacSum (Zheng & Lapata 2019, §3).
 
     ``score[i] = λ1·Σ_{j<i} e_ij + λ2·Σ_{j>i} e_ij`` with
-    ``e_ij = max(0, sim_ij − (min + β·(max − min)))`` over the off-diagonal similarities.
+    ``e_ij = max(0, sim_ij − (min + β·(max − min)))``, min and max taken over the edges
+    considered (off-diagonal, and within ``window`` when given).
 
     Args:
         similarity: symmetric ``(n, n)`` cosine matrix, sentences in document order.
         lambda1: weight of edges to earlier sentences (negative favours where themes begin).
         lambda2: weight of edges to later sentences.
         beta: edge threshold as a fraction of the similarity range, in [0, 1).
+        window: when given, only sentences at most this many positions apart are linked (our
+            extension for long documents; ``None`` is the paper's whole-document graph).
 
     Returns:
         scores, shape ``(n,)``.
@@ -305,11 +327,15 @@ def pacsum_scores(
     n = similarity.shape[0]
     if n < 2:
         return np.zeros(n, dtype=np.float64)
-    off = similarity[~np.eye(n, dtype=bool)]
-    low, high = float(off.min()), float(off.max())
-    edges = np.maximum(similarity - (low + beta * (high - low)), 0.0)
-    later = np.triu(edges, k=1).sum(axis=1)
-    earlier = np.tril(edges, k=-1).sum(axis=1)
+    offsets = np.subtract.outer(np.arange(n), np.arange(n))  # i - j
+    linked = offsets != 0
+    if window is not None:
+        linked &= np.abs(offsets) <= window
+    edges_considered = similarity[linked]
+    low, high = float(edges_considered.min()), float(edges_considered.max())
+    edges = np.where(linked, np.maximum(similarity - (low + beta * (high - low)), 0.0), 0.0)
+    later = np.where(offsets < 0, edges, 0.0).sum(axis=1)
+    earlier = np.where(offsets > 0, edges, 0.0).sum(axis=1)
     return np.asarray(lambda1 * earlier + lambda2 * later, dtype=np.float64)
 
 
@@ -366,16 +392,28 @@ class _Vectors:
         return len(self._rows)
 
     def _dense(self, indices: Sequence[int]) -> FloatArray:
-        ids = [self._rows[i][0] for i in indices]
-        local = np.unique(np.concatenate(ids)) if ids else np.zeros(0, dtype=np.int64)
-        matrix = np.zeros((len(indices), local.size), dtype=np.float64)
-        for r, i in enumerate(indices):
-            term_ids, weights = self._rows[i]
-            matrix[r, np.searchsorted(local, term_ids)] = weights
+        """Rows for ``indices`` over the terms shared by at least two of them.
+
+        A term found in one sentence only adds to that sentence's self-similarity, never to an
+        edge, so dropping it leaves every off-diagonal cosine unchanged (rows keep their full
+        norm) and keeps the dense matrix small.
+        """
+        if not indices:
+            return np.zeros((0, 0), dtype=np.float64)
+        ids = np.concatenate([self._rows[i][0] for i in indices])
+        weights = np.concatenate([self._rows[i][1] for i in indices])
+        rows = np.repeat(np.arange(len(indices)), [self._rows[i][0].size for i in indices])
+        _, where, counts = np.unique(ids, return_inverse=True, return_counts=True)
+        shared = counts >= 2
+        column = np.cumsum(shared) - 1  # column of each shared term
+        keep = shared[where]
+        matrix = np.zeros((len(indices), int(shared.sum())), dtype=np.float64)
+        matrix[rows[keep], column[where[keep]]] = weights[keep]
         return matrix
 
     def similarity(self, start: int, stop: int) -> FloatArray:
-        """Cosine similarity matrix of sentences ``start..stop-1``, shape ``(m, m)``."""
+        """Cosine similarity matrix of sentences ``start..stop-1``, shape ``(m, m)``; the diagonal
+        is not meaningful (see :meth:`_dense`) and callers ignore it."""
         matrix = self._dense(range(start, stop))
         return np.asarray(np.clip(matrix @ matrix.T, 0.0, 1.0), dtype=np.float64)
 
