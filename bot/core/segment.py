@@ -46,22 +46,7 @@ MAX_SENTENCE_CHARS = 600
 # Sentence ends inside a unit sentencex kept whole (a quotation of several sentences): end
 # punctuation, optional closing quotes, then a space and a capital or digit; not after an initial
 # ("U.N.", "H. G.") or a common title ("Mr.").
-_TITLES = (
-    "Mr",
-    "Mrs",
-    "Ms",
-    "Dr",
-    "St",
-    "Mt",
-    "Prof",
-    "Rev",
-    "Sr",
-    "Jr",
-    "No",
-    "vs",
-    "etc",
-    "Capt",
-)
+_TITLES = ("Mr", "Mrs", "Ms", "Dr", "St", "Mt", "Prof", "Rev", "Sr", "Jr", "No", "vs", "etc")
 _SENTENCE_END = re.compile(
     r"(?<![A-Z])"
     + "".join(rf"(?<!\b{t})" for t in _TITLES)
