@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.core import summarize as summarize_module
 from bot.core.errors import NotFound, UserError
 from bot.core.loader import load_corpus, parse_document
 from bot.core.models import Document, Summary
@@ -297,6 +298,29 @@ def test_any_document_gives_a_well_formed_summary(
 # --------------------------------------------------------------------------- long documents
 
 
+def test_long_documents_are_summarised_from_every_chunk() -> None:
+    # The first chunk repeats a few words (very central sentences); the rest shares little.
+    rng = random.Random(9)
+    texts = [
+        " ".join(rng.choice(WORDS[:6]) for _ in range(8)).capitalize() + "."
+        for _ in range(CHUNK_SENTENCES)
+    ] + [random_sentence(rng) for _ in range(2 * CHUNK_SENTENCES)]
+    document = make_document([texts[i : i + 5] for i in range(0, len(texts), 5)])
+    where = positions(document, summarize(document, sentences=3))
+    n = len(texts)
+    thirds = {i * 3 // n for i in where}
+    assert thirds == {0, 1, 2}
+
+
+def test_chunk_boundaries_leave_no_trace_on_pacsum(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(4)
+    texts = [random_sentence(rng) for _ in range(CHUNK_SENTENCES * 2 + 120)]
+    chunked = rank_sentences(texts)
+    monkeypatch.setattr(summarize_module, "CHUNK_SENTENCES", len(texts))
+    whole = rank_sentences(texts)
+    assert np.allclose(chunked, whole)
+
+
 def test_long_documents_are_ranked_in_chunks_and_stay_well_formed() -> None:
     document = random_document(3, 2 * CHUNK_SENTENCES + 50, per_paragraph=5)
     texts = [s.text for s in document.sentences]
@@ -311,29 +335,30 @@ def test_long_documents_are_ranked_in_chunks_and_stay_well_formed() -> None:
 # --------------------------------------------------------------------------- the rankers
 
 
-def naive_pacsum(sim: np.ndarray, lambda1: float, lambda2: float, beta: float) -> np.ndarray:
+def naive_pacsum(
+    sim: np.ndarray, lambda1: float, lambda2: float, beta: float, window: int | None
+) -> np.ndarray:
     n = sim.shape[0]
-    off = [sim[i, j] for i in range(n) for j in range(n) if i != j]
+    reach = n if window is None else window
+    pairs = [(i, j) for i in range(n) for j in range(n) if i != j and abs(i - j) <= reach]
+    off = [sim[i, j] for i, j in pairs]
     threshold = min(off) + beta * (max(off) - min(off))
     scores = np.zeros(n)
-    for i in range(n):
-        for j in range(n):
-            edge = max(0.0, sim[i, j] - threshold)
-            if j < i:
-                scores[i] += lambda1 * edge
-            elif j > i:
-                scores[i] += lambda2 * edge
+    for i, j in pairs:
+        edge = max(0.0, sim[i, j] - threshold)
+        scores[i] += (lambda1 if j < i else lambda2) * edge
     return scores
 
 
 @pytest.mark.parametrize("beta", [0.0, 0.3])
-def test_pacsum_matches_a_naive_reference(beta: float) -> None:
+@pytest.mark.parametrize("window", [None, 1, 3])
+def test_pacsum_matches_a_naive_reference(beta: float, window: int | None) -> None:
     rng = np.random.default_rng(5)
     raw = rng.random((9, 9))
     sim = (raw + raw.T) / 2
     np.fill_diagonal(sim, 1.0)
-    fast = pacsum_scores(sim, lambda1=-1.5, lambda2=1.0, beta=beta)
-    assert np.allclose(fast, naive_pacsum(sim, -1.5, 1.0, beta))
+    fast = pacsum_scores(sim, lambda1=-1.5, lambda2=1.0, beta=beta, window=window)
+    assert np.allclose(fast, naive_pacsum(sim, -1.5, 1.0, beta, window))
 
 
 def test_lexrank_is_a_distribution_with_the_hub_on_top() -> None:
