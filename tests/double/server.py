@@ -14,8 +14,9 @@ while a slash-command bot runs:
 * REST (``http://127.0.0.1:PORT/api/v10``): ``/users/@me``,
   ``/oauth2/applications/@me``, ``/gateway[/bot]``, command sync (global and
   guild), interaction callbacks, follow-ups and original-message edits through
-  ``/webhooks/{app}/{token}``, channel messages. Any other route answers
-  404 ``{"code": 0, "message": "404: Not Found"}`` and is recorded in
+  ``/webhooks/{app}/{token}``, channel messages (post, get, edit, delete),
+  ``GET /channels/{id}``, ``GET /guilds/{id}[/channels]``, ``GET /users/{id}``.
+  Any other route answers 404 ``{"code": 0, "message": "404: Not Found"}`` and is recorded in
   :attr:`DiscordDouble.unknown_routes`, so a gap in the double is loud.
 
 Every JSON response carries exactly ``Content-Type: application/json``
@@ -1405,6 +1406,9 @@ class DiscordDouble:
             ),
             ("POST", r"/channels/{}/messages".format(sf.format("cid")), self._post_channel_message),
             ("GET", r"/channels/{}".format(sf.format("cid")), self._get_channel),
+            ("GET", r"/guilds/{}".format(sf.format("gid")), self._get_guild),
+            ("GET", r"/guilds/{}/channels".format(sf.format("gid")), self._get_guild_channels),
+            ("GET", r"/users/{}".format(sf.format("uid")), self._get_user),
             (
                 "GET",
                 r"/channels/{}/messages/{}".format(sf.format("cid"), sf.format("mid")),
@@ -1838,20 +1842,22 @@ class DiscordDouble:
                 response_message_loading=ctype == CB_DEFER,
                 response_message_ephemeral=bool(msg["flags"] & FLAG_EPHEMERAL),
             )
-        elif ctype == CB_UPDATE:
-            target = handle.payload.get("message") or {}
+        elif ctype in (CB_UPDATE, CB_DEFER_UPDATE) and handle.payload.get("message"):
+            # @original of a component interaction is the message carrying the component.
+            target = handle.payload["message"]
             msg = self.messages.get(str(target.get("id")))
             if msg is None:
                 msg = copy.deepcopy(target)
                 self.messages[str(target.get("id"))] = msg
-            self._edit_message(msg, data, blobs)
+            if ctype == CB_UPDATE:
+                self._edit_message(msg, data, blobs)
             handle.original = msg
             interaction.update(
                 response_message_id=msg["id"],
                 response_message_loading=False,
                 response_message_ephemeral=bool(int(msg.get("flags", 0)) & FLAG_EPHEMERAL),
             )
-        if msg is not None:
+        if msg is not None and ctype != CB_DEFER_UPDATE:
             out["resource"] = {"type": ctype, "message": copy.deepcopy(msg)}
         handle._event(
             "response",
@@ -1977,6 +1983,34 @@ class DiscordDouble:
         self._record_outgoing("channel_message", request, body, None)
         msg = self._make_message(channel.id, body, blobs, guild_id=channel.guild_id)
         return 200, copy.deepcopy(msg)
+
+    def _guild_or_error(self, guild_id: str) -> _Guild:
+        guild = self.guilds.get(guild_id)
+        if guild is None:
+            raise DiscordError(404, 10004, "Unknown Guild", detail=f"no guild {guild_id}")
+        return guild
+
+    async def _get_guild(
+        self, request: web.Request, m: re.Match[str], body: Any
+    ) -> tuple[int, Any]:
+        guild = self._guild_or_error(m.group("gid"))
+        payload = self._guild_payload(guild)
+        for key in ("channels", "members", "threads", "presences", "voice_states", "joined_at"):
+            payload.pop(key, None)
+        payload["approximate_member_count"] = len(guild.members)
+        return 200, payload
+
+    async def _get_guild_channels(
+        self, request: web.Request, m: re.Match[str], body: Any
+    ) -> tuple[int, Any]:
+        guild = self._guild_or_error(m.group("gid"))
+        return 200, [self._channel_payload(c) for c in guild.channels.values()]
+
+    async def _get_user(self, request: web.Request, m: re.Match[str], body: Any) -> tuple[int, Any]:
+        user = self._find_user(m.group("uid"))
+        if user is None:
+            raise DiscordError(404, 10013, "Unknown User", detail=f"no user {m.group('uid')}")
+        return 200, user
 
     async def _get_channel(
         self, request: web.Request, m: re.Match[str], body: Any

@@ -97,6 +97,7 @@ class TinyBot(commands.Bot):
         async def button(interaction: discord.Interaction) -> None:
             view = discord.ui.View(timeout=None)
             view.add_item(discord.ui.Button(label="More", custom_id="more:1"))
+            view.add_item(discord.ui.Button(label="Refresh", custom_id="refresh"))
             await interaction.response.send_message("page 1", view=view)
 
         @tree.command(description="Answer with an embed")
@@ -133,6 +134,12 @@ class TinyBot(commands.Bot):
             and data.get("custom_id") == "more:1"
         ):
             await interaction.response.edit_message(content="page 2", view=None)
+        elif (
+            interaction.type is discord.InteractionType.component
+            and data.get("custom_id") == "refresh"
+        ):
+            await interaction.response.defer()  # type 6: deferred update of the clicked message
+            await interaction.edit_original_response(content="refreshed")
 
 
 async def wait_until(predicate: Callable[[], Any], timeout: float = 3.0) -> None:  # noqa: ASYNC109
@@ -333,6 +340,28 @@ async def test_file_upload_is_parsed_from_multipart(
     [request] = discord_double.requests("/channels/", method="POST")
     assert request.json["content"] == "see file"
     assert request.files == (("files[0]", "quote.txt", 5),)
+
+
+async def test_deferred_update_then_edit_original_edits_the_clicked_message(
+    discord_double: DiscordDouble, bot: TinyBot
+) -> None:
+    first = await (await discord_double.send_interaction(payloads.slash_command("button"))).final()
+    click = await discord_double.send_interaction(payloads.component("refresh", first))
+    assert (await click.response())["type"] == 6
+    final = await click.final()
+    assert final["id"] == first["id"]
+    assert final["content"] == "refreshed"
+    [edit] = discord_double.requests("/webhooks/", method="PATCH")
+    assert edit.path.endswith("/messages/@original")
+
+
+async def test_fetch_guild_channels_and_user(discord_double: DiscordDouble, bot: TinyBot) -> None:
+    guild = await bot.fetch_guild(int(discord_double.guild_id))
+    assert guild.name == "Test Guild"
+    channels = await guild.fetch_channels()
+    assert [c.name for c in channels] == ["general"]
+    user = await bot.fetch_user(int(discord_double.user_id))
+    assert user.name == "tester"
 
 
 # ---------------------------------------------------------------- Discord's rules
