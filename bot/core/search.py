@@ -47,7 +47,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from bot.core.errors import NotFound, QueryError
 from bot.core.models import Corpus, Passage, SearchHit
@@ -380,20 +380,30 @@ class SearchIndex:
 
     def _rank(self, key: str, pool: Iterable[int], threshold: float) -> list[_Scored]:
         """Stage 2: score each passage of ``pool``; exact first, then score, then corpus order."""
-        scored: list[_Scored] = []
+        if isinstance(pool, range):
+            ids: Sequence[int] = pool
+            choices = self._keys[pool.start : pool.stop]
+        else:
+            ids = list(pool)
+            choices = [self._keys[i] for i in ids]
+        if not choices:
+            return []
+        cutoff = max(threshold, 1e-9)
+        scores = process.cdist(
+            [key], choices, scorer=fuzz.partial_ratio, score_cutoff=cutoff, dtype=np.float64
+        )[0]
         qlen = len(key)
-        keys = self._keys
-        for pid in pool:
-            text = keys[pid]
-            if key in text:
-                scored.append(_Scored(pid, 100.0, True))
-                continue
-            if len(text) < qlen:
-                score = fuzz.ratio(key, text, score_cutoff=threshold)
+        scored: list[_Scored] = []
+        for j in np.flatnonzero(scores >= cutoff).tolist():
+            text = choices[j]
+            if len(text) < qlen:  # partial_ratio would align the passage inside the query
+                score = fuzz.ratio(key, text, score_cutoff=cutoff)
+                if score >= cutoff:
+                    scored.append(_Scored(ids[j], min(score, 99.99), False))
+            elif key in text:
+                scored.append(_Scored(ids[j], 100.0, True))
             else:
-                score = fuzz.partial_ratio(key, text, score_cutoff=threshold)
-            if score >= threshold and score > 0:
-                scored.append(_Scored(pid, min(score, 99.99), False))
+                scored.append(_Scored(ids[j], min(float(scores[j]), 99.99), False))
         scored.sort(key=lambda s: (not s.exact, -s.score, s.pid))
         return scored
 
@@ -545,7 +555,10 @@ def _build_postings(
         owner = np.repeat(np.arange(last - first, dtype=np.int64), lengths)
         grams = _trigram_keys(_codes(text))
         valid = owner[:-2] == owner[2:] if len(owner) >= 3 else np.zeros(0, dtype=bool)
-        pairs = np.unique((grams[valid] << 24) | owner[:-2][valid])
+        pairs = (grams[valid] << 24) | owner[:-2][valid]
+        pairs.sort()  # sort + adjacent-difference dedup (np.unique's hash path is slower here)
+        if len(pairs):
+            pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
         gram_ids = pairs >> 24
         pids = ((pairs & ((1 << 24) - 1)) + first).astype(np.int32)
         counts += np.bincount(gram_ids, minlength=_KEY_SPACE)
