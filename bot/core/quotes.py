@@ -351,8 +351,8 @@ def quotability(sentence_text: str) -> float:
         * −0.30 a citation or URL ("(2012)", "[3]", "et al.", "http", "@name", "doi:");
           −0.05 any digit; −0.20 more when over 15% of the words contain digits;
         * −0.40 title-like: no closing punctuation and most words capitalised;
-        * −0.20 starts in lower case (a fragment); −0.30 ends with ":" or ","; −0.10 no closing
-          punctuation at all; −0.10 a parenthesis;
+        * −0.20 starts in lower case (a fragment); −0.30 ends with ":", "," or ";" (before any
+          closing quotation mark); −0.10 no closing punctuation at all; −0.10 a parenthesis;
         * −0.05 one or two capitalised words after the first (proper nouns); −0.15 for three or
           more, or over 30% of the words — specific rather than general language;
         * −0.05 any third-person pronoun or possessive (he/she/his/her/they/their/…);
@@ -415,7 +415,7 @@ def quotability(sentence_text: str) -> float:
         score -= 0.40
     if text[0].islower():
         score -= 0.20
-    if text[-1] in ":,":
+    if text.rstrip("”\"’'» ")[-1:] in (":", ",", ";"):
         score -= 0.30
     elif not terminal:
         score -= 0.10
@@ -475,6 +475,9 @@ class SpeechSpan:
         depth: 0 for a top-level quote, 1 for a quote nested in another, and so on.
         closed: ``False`` when the paragraph ends before the closing mark (novels open each
             paragraph of a long speech without closing the previous one).
+        opened: ``False`` when the paragraph starts inside speech continued from the previous
+            paragraph (its first double mark is a closing one); then ``start == mark_start == 0``
+            (after leading spaces).
     """
 
     start: int
@@ -485,6 +488,7 @@ class SpeechSpan:
     speaker: str | None = None
     depth: int = 0
     closed: bool = True
+    opened: bool = True
 
     @property
     def word_count(self) -> int:
@@ -587,7 +591,10 @@ def _double_role(text: str, i: int, open_double: bool) -> str | None:
 
 
 def _quoted_spans(text: str) -> list[tuple[int, int, int, bool]]:
-    """``(open_index, close_index, depth, closed)`` for every quote, in order of opening."""
+    """``(open_index, close_index, depth, closed)`` for every quote, in order of opening.
+
+    ``open_index`` is -1 for speech continued from the previous paragraph (the paragraph's first
+    double mark is a closing one); ``close_index`` is ``len(text)`` for a quote left open."""
     marks = [m.start() for m in _MARKS.finditer(text)]
     roles: list[tuple[int, str, str]] = []  # (index, "d"/"s", role)
     for i in marks:
@@ -611,6 +618,11 @@ def _quoted_spans(text: str) -> list[tuple[int, int, int, bool]]:
                     if k == "d":
                         found.append((opened, i, len(stack), True))
                         break
+            elif role == "close" and not any(k2 == "d" for _, k2, _ in roles[:pos]):
+                # the first double mark closes: speech continued from the previous paragraph
+                found = [(o, c, d + 1, cl) for o, c, d, cl in found]
+                found.append((-1, i, 0, True))
+                stack.clear()
             continue
         if single_role == "open":
             stack.append(("s", i))
@@ -858,7 +870,7 @@ def extract_speech(paragraph: Paragraph) -> list[SpeechSpan]:
     last_attributed: _Found | None = None
     for index, span in enumerate(top):
         left_limit = previous.close_at + 1 if previous is not None else 0
-        before = _before_window(text[left_limit : span.open_at])
+        before = _before_window(text[left_limit : max(0, span.open_at)])
         next_open = top[index + 1].open_at if index + 1 < len(top) else len(text)
         after = _after_window(text[span.close_at + 1 : next_open]) if span.closed else ""
         who = _match(_BEFORE_PATTERNS, before)
@@ -867,11 +879,12 @@ def extract_speech(paragraph: Paragraph) -> list[SpeechSpan]:
             who, how = _match(_AFTER_PATTERNS, after), "after"
         if who is not None and re.fullmatch(_PRONOUN, who):
             gap_start = last_attributed.close_at if last_attributed is not None else 0
-            who = _resolve_pronoun(text[gap_start : span.open_at], last_attributed, known)
+            gap = text[gap_start : max(0, span.open_at)]
+            who = _resolve_pronoun(gap, last_attributed, known)
         elif who is not None:
             who = _clean_name(who)
         if who is None and previous is not None and previous.speaker is not None:
-            between = text[previous.close_at + 1 : span.open_at]
+            between = text[previous.close_at + 1 : max(0, span.open_at)]
             if len(_WORD.findall(between)) <= 6 and not re.search(r"[.;!?,]", between):
                 who, how = previous.speaker, "inherited"
         if who is not None:
@@ -891,12 +904,13 @@ def extract_speech(paragraph: Paragraph) -> list[SpeechSpan]:
             SpeechSpan(
                 start=start,
                 end=end,
-                mark_start=f.open_at,
+                mark_start=max(0, f.open_at),
                 mark_end=f.close_at + 1 if f.closed else len(text),
                 text=text[start:end],
                 speaker=f.speaker,
                 depth=f.depth,
                 closed=f.closed,
+                opened=f.open_at >= 0,
             )
         )
     return spans
@@ -1027,8 +1041,8 @@ class QuoteBook:
         names = {q.speaker for q in self._quotes if q.speaker}
         names |= {self._authors[q.document_id] or "" for q in self._quotes if q.speaker is None}
         unique: dict[str, str] = {}
-        for name in sorted(n for n in names if n):
-            unique.setdefault(name.casefold(), name)
+        for name in sorted((n for n in names if n), key=lambda n: (-n.count("."), n)):
+            unique.setdefault(_fold(name), name)  # "Mr. Jaggers" and "Mr Jaggers" are one
         self._speakers = tuple(sorted(unique.values(), key=lambda n: (n.casefold(), n)))
 
     @classmethod

@@ -504,3 +504,73 @@ def test_cycle_order_survives_a_rebuild(seed: Document) -> None:
     b = QuoteBook.build(Corpus((seed,))).cycle_order(None, salt="42")
     assert [quote_key(q) for q in a] == [quote_key(q) for q in b]
     assert len(a) > 0
+
+
+# ---- more prose cases ------------------------------------------------------------------------
+
+
+def test_speech_continued_from_previous_paragraph() -> None:
+    text = "Read it in comfort to yourself. There can be no doubt of its being written for you.”"
+    (span,) = speech(text)
+    assert not span.opened
+    assert span.start == 0
+    assert span.text == text[:-1]
+    # the sentences are someone's speech, not the author's own lines
+    quoted = QuoteBook.build(Corpus((document("c", "C", "Jane Author", text),)))
+    plain = QuoteBook.build(Corpus((document("c", "C", "Jane Author", text[:-1]),)))
+    assert [q for q in plain.ranked() if q.speaker is None]
+    assert not [q for q in quoted.ranked() if q.speaker is None]
+
+
+def test_continued_speech_with_said_after_it() -> None:
+    (span,) = speech("and that is all I have to say on the matter of the letter,” said Emma.")
+    assert not span.opened
+    assert span.speaker == "Emma"
+
+
+def test_expletive_it_is_not_a_dangling_opener() -> None:
+    austen = (
+        "It is a truth universally acknowledged, that a single man in possession of a good "
+        "fortune, must be in want of a wife."
+    )
+    assert quotability(austen) >= QUOTABLE_THRESHOLD
+    assert quotability("It is your choice, and it was always yours alone.") < QUOTABLE_THRESHOLD
+
+
+def test_interrupted_dialogue_fragments_score_low() -> None:
+    whole = "You must not be too severe upon yourself."
+    assert quotability("You must not be too severe upon yourself,") < quotability(whole)
+    assert quotability("I do not understand what you mean by 'success,'") < 0.5
+
+
+def test_speakers_merge_spelling_variants() -> None:
+    doc = document(
+        "ge",
+        "Great Expectations",
+        None,
+        "“Take nothing on its looks; take everything on evidence,” said Mr. Jaggers.",
+        "“There is no better rule in the whole of this world, my boy,” said Mr Jaggers.",
+    )
+    book = QuoteBook.build(Corpus((doc,)))
+    assert book.speakers("jag") == ["Mr. Jaggers"]
+    assert len({q.text for q in book.ranked() if q.speaker}) == 2
+    for seed_value in range(5):
+        assert book.pick(speaker="Mr Jaggers", rng=random.Random(seed_value)).speaker in {
+            "Mr. Jaggers",
+            "Mr Jaggers",
+        }
+
+
+def test_surnames_take_a_unique_fuller_form_only() -> None:
+    doc = document(
+        "names",
+        "Names",
+        None,
+        "We met President Ronald Reagan in Berlin, and later President Ronald Reagan again.",
+        "As President Reagan said, “the wall must come down before the year is out.”",
+        "We saw Elizabeth Bennet and Jane Bennet at the ball, and again Elizabeth Bennet.",
+        "“I will never dance with a stranger at a ball,” said Mrs. Bennet.",
+    )
+    book = QuoteBook.build(Corpus((doc,)))
+    speakers = {q.speaker for q in book.ranked() if q.speaker}
+    assert speakers == {"Ronald Reagan", "Mrs. Bennet"}
