@@ -607,22 +607,27 @@ def _quoted_spans(text: str) -> list[tuple[int, int, int, bool]]:
 
     stack: list[tuple[str, int]] = []
     found: list[tuple[int, int, int, bool]] = []
+    open_doubles = 0
+    seen_double = False
     for pos, (i, kind, single_role) in enumerate(roles):
         if kind == "d":
-            role = _double_role(text, i, any(k == "d" for k, _ in stack))
+            role = _double_role(text, i, open_doubles > 0)
             if role == "open":
                 stack.append(("d", i))
-            elif role == "close" and any(k == "d" for k, _ in stack):
+                open_doubles += 1
+            elif role == "close" and open_doubles:
                 while stack:
                     k, opened = stack.pop()
                     if k == "d":
+                        open_doubles -= 1
                         found.append((opened, i, len(stack), True))
                         break
-            elif role == "close" and not any(k2 == "d" for _, k2, _ in roles[:pos]):
+            elif role == "close" and not seen_double:
                 # the first double mark closes: speech continued from the previous paragraph
                 found = [(o, c, d + 1, cl) for o, c, d, cl in found]
                 found.append((-1, i, 0, True))
                 stack.clear()
+            seen_double = True
             continue
         if single_role == "open":
             stack.append(("s", i))

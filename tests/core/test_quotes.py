@@ -6,6 +6,8 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.core.errors import NotFound
 from bot.core.loader import parse_document
@@ -574,3 +576,34 @@ def test_surnames_take_a_unique_fuller_form_only() -> None:
     book = QuoteBook.build(Corpus((doc,)))
     speakers = {q.speaker for q in book.ranked() if q.speaker}
     assert speakers == {"Ronald Reagan", "Mrs. Bennet"}
+
+
+# ---- properties ---------------------------------------------------------------------------------
+
+_ALPHABET = "ab Kim sd.,;:?!\"'“”‘’«» \n–"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=120))
+def test_speech_spans_are_consistent_for_any_text(text: str) -> None:
+    if not text.strip():
+        return
+    paragraph = para(text.strip())
+    body = paragraph.text
+    spans = extract_speech(paragraph)
+    for span in spans:
+        assert 0 <= span.mark_start <= span.start <= span.end <= span.mark_end <= len(body)
+        assert body[span.start : span.end] == span.text
+        assert span.text == span.text.strip()
+        assert span.depth >= 0
+        if span.opened:
+            assert body[span.mark_start] in "\"'“‘«"
+        if span.closed:
+            assert body[span.mark_end - 1] in "\"'”’»"
+    assert [s.start for s in spans] == sorted(s.start for s in spans)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_quotability_is_bounded_for_any_text(text: str) -> None:
+    assert 0.0 <= quotability(text) <= 1.0
