@@ -1022,7 +1022,15 @@ class QuoteBook:
     is never shown as the author's. Build with :meth:`build`.
     """
 
-    __slots__ = ("_authors", "_by_document", "_order", "_quotes", "_speakers", "_titles")
+    __slots__ = (
+        "_authors",
+        "_by_document",
+        "_by_key",
+        "_order",
+        "_quotes",
+        "_speakers",
+        "_titles",
+    )
 
     def __init__(self, quotes: Sequence[Quote], documents: Sequence[Document]) -> None:
         """Use :meth:`build`. ``quotes`` may be in any order; ``documents`` gives corpus order."""
@@ -1040,6 +1048,7 @@ class QuoteBook:
                 ),
             )
         )
+        self._by_key = {quote_key(q): q for q in self._quotes}
         self._by_document: dict[str, tuple[Quote, ...]] = {}
         for q in self._quotes:
             self._by_document[q.document_id] = (*self._by_document.get(q.document_id, ()), q)
@@ -1077,6 +1086,10 @@ class QuoteBook:
 
     def __len__(self) -> int:
         return len(self._quotes)
+
+    def get(self, key: str) -> Quote | None:
+        """The quote with this :func:`quote_key`, or ``None`` (e.g. its document changed)."""
+        return self._by_key.get(key)
 
     def ranked(self, document: str | None = None) -> tuple[Quote, ...]:
         """All quotes (of one document, by id, when given), best first.
@@ -1233,8 +1246,8 @@ class QuoteBook:
             salt: makes each guild's order different (e.g. ``str(guild_id)``).
 
         Returns:
-            The quotes scoring at least :data:`QUOTABLE_THRESHOLD` (all quotes of those documents
-            when none does), sorted by ``blake2b(salt + "\\0" + quote_key(q))`` — the same order
+            The quotes scoring at least :data:`QUOTABLE_THRESHOLD` (a document with no such
+            quote contributes all its quotes), sorted by ``blake2b(salt + "\\0" + quote_key(q))`` — the same order
             in every process and after every restart (Python's ``hash`` is salted per process).
             Adding a document inserts its quotes without reordering the others. ``()`` when the
             documents have no quotes.

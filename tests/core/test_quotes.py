@@ -362,9 +362,12 @@ def test_quote_sentence_points_at_its_source(seed_book: QuoteBook, seed: Documen
         assert paragraph.text[start : start + len(quote.text)] == quote.text
 
 
-def test_quote_keys_are_unique(seed_book: QuoteBook) -> None:
+def test_quote_keys_are_unique_and_resolve(seed_book: QuoteBook) -> None:
     keys = [quote_key(q) for q in seed_book.ranked()]
     assert len(keys) == len(set(keys))
+    for key, quote in zip(keys, seed_book.ranked(), strict=True):
+        assert seed_book.get(key) == quote
+    assert seed_book.get("seed:99:0") is None
 
 
 def test_ranked_is_sorted_and_deterministic(seed: Document) -> None:
