@@ -65,6 +65,7 @@ MAX_WORDS: Final = 80
 REDUNDANCY: Final = 0.6
 CHUNK_SENTENCES: Final = 300
 PACSUM_WINDOW: Final = 150
+_MAX_PAIRS: Final = 2_000_000  # term-sharing pairs per chunk before a dense product is cheaper
 
 #: PacSum weights (λ1 on edges to earlier sentences, λ2 to later ones) and edge threshold β as a
 #: fraction of the similarity range. Picked on the Reuters set (see the module docstring); the
@@ -391,15 +392,19 @@ class _Vectors:
     def __len__(self) -> int:
         return len(self._rows)
 
-    def _dense(self, indices: Sequence[int]) -> FloatArray:
-        """Rows for ``indices`` over the terms shared by at least two of them.
+    def _entries(
+        self, indices: Sequence[int]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], FloatArray, int]:
+        """Non-zero ``(row, column, weight)`` entries of the rows for ``indices`` over the terms
+        shared by at least two of them, and the number of such terms.
 
         A term found in one sentence only adds to that sentence's self-similarity, never to an
         edge, so dropping it leaves every off-diagonal cosine unchanged (rows keep their full
-        norm) and keeps the dense matrix small.
+        norm) and keeps the work small.
         """
         if not indices:
-            return np.zeros((0, 0), dtype=np.float64)
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0, dtype=np.float64), 0
         ids = np.concatenate([self._rows[i][0] for i in indices])
         weights = np.concatenate([self._rows[i][1] for i in indices])
         rows = np.repeat(np.arange(len(indices)), [self._rows[i][0].size for i in indices])
@@ -407,15 +412,41 @@ class _Vectors:
         shared = counts >= 2
         column = np.cumsum(shared) - 1  # column of each shared term
         keep = shared[where]
-        matrix = np.zeros((len(indices), int(shared.sum())), dtype=np.float64)
-        matrix[rows[keep], column[where[keep]]] = weights[keep]
+        return rows[keep], column[where[keep]], weights[keep], int(shared.sum())
+
+    def _dense(self, indices: Sequence[int]) -> FloatArray:
+        """Dense rows for ``indices`` over their shared terms, shape ``(len(indices), terms)``."""
+        rows, columns, weights, terms = self._entries(indices)
+        matrix = np.zeros((len(indices), terms), dtype=np.float64)
+        matrix[rows, columns] = weights
         return matrix
 
     def similarity(self, start: int, stop: int) -> FloatArray:
         """Cosine similarity matrix of sentences ``start..stop-1``, shape ``(m, m)``; the diagonal
-        is not meaningful (see :meth:`_dense`) and callers ignore it."""
-        matrix = self._dense(range(start, stop))
-        return np.asarray(np.clip(matrix @ matrix.T, 0.0, 1.0), dtype=np.float64)
+        is not meaningful (see :meth:`_entries`) and callers ignore it.
+
+        Sentences share few terms, so the products are summed term by term (``Σ_t df_t²``
+        pairs) unless that would take more memory than :data:`_MAX_PAIRS` entries, in which case
+        a dense matrix product is used.
+        """
+        m = stop - start
+        rows, columns, weights, _ = self._entries(range(start, stop))
+        order = np.argsort(columns, kind="stable")
+        rows, columns, weights = rows[order], columns[order], weights[order]
+        group_size = np.bincount(columns)[columns]  # df of each entry's term within the chunk
+        pairs = int(group_size.sum())
+        if pairs > _MAX_PAIRS:
+            matrix = self._dense(range(start, stop))
+            return np.asarray(np.clip(matrix @ matrix.T, 0.0, 1.0), dtype=np.float64)
+        # Entry e pairs with every entry of its term's group: group_start[e] + 0..size-1.
+        group_start = np.searchsorted(columns, columns, side="left")
+        left = np.repeat(np.arange(columns.size), group_size)
+        offset = np.arange(pairs) - np.repeat(np.cumsum(group_size) - group_size, group_size)
+        right = np.repeat(group_start, group_size) + offset
+        flat = np.bincount(
+            rows[left] * m + rows[right], weights=weights[left] * weights[right], minlength=m * m
+        )
+        return np.asarray(np.clip(flat.reshape(m, m), 0.0, 1.0), dtype=np.float64)
 
     def max_similarity(self, i: int, others: Sequence[int]) -> float:
         """Largest cosine between sentence ``i`` and any of ``others``."""

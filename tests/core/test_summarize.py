@@ -321,6 +321,15 @@ def test_chunk_boundaries_leave_no_trace_on_pacsum(monkeypatch: pytest.MonkeyPat
     assert np.allclose(chunked, whole)
 
 
+@pytest.mark.parametrize("method", ["pacsum", "lexrank"])
+def test_sparse_and_dense_similarity_agree(monkeypatch: pytest.MonkeyPatch, method: Method) -> None:
+    rng = random.Random(8)
+    texts = [random_sentence(rng) for _ in range(CHUNK_SENTENCES + 40)]
+    sparse = rank_sentences(texts, method=method)
+    monkeypatch.setattr(summarize_module, "_MAX_PAIRS", 0)  # force the dense product
+    assert np.allclose(sparse, rank_sentences(texts, method=method))
+
+
 def test_long_documents_are_ranked_in_chunks_and_stay_well_formed() -> None:
     document = random_document(3, 2 * CHUNK_SENTENCES + 50, per_paragraph=5)
     texts = [s.text for s in document.sentences]
