@@ -856,7 +856,8 @@ def extract_speech(paragraph: Paragraph) -> list[SpeechSpan]:
       Kim") earlier in the paragraph; otherwise ``None``;
     * a quote with no attribution of its own inherits the previous quote's speaker when the two
       are joined by at most six words with no sentence or clause break ("as Churchill said,
-      “jaw jaw” is better than “war war”");
+      “jaw jaw” is better than “war war”"), or when it resumes after the speaker's own
+      interruption ("“Go,” said Anne, turning to Bob, “now.”");
     * names are given in their fullest form found in the paragraph ("President Reagan" becomes
       "Ronald Reagan" when the paragraph also says "President Ronald Reagan").
 
@@ -890,7 +891,16 @@ def extract_speech(paragraph: Paragraph) -> list[SpeechSpan]:
             who = _clean_name(who)
         if who is None and previous is not None and previous.speaker is not None:
             between = text[previous.close_at + 1 : max(0, span.open_at)]
-            if len(_WORD.findall(between)) <= 6 and not re.search(r"[.;!?,]", between):
+            words = len(_WORD.findall(between))
+            joined = words <= 6 and not re.search(r"[.;!?,]", between)
+            # "“Go,” said Anne, turning to Bob, “now.”": the speaker's own interruption
+            interrupted = (
+                previous.how == "after"
+                and words <= 12
+                and not _terminators(between)
+                and between.rstrip().endswith((",", ":"))
+            )
+            if joined or interrupted:
                 who, how = previous.speaker, "inherited"
         if who is not None:
             span.speaker = _canonical(who, known)

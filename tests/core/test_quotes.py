@@ -224,6 +224,13 @@ def test_novel_dialogue_interrupted_by_said() -> None:
     ]
 
 
+def test_dialogue_resumes_after_the_speakers_interruption() -> None:
+    spans = speech("“Go,” said Anne, turning to her brother, “before the rain comes back.”")
+    assert [s.speaker for s in spans] == ["Anne", "Anne"]
+    spans = speech("“Go,” said Anne. Her brother shrugged: “before the rain comes back.”")
+    assert [s.speaker for s in spans] == ["Anne", None]
+
+
 def test_straight_quotes_and_titles() -> None:
     spans = speech('"Hello there, my old friend," said Mr. Bennet, smiling at the fire.')
     assert [(s.text, s.speaker) for s in spans] == [("Hello there, my old friend,", "Mr. Bennet")]
