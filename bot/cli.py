@@ -119,8 +119,11 @@ def load_library(settings: Settings, *, stream: TextIO = sys.stderr) -> tuple[Li
     return library, {"load_s": t1 - t0, "index_s": t2 - t1}
 
 
-def _setup_logging(settings: Settings | None, verbose: bool = False) -> None:
+def _setup_logging(settings: Settings | None, verbose: bool = False, *, quiet: bool = False) -> None:
+    """Log to stderr at the configured level; ``quiet`` (one-shot commands) shows warnings only."""
     level = "DEBUG" if verbose else (settings.logging.level if settings else "INFO")
+    if quiet and not verbose:
+        level = "WARNING"
     logging.basicConfig(
         level=level,
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
@@ -418,8 +421,9 @@ def parse_console_line(line: str) -> tuple[str, dict[str, str]]:
     return command, options
 
 
-def cmd_console(args: argparse.Namespace, settings: Settings, *, stdin: TextIO = sys.stdin) -> int:
+def cmd_console(args: argparse.Namespace, settings: Settings, *, stdin: TextIO | None = None) -> int:
     """An interactive prompt that answers slash commands as the bot would, rendered as text."""
+    stdin = stdin or sys.stdin
     library, _ = load_library(settings)
     print(f"corpusbot console: {len(library.corpus)} documents loaded. Type /help, /quit to leave.")
     interactive = stdin.isatty()
@@ -510,6 +514,10 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
 }
 
 
+#: Commands whose output is the answer itself: info logs would only get in the way.
+QUIET_COMMANDS = {"quote", "search", "summary", "console", "schedule"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``corpusbot`` and ``python -m bot``. Returns the exit code."""
     args = build_parser().parse_args(argv)
@@ -519,7 +527,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _setup_logging(None)
         sys.stderr.write(f"{error}\n")
         return EXIT_BAD_INPUT
-    _setup_logging(settings, args.verbose)
+    _setup_logging(settings, args.verbose, quiet=args.command in QUIET_COMMANDS)
     try:
         return COMMANDS[args.command](args, settings)
     except CorpusError as error:

@@ -371,7 +371,7 @@ def summary_reply(summary: Summary, document: Document, *, bullets: bool = False
     """Render a summary: the standfirst (marked) and each verbatim sentence with its paragraph."""
     lines: list[str] = []
     if summary.standfirst:
-        lines.append(f"*Standfirst (the author's own):* {escape(summary.standfirst)}\n")
+        lines.append(f"*Standfirst (the author's own):* {escape(summary.standfirst)}")
     for sentence in summary.sentences:
         mark = "• " if bullets else ""
         lines.append(f"{mark}{escape(sentence.text)} (¶{sentence.paragraph})")

@@ -1,0 +1,141 @@
+"""The command line as a user runs it: ``corpusbot`` / ``python -m bot``."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main, parse_console_line
+from bot.core.errors import UserError
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = (ROOT / "seeds" / "trump-must-hold-kim-jong-un-to-account.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run every command in an empty folder with no config and no token."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("DISCORD_TOKEN", "CORPUSBOT_CONFIG", "CORPUSBOT_STORAGE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> object:
+    assert main(argv) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_run_without_token_explains_how_to_get_one(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, capture_output=True, text=True,
+        timeout=60, check=False,
+    )
+    assert result.returncode == 2
+    assert "DISCORD_TOKEN" in result.stderr
+    assert "Reset Token" in result.stderr
+    assert "corpusbot console" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_check_prints_the_seed_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    for row in ("documents", "paragraphs", "sentences", "words", "load time"):
+        assert row in out
+    assert "Benedict Rogers" in out
+    assert "│ 11 " in out  # paragraphs
+
+
+def test_search_finds_churchill_first_with_the_span(capsys: pytest.CaptureFixture[str]) -> None:
+    hits = _json(capsys, ["search", "jaw jaw is beter than war war", "--json"])
+    assert isinstance(hits, list) and hits
+    best = hits[0]
+    assert best["paragraph"] == 1
+    assert "jaw jaw” is better than “war war" in best["match"]
+    assert best["text"][best["match_start"] : best["match_end"]] == best["match"]
+    assert main(["search", "jaw jaw is beter than war war"]) == 0
+    assert "**jaw jaw" in capsys.readouterr().out
+
+
+def test_summary_is_verbatim_and_in_document_order(capsys: pytest.CaptureFixture[str]) -> None:
+    record = _json(capsys, ["summary", "--json"])
+    assert isinstance(record, dict)
+    sentences = record["sentences"]
+    assert 3 <= len(sentences) <= 5
+    positions = [SEED.index(s["text"]) for s in sentences]  # raises if not verbatim
+    assert positions == sorted(positions)
+
+
+def test_quote_json_is_a_verbatim_sentence_by_the_author(capsys: pytest.CaptureFixture[str]) -> None:
+    record = _json(capsys, ["quote", "--json"])
+    assert isinstance(record, dict)
+    assert record["author"] == "Benedict Rogers"
+    assert record["text"] in SEED
+    assert record["paragraph"] >= 1
+
+
+def test_no_match_is_a_clear_message_and_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "zzqqxx"]) == 1
+    assert "No passage matched" in capsys.readouterr().err
+
+
+def test_batch_search_answers_each_line_with_timing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    queries = tmp_path / "queries.txt"
+    queries.write_text("jaw jaw is beter than war war\n\nsleep easy at nite\n!!!\n", encoding="utf-8")
+    results = _json(capsys, ["search", "--batch", str(queries), "--json"])
+    assert isinstance(results, list)
+    assert [r["query"] for r in results] == ["jaw jaw is beter than war war", "sleep easy at nite", "!!!"]
+    assert results[1]["hits"][0]["paragraph"] == 6
+    assert "error" in results[2] and results[2]["hits"] == []
+    assert all(r["ms"] >= 0 for r in results)
+
+
+def test_console_answers_like_the_bot(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("/search jaw jaw\n/summary length:short\nhello\n/quit\n"))
+    assert main(["console"]) == 0
+    out = capsys.readouterr().out
+    assert "== Search: jaw jaw ==" in out
+    assert "sentences taken verbatim" in out
+    assert "Commands start with a slash" in out
+
+
+def test_console_line_parsing() -> None:
+    assert parse_console_line("/search jaw jaw limit:2") == ("search", {"query": "jaw jaw", "limit": "2"})
+    assert parse_console_line('/quote contains:"sleep easy"') == ("quote", {"contains": "sleep easy"})
+    with pytest.raises(UserError):
+        parse_console_line("quote")
+
+
+def test_bad_config_names_the_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("search:\n  limit: 50\n", encoding="utf-8")
+    assert main(["check", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert "search.limit" in err
+
+
+def test_bad_files_are_reported_and_the_rest_loads(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "good.txt").write_text("A Title\n\nA body paragraph that says something.\n", encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    assert main(["check", "--corpus", str(folder)]) == 0
+    captured = capsys.readouterr()
+    assert "empty.txt" in captured.out + captured.err
+    assert "│ 1 " in captured.out
+
+
+def test_no_documents_refuses_to_start(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    assert main(["check", "--corpus", str(folder)]) == 2
+    assert "empty.txt" in capsys.readouterr().err
