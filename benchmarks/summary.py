@@ -273,6 +273,9 @@ def grid() -> None:
                 }
             overall = (20 * r["crude"] + 50 * r["acq"]) / 70
             print(f"| {lambda1} | {beta} | {r['crude']:.2f} | {r['acq']:.2f} | {overall:.2f} |")
+    r = {t: evaluate("", [lead], d, 1).rouge1 for t, d in topics.items()}
+    overall = (20 * r["crude"] + 50 * r["acq"]) / 70
+    print(f"| lead-1 | | {r['crude']:.2f} | {r['acq']:.2f} | {overall:.2f} |")
 
 
 def timing(slow: bool) -> None:
