@@ -1,27 +1,52 @@
 """Extractive summaries: whole sentences of one document, verbatim, in document order.
 
-Method (chosen by measurement, see ``benchmarks/README.md`` and ``python -m benchmarks.summary``)
----------------------------------------------------------------------------------------------
+Method (chosen by measurement: ``benchmarks/README.md``, ``python -m benchmarks.summary``)
+------------------------------------------------------------------------------------------
 Sentences are ranked by *position-augmented centrality* (PacSum, Zheng & Lapata 2019,
 "Sentence Centrality Revisited for Unsupervised Summarization", ACL): a sentence's score is a
-weighted sum of its TF-IDF cosine similarities to the sentences *after* it (weight ``λ2 = 1``)
-and to the sentences *before* it (weight ``λ1``, negative), counting only edges above a threshold
-``β`` of the document's similarity range. A sentence that many later sentences echo, and that
-does not itself echo earlier ones, is where a theme is introduced: the lead of a news story, the
-topic sentence of an essay's argument.
+weighted sum of its TF-IDF cosine similarities to the sentences *after* it (``λ2 = 1``) and to
+the sentences *before* it (``λ1 = −2``), counting edges above a threshold ``β`` (0) of the
+similarity range. A sentence that later sentences echo, and that does not itself echo earlier
+ones, is where a theme is introduced: the lead of a news story, the opening of an argument.
+Undirected continuous LexRank (Erkan & Radev 2004, "LexRank: Graph-based Lexical Centrality as
+Salience in Text Summarization", JAIR 22: the stationary distribution of a random walk on the
+idf-modified cosine graph, by power iteration) is available as ``method="lexrank"``.
 
-Undirected LexRank (Erkan & Radev 2004, "LexRank: Graph-based Lexical Centrality as Salience in
-Text Summarization", JAIR 22: the stationary distribution of a random walk on the idf-modified
-cosine graph, by power iteration) is implemented too (``method="lexrank"``) and is what PacSum
-is measured against.
+ROUGE F1 ×100 (``rouge-score``, stemming) of 1-sentence summaries against the headlines of the
+70 Reuters-21578 articles in Debian's ``r-cran-tm`` (the only documents with human references
+reachable offline), all methods choosing among the same sentences:
 
-Measured numbers: filled in from ``python -m benchmarks.summary`` (pending).
+=================================  =======  =======  =======
+method                             ROUGE-1  ROUGE-2  ROUGE-L
+=================================  =======  =======  =======
+lead-1                              25.05     7.89    22.88
+**PacSum (this module, default)**   24.09     7.82    22.01
+sumy LexRank                        22.13     6.69    19.66
+summa TextRank                      20.26     6.62    18.23
+LexRank (this module)               20.00     6.44    18.14
+sumy TextRank                       17.36     5.23    15.29
+random                              14.95     3.78    13.12
+oracle (best single sentence)       27.75     9.26    24.59
+=================================  =======  =======  =======
+
+Lead is the oracle on 50 of 70 articles; PacSum picks the lead's sentence on 64 and is the best
+centrality method measured. It is the default rather than lead because the product serves essays
+and books, where the first sentences are a hook or a chapter's opening (see the benchmark README
+for the full argument and the λ1/β grid: λ1 = −2, β = 0 is best on both Reuters topics).
+
+Long documents: ranked in chunks of :data:`CHUNK_SENTENCES` sentences (PacSum with
+:data:`PACSUM_WINDOW` sentences of context either side, so chunk boundaries leave no trace) and
+chosen round-robin over the chunks, so a summary of a book covers the whole book. Similarities
+are summed over shared terms only; time and memory grow linearly. Measured: 0.25 s for 2,011
+sentences of Pride and Prejudice and 0.45 s for all 4,062 (sumy LexRank: 36 s for 2,011), on a
+loaded 2-core machine; the seed essay takes about 1 ms, so no cache is needed.
 
 Selection (after sumy's rule: rank, take the top N, restore document order): sentences unfit to
 stand alone as a summary line (fewer than :data:`MIN_WORDS` words, or more than
-:data:`MAX_WORDS`) are taken only when nothing else is left; a candidate that repeats an already
-chosen sentence (cosine above :data:`REDUNDANCY`) is passed over, as in the reranker of Erkan &
-Radev (2004, §5). Ties are broken by position (earlier first), so the output is deterministic.
+:data:`MAX_WORDS`) are taken only when nothing else is left; a candidate too similar to an
+already chosen sentence (cosine above :data:`REDUNDANCY`) is passed over, in the spirit of the
+redundancy reranker Erkan & Radev used with LexRank. Ties are broken by position (earlier first)
+and scores are rounded before comparing, so the output is deterministic.
 """
 
 from __future__ import annotations
