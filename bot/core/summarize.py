@@ -56,7 +56,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -85,10 +85,15 @@ LENGTHS: Final = ("short", "medium", "long", "key_points")
 MAX_SENTENCES: Final = 25
 """Upper bound of ``summarize(sentences=...)`` and of the ``"long"`` length."""
 
+#: Sentences outside MIN_WORDS..MAX_WORDS words are unfit as summary lines ("Yes.", a chapter
+#: heading, a run-on) and are taken only when nothing else is left.
 MIN_WORDS: Final = 5
 MAX_WORDS: Final = 80
+#: A candidate whose cosine with a chosen sentence exceeds this is passed over as repetition.
 REDUNDANCY: Final = 0.6
+#: Sentences ranked together; bounds memory (one dense chunk × chunk matrix at a time).
 CHUNK_SENTENCES: Final = 300
+#: PacSum links sentences at most this many positions apart (long documents only in effect).
 PACSUM_WINDOW: Final = 150
 _MAX_PAIRS: Final = 2_000_000  # term-sharing pairs per chunk before a dense product is cheaper
 
@@ -168,9 +173,11 @@ def summarize(
         NotFound: the document has no body sentences at all.
     """
     count_range = _requested(length, sentences)
+    if method not in get_args(Method):
+        raise ValueError(f"unknown summary method {method!r}")
     candidates = tuple(document.sentences)
     if not candidates:
-        raise NotFound(f"“{document.title}” has no body text to summarise.")
+        raise NotFound(f"“{document.title or document.id}” has no body text to summarise.")
     if count_range is None:  # "long": proportional to the document
         wanted = min(MAX_SENTENCES, max(5, round(len(candidates) / 10)))
         size = _Size(wanted, wanted, 0)
