@@ -196,6 +196,9 @@ class DailyScheduler:
         ValueError: ``grace`` outside (0, 12 h] or non-positive limits.
     """
 
+    MIN_SLEEP = 0.25
+    """Shortest sleep between passes, seconds (a post is at most this late after its slot)."""
+
     def __init__(
         self,
         storage: Storage,
@@ -334,7 +337,7 @@ class DailyScheduler:
 
     async def seconds_to_next_pass(self) -> float:
         """Seconds to sleep before the next pass: until the earliest slot or cool-down end,
-        at most ``max_sleep``; 1 s if something is (still) due now."""
+        within [:attr:`MIN_SLEEP`, ``max_sleep``]; 1 s if something is (still) due now."""
         now = self._clock()
         states: list[tuple[DailySchedule, date | None]] = []
         wakes: list[datetime] = []
@@ -355,7 +358,9 @@ class DailyScheduler:
         delay = (min(wakes) - now).total_seconds()
         if delay <= 0:
             return 1.0
-        return min(delay, self.max_sleep)
+        # at least MIN_SLEEP: a timer that fires a little early (wall clock vs monotonic) must
+        # still make progress instead of spinning on ever shorter sleeps
+        return min(max(delay, self.MIN_SLEEP), self.max_sleep)
 
     def _done_date(self, last: PostRecord | None) -> date | None:
         """The latest local date that must not be posted again."""

@@ -1,0 +1,496 @@
+"""DailyScheduler with a fake clock, a fake Discord and real storage (C02, C04, C06, C07)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.core.daily import DailySchedule
+from bot.scheduler import (
+    STATUS_CHANNEL_MISSING,
+    STATUS_FAILING,
+    STATUS_NO_QUOTES,
+    STATUS_OK,
+    STATUS_PAUSED,
+    DailyScheduler,
+    SendResult,
+)
+from bot.storage import MemoryStorage, PostStatus, SQLiteStorage, Storage
+
+SLOT = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)  # 09:00 in Europe/Berlin
+DAY = date(2026, 6, 1)
+A, B = 1001, 2002
+QUOTES = ["q0", "q1", "q2"]
+
+
+def schedule(guild: int, channel: int | None = None) -> DailySchedule:
+    return DailySchedule(guild, channel or guild * 10, time(9, 0), "Europe/Berlin")
+
+
+class Crash(BaseException):
+    """The process dies (not an Exception: nothing in the scheduler may swallow it)."""
+
+
+@dataclass
+class Clock:
+    now: datetime
+    sleeps: list[float] = field(default_factory=list)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += timedelta(seconds=seconds)
+
+
+@dataclass
+class Message:
+    id: int
+    guild_id: int
+    channel_id: int
+    quote_key: str
+    nonce: str
+    at: datetime
+
+
+class FakeDiscord:
+    """The ``send`` callback: scripted failures per guild, then real messages; dedupes nonces
+    for five minutes as Discord does with ``enforce_nonce``."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.messages: list[Message] = []
+        self.calls: list[tuple[int, str, str]] = []
+        self.script: dict[int, list[SendResult | BaseException]] = {}
+        self.crash_after_delivery: set[int] = set()
+
+    async def send(self, s: DailySchedule, quote_key: str, nonce: str) -> SendResult:
+        self.calls.append((s.guild_id, quote_key, nonce))
+        queue = self.script.get(s.guild_id)
+        if queue:
+            item = queue.pop(0)
+            if isinstance(item, BaseException):
+                raise item
+            return item
+        for m in self.messages:
+            if m.nonce == nonce and self.clock.now - m.at <= timedelta(minutes=5):
+                return SendResult.ok(m.id)
+        message = Message(
+            len(self.messages) + 1, s.guild_id, s.channel_id, quote_key, nonce, self.clock.now
+        )
+        self.messages.append(message)
+        if s.guild_id in self.crash_after_delivery:
+            self.crash_after_delivery.discard(s.guild_id)
+            raise Crash
+        return SendResult.ok(message.id)
+
+    def posts(self, guild: int) -> list[Message]:
+        return [m for m in self.messages if m.guild_id == guild]
+
+
+def order(_: DailySchedule) -> Sequence[str]:
+    return QUOTES
+
+
+def make(storage: Storage, clock: Clock, discord: FakeDiscord, **kw: Any) -> DailyScheduler:
+    return DailyScheduler(
+        storage,
+        send=discord.send,
+        quote_order=kw.pop("quote_order", order),
+        clock=clock,
+        sleep=clock.sleep,
+        rng=random.Random(7),
+        **kw,
+    )
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[SQLiteStorage]:
+    s = await SQLiteStorage.open(tmp_path / "state.sqlite3")
+    yield s
+    await s.close()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(SLOT)
+
+
+@pytest.fixture
+def discord(clock: Clock) -> FakeDiscord:
+    return FakeDiscord(clock)
+
+
+async def test_posts_once_at_the_slot_and_not_again(
+    db: SQLiteStorage, clock: Clock, discord: FakeDiscord
+) -> None:
+    await db.set_schedule(schedule(A))
+    sched = make(db, clock, discord)
+    clock.now = SLOT - timedelta(milliseconds=5)  # early wake-up
+    assert await sched.run_once() == []
+    clock.now = SLOT + timedelta(milliseconds=3)
+    [outcome] = await sched.run_once()
+    assert (outcome.result, outcome.local_date, outcome.quote_key) == ("sent", DAY, "q0")
+    clock.now += timedelta(milliseconds=5)  # duplicate wake-up
+    assert await sched.run_once() == []
+    assert len(discord.posts(A)) == 1
+    row = await db.get_post(A, DAY)
+    assert row is not None
+    assert (row.status, row.message_id) == (PostStatus.SENT, 1)
+    status = await db.get_status(A)
+    assert status is not None
+    assert status.status == STATUS_OK
+
+
+async def test_429_and_503_are_retried_with_backoff_then_post_once(
+    db: SQLiteStorage, clock: Clock, discord: FakeDiscord
+) -> None:
+    await db.set_schedule(schedule(A))
+    discord.script[A] = [
+        SendResult.retryable("429 Too Many Requests", retry_after=7.0),
+        SendResult.retryable("503 Service Unavailable"),
+    ]
+    sched = make(db, clock, discord, base_delay=2.0, max_delay=30.0)
+    [outcome] = await sched.run_once()
+    assert (outcome.result, outcome.attempts) == ("sent", 3)
+    assert len(discord.posts(A)) == 1
+    assert len({nonce for _, _, nonce in discord.calls}) == 1  # every attempt, one nonce
+    first, second = clock.sleeps
+    assert first >= 7.0  # Discord's retry_after is honoured
+    assert 2.0 <= second <= 4.0  # doubled backoff (2 * 2 s) with equal jitter
+
+
+async def test_retries_exhausted_in_a_pass_are_claimed_again_after_a_cooldown(
+    db: SQLiteStorage, clock: Clock, discord: FakeDiscord
+) -> None:
+    await db.set_schedule(schedule(A))
+    discord.script[A] = [SendResult.retryable("503")] * 2
+    sched = make(db, clock, discord, max_attempts=2, retry_cooldown=60.0)
+    [outcome] = await sched.run_once()
+    assert outcome.result == "retry_later"
+    row = await db.get_post(A, DAY)
+    assert row is not None
+    assert row.status == PostStatus.RETRY
+    clock.now += timedelta(seconds=10)
+    assert await sched.run_once() == []  # cooling down
+    assert 0 < await sched.seconds_to_next_pass() <= 60
+    clock.now += timedelta(seconds=60)
+    [outcome] = await sched.run_once()
+    assert outcome.result == "sent"
+    assert len(discord.posts(A)) == 1
+    row = await db.get_post(A, DAY)
+    assert row is not None
+    assert (row.status, row.attempts) == (PostStatus.SENT, 2)
+
+
+async def test_retryable_failures_give_up_after_max_claims(
+    db: SQLiteStorage, clock: Clock, discord: FakeDiscord
+) -> None:
+    await db.set_schedule(schedule(A))
+    discord.script[A] = [SendResult.retryable("502")] * 10
+    sched = make(db, clock, discord, max_attempts=1, max_claims=3, retry_cooldown=1.0)
+    results = []
+    for _ in range(6):
+        results += [o.result for o in await sched.run_once()]
+        clock.now += timedelta(minutes=5)
+    assert results == ["retry_later", "retry_later", "gave_up"]
+    status = await db.get_status(A)
+    assert status is not None
+    assert status.status == STATUS_FAILING
+    # the next day is attempted again
+    clock.now = SLOT + timedelta(days=1)
+    discord.script[A] = []
+    [outcome] = await sched.run_once()
+    assert (outcome.result, outcome.local_date) == ("sent", DAY + timedelta(days=1))
+
+
+async def test_403_pauses_one_guild_others_post_and_next_day_is_tried(
+    db: SQLiteStorage, clock: Clock, discord: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    await db.set_schedule(schedule(A))
+    await db.set_schedule(schedule(B))
+    discord.script[A] = [SendResult.forbidden("Send Messages")]
+    sched = make(db, clock, discord)
+    with caplog.at_level(logging.WARNING, logger="bot.scheduler"):
+        outcomes = {o.guild_id: o for o in await sched.run_once()}
+    assert outcomes[A].result == "forbidden"
+    assert outcomes[B].result == "sent"
+    assert discord.posts(A) == []
+    assert len(discord.posts(B)) == 1
+    status = await db.get_status(A)
+    assert status is not None
+    assert status.status == STATUS_PAUSED
+    assert status.detail == f"the bot lost Send Messages in <#{A * 10}> on 2026-06-01"
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert str(A) in logged
+    assert str(A * 10) in logged
+    assert "Send Messages" in logged
+    assert await sched.run_once() == []  # not retried the same day
+    clock.now = SLOT + timedelta(days=1)
+    outcomes = {o.guild_id: o for o in await sched.run_once()}
+    assert outcomes[A].result == "sent"
+    status = await db.get_status(A)
+    assert status is not None
+    assert status.status == STATUS_OK
+
+
+async def test_404_records_status_and_stops_until_set_again(
+    db: SQLiteStorage, clock: Clock, discord: FakeDiscord
+) -> None:
+    await db.set_schedule(schedule(A))
+    discord.script[A] = [SendResult.not_found("Unknown Channel")]
+    sched = make(db, clock, discord)
+    [outcome] = await sched.run_once()
+    assert outcome.result == "not_found"
+    status = await db.get_status(A)
+    assert status is not None
+    assert status.status == STATUS_CHANNEL_MISSING
+    assert "/daily set" in status.detail
+    assert await db.get_schedule(A) is None
+    calls = len(discord.calls)
+    for days in (1, 2):
+        clock.now = SLOT + timedelta(days=days)
+        assert await sched.run_once() == []
+    assert len(discord.calls) == calls
+    await db.set_schedule(schedule(A, channel=77))
+    clock.now = SLOT + timedelta(days=3)
+    [outcome] = await sched.run_once()
+    assert (outcome.result, outcome.channel_id) == ("sent", 77)
+
+
+async def test_an_exception_in_one_guild_does_not_stop_the_others(
+    db: SQLiteStorage, clock: Clock, discord: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    await db.set_schedule(schedule(A))
+    await db.set_schedule(schedule(B))
+    discord.script[A] = [RuntimeError("boom")]
+    sched = make(db, clock, discord)
+    with caplog.at_level(logging.ERROR, logger="bot.scheduler"):
+        outcomes = {o.guild_id: o for o in await sched.run_once()}
+    assert outcomes[A].result == "error"
+    assert outcomes[B].result == "sent"
+    [record] = [r for r in caplog.records if r.exc_info]
+    assert str(A) in record.getMessage()
+    assert str(A * 10) in record.getMessage()
+    # the send's result is unknown: the claim stays pending and is resent with its nonce
+    clock.now += timedelta(seconds=61)
+    [outcome] = await sched.run_once()
+    assert outcome.result == "resent"
+    assert len(discord.posts(A)) == 1
+
+
+async def test_a_broken_quote_order_is_contained(
+    db: SQLiteStorage, clock: Clock, discord: FakeDiscord
+) -> None:
+    await db.set_schedule(schedule(A))
+    await db.set_schedule(schedule(B))
+
+    def quote_order(s: DailySchedule) -> Sequence[str]:
+        if s.guild_id == A:
+            raise KeyError("document vanished")
+        return QUOTES
+
+    sched = make(db, clock, discord, quote_order=quote_order)
+    outcomes = {o.guild_id: o.result for o in await sched.run_once()}
+    assert outcomes == {A: "error", B: "sent"}
+
+
+async def test_no_quotable_line_sets_a_status(
+    db: SQLiteStorage, clock: Clock, discord: FakeDiscord
+) -> None:
+    await db.set_schedule(schedule(A))
+    sched = make(db, clock, discord, quote_order=lambda s: [])
+    [outcome] = await sched.run_once()
+    assert outcome.result == "no_quotes"
+    status = await db.get_status(A)
+    assert status is not None
+    assert status.status == STATUS_NO_QUOTES
+    assert discord.calls == []
+
+
+async def test_quotes_cycle_without_repeats(
+    db: SQLiteStorage, clock: Clock, discord: FakeDiscord
+) -> None:
+    await db.set_schedule(schedule(A))
+    sched = make(db, clock, discord)
+    for days in range(7):
+        clock.now = SLOT + timedelta(days=days, seconds=1)
+        await sched.run_once()
+    assert [m.quote_key for m in discord.posts(A)] == QUOTES * 2 + QUOTES[:1]
+    assert await db.current_cycle(A) == 2
+
+
+async def test_restart_with_the_same_database_does_not_post_twice(
+    tmp_path: Path, clock: Clock, discord: FakeDiscord
+) -> None:
+    path = tmp_path / "state.sqlite3"
+    first = await SQLiteStorage.open(path)
+    await first.set_schedule(schedule(A))
+    await make(first, clock, discord).run_once()
+    await first.close()
+
+    clock.now += timedelta(seconds=2)
+    second = await SQLiteStorage.open(path)
+    try:
+        assert await make(second, clock, discord).run_once() == []
+    finally:
+        await second.close()
+    assert len(discord.posts(A)) == 1
+
+
+async def test_crash_between_send_and_record_is_resent_with_the_same_nonce(
+    tmp_path: Path, clock: Clock, discord: FakeDiscord
+) -> None:
+    path = tmp_path / "state.sqlite3"
+    first = await SQLiteStorage.open(path)
+    await first.set_schedule(schedule(A))
+    discord.crash_after_delivery.add(A)
+    with pytest.raises(Crash):
+        await make(first, clock, discord).run_once()
+    await first.close()
+    assert len(discord.posts(A)) == 1
+
+    clock.now += timedelta(seconds=30)  # restarted within the nonce window
+    second = await SQLiteStorage.open(path)
+    try:
+        [outcome] = await make(second, clock, discord).run_once()
+        assert outcome.result == "resent"
+        row = await second.get_post(A, DAY)
+        assert row is not None
+        assert (row.status, row.message_id) == (PostStatus.SENT, 1)
+    finally:
+        await second.close()
+    assert len(discord.posts(A)) == 1
+    assert len({nonce for _, _, nonce in discord.calls}) == 1
+
+
+async def test_pending_claim_older_than_the_nonce_window_is_not_resent(
+    clock: Clock, discord: FakeDiscord
+) -> None:
+    store = MemoryStorage()
+    await store.set_schedule(schedule(A))
+    discord.crash_after_delivery.add(A)
+    with pytest.raises(Crash):
+        await make(store, clock, discord).run_once()
+    clock.now += timedelta(minutes=10)
+    calls = len(discord.calls)
+    [outcome] = await make(store, clock, discord).run_once()
+    assert outcome.result == "abandoned"
+    assert len(discord.calls) == calls
+    row = await store.get_post(A, DAY)
+    assert row is not None
+    assert row.status == PostStatus.UNKNOWN
+    assert await store.used_quote_keys(A, 0) == {"q0"}  # it may have been seen
+    clock.now = SLOT + timedelta(days=1)
+    [outcome] = await make(store, clock, discord).run_once()
+    assert (outcome.result, outcome.quote_key) == ("sent", "q1")
+
+
+async def test_two_processes_at_the_same_instant_post_once(
+    tmp_path: Path, clock: Clock, discord: FakeDiscord
+) -> None:
+    path = tmp_path / "state.sqlite3"
+    a, b = await SQLiteStorage.open(path), await SQLiteStorage.open(path)
+    try:
+        await a.set_schedule(schedule(A))
+        results = await asyncio.gather(
+            make(a, clock, discord).run_once(), make(b, clock, discord).run_once()
+        )
+    finally:
+        await a.close()
+        await b.close()
+    assert sorted(o.result for r in results for o in r) in (
+        ["already_claimed", "sent"],
+        ["resent", "sent"],  # the loser saw the fresh pending claim and resent its nonce
+        ["sent"],
+    )
+    assert len(discord.posts(A)) == 1
+
+
+async def test_start_twice_runs_one_loop_and_stop_ends_it(
+    clock: Clock, discord: FakeDiscord
+) -> None:
+    store = MemoryStorage()
+    await store.set_schedule(schedule(A))
+    loops: set[asyncio.Task[Any] | None] = set()
+    passes = 0
+    fifty = asyncio.Event()
+
+    async def sleep(seconds: float) -> None:
+        nonlocal passes
+        passes += 1
+        if passes >= 50:
+            fifty.set()
+        loops.add(asyncio.current_task())
+        clock.now += timedelta(seconds=seconds)
+        await asyncio.sleep(0)
+
+    sched = DailyScheduler(store, send=discord.send, quote_order=order, clock=clock, sleep=sleep)
+    task = sched.start()
+    assert sched.start() is task  # e.g. on_ready after a reconnect (C06)
+    assert sched.start() is task
+    await asyncio.wait_for(fifty.wait(), timeout=5)
+    assert len(loops) == 1
+    assert sched.running
+    await sched.stop()
+    assert not sched.running
+    assert task.cancelled()
+    assert len(discord.posts(A)) == 1
+    again = sched.start()
+    assert again is not task
+    await sched.stop()
+
+
+async def test_loop_sleeps_to_the_slot_capped_at_60_s(clock: Clock, discord: FakeDiscord) -> None:
+    store = MemoryStorage()
+    await store.set_schedule(schedule(A))
+    clock.now = SLOT - timedelta(minutes=3, milliseconds=1)
+
+    async def sleep(seconds: float) -> None:
+        clock.sleeps.append(seconds)
+        clock.now += timedelta(seconds=seconds) - timedelta(milliseconds=2)  # wakes 2 ms early
+        if clock.now > SLOT + timedelta(minutes=5):
+            raise Crash
+
+    sched = DailyScheduler(store, send=discord.send, quote_order=order, clock=clock, sleep=sleep)
+    with pytest.raises(Crash):
+        await sched.run()
+    assert max(clock.sleeps) <= 60
+    [post] = discord.posts(A)
+    assert SLOT <= post.at < SLOT + timedelta(seconds=1)
+
+
+async def test_config_schedules_are_merged_at_start(clock: Clock, discord: FakeDiscord) -> None:
+    store = MemoryStorage()
+    old = DailySchedule(B, 20, time(7, 0), "UTC")
+    await store.set_schedule(old, source="config")
+    await store.set_schedule(schedule(A))  # set with /daily set, same guild as the config
+    configured = [schedule(A, channel=55), DailySchedule(3003, 30, time(8, 0), "Asia/Tokyo")]
+    sched = make(store, clock, discord, config_schedules=configured)
+    await sched.merge_config()
+    record = await store.get_schedule_record(A)
+    assert record is not None
+    assert (record.source, record.schedule.channel_id) == ("config", 55)
+    assert await store.get_schedule(3003) == configured[1]
+    assert await store.get_schedule(B) is None  # removed from the config
+    # an admin's /daily off survives a restart while the config is unchanged
+    await store.disable_schedule(3003)
+    await make(store, clock, discord, config_schedules=configured).merge_config()
+    assert await store.get_schedule(3003) is None
+
+
+def test_bad_settings_are_refused() -> None:
+    store = MemoryStorage()
+    with pytest.raises(ValueError, match="grace"):
+        DailyScheduler(
+            store, send=FakeDiscord(Clock(SLOT)).send, quote_order=order, grace=timedelta(0)
+        )
