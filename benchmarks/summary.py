@@ -2,7 +2,7 @@
 
     .venv/bin/python -m benchmarks.summary            # Reuters table, seed standfirst, book timing
     .venv/bin/python -m benchmarks.summary --grid     # PacSum λ1/β grid per Reuters topic
-    .venv/bin/python -m benchmarks.summary --slow     # also time sumy on a 2,000-sentence book slice
+    .venv/bin/python -m benchmarks.summary --slow     # also time sumy and summa on 2,000 book sentences
 
 Every method chooses among the same sentences (the product's segmentation), so only the ranking
 differs. ROUGE F1 from ``rouge-score`` with Porter stemming; ``ROUGE-L`` is ``rougeLsum`` over
@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import functools
+import math
 import random
+import re
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -53,10 +55,7 @@ def lead(document: Document, k: int) -> list[int]:
 class _Tokenizer:
     """sumy tokenizer over our own sentences (its default needs NLTK data, absent offline)."""
 
-    def __init__(self) -> None:
-        import re
-
-        self._word = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+    _word = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
     def to_sentences(self, paragraph: str) -> list[str]:
         return [paragraph]
@@ -220,7 +219,7 @@ def print_table(title: str, rows: Sequence[Row]) -> None:
             better = sum(a > b + 1e-9 for a, b in pairs)
             worse = sum(a < b - 1e-9 for a, b in pairs)
             versus = f"{better} / {len(pairs) - better - worse} / {worse}"
-        ms = "" if r.ms_per_doc != r.ms_per_doc else f"{r.ms_per_doc:.2f}"
+        ms = "" if math.isnan(r.ms_per_doc) else f"{r.ms_per_doc:.2f}"
         print(f"| {r.name} | {r.rouge1:.2f} | {r.rouge2:.2f} | {r.rougeL:.2f} | {ms} | {versus} |")
 
 
