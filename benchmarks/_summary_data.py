@@ -20,10 +20,13 @@ import shutil
 import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.core.loader import load_corpus, parse_document
 from bot.core.models import Document
+from bot.core.segment import segment_paragraph
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benchmarks" / "data"
@@ -88,12 +91,8 @@ def reuters_articles() -> list[Article]:
     return articles
 
 
-def build_document(
-    document_id: str, title: str, paragraphs: list[str] | tuple[str, ...], **meta: str | None
-) -> Document:
+def build_document(document_id: str, title: str, paragraphs: Sequence[str]) -> Document:
     """A :class:`Document` from already-split paragraphs, segmented by ``bot.core.segment``."""
-    from bot.core.segment import segment_paragraph
-
     return Document(
         id=document_id,
         title=title,
@@ -101,7 +100,6 @@ def build_document(
             segment_paragraph(document_id, number, text)
             for number, text in enumerate(paragraphs, start=1)
         ),
-        **meta,  # type: ignore[arg-type]
     )
 
 
@@ -112,15 +110,11 @@ def article_document(article: Article) -> Document:
 
 def parse_text(text: str, document_id: str) -> Document:
     """A plain-text file as the product loads it (``bot.core.loader.parse_document``)."""
-    from bot.core.loader import parse_document
-
     return parse_document(text, document_id=document_id)
 
 
 def seed_documents() -> list[Document]:
     """The shipped seed essays, loaded with their manifest as the bot loads them."""
-    from bot.core.loader import load_corpus
-
     return list(load_corpus([SEED_DIR]).documents)
 
 

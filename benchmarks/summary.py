@@ -88,7 +88,7 @@ def sumy_picker(kind: str) -> Picker:
         summarizer = (LexRankSummarizer if kind == "lexrank" else TextRankSummarizer)(stemmer)
         summarizer.stop_words = stop_words
         texts = [s.text for s in document.sentences]
-        first = {}
+        first: dict[str, int] = {}
         for i, t in enumerate(texts):
             first.setdefault(t, i)
         return [first[str(s)] for s in summarizer(model, k)]
