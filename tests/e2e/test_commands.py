@@ -1,0 +1,182 @@
+"""Slash commands delivered as Discord delivers them, answered by the real discord.py client."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import pytest
+
+from bot import client as client_module
+from bot.client import CorpusBot
+from bot.core.library import Library
+from tests.double import DiscordDouble, connect_bot, payloads
+
+EPHEMERAL = 1 << 6
+pytestmark = pytest.mark.e2e
+
+
+def _no_pings(double: DiscordDouble) -> None:
+    mentions = double.allowed_mentions
+    assert mentions, "nothing was sent"
+    assert all(m is not None and m.get("parse") == [] for m in mentions), mentions
+
+
+async def _run(double: DiscordDouble, name: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+    handle = await double.send_interaction(payloads.slash_command(name, options or {}))
+    return await handle.final()
+
+
+async def test_login_asks_for_no_privileged_intent_and_syncs_once(
+    running_bot: CorpusBot, discord_double: DiscordDouble
+) -> None:
+    intents = discord_double.identify_payloads[0]["intents"]
+    assert intents == 1  # GUILDS only (C18)
+    assert len(discord_double.syncs) == 1
+    names = {c["name"] for c in discord_double.commands[None].values()}
+    assert {"quote", "search", "summary", "about"} <= names
+
+
+async def test_quote_is_verbatim_with_source(running_bot: CorpusBot, discord_double: DiscordDouble) -> None:
+    shown = await _run(discord_double, "quote")
+    embed = shown["embeds"][0]
+    assert embed["description"].startswith("“")
+    assert "— Benedict Rogers" in embed["description"]
+    assert embed["footer"]["text"].startswith("Paragraph ")
+    assert not int(shown.get("flags", 0)) & EPHEMERAL
+    _no_pings(discord_double)
+
+
+async def test_quote_never_repeats_the_last_line_in_a_channel(
+    running_bot: CorpusBot, discord_double: DiscordDouble
+) -> None:
+    seen = [(await _run(discord_double, "quote"))["embeds"][0]["description"] for _ in range(6)]
+    assert all(a != b for a, b in zip(seen, seen[1:], strict=False))
+
+
+async def test_search_with_a_typo_highlights_the_churchill_passage(
+    running_bot: CorpusBot, discord_double: DiscordDouble
+) -> None:
+    shown = await _run(discord_double, "search", {"query": "jaw jaw is beter than war war"})
+    first = shown["embeds"][0]["fields"][0]
+    assert "paragraph 1" in first["name"]
+    assert "**jaw jaw” is better than “war war**" in first["value"].replace("\\", "")
+    _no_pings(discord_double)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("zzqqxx", "No passage matched"),  # C21
+        ("the", "too short"),  # C20
+        ("!!!", "nothing to search for"),  # C22
+        ("x" * 400, "300"),  # C23: the cap is stated
+    ],
+)
+async def test_odd_queries_get_a_polite_ephemeral_answer(
+    running_bot: CorpusBot, discord_double: DiscordDouble, query: str, expected: str
+) -> None:
+    shown = await _run(discord_double, "search", {"query": query})
+    assert int(shown.get("flags", 0)) & EPHEMERAL
+    assert expected in shown["content"]
+    assert "Traceback" not in shown["content"]
+
+
+async def test_search_for_everyone_pings_nobody(running_bot: CorpusBot, discord_double: DiscordDouble) -> None:
+    await _run(discord_double, "search", {"query": "@everyone"})
+    _no_pings(discord_double)  # C16
+
+
+async def test_summary_sentences_are_verbatim_in_document_order(
+    running_bot: CorpusBot, discord_double: DiscordDouble, seed_library: Library
+) -> None:
+    shown = await _run(discord_double, "summary", {"length": "medium"})
+    embed = shown["embeds"][0]
+    doc = seed_library.corpus.documents[0]
+    assert embed["title"] == doc.title
+    lines = [line for line in embed["description"].split("\n\n") if "(¶" in line]
+    assert 3 <= len(lines) <= 5
+    paragraphs = [int(line.rsplit("(¶", 1)[1].rstrip(")")) for line in lines]
+    assert paragraphs == sorted(paragraphs)
+    body = "\n".join(p.text for p in doc.paragraphs)
+    for line in lines:
+        text = line.rsplit(" (¶", 1)[0].replace("\\", "")
+        assert text in body
+
+
+async def test_unknown_document_is_explained(running_bot: CorpusBot, discord_double: DiscordDouble) -> None:
+    shown = await _run(discord_double, "summary", {"document": "zzzz nothing like it"})
+    assert int(shown.get("flags", 0)) & EPHEMERAL
+    assert "no document called" in shown["content"]
+
+
+async def test_document_autocomplete_offers_the_seed(running_bot: CorpusBot, discord_double: DiscordDouble) -> None:
+    handle = await discord_double.send_interaction(
+        payloads.autocomplete("quote", {"document": "trump"}, focused="document")
+    )
+    body = await handle.response()
+    assert body["type"] == 8
+    choices = body["data"]["choices"]
+    assert choices and choices[0]["value"] == "kim-human-rights"
+    assert all(1 <= len(c["name"]) <= 100 for c in choices)
+
+
+async def test_search_query_autocomplete_suggests_passages(
+    running_bot: CorpusBot, discord_double: DiscordDouble
+) -> None:
+    handle = await discord_double.send_interaction(
+        payloads.autocomplete("search", {"query": "sleep easy"}, focused="query")
+    )
+    choices = (await handle.response())["data"]["choices"]
+    assert 1 <= len(choices) <= 25
+    assert any("sleep easy" in c["name"].lower() for c in choices)
+
+
+async def test_a_bug_is_logged_and_the_user_gets_an_apology(
+    running_bot: CorpusBot, discord_double: DiscordDouble, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def broken(self: Library, **kwargs: Any) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Library, "quote", broken)
+    with caplog.at_level(logging.ERROR, logger="bot.errors"):
+        shown = await _run(discord_double, "quote", {"contains": "peace"})
+    assert int(shown.get("flags", 0)) & EPHEMERAL
+    assert shown["content"].startswith("Sorry, something went wrong")
+    assert "boom" not in shown["content"]
+    record = next(r for r in caplog.records if r.name == "bot.errors")
+    assert "/quote" in record.getMessage() and "peace" in record.getMessage()
+
+
+async def test_slow_work_is_deferred_then_followed_up(
+    running_bot: CorpusBot, discord_double: DiscordDouble, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """C08: a core call slower than the defer threshold is acknowledged in time, answered later."""
+    original = Library.search
+
+    def slow(self: Library, *args: Any, **kwargs: Any) -> Any:
+        import time
+
+        time.sleep(0.6)  # in the worker thread: the event loop keeps running
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Library, "search", slow)
+    monkeypatch.setattr(client_module, "DEFER_AFTER", 0.2)
+    discord_double.interaction_deadline = 0.5  # the double enforces a deadline the bot must meet
+    handle = await discord_double.send_interaction(payloads.slash_command("search", {"query": "jaw jaw"}))
+    assert (await handle.response())["type"] == 5
+    shown = await handle.final()
+    assert "jaw jaw" in shown["embeds"][0]["fields"][0]["value"]
+
+
+async def test_restart_with_same_definitions_does_not_sync_again(
+    make_bot: Any, discord_double: DiscordDouble
+) -> None:
+    """C12: the first start syncs; ten restarts with unchanged commands do not."""
+    for _ in range(3):
+        bot = make_bot(sync=False)
+        async with connect_bot(bot, discord_double):
+            await asyncio.sleep(0)
+    assert len(discord_double.syncs) == 1
