@@ -71,13 +71,18 @@ def load_settings_from_args(args: argparse.Namespace) -> Settings:
     return load_settings(_config_path(args), corpus_paths=corpus)
 
 
-def _progress_reporter(stream: TextIO) -> tuple[Callable[[int, int, Path], None], Callable[[], None]]:
+def _progress_reporter(
+    stream: TextIO,
+) -> tuple[Callable[[int, int, Path], None], Callable[[], None]]:
     """A loader progress callback: a rich progress bar on a terminal, periodic log lines otherwise."""
     if stream.isatty():
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         bar = Progress(
-            TextColumn("loading corpus"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+            TextColumn("loading corpus"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
             transient=True,
         )
         task_id = bar.add_task("", total=None)
@@ -99,27 +104,35 @@ def _progress_reporter(stream: TextIO) -> tuple[Callable[[int, int, Path], None]
     return log_line, lambda: None
 
 
-def load_library(settings: Settings, *, stream: TextIO = sys.stderr) -> tuple[Library, dict[str, float]]:
+def load_library(
+    settings: Settings, *, stream: TextIO = sys.stderr
+) -> tuple[Library, dict[str, float]]:
     """Load the corpus and build the library; report bad files. Raises :class:`CorpusError`."""
     from bot.core.loader import load_corpus, require_documents
 
     progress, done = _progress_reporter(stream)
     t0 = time.perf_counter()
     try:
-        corpus = load_corpus(list(settings.corpus.paths), language=settings.corpus.language, progress=progress)
+        corpus = load_corpus(
+            list(settings.corpus.paths), language=settings.corpus.language, progress=progress
+        )
     finally:
         done()
     t1 = time.perf_counter()
     for problem in corpus.problems:
         level = logging.ERROR if problem.fatal else logging.WARNING
-        log.log(level, "%s: %s%s", problem.path, problem.reason, "" if problem.fatal else " (loaded)")
+        log.log(
+            level, "%s: %s%s", problem.path, problem.reason, "" if problem.fatal else " (loaded)"
+        )
     require_documents(corpus)
     library = Library.build(corpus)
     t2 = time.perf_counter()
     return library, {"load_s": t1 - t0, "index_s": t2 - t1}
 
 
-def _setup_logging(settings: Settings | None, verbose: bool = False, *, quiet: bool = False) -> None:
+def _setup_logging(
+    settings: Settings | None, verbose: bool = False, *, quiet: bool = False
+) -> None:
     """Log to stderr at the configured level; ``quiet`` (one-shot commands) shows warnings only."""
     level = "DEBUG" if verbose else (settings.logging.level if settings else "INFO")
     if quiet and not verbose:
@@ -166,7 +179,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         asyncio.run(main())
     except discord.LoginFailure:
-        log.error("Discord refused the token (401). Reset it under Bot → Reset Token and set DISCORD_TOKEN again.")
+        log.error(
+            "Discord refused the token (401). Reset it under Bot → Reset Token and set DISCORD_TOKEN again."
+        )
         return EXIT_BAD_INPUT
     except discord.PrivilegedIntentsRequired:
         log.error(
@@ -220,7 +235,10 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         docs.add_column(column)
     for doc in library.corpus:
         docs.add_row(
-            doc.id, doc.title, doc.author or "-", str(len(doc.paragraphs)),
+            doc.id,
+            doc.title,
+            doc.author or "-",
+            str(len(doc.paragraphs)),
             str(sum(len(p.sentences) for p in doc.paragraphs)),
         )
     console.print(docs)
@@ -238,8 +256,11 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
             sched.add_column(column)
         for row in schedule_rows:
             sched.add_row(
-                str(row["guild_id"]), str(row["channel_id"]), f"{row['time']} {row['timezone']}",
-                row["next"][0]["utc"], row["next"][0]["local"],
+                str(row["guild_id"]),
+                str(row["channel_id"]),
+                f"{row['time']} {row['timezone']}",
+                row["next"][0]["utc"],
+                row["next"][0]["local"],
             )
         console.print(sched)
     console.print("[green]config and corpus OK[/green]")
@@ -279,7 +300,9 @@ def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
         try:
             now = datetime.fromisoformat(args.now)
         except ValueError:
-            sys.stderr.write(f"--now: {args.now!r} is not an ISO instant; example: 2026-03-29T00:30:00+00:00\n")
+            sys.stderr.write(
+                f"--now: {args.now!r} is not an ISO instant; example: 2026-03-29T00:30:00+00:00\n"
+            )
             return EXIT_BAD_INPUT
         if now.tzinfo is None:
             sys.stderr.write("--now needs a UTC offset, e.g. 2026-03-29T00:30:00Z or +01:00\n")
@@ -294,31 +317,45 @@ def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
         print("No daily schedules in the config (servers set theirs with /daily set).")
         return EXIT_OK
     for row in rows:
-        print(f"guild {row['guild_id']} channel {row['channel_id']}: {row['time']} {row['timezone']}")
+        print(
+            f"guild {row['guild_id']} channel {row['channel_id']}: {row['time']} {row['timezone']}"
+        )
         for t in row["next"]:
             print(f"  {t['utc']}  (local {t['local']})")
     return EXIT_OK
 
 
 def _answer(
-    library: Library, settings: Settings, command: str, options: dict[str, Any], rng: random.Random | None = None
+    library: Library,
+    settings: Settings,
+    command: str,
+    options: dict[str, Any],
+    rng: random.Random | None = None,
 ) -> tuple[render.Reply, Any]:
     """One command's reply and its JSON record, shared by the one-shot commands and the console."""
     if command == "quote":
         quote, doc = library.quote(
-            document=options.get("document"), contains=options.get("contains"),
-            speaker=options.get("speaker"), rng=rng,
+            document=options.get("document"),
+            contains=options.get("contains"),
+            speaker=options.get("speaker"),
+            rng=rng,
         )
         return render.quote_reply(quote, doc), render.quote_record(quote, doc)
     if command == "search":
         cfg = settings.search
         query = options.get("query") or ""
         hits = library.search(
-            query, document=options.get("document"), limit=int(options.get("limit") or cfg.limit),
-            threshold=cfg.threshold, min_chars=cfg.min_query_chars, max_chars=cfg.max_query_chars,
+            query,
+            document=options.get("document"),
+            limit=int(options.get("limit") or cfg.limit),
+            threshold=cfg.threshold,
+            min_chars=cfg.min_query_chars,
+            max_chars=cfg.max_query_chars,
         )
         corpus = library.corpus
-        return render.search_reply(query, hits, corpus), [render.search_record(h, corpus) for h in hits]
+        return render.search_reply(query, hits, corpus), [
+            render.search_record(h, corpus) for h in hits
+        ]
     if command == "summary":
         length = options.get("length") or settings.summary.length
         sentences = options.get("sentences")
@@ -375,7 +412,11 @@ def _search_batch(args: argparse.Namespace, settings: Settings, library: Library
             results.append(entry)
             if not args.json:
                 best = entry["hits"][0] if entry["hits"] else None
-                where = f"{best['title']} ¶{best['paragraph']} score {best['score']}" if best else entry.get("error", "")
+                where = (
+                    f"{best['title']} ¶{best['paragraph']} score {best['score']}"
+                    if best
+                    else entry.get("error", "")
+                )
                 print(f"{entry['ms']:8.2f} ms  {query!r}: {where}")
     if args.json:
         _print_json(results)
@@ -412,7 +453,11 @@ def parse_console_line(line: str) -> tuple[str, dict[str, str]]:
     free: list[str] = []
     for token in rest:
         name, sep, value = token.partition(":")
-        if sep and name.isidentifier() and name in {"document", "contains", "speaker", "query", "limit", "length", "sentences"}:
+        if (
+            sep
+            and name.isidentifier()
+            and name in {"document", "contains", "speaker", "query", "limit", "length", "sentences"}
+        ):
             options[name] = value
         else:
             free.append(token)
@@ -421,7 +466,9 @@ def parse_console_line(line: str) -> tuple[str, dict[str, str]]:
     return command, options
 
 
-def cmd_console(args: argparse.Namespace, settings: Settings, *, stdin: TextIO | None = None) -> int:
+def cmd_console(
+    args: argparse.Namespace, settings: Settings, *, stdin: TextIO | None = None
+) -> int:
     """An interactive prompt that answers slash commands as the bot would, rendered as text."""
     stdin = stdin or sys.stdin
     library, _ = load_library(settings)
@@ -465,18 +512,33 @@ def cmd_console(args: argparse.Namespace, settings: Settings, *, stdin: TextIO |
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every sub-command."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", metavar="FILE", help="config file (default: $CORPUSBOT_CONFIG or ./config.yaml if present)")
-    common.add_argument("--corpus", metavar="DIR", action="append", help="corpus folder or file (repeatable; replaces corpus.paths)")
+    common.add_argument(
+        "--config",
+        metavar="FILE",
+        help="config file (default: $CORPUSBOT_CONFIG or ./config.yaml if present)",
+    )
+    common.add_argument(
+        "--corpus",
+        metavar="DIR",
+        action="append",
+        help="corpus folder or file (repeatable; replaces corpus.paths)",
+    )
     common.add_argument("-v", "--verbose", action="store_true", help="debug logging")
 
-    parser = argparse.ArgumentParser(prog="corpusbot", description="A Discord bot that serves a corpus of documents.")
+    parser = argparse.ArgumentParser(
+        prog="corpusbot", description="A Discord bot that serves a corpus of documents."
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", parents=[common], help="connect to Discord (needs DISCORD_TOKEN)")
-    run.add_argument("--sync", action="store_true", help="register the slash commands with Discord now")
+    run.add_argument(
+        "--sync", action="store_true", help="register the slash commands with Discord now"
+    )
 
     sub.add_parser("check", parents=[common], help="validate config and corpus, print what loaded")
-    sub.add_parser("console", parents=[common], help="try the commands in the terminal, no Discord needed")
+    sub.add_parser(
+        "console", parents=[common], help="try the commands in the terminal, no Discord needed"
+    )
 
     quote = sub.add_parser("quote", parents=[common], help="print a quotable line")
     quote.add_argument("--document", help="document id or title")
@@ -488,7 +550,9 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("query", nargs="?", help="the phrase, typos and all")
     search.add_argument("--document", help="document id or title")
     search.add_argument("--limit", type=int, help="how many passages (1-10)")
-    search.add_argument("--batch", metavar="FILE", help="one query per line ('-' for stdin); load once, answer each")
+    search.add_argument(
+        "--batch", metavar="FILE", help="one query per line ('-' for stdin); load once, answer each"
+    )
     search.add_argument("--json", action="store_true", help="print JSON")
 
     summary = sub.add_parser("summary", parents=[common], help="print an extractive summary")
@@ -497,8 +561,12 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--sentences", type=int, help="exactly this many sentences (1-25)")
     summary.add_argument("--json", action="store_true", help="print JSON")
 
-    schedule = sub.add_parser("schedule", parents=[common], help="next send times of the configured daily posts")
-    schedule.add_argument("--now", metavar="ISO-INSTANT", help="as of this instant, e.g. 2026-03-29T00:30:00Z")
+    schedule = sub.add_parser(
+        "schedule", parents=[common], help="next send times of the configured daily posts"
+    )
+    schedule.add_argument(
+        "--now", metavar="ISO-INSTANT", help="as of this instant, e.g. 2026-03-29T00:30:00Z"
+    )
     schedule.add_argument("--json", action="store_true", help="print JSON")
     return parser
 

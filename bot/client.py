@@ -154,7 +154,12 @@ class CorpusBot(commands.Bot):
         )
 
     async def run_core(
-        self, interaction: discord.Interaction[Any], fn: Callable[..., T], /, *args: Any, **kwargs: Any
+        self,
+        interaction: discord.Interaction[Any],
+        fn: Callable[..., T],
+        /,
+        *args: Any,
+        **kwargs: Any,
     ) -> T:
         """Run a core call in a worker thread; defer the interaction if it is slow (C08).
 

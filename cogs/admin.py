@@ -20,11 +20,15 @@ class Admin(commands.Cog):
     async def about(self, interaction: Interaction[CorpusBot]) -> None:
         await send(interaction, render.about_reply(self.bot.library.corpus))
 
-    @app_commands.command(name="sync", description="Owner only: register the slash commands with Discord again")
+    @app_commands.command(
+        name="sync", description="Owner only: register the slash commands with Discord again"
+    )
     @app_commands.default_permissions(administrator=True)
     async def sync(self, interaction: Interaction[CorpusBot]) -> None:
         if not await self.bot.is_owner(interaction.user):
-            await send(interaction, render.user_error("Only the bot's owner can sync its commands."))
+            await send(
+                interaction, render.user_error("Only the bot's owner can sync its commands.")
+            )
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         self.bot.sync_requested = True

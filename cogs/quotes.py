@@ -17,7 +17,9 @@ class Quotes(commands.Cog):
     def __init__(self, bot: CorpusBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="quote", description="A quotable line from the corpus, with its source")
+    @app_commands.command(
+        name="quote", description="A quotable line from the corpus, with its source"
+    )
     @app_commands.describe(
         document="Only quote from this document",
         contains="A word or phrase the quote should contain (typos are fine)",
@@ -32,7 +34,9 @@ class Quotes(commands.Cog):
     ) -> None:
         """Parse options, pick one quote (excluding the channel's last), render, send."""
         storage = self.bot.storage
-        last = await storage.last_quote_key(interaction.channel_id) if interaction.channel_id else None
+        last = (
+            await storage.last_quote_key(interaction.channel_id) if interaction.channel_id else None
+        )
         quote, doc = await self.bot.run_core(
             interaction,
             self.bot.library.quote,

@@ -21,7 +21,9 @@ class Search(commands.Cog):
     def __init__(self, bot: CorpusBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="search", description="Find the passages that best match a phrase, typos and all")
+    @app_commands.command(
+        name="search", description="Find the passages that best match a phrase, typos and all"
+    )
     @app_commands.describe(
         query="The phrase as you remember it",
         document="Only search this document",

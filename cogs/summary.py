@@ -20,7 +20,9 @@ class Summaries(commands.Cog):
     def __init__(self, bot: CorpusBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="summary", description="Summarise a document with sentences taken verbatim from it")
+    @app_commands.command(
+        name="summary", description="Summarise a document with sentences taken verbatim from it"
+    )
     @app_commands.describe(
         document="Which document (default: the first)",
         length="short (1-2 sentences), medium (3-5), long (about 10%) or key points",

@@ -39,7 +39,9 @@ class Library:
         cls, corpus: Corpus, *, progress: Callable[[int, int], None] | None = None
     ) -> Library:
         """Index ``corpus`` for search and rank its quotes. Cost: linear in the corpus size."""
-        index = SearchIndex.build(corpus, progress=progress) if progress else SearchIndex.build(corpus)
+        index = (
+            SearchIndex.build(corpus, progress=progress) if progress else SearchIndex.build(corpus)
+        )
         return cls(corpus=corpus, index=index, quotes=QuoteBook.build(corpus))
 
     # ---- documents ----------------------------------------------------------------------
@@ -83,7 +85,11 @@ class Library:
         scored = []
         for position, doc in enumerate(docs):
             title = utils.default_process(doc.title)
-            score = 100.0 if title.startswith(query) or doc.id.startswith(query) else fuzz.partial_ratio(query, title)
+            score = (
+                100.0
+                if title.startswith(query) or doc.id.startswith(query)
+                else fuzz.partial_ratio(query, title)
+            )
             if score >= 60:
                 scored.append((-score, position, doc))
         scored.sort(key=lambda item: (item[0], item[1]))

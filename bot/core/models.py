@@ -102,7 +102,8 @@ class LoadProblem:
 
     path: str
     reason: str
-    fatal: bool = True  # False: the file loaded, but the operator should know (e.g. fallback decoding)
+    #: False when the file loaded but the operator should know (e.g. fallback decoding).
+    fatal: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,8 +33,13 @@ def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> object:
 def test_run_without_token_explains_how_to_get_one(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, capture_output=True, text=True,
-        timeout=60, check=False,
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 2
     assert "DISCORD_TOKEN" in result.stderr
@@ -54,7 +59,8 @@ def test_check_prints_the_seed_table(capsys: pytest.CaptureFixture[str]) -> None
 
 def test_search_finds_churchill_first_with_the_span(capsys: pytest.CaptureFixture[str]) -> None:
     hits = _json(capsys, ["search", "jaw jaw is beter than war war", "--json"])
-    assert isinstance(hits, list) and hits
+    assert isinstance(hits, list)
+    assert hits
     best = hits[0]
     assert best["paragraph"] == 1
     assert "jaw jaw” is better than “war war" in best["match"]
@@ -72,7 +78,9 @@ def test_summary_is_verbatim_and_in_document_order(capsys: pytest.CaptureFixture
     assert positions == sorted(positions)
 
 
-def test_quote_json_is_a_verbatim_sentence_by_the_author(capsys: pytest.CaptureFixture[str]) -> None:
+def test_quote_json_is_a_verbatim_sentence_by_the_author(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     record = _json(capsys, ["quote", "--json"])
     assert isinstance(record, dict)
     assert record["author"] == "Benedict Rogers"
@@ -85,21 +93,34 @@ def test_no_match_is_a_clear_message_and_exit_1(capsys: pytest.CaptureFixture[st
     assert "No passage matched" in capsys.readouterr().err
 
 
-def test_batch_search_answers_each_line_with_timing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_batch_search_answers_each_line_with_timing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     queries = tmp_path / "queries.txt"
-    queries.write_text("jaw jaw is beter than war war\n\nsleep easy at nite\n!!!\n", encoding="utf-8")
+    queries.write_text(
+        "jaw jaw is beter than war war\n\nsleep easy at nite\n!!!\n", encoding="utf-8"
+    )
     results = _json(capsys, ["search", "--batch", str(queries), "--json"])
     assert isinstance(results, list)
-    assert [r["query"] for r in results] == ["jaw jaw is beter than war war", "sleep easy at nite", "!!!"]
+    assert [r["query"] for r in results] == [
+        "jaw jaw is beter than war war",
+        "sleep easy at nite",
+        "!!!",
+    ]
     assert results[1]["hits"][0]["paragraph"] == 6
-    assert "error" in results[2] and results[2]["hits"] == []
+    assert "error" in results[2]
+    assert results[2]["hits"] == []
     assert all(r["ms"] >= 0 for r in results)
 
 
-def test_console_answers_like_the_bot(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_console_answers_like_the_bot(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import io
 
-    monkeypatch.setattr(sys, "stdin", io.StringIO("/search jaw jaw\n/summary length:short\nhello\n/quit\n"))
+    monkeypatch.setattr(
+        sys, "stdin", io.StringIO("/search jaw jaw\n/summary length:short\nhello\n/quit\n")
+    )
     assert main(["console"]) == 0
     out = capsys.readouterr().out
     assert "== Search: jaw jaw ==" in out
@@ -108,8 +129,14 @@ def test_console_answers_like_the_bot(monkeypatch: pytest.MonkeyPatch, capsys: p
 
 
 def test_console_line_parsing() -> None:
-    assert parse_console_line("/search jaw jaw limit:2") == ("search", {"query": "jaw jaw", "limit": "2"})
-    assert parse_console_line('/quote contains:"sleep easy"') == ("quote", {"contains": "sleep easy"})
+    assert parse_console_line("/search jaw jaw limit:2") == (
+        "search",
+        {"query": "jaw jaw", "limit": "2"},
+    )
+    assert parse_console_line('/quote contains:"sleep easy"') == (
+        "quote",
+        {"contains": "sleep easy"},
+    )
     with pytest.raises(UserError):
         parse_console_line("quote")
 
@@ -122,10 +149,14 @@ def test_bad_config_names_the_key(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "search.limit" in err
 
 
-def test_bad_files_are_reported_and_the_rest_loads(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_files_are_reported_and_the_rest_loads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = tmp_path / "docs"
     folder.mkdir()
-    (folder / "good.txt").write_text("A Title\n\nA body paragraph that says something.\n", encoding="utf-8")
+    (folder / "good.txt").write_text(
+        "A Title\n\nA body paragraph that says something.\n", encoding="utf-8"
+    )
     (folder / "empty.txt").write_bytes(b"")
     assert main(["check", "--corpus", str(folder)]) == 0
     captured = capsys.readouterr()

@@ -8,7 +8,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot import render
-from bot.core.models import Corpus, Document, Paragraph, Passage, Quote, SearchHit, Sentence, Summary
+from bot.core.models import (
+    Corpus,
+    Document,
+    Paragraph,
+    Passage,
+    Quote,
+    SearchHit,
+    Sentence,
+    Summary,
+)
 
 FAMILY = "👨‍👩‍👧‍👦"  # one grapheme, seven code points
 
@@ -60,7 +69,8 @@ def test_fit_embed_brings_a_big_summary_within_limits() -> None:
     assert len(embed.description or "") <= render.EMBED_DESCRIPTION_LIMIT
     assert all(len(f.value or "") <= render.EMBED_FIELD_VALUE_LIMIT for f in embed.fields)
     assert len(embed) <= render.EMBED_TOTAL_LIMIT
-    assert embed.description and embed.description.startswith("word word")  # highest priority kept
+    assert embed.description
+    assert embed.description.startswith("word word")
 
 
 def test_markdown_in_corpus_text_is_escaped_and_mentions_do_not_ping() -> None:
@@ -77,7 +87,9 @@ def test_markdown_in_corpus_text_is_escaped_and_mentions_do_not_ping() -> None:
 
 
 def test_quote_attribution_for_speech_and_own_words() -> None:
-    doc = _doc("As Churchill said, jaw jaw is better than war war.", author="Benedict Rogers", title="T")
+    doc = _doc(
+        "As Churchill said, jaw jaw is better than war war.", author="Benedict Rogers", title="T"
+    )
     own = Quote(text="x", sentence=next(doc.sentences))
     speech = Quote(text="x", sentence=next(doc.sentences), speaker="Winston Churchill")
     assert render.attribution(own, doc) == "— Benedict Rogers, T"
@@ -96,7 +108,8 @@ def test_search_reply_highlights_match_and_fits_fields() -> None:
     assert len(embed) <= render.EMBED_TOTAL_LIMIT
     assert all(len(f.value or "") <= render.EMBED_FIELD_VALUE_LIMIT for f in embed.fields)
     assert "**the needle sits**" in (embed.fields[0].value or "")
-    assert "paragraph 1" in (embed.fields[0].name or "") and "score 96" in (embed.fields[0].name or "")
+    assert "paragraph 1" in (embed.fields[0].name or "")
+    assert "score 96" in (embed.fields[0].name or "")
 
 
 def test_summary_reply_marks_standfirst_and_paragraphs() -> None:
@@ -120,4 +133,5 @@ def test_choices_are_capped_and_named_within_limits() -> None:
 def test_user_errors_are_ephemeral_and_short(message: str) -> None:
     reply = render.user_error(message)
     assert reply.ephemeral
-    assert reply.content is not None and len(reply.content) <= render.MESSAGE_LIMIT
+    assert reply.content is not None
+    assert len(reply.content) <= render.MESSAGE_LIMIT

@@ -8,7 +8,17 @@ import sys
 from pathlib import Path
 
 CORE = Path(__file__).resolve().parents[2] / "bot" / "core"
-FORBIDDEN = {"discord", "aiohttp", "asyncio", "socket", "requests", "urllib", "http", "aiosqlite", "sqlite3"}
+FORBIDDEN = {
+    "discord",
+    "aiohttp",
+    "asyncio",
+    "socket",
+    "requests",
+    "urllib",
+    "http",
+    "aiosqlite",
+    "sqlite3",
+}
 
 
 def _imported_roots(path: Path) -> set[str]:
@@ -30,12 +40,16 @@ def test_core_modules_import_nothing_forbidden() -> None:
 
 
 def test_importing_the_core_does_not_load_discord() -> None:
-    modules = " ".join(f"bot.core.{f.stem}" for f in sorted(CORE.glob("*.py")) if f.stem != "__init__")
+    modules = " ".join(
+        f"bot.core.{f.stem}" for f in sorted(CORE.glob("*.py")) if f.stem != "__init__"
+    )
     code = (
         "import importlib, sys\n"
         f"for m in {modules.split()!r}: importlib.import_module(m)\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in {'discord', 'aiohttp'})\n"
         "assert not bad, bad\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr

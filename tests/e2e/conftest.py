@@ -35,7 +35,9 @@ BotFactory = Callable[..., CorpusBot]
 def make_bot(settings: Settings, seed_library: Library) -> BotFactory:
     """Build a CorpusBot for the double (fast ready, sync on by default)."""
 
-    def factory(*, sync: bool = True, library: Library | None = None, **kwargs: object) -> CorpusBot:
+    def factory(
+        *, sync: bool = True, library: Library | None = None, **kwargs: object
+    ) -> CorpusBot:
         return CorpusBot(
             kwargs.pop("settings", settings),  # type: ignore[arg-type]
             library or seed_library,
@@ -48,7 +50,9 @@ def make_bot(settings: Settings, seed_library: Library) -> BotFactory:
 
 
 @pytest.fixture
-async def running_bot(make_bot: BotFactory, discord_double: DiscordDouble) -> AsyncIterator[CorpusBot]:
+async def running_bot(
+    make_bot: BotFactory, discord_double: DiscordDouble
+) -> AsyncIterator[CorpusBot]:
     """A CorpusBot logged into the double, its commands synced."""
     bot = make_bot()
     async with connect_bot(bot, discord_double):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from typing import Any
 
@@ -23,7 +24,9 @@ def _no_pings(double: DiscordDouble) -> None:
     assert all(m is not None and m.get("parse") == [] for m in mentions), mentions
 
 
-async def _run(double: DiscordDouble, name: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+async def _run(
+    double: DiscordDouble, name: str, options: dict[str, Any] | None = None
+) -> dict[str, Any]:
     handle = await double.send_interaction(payloads.slash_command(name, options or {}))
     return await handle.final()
 
@@ -38,7 +41,9 @@ async def test_login_asks_for_no_privileged_intent_and_syncs_once(
     assert {"quote", "search", "summary", "about"} <= names
 
 
-async def test_quote_is_verbatim_with_source(running_bot: CorpusBot, discord_double: DiscordDouble) -> None:
+async def test_quote_is_verbatim_with_source(
+    running_bot: CorpusBot, discord_double: DiscordDouble
+) -> None:
     shown = await _run(discord_double, "quote")
     embed = shown["embeds"][0]
     assert embed["description"].startswith("“")
@@ -52,7 +57,7 @@ async def test_quote_never_repeats_the_last_line_in_a_channel(
     running_bot: CorpusBot, discord_double: DiscordDouble
 ) -> None:
     seen = [(await _run(discord_double, "quote"))["embeds"][0]["description"] for _ in range(6)]
-    assert all(a != b for a, b in zip(seen, seen[1:], strict=False))
+    assert all(a != b for a, b in itertools.pairwise(seen))
 
 
 async def test_search_with_a_typo_highlights_the_churchill_passage(
@@ -83,7 +88,9 @@ async def test_odd_queries_get_a_polite_ephemeral_answer(
     assert "Traceback" not in shown["content"]
 
 
-async def test_search_for_everyone_pings_nobody(running_bot: CorpusBot, discord_double: DiscordDouble) -> None:
+async def test_search_for_everyone_pings_nobody(
+    running_bot: CorpusBot, discord_double: DiscordDouble
+) -> None:
     await _run(discord_double, "search", {"query": "@everyone"})
     _no_pings(discord_double)  # C16
 
@@ -105,20 +112,25 @@ async def test_summary_sentences_are_verbatim_in_document_order(
         assert text in body
 
 
-async def test_unknown_document_is_explained(running_bot: CorpusBot, discord_double: DiscordDouble) -> None:
+async def test_unknown_document_is_explained(
+    running_bot: CorpusBot, discord_double: DiscordDouble
+) -> None:
     shown = await _run(discord_double, "summary", {"document": "zzzz nothing like it"})
     assert int(shown.get("flags", 0)) & EPHEMERAL
     assert "no document called" in shown["content"]
 
 
-async def test_document_autocomplete_offers_the_seed(running_bot: CorpusBot, discord_double: DiscordDouble) -> None:
+async def test_document_autocomplete_offers_the_seed(
+    running_bot: CorpusBot, discord_double: DiscordDouble
+) -> None:
     handle = await discord_double.send_interaction(
         payloads.autocomplete("quote", {"document": "trump"}, focused="document")
     )
     body = await handle.response()
     assert body["type"] == 8
     choices = body["data"]["choices"]
-    assert choices and choices[0]["value"] == "kim-human-rights"
+    assert choices
+    assert choices[0]["value"] == "kim-human-rights"
     assert all(1 <= len(c["name"]) <= 100 for c in choices)
 
 
@@ -134,7 +146,9 @@ async def test_search_query_autocomplete_suggests_passages(
 
 
 async def test_a_bug_is_logged_and_the_user_gets_an_apology(
-    running_bot: CorpusBot, discord_double: DiscordDouble, monkeypatch: pytest.MonkeyPatch,
+    running_bot: CorpusBot,
+    discord_double: DiscordDouble,
+    monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     def broken(self: Library, **kwargs: Any) -> None:
@@ -147,7 +161,8 @@ async def test_a_bug_is_logged_and_the_user_gets_an_apology(
     assert shown["content"].startswith("Sorry, something went wrong")
     assert "boom" not in shown["content"]
     record = next(r for r in caplog.records if r.name == "bot.errors")
-    assert "/quote" in record.getMessage() and "peace" in record.getMessage()
+    assert "/quote" in record.getMessage()
+    assert "peace" in record.getMessage()
 
 
 async def test_slow_work_is_deferred_then_followed_up(
@@ -165,7 +180,9 @@ async def test_slow_work_is_deferred_then_followed_up(
     monkeypatch.setattr(Library, "search", slow)
     monkeypatch.setattr(client_module, "DEFER_AFTER", 0.2)
     discord_double.interaction_deadline = 0.5  # the double enforces a deadline the bot must meet
-    handle = await discord_double.send_interaction(payloads.slash_command("search", {"query": "jaw jaw"}))
+    handle = await discord_double.send_interaction(
+        payloads.slash_command("search", {"query": "jaw jaw"})
+    )
     assert (await handle.response())["type"] == 5
     shown = await handle.final()
     assert "jaw jaw" in shown["embeds"][0]["fields"][0]["value"]

@@ -15,7 +15,9 @@ from tests.double import DiscordDouble, payloads
 pytestmark = pytest.mark.e2e
 
 
-async def test_corpusbot_run_answers_a_search(discord_double: DiscordDouble, tmp_path: Path) -> None:
+async def test_corpusbot_run_answers_a_search(
+    discord_double: DiscordDouble, tmp_path: Path
+) -> None:
     config = tmp_path / "config.yaml"
     config.write_text(
         "discord:\n"
@@ -27,11 +29,22 @@ async def test_corpusbot_run_answers_a_search(discord_double: DiscordDouble, tmp
     )
     env = {**os.environ, "DISCORD_TOKEN": discord_double.token}
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", "--config", str(config), "--sync",
-        cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        "--config",
+        str(config),
+        "--sync",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
     try:
-        await discord_double.wait_for_request(lambda r: "/commands" in r.path and r.method == "PUT", timeout=30)
+        await discord_double.wait_for_request(
+            lambda r: "/commands" in r.path and r.method == "PUT", timeout=30
+        )
         await discord_double.wait_for_gateway_op(2, timeout=30)  # IDENTIFY
         await asyncio.sleep(0.3)  # READY and GUILD_CREATE processed
         handle = await discord_double.send_interaction(
