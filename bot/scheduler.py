@@ -43,6 +43,7 @@ from enum import StrEnum
 
 from bot.core.daily import (
     DEFAULT_GRACE,
+    MAX_GRACE,
     DailySchedule,
     due_post,
     next_wakeup,
@@ -193,7 +194,7 @@ class DailyScheduler:
         rng: randomness for jitter (seed it in tests).
 
     Raises:
-        ValueError: ``grace`` outside (0, 12 h] or non-positive limits.
+        ValueError: ``grace`` outside (0, 24 h] or non-positive limits.
     """
 
     MIN_SLEEP = 0.25
@@ -218,8 +219,8 @@ class DailyScheduler:
         nonce_window: timedelta = timedelta(minutes=2),
         rng: random.Random | None = None,
     ) -> None:
-        if not timedelta(0) < grace <= timedelta(hours=12):
-            raise ValueError(f"grace must be in (0, 12 h], got {grace}")
+        if not timedelta(0) < grace <= MAX_GRACE:
+            raise ValueError(f"grace must be in (0, {MAX_GRACE}], got {grace}")
         if max_sleep <= 0 or max_attempts < 1 or max_claims < 1 or base_delay < 0:
             raise ValueError("max_sleep, max_attempts and max_claims must be positive")
         self.storage = storage

@@ -387,8 +387,7 @@ class SQLiteStorage:
         for version, statements in enumerate(MIGRATIONS, start=1):
             await self._db.execute("BEGIN IMMEDIATE")
             try:
-                async with self._db.execute("PRAGMA user_version") as cursor:
-                    row = await cursor.fetchone()
+                row = await self._row("PRAGMA user_version")
                 current = int(row[0]) if row else 0
                 if current < version:
                     for statement in statements:
@@ -410,15 +409,24 @@ class SQLiteStorage:
     async def close(self) -> None:
         await self._db.close()
 
+    async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """Run a query and fetch every row in one trip to the connection's thread."""
+        return list(await self._db.execute_fetchall(sql, params))
+
+    async def _row(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        rows = await self._rows(sql, params)
+        return rows[0] if rows else None
+
     async def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        async with self._db.execute(sql, params) as cursor:
-            row = await cursor.fetchone()
+        row = await self._row(sql, params)
         return None if row is None else row[0]
 
     async def _write(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one statement (atomic on its own in autocommit mode); return the rows changed."""
-        async with self._db.execute(sql, params) as cursor:
-            return cursor.rowcount
+        cursor = await self._db.execute(sql, params)
+        changed = cursor.rowcount
+        await cursor.close()
+        return changed
 
     # -- metadata ---------------------------------------------------------------------------
     async def get_meta(self, key: str) -> str | None:
@@ -438,10 +446,9 @@ class SQLiteStorage:
         return record.schedule if record is not None and record.enabled else None
 
     async def get_schedule_record(self, guild_id: int) -> ScheduleRecord | None:
-        async with self._db.execute(
+        row = await self._row(
             f"SELECT {_SCHEDULE_COLUMNS} FROM schedules WHERE guild_id = ?", (guild_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return None if row is None else _schedule_record(row)
 
     async def set_schedule(
@@ -481,28 +488,23 @@ class SQLiteStorage:
         return [r.schedule for r in await self.all_schedule_records() if r.enabled]
 
     async def all_schedule_records(self) -> list[ScheduleRecord]:
-        async with self._db.execute(
-            f"SELECT {_SCHEDULE_COLUMNS} FROM schedules ORDER BY guild_id"
-        ) as cursor:
-            rows = await cursor.fetchall()
+        rows = await self._rows(f"SELECT {_SCHEDULE_COLUMNS} FROM schedules ORDER BY guild_id")
         return [_schedule_record(row) for row in rows]
 
     # -- posts ------------------------------------------------------------------------------
     async def last_post(self, guild_id: int) -> PostRecord | None:
-        async with self._db.execute(
+        row = await self._row(
             f"SELECT {_POST_COLUMNS} FROM posts WHERE guild_id = ? "
             "ORDER BY local_date DESC LIMIT 1",
             (guild_id,),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return None if row is None else _post(row)
 
     async def get_post(self, guild_id: int, local_date: date) -> PostRecord | None:
-        async with self._db.execute(
+        row = await self._row(
             f"SELECT {_POST_COLUMNS} FROM posts WHERE guild_id = ? AND local_date = ?",
             (guild_id, local_date.isoformat()),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return None if row is None else _post(row)
 
     async def claim_post(
@@ -589,11 +591,10 @@ class SQLiteStorage:
 
     async def used_quote_keys(self, guild_id: int, cycle: int) -> set[str]:
         marks = ",".join("?" * len(USED_STATUSES))
-        async with self._db.execute(
+        rows = await self._rows(
             f"SELECT quote_key FROM posts WHERE guild_id = ? AND cycle = ? AND status IN ({marks})",
             (guild_id, cycle, *USED_STATUSES),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return {str(row[0]) for row in rows}
 
     # -- guild status -----------------------------------------------------------------------
@@ -606,10 +607,9 @@ class SQLiteStorage:
         )
 
     async def get_status(self, guild_id: int) -> GuildStatus | None:
-        async with self._db.execute(
+        row = await self._row(
             "SELECT guild_id, status, detail, at FROM guild_status WHERE guild_id = ?", (guild_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         if row is None:
             return None
         at = _parse_ts(row[3])
@@ -642,6 +642,7 @@ class MemoryStorage:
         self._meta: dict[str, str] = {}
         self._schedules: dict[int, ScheduleRecord] = {}
         self._posts: dict[int, dict[date, PostRecord]] = {}
+        self._latest: dict[int, date] = {}
         self._status: dict[int, GuildStatus] = {}
         self._last_quote: dict[int, str] = {}
 
@@ -685,8 +686,13 @@ class MemoryStorage:
         return [self._schedules[g] for g in sorted(self._schedules)]
 
     async def last_post(self, guild_id: int) -> PostRecord | None:
-        rows = self._posts.get(guild_id)
-        return rows[max(rows)] if rows else None
+        latest = self._latest.get(guild_id)
+        return None if latest is None else self._posts[guild_id][latest]
+
+    def _note_date(self, guild_id: int, local_date: date) -> None:
+        latest = self._latest.get(guild_id)
+        if latest is None or local_date > latest:
+            self._latest[guild_id] = local_date
 
     async def get_post(self, guild_id: int, local_date: date) -> PostRecord | None:
         return self._posts.get(guild_id, {}).get(local_date)
@@ -706,6 +712,7 @@ class MemoryStorage:
         assert stamp is not None
         existing = self._posts.get(guild_id, {}).get(local_date)
         if existing is None:
+            self._note_date(guild_id, local_date)
             self._posts.setdefault(guild_id, {})[local_date] = PostRecord(
                 guild_id, local_date, quote_key, cycle, channel_id, PostStatus.PENDING, nonce, stamp
             )
@@ -767,6 +774,7 @@ class MemoryStorage:
             cycle = await self.current_cycle(guild_id)
         stamp = _parse_ts(_ts(posted_at))
         assert stamp is not None
+        self._note_date(guild_id, local_date)
         self._posts.setdefault(guild_id, {})[local_date] = PostRecord(
             guild_id,
             local_date,

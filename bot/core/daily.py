@@ -31,14 +31,16 @@ whole seconds).
 
 Grace-window policy (issue 3, case C07)
 ---------------------------------------
-A local date's quote is *due* only while ``slot <= now < slot + grace`` and that date (or a later
-one) has not been posted. Consequences:
+A local date's quote is *due* only while ``slot <= now < slot + grace``, the local date of ``now``
+is still that date, and that date (or a later one) has not been posted. Consequences:
 
 * A wake-up a few milliseconds early finds nothing due and sleeps until the slot; a late or
   duplicate wake-up finds the date already posted (case C02).
 * A bot started at 09:05 after a 09:00 slot posts today's quote once (within the grace window).
-* After days of downtime only the most recent slot can be due, and only within the window: never
-  a burst of missed days. A slot missed by more than ``grace`` is skipped; the next one is kept.
+* After days of downtime only today's slot can be due, and only within the window: never a
+  burst of missed days. A slot missed by more than ``grace`` is skipped; the next one is kept.
+* The window also closes at local midnight, so a late post never lands on the next local day
+  next to that day's own post (a 23:30 schedule can be at most 30 minutes late).
 * :data:`DEFAULT_GRACE` is 6 hours (the ``scheduler.grace_minutes`` default in the settings):
   long enough to ride out a restart or a Discord outage, short enough that a morning quote does
   not arrive at night. ``grace`` must lie in (0, 12 h] so
@@ -49,10 +51,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from itertools import islice
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -77,8 +80,8 @@ __all__ = [
 DEFAULT_GRACE = timedelta(hours=6)
 """How late a slot may still be posted (see the module docstring)."""
 
-MAX_GRACE = timedelta(hours=12)
-"""Upper bound for ``grace``: consecutive slots are always more than 12 hours apart."""
+MAX_GRACE = timedelta(hours=24)
+"""Upper bound for ``grace`` (the window closes at local midnight anyway)."""
 
 K = TypeVar("K")
 
@@ -165,6 +168,7 @@ def _wall(instant: datetime, zone: ZoneInfo) -> datetime:
     return instant.astimezone(zone).replace(tzinfo=None, fold=0)
 
 
+@lru_cache(maxsize=8192)
 def local_send_instant(schedule: DailySchedule, local_date: date) -> datetime | None:
     """The send instant (aware, UTC) of ``local_date``'s post, or ``None`` if it has none.
 
@@ -198,6 +202,16 @@ def local_send_instant(schedule: DailySchedule, local_date: date) -> datetime | 
     return instant
 
 
+def _slots_after(schedule: DailySchedule, now: datetime) -> Iterator[tuple[date, datetime]]:
+    """Slots strictly after ``now`` in order, lazily (a bounded run: 366 local dates)."""
+    day = now.astimezone(schedule.zone).date() - timedelta(days=1)
+    for _ in range(366):
+        instant = local_send_instant(schedule, day)
+        if instant is not None and instant > now:
+            yield day, instant
+        day += timedelta(days=1)
+
+
 def next_slots(
     schedule: DailySchedule, now: datetime, count: int = 3
 ) -> list[tuple[date, datetime]]:
@@ -209,17 +223,7 @@ def next_slots(
     _require_aware(now)
     if count < 0:
         raise ValueError("count must be >= 0")
-    zone = schedule.zone
-    day = now.astimezone(zone).date() - timedelta(days=1)
-    slots: list[tuple[date, datetime]] = []
-    for _ in range(3 * count + 7):  # a date without a slot is rare; this bound is generous
-        if len(slots) >= count:
-            break
-        instant = local_send_instant(schedule, day)
-        if instant is not None and instant > now:
-            slots.append((day, instant))
-        day += timedelta(days=1)
-    return slots
+    return list(islice(_slots_after(schedule, now), count))
 
 
 def next_send_times(schedule: DailySchedule, now: datetime, count: int = 3) -> list[datetime]:
@@ -244,9 +248,10 @@ def due_post(
 ) -> date | None:
     """The local date whose quote should be posted at ``now``, or ``None``.
 
-    Due means: the most recent slot at or before ``now`` satisfies ``slot <= now < slot + grace``
-    and its local date is later than ``last_posted_local_date`` (the latest date already
-    claimed). Older slots are never due, so downtime never produces a burst of posts (C07).
+    Due means: today's slot (today = the local date of ``now``) satisfies
+    ``slot <= now < slot + grace``, and today is later than ``last_posted_local_date`` (the
+    latest date already claimed). Past days are never due, so downtime never produces a burst
+    of posts (C07), and since the window ends with the local date, no local day gets two posts.
 
     Raises:
         ValueError: ``now`` is naive or ``grace`` is outside (0, :data:`MAX_GRACE`].
@@ -254,21 +259,12 @@ def due_post(
     _require_aware(now)
     _check_grace(grace)
     today = now.astimezone(schedule.zone).date()
-    latest: tuple[date, datetime] | None = None
-    for offset in (1, 0, -1):
-        day = today + timedelta(days=offset)
-        instant = local_send_instant(schedule, day)
-        if instant is not None and instant <= now:
-            latest = (day, instant)
-            break
-    if latest is None:
+    if last_posted_local_date is not None and today <= last_posted_local_date:
         return None
-    day, instant = latest
-    if now >= instant + grace:
+    instant = local_send_instant(schedule, today)
+    if instant is None or not instant <= now < instant + grace:
         return None
-    if last_posted_local_date is not None and day <= last_posted_local_date:
-        return None
-    return day
+    return today
 
 
 def next_wakeup(
@@ -293,7 +289,7 @@ def next_wakeup(
         if due_post(schedule, now, last, grace=grace) is not None:
             return now.astimezone(UTC)
         candidate: datetime | None = None
-        for day, instant in next_slots(schedule, now, 4):
+        for day, instant in islice(_slots_after(schedule, now), 4):
             if last is None or day > last:
                 candidate = instant
                 break

@@ -134,6 +134,15 @@ def test_slot_missed_by_more_than_grace_is_skipped() -> None:
     assert next_wakeup([(s, None)], slot + GRACE, grace=GRACE) == utc(2026, 6, 5, 7, 0)
 
 
+def test_grace_window_closes_at_local_midnight() -> None:
+    s = sched("23:30", "Europe/Berlin")
+    slot = utc(2026, 6, 1, 21, 30)
+    assert due_post(s, slot + timedelta(minutes=29), None, grace=GRACE) == date(2026, 6, 1)
+    # 00:10 on 2 June: the 1 June post would land next to 2 June's own post: not due
+    assert due_post(s, slot + timedelta(minutes=40), None, grace=GRACE) is None
+    assert next_wakeup([(s, None)], slot + timedelta(minutes=40)) == slot + timedelta(days=1)
+
+
 # -- DST -------------------------------------------------------------------------------
 
 
@@ -280,7 +289,7 @@ def test_zone_property_and_naive_now() -> None:
     with pytest.raises(ValueError, match="grace"):
         due_post(s, utc(2026, 1, 1), None, grace=timedelta(0))
     with pytest.raises(ValueError, match="grace"):
-        due_post(s, utc(2026, 1, 1), None, grace=timedelta(hours=13))
+        due_post(s, utc(2026, 1, 1), None, grace=timedelta(hours=25))
 
 
 def test_next_wakeup_takes_the_earliest_schedule() -> None:
