@@ -24,6 +24,7 @@ from typing import Any
 
 import discord
 
+from bot.core.context import Excerpt
 from bot.core.models import Corpus, Document, Quote, SearchHit, Summary
 
 # Discord limits (characters).
@@ -491,3 +492,30 @@ def about_reply(corpus: Corpus) -> Reply:
         inline=False,
     )
     return Reply(embeds=[fit_embed(embed)], ephemeral=True)
+
+
+# ---- context and citations ------------------------------------------------------------------
+
+
+def context_reply(excerpt: Excerpt, document: Document) -> Reply:
+    """An ephemeral excerpt around a result, saying which paragraphs it spans and whether it can widen."""
+    if excerpt.first_paragraph == excerpt.last_paragraph:
+        where = f"paragraph {excerpt.first_paragraph}"
+    else:
+        where = f"paragraphs {excerpt.first_paragraph}–{excerpt.last_paragraph}"
+    embed = _embed(
+        title=shorten(f"{document.title} — {where}", EMBED_TITLE_LIMIT),
+        description=escaped_shorten(excerpt.text, EMBED_DESCRIPTION_LIMIT),
+    )
+    hint = "the widest context" if excerpt.widest else "press More context again to widen"
+    embed.set_footer(text=f"Context step {excerpt.level + 1} · {hint}")
+    return Reply(embeds=[fit_embed(embed)], ephemeral=True)
+
+
+def citation_reply(text: str) -> Reply:
+    """A ready-to-paste citation in a code block (ephemeral)."""
+    safe = text.replace("```", "ʼʼʼ")
+    return Reply(content=shorten(f"```\n{safe}\n```", MESSAGE_LIMIT), ephemeral=True)
+
+
+NOT_YOURS = "These buttons belong to the person who ran the command. Run it yourself to get your own."

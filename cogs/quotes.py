@@ -5,7 +5,7 @@ from __future__ import annotations
 from discord import Interaction, app_commands
 from discord.ext import commands
 
-from bot import render
+from bot import render, views
 from bot.client import CorpusBot
 from bot.core.quotes import quote_key
 from bot.errors import send
@@ -45,7 +45,11 @@ class Quotes(commands.Cog):
             speaker=speaker,
             exclude={last} if last else (),
         )
-        await send(interaction, render.quote_reply(quote, doc))
+        reply = render.quote_reply(quote, doc)
+        view = views.quote_view(self.bot.library, interaction.user.id, quote)
+        reply.view = view
+        await send(interaction, reply)
+        view.interaction = interaction
         if interaction.channel_id:
             await storage.set_last_quote_key(interaction.channel_id, quote_key(quote))
 

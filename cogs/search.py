@@ -7,7 +7,7 @@ import asyncio
 from discord import Interaction, app_commands
 from discord.ext import commands
 
-from bot import render
+from bot import render, views
 from bot.client import CorpusBot
 from bot.errors import send
 
@@ -48,7 +48,11 @@ class Search(commands.Cog):
             min_chars=cfg.min_query_chars,
             max_chars=cfg.max_query_chars,
         )
-        await send(interaction, render.search_reply(query, hits, self.bot.library.corpus))
+        reply = render.search_reply(query, hits, self.bot.library.corpus)
+        view = views.hits_view(self.bot.library, interaction.user.id, hits)
+        reply.view = view
+        await send(interaction, reply)
+        view.interaction = interaction
 
     @search.autocomplete("query")
     async def query_autocomplete(

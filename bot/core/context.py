@@ -1,0 +1,94 @@
+"""Context around a quote or a search hit, and ready-to-paste citations.
+
+"More context" widens in steps, each a superset of the one before:
+
+====== ===========================================================
+level  what is shown
+====== ===========================================================
+0      the sentence(s) the span touches
+1      those sentences and one sentence either side
+2      the whole paragraph
+3      the paragraph with its neighbours (one either side)
+4      two paragraphs either side (the widest step)
+====== ===========================================================
+
+Pure functions over the corpus model; the bot renders the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.models import Document
+
+MAX_LEVEL = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Excerpt:
+    """A verbatim excerpt of a document.
+
+    Attributes:
+        document_id: the document.
+        first_paragraph/last_paragraph: 1-based, inclusive range of paragraphs the excerpt spans.
+        text: the excerpt; paragraphs separated by a blank line.
+        level: the widening step that produced it (0..``MAX_LEVEL``).
+        widest: whether a wider step would show nothing more.
+    """
+
+    document_id: str
+    first_paragraph: int
+    last_paragraph: int
+    text: str
+    level: int
+    widest: bool
+
+
+def widen(document: Document, paragraph: int, start: int, end: int, level: int) -> Excerpt:
+    """The excerpt at ``level`` around the span ``[start, end)`` of paragraph ``paragraph``.
+
+    ``start``/``end`` are character offsets into the paragraph text. ``level`` is clamped to
+    ``0..MAX_LEVEL``. Raises ``IndexError`` when the paragraph does not exist.
+    """
+    level = max(0, min(level, MAX_LEVEL))
+    para = document.paragraph(paragraph)
+    if level <= 1:
+        touched = [
+            i for i, s in enumerate(para.sentences) if s.start < max(end, start + 1) and s.end > start
+        ] or [0]
+        lo = max(touched[0] - level, 0)
+        hi = min(touched[-1] + level, len(para.sentences) - 1)
+        if para.sentences:
+            text = para.text[para.sentences[lo].start : para.sentences[hi].end]
+        else:
+            text = para.text
+        whole_document = lo == 0 and hi >= len(para.sentences) - 1 and len(document.paragraphs) == 1
+        return Excerpt(document.id, paragraph, paragraph, text, level, whole_document)
+    reach = level - 2
+    first = max(1, paragraph - reach)
+    last = min(len(document.paragraphs), paragraph + reach)
+    text = "\n\n".join(document.paragraph(n).text for n in range(first, last + 1))
+    widest = level == MAX_LEVEL or (first == 1 and last == len(document.paragraphs))
+    return Excerpt(document.id, first, last, text, level, widest)
+
+
+def citation(document: Document, paragraph: int | None = None) -> str:
+    """A ready-to-paste citation: author, title, outlet, date, paragraph, link (whatever is known).
+
+    Example: ``Benedict Rogers, “Trump Must Hold …”, HuffPost UK, 2019-02-25, paragraph 7.``
+    followed by the source URL when known.
+    """
+    parts = []
+    if document.author:
+        parts.append(document.author)
+    parts.append(f"“{document.title}”")
+    if document.outlet:
+        parts.append(document.outlet)
+    if document.date:
+        parts.append(document.date)
+    if paragraph is not None:
+        parts.append(f"paragraph {paragraph}")
+    text = ", ".join(parts) + "."
+    if document.source_url:
+        text += f" {document.source_url}"
+    return text

@@ -1,0 +1,124 @@
+"""Buttons under a quote or search result: "More context" (widening) and "Cite".
+
+Only the user who ran the command may press them; anyone else gets an ephemeral note. The view
+stops after :data:`TIMEOUT` seconds and then removes its buttons (the interaction token, which
+the edit uses, lives 15 minutes).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+
+from bot import render
+from bot.core.context import MAX_LEVEL, citation, widen
+from bot.core.library import Library
+from bot.errors import send
+
+log = logging.getLogger(__name__)
+
+TIMEOUT = 600.0
+MAX_TARGETS = 5  # one row of context buttons and one row of cite buttons
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What a pair of buttons points at: a span of one paragraph."""
+
+    document_id: str
+    paragraph: int
+    start: int
+    end: int
+
+
+class ResultView(discord.ui.View):
+    """"More context" and "Cite" buttons for up to five results, usable by their owner only."""
+
+    def __init__(self, library: Library, owner_id: int, targets: Sequence[Target], *, timeout: float = TIMEOUT) -> None:
+        super().__init__(timeout=timeout)
+        self.library = library
+        self.owner_id = owner_id
+        self.targets = list(targets)[:MAX_TARGETS]
+        self.levels = [0] * len(self.targets)
+        self.interaction: discord.Interaction[Any] | None = None
+        numbered = len(self.targets) > 1
+        for i in range(len(self.targets)):
+            suffix = f" {i + 1}" if numbered else ""
+            more: discord.ui.Button[ResultView] = discord.ui.Button(
+                label=f"More context{suffix}", style=discord.ButtonStyle.secondary, custom_id=f"ctx:{i}", row=0
+            )
+            cite: discord.ui.Button[ResultView] = discord.ui.Button(
+                label=f"Cite{suffix}", style=discord.ButtonStyle.secondary, custom_id=f"cite:{i}", row=1
+            )
+            more.callback = self._more_callback(i)  # type: ignore[method-assign]
+            cite.callback = self._cite_callback(i)  # type: ignore[method-assign]
+            self.add_item(more)
+            self.add_item(cite)
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        """Only the command's user may press; others get an ephemeral note."""
+        if interaction.user.id == self.owner_id:
+            return True
+        await send(interaction, render.user_error(render.NOT_YOURS))
+        return False
+
+    def _more_callback(self, i: int) -> Any:
+        async def callback(interaction: discord.Interaction[Any]) -> None:
+            target = self.targets[i]
+            self.levels[i] = min(self.levels[i] + 1, MAX_LEVEL)
+            document = self.library.corpus.get(target.document_id)
+            assert document is not None
+            excerpt = widen(document, target.paragraph, target.start, target.end, self.levels[i])
+            await send(interaction, render.context_reply(excerpt, document))
+
+        return callback
+
+    def _cite_callback(self, i: int) -> Any:
+        async def callback(interaction: discord.Interaction[Any]) -> None:
+            target = self.targets[i]
+            document = self.library.corpus.get(target.document_id)
+            assert document is not None
+            await send(interaction, render.citation_reply(citation(document, target.paragraph)))
+
+        return callback
+
+    async def on_timeout(self) -> None:
+        """Remove the buttons once they stop working."""
+        if self.interaction is None:
+            return
+        try:
+            await self.interaction.edit_original_response(view=None)
+        except discord.HTTPException as error:
+            log.debug("could not remove expired buttons: %s", error)
+
+    async def on_error(self, interaction: discord.Interaction[Any], error: Exception, item: discord.ui.Item[Any]) -> None:
+        """Log a failed button press with context; the user gets the short apology."""
+        log.error("button %s failed for user %s", getattr(item, "custom_id", "?"), interaction.user.id, exc_info=error)
+        try:
+            await send(interaction, render.apology())
+        except discord.HTTPException:
+            pass
+
+
+def quote_view(library: Library, owner_id: int, quote: Any) -> ResultView:
+    """Buttons for a :class:`~bot.core.models.Quote` (its sentence is the span)."""
+    s = quote.sentence
+    return ResultView(library, owner_id, [Target(s.document_id, s.paragraph, s.start, s.end)])
+
+
+def hits_view(library: Library, owner_id: int, hits: Sequence[Any]) -> ResultView:
+    """Buttons for the first :data:`MAX_TARGETS` :class:`~bot.core.models.SearchHit`s (the match is the span)."""
+    targets = [
+        Target(
+            h.passage.document_id,
+            h.passage.paragraph,
+            h.passage.start + h.match_start,
+            h.passage.start + h.match_end,
+        )
+        for h in hits
+    ]
+    return ResultView(library, owner_id, targets)
