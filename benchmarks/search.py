@@ -167,7 +167,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10k,100k,1M", help="comma-separated corpus sizes")
     parser.add_argument("--queries", type=int, default=200, help="queries per size")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--candidates", type=int, default=300, help="stage-1 candidates per query")
+    parser.add_argument(
+        "--candidates", type=int, default=None, help="stage-1 candidates per query (default: auto)"
+    )
     args = parser.parse_args(argv)
     sizes = [parse_size(s) for s in args.sizes.split(",")]
 
@@ -193,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         r1, r5, lat = run_method(index, queries, exhaustive=False)
         ours = Row(
             human(size),
-            f"ours (K={args.candidates})",
+            f"ours (K={index._candidates})",
             r1,
             r5,
             pct(lat, 50),

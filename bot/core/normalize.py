@@ -28,6 +28,7 @@ offset map, with a fast path for ASCII-like text (the bulk of an English corpus)
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -97,6 +98,7 @@ def _is_cluster_continuation(ch: str) -> bool:
     return unicodedata.category(ch)[0] == "M" or unicodedata.combining(ch) != 0
 
 
+@functools.lru_cache(maxsize=8192)
 def _fold_cluster(cluster: str, punctuation: bool) -> str:
     """Steps 1-4 for one cluster; whitespace comes out as ``" "`` (collapsed by the caller)."""
     folded = unicodedata.normalize("NFKC", cluster.translate(_FOLD)).casefold()
@@ -138,7 +140,7 @@ def normalize(text: str, *, punctuation: bool = True) -> NormalizedText:
     i, n = 0, len(text)
     while i < n:
         j = i + 1
-        while j < n and _is_cluster_continuation(text[j]):
+        while j < n and text[j] >= "\u0300" and _is_cluster_continuation(text[j]):
             j += 1
         for ch in _fold_cluster(text[i:j], punctuation):
             if ch == " ":

@@ -41,6 +41,7 @@ back to the original text through the normaliser's offset map.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -124,8 +125,11 @@ STOP_WORDS = frozenset(
 )
 
 _Array = npt.NDArray[np.int64]
-_KEY_SPACE = 1 << 22  # trigram keys: [0, 2**21) exact ASCII trigrams, [2**21, 2**22) hashed others
-_HASH_MASK = (1 << 21) - 1
+_Q = 4  # q-gram length (measured against 3 and 5: benchmarks/README.md)
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio, for multiplicative hashing
+_MAX_BITS = 24  # at most 2**24 hash buckets (indptr of 128 MB)
+#: Stage 1 reads posting lists, rarest first, until about this many postings per indexed passage.
+_POSTINGS_BUDGET = 0.5
 _CHUNK_CHARS = 1 << 24  # characters per build chunk (bounds the build's temporary memory)
 _WORD = re.compile(r"\S+")
 
@@ -135,19 +139,20 @@ def match_key(text: str) -> str:
     return normalize_text(text, punctuation=MATCH_PUNCTUATION)
 
 
-def _trigram_keys(codes: npt.NDArray[np.uint32]) -> _Array:
-    """Keys of the trigrams ``codes[i:i+3]`` for every ``i``: exact for ASCII, hashed otherwise."""
-    if len(codes) < 3:
+def _gram_keys(codes: npt.NDArray[np.uint32], bits: int) -> _Array:
+    """Hash of every q-gram ``codes[i:i+_Q]`` into ``[0, 2**bits)``.
+
+    Multiplicative (Fibonacci) hashing of the code points, mixed one character at a time; the top
+    ``bits`` bits are kept. Collisions only merge posting lists (extra candidates, never lost ones).
+    """
+    n = len(codes) - _Q + 1
+    if n <= 0:
         return np.empty(0, dtype=np.int64)
-    a = codes[:-2].astype(np.int64)
-    b = codes[1:-1].astype(np.int64)
-    c = codes[2:].astype(np.int64)
-    exact = (a << 14) | (b << 7) | c
-    ascii_ = (a < 128) & (b < 128) & (c < 128)
-    if ascii_.all():
-        return exact
-    hashed = (1 << 21) + (((a * 0x9E3779B1) ^ (b * 0x85EBCA77) ^ (c * 0xC2B2AE3D)) & _HASH_MASK)
-    return np.where(ascii_, exact, hashed)
+    h = np.zeros(n, dtype=np.uint64)
+    for i in range(_Q):
+        h ^= codes[i : i + n]
+        h *= _GOLDEN
+    return (h >> np.uint64(64 - bits)).astype(np.int64)
 
 
 def _codes(text: str) -> npt.NDArray[np.uint32]:
@@ -172,6 +177,7 @@ class SearchIndex:
         passages: Sequence[Passage],
         keys: Sequence[str],
         doc_ranges: dict[str, tuple[int, int]],
+        bits: int,
         indptr: _Array,
         postings: npt.NDArray[np.int32],
         *,
@@ -181,6 +187,7 @@ class SearchIndex:
         self._passages: tuple[Passage, ...] = tuple(passages)
         self._keys: list[str] = list(keys)
         self._doc_ranges = dict(doc_ranges)
+        self._bits = bits
         self._indptr = indptr
         self._postings = postings
         self._candidates = candidates
@@ -194,7 +201,7 @@ class SearchIndex:
         *,
         window: int = 400,
         overlap: int = 100,
-        candidates: int = 300,
+        candidates: int | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> SearchIndex:
         """Cut the corpus into passages and index them.
@@ -205,7 +212,9 @@ class SearchIndex:
                 this length (at word boundaries).
             overlap: characters shared by consecutive windows (a phrase up to this long is whole
                 in at least one window); must be less than ``window / 2``.
-            candidates: passages kept by the trigram stage for rescoring per query.
+            candidates: passages kept by the q-gram stage for rescoring per query; by default
+                ``sqrt(passages)`` clamped to 50-300 (recall and latency per size measured in
+                ``benchmarks/README.md``).
             progress: called as ``progress(done, total)`` with counts of passages normalised and
                 indexed, a few dozen times during the build.
 
@@ -233,8 +242,10 @@ class SearchIndex:
             doc_ranges[document.id] = (first, len(passages))
             if progress is not None:
                 progress(len(passages), 0)
-        indptr, postings = _build_postings(keys, progress)
-        return cls(passages, keys, doc_ranges, indptr, postings, candidates=candidates)
+        bits, indptr, postings = _build_postings(keys, progress)
+        if candidates is None:
+            candidates = min(300, max(50, math.isqrt(len(passages))))
+        return cls(passages, keys, doc_ranges, bits, indptr, postings, candidates=candidates)
 
     # ------------------------------------------------------------------ container protocol
     @property
@@ -344,26 +355,30 @@ class SearchIndex:
         return self._doc_ranges[document]
 
     def _candidate_ids(self, key: str, lo: int, hi: int, k: int) -> npt.NDArray[np.int64]:
-        """Stage 1: the ``k`` passages in ``[lo, hi)`` with most IDF-weighted shared trigrams."""
-        grams = np.unique(_trigram_keys(_codes(key)))
-        if len(grams) == 0:
-            return np.arange(lo, hi, dtype=np.int64)
+        """Stage 1: the ``k`` passages in ``[lo, hi)`` with most IDF-weighted shared q-grams.
+
+        The query's distinct q-grams are read rarest first until about ``_POSTINGS_BUDGET``
+        postings per passage have been read (at least 6 q-grams), which bounds the work on
+        queries made of common words; each q-gram votes ``log((N + 1) / (df + 0.5))``. A key
+        shorter than ``_Q + 1`` characters is padded with spaces (whole-word match).
+        """
+        text = key if len(key) > _Q else f" {key} "
+        grams = np.unique(_gram_keys(_codes(text), self._bits))
         starts = self._indptr[grams]
-        ends = self._indptr[grams + 1]
-        df = ends - starts
+        df = self._indptr[grams + 1] - starts
         present = df > 0
-        starts, ends, df = starts[present], ends[present], df[present]
+        starts, df = starts[present], df[present]
         if len(df) == 0:
             return np.empty(0, dtype=np.int64)
         order = np.argsort(df, kind="stable")
-        # Skip the most common trigrams (in over a tenth of passages) when enough rarer ones remain.
-        common = df[order] > max(self._n // 10, 1000)
-        keep = max(int((~common).sum()), min(len(order), 6))
+        read = np.cumsum(df[order])
+        budget = _POSTINGS_BUDGET * self._n
+        keep = max(int(np.searchsorted(read, budget, side="right")), min(len(order), 6))
         order = order[:keep]
         idf = np.log((self._n + 1) / (df[order] + 0.5))
         slices: list[npt.NDArray[np.int32]] = []
         for t in order.tolist():
-            posting = self._postings[starts[t] : ends[t]]
+            posting = self._postings[starts[t] : starts[t] + df[t]]
             if lo > 0 or hi < self._n:
                 a, b = np.searchsorted(posting, [lo, hi])
                 posting = posting[a:b]
@@ -373,10 +388,12 @@ class SearchIndex:
             return np.empty(0, dtype=np.int64)
         weights = np.repeat(idf, lengths)
         votes = np.bincount(np.concatenate(slices) - lo, weights=weights, minlength=hi - lo)
-        hit = np.flatnonzero(votes)
-        if len(hit) > k:
-            hit = hit[np.argpartition(-votes[hit], k - 1)[:k]]
-        return hit.astype(np.int64) + lo
+        if hi - lo > k:
+            best = np.argpartition(-votes, k - 1)[:k]
+            best = best[votes[best] > 0]
+        else:
+            best = np.flatnonzero(votes)
+        return best.astype(np.int64) + lo
 
     def _rank(self, key: str, pool: Iterable[int], threshold: float) -> list[_Scored]:
         """Stage 2: score each passage of ``pool``; exact first, then score, then corpus order."""
@@ -533,41 +550,49 @@ def _shorten(text: str, limit: int) -> str:
 
 def _build_postings(
     keys: Sequence[str], progress: Callable[[int, int], None] | None
-) -> tuple[_Array, npt.NDArray[np.int32]]:
-    """CSR inverted index of distinct trigrams: ``postings[indptr[t]:indptr[t+1]]`` = sorted ids.
+) -> tuple[int, _Array, npt.NDArray[np.int32]]:
+    """CSR inverted index of distinct q-grams of ``" " + key + " "`` for every key.
 
-    Built in chunks of about ``_CHUNK_CHARS`` characters: each chunk's ``(trigram, passage)``
-    pairs are deduplicated with one sort, then placed by counting sort into the global arrays.
+    Returns ``(bits, indptr, postings)``: the passages containing a q-gram hashed to ``g`` are
+    ``postings[indptr[g]:indptr[g + 1]]``, in increasing order. ``bits`` grows with the corpus
+    (``2**bits`` buckets, about one per indexed character, 12 to 24 bits). Built in chunks of about
+    ``_CHUNK_CHARS`` characters: each chunk's ``(q-gram, passage)`` pairs are sorted and
+    deduplicated, then placed by counting sort into the global arrays.
     """
     n = len(keys)
+    total = sum(len(k) + 2 for k in keys)
+    bits = min(_MAX_BITS, max(12, total.bit_length()))
+    space = 1 << bits
     chunk_pairs: list[tuple[_Array, npt.NDArray[np.int32]]] = []
-    counts = np.zeros(_KEY_SPACE, dtype=np.int64)
+    counts = np.zeros(space, dtype=np.int64)
     first = 0
     while first < n:
         last, size = first, 0
         while last < n and (size < _CHUNK_CHARS or last == first):
-            size += len(keys[last])
+            size += len(keys[last]) + 2
             last += 1
-        text = "".join(keys[first:last])
+        text = " " + "  ".join(keys[first:last]) + " "
         lengths = np.fromiter(
-            (len(k) for k in keys[first:last]), dtype=np.int64, count=last - first
+            (len(k) + 2 for k in keys[first:last]), dtype=np.int64, count=last - first
         )
         owner = np.repeat(np.arange(last - first, dtype=np.int64), lengths)
-        grams = _trigram_keys(_codes(text))
-        valid = owner[:-2] == owner[2:] if len(owner) >= 3 else np.zeros(0, dtype=bool)
-        pairs = (grams[valid] << 24) | owner[:-2][valid]
+        grams = _gram_keys(_codes(text), bits)
+        span = _Q - 1
+        valid = owner[:-span] == owner[span:] if len(owner) > span else np.zeros(0, dtype=bool)
+        pairs = (grams[valid] << 24) | owner[: len(valid)][valid]
         pairs.sort()  # sort + adjacent-difference dedup (np.unique's hash path is slower here)
         if len(pairs):
             pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
         gram_ids = pairs >> 24
         pids = ((pairs & ((1 << 24) - 1)) + first).astype(np.int32)
-        counts += np.bincount(gram_ids, minlength=_KEY_SPACE)
+        counts += np.bincount(gram_ids, minlength=space)
         chunk_pairs.append((gram_ids, pids))
         first = last
         if progress is not None:
             progress(first, n)
-    indptr = np.zeros(_KEY_SPACE + 1, dtype=np.int64)
+    indptr = np.zeros(space + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
+    del counts
     postings = np.empty(int(indptr[-1]), dtype=np.int32)
     cursor = indptr[:-1].copy()
     for gram_ids, pids in chunk_pairs:
@@ -580,4 +605,4 @@ def _build_postings(
         postings[cursor[gram_ids] + rank] = pids
         cursor[gram_ids[group_starts]] += group_sizes
     chunk_pairs.clear()
-    return indptr, postings
+    return bits, indptr, postings
