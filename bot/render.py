@@ -518,4 +518,6 @@ def citation_reply(text: str) -> Reply:
     return Reply(content=shorten(f"```\n{safe}\n```", MESSAGE_LIMIT), ephemeral=True)
 
 
-NOT_YOURS = "These buttons belong to the person who ran the command. Run it yourself to get your own."
+NOT_YOURS = (
+    "These buttons belong to the person who ran the command. Run it yourself to get your own."
+)

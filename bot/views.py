@@ -7,6 +7,7 @@ the edit uses, lives 15 minutes).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,9 +37,16 @@ class Target:
 
 
 class ResultView(discord.ui.View):
-    """"More context" and "Cite" buttons for up to five results, usable by their owner only."""
+    """ "More context" and "Cite" buttons for up to five results, usable by their owner only."""
 
-    def __init__(self, library: Library, owner_id: int, targets: Sequence[Target], *, timeout: float = TIMEOUT) -> None:
+    def __init__(
+        self,
+        library: Library,
+        owner_id: int,
+        targets: Sequence[Target],
+        *,
+        timeout: float = TIMEOUT,
+    ) -> None:
         super().__init__(timeout=timeout)
         self.library = library
         self.owner_id = owner_id
@@ -49,10 +57,16 @@ class ResultView(discord.ui.View):
         for i in range(len(self.targets)):
             suffix = f" {i + 1}" if numbered else ""
             more: discord.ui.Button[ResultView] = discord.ui.Button(
-                label=f"More context{suffix}", style=discord.ButtonStyle.secondary, custom_id=f"ctx:{i}", row=0
+                label=f"More context{suffix}",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"ctx:{i}",
+                row=0,
             )
             cite: discord.ui.Button[ResultView] = discord.ui.Button(
-                label=f"Cite{suffix}", style=discord.ButtonStyle.secondary, custom_id=f"cite:{i}", row=1
+                label=f"Cite{suffix}",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"cite:{i}",
+                row=1,
             )
             more.callback = self._more_callback(i)  # type: ignore[method-assign]
             cite.callback = self._cite_callback(i)  # type: ignore[method-assign]
@@ -95,13 +109,18 @@ class ResultView(discord.ui.View):
         except discord.HTTPException as error:
             log.debug("could not remove expired buttons: %s", error)
 
-    async def on_error(self, interaction: discord.Interaction[Any], error: Exception, item: discord.ui.Item[Any]) -> None:
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: Exception, item: discord.ui.Item[Any]
+    ) -> None:
         """Log a failed button press with context; the user gets the short apology."""
-        log.error("button %s failed for user %s", getattr(item, "custom_id", "?"), interaction.user.id, exc_info=error)
-        try:
+        log.error(
+            "button %s failed for user %s",
+            getattr(item, "custom_id", "?"),
+            interaction.user.id,
+            exc_info=error,
+        )
+        with contextlib.suppress(discord.HTTPException):
             await send(interaction, render.apology())
-        except discord.HTTPException:
-            pass
 
 
 def quote_view(library: Library, owner_id: int, quote: Any) -> ResultView:

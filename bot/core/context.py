@@ -54,7 +54,9 @@ def widen(document: Document, paragraph: int, start: int, end: int, level: int) 
     para = document.paragraph(paragraph)
     if level <= 1:
         touched = [
-            i for i, s in enumerate(para.sentences) if s.start < max(end, start + 1) and s.end > start
+            i
+            for i, s in enumerate(para.sentences)
+            if s.start < max(end, start + 1) and s.end > start
         ] or [0]
         lo = max(touched[0] - level, 0)
         hi = min(touched[-1] + level, len(para.sentences) - 1)

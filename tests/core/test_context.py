@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from bot.core.context import MAX_LEVEL, citation, widen
@@ -25,7 +27,9 @@ Jane Doe writes for the Example Gazette.
 
 @pytest.fixture
 def document():  # type: ignore[no-untyped-def]
-    return parse_document(TEXT, document_id="doc", metadata={"outlet": "Gazette", "date": "2020-01-02"})
+    return parse_document(
+        TEXT, document_id="doc", metadata={"outlet": "Gazette", "date": "2020-01-02"}
+    )
 
 
 def test_levels_are_nested_and_grow(document) -> None:  # type: ignore[no-untyped-def]
@@ -37,7 +41,7 @@ def test_levels_are_nested_and_grow(document) -> None:  # type: ignore[no-untype
     assert excerpts[2].text == para.text
     assert (excerpts[3].first_paragraph, excerpts[3].last_paragraph) == (1, 3)
     assert (excerpts[4].first_paragraph, excerpts[4].last_paragraph) == (1, 4)
-    for narrow, wide in zip(excerpts, excerpts[1:], strict=False):
+    for narrow, wide in itertools.pairwise(excerpts):
         assert narrow.text in wide.text
         assert len(narrow.text) < len(wide.text)
     assert excerpts[-1].widest

@@ -1,7 +1,8 @@
-""""More context" and "Cite" buttons under quotes and search hits, through the real client."""
+""" "More context" and "Cite" buttons under quotes and search hits, through the real client."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -19,8 +20,12 @@ async def _command(double: DiscordDouble, name: str, options: dict[str, Any]) ->
     return await handle.final()
 
 
-async def _click(double: DiscordDouble, message: dict[str, Any], custom_id: str, user_id: str | None = None) -> dict[str, Any]:
-    handle = await double.send_interaction(payloads.component(custom_id, message, user_id=user_id or double.user_id))
+async def _click(
+    double: DiscordDouble, message: dict[str, Any], custom_id: str, user_id: str | None = None
+) -> dict[str, Any]:
+    handle = await double.send_interaction(
+        payloads.component(custom_id, message, user_id=user_id or double.user_id)
+    )
     return await handle.final()
 
 
@@ -28,8 +33,12 @@ def _custom_ids(message: dict[str, Any]) -> list[str]:
     return [c["custom_id"] for row in message.get("components", []) for c in row["components"]]
 
 
-async def test_more_context_widens_step_by_step(running_bot: CorpusBot, discord_double: DiscordDouble) -> None:
-    message = await _command(discord_double, "search", {"query": "jaw jaw is better than war war", "limit": 1})
+async def test_more_context_widens_step_by_step(
+    running_bot: CorpusBot, discord_double: DiscordDouble
+) -> None:
+    message = await _command(
+        discord_double, "search", {"query": "jaw jaw is better than war war", "limit": 1}
+    )
     assert _custom_ids(message) == ["ctx:0", "cite:0"]
     seen = []
     for _ in range(4):
@@ -38,13 +47,15 @@ async def test_more_context_widens_step_by_step(running_bot: CorpusBot, discord_
         seen.append(shown["embeds"][0])
     texts = [e["description"].replace("\\", "") for e in seen]
     assert "jaw jaw" in texts[0]
-    assert all(len(a) < len(b) for a, b in zip(texts, texts[1:], strict=False))  # each step is wider
+    assert all(len(a) < len(b) for a, b in itertools.pairwise(texts))  # each step is wider
     assert seen[0]["title"].endswith("paragraph 1")
     assert seen[2]["title"].endswith("paragraphs 1–2")
     assert "widest" in seen[3]["footer"]["text"]
 
 
-async def test_cite_gives_a_ready_to_paste_citation(running_bot: CorpusBot, discord_double: DiscordDouble) -> None:
+async def test_cite_gives_a_ready_to_paste_citation(
+    running_bot: CorpusBot, discord_double: DiscordDouble
+) -> None:
     message = await _command(discord_double, "quote", {"contains": "sleep easy"})
     shown = await _click(discord_double, message, "cite:0")
     assert int(shown.get("flags", 0)) & EPHEMERAL
@@ -64,7 +75,9 @@ async def test_buttons_answer_only_the_user_who_ran_the_command(
     assert shown["content"] == NOT_YOURS
 
 
-async def test_many_hits_stay_within_component_limits(running_bot: CorpusBot, discord_double: DiscordDouble) -> None:
+async def test_many_hits_stay_within_component_limits(
+    running_bot: CorpusBot, discord_double: DiscordDouble
+) -> None:
     message = await _command(discord_double, "search", {"query": "human rights", "limit": 10})
     rows = message.get("components", [])
     assert 1 <= len(rows) <= 5
