@@ -37,7 +37,7 @@ import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
@@ -335,6 +335,42 @@ class DailyScheduler:
                     )
                 )
         return outcomes
+
+    async def post_now(
+        self, schedule: DailySchedule, *, channel_id: int | None = None, now: datetime | None = None
+    ) -> PostOutcome:
+        """Make today's post at once (``/daily now``), in ``channel_id`` if given.
+
+        It *is* today's post: claimed like a scheduled one, so the slot later today is skipped
+        and a second ``/daily now`` answers ``"already_posted"``. Returns the outcome
+        (``"sent"``, ``"already_posted"``, ``"already_claimed"``, a failure as in a pass).
+        """
+        now = self._clock() if now is None else now
+        if channel_id is not None:
+            schedule = replace(schedule, channel_id=channel_id)
+        today = now.astimezone(schedule.zone).date()
+        last = await self.storage.last_post(schedule.guild_id)
+        done = self._done_date(last)
+        if last is not None and done is not None and done >= today:
+            return PostOutcome(
+                schedule.guild_id,
+                last.channel_id,
+                last.local_date,
+                "already_posted",
+                last.quote_key,
+                last.message_id,
+            )
+        return await self._post(schedule, today, now)
+
+    async def next_quote_key(self, schedule: DailySchedule) -> str:
+        """The quote key the guild's next post would use (``/daily preview``).
+
+        Raises:
+            NotFound: the schedule's documents have no quotable line.
+        """
+        cycle = await self.storage.current_cycle(schedule.guild_id)
+        used = await self.storage.used_quote_keys(schedule.guild_id, cycle)
+        return pick_for_date(self._quote_order(schedule), used)[0]
 
     async def seconds_to_next_pass(self) -> float:
         """Seconds to sleep before the next pass: until the earliest slot or cool-down end,

@@ -494,3 +494,20 @@ def test_bad_settings_are_refused() -> None:
         DailyScheduler(
             store, send=FakeDiscord(Clock(SLOT)).send, quote_order=order, grace=timedelta(0)
         )
+
+
+async def test_post_now_is_todays_post_and_only_once(
+    db: SQLiteStorage, clock: Clock, discord: FakeDiscord
+) -> None:
+    await db.set_schedule(schedule(A))
+    sched = make(db, clock, discord)
+    clock.now = SLOT - timedelta(hours=2)  # 07:00 local, before the slot
+    assert await sched.next_quote_key(schedule(A)) == "q0"
+    outcome = await sched.post_now(schedule(A), channel_id=555)
+    assert (outcome.result, outcome.channel_id, outcome.local_date) == ("sent", 555, DAY)
+    again = await sched.post_now(schedule(A), channel_id=555)
+    assert (again.result, again.message_id) == ("already_posted", outcome.message_id)
+    clock.now = SLOT + timedelta(seconds=1)
+    assert await sched.run_once() == []  # the slot later today is skipped
+    assert [m.channel_id for m in discord.posts(A)] == [555]
+    assert await sched.next_quote_key(schedule(A)) == "q1"
