@@ -110,15 +110,19 @@ def _fold_cluster(cluster: str, punctuation: bool) -> str:
     if not folded.isascii():  # compatibility forms that decompose to folded ones ("⁗")
         folded = folded.translate(_FOLD)
     out = []
+    removed = False  # marks on a removed punctuation character go with it
     for ch in folded:
+        category = unicodedata.category(ch)
         if ch.isspace():
             out.append(" ")
-        elif not punctuation and ch == _APOSTROPHE:
-            continue
-        elif not punctuation and unicodedata.category(ch)[0] in "PS":
-            out.append(" ")
-        else:
+            removed = False
+        elif not punctuation and category[0] in "PS":
+            if ch != _APOSTROPHE:
+                out.append(" ")
+            removed = True
+        elif not (removed and category[0] == "M"):
             out.append(ch)
+            removed = False
     return "".join(out)
 
 
