@@ -5,5 +5,6 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.quotes",
     "cogs.search",
     "cogs.summary",
+    "cogs.daily",
     "cogs.admin",
 )

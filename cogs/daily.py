@@ -1,0 +1,406 @@
+"""``/daily``: a server's daily quote post (set, show, off, now, preview) and its scheduler.
+
+Wiring (see ARCHITECTURE.md): ``setup_hook`` opens storage, then loads this extension;
+:meth:`Daily.cog_load` builds the process's one :class:`~bot.scheduler.DailyScheduler` and starts
+it (``setup_hook`` runs once per process, ``on_ready`` after every reconnect: C06), and
+:meth:`Daily.cog_unload` (run by ``Bot.close``) stops it. The scheduler posts through
+:meth:`Daily.send_daily`, which renders the quote like ``/quote`` and maps discord.py's
+exceptions to :class:`~bot.scheduler.SendResult` outcomes.
+
+Every ``/daily`` command needs Manage Server (hidden from others by default permissions and
+checked again on use) and answers ephemerally, except the post ``/daily now`` makes.
+"""
+
+from __future__ import annotations
+
+import logging
+import zoneinfo
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+import aiohttp
+import discord
+from discord import Interaction, app_commands
+from discord.ext import commands
+
+from bot import render
+from bot.client import CorpusBot
+from bot.core.daily import (
+    MAX_GRACE,
+    DailySchedule,
+    ScheduleError,
+    load_zone,
+    next_send_times,
+    parse_local_time,
+)
+from bot.core.errors import NotFound
+from bot.core.quotes import quote_key
+from bot.errors import send
+from bot.scheduler import (
+    STATUS_OK,
+    DailyScheduler,
+    PostOutcome,
+    SendResult,
+)
+from bot.storage import GuildStatus, PostRecord, ScheduleRecord
+
+log = logging.getLogger(__name__)
+
+#: The permissions a daily post needs in its channel, with the names Discord shows.
+NEEDED = (
+    ("view_channel", "View Channel"),
+    ("send_messages", "Send Messages"),
+    ("embed_links", "Embed Links"),
+)
+
+#: Offered when the time-zone option is still empty.
+COMMON_ZONES = (
+    "UTC",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Paris",
+    "Europe/Madrid",
+    "Europe/Moscow",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+    "America/Mexico_City",
+    "Asia/Tokyo",
+    "Asia/Seoul",
+    "Asia/Shanghai",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Dubai",
+    "Australia/Sydney",
+    "Australia/Lord_Howe",
+    "Pacific/Auckland",
+    "Pacific/Apia",
+    "Africa/Lagos",
+    "Africa/Johannesburg",
+    "Africa/Cairo",
+)
+
+
+# -- pure helpers (tested without Discord) -----------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> tuple[str, ...]:
+    return tuple(
+        sorted(
+            name
+            for name in zoneinfo.available_timezones()
+            if not name.startswith(("posix", "right/", "SystemV/")) and name != "localtime"
+        )
+    )
+
+
+def timezone_choices(typed: str, *, limit: int = 25) -> list[str]:
+    """IANA zone names matching what the admin typed (``"berl"`` → ``Europe/Berlin``).
+
+    Case- and space-insensitive; a match at the start of a name part ranks before a match
+    inside one; ties in alphabetical order; at most ``limit`` names (Discord allows 25).
+    """
+    needle = typed.strip().casefold().replace(" ", "_")
+    if not needle:
+        return list(COMMON_ZONES[:limit])
+    ranked: list[tuple[int, str]] = []
+    for name in _zone_names():
+        folded = name.casefold()
+        if needle not in folded:
+            continue
+        parts = folded.replace("-", "/").split("/")
+        if folded == needle or parts[-1] == needle:
+            rank = 0
+        elif any(part.startswith(needle) for part in parts):
+            rank = 1
+        else:
+            rank = 2
+        ranked.append((rank, name))
+    ranked.sort()
+    return [name for _, name in ranked[:limit]]
+
+
+def missing_permissions(permissions: discord.Permissions) -> list[str]:
+    """Names of the permissions a daily post needs that ``permissions`` lacks, in order."""
+    return [label for flag, label in NEEDED if not getattr(permissions, flag)]
+
+
+def discord_timestamps(instants: Sequence[datetime]) -> str:
+    """``<t:…:F>`` markers, which every reader's client shows in their own time zone."""
+    return ", ".join(f"<t:{int(t.timestamp())}:F>" for t in instants)
+
+
+def describe_schedule(schedule: DailySchedule) -> str:
+    """One line: when, where, who is mentioned."""
+    line = (
+        f"every day at {schedule.time.strftime('%H:%M')} ({schedule.timezone}) "
+        f"in <#{schedule.channel_id}>"
+    )
+    if schedule.mention_role_id:
+        line += f", mentioning <@&{schedule.mention_role_id}>"
+    return line
+
+
+def show_text(
+    record: ScheduleRecord | None,
+    status: GuildStatus | None,
+    last: PostRecord | None,
+    now: datetime,
+) -> str:
+    """The ``/daily show`` answer."""
+    if record is None:
+        return "No daily quote is set for this server. Set one with `/daily set`."
+    lines = [f"Daily quote: {describe_schedule(record.schedule)}."]
+    if record.enabled:
+        lines.append(f"Next posts: {discord_timestamps(next_send_times(record.schedule, now))}.")
+    else:
+        lines.append("It is **off**. Turn it on again with `/daily set`.")
+    if record.source == "config":
+        lines.append("This schedule comes from the bot's config file.")
+    if last is not None:
+        lines.append(f"Last post: {last.local_date.isoformat()} ({last.status.value}).")
+    if status is not None and status.status != STATUS_OK:
+        lines.append(f"**{status.status.replace('_', ' ')}**: {status.detail}")
+    return "\n".join(lines)
+
+
+def now_text(outcome: PostOutcome) -> str:
+    """The ``/daily now`` answer for each outcome of :meth:`DailyScheduler.post_now`."""
+    if outcome.result in ("sent", "resent"):
+        return "Posted today's quote here. The scheduled post resumes tomorrow."
+    if outcome.result in ("already_posted", "already_claimed"):
+        return f"Today's quote was already posted in <#{outcome.channel_id}>."
+    if outcome.result == "forbidden":
+        return f"I could not post here: I am missing the {outcome.detail} permission."
+    if outcome.result == "no_quotes":
+        return outcome.detail
+    return f"I could not post today's quote ({outcome.detail or outcome.result}). Try again later."
+
+
+def _ephemeral(text: str) -> render.Reply:
+    return render.Reply(content=render.shorten(text, render.MESSAGE_LIMIT), ephemeral=True)
+
+
+# -- the cog -------------------------------------------------------------------------------
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class Daily(commands.GroupCog, group_name="daily", group_description="The daily quote post"):
+    """The ``/daily`` group and the process's daily scheduler."""
+
+    def __init__(self, bot: CorpusBot) -> None:
+        self.bot = bot
+        self.scheduler: DailyScheduler | None = None
+        super().__init__()
+
+    # -- lifecycle ----------------------------------------------------------------------
+    def _grace(self) -> timedelta:
+        minutes = self.bot.settings.scheduler.grace_minutes
+        grace = timedelta(minutes=minutes)
+        return min(max(grace, timedelta(minutes=1)), MAX_GRACE)
+
+    def _config_schedules(self) -> list[DailySchedule]:
+        return [
+            DailySchedule(
+                guild_id=s.guild_id,
+                channel_id=s.channel_id,
+                time=s.time,
+                timezone=s.timezone,
+                mention_role_id=s.mention_role_id,
+                documents=tuple(s.documents),
+            )
+            for s in self.bot.settings.daily
+        ]
+
+    async def cog_load(self) -> None:
+        """Build and start the one scheduler (``start`` is idempotent)."""
+        if self.scheduler is None:
+            self.scheduler = DailyScheduler(
+                self.bot.storage,
+                send=self.send_daily,
+                quote_order=self.quote_order,
+                clock=self.bot.clock,
+                grace=self._grace(),
+                config_schedules=self._config_schedules(),
+            )
+        self.scheduler.start()
+
+    async def cog_unload(self) -> None:
+        if self.scheduler is not None:
+            await self.scheduler.stop()
+
+    async def interaction_check(self, interaction: Interaction[Any]) -> bool:
+        """Manage Server is required even where the default permissions were overridden."""
+        if not interaction.permissions.manage_guild:
+            raise app_commands.MissingPermissions(["manage_guild"])
+        return True
+
+    # -- scheduler callbacks ------------------------------------------------------------
+    def quote_order(self, schedule: DailySchedule) -> Sequence[str]:
+        """The guild's permutation of quote keys over its chosen documents."""
+        quotes = self.bot.library.quotes.cycle_order(
+            schedule.documents or None, salt=str(schedule.guild_id)
+        )
+        return [quote_key(q) for q in quotes]
+
+    def _quote_reply(self, key: str) -> render.Reply:
+        quote = self.bot.library.quotes.get(key)
+        document = self.bot.library.corpus.get(quote.document_id) if quote else None
+        if quote is None or document is None:
+            raise NotFound(f"The quote {key} is no longer in the corpus.")
+        return render.quote_reply(quote, document)
+
+    def _missing_for(self, schedule: DailySchedule, error: discord.Forbidden) -> str:
+        if error.code == 50001:
+            return "View Channel"
+        guild = self.bot.get_guild(schedule.guild_id)
+        channel = guild.get_channel(schedule.channel_id) if guild else None
+        if guild is not None and channel is not None and guild.me is not None:
+            missing = missing_permissions(channel.permissions_for(guild.me))
+            if missing:
+                return missing[0]
+        return "Send Messages"
+
+    async def send_daily(self, schedule: DailySchedule, key: str, nonce: str) -> SendResult:
+        """Post the quote ``key`` in the schedule's channel with ``nonce`` (discord.py adds
+        ``enforce_nonce``, so Discord drops a repeat); map the outcome for the scheduler."""
+        try:
+            reply = self._quote_reply(key)
+        except NotFound as exc:
+            return SendResult.error(str(exc))
+        kwargs = reply.send_kwargs(channel=True)
+        if schedule.mention_role_id:
+            kwargs["content"] = f"<@&{schedule.mention_role_id}>"
+            kwargs["allowed_mentions"] = discord.AllowedMentions(
+                everyone=False, users=False, roles=[discord.Object(schedule.mention_role_id)]
+            )
+        channel = self.bot.get_partial_messageable(schedule.channel_id, guild_id=schedule.guild_id)
+        try:
+            message = await channel.send(nonce=nonce, **kwargs)
+        except discord.Forbidden as exc:
+            return SendResult.forbidden(self._missing_for(schedule, exc))
+        except discord.NotFound as exc:
+            return SendResult.not_found(f"{exc.status} {exc.code} {exc.text}".strip())
+        except discord.HTTPException as exc:
+            detail = f"{exc.status} {exc.text}".strip()
+            if exc.status == 429 or exc.status >= 500:
+                return SendResult.retryable(detail, retry_after=getattr(exc, "retry_after", None))
+            return SendResult.error(f"{exc.status} {exc.code} {exc.text}".strip())
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            return SendResult.retryable(repr(exc))
+        return SendResult.ok(message.id)
+
+    # -- commands -------------------------------------------------------------------------
+    @app_commands.command(name="set", description="Post a quote in a channel every day")
+    @app_commands.describe(
+        channel="Where to post",
+        time="Local time of the post, 24-hour HH:MM (e.g. 08:47)",
+        timezone="Time zone, e.g. Europe/Berlin (type to search)",
+        mention_role="A role to mention with each post (optional)",
+    )
+    async def set_(
+        self,
+        interaction: Interaction[CorpusBot],
+        channel: discord.TextChannel,
+        time: app_commands.Range[str, 1, 8],
+        timezone: app_commands.Range[str, 1, 64],
+        mention_role: discord.Role | None = None,
+    ) -> None:
+        assert interaction.guild is not None
+        local_time = parse_local_time(time)
+        load_zone(timezone.strip())
+        me = interaction.guild.me
+        if me is not None:
+            missing = missing_permissions(channel.permissions_for(me))
+            if missing:
+                await send(
+                    interaction,
+                    render.user_error(
+                        f"I cannot post in {channel.mention}: I am missing the "
+                        f"{' and '.join(missing)} permission there. Allow it in the channel's "
+                        "settings and run `/daily set` again."
+                    ),
+                )
+                return
+        storage = self.bot.storage
+        previous = await storage.get_schedule_record(interaction.guild.id)
+        schedule = DailySchedule(
+            guild_id=interaction.guild.id,
+            channel_id=channel.id,
+            time=local_time,
+            timezone=timezone.strip(),
+            mention_role_id=mention_role.id if mention_role else None,
+            documents=previous.schedule.documents if previous else (),
+        )
+        now = self.bot.clock()
+        await storage.set_schedule(schedule, source="command", at=now)
+        text = (
+            f"Daily quote set: {describe_schedule(schedule)}.\n"
+            f"Next posts: {discord_timestamps(next_send_times(schedule, now))}."
+        )
+        if previous is not None and previous.source == "config":
+            text += "\nNote: the bot's config file also sets this server's schedule; it wins at the next restart."
+        await send(interaction, _ephemeral(text))
+
+    @set_.autocomplete("timezone")
+    async def timezone_autocomplete(
+        self, interaction: Interaction[CorpusBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return render.choices((name, name) for name in timezone_choices(current))
+
+    @app_commands.command(name="show", description="Show this server's daily quote settings")
+    async def show(self, interaction: Interaction[CorpusBot]) -> None:
+        assert interaction.guild_id is not None
+        storage = self.bot.storage
+        record = await storage.get_schedule_record(interaction.guild_id)
+        status = await storage.get_status(interaction.guild_id)
+        last = await storage.last_post(interaction.guild_id)
+        await send(interaction, _ephemeral(show_text(record, status, last, self.bot.clock())))
+
+    @app_commands.command(name="off", description="Stop the daily quote post")
+    async def off(self, interaction: Interaction[CorpusBot]) -> None:
+        assert interaction.guild_id is not None
+        stopped = await self.bot.storage.disable_schedule(interaction.guild_id, at=self.bot.clock())
+        text = (
+            "The daily quote is off. `/daily set` turns it on again."
+            if stopped
+            else "No daily quote was set for this server."
+        )
+        await send(interaction, _ephemeral(text))
+
+    async def _schedule_or_explain(self, interaction: Interaction[CorpusBot]) -> DailySchedule:
+        assert interaction.guild_id is not None
+        schedule = await self.bot.storage.get_schedule(interaction.guild_id)
+        if schedule is None:
+            raise ScheduleError("No daily quote is set for this server. Set one with `/daily set`.")
+        return schedule
+
+    @app_commands.command(name="now", description="Post today's quote here now (once a day)")
+    async def now(self, interaction: Interaction[CorpusBot]) -> None:
+        schedule = await self._schedule_or_explain(interaction)
+        assert self.scheduler is not None
+        assert interaction.channel_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        outcome = await self.scheduler.post_now(schedule, channel_id=interaction.channel_id)
+        await send(interaction, _ephemeral(now_text(outcome)))
+
+    @app_commands.command(name="preview", description="See the next daily quote (only you)")
+    async def preview(self, interaction: Interaction[CorpusBot]) -> None:
+        schedule = await self._schedule_or_explain(interaction)
+        assert self.scheduler is not None
+        key = await self.scheduler.next_quote_key(schedule)
+        reply = self._quote_reply(key)
+        when = next_send_times(schedule, self.bot.clock(), 1)
+        reply.content = f"Next daily quote ({discord_timestamps(when)}):"
+        reply.ephemeral = True
+        await send(interaction, reply)
+
+
+async def setup(bot: CorpusBot) -> None:
+    await bot.add_cog(Daily(bot))
