@@ -1011,6 +1011,10 @@ class DiscordDouble:
         Cloudflare ban). ``retry_after`` is in seconds (default 0.05). ``delay`` sleeps before
         answering. Other statuses answer ``{"code": code or 0, "message": ...}``. Scripted faults are
         not violations. Returns the fault; its ``hits`` counts how often it fired.
+
+        discord.py retries 500/502/504 itself after sleeping 1 s, 3 s, ... (webhooks: any 5xx), so
+        a test of a server error that must stay fast should script 503 on a bot route (raised at
+        once as ``DiscordServerError``) or expect those sleeps.
         """
         fault = InjectedFault(
             method=method.upper(),

@@ -651,6 +651,21 @@ async def test_scripted_503_raises_discord_server_error(
     assert fault.hits == 1  # times=1: the next request is answered normally
 
 
+async def test_wait_for_request_sees_future_requests_and_times_out(
+    discord_double: DiscordDouble, bot: TinyBot
+) -> None:
+    channel = bot.get_channel(int(discord_double.channel_id))
+    assert isinstance(channel, discord.TextChannel)
+    sending = asyncio.create_task(channel.send("in the background"))
+    request = await discord_double.wait_for_request(
+        lambda r: r.method == "POST" and r.path == f"/channels/{channel.id}/messages"
+    )
+    assert request.json["content"] == "in the background"
+    await sending
+    with pytest.raises(TimeoutError):
+        await discord_double.wait_for_request(lambda r: r.method == "DELETE", timeout=0.05)
+
+
 async def test_delay_next_holds_the_request(discord_double: DiscordDouble, bot: TinyBot) -> None:
     discord_double.delay_next("POST", r"/channels/", 0.2)
     channel = bot.get_channel(int(discord_double.channel_id))
