@@ -1,0 +1,233 @@
+"""``/daily`` and the daily post end to end: the real client, the Discord double, a fake clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from bot.client import CorpusBot
+from bot.core.daily import DailySchedule
+from bot.scheduler import STATUS_CHANNEL_MISSING, STATUS_PAUSED
+from cogs.daily import Daily, timezone_choices
+from tests.double import DiscordDouble, connect_bot, payloads
+from tests.double.server import MANAGE_GUILD, VIEW_CHANNEL
+
+pytestmark = pytest.mark.e2e
+
+EPHEMERAL = 1 << 6
+CHANNEL = 7  # option types
+ROLE = 8
+# 08:47 in Asia/Tokyo on 2026-05-12 is 23:47 UTC on 2026-05-11 (C01)
+SLOT = datetime(2026, 5, 11, 23, 47, tzinfo=UTC)
+
+
+@dataclass
+class FakeClock:
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def _cog(bot: CorpusBot) -> Daily:
+    # load_extension imports its own copy of cogs.daily, so compare by name, not isinstance
+    cog: Any = bot.get_cog("Daily")
+    assert type(cog).__name__ == "Daily"
+    assert cog.scheduler is not None
+    cog.scheduler.base_delay = 0.01  # keep retries fast
+    cog.scheduler.max_delay = 0.05
+    return cog
+
+
+async def _daily(
+    double: DiscordDouble,
+    sub: str,
+    options: list[dict[str, Any]] | None = None,
+    *,
+    permissions: int = MANAGE_GUILD,
+    guild_id: str | None = None,
+    channel_id: str | None = None,
+) -> dict[str, Any]:
+    handle = await double.send_interaction(
+        payloads.slash_command(
+            "daily",
+            options or [],
+            subcommand=sub,
+            permissions=permissions,
+            guild_id=guild_id,
+            channel_id=channel_id,
+        )
+    )
+    return await handle.final()
+
+
+def _set_options(channel_id: str, time: str = "08:47", zone: str = "Asia/Tokyo") -> list[Any]:
+    return [
+        payloads.option("channel", channel_id, CHANNEL),
+        payloads.option("time", time),
+        payloads.option("timezone", zone),
+    ]
+
+
+def _daily_posts(double: DiscordDouble, channel_id: str) -> list[Any]:
+    return [
+        o
+        for o in double.outgoing
+        if o.kind == "channel_message" and o.path.endswith(f"/channels/{channel_id}/messages")
+    ]
+
+
+async def test_set_by_admin_shows_next_three_times_and_refuses_non_admin(
+    make_bot: Any, discord_double: DiscordDouble
+) -> None:
+    clock = FakeClock(SLOT - timedelta(hours=1))
+    bot = make_bot(clock=clock)
+    async with connect_bot(bot, discord_double):
+        denied = await _daily(
+            discord_double, "set", _set_options(discord_double.channel_id), permissions=0
+        )
+        assert int(denied.get("flags", 0)) & EPHEMERAL
+        assert "Manage" in denied["content"]
+        assert await bot.storage.get_schedule(int(discord_double.guild_id)) is None
+
+        shown = await _daily(discord_double, "set", _set_options(discord_double.channel_id))
+        assert int(shown.get("flags", 0)) & EPHEMERAL
+        first = int(SLOT.timestamp())
+        for day in range(3):
+            assert f"<t:{first + day * 86400}:F>" in shown["content"]
+        schedule = await bot.storage.get_schedule(int(discord_double.guild_id))
+        assert schedule is not None
+        assert (schedule.timezone, schedule.time.isoformat("minutes")) == ("Asia/Tokyo", "08:47")
+
+        bad = await _daily(
+            discord_double, "set", _set_options(discord_double.channel_id, time="25:61")
+        )
+        assert "HH:MM" in bad["content"]
+
+
+async def test_set_refuses_a_channel_where_the_bot_cannot_send(
+    make_bot: Any, discord_double: DiscordDouble
+) -> None:
+    mute = discord_double.add_channel(
+        discord_double.guild_id, "read-only", permissions_for_bot=VIEW_CHANNEL
+    )
+    bot = make_bot(clock=FakeClock(SLOT))
+    async with connect_bot(bot, discord_double):
+        shown = await _daily(discord_double, "set", _set_options(mute))
+        assert "Send Messages" in shown["content"]
+        assert await bot.storage.get_schedule(int(discord_double.guild_id)) is None
+
+
+def test_timezone_autocomplete_finds_berlin() -> None:
+    assert timezone_choices("berl")[0] == "Europe/Berlin"
+    assert timezone_choices("lord howe")[0] == "Australia/Lord_Howe"
+    assert len(timezone_choices("a")) == 25
+    assert len(timezone_choices("")) <= 25
+
+
+async def test_post_arrives_at_the_slot_without_pings_and_once_across_restart(
+    make_bot: Any, discord_double: DiscordDouble
+) -> None:
+    clock = FakeClock(SLOT - timedelta(hours=1))
+    guild = discord_double.guild_id
+    async with connect_bot(make_bot(clock=clock), discord_double) as bot:
+        await _daily(discord_double, "set", _set_options(discord_double.channel_id))
+        scheduler = _cog(bot).scheduler
+        assert scheduler is not None
+        clock.now = SLOT - timedelta(milliseconds=5)
+        await scheduler.run_once()
+        assert _daily_posts(discord_double, discord_double.channel_id) == []
+        clock.now = SLOT + timedelta(milliseconds=5)
+        await scheduler.run_once()
+        [post] = _daily_posts(discord_double, discord_double.channel_id)
+        assert post.allowed_mentions == {"parse": []}
+        assert post.body["embeds"][0]["description"].startswith("“")
+        assert post.body.get("enforce_nonce") is True
+        assert post.body.get("nonce")
+        shown = await _daily(discord_double, "show")
+        assert "Last post: 2026-05-12 (sent)" in shown["content"]
+
+    clock.now += timedelta(seconds=3)  # a new process, the same database
+    async with connect_bot(make_bot(clock=clock), discord_double) as bot:
+        scheduler = _cog(bot).scheduler
+        assert scheduler is not None
+        assert await scheduler.run_once() == []
+        assert len(_daily_posts(discord_double, discord_double.channel_id)) == 1
+        assert await bot.storage.get_schedule(int(guild)) is not None
+
+
+async def test_role_mention_only_when_configured(
+    make_bot: Any, discord_double: DiscordDouble
+) -> None:
+    role = discord_double.add_role(discord_double.guild_id, "quote-fans")
+    clock = FakeClock(SLOT - timedelta(hours=1))
+    async with connect_bot(make_bot(clock=clock), discord_double) as bot:
+        options = [
+            *_set_options(discord_double.channel_id),
+            payloads.option("mention_role", role, ROLE),
+        ]
+        await _daily(discord_double, "set", options)
+        clock.now = SLOT
+        await _cog(bot).scheduler.run_once()  # type: ignore[union-attr]
+        [post] = _daily_posts(discord_double, discord_double.channel_id)
+        assert post.body["content"] == f"<@&{role}>"
+        assert post.allowed_mentions is not None
+        assert post.allowed_mentions.get("parse") == []
+        assert [str(r) for r in post.allowed_mentions.get("roles", [])] == [role]
+
+
+@pytest.mark.discord_violations_expected
+async def test_403_404_429_503_outcomes(make_bot: Any, discord_double: DiscordDouble) -> None:
+    double = discord_double
+    muted = double.add_channel(double.guild_id, "muted", permissions_for_bot=VIEW_CHANNEL)
+    g2 = double.add_guild("Second")
+    c2 = double.add_channel(g2, "general")
+    g3 = double.add_guild("Third")
+    c3 = double.add_channel(g3, "general")
+    clock = FakeClock(SLOT - timedelta(hours=1))
+    async with connect_bot(make_bot(clock=clock), double) as bot:
+        g1 = double.guild_id
+        await _daily(double, "set", _set_options(double.channel_id))
+        await _daily(double, "set", _set_options(c2), guild_id=g2, channel_id=c2)
+        await _daily(double, "set", _set_options(c3), guild_id=g3, channel_id=c3)
+        # after the set: the bot loses Send Messages in guild 1's channel, guild 3's is deleted
+        s1 = await bot.storage.get_schedule(int(g1))
+        assert s1 is not None
+        await bot.storage.set_schedule(DailySchedule(s1.guild_id, int(muted), s1.time, s1.timezone))
+        s3 = await bot.storage.get_schedule(int(g3))
+        assert s3 is not None
+        await bot.storage.set_schedule(DailySchedule(s3.guild_id, 999, s3.time, s3.timezone))
+        # guild 2's channel answers 429 then 503 before accepting
+        double.fail_next("POST", rf"/channels/{c2}/messages", 429, retry_after=0.01)
+        double.fail_next("POST", rf"/channels/{c2}/messages", 503)
+
+        clock.now = SLOT + timedelta(seconds=1)
+        outcomes = {o.guild_id: o for o in await _cog(bot).scheduler.run_once()}  # type: ignore[union-attr]
+        assert outcomes[int(g1)].result == "forbidden"
+        assert outcomes[int(g2)].result == "sent"
+        assert outcomes[int(g2)].attempts == 2  # discord.py waited out the 429; we retried the 503
+        assert outcomes[int(g3)].result == "not_found"
+        assert len(_daily_posts(double, c2)) == 1
+
+        status = await bot.storage.get_status(int(g1))
+        assert status is not None
+        assert status.status == STATUS_PAUSED
+        assert "Send Messages" in status.detail
+        shown = await _daily(double, "show")
+        assert "paused" in shown["content"]
+        assert "Send Messages" in shown["content"]
+        missing = await bot.storage.get_status(int(g3))
+        assert missing is not None
+        assert missing.status == STATUS_CHANNEL_MISSING
+        assert await bot.storage.get_schedule(int(g3)) is None
+
+        # the next day: guild 1 is attempted again, guild 3 is not
+        requests_before = len(double.requests(f"/channels/{999}", "POST"))
+        clock.now = SLOT + timedelta(days=1, seconds=1)
+        outcomes = {o.guild_id: o for o in await _cog(bot).scheduler.run_once()}  # type: ignore[union-attr]
+        assert outcomes[int(g1)].result == "forbidden"
+        assert int(g3) not in outcomes
+        assert len(double.requests(f"/channels/{999}", "POST")) == requests_before
