@@ -231,3 +231,33 @@ async def test_403_404_429_503_outcomes(make_bot: Any, discord_double: DiscordDo
         assert outcomes[int(g1)].result == "forbidden"
         assert int(g3) not in outcomes
         assert len(double.requests(f"/channels/{999}", "POST")) == requests_before
+
+
+async def test_now_posts_todays_quote_here_once_and_preview_is_private(
+    make_bot: Any, discord_double: DiscordDouble
+) -> None:
+    double = discord_double
+    here = double.add_channel(double.guild_id, "testing")
+    clock = FakeClock(SLOT - timedelta(minutes=30))  # 08:17 in Tokyo, before the slot
+    async with connect_bot(make_bot(clock=clock), double) as bot:
+        nothing = await _daily(double, "now", channel_id=here)
+        assert "/daily set" in nothing["content"]
+        await _daily(double, "set", _set_options(double.channel_id))
+
+        preview = await _daily(double, "preview", channel_id=here)
+        assert int(preview.get("flags", 0)) & EPHEMERAL
+        assert f"<t:{int(SLOT.timestamp())}:F>" in preview["content"]
+        previewed = preview["embeds"][0]["description"]
+
+        done = await _daily(double, "now", channel_id=here)
+        assert int(done.get("flags", 0)) & EPHEMERAL
+        assert "Posted" in done["content"]
+        [post] = _daily_posts(double, here)
+        assert post.body["embeds"][0]["description"] == previewed
+        again = await _daily(double, "now", channel_id=here)
+        assert "already posted" in again["content"]
+
+        clock.now = SLOT + timedelta(seconds=1)
+        assert await _cog(bot).scheduler.run_once() == []  # type: ignore[union-attr]
+        assert _daily_posts(double, double.channel_id) == []
+        assert len(_daily_posts(double, here)) == 1
