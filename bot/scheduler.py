@@ -239,6 +239,7 @@ class DailyScheduler:
         self.nonce_window = nonce_window
         self._rng = rng or random.Random()
         self._cooldown: dict[int, datetime] = {}
+        self._in_flight: set[tuple[int, date]] = set()
         self._task: asyncio.Task[None] | None = None
 
     # -- lifecycle --------------------------------------------------------------------------
@@ -419,6 +420,8 @@ class DailyScheduler:
         outcomes: list[PostOutcome] = []
         last = await self.storage.last_post(gid)
         if last is not None and last.status == PostStatus.PENDING:
+            if (gid, last.local_date) in self._in_flight:
+                return []  # this process is sending it right now (e.g. /daily now)
             if last.nonce is not None and now - last.claimed_at <= self.nonce_window:
                 return [await self._deliver(schedule, last, now, resend=True)]
             await self.storage.fail_post(
@@ -473,7 +476,11 @@ class DailyScheduler:
     ) -> PostOutcome:
         gid, day, channel = record.guild_id, record.local_date, record.channel_id
         nonce = record.nonce or post_nonce(gid, day)
-        result, attempts = await self._send_with_retry(schedule, record.quote_key, nonce)
+        self._in_flight.add((gid, day))
+        try:
+            result, attempts = await self._send_with_retry(schedule, record.quote_key, nonce)
+        finally:
+            self._in_flight.discard((gid, day))
         at = self._clock()
 
         def outcome(

@@ -511,3 +511,26 @@ async def test_post_now_is_todays_post_and_only_once(
     assert await sched.run_once() == []  # the slot later today is skipped
     assert [m.channel_id for m in discord.posts(A)] == [555]
     assert await sched.next_quote_key(schedule(A)) == "q1"
+
+
+async def test_a_pass_during_this_process_own_send_does_not_resend(
+    clock: Clock, discord: FakeDiscord
+) -> None:
+    store = MemoryStorage()
+    await store.set_schedule(schedule(A))
+    release = asyncio.Event()
+    sched: DailyScheduler | None = None
+    inner: list[Any] = []
+
+    async def slow_send(s: DailySchedule, key: str, nonce: str) -> SendResult:
+        assert sched is not None
+        inner.extend(await sched.run_once())  # the loop wakes while /daily now is sending
+        release.set()
+        return await discord.send(s, key, nonce)
+
+    sched = DailyScheduler(store, send=slow_send, quote_order=order, clock=clock, sleep=clock.sleep)
+    outcome = await sched.post_now(schedule(A))
+    assert release.is_set()
+    assert inner == []
+    assert outcome.result == "sent"
+    assert len(discord.calls) == 1
