@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -261,3 +262,34 @@ async def test_now_posts_todays_quote_here_once_and_preview_is_private(
         assert await _cog(bot).scheduler.run_once() == []  # type: ignore[union-attr]
         assert _daily_posts(double, double.channel_id) == []
         assert len(_daily_posts(double, here)) == 1
+
+
+async def test_reconnects_keep_one_scheduler(make_bot: Any, discord_double: DiscordDouble) -> None:
+    bot = make_bot(clock=FakeClock(SLOT))
+
+    async def no_wait(shard_id: int | None, *, initial: bool = False) -> None:
+        return None
+
+    bot.before_identify_hook = no_wait  # discord.py sleeps 5 s before a re-IDENTIFY
+    readies = 0
+    ready = asyncio.Event()
+
+    async def count_ready() -> None:
+        nonlocal readies
+        readies += 1
+        ready.set()
+
+    bot.add_listener(count_ready, "on_ready")
+    async with connect_bot(bot, discord_double):
+        scheduler = _cog(bot).scheduler
+        assert scheduler is not None
+        task = scheduler.start()
+        for _ in range(3):  # on_ready fires again after each failed resume (C06)
+            ready.clear()
+            await discord_double.invalidate_session()
+            await asyncio.wait_for(ready.wait(), timeout=5)
+        assert readies == 4
+        assert scheduler.start() is task
+        assert scheduler.running
+        loops = [t for t in asyncio.all_tasks() if t.get_name() == "daily-scheduler"]
+        assert loops == [task]
