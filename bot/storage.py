@@ -27,7 +27,9 @@ marked ``unknown`` and never resent: at most once, never twice.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
@@ -374,7 +376,7 @@ class SQLiteStorage:
         db = await aiosqlite.connect(str(path), isolation_level=None)
         try:
             await db.execute(f"PRAGMA busy_timeout = {cls.BUSY_TIMEOUT_MS}")
-            await db.execute("PRAGMA journal_mode = WAL")
+            await cls._use_wal(db)
             await db.execute("PRAGMA synchronous = FULL")
             storage = cls(db, path)
             await storage._migrate()
@@ -382,6 +384,22 @@ class SQLiteStorage:
             await db.close()
             raise
         return storage
+
+    @classmethod
+    async def _use_wal(cls, db: aiosqlite.Connection) -> None:
+        """Switch the file to WAL. SQLite answers "database is locked" at once (without the busy
+        handler) when another connection switches a fresh file at the same moment: retry."""
+        delay = 0.01
+        deadline = asyncio.get_running_loop().time() + cls.BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                await db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or asyncio.get_running_loop().time() > deadline:
+                    raise
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.2)
 
     async def _migrate(self) -> None:
         for version, statements in enumerate(MIGRATIONS, start=1):
