@@ -55,6 +55,18 @@ _ASCII_PUNCT = {
 }
 _SIMPLE_CHARS = frozenset(map(chr, range(128))) | frozenset(chr(k) for k in _FOLD)
 _NON_SIMPLE = re.compile("[^" + re.escape("".join(sorted(_SIMPLE_CHARS))) + "]")
+# Simple characters the matching key deletes, and those it turns into a separator (space).
+_DELETED = frozenset(
+    c for c in _SIMPLE_CHARS if c == _APOSTROPHE or _FOLD.get(ord(c), c) in (None, _APOSTROPHE)
+)
+_SEPARATORS = frozenset(
+    c
+    for c in _SIMPLE_CHARS
+    if c not in _DELETED
+    and any(f.isspace() or unicodedata.category(f)[0] in "PS" for f in (_FOLD.get(ord(c)) or c))
+)
+_DELETED_RE = re.compile("[" + re.escape("".join(sorted(_DELETED))) + "]")
+_WORD_RUN = re.compile("[^" + re.escape("".join(sorted(_SEPARATORS))) + "]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +149,50 @@ def normalize(text: str, *, punctuation: bool = True) -> NormalizedText:
     Returns:
         a :class:`NormalizedText`; ``normalize(t).text == normalize_text(t)``.
     """
+    if not punctuation and (text.isascii() or _NON_SIMPLE.search(text) is None):
+        return _normalize_simple_key(text)
+    return _normalize_clusters(text, punctuation)
+
+
+def _normalize_simple_key(text: str) -> NormalizedText:
+    """``normalize(text, punctuation=False)`` for text of ASCII and folded characters only.
+
+    Same result as :func:`_normalize_clusters` (a property test checks), a word at a time: every
+    such character is its own cluster and maps to nothing, a separator or itself lower-cased.
+    """
+    out: list[str] = []
+    offsets: list[int] = []
+    ends: list[int] = []
+    separator_at = -1  # first separator after the last output character
+    for match in _WORD_RUN.finditer(text):
+        start, end = match.span()
+        word = match.group()
+        if _DELETED_RE.search(word) is None:
+            if separator_at >= 0:
+                out.append(" ")
+                offsets.append(separator_at)
+                ends.append(separator_at + 1)
+            out.append(word.lower())
+            offsets.extend(range(start, end))
+            ends.extend(range(start + 1, end + 1))
+        else:
+            kept = [k for k, ch in enumerate(word, start) if ch not in _DELETED]
+            if not kept:
+                continue
+            if separator_at >= 0:
+                out.append(" ")
+                offsets.append(separator_at)
+                ends.append(separator_at + 1)
+            out.append("".join(text[k] for k in kept).lower())
+            offsets.extend(kept)
+            ends.extend(k + 1 for k in kept)
+        separator_at = end
+    offsets.append(ends[-1] if ends else 0)
+    return NormalizedText(text, "".join(out), tuple(offsets), tuple(ends))
+
+
+def _normalize_clusters(text: str, punctuation: bool) -> NormalizedText:
+    """The reference implementation of :func:`normalize`, one cluster at a time."""
     out: list[str] = []
     offsets: list[int] = []
     ends: list[int] = []

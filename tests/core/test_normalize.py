@@ -111,3 +111,19 @@ def test_offset_map_property(raw: str, punctuation: bool) -> None:
             # the original span, normalised on its own, contains the normalised span's content
             piece = normalize(raw[start:end], punctuation=punctuation).text
             assert norm.text[i:j].strip() in piece
+
+
+_simple_text = st.text(
+    alphabet=st.sampled_from(
+        list("aZ9 \t\n.,'!-\"_\x00\x1f") + list("’‘“”–—…\u00a0\u00ad\u200b′″«")
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_simple_text)
+def test_word_at_a_time_fast_path_matches_reference(raw: str) -> None:
+    from bot.core.normalize import _normalize_clusters  # the per-cluster reference
+
+    assert normalize(raw, punctuation=False) == _normalize_clusters(raw, False)
