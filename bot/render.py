@@ -20,12 +20,16 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import discord
 
 from bot.core.context import Excerpt
+from bot.core.daily import DailySchedule, next_send_times
 from bot.core.models import Corpus, Document, Quote, SearchHit, Summary
+from bot.scheduler import STATUS_OK, PostOutcome
+from bot.storage import GuildStatus, PostRecord, ScheduleRecord
 
 # Discord limits (characters).
 MESSAGE_LIMIT = 2000
@@ -521,3 +525,63 @@ def citation_reply(text: str) -> Reply:
 NOT_YOURS = (
     "These buttons belong to the person who ran the command. Run it yourself to get your own."
 )
+
+
+# ---- /daily ---------------------------------------------------------------------------------
+
+
+def discord_timestamps(instants: Sequence[datetime]) -> str:
+    """``<t:…:F>`` markers, which every reader's client shows in their own time zone."""
+    return ", ".join(f"<t:{int(t.timestamp())}:F>" for t in instants)
+
+
+def describe_schedule(schedule: DailySchedule) -> str:
+    """One line: when, where, who is mentioned."""
+    line = (
+        f"every day at {schedule.time.strftime('%H:%M')} ({schedule.timezone}) "
+        f"in <#{schedule.channel_id}>"
+    )
+    if schedule.mention_role_id:
+        line += f", mentioning <@&{schedule.mention_role_id}>"
+    return line
+
+
+def show_text(
+    record: ScheduleRecord | None,
+    status: GuildStatus | None,
+    last: PostRecord | None,
+    now: datetime,
+) -> str:
+    """The ``/daily show`` answer."""
+    if record is None:
+        return "No daily quote is set for this server. Set one with `/daily set`."
+    lines = [f"Daily quote: {describe_schedule(record.schedule)}."]
+    if record.enabled:
+        lines.append(f"Next posts: {discord_timestamps(next_send_times(record.schedule, now))}.")
+    else:
+        lines.append("It is **off**. Turn it on again with `/daily set`.")
+    if record.source == "config":
+        lines.append("This schedule comes from the bot's config file.")
+    if last is not None:
+        lines.append(f"Last post: {last.local_date.isoformat()} ({last.status.value}).")
+    if status is not None and status.status != STATUS_OK:
+        lines.append(f"**{status.status.replace('_', ' ')}**: {status.detail}")
+    return "\n".join(lines)
+
+
+def now_text(outcome: PostOutcome) -> str:
+    """The ``/daily now`` answer for each outcome of :meth:`DailyScheduler.post_now`."""
+    if outcome.result in ("sent", "resent"):
+        return "Posted today's quote here. The scheduled post resumes tomorrow."
+    if outcome.result in ("already_posted", "already_claimed"):
+        return f"Today's quote was already posted in <#{outcome.channel_id}>."
+    if outcome.result == "forbidden":
+        return f"I could not post here: I am missing the {outcome.detail} permission."
+    if outcome.result == "no_quotes":
+        return outcome.detail
+    return f"I could not post today's quote ({outcome.detail or outcome.result}). Try again later."
+
+
+def daily_reply(text: str) -> Reply:
+    """An ephemeral ``/daily`` answer."""
+    return Reply(content=shorten(text, MESSAGE_LIMIT), ephemeral=True)

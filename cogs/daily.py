@@ -14,10 +14,8 @@ checked again on use) and answers ephemerally, except the post ``/daily now`` ma
 from __future__ import annotations
 
 import logging
-import zoneinfo
 from collections.abc import Sequence
-from datetime import datetime, timedelta
-from functools import lru_cache
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
@@ -34,17 +32,15 @@ from bot.core.daily import (
     load_zone,
     next_send_times,
     parse_local_time,
+    timezone_choices,
 )
 from bot.core.errors import NotFound
 from bot.core.quotes import quote_key
 from bot.errors import send
 from bot.scheduler import (
-    STATUS_OK,
     DailyScheduler,
-    PostOutcome,
     SendResult,
 )
-from bot.storage import GuildStatus, PostRecord, ScheduleRecord
 
 log = logging.getLogger(__name__)
 
@@ -55,135 +51,12 @@ NEEDED = (
     ("embed_links", "Embed Links"),
 )
 
-#: Offered when the time-zone option is still empty.
-COMMON_ZONES = (
-    "UTC",
-    "Europe/London",
-    "Europe/Berlin",
-    "Europe/Paris",
-    "Europe/Madrid",
-    "Europe/Moscow",
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Los_Angeles",
-    "America/Sao_Paulo",
-    "America/Mexico_City",
-    "Asia/Tokyo",
-    "Asia/Seoul",
-    "Asia/Shanghai",
-    "Asia/Kolkata",
-    "Asia/Singapore",
-    "Asia/Dubai",
-    "Australia/Sydney",
-    "Australia/Lord_Howe",
-    "Pacific/Auckland",
-    "Pacific/Apia",
-    "Africa/Lagos",
-    "Africa/Johannesburg",
-    "Africa/Cairo",
-)
-
-
 # -- pure helpers (tested without Discord) -----------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _zone_names() -> tuple[str, ...]:
-    return tuple(
-        sorted(
-            name
-            for name in zoneinfo.available_timezones()
-            if not name.startswith(("posix", "right/", "SystemV/")) and name != "localtime"
-        )
-    )
-
-
-def timezone_choices(typed: str, *, limit: int = 25) -> list[str]:
-    """IANA zone names matching what the admin typed (``"berl"`` → ``Europe/Berlin``).
-
-    Case- and space-insensitive; a match at the start of a name part ranks before a match
-    inside one; ties in alphabetical order; at most ``limit`` names (Discord allows 25).
-    """
-    needle = typed.strip().casefold().replace(" ", "_")
-    if not needle:
-        return list(COMMON_ZONES[:limit])
-    ranked: list[tuple[int, str]] = []
-    for name in _zone_names():
-        folded = name.casefold()
-        if needle not in folded:
-            continue
-        parts = folded.replace("-", "/").split("/")
-        if folded == needle or parts[-1] == needle:
-            rank = 0
-        elif any(part.startswith(needle) for part in parts):
-            rank = 1
-        else:
-            rank = 2
-        ranked.append((rank, name))
-    ranked.sort()
-    return [name for _, name in ranked[:limit]]
 
 
 def missing_permissions(permissions: discord.Permissions) -> list[str]:
     """Names of the permissions a daily post needs that ``permissions`` lacks, in order."""
     return [label for flag, label in NEEDED if not getattr(permissions, flag)]
-
-
-def discord_timestamps(instants: Sequence[datetime]) -> str:
-    """``<t:…:F>`` markers, which every reader's client shows in their own time zone."""
-    return ", ".join(f"<t:{int(t.timestamp())}:F>" for t in instants)
-
-
-def describe_schedule(schedule: DailySchedule) -> str:
-    """One line: when, where, who is mentioned."""
-    line = (
-        f"every day at {schedule.time.strftime('%H:%M')} ({schedule.timezone}) "
-        f"in <#{schedule.channel_id}>"
-    )
-    if schedule.mention_role_id:
-        line += f", mentioning <@&{schedule.mention_role_id}>"
-    return line
-
-
-def show_text(
-    record: ScheduleRecord | None,
-    status: GuildStatus | None,
-    last: PostRecord | None,
-    now: datetime,
-) -> str:
-    """The ``/daily show`` answer."""
-    if record is None:
-        return "No daily quote is set for this server. Set one with `/daily set`."
-    lines = [f"Daily quote: {describe_schedule(record.schedule)}."]
-    if record.enabled:
-        lines.append(f"Next posts: {discord_timestamps(next_send_times(record.schedule, now))}.")
-    else:
-        lines.append("It is **off**. Turn it on again with `/daily set`.")
-    if record.source == "config":
-        lines.append("This schedule comes from the bot's config file.")
-    if last is not None:
-        lines.append(f"Last post: {last.local_date.isoformat()} ({last.status.value}).")
-    if status is not None and status.status != STATUS_OK:
-        lines.append(f"**{status.status.replace('_', ' ')}**: {status.detail}")
-    return "\n".join(lines)
-
-
-def now_text(outcome: PostOutcome) -> str:
-    """The ``/daily now`` answer for each outcome of :meth:`DailyScheduler.post_now`."""
-    if outcome.result in ("sent", "resent"):
-        return "Posted today's quote here. The scheduled post resumes tomorrow."
-    if outcome.result in ("already_posted", "already_claimed"):
-        return f"Today's quote was already posted in <#{outcome.channel_id}>."
-    if outcome.result == "forbidden":
-        return f"I could not post here: I am missing the {outcome.detail} permission."
-    if outcome.result == "no_quotes":
-        return outcome.detail
-    return f"I could not post today's quote ({outcome.detail or outcome.result}). Try again later."
-
-
-def _ephemeral(text: str) -> render.Reply:
-    return render.Reply(content=render.shorten(text, render.MESSAGE_LIMIT), ephemeral=True)
 
 
 # -- the cog -------------------------------------------------------------------------------
@@ -341,12 +214,12 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
         now = self.bot.clock()
         await storage.set_schedule(schedule, source="command", at=now)
         text = (
-            f"Daily quote set: {describe_schedule(schedule)}.\n"
-            f"Next posts: {discord_timestamps(next_send_times(schedule, now))}."
+            f"Daily quote set: {render.describe_schedule(schedule)}.\n"
+            f"Next posts: {render.discord_timestamps(next_send_times(schedule, now))}."
         )
         if previous is not None and previous.source == "config":
             text += "\nNote: the bot's config file also sets this server's schedule; it wins at the next restart."
-        await send(interaction, _ephemeral(text))
+        await send(interaction, render.daily_reply(text))
 
     @set_.autocomplete("timezone")
     async def timezone_autocomplete(
@@ -361,7 +234,10 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
         record = await storage.get_schedule_record(interaction.guild_id)
         status = await storage.get_status(interaction.guild_id)
         last = await storage.last_post(interaction.guild_id)
-        await send(interaction, _ephemeral(show_text(record, status, last, self.bot.clock())))
+        await send(
+            interaction,
+            render.daily_reply(render.show_text(record, status, last, self.bot.clock())),
+        )
 
     @app_commands.command(name="off", description="Stop the daily quote post")
     async def off(self, interaction: Interaction[CorpusBot]) -> None:
@@ -372,7 +248,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
             if stopped
             else "No daily quote was set for this server."
         )
-        await send(interaction, _ephemeral(text))
+        await send(interaction, render.daily_reply(text))
 
     async def _schedule_or_explain(self, interaction: Interaction[CorpusBot]) -> DailySchedule:
         assert interaction.guild_id is not None
@@ -388,7 +264,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
         assert interaction.channel_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
         outcome = await self.scheduler.post_now(schedule, channel_id=interaction.channel_id)
-        await send(interaction, _ephemeral(now_text(outcome)))
+        await send(interaction, render.daily_reply(render.now_text(outcome)))
 
     @app_commands.command(name="preview", description="See the next daily quote (only you)")
     async def preview(self, interaction: Interaction[CorpusBot]) -> None:
@@ -397,7 +273,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
         key = await self.scheduler.next_quote_key(schedule)
         reply = self._quote_reply(key)
         when = next_send_times(schedule, self.bot.clock(), 1)
-        reply.content = f"Next daily quote ({discord_timestamps(when)}):"
+        reply.content = f"Next daily quote ({render.discord_timestamps(when)}):"
         reply.ephemeral = True
         await send(interaction, reply)
 

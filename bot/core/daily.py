@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zoneinfo
 from collections.abc import Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -331,3 +332,72 @@ def post_nonce(guild_id: int, local_date: date) -> str:
     """
     digest = hashlib.blake2b(f"daily:{guild_id}:{local_date.isoformat()}".encode(), digest_size=12)
     return digest.hexdigest()
+
+
+# ---- time-zone lookup (autocomplete) ---------------------------------------------------
+
+#: Offered when the time-zone option is still empty.
+COMMON_ZONES = (
+    "UTC",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Paris",
+    "Europe/Madrid",
+    "Europe/Moscow",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+    "America/Mexico_City",
+    "Asia/Tokyo",
+    "Asia/Seoul",
+    "Asia/Shanghai",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Dubai",
+    "Australia/Sydney",
+    "Australia/Lord_Howe",
+    "Pacific/Auckland",
+    "Pacific/Apia",
+    "Africa/Lagos",
+    "Africa/Johannesburg",
+    "Africa/Cairo",
+)
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> tuple[str, ...]:
+    return tuple(
+        sorted(
+            name
+            for name in zoneinfo.available_timezones()
+            if not name.startswith(("posix", "right/", "SystemV/")) and name != "localtime"
+        )
+    )
+
+
+def timezone_choices(typed: str, *, limit: int = 25) -> list[str]:
+    """IANA zone names matching what the admin typed (``"berl"`` → ``Europe/Berlin``).
+
+    Case- and space-insensitive; a match at the start of a name part ranks before a match
+    inside one; ties in alphabetical order; at most ``limit`` names (Discord allows 25).
+    """
+    needle = typed.strip().casefold().replace(" ", "_")
+    if not needle:
+        return list(COMMON_ZONES[:limit])
+    ranked: list[tuple[int, str]] = []
+    for name in _zone_names():
+        folded = name.casefold()
+        if needle not in folded:
+            continue
+        parts = folded.replace("-", "/").split("/")
+        if folded == needle or parts[-1] == needle:
+            rank = 0
+        elif any(part.startswith(needle) for part in parts):
+            rank = 1
+        else:
+            rank = 2
+        ranked.append((rank, name))
+    ranked.sort()
+    return [name for _, name in ranked[:limit]]

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from bot.client import CorpusBot
-from bot.core.daily import DailySchedule
+from bot.core.daily import DailySchedule, timezone_choices
 from bot.scheduler import STATUS_CHANNEL_MISSING, STATUS_PAUSED
-from cogs.daily import Daily, timezone_choices
+from cogs.daily import Daily
 from tests.double import DiscordDouble, connect_bot, payloads
 from tests.double.server import MANAGE_GUILD, VIEW_CHANNEL
 
@@ -293,3 +293,20 @@ async def test_reconnects_keep_one_scheduler(make_bot: Any, discord_double: Disc
         assert scheduler.running
         loops = [t for t in asyncio.all_tasks() if t.get_name() == "daily-scheduler"]
         assert loops == [task]
+
+
+async def test_timezone_option_autocompletes_through_discord(
+    make_bot: Any, discord_double: DiscordDouble
+) -> None:
+    bot = make_bot()
+    async with connect_bot(bot, discord_double):
+        handle = await discord_double.send_interaction(
+            payloads.autocomplete(
+                "daily",
+                {"channel": discord_double.channel_id, "time": "08:00", "timezone": "berl"},
+                focused="timezone",
+                subcommand="set",
+            )
+        )
+        choices = (await handle.response())["data"]["choices"]
+    assert choices[0]["value"] == "Europe/Berlin"
