@@ -225,7 +225,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     for warning in settings.warnings:
         log.warning("%s", warning)
     library, timings = load_library(settings)
-    console = Console()
+    console = Console() if sys.stdout.isatty() else Console(width=160)
     table = Table(title="corpus", show_header=False)
     for key, value in corpus_table(library.corpus, timings):
         table.add_row(key, value)
@@ -259,8 +259,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
                 str(row["guild_id"]),
                 str(row["channel_id"]),
                 f"{row['time']} {row['timezone']}",
-                row["next"][0]["utc"],
-                row["next"][0]["local"],
+                row["next"][0]["utc_short"],
+                row["next"][0]["local_short"],
             )
         console.print(sched)
     console.print("[green]config and corpus OK[/green]")
@@ -274,8 +274,7 @@ def _schedule_rows(settings: Settings, now: datetime, count: int = 3) -> list[di
         return []
     rows = []
     for schedule in settings.daily:
-        core = schedule.to_core() if hasattr(schedule, "to_core") else schedule
-        times = next_send_times(core, now, count)
+        times = next_send_times(schedule.to_core(), now, count)
         rows.append(
             {
                 "guild_id": schedule.guild_id,
@@ -286,6 +285,8 @@ def _schedule_rows(settings: Settings, now: datetime, count: int = 3) -> list[di
                     {
                         "utc": t.astimezone(UTC).isoformat(),
                         "local": t.astimezone(schedule.zone).isoformat(),
+                        "utc_short": t.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
+                        "local_short": t.astimezone(schedule.zone).strftime("%Y-%m-%d %H:%M %Z"),
                     }
                     for t in times
                 ],

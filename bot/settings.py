@@ -58,6 +58,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from bot.core.daily import DailySchedule as CoreDailySchedule
+
 __all__ = [
     "ENV_OVERRIDES",
     "BotSettings",
@@ -644,6 +646,17 @@ class DailySchedule(_Section):
     def zone(self) -> ZoneInfo:
         """The :class:`zoneinfo.ZoneInfo` for :attr:`timezone`."""
         return ZoneInfo(self.timezone)
+
+    def to_core(self) -> CoreDailySchedule:
+        """The same schedule as the core's :class:`bot.core.daily.DailySchedule`."""
+        return CoreDailySchedule(
+            guild_id=self.guild_id,
+            channel_id=self.channel_id,
+            time=self.time,
+            timezone=self.timezone,
+            mention_role_id=self.mention_role_id,
+            documents=tuple(self.documents),
+        )
 
 
 class LoggingSettings(_Section):

@@ -79,17 +79,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
         return min(max(grace, timedelta(minutes=1)), MAX_GRACE)
 
     def _config_schedules(self) -> list[DailySchedule]:
-        return [
-            DailySchedule(
-                guild_id=s.guild_id,
-                channel_id=s.channel_id,
-                time=s.time,
-                timezone=s.timezone,
-                mention_role_id=s.mention_role_id,
-                documents=tuple(s.documents),
-            )
-            for s in self.bot.settings.daily
-        ]
+        return [s.to_core() for s in self.bot.settings.daily]
 
     async def cog_load(self) -> None:
         """Build and start the one scheduler (``start`` is idempotent)."""

@@ -170,3 +170,40 @@ def test_no_documents_refuses_to_start(tmp_path: Path, capsys: pytest.CaptureFix
     (folder / "empty.txt").write_bytes(b"")
     assert main(["check", "--corpus", str(folder)]) == 2
     assert "empty.txt" in capsys.readouterr().err
+
+
+DAILY_CONFIG = """\
+daily:
+  - guild_id: 123456789012345678
+    channel_id: "234567890123456789"
+    time: "02:30"
+    timezone: Europe/Berlin
+"""
+
+
+def test_schedule_shows_the_spring_forward_shift(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(DAILY_CONFIG, encoding="utf-8")
+    out = _json(capsys, ["schedule", "--config", str(config), "--now", "2026-03-28T12:00:00Z", "--json"])
+    assert isinstance(out, dict)
+    times = out["schedules"][0]["next"]
+    # 02:30 does not exist on 2026-03-29 in Berlin: posted at the first valid instant, 03:00 CEST.
+    assert times[0]["local"] == "2026-03-29T03:00:00+02:00"
+    assert times[1]["utc"] == "2026-03-30T00:30:00+00:00"
+    assert len(times) == 3
+
+
+def test_schedule_rejects_a_naive_instant(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(DAILY_CONFIG, encoding="utf-8")
+    assert main(["schedule", "--config", str(config), "--now", "2026-03-28T12:00:00"]) == 2
+    assert "UTC offset" in capsys.readouterr().err
+
+
+def test_check_lists_configured_schedules(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(DAILY_CONFIG, encoding="utf-8")
+    assert main(["check", "--config", str(config)]) == 0
+    out = capsys.readouterr().out
+    assert "daily schedules" in out
+    assert "Europe/Berlin" in out
