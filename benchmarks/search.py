@@ -16,19 +16,22 @@ of recombined sentences the same phrase occurs in several passages).
 
 Queries: 5-9 consecutive words of a random passage, then 0-3 character edits (dropped, swapped,
 replaced or inserted letters), a missing word (15%) or an extra word (10%), the case changed (lower
-50%, upper 10%, title 10%) and straight and curly quotes swapped (50%).
+50%, upper 10%, title 10%), straight and curly quotes swapped (50%), and punctuation other than
+apostrophes left out (50%, as people type).
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import re
 import resource
 import statistics
 import sys
 import time
 from dataclasses import dataclass
 
+from bot.core import search as search_module
 from bot.core.errors import NotFound, QueryError
 from bot.core.models import Passage, SearchHit
 from bot.core.search import SearchIndex, match_key
@@ -37,6 +40,7 @@ from ._corpora import build_corpus, real_text
 
 BRUTE_FORCE_MAX = 100_000
 _EXTRA_WORDS = ("the", "and", "very", "that", "of", "old", "then", "so")
+_PUNCT = re.compile(r"[^\w\s'’]")
 _QUOTE_SWAP = str.maketrans({"'": "’", "’": "'", '"': "“", "“": '"', "”": '"', "‘": "'"})
 
 
@@ -125,6 +129,8 @@ def make_queries(index: SearchIndex, count: int, rng: random.Random) -> list[Que
             text = text.title()
         if rng.random() < 0.5:
             text = text.translate(_QUOTE_SWAP)
+        if rng.random() < 0.5:  # people rarely type the commas and quotation marks
+            text = " ".join(_PUNCT.sub("", text).split())
         queries.append(Query(text, clean, source))
     return queries
 
@@ -151,6 +157,17 @@ def run_method(
     return top1 / len(queries), top5 / len(queries), latencies
 
 
+def time_suggest(index: SearchIndex, queries: list[Query]) -> list[float]:
+    """Latencies (seconds) of ``suggest`` on the first 60% of each query (typing in progress)."""
+    latencies = []
+    for query in queries:
+        prefix = query.text[: max(3, len(query.text) * 6 // 10)]
+        started = time.perf_counter()
+        index.suggest(prefix)
+        latencies.append(time.perf_counter() - started)
+    return latencies
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))] * 1000
@@ -168,10 +185,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=200, help="queries per size")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
+        "--keep-punctuation",
+        action="store_true",
+        help="match with punctuation kept (the alternative matching key, for comparison)",
+    )
+    parser.add_argument(
         "--candidates", type=int, default=None, help="stage-1 candidates per query (default: auto)"
     )
     args = parser.parse_args(argv)
     sizes = [parse_size(s) for s in args.sizes.split(",")]
+    if args.keep_punctuation:
+        search_module.MATCH_PUNCTUATION = True
 
     print("gathering text…", file=sys.stderr, flush=True)
     real = real_text()
@@ -193,6 +217,11 @@ def main(argv: list[str] | None = None) -> int:
         queries = make_queries(index, args.queries, random.Random(args.seed + size))
         print(f"{human(size)}: built in {build_s:.1f}s, searching…", file=sys.stderr, flush=True)
         r1, r5, lat = run_method(index, queries, exhaustive=False)
+        suggest_lat = time_suggest(index, queries)
+        notes.append(
+            f"suggest() at {human(size)}: p50 {pct(suggest_lat, 50):.1f} ms, "
+            f"p99 {pct(suggest_lat, 99):.1f} ms (prefixes: first 60% of each query)"
+        )
         ours = Row(
             human(size),
             f"ours (K={index._candidates})",
@@ -237,8 +266,10 @@ def main(argv: list[str] | None = None) -> int:
         del index, corpus
 
     print()
+    key = "punctuation kept" if args.keep_punctuation else "punctuation stripped"
     print(
-        f"Fuzzy passage search, {args.queries} typo'd queries per size, one core. Corpus: {filler_note or 'real text only'}."
+        f"Fuzzy passage search, {args.queries} typo'd queries per size, one core, matching key "
+        f"with {key}. Corpus: {filler_note or 'real text only'}."
     )
     print()
     print(

@@ -330,8 +330,8 @@ class SearchIndex:
             limit: at most this many snippets.
 
         Returns:
-            up to ``limit`` distinct snippets of original passage text, each at most 100
-            characters, starting near the matched words, best first; ``[]`` when the prefix has
+            up to ``limit`` distinct snippets of original passage text (one per paragraph, scoring
+            60 or more), each at most 100 characters, starting near the matched words, best first; ``[]`` when the prefix has
             fewer than 3 letters/digits. Never raises for bad input.
         """
         key = match_key(prefix)
@@ -342,7 +342,12 @@ class SearchIndex:
         else:
             pool = self._candidate_ids(key, 0, self._n, max(4 * limit, 50)).tolist()
         out: list[str] = []
-        for scored in self._rank(key, pool, threshold=50.0):
+        seen: set[tuple[str, int]] = set()
+        for scored in self._rank(key, pool, threshold=60.0):
+            passage = self._passages[scored.pid]
+            if (passage.document_id, passage.paragraph) in seen:
+                continue
+            seen.add((passage.document_id, passage.paragraph))
             hit = self._hit(key, scored)
             snippet = _snippet(hit.passage.text, hit.match_start, 100)
             if snippet not in out:

@@ -308,3 +308,31 @@ def test_index_agrees_with_brute_force_scan() -> None:
         agree += fast == slow
     assert total >= 80
     assert agree / total >= 0.95
+
+
+HUGE = (
+    Path(__file__).resolve().parents[3] / "shared" / "cases" / "corpus" / "one_huge_paragraph.txt"
+)
+
+
+@pytest.mark.skipif(not HUGE.exists(), reason="shared cases folder not present")
+def test_shared_one_huge_paragraph_case_c23() -> None:
+    blocks = [
+        " ".join(b.split()) for b in re.split(r"\n\s*\n", HUGE.read_text("utf-8")) if b.strip()
+    ]
+    paragraph = max(blocks, key=len)
+    assert len(paragraph) > 20_000
+    index = SearchIndex.build(make_corpus({"huge": [paragraph]}))
+    words = paragraph.split()
+    rng = random.Random(3)
+    for _ in range(5):
+        start = rng.randrange(len(words) - 8)
+        phrase = " ".join(words[start : start + 8])
+        hit = index.search(phrase.upper())[0]
+        assert hit.exact
+        assert hit.matched_text.lower() == phrase.lower()
+        absolute = hit.passage.start + hit.match_start
+        assert paragraph[absolute : absolute + len(phrase)].lower() == phrase.lower()
+    with pytest.raises(QueryError) as info:
+        index.search(paragraph[:2000])
+    assert info.value.reason == "too_long"
