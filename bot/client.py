@@ -86,6 +86,9 @@ class CorpusBot(commands.Bot):
             help_command=None,
             guild_ready_timeout=guild_ready_timeout,
             owner_ids=set(settings.discord.owner_ids) or None,
+            activity=discord.CustomActivity(name=settings.bot.status_text)
+            if settings.bot.status_text
+            else None,
         )
         self.settings = settings
         self.library = library

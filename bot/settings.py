@@ -621,7 +621,7 @@ class StorageSettings(_Section):
 class SchedulerSettings(_Section):
     """After downtime, today's post is still made if it is at most ``grace_minutes`` late."""
 
-    grace_minutes: Annotated[Int, Field(ge=0, le=1440)] = 360
+    grace_minutes: Annotated[Int, Field(ge=1, le=1440)] = 360
 
 
 class DailySchedule(_Section):
