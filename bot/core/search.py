@@ -220,8 +220,9 @@ class SearchIndex:
             candidates: passages kept by the q-gram stage for rescoring per query; by default
                 ``sqrt(passages)`` clamped to 50-300 (recall and latency per size measured in
                 ``benchmarks/README.md``).
-            progress: called as ``progress(done, total)`` with counts of passages normalised and
-                indexed, a few dozen times during the build.
+            progress: called as ``progress(done, total)`` after each document is cut into
+                passages and after each indexing chunk (about 16M characters); ``done`` only
+                grows, and the last call is ``progress(total, total)``.
 
         Returns:
             the index. Build time and memory grow linearly with the corpus (about 1 GB and under a
@@ -234,7 +235,16 @@ class SearchIndex:
         passages: list[Passage] = []
         keys: list[str] = []
         doc_ranges: dict[str, tuple[int, int]] = {}
-        for document in corpus:
+        report: Callable[[int], None] | None = None
+        if progress is not None:
+            chars = sum(len(p.text) + 2 for d in corpus for p in d.paragraphs)
+            total = len(corpus) + max(1, -(-chars // _CHUNK_CHARS))
+            callback = progress
+
+            def report(done: int) -> None:
+                callback(min(done, total - 1), total)
+
+        for number, document in enumerate(corpus, 1):
             first = len(passages)
             for paragraph in document.paragraphs:
                 for start, end in _windows(paragraph.text, window, overlap):
@@ -245,9 +255,12 @@ class SearchIndex:
                     passages.append(Passage(document.id, paragraph.number, start, end, text))
                     keys.append(key)
             doc_ranges[document.id] = (first, len(passages))
-            if progress is not None:
-                progress(len(passages), 0)
-        bits, indptr, postings = _build_postings(keys, progress)
+            if report is not None:
+                report(number)
+        indexed = None if report is None else (lambda chunks: report(len(corpus) + chunks))
+        bits, indptr, postings = _build_postings(keys, indexed)
+        if progress is not None:
+            progress(total, total)
         if candidates is None:
             candidates = min(300, max(50, math.isqrt(len(passages))))
         return cls(passages, keys, doc_ranges, bits, indptr, postings, candidates=candidates)
@@ -559,7 +572,7 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def _build_postings(
-    keys: Sequence[str], progress: Callable[[int, int], None] | None
+    keys: Sequence[str], progress: Callable[[int], None] | None
 ) -> tuple[int, _Array, npt.NDArray[np.int32]]:
     """CSR inverted index of distinct q-grams of ``" " + key + " "`` for every key.
 
@@ -575,7 +588,7 @@ def _build_postings(
     space = 1 << bits
     chunk_pairs: list[tuple[_Array, npt.NDArray[np.int32]]] = []
     counts = np.zeros(space, dtype=np.int64)
-    first = 0
+    first = chunks = 0
     while first < n:
         last, size = first, 0
         while last < n and (size < _CHUNK_CHARS or last == first):
@@ -598,8 +611,9 @@ def _build_postings(
         counts += np.bincount(gram_ids, minlength=space)
         chunk_pairs.append((gram_ids, pids))
         first = last
+        chunks += 1
         if progress is not None:
-            progress(first, n)
+            progress(chunks)
     indptr = np.zeros(space + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
     del counts

@@ -336,3 +336,14 @@ def test_shared_one_huge_paragraph_case_c23() -> None:
     with pytest.raises(QueryError) as info:
         index.search(paragraph[:2000])
     assert info.value.reason == "too_long"
+
+
+def test_build_reports_monotonic_progress() -> None:
+    calls: list[tuple[int, int]] = []
+    SearchIndex.build(
+        make_corpus({"seed": seed_paragraphs(), "b": ["one more paragraph of text"]}),
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    assert calls[-1][0] == calls[-1][1] > 0
+    assert all(a[0] <= b[0] for a, b in itertools.pairwise(calls))
+    assert all(done <= total for done, total in calls)
