@@ -1,0 +1,471 @@
+"""Load benchmark: 1,000 interactions through the real CorpusBot and the Discord double (C08).
+
+Usage::
+
+    .venv/bin/python -m benchmarks.load [--interactions 1000] [--corpus DIR ...] [--concurrency N]
+
+For each corpus (default: the seed essays and the ten gathered novels in ``benchmarks/data/books``,
+fetched by :func:`benchmarks._summary_data.fetch_books`) and each way of running core calls, the
+benchmark starts :class:`tests.double.DiscordDouble` in this process, logs an unmodified
+:class:`bot.client.CorpusBot` into it (commands synced) and fires ``--interactions`` interactions
+as fast as the double can deliver them, at most ``--concurrency`` in flight. The mix (seeded) is
+20 % ``/quote`` (some with a document or a misspelt ``contains``), 30 % ``/search`` with misspelt
+phrases taken from the corpus (3-40 words, some with a document and a ``limit``), 15 %
+``/summary`` (every length, whole books included), 20 % document autocomplete (for each command,
+0-6 typed characters) and 15 % autocomplete of the search query.
+
+Measured, per interaction: *ack* = the double's receipt time of the first interaction callback
+(:attr:`tests.double.RecordedRequest.at`) minus the time the INTERACTION_CREATE was sent
+(:attr:`tests.double.InteractionHandle.delivered_at`), both ``time.monotonic()``; whether the first
+response came within Discord's 3 s (the double also records 10062 violations); whether it was a
+deferral (callback type 5). Per run: the worst event-loop stall, from a probe task that sleeps
+5 ms in a loop and records how late it wakes (the double shares the loop, as it must to see
+Discord's clock; its own work is part of what the probe sees).
+
+Compared in the same run: ``thread`` (the product: ``CorpusBot.run_core`` and the query
+autocomplete run core calls with ``asyncio.to_thread``) against ``loop`` (the obvious
+alternative: the same bot with every core call made directly on the event loop, by patching
+``CorpusBot.run_core`` and the search cog's ``asyncio.to_thread`` for the run).
+
+Goals (issue 4): no first response later than 3 s, worst stall < 50 ms on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import random
+import sys
+import tempfile
+import time
+import types
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cogs.search as search_cog
+from benchmarks._summary_data import SEED_DIR, fetch_books
+from bot.client import CorpusBot
+from bot.core.library import Library
+from bot.core.loader import load_corpus
+from bot.settings import load_settings
+from tests.double import DiscordDouble, InteractionHandle, connect_bot, payloads
+
+DEADLINE = 3.0
+PROBE_INTERVAL = 0.005
+STALL_GOAL = 0.050
+CB_DEFER = 5
+
+#: (kind, weight) of the interaction mix.
+MIX: tuple[tuple[str, float], ...] = (
+    ("quote", 0.20),
+    ("search", 0.30),
+    ("summary", 0.15),
+    ("ac-document", 0.20),
+    ("ac-query", 0.15),
+)
+LENGTHS = ("short", "medium", "long", "key_points")
+MODES = ("thread", "loop")
+
+
+# --------------------------------------------------------------------------- workload
+
+
+def typo(text: str, rng: random.Random, rate: float = 0.3) -> str:
+    """``text`` with about ``rate`` of its words (4+ letters) misspelt once: a swap, a dropped,
+    doubled or replaced letter."""
+    words = text.split()
+    for i, word in enumerate(words):
+        if len(word) < 4 or rng.random() >= rate:
+            continue
+        j = rng.randrange(1, len(word) - 1)
+        edit = rng.randrange(4)
+        if edit == 0:
+            word = word[: j - 1] + word[j] + word[j - 1] + word[j + 1 :]
+        elif edit == 1:
+            word = word[:j] + word[j + 1 :]
+        elif edit == 2:
+            word = word[:j] + word[j] + word[j:]
+        else:
+            word = word[:j] + rng.choice("aeiourstn") + word[j + 1 :]
+        words[i] = word
+    return " ".join(words)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One interaction to send: its kind (a key of :data:`MIX`) and the payload builder's output."""
+
+    kind: str
+    payload: dict[str, Any]
+
+
+def _phrase(library: Library, rng: random.Random, lo: int, hi: int) -> tuple[str, str]:
+    """A run of ``lo``-``hi`` words from a random paragraph, and its document id."""
+    doc = rng.choice(library.corpus.documents)
+    para = rng.choice(doc.paragraphs)
+    words = para.text.split()
+    n = min(len(words), rng.randint(lo, hi))
+    start = rng.randrange(0, len(words) - n + 1)
+    return " ".join(words[start : start + n]), doc.id
+
+
+def workload(library: Library, n: int, seed: int = 0) -> list[Job]:
+    """``n`` interactions in the :data:`MIX` proportions, shuffled; deterministic for a seed."""
+    rng = random.Random(seed)
+    docs = library.corpus.documents
+    kinds = [k for k, _ in MIX]
+    weights = [w for _, w in MIX]
+    jobs: list[Job] = []
+    for _ in range(n):
+        kind = rng.choices(kinds, weights)[0]
+        doc = rng.choice(docs)
+        if kind == "quote":
+            opts: dict[str, Any] = {}
+            roll = rng.random()
+            if roll < 0.3:
+                opts["document"] = doc.id
+            elif roll < 0.5:
+                word = max(_phrase(library, rng, 3, 6)[0].split(), key=len)
+                opts["contains"] = typo(word, rng, 1.0)[:100]
+            jobs.append(Job(kind, payloads.slash_command("quote", opts)))
+        elif kind == "search":
+            heavy = rng.random() < 0.2
+            phrase, doc_id = _phrase(library, rng, 12 if heavy else 3, 40 if heavy else 10)
+            opts = {"query": typo(phrase, rng)[:300]}
+            if rng.random() < 0.2:
+                opts["document"] = doc_id
+            if rng.random() < 0.3:
+                opts["limit"] = rng.randint(1, 10)
+            jobs.append(Job(kind, payloads.slash_command("search", opts)))
+        elif kind == "summary":
+            opts = {"document": doc.id if rng.random() < 0.7 else typo(doc.title, rng)}
+            opts["length"] = rng.choice(LENGTHS)
+            jobs.append(Job(kind, payloads.slash_command("summary", opts)))
+        elif kind == "ac-document":
+            command = rng.choice(("quote", "search", "summary"))
+            typed = doc.title[: rng.randint(0, 6)]
+            opts = {"document": typed}
+            if command == "search":
+                opts = {"query": "", **opts}
+            jobs.append(Job(kind, payloads.autocomplete(command, opts, focused="document")))
+        else:
+            phrase, _ = _phrase(library, rng, 2, 8)
+            typed = typo(phrase, rng)[: rng.randint(3, 40)]
+            jobs.append(
+                Job(kind, payloads.autocomplete("search", {"query": typed}, focused="query"))
+            )
+    return jobs
+
+
+# --------------------------------------------------------------------------- measurement
+
+
+class LagProbe:
+    """Sleeps :data:`PROBE_INTERVAL` in a loop and records how late each wake-up is (seconds)."""
+
+    def __init__(self, interval: float = PROBE_INTERVAL) -> None:
+        self.interval = interval
+        self.lags: list[float] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def _run(self) -> None:
+        while True:
+            t0 = time.perf_counter()
+            await asyncio.sleep(self.interval)
+            self.lags.append(max(0.0, time.perf_counter() - t0 - self.interval))
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+
+class _ErrorCounter(logging.Handler):
+    """Counts ERROR records (the bot logs every failed command at ERROR)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.count = 0
+        self.first: str | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+        if self.first is None:
+            self.first = record.getMessage()
+
+
+@dataclass(frozen=True)
+class Result:
+    """One run: per-interaction ack times (s, ``None`` = never acknowledged) and the run's totals."""
+
+    corpus: str
+    mode: str
+    acks: tuple[float | None, ...]
+    kinds: tuple[str, ...]
+    deferred: int
+    violations_10062: int
+    other_violations: int
+    errors: int
+    wall: float
+    lags: tuple[float, ...]
+
+    @property
+    def answered(self) -> list[float]:
+        return [a for a in self.acks if a is not None]
+
+    @property
+    def missed(self) -> int:
+        return sum(1 for a in self.acks if a is None or a > DEADLINE)
+
+    def pct(self, q: float) -> float:
+        """The ``q``-quantile (0-1) of ack times in seconds (nearest rank)."""
+        xs = sorted(self.answered)
+        return xs[min(len(xs) - 1, max(0, round(q * len(xs)) - 1))] if xs else float("nan")
+
+    @property
+    def worst_stall(self) -> float:
+        return max(self.lags, default=0.0)
+
+
+@contextlib.contextmanager
+def core_calls_on_loop() -> Iterator[None]:
+    """Patch the bot so every core call runs directly on the event loop (the alternative)."""
+
+    async def run_core(
+        self: CorpusBot, interaction: Any, fn: Callable[..., Any], /, *args: Any, **kwargs: Any
+    ) -> Any:
+        return fn(*args, **kwargs)
+
+    async def to_thread(fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        return fn(*args, **kwargs)
+
+    old_run_core = CorpusBot.run_core
+    old_asyncio = search_cog.asyncio
+    CorpusBot.run_core = run_core  # type: ignore[method-assign]
+    search_cog.asyncio = types.SimpleNamespace(  # type: ignore[assignment]
+        to_thread=to_thread, wait_for=asyncio.wait_for
+    )
+    try:
+        yield
+    finally:
+        CorpusBot.run_core = old_run_core  # type: ignore[method-assign]
+        search_cog.asyncio = old_asyncio
+
+
+async def _drive(double: DiscordDouble, job: Job, patience: float) -> InteractionHandle:
+    """Send one interaction; return once it is answered (after a defer: once followed up)."""
+    handle = await double.send_interaction(job.payload)
+    with contextlib.suppress(TimeoutError):
+        body = await handle.response(patience)
+        if body["type"] == CB_DEFER:
+            await handle.followups(1, patience)
+    return handle
+
+
+async def _fire(
+    double: DiscordDouble, jobs: Sequence[Job], concurrency: int, patience: float
+) -> list[InteractionHandle]:
+    handles: list[InteractionHandle | None] = [None] * len(jobs)
+    queue = iter(enumerate(jobs))
+
+    async def worker() -> None:
+        for i, job in queue:
+            handles[i] = await _drive(double, job, patience)
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return [h for h in handles if h is not None]
+
+
+async def _drain(patience: float) -> None:
+    """Wait until the bot's command tasks are done (``/quote`` writes to storage after replying)."""
+    pending = [
+        t for t in asyncio.all_tasks() if t.get_name() == "CommandTree-invoker" and not t.done()
+    ]
+    if pending:
+        await asyncio.wait(pending, timeout=patience)
+
+
+def _ack_times(double: DiscordDouble, handles: Sequence[InteractionHandle]) -> list[float | None]:
+    """Seconds from dispatch to the first callback the double received, if one was accepted."""
+    first: dict[str, float] = {}
+    for r in double.recorded:
+        if (
+            r.method == "POST"
+            and r.path.startswith("/interactions/")
+            and r.path.endswith("/callback")
+        ):
+            first.setdefault(r.path.split("/")[2], r.at)
+    return [
+        first[h.id] - h.delivered_at if h.responded and h.id in first else None for h in handles
+    ]
+
+
+async def run_once(
+    name: str,
+    library: Library,
+    jobs: Sequence[Job],
+    *,
+    mode: str,
+    concurrency: int,
+    patience: float = 20.0,
+) -> Result:
+    """Connect a fresh CorpusBot to a fresh double, warm up, fire ``jobs``; measure."""
+    counter = _ErrorCounter()
+    logging.getLogger().addHandler(counter)
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+        if mode == "loop":
+            stack.enter_context(core_calls_on_loop())
+        settings = load_settings(None, env={"CORPUSBOT_STORAGE": str(Path(tmp) / "bot.sqlite3")})
+        bot = CorpusBot(settings, library, sync=True, guild_ready_timeout=0.1)
+        async with DiscordDouble() as double, connect_bot(bot, double, timeout=30.0):
+            warm = {j.kind: j for j in jobs}
+            await _fire(double, list(warm.values()), len(warm), patience)
+            await _drain(patience)
+            measured_from = len(double.violations)
+            counter.count = 0
+            probe = LagProbe()
+            probe.start()
+            t0 = time.perf_counter()
+            handles = await _fire(double, jobs, concurrency, patience)
+            wall = time.perf_counter() - t0
+            await _drain(patience)
+            await probe.stop()
+            violations = double.violations[measured_from:]
+            acks = _ack_times(double, handles)
+            deferred = sum(
+                1 for h in handles if h.callback is not None and h.callback["type"] == CB_DEFER
+            )
+    logging.getLogger().removeHandler(counter)
+    if counter.first:
+        print(f"  [{name}/{mode}] first logged error: {counter.first}", file=sys.stderr)
+    return Result(
+        corpus=name,
+        mode=mode,
+        acks=tuple(acks),
+        kinds=tuple(j.kind for j in jobs),
+        deferred=deferred,
+        violations_10062=sum(1 for v in violations if v.code == 10062),
+        other_violations=sum(1 for v in violations if v.code != 10062),
+        errors=counter.count,
+        wall=wall,
+        lags=tuple(probe.lags),
+    )
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f}" if seconds == seconds else "–"
+
+
+def table(results: Sequence[Result]) -> str:
+    """The Markdown table: one row per (corpus, mode), then the loop ÷ thread ratios per corpus."""
+    head = (
+        "| corpus | core calls | interactions/s | ack p50 ms | ack p99 ms | ack max ms "
+        "| missed 3 s (10062) | deferred | worst stall ms | stalls > 50 ms | errors |\n"
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    )
+    rows = [head]
+    for r in results:
+        label = "worker thread" if r.mode == "thread" else "on the event loop"
+        rows.append(
+            f"| {r.corpus} | {label} | {len(r.acks) / r.wall:,.0f} | {_ms(r.pct(0.5))} "
+            f"| {_ms(r.pct(0.99))} | {_ms(max(r.answered, default=float('nan')))} "
+            f"| {r.missed} ({r.violations_10062}) | {r.deferred} | {_ms(r.worst_stall)} "
+            f"| {sum(1 for x in r.lags if x > STALL_GOAL)} | {r.errors + r.other_violations} |"
+        )
+    by = {(r.corpus, r.mode): r for r in results}
+    for corpus in dict.fromkeys(r.corpus for r in results):
+        t, lp = by.get((corpus, "thread")), by.get((corpus, "loop"))
+        if t is None or lp is None:
+            continue
+
+        def ratio(a: float, b: float) -> str:
+            return f"{a / b:.1f}×" if b > 0 else "–"
+
+        rows.append(
+            f"| {corpus} | loop ÷ thread | {ratio(len(lp.acks) / lp.wall, len(t.acks) / t.wall)} "
+            f"| {ratio(lp.pct(0.5), t.pct(0.5))} | {ratio(lp.pct(0.99), t.pct(0.99))} "
+            f"| {ratio(max(lp.answered), max(t.answered))} | | "
+            f"| {ratio(lp.worst_stall, t.worst_stall)} | | |"
+        )
+    return "\n".join(rows)
+
+
+def load_library(paths: Sequence[Path]) -> Library:
+    """Load and index the corpus under ``paths`` (as ``corpusbot run`` does)."""
+    return Library.build(load_corpus(list(paths)))
+
+
+async def main_async(args: argparse.Namespace) -> list[Result]:
+    corpora: list[tuple[str, list[Path]]]
+    if args.corpus:
+        corpora = [(Path(p).name or str(p), [Path(p)]) for p in args.corpus]
+    else:
+        corpora = [("seed", [SEED_DIR])]
+        books = fetch_books()
+        if books is None:
+            print("books unavailable (gather_books.sh failed): seed corpus only", file=sys.stderr)
+        else:
+            corpora.append(("10 novels", [books]))
+    results = []
+    for name, paths in corpora:
+        t0 = time.perf_counter()
+        library = load_library(paths)
+        passages = len(library.index._passages) if hasattr(library.index, "_passages") else "?"
+        print(
+            f"{name}: {len(library.corpus)} documents, {passages} passages, "
+            f"indexed in {time.perf_counter() - t0:.1f} s",
+            file=sys.stderr,
+        )
+        jobs = workload(library, args.interactions, args.seed)
+        for mode in args.modes:
+            result = await run_once(name, library, jobs, mode=mode, concurrency=args.concurrency)
+            results.append(result)
+            print(
+                f"  {mode}: {result.wall:.1f} s, p99 {_ms(result.pct(0.99))} ms, "
+                f"stall {_ms(result.worst_stall)} ms",
+                file=sys.stderr,
+            )
+    return results
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark and print the table. Exit status 1 if a goal is missed by the product."""
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.load", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--interactions", type=int, default=1000)
+    parser.add_argument(
+        "--corpus",
+        action="append",
+        metavar="DIR",
+        help="a corpus folder (repeat for several corpora; default: seeds and the ten novels)",
+    )
+    parser.add_argument("--concurrency", type=int, default=50, help="interactions in flight")
+    parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    results = asyncio.run(main_async(args))
+    print(table(results))
+    product = [r for r in results if r.mode == "thread"]
+    ok = all(r.missed == 0 and r.worst_stall < STALL_GOAL for r in product)
+    print(
+        f"\ngoals (worker thread): 0 missed, worst stall < {STALL_GOAL * 1000:.0f} ms: "
+        + ("met" if ok else "MISSED")
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
