@@ -9,6 +9,9 @@ loads the cogs, installs the error handler and syncs commands only when asked (C
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import functools
+import gc
 import hashlib
 import json
 import logging
@@ -31,6 +34,14 @@ T = TypeVar("T")
 #: If a core call has not finished after this many seconds, the interaction is deferred and the
 #: answer is sent as a follow-up (Discord's first-response deadline is 3 s; C08).
 DEFER_AFTER = 1.5
+
+#: Core calls run in this many dedicated worker threads. The core is CPU-bound Python (and
+#: rapidfuzz/numpy calls that hold the GIL in stretches), so more threads add no throughput on
+#: CPython, but every runnable one lengthens the event loop's wait for the GIL: under
+#: ``benchmarks/load.py`` on ten novels, asyncio's default pool (6 threads) stalled the loop up to
+#: 345 ms, one thread up to ~90 ms. Autocomplete keeps its own lane (``asyncio.to_thread``) so it
+#: never queues behind a slow summary.
+CORE_WORKERS = 1
 
 
 def point_at(api_base: str | None, gateway_url: str | None) -> None:
@@ -97,6 +108,9 @@ class CorpusBot(commands.Bot):
         self.started_at = self.clock()
         self._extensions = extensions
         self.storage: Any = None
+        self._core_executor = concurrent.futures.ThreadPoolExecutor(
+            CORE_WORKERS, thread_name_prefix="corpusbot-core"
+        )
 
     async def setup_hook(self) -> None:
         """Open storage, load the cogs, install the error handler, sync only when asked."""
@@ -108,6 +122,11 @@ class CorpusBot(commands.Bot):
         for name in self._extensions if self._extensions is not None else EXTENSIONS:
             await self.load_extension(name)
         await self.sync_if_needed()
+        # The library never becomes garbage: move it (and the rest of start-up) out of the cyclic
+        # collector's reach, so full collections stop scanning it. On ten novels each full
+        # collection otherwise paused the event loop for 150-250 ms (benchmarks/load.py).
+        gc.collect()
+        gc.freeze()
 
     def commands_fingerprint(self) -> str:
         """A hash of the command definitions, to sync only when they changed (C12)."""
@@ -143,6 +162,7 @@ class CorpusBot(commands.Bot):
     async def close(self) -> None:
         """Close cogs, the connection and storage (in that order)."""
         await super().close()
+        self._core_executor.shutdown(wait=False, cancel_futures=True)
         if self.storage is not None:
             await self.storage.close()
             self.storage = None
@@ -164,11 +184,12 @@ class CorpusBot(commands.Bot):
         *args: Any,
         **kwargs: Any,
     ) -> T:
-        """Run a core call in a worker thread; defer the interaction if it is slow (C08).
+        """Run a core call in the core worker thread; defer the interaction if it is slow (C08).
 
         Returns the call's result or raises its exception (the tree's error handler answers).
         """
-        task = asyncio.ensure_future(asyncio.to_thread(fn, *args, **kwargs))
+        loop = asyncio.get_running_loop()
+        task = loop.run_in_executor(self._core_executor, functools.partial(fn, *args, **kwargs))
         done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER)
         if not done and not interaction.response.is_done():
             await interaction.response.defer(thinking=True)
