@@ -22,10 +22,13 @@ deferral (callback type 5). Per run: the worst event-loop stall, from a probe ta
 5 ms in a loop and records how late it wakes (the double shares the loop, as it must to see
 Discord's clock; its own work is part of what the probe sees).
 
-Compared in the same run: ``thread`` (the product: ``CorpusBot.run_core`` and the query
-autocomplete run core calls with ``asyncio.to_thread``) against ``loop`` (the obvious
-alternative: the same bot with every core call made directly on the event loop, by patching
-``CorpusBot.run_core`` and the search cog's ``asyncio.to_thread`` for the run).
+Compared in the same run: ``thread`` (the product: ``CorpusBot.run_core`` runs command core
+calls in the bot's one core worker thread and defers after ``DEFER_AFTER``; the query
+autocomplete uses ``asyncio.to_thread``) against ``loop`` (the obvious alternative: the same bot
+with every core call made directly on the event loop, by patching ``CorpusBot.run_core`` and the
+search cog's ``asyncio.to_thread`` for the run). The table also gives the longest cyclic-GC
+collection (a collection holds the GIL, so it stalls the loop from any thread) and the 1-minute
+load average at the start of the run (the machine is shared; stalls grow with its load).
 
 Goals (issue 4): no first response later than 3 s, worst stall < 50 ms on a 2-core machine.
 """
@@ -35,7 +38,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
+import os
 import random
 import sys
 import tempfile
@@ -188,6 +193,30 @@ class LagProbe:
                 await self._task
 
 
+class GcPauses:
+    """Records the duration of every cyclic-GC collection (seconds), via ``gc.callbacks``.
+
+    A collection holds the GIL, so a long one stalls the event loop whichever thread runs it.
+    """
+
+    def __init__(self) -> None:
+        self.pauses: list[float] = []
+        self._t0 = 0.0
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._t0 = time.perf_counter()
+        else:
+            self.pauses.append(time.perf_counter() - self._t0)
+
+    def __enter__(self) -> GcPauses:
+        gc.callbacks.append(self._callback)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self._callback)
+
+
 class _ErrorCounter(logging.Handler):
     """Counts ERROR records (the bot logs every failed command at ERROR)."""
 
@@ -216,6 +245,8 @@ class Result:
     errors: int
     wall: float
     lags: tuple[float, ...]
+    gc_pauses: tuple[float, ...]
+    load: float
 
     @property
     def answered(self) -> list[float]:
@@ -332,12 +363,14 @@ async def run_once(
             measured_from = len(double.violations)
             counter.count = 0
             probe = LagProbe()
-            probe.start()
-            t0 = time.perf_counter()
-            handles = await _fire(double, jobs, concurrency, patience)
-            wall = time.perf_counter() - t0
-            await _drain(patience)
-            await probe.stop()
+            load = os.getloadavg()[0]
+            with GcPauses() as collections:
+                probe.start()
+                t0 = time.perf_counter()
+                handles = await _fire(double, jobs, concurrency, patience)
+                wall = time.perf_counter() - t0
+                await _drain(patience)
+                await probe.stop()
             violations = double.violations[measured_from:]
             acks = _ack_times(double, handles)
             deferred = sum(
@@ -357,6 +390,8 @@ async def run_once(
         errors=counter.count,
         wall=wall,
         lags=tuple(probe.lags),
+        gc_pauses=tuple(collections.pauses),
+        load=load,
     )
 
 
@@ -371,8 +406,9 @@ def table(results: Sequence[Result]) -> str:
     """The Markdown table: one row per (corpus, mode), then the loop ÷ thread ratios per corpus."""
     head = (
         "| corpus | core calls | interactions/s | ack p50 ms | ack p99 ms | ack max ms "
-        "| missed 3 s (10062) | deferred | worst stall ms | stalls > 50 ms | errors |\n"
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        "| missed 3 s (10062) | deferred | worst stall ms | stalls > 50 ms | worst GC ms "
+        "| errors | load avg |\n"
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     )
     rows = [head]
     for r in results:
@@ -381,7 +417,8 @@ def table(results: Sequence[Result]) -> str:
             f"| {r.corpus} | {label} | {len(r.acks) / r.wall:,.0f} | {_ms(r.pct(0.5))} "
             f"| {_ms(r.pct(0.99))} | {_ms(max(r.answered, default=float('nan')))} "
             f"| {r.missed} ({r.violations_10062}) | {r.deferred} | {_ms(r.worst_stall)} "
-            f"| {sum(1 for x in r.lags if x > STALL_GOAL)} | {r.errors + r.other_violations} |"
+            f"| {sum(1 for x in r.lags if x > STALL_GOAL)} | {_ms(max(r.gc_pauses, default=0.0))} "
+            f"| {r.errors + r.other_violations} | {r.load:.1f} |"
         )
     by = {(r.corpus, r.mode): r for r in results}
     for corpus in dict.fromkeys(r.corpus for r in results):
@@ -396,7 +433,7 @@ def table(results: Sequence[Result]) -> str:
             f"| {corpus} | loop ÷ thread | {ratio(len(lp.acks) / lp.wall, len(t.acks) / t.wall)} "
             f"| {ratio(lp.pct(0.5), t.pct(0.5))} | {ratio(lp.pct(0.99), t.pct(0.99))} "
             f"| {ratio(max(lp.answered), max(t.answered))} | | "
-            f"| {ratio(lp.worst_stall, t.worst_stall)} | | |"
+            f"| {ratio(lp.worst_stall, t.worst_stall)} | | | | |"
         )
     return "\n".join(rows)
 
