@@ -278,17 +278,16 @@ def core_calls_on_loop() -> Iterator[None]:
     async def to_thread(fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
         return fn(*args, **kwargs)
 
+    cog_globals = vars(search_cog)
     old_run_core = CorpusBot.run_core
-    old_asyncio = search_cog.asyncio
+    old_asyncio = cog_globals["asyncio"]
     CorpusBot.run_core = run_core  # type: ignore[method-assign]
-    search_cog.asyncio = types.SimpleNamespace(  # type: ignore[assignment]
-        to_thread=to_thread, wait_for=asyncio.wait_for
-    )
+    cog_globals["asyncio"] = types.SimpleNamespace(to_thread=to_thread, wait_for=asyncio.wait_for)
     try:
         yield
     finally:
         CorpusBot.run_core = old_run_core  # type: ignore[method-assign]
-        search_cog.asyncio = old_asyncio
+        cog_globals["asyncio"] = old_asyncio
 
 
 async def _drive(double: DiscordDouble, job: Job, patience: float) -> InteractionHandle:
@@ -458,9 +457,9 @@ async def main_async(args: argparse.Namespace) -> list[Result]:
     for name, paths in corpora:
         t0 = time.perf_counter()
         library = load_library(paths)
-        passages = len(library.index._passages) if hasattr(library.index, "_passages") else "?"
+        passages = len(library.index)
         print(
-            f"{name}: {len(library.corpus)} documents, {passages} passages, "
+            f"{name}: {len(library.corpus)} documents, {passages:,} passages, "
             f"indexed in {time.perf_counter() - t0:.1f} s",
             file=sys.stderr,
         )
