@@ -259,10 +259,13 @@ class SearchIndex:
         """
         key = _validate(query, min_chars=min_chars, max_chars=max_chars)
         lo, hi = self._range(document)
-        if exhaustive or hi - lo <= self._candidates:
+        # partial_ratio costs more past 64 characters, and a long query's q-gram votes are sharper:
+        # fewer candidates for long queries keeps them within the same time.
+        k = self._candidates if len(key) <= 64 else max(50, self._candidates * 64 // len(key))
+        if exhaustive or hi - lo <= k:
             pool: Iterable[int] = range(lo, hi)
         else:
-            pool = self._candidate_ids(key, lo, hi, self._candidates).tolist()
+            pool = self._candidate_ids(key, lo, hi, k).tolist()
         ranked = self._rank(key, pool, threshold)
         hits: list[SearchHit] = []
         seen: set[tuple[str, int]] = set()
