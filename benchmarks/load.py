@@ -290,28 +290,92 @@ def core_calls_on_loop() -> Iterator[None]:
         cog_globals["asyncio"] = old_asyncio
 
 
-async def _drive(double: DiscordDouble, job: Job, patience: float) -> InteractionHandle:
+class _History:
+    """Reads the double's records as they arrive: the first callback time per interaction id.
+
+    With ``forget``, the double's history of finished interactions (recorded requests, gateway
+    frames, handles, messages) is dropped once summarised, so the benchmark's process holds what
+    a bot holds in production and not, in addition, everything the double saw: otherwise the
+    double's records are half of what each full GC collection scans (see the README).
+    """
+
+    def __init__(self, double: DiscordDouble, *, forget: bool) -> None:
+        self.double = double
+        self.forget = forget
+        self.first_callback: dict[str, float] = {}
+        self._seen = 0
+
+    def scan(self) -> None:
+        recorded = self.double.recorded
+        for r in recorded[self._seen :]:
+            if (
+                r.method == "POST"
+                and r.path.startswith("/interactions/")
+                and r.path.endswith("/callback")
+            ):
+                self.first_callback.setdefault(r.path.split("/")[2], r.at)
+        self._seen = len(recorded)
+
+    def ack(self, handle: InteractionHandle) -> float | None:
+        """Seconds from dispatch to the first callback the double received, if one was accepted."""
+        self.scan()
+        at = self.first_callback.get(handle.id)
+        return at - handle.delivered_at if handle.responded and at is not None else None
+
+    def done(self, handle: InteractionHandle) -> None:
+        """Forget a finished interaction (only if answered: a missed one keeps its deadline timer)."""
+        if not self.forget or not handle.responded:
+            return
+        double = self.double
+        double.interactions.pop(handle.id, None)
+        for msg in [handle.original, *handle.followup_messages]:
+            if msg is not None:
+                double.messages.pop(str(msg.get("id")), None)
+        if len(double.recorded) > 200:
+            self.scan()
+            del double.recorded[:]
+            self._seen = 0
+            double.gateway_sent.clear()
+            double.gateway_received.clear()
+            double.outgoing.clear()
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    ack: float | None
+    deferred: bool
+
+
+async def _drive(double: DiscordDouble, history: _History, job: Job, patience: float) -> _Outcome:
     """Send one interaction; return once it is answered (after a defer: once followed up)."""
     handle = await double.send_interaction(job.payload)
     with contextlib.suppress(TimeoutError):
         body = await handle.response(patience)
         if body["type"] == CB_DEFER:
             await handle.followups(1, patience)
-    return handle
+    outcome = _Outcome(
+        history.ack(handle), handle.callback is not None and handle.callback["type"] == CB_DEFER
+    )
+    history.done(handle)
+    return outcome
 
 
 async def _fire(
-    double: DiscordDouble, jobs: Sequence[Job], concurrency: int, patience: float
-) -> list[InteractionHandle]:
-    handles: list[InteractionHandle | None] = [None] * len(jobs)
+    double: DiscordDouble,
+    history: _History,
+    jobs: Sequence[Job],
+    concurrency: int,
+    patience: float,
+) -> list[_Outcome]:
+    outcomes: list[_Outcome | None] = [None] * len(jobs)
     queue = iter(enumerate(jobs))
 
     async def worker() -> None:
         for i, job in queue:
-            handles[i] = await _drive(double, job, patience)
+            outcomes[i] = await _drive(double, history, job, patience)
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return [h for h in handles if h is not None]
+    return [o for o in outcomes if o is not None]
 
 
 async def _drain(patience: float) -> None:
@@ -323,21 +387,6 @@ async def _drain(patience: float) -> None:
         await asyncio.wait(pending, timeout=patience)
 
 
-def _ack_times(double: DiscordDouble, handles: Sequence[InteractionHandle]) -> list[float | None]:
-    """Seconds from dispatch to the first callback the double received, if one was accepted."""
-    first: dict[str, float] = {}
-    for r in double.recorded:
-        if (
-            r.method == "POST"
-            and r.path.startswith("/interactions/")
-            and r.path.endswith("/callback")
-        ):
-            first.setdefault(r.path.split("/")[2], r.at)
-    return [
-        first[h.id] - h.delivered_at if h.responded and h.id in first else None for h in handles
-    ]
-
-
 async def run_once(
     name: str,
     library: Library,
@@ -345,6 +394,7 @@ async def run_once(
     *,
     mode: str,
     concurrency: int,
+    forget: bool = True,
     patience: float = 20.0,
 ) -> Result:
     """Connect a fresh CorpusBot to a fresh double, warm up, fire ``jobs``; measure."""
@@ -356,8 +406,9 @@ async def run_once(
         settings = load_settings(None, env={"CORPUSBOT_STORAGE": str(Path(tmp) / "bot.sqlite3")})
         bot = CorpusBot(settings, library, sync=True, guild_ready_timeout=0.1)
         async with DiscordDouble() as double, connect_bot(bot, double, timeout=30.0):
+            history = _History(double, forget=forget)
             warm = {j.kind: j for j in jobs}
-            await _fire(double, list(warm.values()), len(warm), patience)
+            await _fire(double, history, list(warm.values()), len(warm), patience)
             await _drain(patience)
             measured_from = len(double.violations)
             counter.count = 0
@@ -366,24 +417,20 @@ async def run_once(
             with GcPauses() as collections:
                 probe.start()
                 t0 = time.perf_counter()
-                handles = await _fire(double, jobs, concurrency, patience)
+                outcomes = await _fire(double, history, jobs, concurrency, patience)
                 wall = time.perf_counter() - t0
                 await _drain(patience)
                 await probe.stop()
             violations = double.violations[measured_from:]
-            acks = _ack_times(double, handles)
-            deferred = sum(
-                1 for h in handles if h.callback is not None and h.callback["type"] == CB_DEFER
-            )
     logging.getLogger().removeHandler(counter)
     if counter.first:
         print(f"  [{name}/{mode}] first logged error: {counter.first}", file=sys.stderr)
     return Result(
         corpus=name,
         mode=mode,
-        acks=tuple(acks),
+        acks=tuple(o.ack for o in outcomes),
         kinds=tuple(j.kind for j in jobs),
-        deferred=deferred,
+        deferred=sum(o.deferred for o in outcomes),
         violations_10062=sum(1 for v in violations if v.code == 10062),
         other_violations=sum(1 for v in violations if v.code != 10062),
         errors=counter.count,
@@ -490,6 +537,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=50, help="interactions in flight")
     parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--keep-double-history",
+        action="store_true",
+        help="keep every record the double makes (more for the GC to scan; default: forget "
+        "finished interactions)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     results = asyncio.run(main_async(args))
