@@ -256,7 +256,10 @@ class SearchIndex:
                 ``"too_short"`` (under ``min_chars`` letters/digits, or only a word or two like
                 "the"), ``"too_long"`` (over ``max_chars`` characters).
             NotFound: unknown ``document``, or no passage scores ``threshold`` or more.
+            ValueError: ``limit`` below 1 (a programming error, not a user's).
         """
+        if limit < 1:
+            raise ValueError(f"limit must be at least 1, got {limit}")
         key = _validate(query, min_chars=min_chars, max_chars=max_chars)
         lo, hi = self._range(document)
         # partial_ratio costs more past 64 characters, and a long query's q-gram votes are sharper:

@@ -347,3 +347,15 @@ def test_build_reports_monotonic_progress() -> None:
     assert calls[-1][0] == calls[-1][1] > 0
     assert all(a[0] <= b[0] for a, b in itertools.pairwise(calls))
     assert all(done <= total for done, total in calls)
+
+
+def test_limit_passages_and_len(seed_index: SearchIndex) -> None:
+    assert (
+        len(seed_index) == len(seed_index.passages) > len(seed_paragraphs())
+    )  # long ones windowed
+    hits = seed_index.search("north korea human rights", limit=7, threshold=50)
+    assert 1 < len(hits) <= 7
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert len({(h.passage.document_id, h.passage.paragraph) for h in hits}) == len(hits)
+    with pytest.raises(ValueError, match="limit"):
+        seed_index.search("north korea", limit=0)
