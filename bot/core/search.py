@@ -46,10 +46,17 @@ back to the original text through the normaliser's offset map.
 
 from __future__ import annotations
 
+import hashlib
+import itertools
+import json
 import math
+import os
 import re
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -84,6 +91,7 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio, for multiplicat
 _MAX_BITS = 24  # at most 2**24 hash buckets (indptr of 128 MB)
 #: Stage 1 reads posting lists, rarest first, until about this many postings per indexed passage.
 _POSTINGS_BUDGET = 0.5
+_CACHE_VERSION = 1  # bump when the saved format or anything the index depends on changes
 _CHUNK_CHARS = 1 << 24  # characters per build chunk (bounds the build's temporary memory)
 _WORD = re.compile(r"\S+")
 
@@ -213,6 +221,118 @@ class SearchIndex:
         if candidates is None:
             candidates = min(300, max(50, math.isqrt(len(passages))))
         return cls(passages, keys, doc_ranges, bits, indptr, postings, candidates=candidates)
+
+    # ------------------------------------------------------------------ cache
+    @staticmethod
+    def fingerprint(corpus: Corpus, *, window: int = 400, overlap: int = 100) -> str:
+        """A content hash of everything an index depends on (BLAKE2b, hex).
+
+        Covers the documents' ids, paragraph numbers and texts, ``window``/``overlap``, the q-gram
+        length and the matching-key settings, so a saved index is reused only when a rebuild
+        would give the same one.
+        """
+        digest = hashlib.blake2b(digest_size=20)
+        digest.update(f"v{_CACHE_VERSION} q{_Q} {MATCH_PUNCTUATION} {window} {overlap}".encode())
+        for document in corpus:
+            digest.update(b"\x00D" + document.id.encode("utf-8", "surrogatepass"))
+            for paragraph in document.paragraphs:
+                digest.update(f"\x00P{paragraph.number}\x00".encode())
+                digest.update(paragraph.text.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def save(
+        self, path: str | os.PathLike[str], corpus: Corpus, *, window: int = 400, overlap: int = 100
+    ) -> None:
+        """Write the index to ``path`` (one uncompressed ``.npz`` file), keyed on ``corpus``.
+
+        ``corpus``, ``window`` and ``overlap`` must be those the index was built with; their
+        :meth:`fingerprint` is stored and checked by :meth:`load`. The file is written to a
+        temporary name and renamed, so a crash never leaves a half-written cache. About 1.5 GB
+        for a million passages. Raises ``OSError`` if the file cannot be written.
+        """
+        target = Path(path)
+        doc_ids = [document.id for document in corpus]
+        doc_number = {doc_id: i for i, doc_id in enumerate(doc_ids)}
+        meta = {
+            "version": _CACHE_VERSION,
+            "fingerprint": self.fingerprint(corpus, window=window, overlap=overlap),
+            "bits": self._bits,
+            "candidates": self._candidates,
+            "documents": doc_ids,
+        }
+        blob = "".join(self._keys).encode("utf-8", "surrogatepass")
+        arrays: dict[str, npt.NDArray[Any]] = {
+            "meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+            "indptr": self._indptr,
+            "postings": self._postings,
+            "doc": np.fromiter(
+                (doc_number[p.document_id] for p in self._passages), np.int32, self._n
+            ),
+            "paragraph": np.fromiter((p.paragraph for p in self._passages), np.int32, self._n),
+            "start": np.fromiter((p.start for p in self._passages), np.int64, self._n),
+            "end": np.fromiter((p.end for p in self._passages), np.int64, self._n),
+            "key_lengths": np.fromiter((len(k) for k in self._keys), np.int64, self._n),
+            "keys": np.frombuffer(blob, dtype=np.uint8),
+        }
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(target.name + ".tmp")
+        with temporary.open("wb") as handle:
+            np.savez(handle, allow_pickle=False, **arrays)
+        os.replace(temporary, target)
+
+    @classmethod
+    def load(
+        cls, path: str | os.PathLike[str], corpus: Corpus, *, window: int = 400, overlap: int = 100
+    ) -> SearchIndex | None:
+        """The index saved at ``path`` if it was built from this very ``corpus``, else ``None``.
+
+        ``None`` when the file is missing, unreadable, from another version of this module, or
+        its fingerprint differs (any document, paragraph, ``window`` or ``overlap`` changed):
+        the caller then builds afresh, e.g. ``SearchIndex.load(p, c) or SearchIndex.build(c)``.
+        Loading a million passages takes a few seconds instead of a build's half-minute.
+        """
+        try:
+            with np.load(Path(path), allow_pickle=False) as data:
+                meta = json.loads(data["meta"].tobytes().decode())
+                if meta.get("version") != _CACHE_VERSION or meta.get(
+                    "fingerprint"
+                ) != cls.fingerprint(corpus, window=window, overlap=overlap):
+                    return None
+                arrays = {name: data[name] for name in data.files if name != "meta"}
+        except (OSError, ValueError, KeyError, json.JSONDecodeError, zipfile.BadZipFile):
+            return None
+        documents = [corpus.get(doc_id) for doc_id in meta["documents"]]
+        joined = arrays["keys"].tobytes().decode("utf-8", "surrogatepass")
+        bounds = np.concatenate(([0], np.cumsum(arrays["key_lengths"]))).tolist()
+        keys = [joined[a:b] for a, b in itertools.pairwise(bounds)]
+        passages: list[Passage] = []
+        doc_ranges: dict[str, tuple[int, int]] = {}
+        rows = zip(
+            arrays["doc"].tolist(),
+            arrays["paragraph"].tolist(),
+            arrays["start"].tolist(),
+            arrays["end"].tolist(),
+            strict=True,
+        )
+        for pid, (doc, number, start, end) in enumerate(rows):
+            document = documents[doc]
+            if document is None:
+                return None
+            text = document.paragraphs[number - 1].text[start:end]
+            passages.append(Passage(document.id, number, start, end, text))
+            first, _ = doc_ranges.get(document.id, (pid, pid))
+            doc_ranges[document.id] = (first, pid + 1)
+        for document in corpus:
+            doc_ranges.setdefault(document.id, (0, 0))
+        return cls(
+            passages,
+            keys,
+            doc_ranges,
+            int(meta["bits"]),
+            arrays["indptr"],
+            arrays["postings"],
+            candidates=int(meta["candidates"]),
+        )
 
     # ------------------------------------------------------------------ container protocol
     @property

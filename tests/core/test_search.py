@@ -359,3 +359,30 @@ def test_limit_passages_and_len(seed_index: SearchIndex) -> None:
     assert len({(h.passage.document_id, h.passage.paragraph) for h in hits}) == len(hits)
     with pytest.raises(ValueError, match="limit"):
         seed_index.search("north korea", limit=0)
+
+
+def test_save_and_load_round_trip(tmp_path: Path) -> None:
+    corpus = make_corpus({"seed": seed_paragraphs(), "b": ["Quoth the raven, nevermore."]})
+    built = SearchIndex.build(corpus)
+    path = tmp_path / "cache" / "index.npz"
+    built.save(path, corpus)
+    loaded = SearchIndex.load(path, corpus)
+    assert loaded is not None
+    assert loaded.passages == built.passages
+    for query in ["jaw jaw is beter than war war", "quoth the raven", "horific human rihts"]:
+        assert loaded.search(query, limit=3) == built.search(query, limit=3)
+    assert loaded.search("raven", document="b")[0].passage.document_id == "b"
+    assert loaded.suggest("human rights rec") == built.suggest("human rights rec")
+
+
+def test_load_refuses_a_stale_or_missing_cache(tmp_path: Path) -> None:
+    corpus = make_corpus({"seed": seed_paragraphs()})
+    path = tmp_path / "index.npz"
+    assert SearchIndex.load(path, corpus) is None  # missing
+    SearchIndex.build(corpus).save(path, corpus)
+    changed = seed_paragraphs()
+    changed[3] += " One more sentence."
+    assert SearchIndex.load(path, make_corpus({"seed": changed})) is None
+    assert SearchIndex.load(path, corpus, window=300) is None  # built with other windows
+    path.write_bytes(b"not an index")
+    assert SearchIndex.load(path, corpus) is None
