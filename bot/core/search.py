@@ -52,6 +52,7 @@ import json
 import math
 import os
 import re
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -373,8 +374,9 @@ class SearchIndex:
 
         Raises:
             QueryError: ``reason`` ``"nothing_to_search"`` (no letters or digits),
-                ``"too_short"`` (under ``min_chars`` letters/digits, or only a word or two like
-                "the"), ``"too_long"`` (over ``max_chars`` characters).
+                ``"too_short"`` (under ``min_chars`` letters/digits, combining marks counting as
+                letters and East Asian wide letters as two, or only a word or two like "the"),
+                ``"too_long"`` (over ``max_chars`` characters).
             NotFound: unknown ``document``, or no passage scores ``threshold`` or more.
             ValueError: ``limit`` below 1 (a programming error, not a user's).
         """
@@ -560,7 +562,7 @@ def _validate(query: str, *, min_chars: int, max_chars: int) -> str:
             reason="too_long",
         )
     words = key.split()
-    if letters < min_chars or (len(words) <= 2 and all(w in STOP_WORDS for w in words)):
+    if _weight(key) < min_chars or (len(words) <= 2 and all(w in STOP_WORDS for w in words)):
         raise QueryError(
             f"“{_shorten(query.strip(), 40)}” is too short to search for: type a few more words "
             f"from the passage (at least {min_chars} letters, and more than a word like "
@@ -568,6 +570,18 @@ def _validate(query: str, *, min_chars: int, max_chars: int) -> str:
             reason="too_short",
         )
     return key
+
+
+def _weight(key: str) -> int:
+    """Length of a query for the ``min_chars`` rule: letters, digits and combining marks count
+    one, wide (East Asian) letters two, so ``"평화"`` and ``"शांति"`` are long enough."""
+    total = 0
+    for ch in key:
+        if ch.isalnum():
+            total += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        elif unicodedata.category(ch)[0] == "M":
+            total += 1
+    return total
 
 
 def _windows(text: str, window: int, overlap: int) -> list[tuple[int, int]]:
