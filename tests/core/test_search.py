@@ -389,3 +389,20 @@ def test_load_refuses_a_stale_or_missing_cache(tmp_path: Path) -> None:
     assert SearchIndex.load(path, corpus, window=300) is None  # built with other windows
     path.write_bytes(b"not an index")
     assert SearchIndex.load(path, corpus) is None
+
+
+def test_equal_scores_prefer_the_passage_sharing_more_of_the_query() -> None:
+    index = SearchIndex.build(
+        make_corpus(
+            {
+                "d": [
+                    "At dusk the lighthouse keeper lamb was fed by the old woman.",
+                    "At dusk the lighthouse keeper lamb was fed, and later the lamp was lit.",
+                ]
+            }
+        )
+    )
+    first, second = index.search("lighthouse keeper lamp", limit=2)
+    assert first.score == second.score  # the same best window in both
+    assert first.passage.paragraph == 2  # "lamp" also occurs in it, outside the window
+    assert first.matched_text == "lighthouse keeper lamb"
