@@ -43,8 +43,8 @@ No Discord token: set the DISCORD_TOKEN environment variable and run again.
   1. Open https://discord.com/developers/applications and create an application.
   2. Under "Bot", press "Reset Token" and copy it (keep it secret).
   3. export DISCORD_TOKEN='<the token>'   then   corpusbot run --sync
-  4. Invite the bot with the OAuth2 URL generator: scopes "bot" and "applications.commands";
-     no privileged intents are needed.
+  4. Invite the bot with the OAuth2 URL generator: scopes "bot" and "applications.commands",
+     bot permissions "Send Messages" and "Embed Links"; no privileged intents are needed.
 
 To try the bot without Discord, run:  corpusbot console
 """
@@ -143,6 +143,8 @@ def _setup_logging(
         stream=sys.stderr,
         force=True,
     )
+    # The bot has no voice features: discord.py's warnings about voice libraries are noise.
+    logging.getLogger("discord.client").addFilter(lambda record: "voice" not in record.getMessage())
 
 
 def _print_json(value: Any) -> None:
@@ -178,6 +180,14 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         asyncio.run(main())
+    except (OSError, TimeoutError) as error:
+        where = settings.discord.api_base or "discord.com"
+        log.error(
+            "cannot reach Discord at %s (%s). Check the network, a proxy, or discord.api_base.",
+            where,
+            error.__class__.__name__,
+        )
+        return EXIT_BAD_INPUT
     except discord.LoginFailure:
         log.error(
             "Discord refused the token (401). Reset it under Bot → Reset Token and set DISCORD_TOKEN again."
@@ -263,6 +273,13 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
                 row["next"][0]["local_short"],
             )
         console.print(sched)
+    failed = sum(1 for p in library.corpus.problems if p.fatal)
+    if failed:
+        console.print(
+            f"[yellow]config OK; {len(library.corpus)} documents loaded, {failed} "
+            f"file{'s' if failed != 1 else ''} not loaded (see above)[/yellow]"
+        )
+        return EXIT_NO_ANSWER if args.strict else EXIT_OK
     console.print("[green]config and corpus OK[/green]")
     return EXIT_OK
 
@@ -326,6 +343,22 @@ def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _whole_number(options: dict[str, Any], name: str, low: int, high: int) -> int | None:
+    """Option ``name`` as an int in ``[low, high]``, or ``None`` when absent. Raises :class:`UserError`."""
+    value = options.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise UserError(
+            f"{name} must be a whole number from {low} to {high}, not “{value}”."
+        ) from None
+    if not low <= number <= high:
+        raise UserError(f"{name} must be from {low} to {high}, not {number}.")
+    return number
+
+
 def _answer(
     library: Library,
     settings: Settings,
@@ -348,7 +381,7 @@ def _answer(
         hits = library.search(
             query,
             document=options.get("document"),
-            limit=int(options.get("limit") or cfg.limit),
+            limit=_whole_number(options, "limit", 1, 10) or cfg.limit,
             threshold=cfg.threshold,
             min_chars=cfg.min_query_chars,
             max_chars=cfg.max_query_chars,
@@ -359,23 +392,33 @@ def _answer(
         ]
     if command == "summary":
         length = options.get("length") or settings.summary.length
-        sentences = options.get("sentences")
-        summary, doc = library.summary(
-            options.get("document"), length=length, sentences=int(sentences) if sentences else None
-        )
+        sentences = _whole_number(options, "sentences", 1, 25)
+        summary, doc = library.summary(options.get("document"), length=length, sentences=sentences)
         reply = render.summary_reply(summary, doc, bullets=length == "key_points")
         return reply, render.summary_record(summary, doc)
     if command == "about":
         return render.about_reply(library.corpus), None
-    raise UserError(f"Unknown command /{command}. Try /quote, /search, /summary or /about.")
+    if command == "daily":
+        raise UserError(
+            "/daily configures a Discord server, so it only works in Discord. To see the schedules "
+            "in your config file, run: corpusbot schedule"
+        )
+    raise UserError(
+        f"Unknown command /{command}. Try /quote, /search, /summary or /about (or /help)."
+    )
 
 
 def cmd_oneshot(args: argparse.Namespace, settings: Settings) -> int:
     """``quote``, ``search`` and ``summary`` from the shell."""
     library, _ = load_library(settings)
     if args.command == "search" and args.batch:
+        if args.query:
+            sys.stderr.write("search: give either a QUERY or --batch FILE, not both\n")
+            return EXIT_BAD_INPUT
         return _search_batch(args, settings, library)
     options = {k: v for k, v in vars(args).items() if v is not None}
+    if options.get("document_option"):
+        options["document"] = options.pop("document_option")
     if args.command == "search" and not args.query:
         sys.stderr.write("search: give a QUERY, or --batch FILE with one query per line\n")
         return EXIT_BAD_INPUT
@@ -396,29 +439,36 @@ def cmd_oneshot(args: argparse.Namespace, settings: Settings) -> int:
 
 def _search_batch(args: argparse.Namespace, settings: Settings, library: Library) -> int:
     """Answer one query per line of ``--batch FILE`` (``-`` for stdin); JSON lines or text."""
-    stream = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")  # noqa: SIM115
+    if args.batch == "-":
+        lines = sys.stdin.read().splitlines()
+    else:
+        try:
+            lines = Path(args.batch).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            sys.stderr.write(f"cannot read the queries file {args.batch}: {reason}\n")
+            return EXIT_BAD_INPUT
     results = []
-    with stream:
-        for line in stream:
-            query = line.strip()
-            if not query:
-                continue
-            t0 = time.perf_counter()
-            try:
-                _, record = _answer(library, settings, "search", {**vars(args), "query": query})
-                entry: dict[str, Any] = {"query": query, "hits": record}
-            except UserError as error:
-                entry = {"query": query, "hits": [], "error": str(error)}
-            entry["ms"] = round((time.perf_counter() - t0) * 1000, 2)
-            results.append(entry)
-            if not args.json:
-                best = entry["hits"][0] if entry["hits"] else None
-                where = (
-                    f"{best['title']} ¶{best['paragraph']} score {best['score']}"
-                    if best
-                    else entry.get("error", "")
-                )
-                print(f"{entry['ms']:8.2f} ms  {query!r}: {where}")
+    for line in lines:
+        query = line.strip()
+        if not query:
+            continue
+        t0 = time.perf_counter()
+        try:
+            _, record = _answer(library, settings, "search", {**vars(args), "query": query})
+            entry: dict[str, Any] = {"query": query, "hits": record}
+        except UserError as error:
+            entry = {"query": query, "hits": [], "error": str(error)}
+        entry["ms"] = round((time.perf_counter() - t0) * 1000, 2)
+        results.append(entry)
+        if not args.json:
+            best = entry["hits"][0] if entry["hits"] else None
+            where = (
+                f"{best['title']} ¶{best['paragraph']} score {best['score']}"
+                if best
+                else entry.get("error", "")
+            )
+            print(f"{entry['ms']:8.2f} ms  {query!r}: {where}")
     if args.json:
         _print_json(results)
     return EXIT_OK
@@ -490,7 +540,7 @@ def cmd_console(
             continue
         if line in ("/quit", "/exit", "quit", "exit"):
             break
-        if line in ("/help", "help", "?"):
+        if line.split()[0] in ("/help", "help", "?"):
             print(CONSOLE_HELP)
             continue
         if not interactive:
@@ -536,7 +586,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--sync", action="store_true", help="register the slash commands with Discord now"
     )
 
-    sub.add_parser("check", parents=[common], help="validate config and corpus, print what loaded")
+    check = sub.add_parser(
+        "check", parents=[common], help="validate config and corpus, print what loaded"
+    )
+    check.add_argument(
+        "--strict", action="store_true", help="exit 1 if any corpus file could not be loaded"
+    )
     sub.add_parser(
         "console", parents=[common], help="try the commands in the terminal, no Discord needed"
     )
@@ -558,6 +613,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     summary = sub.add_parser("summary", parents=[common], help="print an extractive summary")
     summary.add_argument("document", nargs="?", help="document id or title (default: the first)")
+    summary.add_argument(
+        "--document", dest="document_option", metavar="DOCUMENT", help="the same, as an option"
+    )
     summary.add_argument("--length", choices=["short", "medium", "long", "key_points"])
     summary.add_argument("--sentences", type=int, help="exactly this many sentences (1-25)")
     summary.add_argument("--json", action="store_true", help="print JSON")

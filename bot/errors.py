@@ -41,6 +41,15 @@ def describe_interaction(interaction: discord.Interaction[Any]) -> str:
     )
 
 
+#: Permission flags whose name in Discord's interface differs from the API name.
+PERMISSION_LABELS = {"manage_guild": "Manage Server", "view_channel": "View Channel"}
+
+
+def permission_label(flag: str) -> str:
+    """The name Discord's interface shows for a permission flag (``manage_guild`` → Manage Server)."""
+    return PERMISSION_LABELS.get(flag, flag.replace("_", " ").title())
+
+
 def reply_for(error: BaseException) -> render.Reply | None:
     """The user-facing reply for an error, or ``None`` when the error is a bug to log."""
     if isinstance(error, app_commands.CommandInvokeError):
@@ -48,7 +57,7 @@ def reply_for(error: BaseException) -> render.Reply | None:
     if isinstance(error, UserError):
         return render.user_error(str(error))
     if isinstance(error, app_commands.MissingPermissions):
-        missing = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        missing = ", ".join(permission_label(p) for p in error.missing_permissions)
         return render.user_error(f"You need the {missing} permission to use this command.")
     if isinstance(error, app_commands.NoPrivateMessage):
         return render.user_error("This command only works in a server.")

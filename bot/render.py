@@ -280,7 +280,7 @@ def quote_reply(quote: Quote, document: Document) -> Reply:
     """Render a quote as one embed: the words, who said them, where (paragraph N of Title)."""
     words = escaped_shorten(quote.text, EMBED_DESCRIPTION_LIMIT - 400)
     embed = _embed(description=f"“{words}”\n\n{escape(attribution(quote, document))}")
-    embed.set_footer(text=f"Paragraph {quote.paragraph} of {document.title}")
+    embed.set_footer(text=f"Paragraph {quote.paragraph}")
     return Reply(embeds=[fit_embed(embed)])
 
 
@@ -302,10 +302,14 @@ def quote_record(quote: Quote, document: Document) -> dict[str, Any]:
 SNIPPET_CONTEXT = 160
 
 
-def snippet(hit: SearchHit, *, context: int = SNIPPET_CONTEXT) -> tuple[str, str, str]:
+def snippet(
+    hit: SearchHit, *, context: int = SNIPPET_CONTEXT, paragraph_length: int | None = None
+) -> tuple[str, str, str]:
     """The text around a hit's match as ``(before, match, after)``, cut at word boundaries.
 
-    ``before`` and ``after`` carry a leading/trailing ellipsis when text was left out.
+    ``before`` and ``after`` carry a leading/trailing ellipsis when text was left out, including
+    text of the paragraph outside the passage when the passage is a window of a long paragraph
+    (``paragraph_length`` is the paragraph's length in characters, when known).
     """
     text = hit.passage.text
     start, end = hit.match_start, hit.match_end
@@ -318,18 +322,19 @@ def snippet(hit: SearchHit, *, context: int = SNIPPET_CONTEXT) -> tuple[str, str
         space = text.rfind(" ", end, right)
         right = space if space != -1 else right
     before = (ELLIPSIS if left > 0 or hit.passage.start > 0 else "") + text[left:start]
-    after = text[end:right] + (ELLIPSIS if right < len(text) else "")
+    window_cut = paragraph_length is not None and hit.passage.end < paragraph_length
+    after = text[end:right] + (ELLIPSIS if right < len(text) or window_cut else "")
     return before, text[start:end], after
 
 
-def _highlight(hit: SearchHit, limit: int) -> str:
-    before, match, after = snippet(hit)
+def _highlight(hit: SearchHit, limit: int, paragraph_length: int | None = None) -> str:
+    before, match, after = snippet(hit, paragraph_length=paragraph_length)
     match = shorten(match, max(limit - 40, 40))
     body = f"{escape(before)}**{escape(match)}**{escape(after)}"
     context = SNIPPET_CONTEXT
     while len(body) > limit and context > 0:
         context //= 2
-        before, _, after = snippet(hit, context=context)
+        before, _, after = snippet(hit, context=context, paragraph_length=paragraph_length)
         body = f"{escape(before)}**{escape(match)}**{escape(after)}"
     return body if len(body) <= limit else f"**{escaped_shorten(match, limit - 4)}**"
 
@@ -343,12 +348,19 @@ def search_reply(query: str, hits: Sequence[SearchHit], corpus: Corpus) -> Reply
         name = f"{rank}. {title} — paragraph {hit.passage.paragraph} · score {hit.score:.0f}"
         embed.add_field(
             name=shorten(name, EMBED_FIELD_NAME_LIMIT),
-            value=_highlight(hit, EMBED_FIELD_VALUE_LIMIT),
+            value=_highlight(hit, EMBED_FIELD_VALUE_LIMIT, _paragraph_length(corpus, hit)),
             inline=False,
         )
     noun = "passage" if len(hits) == 1 else "passages"
     embed.set_footer(text=f"{len(hits)} {noun}; matched words in bold")
     return Reply(embeds=[fit_embed(embed)])
+
+
+def _paragraph_length(corpus: Corpus, hit: SearchHit) -> int | None:
+    doc = corpus.get(hit.passage.document_id)
+    if doc is None or not 1 <= hit.passage.paragraph <= len(doc.paragraphs):
+        return None
+    return len(doc.paragraph(hit.passage.paragraph).text)
 
 
 def search_record(hit: SearchHit, corpus: Corpus) -> dict[str, Any]:
@@ -366,6 +378,8 @@ def search_record(hit: SearchHit, corpus: Corpus) -> dict[str, Any]:
         "match_start": hit.match_start,
         "match_end": hit.match_end,
         "passage_start": hit.passage.start,
+        "passage_end": hit.passage.end,
+        "window": hit.passage.start > 0 or hit.passage.end < (_paragraph_length(corpus, hit) or 0),
     }
 
 
@@ -385,8 +399,9 @@ def summary_reply(summary: Summary, document: Document, *, bullets: bool = False
     embed = _embed(title=shorten(document.title, EMBED_TITLE_LIMIT), description=description)
     if document.author:
         embed.set_author(name=shorten(document.author, EMBED_AUTHOR_LIMIT))
+    count = len(summary.sentences)
     embed.set_footer(
-        text=f"{len(summary.sentences)} sentences taken verbatim from the text · {summary.method}"
+        text=f"{count} sentence{'s' if count != 1 else ''} taken verbatim from the text"
     )
     return Reply(embeds=[fit_embed(embed)])
 
@@ -478,7 +493,10 @@ def about_reply(corpus: Corpus) -> Reply:
     embed = _embed(title="About this bot")
     lines = []
     for doc in corpus.documents[:20]:
-        lines.append(f"• {escape(document_label(doc))} — {len(doc.paragraphs)} paragraphs")
+        count = len(doc.paragraphs)
+        lines.append(
+            f"• {escape(document_label(doc))} — {count} paragraph{'s' if count != 1 else ''}"
+        )
     if len(corpus) > 20:
         lines.append(f"…and {len(corpus) - 20} more")
     embed.description = _join_within(lines, "\n", EMBED_DESCRIPTION_LIMIT - 500)
@@ -491,7 +509,8 @@ def about_reply(corpus: Corpus) -> Reply:
         name="Privacy",
         value=(
             "This bot reads no messages: it only sees the slash commands you send it. It stores "
-            "each server's daily-post settings and which quotes were posted, nothing else."
+            "each server's daily-post settings, which quotes were posted, and each channel's "
+            "last quote (to avoid repeats). No message content, no user data."
         ),
         inline=False,
     )

@@ -29,7 +29,7 @@ from bot.core.daily import (
     MAX_GRACE,
     DailySchedule,
     ScheduleError,
-    load_zone,
+    canonical_zone,
     next_send_times,
     parse_local_time,
     timezone_choices,
@@ -177,7 +177,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
     ) -> None:
         assert interaction.guild is not None
         local_time = parse_local_time(time)
-        load_zone(timezone.strip())
+        zone_name = canonical_zone(timezone)
         me = interaction.guild.me
         if me is not None:
             missing = missing_permissions(channel.permissions_for(me))
@@ -197,7 +197,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
             guild_id=interaction.guild.id,
             channel_id=channel.id,
             time=local_time,
-            timezone=timezone.strip(),
+            timezone=zone_name,
             mention_role_id=mention_role.id if mention_role else None,
             documents=previous.schedule.documents if previous else (),
         )

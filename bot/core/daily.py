@@ -49,6 +49,7 @@ is still that date, and that date (or a later one) has not been posted. Conseque
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import zoneinfo
@@ -110,6 +111,27 @@ def load_zone(name: str) -> ZoneInfo:
             f"{name!r} is not a time zone I know. Use an IANA name such as "
             f"'Europe/Berlin', 'America/Sao_Paulo' or 'UTC'."
         ) from exc
+
+
+def canonical_zone(name: str) -> str:
+    """The IANA zone name as the database spells it: ``" europe/berlin "`` → ``"Europe/Berlin"``.
+
+    Case-insensitive; spaces may stand for underscores. Raises :class:`ScheduleError` naming the
+    value, with close names (difflib) when there are any.
+    """
+    cleaned = name.strip().replace(" ", "_")
+    names = _zone_names()
+    if cleaned in names:
+        return cleaned
+    folded = {n.casefold(): n for n in names}
+    if cleaned.casefold() in folded:
+        return folded[cleaned.casefold()]
+    close = difflib.get_close_matches(cleaned.casefold(), list(folded), n=3, cutoff=0.6)
+    hint = f" Did you mean {', '.join(folded[c] for c in close)}?" if close else ""
+    raise ScheduleError(
+        f"{name!r} is not a time zone I know.{hint} Use an IANA name such as "
+        "'Europe/Berlin', 'America/Sao_Paulo' or 'UTC'."
+    )
 
 
 def parse_local_time(text: str) -> time:

@@ -58,14 +58,19 @@ class Library:
         exact = self.corpus.get(name)
         if exact is not None:
             return exact
+        prefixed = [d for d in self.corpus if d.id.startswith(name.casefold())]
+        if len(prefixed) == 1:
+            return prefixed[0]
         titles = {d.id: d.title for d in self.corpus}
         best = process.extractOne(
             name, titles, scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=80
         )
         if best is None:
+            known = ", ".join(d.id for d in self.corpus.documents[:10])
+            more = f" and {len(self.corpus) - 10} more" if len(self.corpus) > 10 else ""
             raise NotFound(
-                f"There is no document called “{name}”. Start typing in the document option to "
-                "pick one from the list."
+                f"There is no document called “{name}”. Documents: {known}{more}. "
+                "(In Discord, start typing in the document option to pick one.)"
             )
         found = self.corpus.get(best[2])
         assert found is not None

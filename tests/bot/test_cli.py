@@ -181,10 +181,14 @@ daily:
 """
 
 
-def test_schedule_shows_the_spring_forward_shift(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_schedule_shows_the_spring_forward_shift(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = tmp_path / "config.yaml"
     config.write_text(DAILY_CONFIG, encoding="utf-8")
-    out = _json(capsys, ["schedule", "--config", str(config), "--now", "2026-03-28T12:00:00Z", "--json"])
+    out = _json(
+        capsys, ["schedule", "--config", str(config), "--now", "2026-03-28T12:00:00Z", "--json"]
+    )
     assert isinstance(out, dict)
     times = out["schedules"][0]["next"]
     # 02:30 does not exist on 2026-03-29 in Berlin: posted at the first valid instant, 03:00 CEST.
@@ -193,17 +197,77 @@ def test_schedule_shows_the_spring_forward_shift(tmp_path: Path, capsys: pytest.
     assert len(times) == 3
 
 
-def test_schedule_rejects_a_naive_instant(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_schedule_rejects_a_naive_instant(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = tmp_path / "config.yaml"
     config.write_text(DAILY_CONFIG, encoding="utf-8")
     assert main(["schedule", "--config", str(config), "--now", "2026-03-28T12:00:00"]) == 2
     assert "UTC offset" in capsys.readouterr().err
 
 
-def test_check_lists_configured_schedules(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_lists_configured_schedules(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = tmp_path / "config.yaml"
     config.write_text(DAILY_CONFIG, encoding="utf-8")
     assert main(["check", "--config", str(config)]) == 0
     out = capsys.readouterr().out
     assert "daily schedules" in out
     assert "Europe/Berlin" in out
+
+
+def test_console_survives_bad_option_values(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    lines = "/summary sentences:abc\n/search peace limit:abc\n/search peace limit:0\n/daily show\n/help me\n"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(lines))
+    assert main(["console"]) == 0
+    out = capsys.readouterr().out
+    assert "sentences must be a whole number from 1 to 25, not “abc”" in out
+    assert "limit must be a whole number from 1 to 10" in out
+    assert "limit must be from 1 to 10, not 0" in out
+    assert "only works in Discord" in out
+    assert "Type a slash command" in out  # /help with an argument still helps
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "99"])
+def test_out_of_range_limit_is_refused(limit: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "peace", "--limit", limit]) == 1
+    assert "limit must be from 1 to 10" in capsys.readouterr().err
+
+
+def test_batch_with_an_unreadable_file_is_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["search", "--batch", str(tmp_path / "missing.txt")]) == 2
+    assert main(["search", "--batch", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot read the queries file" in err
+    assert "Traceback" not in err
+
+
+def test_summary_accepts_document_as_option_and_id_prefix(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    record = _json(capsys, ["summary", "--document", "kim", "--json", "--length", "short"])
+    assert isinstance(record, dict)
+    assert record["document_id"] == "kim-human-rights"
+    assert main(["summary", "nope-nothing"]) == 1
+    err = capsys.readouterr().err
+    assert "kim-human-rights" in err  # the message lists the documents there are
+
+
+def test_check_strict_fails_when_a_file_did_not_load(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "good.txt").write_text(
+        "A Title\n\nA body paragraph that says something.\n", encoding="utf-8"
+    )
+    (folder / "empty.txt").write_bytes(b"")
+    assert main(["check", "--corpus", str(folder), "--strict"]) == 1
+    assert "1 file not loaded" in capsys.readouterr().out

@@ -94,7 +94,7 @@ def test_quote_attribution_for_speech_and_own_words() -> None:
     speech = Quote(text="x", sentence=next(doc.sentences), speaker="Winston Churchill")
     assert render.attribution(own, doc) == "— Benedict Rogers, T"
     assert render.attribution(speech, doc) == "— Winston Churchill, quoted in T by Benedict Rogers"
-    assert render.quote_reply(own, doc).embeds[0].footer.text == "Paragraph 1 of T"
+    assert render.quote_reply(own, doc).embeds[0].footer.text == "Paragraph 1"
 
 
 def test_search_reply_highlights_match_and_fits_fields() -> None:

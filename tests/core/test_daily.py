@@ -334,3 +334,12 @@ def test_post_nonce_is_short_deterministic_and_distinct() -> None:
     assert n == post_nonce(guild, date(2026, 1, 1))
     assert n != post_nonce(guild, date(2026, 1, 2))
     assert n != post_nonce(guild + 1, date(2026, 1, 1))
+
+
+def test_canonical_zone_fixes_case_and_suggests_close_names() -> None:
+    from bot.core.daily import ScheduleError, canonical_zone
+
+    assert canonical_zone(" europe/berlin ") == "Europe/Berlin"
+    assert canonical_zone("America/New York") == "America/New_York"
+    with pytest.raises(ScheduleError, match="Did you mean Europe/Berlin"):
+        canonical_zone("Europe/Berln")
