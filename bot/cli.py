@@ -523,7 +523,11 @@ def cmd_console(
     """An interactive prompt that answers slash commands as the bot would, rendered as text."""
     stdin = stdin or sys.stdin
     library, _ = load_library(settings)
-    print(f"corpusbot console: {len(library.corpus)} documents loaded. Type /help, /quit to leave.")
+    count = len(library.corpus)
+    print(
+        f"corpusbot console: {count} document{'s' if count != 1 else ''} loaded. "
+        "Type /help, /quit to leave."
+    )
     interactive = stdin.isatty()
     while True:
         if interactive:

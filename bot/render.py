@@ -454,10 +454,10 @@ def reply_text(reply: Reply) -> str:
     if reply.content:
         parts.append(("(only you can see this) " if reply.ephemeral else "") + reply.content)
     for embed in reply.embeds:
-        if embed.author and embed.author.name:
-            parts.append(embed.author.name)
         if embed.title:
             parts.append(f"== {embed.title} ==")
+        if embed.author and embed.author.name:
+            parts.append(f"by {embed.author.name}")
         if embed.description:
             parts.append(_unescape(embed.description))
         for f in embed.fields:
