@@ -478,6 +478,11 @@ class SpeechSpan:
         opened: ``False`` when the paragraph starts inside speech continued from the previous
             paragraph (its first double mark is a closing one); then ``start == mark_start == 0``
             (after leading spaces).
+        continues: ``True`` when this top-level span resumes the previous top-level span's
+            speech by the same speaker after a speech tag or a few linking words, in the same
+            sentence (the second span of "“Their conduct has been such,” replied Elizabeth, “as
+            neither you …”" or of "“jaw jaw” is better than “war war”"); see
+            :func:`extract_speech`.
     """
 
     start: int
@@ -489,6 +494,7 @@ class SpeechSpan:
     depth: int = 0
     closed: bool = True
     opened: bool = True
+    continues: bool = False
 
     @property
     def word_count(self) -> int:
@@ -829,7 +835,8 @@ class _Found:
     depth: int
     closed: bool
     speaker: str | None = None
-    how: str = ""  # "before", "after", "inherited"
+    how: str = ""  # "before", "after", "inherited", "joint"
+    continues: bool = False
 
 
 def extract_speech(paragraph: Paragraph) -> list[SpeechSpan]:
@@ -883,6 +890,10 @@ def extract_speech(paragraph: Paragraph) -> list[SpeechSpan]:
         how = "before"
         if who is None:
             who, how = _match(_AFTER_PATTERNS, after), "after"
+        if who == _JOINT:  # "said Catherine and Lydia": several people, no single speaker
+            span.how = "joint"
+            previous = span
+            continue
         if who is not None and re.fullmatch(_PRONOUN, who):
             gap_start = last_attributed.close_at if last_attributed is not None else 0
             gap = text[gap_start : max(0, span.open_at)]
@@ -906,6 +917,7 @@ def extract_speech(paragraph: Paragraph) -> list[SpeechSpan]:
             span.speaker = _canonical(who, known)
             span.how = how
             last_attributed = span
+            span.continues = previous is not None and _resumes(text, previous, span)
         previous = span
 
     spans = []
@@ -926,20 +938,56 @@ def extract_speech(paragraph: Paragraph) -> list[SpeechSpan]:
                 depth=f.depth,
                 closed=f.closed,
                 opened=f.open_at >= 0,
+                continues=f.continues,
             )
         )
     return spans
 
 
+_JOINT = ""
+"""What :func:`_match` returns for a tag naming several speakers ("said Catherine and Lydia")."""
+_JOINT_AFTER = re.compile(rf"\s+(?:and|&)\s+(?:{_NAME}|(?:her|his|their)\s+[a-z]+)")
+_JOINT_BEFORE = re.compile(
+    rf"(?:{_TOKEN}|\b[Hh]e|\b[Ss]he|\bI|\b(?:her|his|their)\s+[a-z]+)\s*,?\s+(?:and|&)\s+$"
+)
+
+
 def _match(patterns: Sequence[re.Pattern[str]], window: str) -> str | None:
+    """The speaker named by the first pattern that matches ``window``; :data:`_JOINT` when the
+    tag names several people ("said Catherine and Lydia", "Jane and Elizabeth cried")."""
     for pattern in patterns:
         m = pattern.search(window)
         if m is None:
             continue
         who = m.group("who")
-        if re.fullmatch(_PRONOUN, who) or _clean_name(who) is not None:
-            return who
+        if not (re.fullmatch(_PRONOUN, who) or _clean_name(who) is not None):
+            continue
+        if _JOINT_AFTER.match(window, m.end("who")) or _JOINT_BEFORE.search(
+            window[: m.start("who")]
+        ):
+            return _JOINT
+        return who
     return None
+
+
+def _resumes(text: str, previous: _Found, span: _Found) -> bool:
+    """Whether ``span`` continues ``previous``'s speech (same speaker): the two are closed/opened,
+    joined by at most twelve words with no sentence break, and the speech visibly runs on — the
+    speaker was inherited across a short link ("“jaw jaw” is better than “war war”"), the first
+    part ends with a comma, colon, semicolon or dash, or the second starts in lower case
+    ("“Their conduct has been such,” replied Elizabeth, “as neither …”")."""
+    if previous.speaker != span.speaker or not previous.closed or span.open_at < 0:
+        return False
+    between = text[previous.close_at + 1 : span.open_at]
+    if _terminators(between) or len(_WORD.findall(between)) > 12:
+        return False
+    first = text[max(0, previous.open_at + 1) : previous.close_at].rstrip()
+    second = _WORD.search(text, span.open_at + 1, span.close_at)
+    return (
+        span.how == "inherited"
+        or first.endswith((",", ";", ":", "—", "–", "-"))
+        or (second is not None and second.group(0)[0].islower())
+    )
 
 
 def _resolve_pronoun(gap: str, last: _Found | None, known: Sequence[str]) -> str | None:
@@ -1020,16 +1068,123 @@ def _not_own(sentence: Sentence, spans: Sequence[SpeechSpan]) -> bool:
     return _quoted_share(sentence, spans) >= 0.3
 
 
+def _speech_chains(spans: Sequence[SpeechSpan]) -> list[list[SpeechSpan]]:
+    """Top-level spans with a speaker, grouped so that a span which :attr:`SpeechSpan.continues`
+    the previous one joins its chain ("“Their conduct has been such,” replied Elizabeth, “as
+    neither …”" is one chain of two spans)."""
+    chains: list[list[SpeechSpan]] = []
+    for span in spans:
+        if span.depth or span.speaker is None:
+            continue
+        if span.continues and chains and chains[-1][-1].speaker == span.speaker:
+            chains[-1].append(span)
+        else:
+            chains.append([span])
+    return chains
+
+
+def _chain_text(paragraph: Paragraph, chain: Sequence[SpeechSpan]) -> str:
+    """The verbatim text of a chain: the words inside the marks for a single span, else the whole
+    stretch from the first opening mark to the last closing mark, speech tags included."""
+    if len(chain) == 1:
+        return chain[0].text
+    return paragraph.text[chain[0].mark_start : chain[-1].mark_end]
+
+
+_CLOSING = "”’»›\"' "
+
+
+def _well_formed(text: str) -> bool:
+    """Whether speech can be posted on its own: its first letter is not lower case (not a
+    fragment resumed mid-sentence) and it does not end with a comma, semicolon or colon (before
+    any closing mark)."""
+    first = re.search(r"[^\W_]", text)
+    if first is None or first.group(0).islower():
+        return False
+    return text.rstrip(_CLOSING)[-1:] not in (",", ";", ":")
+
+
+_PERSONAL_HONORIFICS = {
+    "mr": "mr",
+    "mrs": "mrs",
+    "ms": "ms",
+    "miss": "miss",
+    "mx": "mx",
+    "master": "master",
+    "madam": "madam",
+    "madame": "madam",
+    "mme": "madam",
+    "mlle": "mlle",
+    "mademoiselle": "mlle",
+    "lady": "lady",
+    "lord": "lord",
+    "sir": "sir",
+    "dame": "dame",
+    "dr": "dr",
+    "doctor": "dr",
+}
+
+
+def _honorific(folded: str) -> tuple[str | None, list[str]]:
+    """Split a folded name into its personal honorific ("mr", "mrs", "lady", …; "doctor" = "dr")
+    and the remaining words."""
+    words = folded.split()
+    if words and words[0] in _PERSONAL_HONORIFICS:
+        return _PERSONAL_HONORIFICS[words[0]], words[1:]
+    return None, words
+
+
+def _name_tier(query: str, name: str) -> int | None:
+    """How well a folded speaker query matches a folded name: 0 exact (honorific spellings
+    aside: "doctor" = "dr"), 1 every query word in the name ("reagan" ⊆ "ronald reagan"), 2 fuzzy (rapidfuzz ``ratio`` ≥ 85, or ``partial_ratio``
+    ≥ 90 from 4 characters), ``None`` no match. A personal honorific in the query must be the
+    name's honorific ("mr bennet" never matches "mrs bennet", "lady catherine" never
+    "catherine")."""
+    if query == name:
+        return 0
+    query_title, query_words = _honorific(query)
+    name_title, name_words = _honorific(name)
+    if query_title is not None and query_title != name_title:
+        return None
+    if query_words == name_words:
+        return 0 if query_title == name_title else 1
+    if query_words and set(query_words) <= set(name_words):
+        return 1
+    q, n = " ".join(query_words), " ".join(name_words)
+    if q and n and (fuzz.ratio(q, n) >= 85 or (len(q) >= 4 and fuzz.partial_ratio(q, n) >= 90)):
+        return 2
+    return None
+
+
 class QuoteBook:
     """Every quote of a corpus, ranked once; cheap to query.
 
     Holds the author's own sentences with a positive :func:`quotability` score (``speaker`` is
     ``None``; shown as the document's author), leaving out sentences that are someone else's words
     (quoted speech of :data:`MIN_SPEECH_WORDS`+ words, or 30% or more of the sentence inside
-    quotation marks), plus quoted speech of at least :data:`MIN_SPEECH_WORDS` words with a known
-    speaker (score = :func:`quotability` of the quoted words as written, so a fragment such as
-    "can only strengthen …" is penalised for its lower-case start). A quote with no known speaker
-    is never shown as the author's. Build with :meth:`build`.
+    quotation marks), plus quoted speech with a known speaker. A single span ending with a comma
+    before its closing speech tag loses the comma (it stands for a full stop: "“You are dancing
+    with the only handsome girl in the room,” said Mr. Darcy." gives "You are dancing … room",
+    scored as if it ended with a full stop). Speech interrupted by a tag by the
+    same speaker is one quote, the verbatim stretch from the first opening mark to the last closing
+    mark ("“Their conduct has been such,” replied Elizabeth, “as neither …”"); a single span is
+    the words inside its marks. Speech is a quote when it has at least :data:`MIN_SPEECH_WORDS`
+    words, is closed, and is well formed: its first letter is not lower case and it does not end
+    with a comma, semicolon or colon (so no fragment such as "as neither you …" is posted). Its
+    score is the :func:`quotability` of the spoken words. A quote with no known speaker is never
+    shown as the author's. Every ``Quote.text`` is a verbatim substring of its paragraph.
+
+    Two reserves, never in :meth:`ranked`, :meth:`quotable` or :meth:`cycle_order`, serve
+    :meth:`pick` when nothing else can:
+
+    * *short speech*: attributed speech under :data:`MIN_SPEECH_WORDS` words ("as Winston
+      Churchill said, “jaw jaw” is better than “war war”" gives "“jaw jaw” is better than “war
+      war”"), for an explicit speaker filter that matches only such a speaker;
+    * *plain sentences* of a document with no quote at all (a poem of short lines such as
+      “Nevermore.”), every sentence with a word, scored ``max(0.01, quotability)``, for a
+      ``document`` filter.
+
+    Build with :meth:`build`.
     """
 
     __slots__ = (
@@ -1037,17 +1192,45 @@ class QuoteBook:
         "_by_document",
         "_by_key",
         "_order",
+        "_plain",
         "_quotes",
+        "_short",
         "_speakers",
         "_titles",
     )
 
-    def __init__(self, quotes: Sequence[Quote], documents: Sequence[Document]) -> None:
-        """Use :meth:`build`. ``quotes`` may be in any order; ``documents`` gives corpus order."""
+    def __init__(
+        self,
+        quotes: Sequence[Quote],
+        documents: Sequence[Document],
+        short: Sequence[Quote] = (),
+        plain: Sequence[Quote] = (),
+    ) -> None:
+        """Use :meth:`build`. ``quotes`` may be in any order; ``documents`` gives corpus order;
+        ``short`` and ``plain`` are the two reserves (see the class docstring)."""
         self._order = {d.id: i for i, d in enumerate(documents)}
         self._titles = {d.id: d.title for d in documents}
         self._authors = {d.id: d.author for d in documents}
-        self._quotes = tuple(
+        self._quotes = self._sorted(quotes)
+        self._short = self._sorted(short)
+        self._plain: dict[str, tuple[Quote, ...]] = {}
+        for q in self._sorted(plain):
+            self._plain[q.document_id] = (*self._plain.get(q.document_id, ()), q)
+        self._by_key: dict[str, Quote] = {}
+        for q in (*self._quotes, *self._short, *(q for p in self._plain.values() for q in p)):
+            self._by_key.setdefault(quote_key(q), q)
+        self._by_document: dict[str, tuple[Quote, ...]] = {}
+        for q in self._quotes:
+            self._by_document[q.document_id] = (*self._by_document.get(q.document_id, ()), q)
+        names = {q.speaker for q in (*self._quotes, *self._short) if q.speaker}
+        names |= {self._authors[q.document_id] or "" for q in self._quotes if q.speaker is None}
+        unique: dict[str, str] = {}
+        for name in sorted((n for n in names if n), key=lambda n: (-n.count("."), n)):
+            unique.setdefault(_fold(name), name)  # "Mr. Jaggers" and "Mr Jaggers" are one
+        self._speakers = tuple(sorted(unique.values(), key=lambda n: (n.casefold(), n)))
+
+    def _sorted(self, quotes: Iterable[Quote]) -> tuple[Quote, ...]:
+        return tuple(
             sorted(
                 quotes,
                 key=lambda q: (
@@ -1058,23 +1241,16 @@ class QuoteBook:
                 ),
             )
         )
-        self._by_key = {quote_key(q): q for q in self._quotes}
-        self._by_document: dict[str, tuple[Quote, ...]] = {}
-        for q in self._quotes:
-            self._by_document[q.document_id] = (*self._by_document.get(q.document_id, ()), q)
-        names = {q.speaker for q in self._quotes if q.speaker}
-        names |= {self._authors[q.document_id] or "" for q in self._quotes if q.speaker is None}
-        unique: dict[str, str] = {}
-        for name in sorted((n for n in names if n), key=lambda n: (-n.count("."), n)):
-            unique.setdefault(_fold(name), name)  # "Mr. Jaggers" and "Mr Jaggers" are one
-        self._speakers = tuple(sorted(unique.values(), key=lambda n: (n.casefold(), n)))
 
     @classmethod
     def build(cls, corpus: Corpus) -> QuoteBook:
         """Score every sentence and extract quoted speech. Cost: linear in the corpus size."""
         quotes: list[Quote] = []
+        short: list[Quote] = []
+        plain: list[Quote] = []
         for document in corpus:
             names = _document_names(document)
+            found = len(quotes)
             for paragraph in document.paragraphs:
                 spans = extract_speech(paragraph)
                 for sentence in paragraph.sentences:
@@ -1083,16 +1259,36 @@ class QuoteBook:
                     score = quotability(sentence.text)
                     if score > 0:
                         quotes.append(Quote(sentence.text, sentence, None, score))
-                for span in spans:
-                    if not span.quotable or span.speaker is None:
+                for chain in _speech_chains(spans):
+                    if not chain[-1].closed:
                         continue
-                    found = _sentence_at(paragraph, span.start)
-                    if found is None:
+                    text = _chain_text(paragraph, chain)
+                    spoken = " ".join(span.text for span in chain)
+                    if len(chain) == 1 and text.endswith(","):
+                        # "“You are dancing with the only handsome girl,” said Mr. Darcy.": the
+                        # comma before the closing tag stands for a full stop
+                        text = text[:-1].rstrip()
+                        spoken = text + "."
+                    at = chain[0].start if len(chain) == 1 else chain[0].mark_start
+                    sentence_at = _sentence_at(paragraph, at)
+                    if sentence_at is None or chain[0].speaker is None:
                         continue
-                    speaker = _canonical(span.speaker, names, min_count=2)
-                    score = quotability(span.text)
-                    quotes.append(Quote(span.text, found, speaker, score))
-        return cls(quotes, corpus.documents)
+                    speaker = _canonical(chain[0].speaker, names, min_count=2)
+                    words = sum(span.word_count for span in chain)
+                    if words < MIN_SPEECH_WORDS:
+                        score = max(_FLOOR, quotability(text))
+                        short.append(Quote(text, sentence_at, speaker, score))
+                    elif _well_formed(text):
+                        score = quotability(spoken)
+                        quotes.append(Quote(text, sentence_at, speaker, score))
+            if len(quotes) == found:
+                plain += [
+                    Quote(sentence.text, sentence, None, max(_FLOOR, quotability(sentence.text)))
+                    for paragraph in document.paragraphs
+                    for sentence in paragraph.sentences
+                    if _WORD.search(sentence.text)
+                ]
+        return cls(quotes, corpus.documents, short, plain)
 
     def __len__(self) -> int:
         return len(self._quotes)
@@ -1129,7 +1325,8 @@ class QuoteBook:
             limit: at most this many names (Discord allows 25 choices), clamped to [0, 25].
 
         Returns:
-            Names in a stable order: whole-name prefix matches, then word-prefix matches, then
+            Names in a stable order (every name is one :meth:`pick` can serve with
+            ``speaker=name``, including speakers of short speech only): whole-name prefix matches, then word-prefix matches, then
             near misses by similarity; ties alphabetical. An empty prefix lists names
             alphabetically.
         """
@@ -1151,18 +1348,37 @@ class QuoteBook:
         ranked.sort()
         return [name for *_, name in ranked[:limit]]
 
-    def _speaker_matches(self, wanted: str, quote: Quote) -> bool:
-        name = self.speaker_of(quote)
-        if not name:
-            return False
-        query, folded = _fold(wanted), _fold(name)
+    def _by_speaker(
+        self, wanted: str, quotes: Sequence[Quote], short: Sequence[Quote]
+    ) -> list[Quote]:
+        """The quotes (else the short speech) of the speakers best matching ``wanted``.
+
+        Every name shown on ``quotes`` and ``short`` (speaker, or author for own lines) is rated
+        by :func:`_name_tier` against the query, both folded by
+        :func:`bot.core.normalize.normalize_text` (case, accents, punctuation: "Mr." = "Mr");
+        only the names of the best tier found are kept, so an exact match shuts out word-subset
+        and fuzzy ones ("Mr. Bennet" never brings "Mrs. Bennet", "Lady Catherine" never
+        "Catherine")."""
+        query = _fold(wanted)
         if not query:
-            return False
-        if query == folded or set(query.split()) <= set(folded.split()):
-            return True
-        return fuzz.ratio(query, folded) >= 85 or (
-            len(query) >= 4 and fuzz.partial_ratio(query, folded) >= 90
-        )
+            return []
+        tiers: dict[str, int | None] = {}
+        for q in (*quotes, *short):
+            name = self.speaker_of(q)
+            if name:
+                folded = _fold(name)
+                if folded not in tiers:
+                    tiers[folded] = _name_tier(query, folded)
+        rated = [t for t in tiers.values() if t is not None]
+        if not rated:
+            return []
+        best = {name for name, tier in tiers.items() if tier == min(rated)}
+
+        def chosen(q: Quote) -> bool:
+            name = self.speaker_of(q)
+            return bool(name) and _fold(name or "") in best
+
+        return [q for q in quotes if chosen(q)] or [q for q in short if chosen(q)]
 
     @staticmethod
     def _contains(query: str, quote: Quote) -> bool:
@@ -1190,14 +1406,23 @@ class QuoteBook:
                 :func:`bot.core.normalize.normalize_text` (case, accents, curly quotes, dashes
                 and punctuation folded), so "jaw-jaw" and "peace in our tme" match.
             speaker: only quotes from this person (see :meth:`speakers`; the author matches the
-                author's own lines); exact, word-subset or fuzzy (ratio ≥ 85) match.
+                author's own lines). Names are compared folded (case, accents, punctuation:
+                "Mr." = "Mr"); exact matches win, then names holding every query word
+                ("reagan" finds "Ronald Reagan"), then fuzzy ones (rapidfuzz ``ratio`` ≥ 85 or
+                ``partial_ratio`` ≥ 90), each tier used only when the one before finds nobody.
+                A personal honorific in the query (Mr, Mrs, Miss, Ms, Lady, Lord, Sir, Dame,
+                Dr, …) must be the speaker's own: "Mr. Bennet" never gives "Mrs. Bennet". When
+                the matched speaker has only short speech (under :data:`MIN_SPEECH_WORDS`
+                words), that speech is returned ("Churchill" gives "“jaw jaw” is better than
+                “war war”").
             rng: the random source (tests pass a seeded one); a fresh ``random.Random()`` if
                 ``None``.
             exclude: quote keys (:func:`quote_key`) to avoid, e.g. the channel's last quote.
             top_fraction: the share of each document's (filtered) ranking to draw from, at
                 least one quote per document.
 
-        Selection: filter; keep the quotes at or above :data:`QUOTABLE_THRESHOLD` when any
+        Selection: take the document's quotes (for a ``document`` with no quote at all, its
+        plain sentences, best :func:`quotability` first — see :class:`QuoteBook`); filter; keep the quotes at or above :data:`QUOTABLE_THRESHOLD` when any
         qualifies (filtered requests fall back to the best matches below it); per document keep
         the top ``ceil(top_fraction × n)``; drop excluded keys; pick a document uniformly (so one
         long document does not dominate), then a quote in it with probability proportional to its
@@ -1214,10 +1439,14 @@ class QuoteBook:
         title = self._titles.get(document, document) if document is not None else None
         where = f" in {title}" if title is not None else ""
         candidates = list(self.ranked(document))
-        if not candidates:
+        if not candidates and document is not None:
+            candidates = list(self._plain.get(document, ()))
+        wants_speaker = speaker is not None and bool(speaker.strip())
+        short = [q for q in self._short if document is None or q.document_id == document]
+        if not candidates and not (wants_speaker and short):
             raise NotFound(f"No quotes in {title}." if title else "No quotes in the corpus.")
-        if speaker is not None and speaker.strip():
-            candidates = [q for q in candidates if self._speaker_matches(speaker, q)]
+        if speaker is not None and wants_speaker:
+            candidates = self._by_speaker(speaker, candidates, short)
             if not candidates:
                 raise NotFound(f"No quotes from {speaker.strip()}{where}.")
         if contains is not None and contains.strip():
