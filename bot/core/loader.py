@@ -86,7 +86,7 @@ import yaml
 
 from bot.core.errors import CorpusError, UserError
 from bot.core.models import Corpus, Document, LoadProblem
-from bot.core.segment import segment_paragraph, split_sentences
+from bot.core.segment import segment_paragraph
 
 __all__ = [
     "MANIFEST_NAME",
@@ -105,7 +105,10 @@ TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 
 TITLE_MAX_CHARS = 150
-STANDFIRST_MAX_CHARS = 400
+STANDFIRST_MAX_CHARS = 300
+STANDFIRST_MIN_WORDS = 3
+BYLINE_MAX_WORDS = 6
+BYLINE_SEARCH_BLOCKS = 3
 BIO_MAX_CHARS = 600
 CONTROL_SHARE_MAX = 0.01
 CONTROL_ALLOWED = 3  # a few stray control characters in a short file are removed, not fatal
@@ -121,6 +124,37 @@ _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _LEFTOVER_PUNCT = re.compile(r"[.!?…,;:]")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_CHAPTER_HEADING = re.compile(
+    r"^(?:chapter|book|part|volume|vol\.|section|act|scene|canto|letter|stave)\b", re.IGNORECASE
+)
+_BYLINE = re.compile(r"^(?:by|author\s*:)\s+(?P<rest>.+)$", re.IGNORECASE)
+_BARE_BY = re.compile(r"^(?:by|author\s*:)$", re.IGNORECASE)
+_YEAR_NOTE = re.compile(
+    r"^[\[(]\s*(?P<year>1[0-9]{3}|20[0-9]{2})(?:\s+edition)?\s*[\])]$", re.IGNORECASE
+)
+_TRAILING_YEAR = re.compile(r"\s*[\[(]\s*(?P<year>1[0-9]{3}|20[0-9]{2})\s*[\])]$")
+_TRANSCRIBER_NOTE = re.compile(
+    r"^(?:produced by\b|\[.*\]$)|(?=.*\bgutenberg\b)(?=.*\b(?:e-?text|e-?book)s?\b)",
+    re.IGNORECASE | re.DOTALL,
+)
+_REPOSITORY_FILE = re.compile(r"^(?:readme|licen[cs]e|changelog|contributing)", re.IGNORECASE)
+
+_GUTENBERG_START = re.compile(
+    r"^\s*\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK\b.*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_GUTENBERG_END = re.compile(
+    r"^\s*\*{3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK\b.*$", re.IGNORECASE | re.MULTILINE
+)
+_GUTENBERG_END_LINE = re.compile(
+    r"^\s*End of (?:the )?Project Gutenberg(?:'s|’s)?\b.*$", re.IGNORECASE | re.MULTILINE
+)
+_GUTENBERG_FIELD = re.compile(
+    r"^(?P<key>Title|Author|Release date)\s*:[ \t]*(?P<value>.*(?:\n[ \t]+\S.*)*)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_GUTENBERG_NUMBER = re.compile(r"\s*\[e-?book\s*#\s*\d+\]", re.IGNORECASE)
 
 _NAME_WORD = r"(?:[A-Z][\w’'\-]*\.?)"
 _PARTICLE = r"(?:de|da|di|du|del|della|van|von|der|den|la|le|bin|al|el|ibn)"
@@ -451,6 +485,7 @@ class _Layout:
     author: str | None
     author_bio: str | None
     paragraphs: list[str]
+    date: str | None = None
 
 
 @dataclass(slots=True)
@@ -466,7 +501,13 @@ def _plan(paths: Sequence[Path], problems: list[LoadProblem]) -> list[_Item]:
     for given in paths:
         root = Path(given)
         if root.is_dir():
-            files = _walk(root)
+            files = []
+            for file in _walk(root):
+                if _REPOSITORY_FILE.match(file.name):
+                    reason = "skipped: looks like a repository file, not a document"
+                    problems.append(LoadProblem(str(file), reason, fatal=False))
+                else:
+                    files.append(file)
             if not files:
                 problems.append(LoadProblem(str(root), "contains no .txt or .md files"))
             relative = {f.relative_to(root).as_posix(): f for f in files}
@@ -642,10 +683,15 @@ def _prepare(
 ) -> tuple[dict[str, str], _Layout, list[str]]:
     """Metadata and layout of decoded text: (metadata, layout, notes on the front matter)."""
     front, body, notes = _split_front_matter(text, markdown=markdown)
+    gutenberg = _split_gutenberg(body)
+    if gutenberg is not None:
+        header, body = gutenberg
+        front = {**header, **front}
     metadata = {**front, **_clean_metadata(given, "metadata", strict=False)[0]}
-    layout = _layout(body, markdown=markdown, metadata=metadata)
+    layout = _layout(body, markdown=markdown, metadata=metadata, gutenberg=gutenberg is not None)
     for key, value in defaults.items():
-        if not (key == "author" and layout.author):  # a document's own bio beats a folder default
+        # A document's own bio or byline (or title-page year) beats a folder default.
+        if not (key == "author" and layout.author) and not (key == "date" and layout.date):
             metadata.setdefault(key, value)
     return metadata, layout, notes
 
@@ -695,6 +741,36 @@ def _split_front_matter(text: str, *, markdown: bool) -> tuple[dict[str, str], s
     return cleaned, rest, notes
 
 
+def _split_gutenberg(text: str) -> tuple[dict[str, str], str] | None:
+    """Split a Project Gutenberg file: (header fields, text between the START and END markers).
+
+    ``None`` when ``text`` has no "*** START OF THE PROJECT GUTENBERG EBOOK ... ***" line. The
+    header's ``Title:``, ``Author:`` and ``Release date:`` fields give title, author and date (the
+    "[eBook #123]" number is dropped); the licence after the END marker and a closing "End of the
+    Project Gutenberg EBook of ..." line are dropped.
+    """
+    start = _GUTENBERG_START.search(text)
+    if start is None:
+        return None
+    header, body = text[: start.start()], text[start.end() :]
+    end = _GUTENBERG_END.search(body)
+    if end is not None:
+        body = body[: end.start()]
+    closing = list(_GUTENBERG_END_LINE.finditer(body))
+    if closing and not body[closing[-1].end() :].strip():
+        body = body[: closing[-1].start()]
+    fields: dict[str, str] = {}
+    for match in _GUTENBERG_FIELD.finditer(header):
+        key = {"title": "title", "author": "author"}.get(match.group("key").lower(), "date")
+        value = match.group("value")
+        if key == "date":
+            value = _GUTENBERG_NUMBER.sub("", value.split("\n")[0])
+        value = " ".join(value.split())
+        if value and key not in fields:
+            fields[key] = value
+    return fields, body
+
+
 # --------------------------------------------------------------------------------------------
 # Structure
 
@@ -732,12 +808,16 @@ def _blocks(text: str, *, markdown: bool) -> list[_Block]:
     return blocks
 
 
-def _layout(text: str, *, markdown: bool, metadata: Mapping[str, str]) -> _Layout:
-    """Find title, standfirst, bio and body paragraphs (rules in the module docstring).
+def _layout(
+    text: str, *, markdown: bool, metadata: Mapping[str, str], gutenberg: bool = False
+) -> _Layout:
+    """Find title, byline, standfirst, bio and body paragraphs (rules in the module docstring).
 
     ``metadata`` (front matter and manifest) steers two choices: in Markdown, a front matter title
     means a first block that is not a heading is body text; a given standfirst means only a block
-    equal to it is taken out of the body as the standfirst.
+    equal to it is taken out of the body as the standfirst. ``gutenberg``: the text came from
+    between Project Gutenberg markers, so leading "Produced by ..." and "[... Note ...]" blocks
+    are transcribers' notes.
     """
     has_title = bool(metadata.get("title"))
     given_standfirst = metadata.get("standfirst")
@@ -745,6 +825,8 @@ def _layout(text: str, *, markdown: bool, metadata: Mapping[str, str]) -> _Layou
     if not blocks:
         raise DocumentError("has no text (only blank lines or page furniture)")
 
+    while len(blocks) > 1 and _is_transcriber_note(blocks[0], gutenberg=gutenberg):
+        blocks.pop(0)
     title: str | None = None
     first = blocks[0]
     if first.heading or (not (markdown and has_title) and _looks_like_title(first)):
@@ -760,18 +842,104 @@ def _layout(text: str, *, markdown: bool, metadata: Mapping[str, str]) -> _Layou
         if found is not None:
             author, bio = found, blocks.pop().text
 
+    byline, year = _title_page(blocks, gutenberg=gutenberg)
+    author = byline or author
+
     standfirst = None
     if given_standfirst:
         if len(blocks) >= 2 and _words(blocks[0].text) == _words(given_standfirst):
             standfirst = blocks.pop(0).text
-    elif title is not None and len(blocks) >= 2 and _looks_like_standfirst(blocks[0]):
+    elif title is not None and len(blocks) >= 3 and _looks_like_standfirst(blocks[0]):
         standfirst = blocks.pop(0).text
 
     if not blocks:
         if title is not None:
             raise DocumentError(f"has only a title (“{title}”) and no body text")
         raise DocumentError("has no body text")
-    return _Layout(title, standfirst, author, bio, [b.text for b in blocks])
+    return _Layout(title, standfirst, author, bio, [b.text for b in blocks], year)
+
+
+def _title_page(blocks: list[_Block], *, gutenberg: bool) -> tuple[str | None, str | None]:
+    """Take a byline, a year note and transcribers' notes out of the first blocks (in place).
+
+    Looks at the first :data:`BYLINE_SEARCH_BLOCKS` blocks (after the title): "By Jane Austen",
+    "Author: Herman Melville", or "by" followed by a block with the name (at most
+    :data:`BYLINE_MAX_WORDS` words, each capitalised); "(1818)" or "[1867 Edition]"; notes as in
+    :func:`_is_transcriber_note`. At least one block is always left.
+
+    Returns:
+        ``(author, year)``, each ``None`` when not found; an all-capitals name is title-cased.
+    """
+    author: str | None = None
+    year: str | None = None
+    index = looked = 0
+    while index < len(blocks) and looked < BYLINE_SEARCH_BLOCKS:
+        looked += 1
+        block = blocks[index]
+        text = block.text
+        if block.heading or block.lines > 1:
+            note = not block.heading and _is_transcriber_note(block, gutenberg=gutenberg)
+            if note and len(blocks) > 1:
+                del blocks[index]
+                continue
+            index += 1
+            continue
+        if author is None:
+            found: tuple[str, str | None] | None = None
+            span = 1
+            if _BARE_BY.match(text) and index + 1 < len(blocks) and blocks[index + 1].lines == 1:
+                found, span = _byline_name(blocks[index + 1].text), 2
+            elif (match := _BYLINE.match(text)) is not None:
+                found = _byline_name(match.group("rest"))
+            if found is not None and len(blocks) > span:
+                author, found_year = found
+                year = year or found_year
+                del blocks[index : index + span]
+                continue
+        if year is None and (match := _YEAR_NOTE.match(text)) is not None and len(blocks) > 1:
+            year = match.group("year")
+            del blocks[index]
+            continue
+        if _is_transcriber_note(block, gutenberg=gutenberg) and len(blocks) > 1:
+            del blocks[index]
+            continue
+        index += 1
+    return author, year
+
+
+def _byline_name(text: str) -> tuple[str, str | None] | None:
+    """``(name, year or None)`` when ``text`` is only a name, maybe with "(1803)"; else ``None``."""
+    year = None
+    match = _TRAILING_YEAR.search(text)
+    if match is not None:
+        year = match.group("year")
+        text = text[: match.start()]
+    words = text.split()
+    if not 1 <= len(words) <= BYLINE_MAX_WORDS or re.search(r"[,;:!?\"“”]", text):
+        return None
+    if words[0] in _NOT_NAME_WORDS or not words[0][0].isupper():
+        return None
+    particles = re.compile(rf"{_PARTICLE}|and|&")
+    if not all(w[0].isupper() or particles.fullmatch(w) for w in words):
+        return None
+    name = " ".join(words)
+    if name.isupper():
+        name = " ".join(w if w.endswith(".") else w.capitalize() for w in words)
+    return name, year
+
+
+def _is_transcriber_note(block: _Block, *, gutenberg: bool) -> bool:
+    """A note about the e-text rather than the work: it names Project Gutenberg and an etext or
+    eBook, or (in a Gutenberg file) starts "Produced by" or is a bracketed note."""
+    text = block.text
+    lowered = text.casefold()
+    if "gutenberg" in lowered and re.search(r"\be-?(?:text|book)", lowered):
+        return True
+    return gutenberg and (
+        lowered.startswith(("produced by", "transcribed by", "prepared by"))
+        or re.search(r"^(?:original )?transcriber['’]?s notes?:?$", lowered) is not None
+        or (text.startswith("[") and text.endswith("]"))
+    )
 
 
 def _words(text: str) -> list[str]:
@@ -789,10 +957,16 @@ def _looks_like_title(block: _Block) -> bool:
 
 
 def _looks_like_standfirst(block: _Block) -> bool:
+    """One unwrapped line, not a sentence nor a chapter heading (the caller checks what follows)."""
+    text = block.text
     return (
         not block.heading
-        and len(block.text) <= STANDFIRST_MAX_CHARS
-        and 1 <= len(split_sentences(block.text)) <= 2
+        and block.lines == 1
+        and len(text) <= STANDFIRST_MAX_CHARS
+        and len(text.split()) >= STANDFIRST_MIN_WORDS
+        and _SENTENCE_END.search(text) is None
+        and _CHAPTER_HEADING.match(text) is None
+        and not text.isupper()
     )
 
 
@@ -897,7 +1071,7 @@ def _build(
         author=metadata.get("author") or layout.author,
         standfirst=metadata.get("standfirst") or layout.standfirst,
         author_bio=layout.author_bio,
-        date=metadata.get("date"),
+        date=metadata.get("date") or layout.date,
         outlet=metadata.get("outlet"),
         source_url=metadata.get("source_url"),
         path=path,

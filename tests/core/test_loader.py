@@ -73,8 +73,10 @@ def write(path: Path, text: str, *, encoding: str = "utf-8") -> Path:
 def test_c32_byte_order_mark_is_not_part_of_the_title(cases: Path) -> None:
     document = load_document(cases / "bom_title.txt")
     assert document.title == "The Lighthouse Keeper"
-    assert document.standfirst == "A short piece about patience."
-    assert texts(document)[0].startswith("The keeper climbed the stairs")
+    # A one-sentence second block is body text, not a standfirst: no text is hidden from search.
+    assert document.standfirst is None
+    assert texts(document)[0] == "A short piece about patience."
+    assert texts(document)[1].startswith("The keeper climbed the stairs")
     assert "\ufeff" not in document.title + "".join(texts(document))
 
 
@@ -89,9 +91,10 @@ def test_c33_windows_1252_is_decoded_with_a_non_fatal_problem(cases: Path) -> No
     corpus = load_corpus([folder])
     document = by_name(corpus, "cp1252_smart_quotes.txt")
     assert document.title == "Letters Home"
-    assert texts(document)[0].startswith("Don’t worry about me, I’m eating well.")
-    assert "terrible – but hot" in texts(document)[0]
-    assert texts(document)[1] == "Tell Anna I’ll write to her next week."
+    assert texts(document)[0] == "A soldier writes to his mother."
+    assert texts(document)[1].startswith("Don’t worry about me, I’m eating well.")
+    assert "terrible – but hot" in texts(document)[1]
+    assert texts(document)[2] == "Tell Anna I’ll write to her next week."
     assert len(corpus.documents) == 2
     [problem] = corpus.problems
     assert problem.path == str(folder / "cp1252_smart_quotes.txt")
@@ -108,7 +111,9 @@ def test_c34_crlf_and_cr_give_the_same_document_as_lf(cases: Path) -> None:
     documents = [load_document(p) for p in (crlf, lf, cr)]
     reference = documents[0]
     assert reference.title == "Notes From the Harbour"
-    assert len(reference.paragraphs) == 3
+    assert reference.standfirst is None
+    assert texts(reference)[0] == "A week of weather."  # the first paragraph is body text
+    assert len(reference.paragraphs) == 4
     for document in documents:
         assert document.title == reference.title
         assert document.standfirst == reference.standfirst
@@ -189,11 +194,11 @@ def test_mentions_and_markdown_load_verbatim(cases: Path) -> None:
     document = load_document(path)
     blocks = [b.strip() for b in path.read_text(encoding="utf-8").split("\n\n") if b.strip()]
     assert document.title == blocks[0]
-    assert document.standfirst == blocks[1]
-    assert texts(document) == blocks[2:]
-    assert texts(document)[2].startswith("> This line")
-    assert "snake_case_name and the method __init__" in texts(document)[1]
-    assert "@everyone" in texts(document)[0]
+    assert document.standfirst is None
+    assert texts(document) == blocks[1:]
+    assert texts(document)[3].startswith("> This line")
+    assert "snake_case_name and the method __init__" in texts(document)[2]
+    assert "@everyone" in texts(document)[1]
 
 
 def test_one_huge_paragraph_is_one_paragraph_with_capped_sentences(cases: Path) -> None:
@@ -201,8 +206,8 @@ def test_one_huge_paragraph_is_one_paragraph_with_capped_sentences(cases: Path) 
     document = load_document(path)
     body = path.read_text(encoding="utf-8").split("\n\n")[-1].strip()
     assert len(body) > 20_000
-    assert texts(document) == [body]
-    sentences = list(document.sentences)
+    assert texts(document) == ["An experiment in a single paragraph.", body]
+    sentences = list(document.paragraphs[1].sentences)
     assert len(sentences) > 1
     assert all(len(s.text) <= 600 for s in sentences)
     assert " ".join(s.text for s in sentences).split() == body.split()
@@ -246,7 +251,7 @@ def test_an_unreadable_file_is_reported_and_the_rest_loads(tmp_path: Path) -> No
 
 WRAPPED = """A Title
 
-A standfirst line.
+A standfirst line with no full stop
 
 Emma Woodhouse, handsome, clever, and rich, with a comfortable home
 and happy disposition, seemed to unite some of the best blessings of
@@ -267,7 +272,7 @@ def test_hard_wrapped_lines_are_joined_with_one_space() -> None:
         "She was the youngest of the two daughters of a most affectionate, indulgent father.",
     ]
     assert document.title == "A Title"
-    assert document.standfirst == "A standfirst line."
+    assert document.standfirst == "A standfirst line with no full stop"
     assert_offsets(document)
 
 
@@ -319,6 +324,7 @@ def test_scraping_leftovers_are_dropped_but_a_closing_signature_stays() -> None:
     )
     document = parse_document(text, document_id="letters")
     assert texts(document) == [
+        "A note.",
         "First paragraph of the letter.",
         "Second paragraph of the letter.",
         "Love, Mum",
@@ -343,7 +349,11 @@ def test_plain_text_keeps_hashes_and_markers_verbatim() -> None:
         "Title\n\nStandfirst.\n\n# not a heading in plain text\n\n*stars* and _underscores_ stay.\n"
     )
     document = parse_document(text, document_id="plain")
-    assert texts(document) == ["# not a heading in plain text", "*stars* and _underscores_ stay."]
+    assert texts(document) == [
+        "Standfirst.",
+        "# not a heading in plain text",
+        "*stars* and _underscores_ stay.",
+    ]
 
 
 # ---------------------------------------------------------------- Markdown and front matter
@@ -447,7 +457,10 @@ def test_metadata_argument_beats_front_matter() -> None:
 
 
 def test_manifest_sets_metadata_over_front_matter_and_heuristics(tmp_path: Path) -> None:
-    write(tmp_path / "essay.txt", "Heuristic Title\n\nA standfirst.\n\nThe body.\n\nMore body.\n")
+    write(
+        tmp_path / "essay.txt",
+        "Heuristic Title\n\nA standfirst with no stop\n\nThe body.\n\nMore body.\n",
+    )
     write(tmp_path / "notes.md", "---\ntitle: Front Title\nauthor: Front Author\n---\nBody.\n")
     write(
         tmp_path / "corpus.yaml",
@@ -475,7 +488,7 @@ def test_manifest_sets_metadata_over_front_matter_and_heuristics(tmp_path: Path)
         "https://example.org/e",
     )
     assert texts(essay) == ["The body.", "More body."]
-    assert essay.standfirst == "A standfirst."
+    assert essay.standfirst == "A standfirst with no stop"
     notes = corpus.get("notes")
     assert notes is not None
     assert (notes.title, notes.author, notes.outlet) == (
