@@ -909,7 +909,7 @@ def extract_speech(paragraph: Paragraph) -> list[SpeechSpan]:
                 previous.how == "after"
                 and words <= 12
                 and not _terminators(between)
-                and between.rstrip().endswith((",", ":"))
+                and between.rstrip().endswith((",", ":", ";"))
             )
             if joined or interrupted:
                 who, how = previous.speaker, "inherited"

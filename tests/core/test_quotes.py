@@ -582,7 +582,7 @@ def test_surnames_take_a_unique_fuller_form_only() -> None:
         "Names",
         None,
         "We met President Ronald Reagan in Berlin, and later President Ronald Reagan again.",
-        "As President Reagan said, “the wall must come down before the year is out.”",
+        "As President Reagan said, “The wall must come down before the year is out.”",
         "We saw Elizabeth Bennet and Jane Bennet at the ball, and again Elizabeth Bennet.",
         "“I will never dance with a stranger at a ball,” said Mrs. Bennet.",
     )
@@ -620,3 +620,197 @@ def test_speech_spans_are_consistent_for_any_text(text: str) -> None:
 @given(st.text(max_size=200))
 def test_quotability_is_bounded_for_any_text(text: str) -> None:
     assert 0.0 <= quotability(text) <= 1.0
+
+
+# ---- speaker filtering, interrupted speech, fallbacks ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bennets() -> QuoteBook:
+    family = document(
+        "pp",
+        "Pride and Prejudice",
+        "Jane Austen",
+        "“You want to tell me, and I have no objection to hearing it,” said Mr. Bennet.",
+        "“My dear Mr. Bennet, have you heard that Netherfield Park is let at last?” said Mrs. "
+        "Bennet.",
+        "“I am not at all in the habit of brooking disappointment,” said Lady Catherine.",
+        "“We will go as far as Meryton with you,” said Catherine and Lydia.",
+        "“Their conduct has been such,” replied Elizabeth, “as neither you, nor I, nor anybody "
+        "can ever forget. It is useless to talk of it.”",
+    )
+    return QuoteBook.build(Corpus((family,)))
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Mr. Bennet", "Mr. Bennet"),
+        ("mr bennet", "Mr. Bennet"),
+        ("Mrs Bennet", "Mrs. Bennet"),
+        ("Lady Catherine", "Lady Catherine"),
+        ("Mr Benet", "Mr. Bennet"),  # fuzzy, but never across honorifics
+        ("Lady Cathrine", "Lady Catherine"),
+    ],
+)
+def test_speaker_filter_prefers_exact_names_and_keeps_honorifics(
+    bennets: QuoteBook, query: str, expected: str
+) -> None:
+    for seed_value in range(20):
+        assert bennets.pick(speaker=query, rng=random.Random(seed_value)).speaker == expected
+
+
+def test_speaker_filter_never_crosses_honorifics(bennets: QuoteBook) -> None:
+    for query in ("Sir Bennet", "Miss Bennet", "Lady Lydia"):
+        with pytest.raises(NotFound, match=f"No quotes from {query}"):
+            bennets.pick(speaker=query)
+
+
+def test_a_tag_naming_two_speakers_gives_no_single_speaker(bennets: QuoteBook) -> None:
+    (span,) = speech("“We will go as far as Meryton with you,” said Catherine and Lydia.")
+    assert span.speaker is None
+    (span,) = speech("Jane and Elizabeth said, “We shall not go to the ball tonight.”")
+    assert span.speaker is None
+    assert not [q for q in bennets.ranked() if "Meryton" in q.text]
+    assert "Catherine" not in bennets.speakers()
+    # and it does not hand its speech on to the next quote
+    spans = speech("“Go,” said Kitty and Lydia, “we shall follow you soon enough today.”")
+    assert [s.speaker for s in spans] == [None, None]
+
+
+def test_speech_interrupted_by_a_tag_is_one_verbatim_quote(bennets: QuoteBook) -> None:
+    text = (
+        "“Their conduct has been such,” replied Elizabeth, “as neither you, nor I, nor anybody "
+        "can ever forget. It is useless to talk of it.”"
+    )
+    first, second = speech(text)
+    assert not first.continues
+    assert second.continues
+    (quote,) = [q for q in bennets.ranked() if q.speaker == "Elizabeth"]
+    assert quote.text == text
+    assert bennets.pick(speaker="Elizabeth", rng=random.Random(0)) == quote
+    assert bennets.get(quote_key(quote)) == quote
+    assert quote.score >= QUOTABLE_THRESHOLD  # scored on the spoken words, not the tag
+
+
+def test_speech_ending_with_a_comma_before_its_tag_loses_the_comma(bennets: QuoteBook) -> None:
+    (quote,) = [q for q in bennets.ranked() if q.speaker == "Lady Catherine"]
+    assert quote.text == "I am not at all in the habit of brooking disappointment"
+
+
+def test_fragments_are_not_posted_on_their_own() -> None:
+    doc = document(
+        "frag",
+        "Fragments",
+        None,
+        "“I shall go,” said Anne. Her brother shrugged. “And you will regret it, I fear,” he said.",
+        "“but only when the rain has stopped and the roads are dry again,” said Anne.",
+        "“We must be patient and we must be kind to each other,” said Anne; “then all is well.”",
+    )
+    book = QuoteBook.build(Corpus((doc,)))
+    texts = [q.text for q in book.ranked() if q.speaker]
+    assert not [t for t in texts if "rain has stopped" in t]
+    assert any(t.startswith("“We must be patient") and t.endswith("all is well.”") for t in texts)
+
+
+def test_short_speech_serves_an_explicit_speaker_filter(seed_book: QuoteBook) -> None:
+    for query in ("Churchill", "Winston Churchill", "winston churchil"):
+        quote = seed_book.pick(speaker=query, rng=random.Random(0))
+        assert quote.speaker == "Winston Churchill"
+        assert quote.text == "“jaw jaw” is better than “war war”"
+    # never drawn without the filter, nor in the daily cycle
+    assert not [q for q in seed_book.ranked() if q.speaker == "Winston Churchill"]
+    assert not [q for q in seed_book.cycle_order(None, salt="1") if "jaw jaw" in q.text]
+    assert "Winston Churchill" in seed_book.speakers("church")
+
+
+def test_every_autocompleted_speaker_can_be_picked(two_docs: QuoteBook, bennets: QuoteBook) -> None:
+    for book in (two_docs, bennets):
+        for name in book.speakers(limit=25):
+            quote = book.pick(speaker=name, rng=random.Random(0))
+            assert book.speaker_of(quote) == name or (quote.speaker or "").replace(
+                ".", ""
+            ) == name.replace(".", "")
+
+
+def test_document_without_quotes_falls_back_to_its_sentences() -> None:
+    raven = document(
+        "raven",
+        "THE RAVEN",
+        "Edgar Allan Poe",
+        "Quoth the Raven, “Nevermore.”",
+        "“Nevermore.”",
+        "Darkness there.",
+        "Nothing more.",
+    )
+    book = QuoteBook.build(Corpus((raven,)))
+    assert book.ranked("raven") == ()
+    sentences = {s.text for p in raven.paragraphs for s in p.sentences}
+    for seed_value in range(10):
+        quote = book.pick(document="raven", rng=random.Random(seed_value))
+        assert quote.text in sentences
+        assert book.get(quote_key(quote)) == quote
+    assert "Darkness" in book.pick(document="raven", contains="darkness").text
+    with pytest.raises(NotFound, match="No quotes in the corpus"):
+        book.pick()
+
+
+_NAMES = ["Elizabeth", "Mr. Bennet", "Mrs. Bennet", "Lady Catherine", "he", "she", "Jane"]
+_SPOKEN = [
+    "I am not going",
+    "as neither you, nor I, nor anybody can ever forget",
+    "It is useless to talk of it.",
+    "You must not be too severe upon yourself,",
+    "and that is all,",
+    "Yes.",
+    "jaw jaw",
+    "What do you mean by that?",
+]
+_TAGS = [
+    " said {who}, ",
+    " replied {who}. ",
+    ", {who} cried, ",
+    " said {who} and Lydia. ",
+    " is better than ",
+    " ",
+]
+
+
+@st.composite
+def dialogue(draw: st.DrawFn) -> str:
+    parts = []
+    for _ in range(draw(st.integers(1, 4))):
+        words = draw(st.sampled_from(_SPOKEN))
+        parts.append(f"“{words}”")
+        tag = draw(st.sampled_from(_TAGS)).format(who=draw(st.sampled_from(_NAMES)))
+        parts.append(tag)
+    return "".join(parts).strip()
+
+
+def _check_quotes(book: QuoteBook, corpus: Corpus) -> None:
+    paragraphs = {(d.id, p.number): p for d in corpus for p in d.paragraphs}
+    for quote in book.ranked():
+        paragraph = paragraphs[(quote.document_id, quote.paragraph)]
+        assert quote.text in paragraph.text
+        start = int(quote_key(quote).rsplit(":", 1)[1])
+        assert paragraph.text[start : start + len(quote.text)] == quote.text
+        if quote.speaker is not None:
+            first = next(c for c in quote.text if c.isalnum())
+            assert not first.islower()
+            assert not quote.text.rstrip("”’\"' ").endswith(",")
+
+
+def test_quotes_are_verbatim_and_well_formed_on_the_seed(seed: Document) -> None:
+    corpus = Corpus((seed,))
+    _check_quotes(QuoteBook.build(corpus), corpus)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(dialogue(), min_size=1, max_size=4))
+def test_quotes_are_verbatim_and_well_formed_on_dialogue(texts: list[str]) -> None:
+    doc = document("d", "Dialogue", None, *texts)
+    corpus = Corpus((doc,))
+    book = QuoteBook.build(corpus)
+    _check_quotes(book, corpus)
+    for name in book.speakers(limit=25):
+        assert book.pick(speaker=name, rng=random.Random(0)).text in "\n".join(texts)
