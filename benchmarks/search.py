@@ -317,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     print()
     print(
-        f"RSS MB = resident memory added by the build (passages, normalised text, trigram index); process peak {peak_rss_mb():,.0f} MB."
+        f"RSS MB = resident memory added by the build (passages, normalised text, q-gram index); process peak {peak_rss_mb():,.0f} MB."
     )
     for note in notes:
         print(f"- {note}")
