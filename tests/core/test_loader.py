@@ -18,6 +18,7 @@ from bot.core.loader import (
     slugify,
 )
 from bot.core.models import Corpus, Document
+from bot.core.search import SearchIndex
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 CASES = SHARED / "cases" / "corpus"
@@ -596,3 +597,267 @@ def test_slugify() -> None:
     assert slugify("Trump Must Hold Kim Jong-Un’s Record") == "trump-must-hold-kim-jong-uns-record"
     assert slugify("Ålesund — 2019") == "alesund-2019"
     assert slugify("!!!") == "document"
+
+
+# ---------------------------------------------------------------- standfirst: body text first
+
+GENTLE = (
+    "Do Not Go Gentle\n\n"
+    "Don’t go gentle into that good night,\n"
+    "Old age should burn at the close of day;\n"
+    "Rage, rage against the dying of the light.\n\n"
+    "Though wise men at their end know dark is right,\n"
+    "Because their words had forked no lightning they\n"
+    "Do not go gentle into that good night.\n"
+)
+RAVEN = (
+    "The Raven\n\n"
+    "Once upon a midnight dreary, while I pondered, weak and weary,\n"
+    "Over many a quaint and curious volume of forgotten lore—\n\n"
+    "Ah, distinctly I remember it was in the bleak December;\n"
+    "And each separate dying ember wrought its ghost upon the floor.\n\n"
+    "Eagerly I wished the morrow;—vainly I had sought to borrow\n"
+)
+SEED_STANDFIRST = (
+    "If these talks are to mean anything, the goal must be peace – which can only be achieved "
+    "when people on both sides of the Korean border can live without fear"
+)
+
+
+def test_c30_a_first_stanza_is_body_text_and_can_be_searched() -> None:
+    document = parse_document(GENTLE, document_id="gentle")
+    assert document.title == "Do Not Go Gentle"
+    assert document.standfirst is None
+    assert texts(document)[0].startswith("Don’t go gentle into that good night, Old age")
+    index = SearchIndex.build(Corpus(documents=(document,)))
+    hits = index.search("don't go gentle")
+    assert hits
+    assert (hits[0].passage.paragraph, hits[0].exact) == (1, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "markdown"),
+    [
+        (RAVEN, False),
+        (RAVEN.replace("\n", "\r\n"), False),
+        ("---\ntitle: The Raven\nauthor: Edgar Allan Poe\n---\n# " + RAVEN, True),
+        ("---\ntitle: The Raven\n---\n" + RAVEN.split("\n\n", 1)[1], True),
+        ("title: The Raven\n".join(["---\n", "---\n" + RAVEN.split("\n\n", 1)[1]]), False),
+    ],
+)
+def test_the_first_paragraph_is_never_taken_as_a_standfirst_without_cause(
+    text: str, markdown: bool
+) -> None:
+    document = parse_document(text, document_id="raven", markdown=markdown)
+    assert document.title == "The Raven"
+    assert document.standfirst is None
+    assert texts(document)[0].startswith("Once upon a midnight dreary, while I pondered")
+    assert len(document.paragraphs) == 3
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "A one-sentence introduction.",  # sentence-final punctuation
+        "Was it worth it?",
+        "He asked: “Why now?”",  # closing quote after the punctuation
+        "And then it happened…",
+        "A standfirst wrapped\nover two lines",  # hard-wrapped
+        "Chapter One of the Story",  # a heading, not a standfirst
+        "THE COMING OF THE MARTIANS",
+        "Too short",
+        "x " * 160,  # over 300 characters
+    ],
+)
+def test_second_blocks_that_are_not_standfirsts_stay_in_the_body(second: str) -> None:
+    text = f"A Title\n\n{second}\n\nFirst body paragraph.\n\nSecond body paragraph.\n"
+    document = parse_document(text, document_id="t")
+    assert document.standfirst is None
+    assert texts(document)[0] == " ".join(second.split())
+    assert len(document.paragraphs) == 3
+
+
+def test_a_seed_like_standfirst_needs_two_body_paragraphs_after_it() -> None:
+    text = f"A Title\n\n{SEED_STANDFIRST}\n\nFirst body paragraph.\n\nSecond body paragraph.\n"
+    document = parse_document(text, document_id="t")
+    assert document.standfirst == SEED_STANDFIRST
+    assert texts(document) == ["First body paragraph.", "Second body paragraph."]
+    short = parse_document(
+        f"A Title\n\n{SEED_STANDFIRST}\n\nThe only body paragraph.\n", document_id="s"
+    )
+    assert short.standfirst is None
+    assert texts(short) == [SEED_STANDFIRST, "The only body paragraph."]
+    untitled = parse_document(
+        f"{SEED_STANDFIRST}.\n\n{SEED_STANDFIRST}\n\nOne.\n\nTwo.\n", document_id="u"
+    )
+    assert untitled.standfirst is None  # no title, no standfirst
+
+
+# ---------------------------------------------------------------- bylines
+
+
+@pytest.mark.parametrize(
+    ("byline", "author"),
+    [
+        ("By Jane Austen", "Jane Austen"),
+        ("by Herman Melville", "Herman Melville"),
+        ("Author: Herman Melville", "Herman Melville"),
+        ("by H. G. Wells", "H. G. Wells"),
+        ("by Ludwig van Beethoven", "Ludwig van Beethoven"),
+        ("by\n\nJULES VERNE", "Jules Verne"),
+    ],
+)
+def test_a_byline_near_the_top_gives_the_author_and_is_not_a_paragraph(
+    byline: str, author: str
+) -> None:
+    text = f"A Novel\n\n{byline}\n\nChapter 1\n\nIt was a bright cold day in April.\n"
+    document = parse_document(text, document_id="novel")
+    assert document.author == author
+    assert texts(document) == ["Chapter 1", "It was a bright cold day in April."]
+
+
+def test_a_title_page_year_becomes_the_date_unless_the_metadata_has_one() -> None:
+    text = "Persuasion\n\nby\n\nJane Austen\n\n(1818)\n\nChapter 1\n\nSir Walter Elliot.\n"
+    document = parse_document(text, document_id="p")
+    assert (document.author, document.date) == ("Jane Austen", "1818")
+    assert texts(document) == ["Chapter 1", "Sir Walter Elliot."]
+    joined = parse_document(
+        "Northanger Abbey\n\nby\n\nJane Austen (1803)\n\nBody.\n", document_id="n"
+    )
+    assert (joined.author, joined.date) == ("Jane Austen", "1803")
+    given = parse_document(
+        text, document_id="g", metadata={"date": "1817-12-20", "author": "J. A."}
+    )
+    assert (given.author, given.date) == ("J. A.", "1817-12-20")
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "By the time we arrived, the harbour was dark.",
+        "By Monday",
+        "by the river bank under the old willows where nobody went",
+        "Author: unknown",
+    ],
+)
+def test_sentences_starting_with_by_are_not_bylines(block: str) -> None:
+    document = parse_document(f"A Story\n\n{block}\n\nThe end came soon.\n", document_id="s")
+    assert document.author is None
+    assert texts(document)[0] == block
+
+
+def test_a_byline_after_the_first_three_blocks_is_body_text() -> None:
+    text = "A Story\n\nOne.\n\nTwo.\n\nThree.\n\nBy Jane Austen\n\nFour.\n"
+    document = parse_document(text, document_id="s")
+    assert document.author is None
+    assert "By Jane Austen" in texts(document)
+
+
+# ---------------------------------------------------------------- Project Gutenberg files
+
+GUTENBERG = """\ufeffThe Project Gutenberg eBook of Moby Dick; Or, The Whale
+
+This ebook is for the use of anyone anywhere in the United States and
+most other parts of the world at no cost and with almost no restrictions
+whatsoever.
+
+Title: Moby Dick; Or, The Whale
+
+Author: Herman Melville
+
+Release date: June 1, 2001 [eBook #2701]
+                Most recently updated: August 18, 2021
+
+Language: English
+
+*** START OF THE PROJECT GUTENBERG EBOOK MOBY DICK; OR, THE WHALE ***
+
+Produced by Daniel Lazarus, Jonesey, and David Widger
+
+MOBY-DICK;
+
+or, THE WHALE.
+
+By Herman Melville
+
+CHAPTER 1. Loomings.
+
+Call me Ishmael. Some years ago—never mind how long precisely—having
+little or no money in my purse, I thought I would sail about a little.
+
+It is a way I have of driving off the spleen.
+
+End of the Project Gutenberg EBook of Moby Dick; Or, The Whale
+
+*** END OF THE PROJECT GUTENBERG EBOOK MOBY DICK; OR, THE WHALE ***
+
+Updated editions will replace the previous one--the old editions will
+be renamed.
+
+THE FULL PROJECT GUTENBERG LICENSE
+"""
+
+
+def test_a_project_gutenberg_file_keeps_only_the_book_between_its_markers() -> None:
+    document = parse_document(GUTENBERG, document_id="moby")
+    assert document.title == "Moby Dick; Or, The Whale"
+    assert document.author == "Herman Melville"
+    assert document.date == "June 1, 2001"
+    body = texts(document)
+    assert body[-2].startswith("Call me Ishmael.")
+    assert body[-1] == "It is a way I have of driving off the spleen."
+    everything = " ".join(body)
+    for outside in ("LICENSE", "Updated editions", "Produced by", "End of the", "***", "Title:"):
+        assert outside not in everything
+    assert_offsets(document)
+
+
+def test_gutenberg_header_fields_lose_to_the_manifest() -> None:
+    document = parse_document(GUTENBERG, document_id="m", metadata={"title": "Moby-Dick"})
+    assert (document.title, document.author) == ("Moby-Dick", "Herman Melville")
+
+
+BOOKS = [Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "books", Path("/tmp/books")]
+
+
+def test_gathered_books_get_title_author_and_no_licence() -> None:
+    folder = next((f for f in BOOKS if (f / "moby_dick.txt").is_file()), None)
+    if folder is None:
+        pytest.skip("books of tools/gather_books.sh not found")
+    moby = load_document(folder / "moby_dick.txt")
+    assert moby.title.startswith("Moby Dick; or")
+    assert moby.author == "Herman Melville"
+    assert not any("Gutenberg" in p for p in texts(moby)[-5:])
+    if (folder / "pride_and_prejudice.txt").is_file():
+        pride = load_document(folder / "pride_and_prejudice.txt")
+        assert (pride.author, pride.standfirst) == ("Jane Austen", None)
+        assert texts(pride)[1].startswith("It is a truth universally acknowledged")
+
+
+# ---------------------------------------------------------------- repository files
+
+
+def test_repository_files_in_a_folder_are_skipped_with_a_problem(tmp_path: Path) -> None:
+    body = "Title\n\nBody.\n"
+    for name in ("README.md", "readme.txt", "LICENSE.txt", "Licence.md", "CHANGELOG.md"):
+        write(tmp_path / name, body)
+    write(tmp_path / "docs" / "CONTRIBUTING.md", body)
+    write(tmp_path / "essay.txt", body)
+    write(tmp_path / "license-to-kill.txt.bak", body)
+    corpus = load_corpus([tmp_path])
+    assert [Path(d.path).name for d in corpus] == ["essay.txt"]
+    skipped = {Path(p.path).relative_to(tmp_path).as_posix() for p in corpus.problems}
+    assert skipped == {
+        "README.md",
+        "readme.txt",
+        "LICENSE.txt",
+        "Licence.md",
+        "CHANGELOG.md",
+        "docs/CONTRIBUTING.md",
+    }
+    for problem in corpus.problems:
+        assert not problem.fatal
+        assert problem.reason == "skipped: looks like a repository file, not a document"
+    explicit = load_corpus([tmp_path / "README.md"])
+    assert [Path(d.path).name for d in explicit] == ["README.md"]
+    assert explicit.problems == ()
