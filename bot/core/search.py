@@ -56,7 +56,7 @@ import os
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -147,11 +147,13 @@ class SearchIndex:
         postings: npt.NDArray[np.int32],
         *,
         candidates: int = 300,
+        titles: Mapping[str, str] | None = None,
     ) -> None:
         """Use :meth:`build`; this stores already-computed parts."""
         self._passages: tuple[Passage, ...] = tuple(passages)
         self._keys: list[str] = list(keys)
         self._doc_ranges = dict(doc_ranges)
+        self._titles = dict(titles or {})
         self._bits = bits
         self._indptr = indptr
         self._postings = postings
@@ -223,7 +225,10 @@ class SearchIndex:
             progress(total, total)
         if candidates is None:
             candidates = min(300, max(50, math.isqrt(len(passages))))
-        return cls(passages, keys, doc_ranges, bits, indptr, postings, candidates=candidates)
+        titles = {document.id: document.title for document in corpus}
+        return cls(
+            passages, keys, doc_ranges, bits, indptr, postings, candidates=candidates, titles=titles
+        )
 
     # ------------------------------------------------------------------ cache
     @staticmethod
@@ -335,6 +340,7 @@ class SearchIndex:
             arrays["indptr"],
             arrays["postings"],
             candidates=int(meta["candidates"]),
+            titles={document.id: document.title for document in corpus},
         )
 
     # ------------------------------------------------------------------ container protocol
@@ -407,7 +413,9 @@ class SearchIndex:
             if len(hits) >= limit:
                 break
         if not hits:
-            scope = f" in {document}" if document else ""
+            scope = (
+                f" in “{_shorten(self._titles.get(document, document), 60)}”" if document else ""
+            )
             raise NotFound(
                 f"No passage matched “{_shorten(query.strip(), 60)}”{scope} closely enough "
                 f"(a score of {threshold:g} out of 100 is needed). Check the spelling, or try "

@@ -245,6 +245,8 @@ def test_document_filter() -> None:
     assert hit.passage.paragraph == 1
     with pytest.raises(NotFound, match="no document called"):
         index.search("jaw jaw", document="missing")
+    with pytest.raises(NotFound, match="in “other”"):  # names the document (its title)
+        index.search("zzqqxx", document="other")
 
 
 def test_suggest(seed_index: SearchIndex) -> None:
