@@ -7,13 +7,21 @@ Two kinds of :class:`~bot.core.models.Quote` come out of a document:
   alone as a quote;
 * **quoted speech**: words inside quotation marks, found by :func:`extract_speech` with the
   speaker when the text says who ("as Winston Churchill said, “…”", "“…”, he argued", "X said:
-  “…”", "according to X, “…”"). Only spans of at least :data:`MIN_SPEECH_WORDS` words with a
-  known speaker become quotes; shorter ones ("jaw jaw", "Rocket Man") are scare quotes or cited
-  phrases, kept as :class:`SpeechSpan` but never posted on their own.
+  “…”", "according to X, “…”"; a tag naming several people, "said Catherine and Lydia", gives
+  no speaker). Speech interrupted by its speaker's tag is one quote, the verbatim stretch from
+  the first opening mark to the last closing mark ("“Their conduct has been such,” replied
+  Elizabeth, “as neither you … of it.”"). Only speech of at least :data:`MIN_SPEECH_WORDS` words
+  with a known speaker that does not start in lower case or end with a comma, semicolon or colon
+  becomes a quote, so fragments are never posted. Shorter speech ("jaw jaw", "Rocket Man") is a
+  scare quote or a cited phrase, kept as :class:`SpeechSpan`; when it has a speaker it is shown
+  only to an explicit speaker filter naming someone who said nothing longer
+  (``pick(speaker="Churchill")`` gives "“jaw jaw” is better than “war war”").
 
-:class:`QuoteBook` is built once per corpus and answers ``/quote`` (:meth:`QuoteBook.pick`),
-speaker autocomplete (:meth:`QuoteBook.speakers`) and the daily post's order
-(:meth:`QuoteBook.cycle_order`).
+:class:`QuoteBook` is built once per corpus and answers ``/quote`` (:meth:`QuoteBook.pick`:
+speaker names compared exactly first, honorifics kept apart, "Mr. Bennet" never "Mrs. Bennet";
+a document with no quote falls back to its plain sentences), speaker autocomplete
+(:meth:`QuoteBook.speakers`) and the daily post's order (:meth:`QuoteBook.cycle_order`). Every
+``Quote.text`` is a verbatim substring of its paragraph.
 
 Sources for the scoring features: Bendersky & Smith (2012), "A Dictionary of Wisdom and Wit:
 Learning to Extract Quotable Phrases" (NAACL-HLT Workshop on Computational Linguistics for
@@ -864,9 +872,15 @@ def extract_speech(paragraph: Paragraph) -> list[SpeechSpan]:
     * a quote with no attribution of its own inherits the previous quote's speaker when the two
       are joined by at most six words with no sentence or clause break ("as Churchill said,
       “jaw jaw” is better than “war war”"), or when it resumes after the speaker's own
-      interruption ("“Go,” said Anne, turning to Bob, “now.”");
+      interruption, a tag of at most twelve words ending with a comma, colon or semicolon
+      ("“Go,” said Anne, turning to Bob, “now.”", "“…,” said Anne; “…”");
     * names are given in their fullest form found in the paragraph ("President Reagan" becomes
-      "Ronald Reagan" when the paragraph also says "President Ronald Reagan").
+      "Ronald Reagan" when the paragraph also says "President Ronald Reagan");
+    * a tag naming several people ("said Catherine and Lydia", "Jane and Elizabeth said") gives
+      ``None``, and the next quote does not inherit from it.
+
+    A span whose speech runs on from the previous top-level span of the same speaker (see
+    :func:`_resumes`) has ``continues=True``; :class:`QuoteBook` joins such spans into one quote.
 
     A paraphrase without quotation marks ("X has said, the programme is …") is not speech.
     Returns an empty list when the paragraph has no quotation marks.
