@@ -6,13 +6,15 @@ same preprocessing for the corpus and the query"). Steps, in order, per grapheme
 
 1. fold typographic variants: curly and low-9 quotes, primes and guillemets to ``'`` or ``"``;
    hyphen and dash variants and the minus sign to ``-``; the ellipsis ``…`` to ``...``; soft
-   hyphens, zero-width spaces, word joiners and byte-order marks removed;
+   hyphens, zero-width spaces, word joiners and byte-order marks removed (applied again after
+   NFKC, which turns some compatibility characters such as ``"⁗"`` into folded ones);
 2. Unicode NFKC (compatibility composition: full-width letters, ligatures, superscripts, NBSP);
 3. ``str.casefold`` (full Unicode case folding: ``"ß" -> "ss"``, ``"THE" -> "the"``), then NFKC
    again where folding undid a composition;
 4. optionally (``punctuation=False``, the *matching key* used by :mod:`bot.core.search`):
    apostrophes are deleted (``don't -> dont``) and every other punctuation or symbol character
-   (Unicode general categories ``P*`` and ``S*``) becomes a space;
+   (Unicode general categories ``P*`` and ``S*``) becomes a space, taking any combining mark
+   on it along;
 5. runs of whitespace collapse to one space and the ends are stripped.
 
 Combining marks (general category ``M*``) are kept and stay attached to their base character, so
@@ -23,7 +25,9 @@ turns a span of the normalised string into the span of original text it came fro
 highlight matches).
 
 :func:`normalize_text` returns the same string as ``normalize(text).text`` without building the
-offset map, with a fast path for ASCII-like text (the bulk of an English corpus).
+offset map, with a fast path for ASCII-like text (the bulk of an English corpus); ``normalize``
+itself has a word-at-a-time fast path for the matching key of such text. Property tests check
+both fast paths against the per-cluster reference, and that the matching key is idempotent.
 """
 
 from __future__ import annotations
