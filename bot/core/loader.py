@@ -19,7 +19,9 @@ Structure of plain text (:func:`parse_document`)
     about 70 characters) are joined with one space. Then, in this order:
 
     1. Known scraping boilerplate blocks ("What's Hot", "Advertisement", "Read more", ...) are
-       dropped wherever they are.
+       dropped wherever they are; so are leading e-text notes (a block naming Gutenberg and an
+       "etext"; in a Gutenberg file also "Produced by ...", "Transcriber's Notes:" and
+       bracketed "[... Note ...]" blocks).
     2. Title: the first block, when it is one line of at most 150 characters not ending in ``.``,
        ``,`` or ``;`` (in Markdown: a leading heading).
     3. Scraping leftovers at the end: trailing one-line blocks of at most 3 words with no sentence
@@ -29,12 +31,31 @@ Structure of plain text (:func:`parse_document`)
        is kept as ``author_bio`` and the name as ``author``, not as a body paragraph. (Bare "was"
        is not enough, and a name starting "Mr", "Mrs", "Sir", ... is not a byline: novels end with
        sentences like "Elizabeth Bennet was happy" or "Mr Darcy is the best of men".)
-    5. Standfirst: after a title, a second block of at most 400 characters and one or two
-       sentences, when at least one body paragraph follows it. When the metadata gives the
-       standfirst, only a block with the same words is taken out of the body.
+    5. Title page: within the first 3 blocks after the title, a byline ("By Jane Austen",
+       "by Herman Melville", "Author: Herman Melville", or "by" with the name in the next block;
+       at most 6 capitalised words, an all-capitals name is title-cased) gives ``author`` (it
+       beats a closing bio's name), and a year note ("(1818)", "[1867 Edition]", or after the
+       name: "by H. G. Wells [1898]") gives ``date`` when the metadata has none. Neither is a
+       paragraph.
+    6. Standfirst, kept conservative because a block taken as standfirst cannot be searched or
+       quoted: when the metadata gives the standfirst, only a block with the same words is
+       taken out of the body. Otherwise, after a title, the next block is the standfirst only
+       when it is one line (not hard-wrapped) of at most 300 characters and at least 3 words,
+       does not end with sentence-final punctuation (``. ! ? …``, maybe followed by a closing
+       quote or bracket), is neither a chapter heading ("Chapter 1", "BOOK ONE", ...) nor all
+       capitals, and at least two body blocks follow it. A first paragraph or stanza is body.
 
     The rest are the body paragraphs, numbered from 1, each split into sentences by
     :mod:`bot.core.segment`.
+
+Project Gutenberg files
+    When a line "*** START OF THE (or THIS) PROJECT GUTENBERG EBOOK ... ***" is present, only the
+    text between it and the "*** END OF ..." line is the document (the header and the licence are
+    dropped, and so is a closing "End of the Project Gutenberg EBook of ..." line). The header's
+    ``Title:``, ``Author:`` and ``Release date:`` fields (the "[eBook #2701]" number removed) act
+    as front matter. A title line repeated at the top of the book is then not a paragraph either.
+    Files whose header was already stripped (as the books of ``tools/gather_books.sh`` mostly
+    are) are read with the title-page rules above.
 
 Markdown (``.md``, ``.markdown``)
     Optional YAML front matter between ``---`` lines (``yaml.safe_load``; keys ``title``,
@@ -45,8 +66,9 @@ Markdown (``.md``, ``.markdown``)
     the ``---`` block starts with one of the keys above.
 
 Metadata precedence
-    ``corpus.yaml`` manifest entry > front matter > heuristics (title line, bio line) > manifest
-    top-level defaults (which fill only what a document does not say itself).
+    ``corpus.yaml`` manifest entry > front matter (or Gutenberg header) > heuristics (title line,
+    byline, title-page year, bio line) > manifest top-level defaults (which fill only what a
+    document does not say itself).
 
 Manifest (``corpus.yaml`` in a corpus folder, optional)::
 
@@ -134,10 +156,6 @@ _YEAR_NOTE = re.compile(
     r"^[\[(]\s*(?P<year>1[0-9]{3}|20[0-9]{2})(?:\s+edition)?\s*[\])]$", re.IGNORECASE
 )
 _TRAILING_YEAR = re.compile(r"\s*[\[(]\s*(?P<year>1[0-9]{3}|20[0-9]{2})\s*[\])]$")
-_TRANSCRIBER_NOTE = re.compile(
-    r"^(?:produced by\b|\[.*\]$)|(?=.*\bgutenberg\b)(?=.*\b(?:e-?text|e-?book)s?\b)",
-    re.IGNORECASE | re.DOTALL,
-)
 _REPOSITORY_FILE = re.compile(r"^(?:readme|licen[cs]e|changelog|contributing)", re.IGNORECASE)
 
 _GUTENBERG_START = re.compile(
@@ -291,8 +309,10 @@ def load_corpus(
 
     Args:
         paths: folders (searched recursively for ``.txt``, ``.md`` and ``.markdown`` files, sorted
-            by relative path, skipping hidden files and folders and ``corpus.yaml``) or single
-            files (loaded whatever their suffix). A ``corpus.yaml`` in a given folder is its
+            by relative path, skipping hidden files and folders and ``corpus.yaml``; files named
+            ``README*``, ``LICENSE*``, ``LICENCE*``, ``CHANGELOG*`` or ``CONTRIBUTING*``, in any
+            case, are skipped with a non-fatal problem "skipped: looks like a repository file,
+            not a document") or single files (loaded whatever their name and suffix). A ``corpus.yaml`` in a given folder is its
             manifest; for a single file, the ``corpus.yaml`` beside it supplies its entry.
         language: sentence-splitting language (ISO 639 code) for :mod:`bot.core.segment`.
         progress: called as ``progress(done, total, path)`` after each file is read.
@@ -929,11 +949,11 @@ def _byline_name(text: str) -> tuple[str, str | None] | None:
 
 
 def _is_transcriber_note(block: _Block, *, gutenberg: bool) -> bool:
-    """A note about the e-text rather than the work: it names Project Gutenberg and an etext or
-    eBook, or (in a Gutenberg file) starts "Produced by" or is a bracketed note."""
+    """A note about the e-text rather than the work: it names Gutenberg and an "etext", or (in a
+    Gutenberg file) starts "Produced by", is a "Transcriber's Notes:" line or is bracketed."""
     text = block.text
     lowered = text.casefold()
-    if "gutenberg" in lowered and re.search(r"\be-?(?:text|book)", lowered):
+    if "gutenberg" in lowered and re.search(r"\be-?text", lowered):
         return True
     return gutenberg and (
         lowered.startswith(("produced by", "transcribed by", "prepared by"))
