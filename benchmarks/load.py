@@ -23,10 +23,10 @@ deferral (callback type 5). Per run: the worst event-loop stall, from a probe ta
 Discord's clock; its own work is part of what the probe sees).
 
 Compared in the same run: ``thread`` (the product: ``CorpusBot.run_core`` runs command core
-calls in the bot's one core worker thread and defers after ``DEFER_AFTER``; the query
-autocomplete uses ``asyncio.to_thread``) against ``loop`` (the obvious alternative: the same bot
-with every core call made directly on the event loop, by patching ``CorpusBot.run_core`` and the
-search cog's ``asyncio.to_thread`` for the run). The table also gives the longest cyclic-GC
+calls in the bot's one core worker thread and defers after ``DEFER_AFTER``;
+``CorpusBot.run_autocomplete`` runs query suggestions in one autocomplete thread) against
+``loop`` (the obvious alternative: the same bot with every core call made directly on the event
+loop, by patching both methods for the run). The table also gives the longest cyclic-GC
 collection (a collection holds the GIL, so it stalls the loop from any thread) and the 1-minute
 load average at the start of the run (the machine is shared; stalls grow with its load).
 
@@ -45,13 +45,11 @@ import random
 import sys
 import tempfile
 import time
-import types
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import cogs.search as search_cog
 from benchmarks._summary_data import SEED_DIR, fetch_books
 from bot.client import CorpusBot
 from bot.core.library import Library
@@ -275,19 +273,18 @@ def core_calls_on_loop() -> Iterator[None]:
     ) -> Any:
         return fn(*args, **kwargs)
 
-    async def to_thread(fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+    async def run_autocomplete(
+        self: CorpusBot, fn: Callable[..., Any], /, *args: Any, **kwargs: Any
+    ) -> Any:
         return fn(*args, **kwargs)
 
-    cog_globals = vars(search_cog)
-    old_run_core = CorpusBot.run_core
-    old_asyncio = cog_globals["asyncio"]
+    old = CorpusBot.run_core, CorpusBot.run_autocomplete
     CorpusBot.run_core = run_core  # type: ignore[method-assign]
-    cog_globals["asyncio"] = types.SimpleNamespace(to_thread=to_thread, wait_for=asyncio.wait_for)
+    CorpusBot.run_autocomplete = run_autocomplete  # type: ignore[method-assign]
     try:
         yield
     finally:
-        CorpusBot.run_core = old_run_core  # type: ignore[method-assign]
-        cog_globals["asyncio"] = old_asyncio
+        CorpusBot.run_core, CorpusBot.run_autocomplete = old  # type: ignore[method-assign]
 
 
 class _History:

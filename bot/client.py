@@ -15,6 +15,7 @@ import gc
 import hashlib
 import json
 import logging
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,9 +40,17 @@ DEFER_AFTER = 1.5
 #: rapidfuzz/numpy calls that hold the GIL in stretches), so more threads add no throughput on
 #: CPython, but every runnable one lengthens the event loop's wait for the GIL: under
 #: ``benchmarks/load.py`` on ten novels, asyncio's default pool (6 threads) stalled the loop up to
-#: 345 ms, one thread up to ~90 ms. Autocomplete keeps its own lane (``asyncio.to_thread``) so it
-#: never queues behind a slow summary.
+#: 345 ms, one thread up to ~90 ms. Autocomplete has its own single-thread lane
+#: (:meth:`CorpusBot.run_autocomplete`), so it never queues behind a slow summary, and a burst of
+#: keystrokes adds one runnable thread, not six.
 CORE_WORKERS = 1
+
+#: The interpreter's thread switch interval (seconds; CPython's default is 0.005). The event loop
+#: releases the GIL on every socket call and must win it back from a busy core thread, waiting up
+#: to one interval each time (the "convoy effect"); with many socket calls per loop iteration that
+#: added up to 80-150 ms stalls under load. 1 ms kept the worst stall under 50 ms
+#: (benchmarks/load.py) at no measurable cost in throughput.
+SWITCH_INTERVAL = 0.001
 
 
 def point_at(api_base: str | None, gateway_url: str | None) -> None:
@@ -111,6 +120,9 @@ class CorpusBot(commands.Bot):
         self._core_executor = concurrent.futures.ThreadPoolExecutor(
             CORE_WORKERS, thread_name_prefix="corpusbot-core"
         )
+        self._autocomplete_executor = concurrent.futures.ThreadPoolExecutor(
+            1, thread_name_prefix="corpusbot-autocomplete"
+        )
 
     async def setup_hook(self) -> None:
         """Open storage, load the cogs, install the error handler, sync only when asked."""
@@ -127,6 +139,7 @@ class CorpusBot(commands.Bot):
         # collection otherwise paused the event loop for 150-250 ms (benchmarks/load.py).
         gc.collect()
         gc.freeze()
+        sys.setswitchinterval(SWITCH_INTERVAL)
 
     def commands_fingerprint(self) -> str:
         """A hash of the command definitions, to sync only when they changed (C12)."""
@@ -163,6 +176,7 @@ class CorpusBot(commands.Bot):
         """Close cogs, the connection and storage (in that order)."""
         await super().close()
         self._core_executor.shutdown(wait=False, cancel_futures=True)
+        self._autocomplete_executor.shutdown(wait=False, cancel_futures=True)
         if self.storage is not None:
             await self.storage.close()
             self.storage = None
@@ -194,3 +208,14 @@ class CorpusBot(commands.Bot):
         if not done and not interaction.response.is_done():
             await interaction.response.defer(thinking=True)
         return await task
+
+    async def run_autocomplete(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Run a core call for an autocomplete handler in the autocomplete thread.
+
+        An autocomplete cannot be deferred: the caller bounds the wait (``asyncio.wait_for``).
+        Returns the call's result or raises its exception.
+        """
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._autocomplete_executor, functools.partial(fn, *args, **kwargs)
+        )

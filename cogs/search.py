@@ -62,7 +62,8 @@ class Search(commands.Cog):
             return []
         try:
             suggestions = await asyncio.wait_for(
-                asyncio.to_thread(self.bot.library.index.suggest, current), AUTOCOMPLETE_BUDGET
+                self.bot.run_autocomplete(self.bot.library.index.suggest, current),
+                AUTOCOMPLETE_BUDGET,
             )
         except (TimeoutError, ValueError):
             return []
