@@ -1195,8 +1195,10 @@ class QuoteBook:
       Churchill said, “jaw jaw” is better than “war war”" gives "“jaw jaw” is better than “war
       war”"), for an explicit speaker filter that matches only such a speaker;
     * *plain sentences* of a document with no quote at all (a poem of short lines such as
-      “Nevermore.”), every sentence with a word, scored ``max(0.01, quotability)``, for a
-      ``document`` filter.
+      “Nevermore.”), every sentence with a word, scored ``max(0.01, quotability)``, shown as
+      the author's: for a ``document`` filter naming it (or any request when no document has a
+      quote), and for a speaker filter naming its author (who is then listed by
+      :meth:`speakers`).
 
     Build with :meth:`build`.
     """
@@ -1237,6 +1239,7 @@ class QuoteBook:
         for q in self._quotes:
             self._by_document[q.document_id] = (*self._by_document.get(q.document_id, ()), q)
         names = {q.speaker for q in (*self._quotes, *self._short) if q.speaker}
+        names |= {self._authors[d] or "" for d in self._plain}
         names |= {self._authors[q.document_id] or "" for q in self._quotes if q.speaker is None}
         unique: dict[str, str] = {}
         for name in sorted((n for n in names if n), key=lambda n: (-n.count("."), n)):
@@ -1363,11 +1366,12 @@ class QuoteBook:
         return [name for *_, name in ranked[:limit]]
 
     def _by_speaker(
-        self, wanted: str, quotes: Sequence[Quote], short: Sequence[Quote]
+        self, wanted: str, quotes: Sequence[Quote], reserve: Sequence[Quote]
     ) -> list[Quote]:
-        """The quotes (else the short speech) of the speakers best matching ``wanted``.
+        """The quotes (else the reserve: short speech, plain sentences) of the speakers best
+        matching ``wanted``.
 
-        Every name shown on ``quotes`` and ``short`` (speaker, or author for own lines) is rated
+        Every name shown on ``quotes`` and ``reserve`` (speaker, or author for own lines) is rated
         by :func:`_name_tier` against the query, both folded by
         :func:`bot.core.normalize.normalize_text` (case, accents, punctuation: "Mr." = "Mr");
         only the names of the best tier found are kept, so an exact match shuts out word-subset
@@ -1377,7 +1381,7 @@ class QuoteBook:
         if not query:
             return []
         tiers: dict[str, int | None] = {}
-        for q in (*quotes, *short):
+        for q in (*quotes, *reserve):
             name = self.speaker_of(q)
             if name:
                 folded = _fold(name)
@@ -1392,7 +1396,7 @@ class QuoteBook:
             name = self.speaker_of(q)
             return bool(name) and _fold(name or "") in best
 
-        return [q for q in quotes if chosen(q)] or [q for q in short if chosen(q)]
+        return [q for q in quotes if chosen(q)] or [q for q in reserve if chosen(q)]
 
     @staticmethod
     def _contains(query: str, quote: Quote) -> bool:
@@ -1435,9 +1439,10 @@ class QuoteBook:
             top_fraction: the share of each document's (filtered) ranking to draw from, at
                 least one quote per document.
 
-        Selection: take the document's quotes (for a ``document`` with no quote at all, its
-        plain sentences, best :func:`quotability` first — see :class:`QuoteBook`); filter; keep the quotes at or above :data:`QUOTABLE_THRESHOLD` when any
-        qualifies (filtered requests fall back to the best matches below it); per document keep
+        Selection: take the quotes of the document (or corpus); when there are none, its plain
+        sentences, best :func:`quotability` first (see :class:`QuoteBook`); filter (a speaker
+        filter matching nobody there also tries short speech and plain sentences); keep the
+        quotes at or above :data:`QUOTABLE_THRESHOLD` when any qualifies (filtered requests fall back to the best matches below it); per document keep
         the top ``ceil(top_fraction × n)``; drop excluded keys; pick a document uniformly (so one
         long document does not dominate), then a quote in it with probability proportional to its
         score. If excluding empties the pool, the best remaining non-excluded match is used; only
@@ -1453,14 +1458,19 @@ class QuoteBook:
         title = self._titles.get(document, document) if document is not None else None
         where = f" in {title}" if title is not None else ""
         candidates = list(self.ranked(document))
-        if not candidates and document is not None:
-            candidates = list(self._plain.get(document, ()))
+        if document is not None:
+            plain = list(self._plain.get(document, ()))
+        else:
+            plain = [q for d in self._order if d in self._plain for q in self._plain[d]]
+        if not candidates:
+            candidates, plain = plain, []
         wants_speaker = speaker is not None and bool(speaker.strip())
-        short = [q for q in self._short if document is None or q.document_id == document]
-        if not candidates and not (wants_speaker and short):
+        reserve = [q for q in self._short if document is None or q.document_id == document]
+        reserve += plain
+        if not candidates and not (wants_speaker and reserve):
             raise NotFound(f"No quotes in {title}." if title else "No quotes in the corpus.")
         if speaker is not None and wants_speaker:
-            candidates = self._by_speaker(speaker, candidates, short)
+            candidates = self._by_speaker(speaker, candidates, reserve)
             if not candidates:
                 raise NotFound(f"No quotes from {speaker.strip()}{where}.")
         if contains is not None and contains.strip():

@@ -751,8 +751,21 @@ def test_document_without_quotes_falls_back_to_its_sentences() -> None:
         assert quote.text in sentences
         assert book.get(quote_key(quote)) == quote
     assert "Darkness" in book.pick(document="raven", contains="darkness").text
+    # with no quote anywhere, an unfiltered request falls back too; the author is a speaker
+    assert book.pick(rng=random.Random(0)).text in sentences
+    assert "Edgar Allan Poe" in book.speakers("poe")
+    assert book.pick(speaker="Poe", rng=random.Random(0)).text in sentences
+    # next to a document with quotes, the poem's author is still found by name
+    other = document("o", "Other", "Jane Author", GOOD_SEED_LINES[0])
+    both = QuoteBook.build(Corpus((other, raven)))
+    assert both.pick(speaker="Edgar Allan Poe", rng=random.Random(0)).document_id == "raven"
+    assert both.pick(rng=random.Random(0)).document_id == "o"
+    # a document with no sentence at all still has nothing to give
+    empty = QuoteBook.build(Corpus((document("e", "Empty", None, "—"),)))
+    with pytest.raises(NotFound, match="No quotes in Empty"):
+        empty.pick(document="e")
     with pytest.raises(NotFound, match="No quotes in the corpus"):
-        book.pick()
+        empty.pick()
 
 
 _NAMES = ["Elizabeth", "Mr. Bennet", "Mrs. Bennet", "Lady Catherine", "he", "she", "Jane"]
