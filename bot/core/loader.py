@@ -19,9 +19,9 @@ Structure of plain text (:func:`parse_document`)
     about 70 characters) are joined with one space. Then, in this order:
 
     1. Known scraping boilerplate blocks ("What's Hot", "Advertisement", "Read more", ...) are
-       dropped wherever they are; so are leading e-text notes (a block naming Gutenberg and an
-       "etext"; in a Gutenberg file also "Produced by ...", "Transcriber's Notes:" and
-       bracketed "[... Note ...]" blocks).
+       dropped wherever they are; so are e-text notes before the title and among the first 3
+       blocks after it (a block naming Gutenberg and an "etext"; in a Gutenberg file also
+       "Produced by ...", a "Transcriber's Notes:" line and any block in square brackets).
     2. Title: the first block, when it is one line of at most 150 characters not ending in ``.``,
        ``,`` or ``;`` (in Markdown: a leading heading).
     3. Scraping leftovers at the end: trailing one-line blocks of at most 3 words with no sentence
