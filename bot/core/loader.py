@@ -53,7 +53,8 @@ Project Gutenberg files
     text between it and the "*** END OF ..." line is the document (the header and the licence are
     dropped, and so is a closing "End of the Project Gutenberg EBook of ..." line). The header's
     ``Title:``, ``Author:`` and ``Release date:`` fields (the "[eBook #2701]" number removed) act
-    as front matter. A title line repeated at the top of the book is then not a paragraph either.
+    as front matter. The book's own title lines at the top (one-line blocks using only words of
+    the header's title, e.g. "MOBY-DICK;" then "or, THE WHALE.") are then not paragraphs.
     Files whose header was already stripped (as the books of ``tools/gather_books.sh`` mostly
     are) are read with the title-page rules above.
 
@@ -848,8 +849,17 @@ def _layout(
     while len(blocks) > 1 and _is_transcriber_note(blocks[0], gutenberg=gutenberg):
         blocks.pop(0)
     title: str | None = None
+    title_words = set(re.findall(r"\w+", metadata.get("title", "").casefold()))
+    while gutenberg and title_words and len(blocks) > 1 and blocks[0].lines == 1:
+        words = set(re.findall(r"\w+", blocks[0].text.casefold()))
+        if not words or not words <= title_words:
+            break
+        # The header's title, set over one or more lines ("MOBY-DICK;", "or, THE WHALE.").
+        title = (title + " " if title else "") + blocks.pop(0).text
     first = blocks[0]
-    if first.heading or (not (markdown and has_title) and _looks_like_title(first)):
+    if title is None and (
+        first.heading or (not (markdown and has_title) and _looks_like_title(first))
+    ):
         title = first.text
         blocks.pop(0)
 
