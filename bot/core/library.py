@@ -3,13 +3,19 @@
 ``Library.build(corpus)`` does all the slow work once (search index, quote ranking); afterwards
 every method is a cheap, thread-safe read, so cogs can run them in a worker thread and answer
 within Discord's deadline. Each method is exactly the "one core call" a command makes.
+
+``Library(corpus)`` builds each part on first use instead, which suits one-shot CLI commands (a
+search need not rank quotes). With ``index_cache`` set, the search index is saved next to the
+corpus and reused while the corpus is unchanged (see :meth:`SearchIndex.load`).
 """
 
 from __future__ import annotations
 
 import random
+import threading
+import time
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from pathlib import Path
 
 from rapidfuzz import fuzz, process, utils
 
@@ -20,29 +26,91 @@ from bot.core.search import SearchIndex
 from bot.core.summarize import summarize
 
 
-@dataclass(frozen=True, slots=True)
 class Library:
-    """A corpus plus what was built from it.
+    """A corpus plus what is built from it (lazily, once, thread-safe).
+
+    Args:
+        corpus: the loaded documents (and load problems).
+        index_cache: file for the search index cache, or ``None`` for no cache.
+        progress: called as ``progress(done, total)`` while the index is built.
 
     Attributes:
-        corpus: the loaded documents (and load problems).
-        index: the passage search index.
-        quotes: the ranked quotable lines and quoted speech.
+        corpus: the documents.
+        timings: seconds spent building each part (``"index"``, ``"quotes"``), for ``check``.
     """
 
-    corpus: Corpus
-    index: SearchIndex
-    quotes: QuoteBook
+    def __init__(
+        self,
+        corpus: Corpus,
+        *,
+        index_cache: Path | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        self.corpus = corpus
+        self.index_cache = index_cache
+        self.timings: dict[str, float] = {}
+        self.index_from_cache = False
+        self._progress = progress
+        self._index: SearchIndex | None = None
+        self._quotes: QuoteBook | None = None
+        self._lock = threading.Lock()
 
     @classmethod
     def build(
-        cls, corpus: Corpus, *, progress: Callable[[int, int], None] | None = None
+        cls,
+        corpus: Corpus,
+        *,
+        index_cache: Path | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> Library:
-        """Index ``corpus`` for search and rank its quotes. Cost: linear in the corpus size."""
-        index = (
-            SearchIndex.build(corpus, progress=progress) if progress else SearchIndex.build(corpus)
-        )
-        return cls(corpus=corpus, index=index, quotes=QuoteBook.build(corpus))
+        """A library with everything built now (for the bot: no command pays for building)."""
+        library = cls(corpus, index_cache=index_cache, progress=progress)
+        library.warm()
+        return library
+
+    def warm(self) -> None:
+        """Build every part now. Cost: linear in the corpus size."""
+        _ = self.index, self.quotes
+
+    @property
+    def index(self) -> SearchIndex:
+        """The passage search index (built, or loaded from the cache, on first use)."""
+        if self._index is None:
+            with self._lock:
+                if self._index is None:
+                    started = time.perf_counter()
+                    self._index = self._load_or_build_index()
+                    self.timings["index"] = time.perf_counter() - started
+        return self._index
+
+    def _load_or_build_index(self) -> SearchIndex:
+        if self.index_cache is not None:
+            cached = SearchIndex.load(self.index_cache, self.corpus)
+            if cached is not None:
+                self.index_from_cache = True
+                return cached
+        if self._progress is not None:
+            index = SearchIndex.build(self.corpus, progress=self._progress)
+        else:
+            index = SearchIndex.build(self.corpus)
+        if self.index_cache is not None:
+            try:
+                self.index_cache.parent.mkdir(parents=True, exist_ok=True)
+                index.save(self.index_cache, self.corpus)
+            except OSError:
+                pass  # a cache that cannot be written only costs time; the caller may warn
+        return index
+
+    @property
+    def quotes(self) -> QuoteBook:
+        """The ranked quotable lines and quoted speech (built on first use)."""
+        if self._quotes is None:
+            with self._lock:
+                if self._quotes is None:
+                    started = time.perf_counter()
+                    self._quotes = QuoteBook.build(self.corpus)
+                    self.timings["quotes"] = time.perf_counter() - started
+        return self._quotes
 
     # ---- documents ----------------------------------------------------------------------
 

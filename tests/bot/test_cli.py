@@ -271,3 +271,17 @@ def test_check_strict_fails_when_a_file_did_not_load(
     (folder / "empty.txt").write_bytes(b"")
     assert main(["check", "--corpus", str(folder), "--strict"]) == 1
     assert "1 file not loaded" in capsys.readouterr().out
+
+
+def test_index_cache_is_written_then_reused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("corpus:\n  cache_dir: cache\n", encoding="utf-8")
+    assert main(["check", "--config", str(config)]) == 0
+    assert "(from cache)" not in capsys.readouterr().out
+    assert (tmp_path / "cache" / "search-index.npz").is_file()
+    assert main(["check", "--config", str(config)]) == 0
+    assert "search index time (from cache)" in capsys.readouterr().out
+    hits = _json(capsys, ["search", "jaw jaw", "--json", "--config", str(config)])
+    assert isinstance(hits, list) and hits[0]["paragraph"] == 1

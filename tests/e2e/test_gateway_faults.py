@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import types
 from collections.abc import AsyncIterator
 from typing import Any
@@ -19,6 +20,7 @@ import pytest
 
 from bot import client as client_module
 from bot.client import CorpusBot
+from bot.core.library import Library
 from tests.double import DiscordDouble, connect_bot, payloads
 from tests.e2e.conftest import BotFactory
 
@@ -135,7 +137,14 @@ async def test_server_error_on_a_follow_up_is_logged_not_a_crash(
     fast = types.SimpleNamespace(**vars(asyncio))
     fast.sleep = lambda delay, *a, **k: real_sleep(min(delay, 0.01), *a, **k)
     monkeypatch.setattr(webhook_async, "asyncio", fast)
-    monkeypatch.setattr(client_module, "DEFER_AFTER", 0.0)  # answer by follow-up
+    monkeypatch.setattr(client_module, "DEFER_AFTER", 0.05)  # answer by follow-up:
+    original_search = Library.search
+
+    def slow_search(self: Library, *args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.3)  # slower than DEFER_AFTER, so the bot always defers first
+        return original_search(self, *args, **kwargs)
+
+    monkeypatch.setattr(Library, "search", slow_search)
     fault = discord_double.fail_next("POST", FOLLOWUP, 503, times=10)
     with caplog.at_level(logging.WARNING):
         handle = await discord_double.send_interaction(
@@ -156,4 +165,5 @@ async def test_server_error_on_a_follow_up_is_logged_not_a_crash(
     assert not handle.followup_messages  # nothing reached the user during the outage
     # The bot is still up: the next command is answered.
     monkeypatch.setattr(client_module, "DEFER_AFTER", 1.5)
+    monkeypatch.setattr(Library, "search", original_search)
     await _search_answers(discord_double)
