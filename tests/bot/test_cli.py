@@ -284,4 +284,5 @@ def test_index_cache_is_written_then_reused(
     assert main(["check", "--config", str(config)]) == 0
     assert "search index time (from cache)" in capsys.readouterr().out
     hits = _json(capsys, ["search", "jaw jaw", "--json", "--config", str(config)])
-    assert isinstance(hits, list) and hits[0]["paragraph"] == 1
+    assert isinstance(hits, list)
+    assert hits[0]["paragraph"] == 1
