@@ -1148,25 +1148,33 @@ def _honorific(folded: str) -> tuple[str | None, list[str]]:
     return None, words
 
 
-def _name_tier(query: str, name: str) -> int | None:
-    """How well a folded speaker query matches a folded name: 0 exact (honorific spellings
-    aside: "doctor" = "dr"), 1 every query word in the name ("reagan" ⊆ "ronald reagan"), 2 fuzzy (rapidfuzz ``ratio`` ≥ 85, or ``partial_ratio``
-    ≥ 90 from 4 characters), ``None`` no match. A personal honorific in the query must be the
-    name's honorific ("mr bennet" never matches "mrs bennet", "lady catherine" never
-    "catherine")."""
+def _name_tier(query: str, name: str) -> tuple[int, float] | None:
+    """How well a folded speaker query matches a folded name, as ``(tier, -similarity)`` (lower
+    is better) or ``None`` for no match.
+
+    Tier 0: exact (honorific spellings aside: "doctor" = "dr"); 1: every query word is in the
+    name ("reagan" ⊆ "ronald reagan"; "darcy" ⊆ "mr darcy"); 2: fuzzy, rapidfuzz ``ratio`` ≥ 85
+    or, from 4 characters, ``partial_ratio`` ≥ 90, with similarity = ``ratio`` so that
+    "elizabeth bennet" prefers "elizabeth" to "bennet". A personal honorific in the query must be
+    the name's honorific ("mr bennet" never matches "mrs bennet", "lady catherine" never
+    "catherine").
+    """
     if query == name:
-        return 0
+        return (0, 0.0)
     query_title, query_words = _honorific(query)
     name_title, name_words = _honorific(name)
     if query_title is not None and query_title != name_title:
         return None
     if query_words == name_words:
-        return 0 if query_title == name_title else 1
+        return (0, 0.0) if query_title == name_title else (1, 0.0)
     if query_words and set(query_words) <= set(name_words):
-        return 1
+        return (1, 0.0)
     q, n = " ".join(query_words), " ".join(name_words)
-    if q and n and (fuzz.ratio(q, n) >= 85 or (len(q) >= 4 and fuzz.partial_ratio(q, n) >= 90)):
-        return 2
+    if not q or not n:
+        return None
+    similarity = fuzz.ratio(q, n)
+    if similarity >= 85 or (len(q) >= 4 and fuzz.partial_ratio(q, n) >= 90):
+        return (2, -similarity)
     return None
 
 
@@ -1374,13 +1382,13 @@ class QuoteBook:
         Every name shown on ``quotes`` and ``reserve`` (speaker, or author for own lines) is rated
         by :func:`_name_tier` against the query, both folded by
         :func:`bot.core.normalize.normalize_text` (case, accents, punctuation: "Mr." = "Mr");
-        only the names of the best tier found are kept, so an exact match shuts out word-subset
-        and fuzzy ones ("Mr. Bennet" never brings "Mrs. Bennet", "Lady Catherine" never
+        only the names rated best are kept (the best tier; within the fuzzy tier, the most similar
+        names), so an exact match shuts out word-subset and fuzzy ones ("Mr. Bennet" never brings "Mrs. Bennet", "Lady Catherine" never
         "Catherine")."""
         query = _fold(wanted)
         if not query:
             return []
-        tiers: dict[str, int | None] = {}
+        tiers: dict[str, tuple[int, float] | None] = {}
         for q in (*quotes, *reserve):
             name = self.speaker_of(q)
             if name:

@@ -632,8 +632,7 @@ def bennets() -> QuoteBook:
         "Pride and Prejudice",
         "Jane Austen",
         "“You want to tell me, and I have no objection to hearing it,” said Mr. Bennet.",
-        "“My dear Mr. Bennet, have you heard that Netherfield Park is let at last?” said Mrs. "
-        "Bennet.",
+        "“A good match is always better than a large fortune,” said Mrs. Bennet.",
         "“I am not at all in the habit of brooking disappointment,” said Lady Catherine.",
         "“We will go as far as Meryton with you,” said Catherine and Lydia.",
         "“Their conduct has been such,” replied Elizabeth, “as neither you, nor I, nor anybody "
@@ -651,6 +650,7 @@ def bennets() -> QuoteBook:
         ("Lady Catherine", "Lady Catherine"),
         ("Mr Benet", "Mr. Bennet"),  # fuzzy, but never across honorifics
         ("Lady Cathrine", "Lady Catherine"),
+        ("Elizabeth Bennet", "Elizabeth"),  # the most similar fuzzy name, not every Bennet
     ],
 )
 def test_speaker_filter_prefers_exact_names_and_keeps_honorifics(
@@ -661,6 +661,9 @@ def test_speaker_filter_prefers_exact_names_and_keeps_honorifics(
 
 
 def test_speaker_filter_never_crosses_honorifics(bennets: QuoteBook) -> None:
+    # a surname alone is ambiguous: every Bennet, nobody else
+    got = {bennets.pick(speaker="bennet", rng=random.Random(i)).speaker for i in range(30)}
+    assert got == {"Mr. Bennet", "Mrs. Bennet"}
     for query in ("Sir Bennet", "Miss Bennet", "Lady Lydia"):
         with pytest.raises(NotFound, match=f"No quotes from {query}"):
             bennets.pick(speaker=query)
