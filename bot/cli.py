@@ -229,6 +229,7 @@ def corpus_table(
             f"{timings.get('index_s', 0) * 1000:.0f} ms",
         ),
         ("quote ranking time", f"{timings.get('quotes_s', 0) * 1000:.0f} ms"),
+        ("summaries time", f"{timings.get('summaries_s', 0) * 1000:.0f} ms"),
         ("memory (RSS)", f"{_rss_mb():.0f} MB"),
     ]
 

@@ -54,6 +54,7 @@ class Library:
         self._index: SearchIndex | None = None
         self._quotes: QuoteBook | None = None
         self._lock = threading.Lock()
+        self._summaries: dict[tuple[str, str, int | None], Summary] = {}
 
     @classmethod
     def build(
@@ -69,8 +70,12 @@ class Library:
         return library
 
     def warm(self) -> None:
-        """Build every part now. Cost: linear in the corpus size."""
+        """Build every part now, and each document's default summary. Cost: linear in the corpus size."""
         _ = self.index, self.quotes
+        started = time.perf_counter()
+        for doc in self.corpus:
+            self.summary(doc.id)
+        self.timings["summaries"] = time.perf_counter() - started
 
     @property
     def index(self) -> SearchIndex:
@@ -218,4 +223,11 @@ class Library:
     ) -> tuple[Summary, Document]:
         """An extractive summary (``/summary``) of the named document, or of the first one."""
         doc = self.document(document) or self.corpus.documents[0]
-        return summarize(doc, length=length, sentences=sentences), doc
+        key = (doc.id, length, sentences)
+        cached = self._summaries.get(key)
+        if cached is None:
+            # Deterministic, so computed once per document and option (a whole novel costs
+            # ~150 ms); a race computes it twice, harmlessly.
+            cached = summarize(doc, length=length, sentences=sentences)
+            self._summaries[key] = cached
+        return cached, doc
