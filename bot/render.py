@@ -279,7 +279,9 @@ def attribution(quote: Quote, document: Document) -> str:
 def quote_reply(quote: Quote, document: Document) -> Reply:
     """Render a quote as one embed: the words, who said them, where (paragraph N of Title)."""
     words = escaped_shorten(quote.text, EMBED_DESCRIPTION_LIMIT - 400)
-    embed = _embed(description=f"“{words}”\n\n{escape(attribution(quote, document))}")
+    if not quote.text.startswith(("“", '"', "‘", "'", "«")):  # joined speech keeps its own marks
+        words = f"“{words}”"
+    embed = _embed(description=f"{words}\n\n{escape(attribution(quote, document))}")
     embed.set_footer(text=f"Paragraph {quote.paragraph}")
     return Reply(embeds=[fit_embed(embed)])
 
