@@ -42,7 +42,7 @@ No Discord token: set the DISCORD_TOKEN environment variable and run again.
 
   1. Open https://discord.com/developers/applications and create an application.
   2. Under "Bot", press "Reset Token" and copy it (keep it secret).
-  3. export DISCORD_TOKEN='<the token>'   then   corpusbot run --sync
+  3. export DISCORD_TOKEN='<the token>'   then   corpusbot run
   4. Invite the bot with the OAuth2 URL generator: scopes "bot" and "applications.commands",
      bot permissions "Send Messages" and "Embed Links"; no privileged intents are needed.
 
