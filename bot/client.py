@@ -146,7 +146,7 @@ class CorpusBot(commands.Bot):
         payload = [c.to_dict(self.tree) for c in self.tree.get_commands()]
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
-    async def sync_if_needed(self) -> None:
+    async def sync_if_needed(self, *, force: bool = False) -> None:
         """Sync to the dev guild when configured, else globally — when asked or when definitions changed.
 
         "Changed" compares with the fingerprint stored at the last sync, so the first start syncs
@@ -159,7 +159,7 @@ class CorpusBot(commands.Bot):
         fingerprint = self.commands_fingerprint()
         key = f"commands_fingerprint:{scope}"
         last = await self.storage.get_meta(key)
-        asked = self.sync_requested or self.settings.discord.sync_commands
+        asked = force or self.sync_requested or self.settings.discord.sync_commands
         if not asked and last == fingerprint:
             log.info("commands unchanged since the last sync (%s); not syncing", scope)
             return

@@ -31,8 +31,7 @@ class Admin(commands.Cog):
             )
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        self.bot.sync_requested = True
-        await self.bot.sync_if_needed()
+        await self.bot.sync_if_needed(force=True)
         await send(interaction, render.user_error("Commands synced."))
 
 
