@@ -149,15 +149,22 @@ def test_bad_config_names_the_key(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "search.limit" in err
 
 
-def test_bad_files_are_reported_and_the_rest_loads(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+@pytest.fixture
+def mixed_folder(tmp_path: Path) -> Path:
+    """A corpus folder with one good document and one empty file."""
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "good.txt").write_text(
         "A Title\n\nA body paragraph that says something.\n", encoding="utf-8"
     )
     (folder / "empty.txt").write_bytes(b"")
+    return folder
+
+
+def test_bad_files_are_reported_and_the_rest_loads(
+    mixed_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = mixed_folder
     assert main(["check", "--corpus", str(folder)]) == 0
     captured = capsys.readouterr()
     assert "empty.txt" in captured.out + captured.err
@@ -261,14 +268,9 @@ def test_summary_accepts_document_as_option_and_id_prefix(
 
 
 def test_check_strict_fails_when_a_file_did_not_load(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    mixed_folder: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "good.txt").write_text(
-        "A Title\n\nA body paragraph that says something.\n", encoding="utf-8"
-    )
-    (folder / "empty.txt").write_bytes(b"")
+    folder = mixed_folder
     assert main(["check", "--corpus", str(folder), "--strict"]) == 1
     assert "1 file not loaded" in capsys.readouterr().out
 
