@@ -1543,7 +1543,8 @@ class QuoteBook:
 
         Returns:
             The quotes scoring at least :data:`QUOTABLE_THRESHOLD` (a document with no such
-            quote contributes all its quotes), sorted by ``blake2b(salt + "\\0" + quote_key(q))`` — the same order
+            quote contributes all its quotes, and one with no quotes at all, such as a short
+            poem, its best plain sentences, as :meth:`pick` does), sorted by ``blake2b(salt + "\\0" + quote_key(q))`` — the same order
             in every process and after every restart (Python's ``hash`` is salted per process).
             Adding a document inserts its quotes without reordering the others. ``()`` when the
             documents have no quotes.
@@ -1551,7 +1552,7 @@ class QuoteBook:
         ids = list(documents) if documents else [d for d in self._order]
         chosen: list[Quote] = []
         for doc_id in dict.fromkeys(ids):
-            quotes = self.quotable(doc_id) or self.ranked(doc_id)
+            quotes = self.quotable(doc_id) or self.ranked(doc_id) or self._plain.get(doc_id, ())
             chosen.extend(quotes)
 
         def digest(q: Quote) -> tuple[bytes, str]:

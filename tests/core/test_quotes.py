@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bot.core.errors import NotFound
 from bot.core.loader import parse_document
-from bot.core.models import Corpus, Document, Paragraph
+from bot.core.models import Corpus, Document, Paragraph, Quote
 from bot.core.quotes import (
     MIN_SPEECH_WORDS,
     QUOTABLE_THRESHOLD,
@@ -833,3 +833,27 @@ def test_quotes_are_verbatim_and_well_formed_on_dialogue(texts: list[str]) -> No
     _check_quotes(book, corpus)
     for name in book.speakers(limit=25):
         assert book.pick(speaker=name, rng=random.Random(0)).text in "\n".join(texts)
+
+
+def book_quotes(document: Document) -> tuple[Quote, ...]:
+    from bot.core.models import Corpus
+
+    return QuoteBook.build(Corpus((document,))).ranked(document.id)
+
+
+def test_daily_cycle_falls_back_to_plain_sentences_of_a_poem() -> None:
+    from bot.core.loader import parse_document
+    from bot.core.models import Corpus
+
+    # Every line is short or quoted speech: no quote at all, only plain sentences.
+    poem = parse_document(
+        "THE RAVEN\n\n“Nevermore.”\n\nQuoth the Raven.\n\n“Nevermore!”\n", document_id="raven"
+    )
+    assert not book_quotes(poem)
+    book = QuoteBook.build(Corpus((poem,)))
+    order = book.cycle_order(["raven"], salt="1")
+    assert order, "a poem with sentences must still give the daily post something to post"
+    assert all(q.document_id == "raven" for q in order)
+    assert [quote_key(q) for q in order] == [
+        quote_key(q) for q in book.cycle_order(["raven"], salt="1")
+    ]
