@@ -36,6 +36,9 @@ T = TypeVar("T")
 #: answer is sent as a follow-up (Discord's first-response deadline is 3 s; C08).
 DEFER_AFTER = 1.5
 
+#: ``Interaction.extras`` key set when :meth:`CorpusBot.run_core` deferred publicly ("thinking…").
+PUBLIC_DEFER = errors.PUBLIC_DEFER
+
 #: Core calls run in this many dedicated worker threads. The core is CPU-bound Python (and
 #: rapidfuzz/numpy calls that hold the GIL in stretches), so more threads add no throughput on
 #: CPython, but every runnable one lengthens the event loop's wait for the GIL: under
@@ -207,6 +210,7 @@ class CorpusBot(commands.Bot):
         done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER)
         if not done and not interaction.response.is_done():
             await interaction.response.defer(thinking=True)
+            interaction.extras[PUBLIC_DEFER] = True  # see errors.on_app_command_error
         return await task
 
     async def run_autocomplete(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:

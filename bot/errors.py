@@ -17,6 +17,9 @@ from discord import app_commands
 from bot import render
 from bot.core.errors import UserError
 
+#: ``Interaction.extras`` key :meth:`bot.client.CorpusBot.run_core` sets when it defers publicly.
+PUBLIC_DEFER = "corpusbot_public_defer"
+
 log = logging.getLogger(__name__)
 
 
@@ -26,7 +29,8 @@ async def send(interaction: discord.Interaction[Any], reply: render.Reply) -> No
     Raises whatever discord.py raises for a failed request (the caller decides whether to log).
     """
     if interaction.response.is_done():
-        await interaction.followup.send(**reply.send_kwargs())
+        # wait=True: the message id comes back, so a view (buttons) is bound to this message.
+        await interaction.followup.send(wait=True, **reply.send_kwargs())
     else:
         await interaction.response.send_message(**reply.send_kwargs())
 
@@ -82,6 +86,10 @@ async def on_app_command_error(
         )
         reply = render.apology()
     try:
+        if reply.ephemeral and interaction.extras.pop(PUBLIC_DEFER, False):
+            # The first follow-up after a public "thinking" defer would fill that message for
+            # everyone to see: remove it, so the explanation is seen by the user alone.
+            await interaction.delete_original_response()
         await send(interaction, reply)
     except discord.HTTPException:
         log.warning("could not deliver the error reply for %s", describe_interaction(interaction))

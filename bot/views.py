@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -54,18 +55,21 @@ class ResultView(discord.ui.View):
         self.levels = [0] * len(self.targets)
         self.interaction: discord.Interaction[Any] | None = None
         numbered = len(self.targets) > 1
+        # Unique per view: discord.py routes a click on a message it has no id for (a follow-up
+        # sent without waiting) by custom_id alone, so fixed ids would cross-wire two replies.
+        tag = secrets.token_hex(4)
         for i in range(len(self.targets)):
             suffix = f" {i + 1}" if numbered else ""
             more: discord.ui.Button[ResultView] = discord.ui.Button(
                 label=f"More context{suffix}",
                 style=discord.ButtonStyle.secondary,
-                custom_id=f"ctx:{i}",
+                custom_id=f"ctx:{i}:{tag}",
                 row=0,
             )
             cite: discord.ui.Button[ResultView] = discord.ui.Button(
                 label=f"Cite{suffix}",
                 style=discord.ButtonStyle.secondary,
-                custom_id=f"cite:{i}",
+                custom_id=f"cite:{i}:{tag}",
                 row=1,
             )
             more.callback = self._more_callback(i)  # type: ignore[method-assign]

@@ -1942,6 +1942,10 @@ class DiscordDouble:
             return 200, copy.deepcopy(msg)
         if request.method == "DELETE":
             del self.messages[msg["id"]]
+            if msg is handle.original:
+                # Discord: with the original (e.g. the "thinking" message) deleted, the next
+                # follow-up is a new message with its own flags.
+                handle.original = None
             handle._event("delete", {"id": msg["id"]}, shown=False)
             return 204, None
         body = body if isinstance(body, dict) else {}

@@ -197,3 +197,27 @@ async def test_restart_with_same_definitions_does_not_sync_again(
         async with connect_bot(bot, discord_double):
             await asyncio.sleep(0)
     assert len(discord_double.syncs) == 1
+
+
+async def test_an_error_after_a_public_defer_is_still_private(
+    running_bot: CorpusBot, discord_double: DiscordDouble, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The "thinking…" message is removed, so "no passage matched" is seen by the user alone."""
+    original = Library.search
+
+    def slow(self: Library, *args: Any, **kwargs: Any) -> Any:
+        import time
+
+        time.sleep(0.4)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Library, "search", slow)
+    monkeypatch.setattr(client_module, "DEFER_AFTER", 0.1)
+    handle = await discord_double.send_interaction(
+        payloads.slash_command("search", {"query": "zzqqxx"})
+    )
+    assert (await handle.response())["type"] == 5
+    shown = await handle.final()
+    assert "No passage matched" in shown["content"]
+    assert int(shown.get("flags", 0)) & EPHEMERAL
+    assert any(kind == "delete" for kind, _ in handle.events)
