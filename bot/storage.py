@@ -17,12 +17,20 @@ message id) or a failure status. Statuses (:class:`PostStatus`):
 ``sent``     delivered; ``message_id`` and ``posted_at`` are set.
 ``retry``    transient failures (429/5xx) exhausted this attempt; the date may be claimed again.
 ``failed``   permanent failure for that date (403, 404, an unexpected error); not retried.
-``unknown``  a ``pending`` claim too old to resend safely: the result will never be known.
+``unknown``  a send whose result is unknown (a crash, a timeout) and that is too old to resend
+             safely: it may or may not have been delivered, and it is never sent again.
 
-A crash between the send and the record leaves a ``pending`` row. The scheduler resends it with
-the *same* nonce while Discord still deduplicates it (``enforce_nonce``: a repeat within a few
-minutes returns the existing message instead of creating one); after that window the row is
-marked ``unknown`` and never resent: at most once, never twice.
+A claim whose send certainly created no message and that must not cost the date its post (a
+``/daily now`` in a channel where the bot may not post) is *released*
+(:meth:`Storage.release_post`): the row is deleted, or returned to ``retry`` if it had been
+claimed before, so the scheduled post can still claim the date.
+
+A crash between the send and the record leaves a ``pending`` row; a send that timed out or lost
+its connection leaves one too. The scheduler resends it with the *same* nonce, in the channel
+stored with the claim (Discord deduplicates a nonce only within one channel), while Discord still
+deduplicates it (``enforce_nonce``: a repeat within a few minutes returns the existing message
+instead of creating one); after that window the row is marked ``unknown`` and never resent: at
+most once, never twice.
 """
 
 from __future__ import annotations
@@ -204,6 +212,14 @@ class Storage(Protocol):
         self, guild_id: int, local_date: date, status: PostStatus | str, error: str
     ) -> None:
         """Mark the claimed date ``retry``, ``failed`` or ``unknown`` with a reason."""
+
+    async def release_post(self, guild_id: int, local_date: date, reason: str) -> bool:
+        """Undo a claim whose send certainly created no message, so the date can be claimed again.
+
+        Only a ``pending`` row is touched: after its first claim it is deleted; after a re-claim
+        (``attempts > 1``) it goes back to ``retry`` with one attempt fewer and ``reason`` as its
+        error. Returns ``True`` if a row was released, ``False`` if there was no pending row.
+        """
 
     async def record_post(
         self,
@@ -569,6 +585,22 @@ class SQLiteStorage:
             (status.value, error, guild_id, local_date.isoformat()),
         )
 
+    async def release_post(self, guild_id: int, local_date: date, reason: str) -> bool:
+        key = (guild_id, local_date.isoformat())
+        deleted = await self._write(
+            "DELETE FROM posts WHERE guild_id = ? AND local_date = ? AND status = 'pending' "
+            "AND attempts <= 1",
+            key,
+        )
+        if deleted:
+            return True
+        changed = await self._write(
+            "UPDATE posts SET status = 'retry', attempts = attempts - 1, error = ? "
+            "WHERE guild_id = ? AND local_date = ? AND status = 'pending'",
+            (reason, *key),
+        )
+        return changed > 0
+
     async def record_post(
         self,
         guild_id: int,
@@ -774,6 +806,23 @@ class MemoryStorage:
             self._posts.setdefault(guild_id, {})[local_date] = replace(
                 existing, status=status, error=error
             )
+
+    async def release_post(self, guild_id: int, local_date: date, reason: str) -> bool:
+        posts = self._posts.get(guild_id, {})
+        existing = posts.get(local_date)
+        if existing is None or existing.status != PostStatus.PENDING:
+            return False
+        if existing.attempts > 1:
+            posts[local_date] = replace(
+                existing, status=PostStatus.RETRY, attempts=existing.attempts - 1, error=reason
+            )
+            return True
+        del posts[local_date]
+        if posts:
+            self._latest[guild_id] = max(posts)
+        else:
+            self._latest.pop(guild_id, None)
+        return True
 
     async def record_post(
         self,

@@ -184,6 +184,37 @@ async def test_claim_is_exclusive_and_retry_rows_can_be_reclaimed(store: Storage
         await store.fail_post(G1, DAY, PostStatus.SENT, "x")
 
 
+async def test_release_undoes_a_claim_so_the_date_can_be_claimed_again(store: Storage) -> None:
+    before = DAY - timedelta(days=1)
+    assert await store.claim_post(G1, before, "k0", CH, NOW, nonce="n0")
+    await store.complete_post(G1, before, 7, NOW)
+    # a first claim is deleted: the latest post is the previous day's again
+    assert await store.claim_post(G1, DAY, "k1", 999, NOW, nonce="n1")
+    assert await store.release_post(G1, DAY, "missing Send Messages")
+    assert await store.get_post(G1, DAY) is None
+    last = await store.last_post(G1)
+    assert last is not None
+    assert last.local_date == before
+    assert await store.used_quote_keys(G1, 0) == {"k0"}
+    # a re-claim goes back to retry with one attempt fewer
+    assert await store.claim_post(G1, DAY, "k1", CH, NOW, nonce="n1")
+    await store.fail_post(G1, DAY, PostStatus.RETRY, "503")
+    assert await store.claim_post(G1, DAY, "k1", 999, NOW, nonce="n1")
+    assert await store.release_post(G1, DAY, "missing Embed Links")
+    row = await store.get_post(G1, DAY)
+    assert row is not None
+    assert (row.status, row.attempts, row.error) == (PostStatus.RETRY, 1, "missing Embed Links")
+    assert await store.claim_post(G1, DAY, "k1", CH, NOW)
+    # only a pending row is released
+    await store.complete_post(G1, DAY, 8, NOW)
+    assert not await store.release_post(G1, DAY, "x")
+    assert not await store.release_post(G1, before, "x")
+    assert not await store.release_post(G2, DAY, "x")
+    row = await store.get_post(G1, DAY)
+    assert row is not None
+    assert row.status == PostStatus.SENT
+
+
 async def test_complete_and_last_post(store: Storage) -> None:
     assert await store.last_post(G1) is None
     for offset in (2, 0, 1):
