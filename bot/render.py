@@ -107,6 +107,8 @@ def shorten(text: str, limit: int, *, placeholder: str = ELLIPSIS) -> str:
     if room < 0:
         raise ValueError(f"limit {limit} is too small for the placeholder")
     hard = safe_cut(text, room)
+    if (len(text[:hard]) - len(text[:hard].rstrip("\\"))) % 2 == 1:
+        hard -= 1  # never leave a Markdown escape without the character it escapes
     head = text[:hard]
     floor = hard // 2
     for sep in ("\n\n", ". ", "! ", "? ", "\n", " "):
@@ -201,7 +203,14 @@ def user_error(message: str) -> Reply:
     return Reply(content=shorten(message, MESSAGE_LIMIT), ephemeral=True)
 
 
+OWNER_ONLY = "Only the bot's owner can sync its commands."
+SYNCED = "Commands synced."
 APOLOGY = "Sorry, something went wrong while answering that. It has been logged; please try again in a moment."
+
+
+def notice(message: str) -> Reply:
+    """A short ephemeral confirmation (e.g. after an owner command)."""
+    return Reply(content=shorten(message, MESSAGE_LIMIT), ephemeral=True)
 
 
 def apology() -> Reply:
@@ -281,7 +290,7 @@ def quote_reply(quote: Quote, document: Document) -> Reply:
     words = escaped_shorten(quote.text, EMBED_DESCRIPTION_LIMIT - 400)
     if not quote.text.startswith(("“", '"', "‘", "'", "«")):  # joined speech keeps its own marks
         words = f"“{words}”"
-    embed = _embed(description=f"{words}\n\n{escape(attribution(quote, document))}")
+    embed = _embed(description=f"{words}\n\n{escaped_shorten(attribution(quote, document), 300)}")
     embed.set_footer(text=f"Paragraph {quote.paragraph}")
     return Reply(embeds=[fit_embed(embed)])
 

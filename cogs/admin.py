@@ -26,13 +26,11 @@ class Admin(commands.Cog):
     @app_commands.default_permissions(administrator=True)
     async def sync(self, interaction: Interaction[CorpusBot]) -> None:
         if not await self.bot.is_owner(interaction.user):
-            await send(
-                interaction, render.user_error("Only the bot's owner can sync its commands.")
-            )
+            await send(interaction, render.user_error(render.OWNER_ONLY))
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         await self.bot.sync_if_needed(force=True)
-        await send(interaction, render.user_error("Commands synced."))
+        await send(interaction, render.notice(render.SYNCED))
 
 
 async def setup(bot: CorpusBot) -> None:

@@ -69,12 +69,15 @@ class Library:
         library.warm()
         return library
 
-    def warm(self) -> None:
-        """Build every part now, and each document's default summary. Cost: linear in the corpus size."""
+    def warm(self, *, summary_length: str = "medium") -> None:
+        """Build every part now, and each document's summary at the default length.
+
+        Cost: linear in the corpus size.
+        """
         _ = self.index, self.quotes
         started = time.perf_counter()
         for doc in self.corpus:
-            self.summary(doc.id)
+            self.summary(doc.id, length=summary_length)
         self.timings["summaries"] = time.perf_counter() - started
 
     @property

@@ -135,3 +135,11 @@ def test_user_errors_are_ephemeral_and_short(message: str) -> None:
     assert reply.ephemeral
     assert reply.content is not None
     assert len(reply.content) <= render.MESSAGE_LIMIT
+
+
+def test_shorten_never_leaves_a_dangling_escape() -> None:
+    text = render.escape("a_b_c_d_e_f_g_h_i_j")  # a\_b\_c...
+    for limit in range(3, len(text)):
+        out = render.shorten(text, limit, placeholder="")
+        trailing = len(out) - len(out.rstrip("\\"))
+        assert trailing % 2 == 0, out
