@@ -97,6 +97,9 @@ _POSTINGS_BUDGET = 0.5
 _CACHE_VERSION = 1  # bump when the saved format or anything the index depends on changes
 _CHUNK_CHARS = 1 << 24  # characters per build chunk (bounds the build's temporary memory)
 _WORD = re.compile(r"\S+")
+#: Points off an inexact hit per end of its best window that falls inside a passage word
+#: (``"comment"`` against ``"recommended"``; measured in benchmarks/README.md).
+_CUT_PENALTY = 5.0
 
 
 def match_key(text: str) -> str:
@@ -548,10 +551,12 @@ class SearchIndex:
                 score = fuzz.ratio(key, text, score_cutoff=cutoff)
                 if score >= cutoff:
                     scored.append(_Scored(ids[j], min(score, 99.99), False))
-            elif key in text:
+            elif _find_whole(key, text) >= 0:
                 scored.append(_Scored(ids[j], 100.0, True))
             else:
-                scored.append(_Scored(ids[j], min(float(scores[j]), 99.99), False))
+                score = float(scores[j]) - _cut_penalty(key, text)
+                if score >= cutoff:
+                    scored.append(_Scored(ids[j], min(score, 99.99), False))
         scored.sort(key=lambda s: (not s.exact, -s.score, -votes[s.pid - lo], s.pid))
         return scored
 
@@ -561,8 +566,8 @@ class SearchIndex:
         norm = normalize(passage.text, punctuation=MATCH_PUNCTUATION)
         text = norm.text
         if scored.exact:
-            start = text.find(key)
-            end = start + len(key)
+            start = _find_whole(key, text)
+            start, end = _snap_to_words(text, start, start + len(key))
         elif len(text) < len(key):
             start, end = 0, len(text)
         else:
@@ -649,8 +654,59 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _is_word_char(ch: str) -> bool:
+    """A letter, digit or combining mark (part of a word); spaces and punctuation are not."""
+    return ch.isalnum() or unicodedata.category(ch)[0] == "M"
+
+
+def _at_word_boundary(text: str, i: int) -> bool:
+    """Whether offset ``i`` of ``text`` is not inside a word (an edge, or a non-word character
+    on at least one side)."""
+    return i <= 0 or i >= len(text) or not (_is_word_char(text[i - 1]) and _is_word_char(text[i]))
+
+
+def _find_whole(key: str, text: str) -> int:
+    """Offset of the first occurrence of ``key`` in ``text`` at word boundaries, else ``-1``.
+
+    An occurrence counts when the character before it and the one after it are non-word
+    characters or the text's edge (``"peace"`` in ``"peace, now"``, not in ``"peaceful"``), the
+    whole-word rule of ``\\b``-delimited regular-expression search.
+    """
+    start = text.find(key)
+    while start >= 0:
+        end = start + len(key)
+        if (start == 0 or not _is_word_char(text[start - 1])) and (
+            end == len(text) or not _is_word_char(text[end])
+        ):
+            return start
+        start = text.find(key, start + 1)
+    return -1
+
+
+def _cut_penalty(key: str, text: str) -> float:
+    """Points taken off a ``partial_ratio`` score whose best window starts or ends inside a word.
+
+    ``_CUT_PENALTY`` per cut end (0, 1 or 2 ends), where a query end that is itself a word end
+    cutting a passage word (``"comment"`` aligned with ``"reCOMMENDed"``) counts. Returns 0 when
+    ``_CUT_PENALTY`` is 0 (no alignment computed).
+    """
+    if _CUT_PENALTY <= 0 or len(text) < len(key):
+        return 0.0
+    alignment = fuzz.partial_ratio_alignment(key, text)
+    if alignment is None:
+        return 0.0
+    cuts = (not _at_word_boundary(text, alignment.dest_start)) + (
+        not _at_word_boundary(text, alignment.dest_end)
+    )
+    return _CUT_PENALTY * cuts
+
+
 def _snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
-    """Move a span's ends to word boundaries: a word mostly inside the span is taken whole."""
+    """Move a span's ends to word boundaries: a word mostly inside the span is taken whole.
+
+    ``text`` is a matching key (words separated by single spaces). Never returns an end inside a
+    word: a span within a single word, too small to keep any word whole, becomes that word.
+    """
     while start < end and text[start] == " ":
         start += 1
     while end > start and text[end - 1] == " ":
@@ -667,8 +723,12 @@ def _snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     new_start = min(new_start, len(text))
     while new_start < len(text) and text[new_start] == " ":
         new_start += 1
-    if new_end <= new_start:
-        return start, end
+    while new_end > new_start and text[new_end - 1] == " ":
+        new_end -= 1
+    if new_end <= new_start:  # the span is a small part of one word: take that word whole
+        outer_start = max((ws for ws, we in words if ws <= start < we), default=start)
+        outer_end = min((we for ws, we in words if ws < end <= we), default=end)
+        return outer_start, outer_end
     return new_start, new_end
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -52,7 +53,7 @@ def test_seed_jaw_jaw(seed_index: SearchIndex) -> None:
     assert all(0 <= h.score <= 100 for h in hits)
 
 
-def test_exact_phrase_ranks_first_and_scores_100() -> None:
+def test_exact_phrase_ranks_first_and_scores_100_c19() -> None:
     index = SearchIndex.build(
         make_corpus(
             {
@@ -408,3 +409,82 @@ def test_equal_scores_prefer_the_passage_sharing_more_of_the_query() -> None:
     assert first.score == second.score  # the same best window in both
     assert first.passage.paragraph == 2  # "lamp" also occurs in it, outside the window
     assert first.matched_text == "lighthouse keeper lamb"
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or unicodedata.category(ch)[0] == "M"
+
+
+def _whole_words(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` starts and ends at word boundaries (not inside a word)."""
+    starts_clean = (
+        start == 0 or not _is_word_char(text[start - 1]) or not _is_word_char(text[start])
+    )
+    ends_clean = (
+        end == len(text) or not _is_word_char(text[end - 1]) or not _is_word_char(text[end])
+    )
+    return start < end and starts_clean and ends_clean
+
+
+def test_mid_word_substring_is_not_exact(seed_index: SearchIndex) -> None:
+    hit = seed_index.search("eace means letti")[0]
+    assert "Peace means letting" in hit.passage.text
+    assert not hit.exact
+    assert hit.score < 100
+    assert hit.matched_text == "Peace means letting"  # snapped out to the whole words
+    assert _whole_words(hit.passage.text, hit.match_start, hit.match_end)
+
+
+def test_whole_word_exact_outranks_mid_word_occurrence() -> None:
+    index = SearchIndex.build(
+        make_corpus({"d": ["Her interest assured us all.", "Rest assured, we will come."]})
+    )
+    first, second = index.search("rest assured", limit=2, threshold=0)
+    assert (first.passage.paragraph, first.exact, first.score) == (2, True, 100)
+    assert first.matched_text == "Rest assured"
+    assert (second.passage.paragraph, second.exact) == (1, False)
+    assert second.score < 100
+    assert second.matched_text == "interest assured"
+    # the phrase later in the passage at word boundaries still counts as exact, highlighted there
+    index = SearchIndex.build(make_corpus({"d": ["Her interest assured us, so rest assured."]}))
+    hit = index.search("rest assured")[0]
+    assert hit.exact
+    assert hit.match_start == len("Her interest assured us, so ")
+    assert hit.matched_text == "rest assured"
+
+
+def test_fuzzy_hit_inside_longer_words_is_penalised() -> None:
+    index = SearchIndex.build(
+        make_corpus({"d": ["I recommended it to them.", "We walk every night of the week."]})
+    )
+    hits = index.search("comment", threshold=0, limit=2)
+    recommended = next(h for h in hits if h.passage.paragraph == 1)
+    assert recommended.score < 80  # partial_ratio alone gives 86
+    assert recommended.matched_text == "recommended"
+    with pytest.raises(NotFound):
+        index.search("@everyone", document="d", threshold=71)
+
+
+def test_highlights_never_cut_words_property() -> None:
+    corpus, _ = _generated_corpus(400, seed=23)
+    index = SearchIndex.build(corpus)
+    rng = random.Random(17)
+    checked = 0
+    for n in range(300):
+        text = rng.choice(index.passages).text
+        words = text.split()
+        if n % 3 == 0:  # a fragment starting and ending inside words, as typed carelessly
+            a = rng.randrange(max(1, len(text) - 30))
+            query = text[a : a + rng.randint(8, 30)]
+        else:
+            start = rng.randrange(max(1, len(words) - 3))
+            query = _typo(" ".join(words[start : start + rng.randint(2, 7)]), rng)
+        try:
+            hits = index.search(query, limit=3, threshold=50)
+        except (NotFound, QueryError):
+            continue
+        for hit in hits:
+            checked += 1
+            assert _whole_words(hit.passage.text, hit.match_start, hit.match_end), (query, hit)
+            assert hit.exact == (hit.score == 100)
+    assert checked >= 300
