@@ -686,6 +686,22 @@ class _FileSettings(BaseModel):
     logging: LoggingSettings = LoggingSettings()
     bot: BotSettings = BotSettings()
 
+    @model_validator(mode="after")
+    def _one_schedule_per_guild(self) -> _FileSettings:
+        seen: dict[int, int] = {}
+        for i, schedule in enumerate(self.daily):
+            if schedule.guild_id in seen:
+                raise PydanticCustomError(
+                    "daily_duplicate_guild",
+                    "{detail}",
+                    {
+                        "detail": f"daily[{i}] repeats the guild_id of daily[{seen[schedule.guild_id]}] "
+                        f"({schedule.guild_id}); a server has one daily post: merge or remove one entry"
+                    },
+                )
+            seen[schedule.guild_id] = i
+        return self
+
 
 class Settings(_FileSettings):
     """Validated, immutable settings (assigning to any field raises ``ValidationError``).

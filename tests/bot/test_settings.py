@@ -623,3 +623,11 @@ def test_unquoted_date_or_number_where_text_is_expected_suggests_quotes(tmp_path
     message = config_error(path)
     assert 'write language: "2024-01-01"' in message
     assert 'write status_text: "1.0"' in message
+
+
+def test_two_daily_entries_for_one_guild_are_refused(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    entry = '  - guild_id: 123456789012345678\n    channel_id: {c}\n    time: "09:00"\n    timezone: UTC\n'
+    config.write_text("daily:\n" + entry.format(c=1) + entry.format(c=2), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"daily\[1\] repeats the guild_id of daily\[0\]"):
+        load_settings(config, env={})
