@@ -165,7 +165,9 @@ def _print_json(value: Any) -> None:
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Connect to Discord and serve until interrupted."""
     import asyncio
+    import sqlite3
 
+    import aiohttp
     import discord
 
     from bot.client import CorpusBot, point_at
@@ -186,12 +188,20 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         asyncio.run(main())
-    except (OSError, TimeoutError) as error:
+    except (aiohttp.ClientError, TimeoutError) as error:
         where = settings.discord.api_base or "discord.com"
         log.error(
             "cannot reach Discord at %s (%s). Check the network, a proxy, or discord.api_base.",
             where,
             error.__class__.__name__,
+        )
+        return EXIT_BAD_INPUT
+    except (sqlite3.Error, OSError) as error:
+        log.error(
+            "cannot use the storage file %s: %s. Check storage.path (or CORPUSBOT_STORAGE) and "
+            "that the folder is writable.",
+            settings.storage.path,
+            error,
         )
         return EXIT_BAD_INPUT
     except discord.LoginFailure:

@@ -288,3 +288,20 @@ def test_index_cache_is_written_then_reused(
     hits = _json(capsys, ["search", "jaw jaw", "--json", "--config", str(config)])
     assert isinstance(hits, list)
     assert hits[0]["paragraph"] == 1
+
+
+def test_run_without_discord_reachable_is_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", "not-a-real-token")
+    monkeypatch.setenv("CORPUSBOT_API_BASE", "http://127.0.0.1:9/api/v10")  # nothing listens there
+    try:
+        assert main(["run"]) == 2
+    finally:
+        import discord.http
+
+        discord.http.Route.BASE = "https://discord.com/api/v10"  # run points the process at it
+    err = capsys.readouterr().err
+    assert "cannot reach Discord at http://127.0.0.1:9/api/v10" in err
+    assert "Traceback" not in err
+    assert "not-a-real-token" not in err
