@@ -295,12 +295,13 @@ def test_run_without_discord_reachable_is_one_clear_line(
 ) -> None:
     monkeypatch.setenv("DISCORD_TOKEN", "not-a-real-token")
     monkeypatch.setenv("CORPUSBOT_API_BASE", "http://127.0.0.1:9/api/v10")  # nothing listens there
+    import discord.http
+
+    base = discord.http.Route.BASE
     try:
         assert main(["run"]) == 2
     finally:
-        import discord.http
-
-        discord.http.Route.BASE = "https://discord.com/api/v10"  # run points the process at it
+        discord.http.Route.BASE = base  # run points the whole process at the api_base
     err = capsys.readouterr().err
     assert "cannot reach Discord at http://127.0.0.1:9/api/v10" in err
     assert "Traceback" not in err
