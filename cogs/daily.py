@@ -13,6 +13,7 @@ checked again on use) and answers ephemerally, except the post ``/daily now`` ma
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from datetime import timedelta
@@ -106,11 +107,14 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
 
     # -- scheduler callbacks ------------------------------------------------------------
     def quote_order(self, schedule: DailySchedule) -> Sequence[str]:
-        """The guild's permutation of quote keys over its chosen documents."""
-        quotes = self.bot.library.quotes.cycle_order(
-            schedule.documents or None, salt=str(schedule.guild_id)
-        )
-        return [quote_key(q) for q in quotes]
+        """The guild's permutation of quote keys over its chosen documents (memoised: it hashes
+        and sorts every quotable line, and the scheduler asks on the event loop)."""
+        return self._quote_order(schedule.documents, schedule.guild_id)
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019 - one cog per process, lives as long as it
+    def _quote_order(self, documents: tuple[str, ...], guild_id: int) -> tuple[str, ...]:
+        quotes = self.bot.library.quotes.cycle_order(documents or None, salt=str(guild_id))
+        return tuple(quote_key(q) for q in quotes)
 
     def _quote_reply(self, key: str) -> render.Reply:
         quote = self.bot.library.quotes.get(key)
