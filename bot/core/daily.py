@@ -43,8 +43,9 @@ is still that date, and that date (or a later one) has not been posted. Conseque
   next to that day's own post (a 23:30 schedule can be at most 30 minutes late).
 * :data:`DEFAULT_GRACE` is 6 hours (the ``scheduler.grace_minutes`` default in the settings):
   long enough to ride out a restart or a Discord outage, short enough that a morning quote does
-  not arrive at night. ``grace`` must lie in (0, 12 h] so
-  that two slots can never be due at once.
+  not arrive at night. ``grace`` must lie in (0, :data:`MAX_GRACE`] (24 h, the settings' bound
+  of 1440 minutes); two slots can never be due at once because only today's local date is ever
+  considered. The daily cog raises a grace below one minute to one minute.
 """
 
 from __future__ import annotations
