@@ -11,8 +11,10 @@ Rules kept here:
   6000 characters across all embeds of a message, 25 autocomplete choices of 1-100 characters.
   Shortening never cuts a grapheme (emoji with joiners and modifiers, combining marks) in half,
   and prefers paragraph, then sentence, then word boundaries (cases C14, C15).
-* Corpus and user text is Markdown-escaped so it reads exactly as written (C17). Nobody is ever
-  pinged: the client sets ``AllowedMentions.none()`` and every send passes it too (C16).
+* Corpus and user text is Markdown-escaped so it reads exactly as written (C17). Nobody is
+  pinged by corpus or user text: the client sets ``AllowedMentions.none()`` and every send passes
+  it too (C16). The one exception is deliberate: a daily post mentions the role a server's
+  admins chose with ``/daily set mention_role`` (only that role).
 """
 
 from __future__ import annotations
