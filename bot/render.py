@@ -603,14 +603,39 @@ def show_text(
 
 def now_text(outcome: PostOutcome) -> str:
     """The ``/daily now`` answer for each outcome of :meth:`DailyScheduler.post_now`."""
+    where = f"<#{outcome.channel_id}>"
+    why = f" ({outcome.detail})" if outcome.detail else ""
     if outcome.result in ("sent", "resent"):
         return "Posted today's quote here. The scheduled post resumes tomorrow."
-    if outcome.result in ("already_posted", "already_claimed"):
-        return f"Today's quote was already posted in <#{outcome.channel_id}>."
+    if outcome.result == "already_posted":
+        return f"Today's quote was already posted in {where}."
+    if outcome.result in ("being_posted", "already_claimed"):
+        return f"Today's quote is being posted in {where} right now."
+    if outcome.result == "already_failed":
+        return (
+            f"Today's quote could not be posted in {where}{why}, and it is not retried today. "
+            "The next post is tomorrow's."
+        )
+    if outcome.result in ("already_unknown", "abandoned"):
+        return (
+            f"I cannot tell whether today's quote reached {where}{why}. It is not sent again, "
+            "so it appears at most once; the next post is tomorrow's."
+        )
+    if outcome.result == "unconfirmed":
+        return (
+            f"Discord did not confirm today's post in {where}{why}. I will resend it for a "
+            "minute or two with the same nonce, so it appears at most once."
+        )
     if outcome.result == "forbidden":
         return f"I could not post here: I am missing the {outcome.detail} permission."
+    if outcome.result == "not_found":
+        return "I could not post here: I cannot see this channel."
+    if outcome.result == "failed_here":
+        return f"I could not post here{why}. Today's scheduled post is not affected."
     if outcome.result == "no_quotes":
         return outcome.detail
+    if outcome.result in ("failed", "gave_up"):
+        return f"Today's quote could not be posted{why}, and it is not retried today."
     return f"I could not post today's quote ({outcome.detail or outcome.result}). Try again later."
 
 

@@ -83,7 +83,8 @@ class SendKind(StrEnum):
     """What became of one send attempt (the cog maps discord.py exceptions to these)."""
 
     OK = "ok"
-    RETRYABLE = "retryable"  # 429, 5xx, connection errors, timeouts
+    RETRYABLE = "retryable"  # 429, 5xx: Discord answered, the message was not created
+    UNKNOWN = "unknown"  # timeout, lost connection: the message may or may not exist
     FORBIDDEN = "forbidden"  # 403: a permission is missing
     NOT_FOUND = "not_found"  # 404: unknown channel
     ERROR = "error"  # anything else that is certainly not delivered (e.g. 400)
@@ -113,8 +114,14 @@ class SendResult:
 
     @classmethod
     def retryable(cls, detail: str = "", retry_after: float | None = None) -> SendResult:
-        """Transient failure (429, 5xx, network): worth retrying."""
+        """Transient failure Discord answered (429, 5xx): not created, worth retrying."""
         return cls(SendKind.RETRYABLE, detail=detail, retry_after=retry_after)
+
+    @classmethod
+    def unknown(cls, detail: str = "") -> SendResult:
+        """Outcome unknown (timeout, connection lost): the message may have been created, so it
+        is resent only with the same nonce while Discord still deduplicates it."""
+        return cls(SendKind.UNKNOWN, detail=detail)
 
     @classmethod
     def forbidden(cls, permission: str) -> SendResult:
@@ -141,8 +148,14 @@ class PostOutcome:
         local_date: the date concerned (``None`` if the pass failed before choosing one).
         result: ``"sent"``, ``"resent"`` (a pending claim resent with its nonce),
             ``"already_claimed"``, ``"forbidden"``, ``"not_found"``, ``"retry_later"``,
-            ``"gave_up"``, ``"failed"``, ``"abandoned"`` (pending too old: not resent),
-            ``"no_quotes"`` or ``"error"`` (an exception, logged).
+            ``"gave_up"``, ``"failed"``, ``"failed_here"`` (a definite failure in a channel
+            other than the schedule's: the claim is released), ``"unconfirmed"`` (outcome unknown; the claim stays
+            pending and is resent with its nonce within the nonce window), ``"abandoned"``
+            (outcome unknown and the window is over: not resent), ``"no_quotes"`` or
+            ``"error"`` (an exception, logged). :meth:`DailyScheduler.post_now` adds
+            ``"already_posted"`` (the day's row is ``sent``), ``"being_posted"`` (claimed and
+            in flight), ``"already_failed"`` (the day failed for good) and
+            ``"already_unknown"`` (the day's result is unknown; not resent).
         quote_key, message_id: when known.
         detail: reason or permission name.
         attempts: send attempts made in this pass.
@@ -239,7 +252,7 @@ class DailyScheduler:
         self.nonce_window = nonce_window
         self._rng = rng or random.Random()
         self._cooldown: dict[int, datetime] = {}
-        self._in_flight: set[tuple[int, date]] = set()
+        self._in_flight: dict[tuple[int, date], int] = {}  # (guild, date) -> channel
         self._task: asyncio.Task[None] | None = None
 
     # -- lifecycle --------------------------------------------------------------------------
@@ -347,21 +360,44 @@ class DailyScheduler:
         (``"sent"``, ``"already_posted"``, ``"already_claimed"``, a failure as in a pass).
         """
         now = self._clock() if now is None else now
-        if channel_id is not None:
-            schedule = replace(schedule, channel_id=channel_id)
+        gid = schedule.guild_id
+        channel = schedule.channel_id if channel_id is None else channel_id
         today = now.astimezone(schedule.zone).date()
-        last = await self.storage.last_post(schedule.guild_id)
-        done = self._done_date(last)
-        if last is not None and done is not None and done >= today:
-            return PostOutcome(
-                schedule.guild_id,
-                last.channel_id,
-                last.local_date,
-                "already_posted",
-                last.quote_key,
-                last.message_id,
-            )
-        return await self._post(schedule, today, now)
+        taken = await self._taken_answer(gid, today)
+        if taken is not None:
+            return taken
+        outcome = await self._post(schedule, today, now, channel_id=channel)
+        if outcome.result == "already_claimed":
+            return await self._taken_answer(gid, today) or outcome
+        return outcome
+
+    async def _taken_answer(self, guild_id: int, today: date) -> PostOutcome | None:
+        """What ``/daily now`` answers when ``today`` cannot be claimed, or ``None`` if it can."""
+        in_flight = self._in_flight.get((guild_id, today))
+        if in_flight is not None:
+            return PostOutcome(guild_id, in_flight, today, "being_posted")
+        row = await self.storage.get_post(guild_id, today)
+        if row is None:
+            last = await self.storage.last_post(guild_id)
+            if last is not None and last.local_date > today:
+                row = last  # the zone changed: a later local date is already taken
+        if row is None or row.status == PostStatus.RETRY:
+            return None
+        result = {
+            PostStatus.SENT: "already_posted",
+            PostStatus.PENDING: "being_posted",
+            PostStatus.FAILED: "already_failed",
+            PostStatus.UNKNOWN: "already_unknown",
+        }[row.status]
+        return PostOutcome(
+            guild_id,
+            row.channel_id,
+            row.local_date,
+            result,
+            row.quote_key,
+            row.message_id,
+            row.error or "",
+        )
 
     async def next_quote_key(self, schedule: DailySchedule) -> str:
         """The quote key the guild's next post would use (``/daily preview``).
@@ -423,17 +459,21 @@ class DailyScheduler:
             if (gid, last.local_date) in self._in_flight:
                 return []  # this process is sending it right now (e.g. /daily now)
             if last.nonce is not None and now - last.claimed_at <= self.nonce_window:
-                return [await self._deliver(schedule, last, now, resend=True)]
+                self._in_flight[(gid, last.local_date)] = last.channel_id
+                try:
+                    return [await self._deliver(schedule, last, now, resend=True)]
+                finally:
+                    self._in_flight.pop((gid, last.local_date), None)
             await self.storage.fail_post(
                 gid,
                 last.local_date,
                 PostStatus.UNKNOWN,
-                "the process stopped between claiming and recording the post; "
-                "not resent (at most once)",
+                "the result of the send is unknown (a restart or a timeout) and Discord no "
+                "longer deduplicates its nonce; not resent (at most once)",
             )
             log.warning(
-                "daily post of %s for guild %s channel %s: result unknown after a restart; "
-                "not resending",
+                "daily post of %s for guild %s channel %s: result unknown after the nonce "
+                "window; not resending",
                 last.local_date,
                 gid,
                 last.channel_id,
@@ -448,7 +488,24 @@ class DailyScheduler:
         outcomes.append(await self._post(schedule, day, now))
         return outcomes
 
-    async def _post(self, schedule: DailySchedule, day: date, now: datetime) -> PostOutcome:
+    async def _post(
+        self, schedule: DailySchedule, day: date, now: datetime, *, channel_id: int | None = None
+    ) -> PostOutcome:
+        """Pick, claim and deliver ``day``'s post (in ``channel_id`` if given). The date is
+        marked in flight *before* the claim, so a concurrent pass never resends it."""
+        gid = schedule.guild_id
+        channel = schedule.channel_id if channel_id is None else channel_id
+        if (gid, day) in self._in_flight:
+            return PostOutcome(gid, channel, day, "already_claimed")
+        self._in_flight[(gid, day)] = channel
+        try:
+            return await self._claim_and_deliver(schedule, day, now, channel)
+        finally:
+            self._in_flight.pop((gid, day), None)
+
+    async def _claim_and_deliver(
+        self, schedule: DailySchedule, day: date, now: datetime, channel: int
+    ) -> PostOutcome:
         gid = schedule.guild_id
         cycle = await self.storage.current_cycle(gid)
         used = await self.storage.used_quote_keys(gid, cycle)
@@ -458,14 +515,14 @@ class DailyScheduler:
             await self.storage.set_status(gid, STATUS_NO_QUOTES, str(exc), now)
             log.warning("daily post for guild %s: %s", gid, exc)
             self._cool_down(gid, now, 5)
-            return PostOutcome(gid, schedule.channel_id, day, "no_quotes", detail=str(exc))
+            return PostOutcome(gid, channel, day, "no_quotes", detail=str(exc))
         if new_cycle:
             cycle += 1
         claimed = await self.storage.claim_post(
-            gid, day, key, schedule.channel_id, now, cycle=cycle, nonce=post_nonce(gid, day)
+            gid, day, key, channel, now, cycle=cycle, nonce=post_nonce(gid, day)
         )
         if not claimed:
-            return PostOutcome(gid, schedule.channel_id, day, "already_claimed", key)
+            return PostOutcome(gid, channel, day, "already_claimed", key)
         record = await self.storage.get_post(gid, day)
         if record is None:  # pragma: no cover - the claim just wrote it
             raise RuntimeError(f"claimed post {gid}/{day} vanished")
@@ -474,13 +531,18 @@ class DailyScheduler:
     async def _deliver(
         self, schedule: DailySchedule, record: PostRecord, now: datetime, *, resend: bool
     ) -> PostOutcome:
+        """Send the claimed ``record`` and record the outcome.
+
+        ``schedule`` is the guild's current schedule; the post goes to ``record.channel_id``,
+        the channel stored with the claim (Discord deduplicates a nonce only within one
+        channel). A ``record`` in another channel is an *override* (``/daily now`` elsewhere,
+        or a schedule moved since the claim): a definite failure there releases the claim and
+        leaves the guild's status and schedule alone. The caller marks the date in flight.
+        """
         gid, day, channel = record.guild_id, record.local_date, record.channel_id
-        nonce = record.nonce or post_nonce(gid, day)
-        self._in_flight.add((gid, day))
-        try:
-            result, attempts = await self._send_with_retry(schedule, record.quote_key, nonce)
-        finally:
-            self._in_flight.discard((gid, day))
+        override = channel != schedule.channel_id
+        target = replace(schedule, channel_id=channel) if override else schedule
+        result, attempts, uncertain = await self._send_with_retry(target, record, uncertain=resend)
         at = self._clock()
 
         def outcome(
@@ -499,6 +561,63 @@ class DailyScheduler:
             self._cooldown.pop(gid, None)
             log.info("daily post of %s sent in guild %s channel %s", day, gid, channel)
             return outcome("resent" if resend else "sent", message_id=message_id)
+        if result.kind == SendKind.UNKNOWN:
+            if at - record.claimed_at <= self.nonce_window:
+                # the row stays pending: the next pass resends it with its nonce (pending path)
+                self._cool_down(gid, at, 1)
+                log.warning(
+                    "daily post of %s for guild %s channel %s: outcome unknown (%s); "
+                    "resending with the same nonce while Discord deduplicates it",
+                    day,
+                    gid,
+                    channel,
+                    result.detail,
+                )
+                return outcome("unconfirmed", result.detail)
+            await self.storage.fail_post(
+                gid,
+                day,
+                PostStatus.UNKNOWN,
+                f"outcome unknown ({result.detail}) and Discord no longer deduplicates its "
+                "nonce; not resent (at most once)",
+            )
+            log.warning(
+                "daily post of %s for guild %s channel %s: outcome unknown (%s) after the "
+                "nonce window; not resending",
+                day,
+                gid,
+                channel,
+                result.detail,
+            )
+            return outcome("abandoned", result.detail)
+        if override and result.kind in (SendKind.FORBIDDEN, SendKind.NOT_FOUND, SendKind.ERROR):
+            reason = (
+                f"missing {result.detail or 'Send Messages'}"
+                if result.kind == SendKind.FORBIDDEN
+                else result.detail or result.kind.value
+            )
+            if uncertain:
+                # an earlier attempt of this claim may have been delivered: never send again
+                await self.storage.fail_post(
+                    gid,
+                    day,
+                    PostStatus.UNKNOWN,
+                    f"{reason}; an earlier attempt's outcome is unknown, not resent (at most once)",
+                )
+            else:
+                await self.storage.release_post(gid, day, reason)
+            log.warning(
+                "daily post of %s for guild %s could not be made in channel %s, not the "
+                "schedule's channel %s (%s); %s",
+                day,
+                gid,
+                channel,
+                schedule.channel_id,
+                reason,
+                "not resent" if uncertain else "claim released",
+            )
+            name = {SendKind.FORBIDDEN: "forbidden", SendKind.NOT_FOUND: "not_found"}
+            return outcome(name.get(result.kind, "failed_here"), result.detail)
         if result.kind == SendKind.FORBIDDEN:
             permission = result.detail or "Send Messages"
             await self.storage.fail_post(gid, day, PostStatus.FAILED, f"missing {permission}")
@@ -568,18 +687,38 @@ class DailyScheduler:
         return outcome("failed", result.detail)
 
     async def _send_with_retry(
-        self, schedule: DailySchedule, quote_key: str, nonce: str
-    ) -> tuple[SendResult, int]:
+        self, schedule: DailySchedule, record: PostRecord, *, uncertain: bool
+    ) -> tuple[SendResult, int, bool]:
+        """Send ``record`` to ``schedule``'s channel, retrying within the pass.
+
+        Definite 429/5xx are retried up to ``max_attempts`` with backoff. Once any attempt's
+        outcome is unknown (or ``uncertain`` is given: a resend of a pending claim), a message
+        may exist: a later 429/5xx counts as unknown too, and a further attempt is made only if
+        it starts within ``nonce_window`` of the claim. Returns ``(result, attempts,
+        uncertain)``.
+        """
+        nonce = record.nonce or post_nonce(record.guild_id, record.local_date)
         attempt = 0
         while True:
             attempt += 1
-            result = await self._send(schedule, quote_key, nonce)
-            if result.kind != SendKind.RETRYABLE or attempt >= self.max_attempts:
-                return result, attempt
+            result = await self._send(schedule, record.quote_key, nonce)
+            if result.kind == SendKind.UNKNOWN:
+                uncertain = True
+            elif uncertain and result.kind == SendKind.RETRYABLE:
+                result = SendResult.unknown(f"{result.detail} after an attempt with no answer")
+            if (
+                result.kind not in (SendKind.RETRYABLE, SendKind.UNKNOWN)
+                or attempt >= self.max_attempts
+            ):
+                return result, attempt, uncertain
             cap = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
             delay = cap / 2 + self._rng.uniform(0, cap / 2)
             if result.retry_after is not None:
                 delay = max(delay, min(result.retry_after, self.max_delay))
+            if result.kind == SendKind.UNKNOWN and (
+                self._clock() + timedelta(seconds=delay) - record.claimed_at > self.nonce_window
+            ):
+                return result, attempt, uncertain  # too late for Discord to deduplicate
             log.info(
                 "daily post for guild %s channel %s: %s; attempt %d, retrying in %.1f s",
                 schedule.guild_id,

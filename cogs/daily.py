@@ -160,7 +160,8 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
                 return SendResult.retryable(detail, retry_after=getattr(exc, "retry_after", None))
             return SendResult.error(f"{exc.status} {exc.code} {exc.text}".strip())
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            return SendResult.retryable(repr(exc))
+            # the request may have reached Discord: resent only with its nonce, in time
+            return SendResult.unknown(repr(exc))
         return SendResult.ok(message.id)
 
     # -- commands -------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from bot.core.daily import DailySchedule
+from bot.render import now_text
 from bot.scheduler import (
     STATUS_CHANNEL_MISSING,
     STATUS_FAILING,
@@ -21,6 +22,7 @@ from bot.scheduler import (
     STATUS_OK,
     STATUS_PAUSED,
     DailyScheduler,
+    PostOutcome,
     SendResult,
 )
 from bot.storage import MemoryStorage, PostStatus, SQLiteStorage, Storage
@@ -62,32 +64,54 @@ class Message:
     at: datetime
 
 
-class FakeDiscord:
-    """The ``send`` callback: scripted failures per guild, then real messages; dedupes nonces
-    for five minutes as Discord does with ``enforce_nonce``."""
+DELIVERED_BUT_TIMED_OUT = "delivered-but-timed-out"
+"""Script item: the message is created, but the bot sees a timeout (outcome unknown)."""
 
-    def __init__(self, clock: Clock) -> None:
+
+class FakeDiscord:
+    """The ``send`` callback: scripted failures per guild, then real messages; like Discord with
+    ``enforce_nonce``, a repeated nonce *in the same channel* within ``dedupe`` returns the
+    existing message."""
+
+    def __init__(self, clock: Clock, dedupe: timedelta = timedelta(minutes=5)) -> None:
         self.clock = clock
+        self.dedupe = dedupe
         self.messages: list[Message] = []
         self.calls: list[tuple[int, str, str]] = []
-        self.script: dict[int, list[SendResult | BaseException]] = {}
+        self.channels: list[int] = []
+        self.times: list[datetime] = []
+        self.script: dict[int, list[SendResult | BaseException | str]] = {}
         self.crash_after_delivery: set[int] = set()
+
+    def _deliver(self, s: DailySchedule, quote_key: str, nonce: str) -> Message:
+        for m in self.messages:
+            if (
+                m.nonce == nonce
+                and m.channel_id == s.channel_id
+                and self.clock.now - m.at <= self.dedupe
+            ):
+                return m
+        message = Message(
+            len(self.messages) + 1, s.guild_id, s.channel_id, quote_key, nonce, self.clock.now
+        )
+        self.messages.append(message)
+        return message
 
     async def send(self, s: DailySchedule, quote_key: str, nonce: str) -> SendResult:
         self.calls.append((s.guild_id, quote_key, nonce))
+        self.channels.append(s.channel_id)
+        self.times.append(self.clock.now)
         queue = self.script.get(s.guild_id)
         if queue:
             item = queue.pop(0)
             if isinstance(item, BaseException):
                 raise item
+            if item == DELIVERED_BUT_TIMED_OUT:
+                self._deliver(s, quote_key, nonce)
+                return SendResult.unknown("TimeoutError()")
+            assert isinstance(item, SendResult)
             return item
-        for m in self.messages:
-            if m.nonce == nonce and self.clock.now - m.at <= timedelta(minutes=5):
-                return SendResult.ok(m.id)
-        message = Message(
-            len(self.messages) + 1, s.guild_id, s.channel_id, quote_key, nonce, self.clock.now
-        )
-        self.messages.append(message)
+        message = self._deliver(s, quote_key, nonce)
         if s.guild_id in self.crash_after_delivery:
             self.crash_after_delivery.discard(s.guild_id)
             raise Crash
@@ -534,3 +558,212 @@ async def test_a_pass_during_this_process_own_send_does_not_resend(
     assert inner == []
     assert outcome.result == "sent"
     assert len(discord.calls) == 1
+
+
+# -- exactly once across channels, failed /daily now, unknown outcomes, races ----------------
+
+
+async def test_resend_after_restart_goes_to_the_channel_of_the_claim(
+    tmp_path: Path, clock: Clock, discord: FakeDiscord
+) -> None:
+    path = tmp_path / "state.sqlite3"
+    first = await SQLiteStorage.open(path)
+    await first.set_schedule(schedule(A))
+    clock.now = SLOT - timedelta(hours=2)
+    discord.crash_after_delivery.add(A)
+    with pytest.raises(Crash):  # /daily now in channel 200, the process dies after the send
+        await make(first, clock, discord).post_now(schedule(A), channel_id=200)
+    await first.close()
+
+    clock.now += timedelta(seconds=30)  # restarted within the nonce window
+    second = await SQLiteStorage.open(path)
+    try:
+        [outcome] = await make(second, clock, discord).run_once()
+        assert (outcome.result, outcome.channel_id) == ("resent", 200)
+    finally:
+        await second.close()
+    assert discord.channels == [200, 200]
+    assert [m.channel_id for m in discord.posts(A)] == [200]
+
+
+async def test_resend_after_the_channel_changed_goes_to_the_old_channel(
+    clock: Clock, discord: FakeDiscord
+) -> None:
+    store = MemoryStorage()
+    await store.set_schedule(schedule(A))
+    discord.crash_after_delivery.add(A)
+    with pytest.raises(Crash):
+        await make(store, clock, discord).run_once()
+    await store.set_schedule(schedule(A, channel=300))  # /daily set meanwhile
+    clock.now += timedelta(seconds=30)
+    [outcome] = await make(store, clock, discord).run_once()
+    assert (outcome.result, outcome.channel_id) == ("resent", A * 10)
+    assert [m.channel_id for m in discord.posts(A)] == [A * 10]
+    clock.now = SLOT + timedelta(days=1)
+    [outcome] = await make(store, clock, discord).run_once()
+    assert (outcome.result, outcome.channel_id) == ("sent", 300)
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [SendResult.forbidden("Send Messages"), SendResult.not_found("Unknown Channel")],
+    ids=["403", "404"],
+)
+async def test_a_failed_now_in_another_channel_keeps_todays_post(
+    db: SQLiteStorage, clock: Clock, discord: FakeDiscord, failure: SendResult
+) -> None:
+    await db.set_schedule(schedule(A))
+    sched = make(db, clock, discord)
+    clock.now = SLOT - timedelta(hours=2)
+    discord.script[A] = [failure]
+    outcome = await sched.post_now(schedule(A), channel_id=200)
+    assert (outcome.result, outcome.channel_id) == (failure.kind.value, 200)
+    assert await db.get_post(A, DAY) is None  # the claim was released
+    assert await db.get_status(A) is None  # the guild is neither paused nor stopped
+    assert await db.get_schedule(A) == schedule(A)
+    text = now_text(outcome)
+    assert "already posted" not in text
+    clock.now = SLOT + timedelta(seconds=1)
+    [scheduled] = await sched.run_once()
+    assert (scheduled.result, scheduled.channel_id) == ("sent", A * 10)
+    again = await sched.post_now(schedule(A), channel_id=200)
+    assert (again.result, again.channel_id) == ("already_posted", A * 10)
+    assert now_text(again) == f"Today's quote was already posted in <#{A * 10}>."
+    assert [m.channel_id for m in discord.posts(A)] == [A * 10]
+
+
+async def test_post_now_after_a_failed_day_does_not_claim_it_was_posted(
+    db: SQLiteStorage, clock: Clock, discord: FakeDiscord
+) -> None:
+    await db.set_schedule(schedule(A))
+    sched = make(db, clock, discord)
+    discord.script[A] = [SendResult.forbidden("Send Messages")]
+    [scheduled] = await sched.run_once()  # the schedule's own channel: the day is failed
+    assert scheduled.result == "forbidden"
+    status = await db.get_status(A)
+    assert status is not None
+    assert status.status == STATUS_PAUSED
+    outcome = await sched.post_now(schedule(A), channel_id=200)
+    assert (outcome.result, outcome.channel_id) == ("already_failed", A * 10)
+    text = now_text(outcome)
+    assert "already posted" not in text
+    assert "could not be posted" in text
+    assert discord.posts(A) == []
+
+
+async def test_post_now_while_the_scheduled_post_is_in_flight_says_so(
+    clock: Clock, discord: FakeDiscord
+) -> None:
+    store = MemoryStorage()
+    await store.set_schedule(schedule(A))
+    sched: DailyScheduler | None = None
+    during: list[PostOutcome] = []
+
+    async def slow_send(s: DailySchedule, key: str, nonce: str) -> SendResult:
+        assert sched is not None
+        during.append(await sched.post_now(schedule(A), channel_id=200))
+        return await discord.send(s, key, nonce)
+
+    sched = DailyScheduler(store, send=slow_send, quote_order=order, clock=clock, sleep=clock.sleep)
+    [outcome] = await sched.run_once()
+    assert outcome.result == "sent"
+    [answer] = during
+    assert (answer.result, answer.channel_id) == ("being_posted", A * 10)
+    assert "being posted" in now_text(answer)
+    assert len(discord.calls) == 1
+
+
+async def test_a_timed_out_send_is_retried_only_within_the_nonce_window(
+    clock: Clock,
+) -> None:
+    discord = FakeDiscord(clock, dedupe=timedelta(minutes=2))
+    store = MemoryStorage()
+    await store.set_schedule(schedule(A))
+    discord.script[A] = [DELIVERED_BUT_TIMED_OUT, *[SendResult.unknown("TimeoutError()")] * 50]
+    sched = make(store, clock, discord, max_attempts=2, retry_cooldown=60.0)
+    results = []
+    for _ in range(40):  # a pass every 30 s for 20 minutes
+        results += [o.result for o in await sched.run_once()]
+        clock.now += timedelta(seconds=30)
+    assert results[0] == "unconfirmed"
+    assert results[-1] == "abandoned"
+    assert all(at - SLOT <= timedelta(minutes=2) for at in discord.times)
+    assert len({nonce for _, _, nonce in discord.calls}) == 1
+    assert len(discord.posts(A)) == 1
+    row = await store.get_post(A, DAY)
+    assert row is not None
+    assert row.status == PostStatus.UNKNOWN
+    answer = await sched.post_now(schedule(A))
+    assert answer.result == "already_unknown"
+    assert "already posted" not in now_text(answer)
+    assert len(discord.posts(A)) == 1
+    clock.now = SLOT + timedelta(days=1)
+    discord.script[A] = []
+    [outcome] = await sched.run_once()
+    assert outcome.result == "sent"
+
+
+async def test_a_timeout_then_a_503_is_still_an_unknown_outcome(
+    clock: Clock,
+) -> None:
+    discord = FakeDiscord(clock, dedupe=timedelta(minutes=2))
+    store = MemoryStorage()
+    await store.set_schedule(schedule(A))
+    discord.script[A] = [DELIVERED_BUT_TIMED_OUT, *[SendResult.retryable("503")] * 50]
+    sched = make(store, clock, discord, max_attempts=2, retry_cooldown=60.0)
+    for _ in range(40):
+        await sched.run_once()
+        clock.now += timedelta(seconds=30)
+    assert all(at - SLOT <= timedelta(minutes=2) for at in discord.times)
+    assert len(discord.posts(A)) == 1
+    row = await store.get_post(A, DAY)
+    assert row is not None
+    assert row.status == PostStatus.UNKNOWN
+
+
+async def test_a_timed_out_send_confirmed_by_a_retry_is_sent_once(
+    clock: Clock, discord: FakeDiscord
+) -> None:
+    store = MemoryStorage()
+    await store.set_schedule(schedule(A))
+    discord.script[A] = [DELIVERED_BUT_TIMED_OUT]
+    [outcome] = await make(store, clock, discord).run_once()
+    assert (outcome.result, outcome.attempts) == ("sent", 2)
+    assert len(discord.posts(A)) == 1
+
+
+class YieldingClaims:
+    """Storage whose ``claim_post`` gives the event loop a turn (as a real database does)."""
+
+    def __init__(self, inner: MemoryStorage) -> None:
+        self.inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    async def claim_post(self, *args: Any, **kwargs: Any) -> bool:
+        claimed = await self.inner.claim_post(*args, **kwargs)
+        await asyncio.sleep(0)
+        return claimed
+
+
+async def test_a_pass_between_post_now_claim_and_send_does_not_send_again(
+    clock: Clock, discord: FakeDiscord
+) -> None:
+    inner = MemoryStorage()
+    await inner.set_schedule(schedule(A))
+    store = YieldingClaims(inner)
+    sched = DailyScheduler(
+        store,
+        send=discord.send,
+        quote_order=order,
+        clock=clock,
+        sleep=clock.sleep,
+    )
+    now_outcome, pass_outcomes = await asyncio.gather(
+        sched.post_now(schedule(A), channel_id=200), sched.run_once()
+    )
+    assert now_outcome.result == "sent"
+    assert pass_outcomes == []
+    assert len(discord.calls) == 1
+    assert len(discord.posts(A)) == 1
