@@ -8,21 +8,45 @@ fake clock, a fake ``sleep`` and a fake ``send``.
 One pass (:meth:`DailyScheduler.run_once`), per enabled schedule, one guild after another:
 
 1. Skip the guild while it is cooling down after a failed pass (in memory, per process).
-2. If its latest post row is ``pending`` (the process died between send and record, or another
-   process is sending right now): resend with the *stored nonce* while Discord still
-   deduplicates it (``nonce_window``, default 2 minutes; discord.py sends ``enforce_nonce``
-   with every nonce), else mark it ``unknown`` and never resend (at most once).
+2. If its latest post row is ``pending`` and not in flight in this process (the process died
+   between send and record, a send's outcome was unknown, or another process is sending right
+   now): resend with the *stored nonce* to the *channel stored with the claim* (Discord
+   deduplicates a nonce only within one channel, so a ``/daily now`` elsewhere or a ``/daily
+   set`` since the claim must not redirect it) while Discord still deduplicates it
+   (``nonce_window``, default 2 minutes, measured from the claim; discord.py sends
+   ``enforce_nonce`` with every nonce), else mark it ``unknown`` and never resend (at most once).
 3. :func:`~bot.core.daily.due_post` decides whether a local date is due (grace window).
-4. Pick the quote (:func:`~bot.core.daily.pick_for_date` over the guild's permutation and the
-   keys already used in the current cycle), claim ``(guild, date)`` atomically in storage, send.
-5. Record the outcome: ``sent``; 429/5xx are retried within the pass with capped exponential
-   backoff and jitter ("equal jitter", M. Brooker, *Exponential Backoff And Jitter*, AWS
-   Architecture Blog, 2015), honouring ``retry_after``; when a pass's attempts run out the date is
-   left in ``retry`` and claimed again after a cool-down, at most ``max_claims`` times and only
-   within the grace window. 403 pauses the guild (status names the missing permission; the next
-   day is attempted again); 404 (channel deleted) records the status and disables the schedule
-   until it is set again. Any exception is logged with guild and channel and never stops the
-   other guilds or the loop.
+4. Mark ``(guild, date)`` in flight, pick the quote (:func:`~bot.core.daily.pick_for_date` over
+   the guild's permutation and the keys already used in the current cycle), claim
+   ``(guild, date)`` atomically in storage, send. The in-flight mark is set before the claim
+   and cleared after the outcome is recorded, so a concurrent pass (or ``/daily now``) in this
+   process never sends the same date twice.
+5. Record the outcome:
+
+   * ``sent``.
+   * Definite 429/5xx (Discord answered; no message was created) are retried within the pass
+     with capped exponential backoff and jitter ("equal jitter", M. Brooker, *Exponential
+     Backoff And Jitter*, AWS Architecture Blog, 2015), honouring ``retry_after``; when a pass's
+     attempts run out the date is left in ``retry`` and claimed again after a cool-down, at most
+     ``max_claims`` times and only within the grace window.
+   * An *unknown* outcome (timeout, lost connection: the message may exist) is retried with the
+     same nonce only while ``now - claimed_at <= nonce_window``; the row stays ``pending``
+     meanwhile, and once the window is over it becomes ``unknown`` and is never resent. After an
+     unknown attempt, or on the resend of a ``pending`` claim, a 429/5xx counts as unknown too
+     (it proves nothing about the earlier attempt). So, as long as Discord deduplicates a nonce
+     for at least ``nonce_window`` and a 429/5xx means no message was created, a post appears
+     at most once: it may be lost, never doubled.
+   * 403 pauses the guild (status names the missing permission; the next day is attempted
+     again); 404 (channel deleted) records the status and disables the schedule until it is set
+     again; any other definite error fails the date.
+   * In a channel other than the schedule's (``/daily now`` elsewhere, or a schedule moved
+     since the claim), a definite 403/404/400 releases the claim instead
+     (:meth:`~bot.storage.Storage.release_post`; ``unknown`` if an earlier attempt's outcome is
+     unknown) and changes neither the guild's status nor its schedule: the scheduled post in
+     the schedule's channel still happens.
+
+   Any exception is logged with guild and channel and never stops the other guilds or the
+   loop; the claim stays ``pending`` (outcome unknown, see step 2).
 
 The loop (:meth:`DailyScheduler.run`) sleeps until :func:`~bot.core.daily.next_wakeup`, capped
 at ``max_sleep`` (60 s) so schedule changes made by ``/daily set`` are seen within a minute.
@@ -356,8 +380,14 @@ class DailyScheduler:
         """Make today's post at once (``/daily now``), in ``channel_id`` if given.
 
         It *is* today's post: claimed like a scheduled one, so the slot later today is skipped
-        and a second ``/daily now`` answers ``"already_posted"``. Returns the outcome
-        (``"sent"``, ``"already_posted"``, ``"already_claimed"``, a failure as in a pass).
+        and a second ``/daily now`` answers ``"already_posted"``. If the date is taken, the
+        answer follows the day's row: ``"already_posted"`` only when it is ``sent``,
+        ``"being_posted"`` while it is claimed and in flight (``pending``),
+        ``"already_failed"`` (``failed``) or ``"already_unknown"`` (``unknown``). A definite
+        failure in a channel other than the schedule's (403, 404, 400) releases the claim and
+        leaves the guild's status and schedule alone, so the scheduled post still happens.
+        Otherwise the outcome is as in a pass (``"sent"``, ``"forbidden"``, ``"unconfirmed"``,
+        ...).
         """
         now = self._clock() if now is None else now
         gid = schedule.guild_id
