@@ -461,8 +461,12 @@ def test_fuzzy_hit_inside_longer_words_is_penalised() -> None:
     recommended = next(h for h in hits if h.passage.paragraph == 1)
     assert recommended.score < 80  # partial_ratio alone gives 86
     assert recommended.matched_text == "recommended"
-    with pytest.raises(NotFound):
-        index.search("@everyone", document="d", threshold=71)
+    with pytest.raises(NotFound):  # "every n|ight" is not "everyone"
+        index.search("@everyone")
+    typo = index.search("recomended")[0]  # a typo'd whole word keeps its score
+    assert typo.passage.paragraph == 1
+    assert typo.score >= 90
+    assert typo.matched_text == "recommended"
 
 
 def test_highlights_never_cut_words_property() -> None:
