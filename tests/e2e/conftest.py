@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -57,3 +58,35 @@ async def running_bot(
     bot = make_bot()
     async with connect_bot(bot, discord_double):
         yield bot
+
+
+SlowSearch = Callable[[float, float], Callable[[], None]]
+
+
+@pytest.fixture
+def slow_search(monkeypatch: pytest.MonkeyPatch) -> SlowSearch:
+    """``slow_search(seconds, defer_after)``: make ``Library.search`` take ``seconds`` longer (in the
+    core worker thread) and set the bot's defer threshold, so a command is deferred and answered
+    by follow-up. Returns a function that restores both."""
+    import time
+
+    from bot import client as client_module
+
+    def apply(seconds: float, defer_after: float) -> Callable[[], None]:
+        original = Library.search
+        original_defer = client_module.DEFER_AFTER
+
+        def slow(self: Library, *args: Any, **kwargs: Any) -> Any:
+            time.sleep(seconds)  # in the worker thread: the event loop keeps running
+            return original(self, *args, **kwargs)
+
+        monkeypatch.setattr(Library, "search", slow)
+        monkeypatch.setattr(client_module, "DEFER_AFTER", defer_after)
+
+        def restore() -> None:
+            monkeypatch.setattr(Library, "search", original)
+            monkeypatch.setattr(client_module, "DEFER_AFTER", original_defer)
+
+        return restore
+
+    return apply

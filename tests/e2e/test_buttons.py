@@ -10,6 +10,7 @@ import pytest
 from bot.client import CorpusBot
 from bot.render import NOT_YOURS
 from tests.double import DiscordDouble, payloads
+from tests.e2e.conftest import SlowSearch
 
 EPHEMERAL = 1 << 6
 pytestmark = pytest.mark.e2e
@@ -90,22 +91,10 @@ async def test_many_hits_stay_within_component_limits(
 
 
 async def test_buttons_of_two_deferred_replies_stay_apart(
-    running_bot: CorpusBot, discord_double: DiscordDouble, monkeypatch: pytest.MonkeyPatch
+    running_bot: CorpusBot, discord_double: DiscordDouble, slow_search: SlowSearch
 ) -> None:
     """Deferred replies are follow-ups; each one's buttons still belong to its own result and user."""
-    import time
-
-    from bot import client as client_module
-    from bot.core.library import Library
-
-    original = Library.search
-
-    def slow(self: Library, *args: Any, **kwargs: Any) -> Any:
-        time.sleep(0.3)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(Library, "search", slow)
-    monkeypatch.setattr(client_module, "DEFER_AFTER", 0.05)
+    slow_search(0.3, 0.05)
     other = discord_double.add_member(discord_double.guild_id, "second-user")
     first = await discord_double.send_interaction(
         payloads.slash_command("search", {"query": "jaw jaw is better than war war", "limit": 1})

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from bot import client as client_module
 from bot.client import CorpusBot
 from bot.core.library import Library
 from tests.double import DiscordDouble, connect_bot, payloads
+from tests.e2e.conftest import SlowSearch
 
 EPHEMERAL = 1 << 6
 pytestmark = pytest.mark.e2e
@@ -166,19 +166,10 @@ async def test_a_bug_is_logged_and_the_user_gets_an_apology(
 
 
 async def test_slow_work_is_deferred_then_followed_up(
-    running_bot: CorpusBot, discord_double: DiscordDouble, monkeypatch: pytest.MonkeyPatch
+    running_bot: CorpusBot, discord_double: DiscordDouble, slow_search: SlowSearch
 ) -> None:
     """C08: a core call slower than the defer threshold is acknowledged in time, answered later."""
-    original = Library.search
-
-    def slow(self: Library, *args: Any, **kwargs: Any) -> Any:
-        import time
-
-        time.sleep(0.6)  # in the worker thread: the event loop keeps running
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(Library, "search", slow)
-    monkeypatch.setattr(client_module, "DEFER_AFTER", 0.2)
+    slow_search(0.6, 0.2)
     discord_double.interaction_deadline = 0.5  # the double enforces a deadline the bot must meet
     handle = await discord_double.send_interaction(
         payloads.slash_command("search", {"query": "jaw jaw"})
@@ -200,19 +191,10 @@ async def test_restart_with_same_definitions_does_not_sync_again(
 
 
 async def test_an_error_after_a_public_defer_is_still_private(
-    running_bot: CorpusBot, discord_double: DiscordDouble, monkeypatch: pytest.MonkeyPatch
+    running_bot: CorpusBot, discord_double: DiscordDouble, slow_search: SlowSearch
 ) -> None:
     """The "thinking…" message is removed, so "no passage matched" is seen by the user alone."""
-    original = Library.search
-
-    def slow(self: Library, *args: Any, **kwargs: Any) -> Any:
-        import time
-
-        time.sleep(0.4)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(Library, "search", slow)
-    monkeypatch.setattr(client_module, "DEFER_AFTER", 0.1)
+    slow_search(0.4, 0.1)
     handle = await discord_double.send_interaction(
         payloads.slash_command("search", {"query": "zzqqxx"})
     )

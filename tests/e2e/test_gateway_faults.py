@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 import types
 from collections.abc import AsyncIterator
 from typing import Any
@@ -18,11 +17,9 @@ import discord
 import discord.webhook.async_ as webhook_async
 import pytest
 
-from bot import client as client_module
 from bot.client import CorpusBot
-from bot.core.library import Library
 from tests.double import DiscordDouble, connect_bot, payloads
-from tests.e2e.conftest import BotFactory
+from tests.e2e.conftest import BotFactory, SlowSearch
 
 pytestmark = pytest.mark.e2e
 
@@ -131,20 +128,14 @@ async def test_server_error_on_a_follow_up_is_logged_not_a_crash(
     discord_double: DiscordDouble,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
+    slow_search: SlowSearch,
 ) -> None:
     # discord.py retries a webhook 5xx five times, sleeping 1, 3, 5, 7 s: keep the sleeps short.
     real_sleep = asyncio.sleep
     fast = types.SimpleNamespace(**vars(asyncio))
     fast.sleep = lambda delay, *a, **k: real_sleep(min(delay, 0.01), *a, **k)
     monkeypatch.setattr(webhook_async, "asyncio", fast)
-    monkeypatch.setattr(client_module, "DEFER_AFTER", 0.05)  # answer by follow-up:
-    original_search = Library.search
-
-    def slow_search(self: Library, *args: Any, **kwargs: Any) -> Any:
-        time.sleep(0.3)  # slower than DEFER_AFTER, so the bot always defers first
-        return original_search(self, *args, **kwargs)
-
-    monkeypatch.setattr(Library, "search", slow_search)
+    restore = slow_search(0.3, 0.05)  # slower than the defer threshold: answered by follow-up
     fault = discord_double.fail_next("POST", FOLLOWUP, 503, times=10)
     with caplog.at_level(logging.WARNING):
         handle = await discord_double.send_interaction(
@@ -164,6 +155,5 @@ async def test_server_error_on_a_follow_up_is_logged_not_a_crash(
     assert any("could not deliver" in r.getMessage() for r in caplog.records)
     assert not handle.followup_messages  # nothing reached the user during the outage
     # The bot is still up: the next command is answered.
-    monkeypatch.setattr(client_module, "DEFER_AFTER", 1.5)
-    monkeypatch.setattr(Library, "search", original_search)
+    restore()
     await _search_answers(discord_double)
