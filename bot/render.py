@@ -642,3 +642,44 @@ def now_text(outcome: PostOutcome) -> str:
 def daily_reply(text: str) -> Reply:
     """An ephemeral ``/daily`` answer."""
     return Reply(content=shorten(text, MESSAGE_LIMIT), ephemeral=True)
+
+
+NO_DAILY = "No daily quote is set for this server. Set one with `/daily set`."
+
+
+def daily_missing_permissions(channel_mention: str, missing: Sequence[str]) -> Reply:
+    """``/daily set`` refused: the bot lacks these permissions in the chosen channel."""
+    return user_error(
+        f"I cannot post in {channel_mention}: I am missing the {' and '.join(missing)} "
+        "permission there. Allow it in the channel's settings and run `/daily set` again."
+    )
+
+
+def daily_set_reply(
+    schedule: DailySchedule, next_times: Sequence[datetime], *, config_owned: bool
+) -> Reply:
+    """``/daily set`` done: the schedule and its next send times as Discord timestamps."""
+    text = (
+        f"Daily quote set: {describe_schedule(schedule)}.\n"
+        f"Next posts: {discord_timestamps(next_times)}."
+    )
+    if config_owned:
+        text += (
+            "\nNote: the bot's config file also sets this server's schedule; it wins at the "
+            "next restart."
+        )
+    return daily_reply(text)
+
+
+def daily_off_reply(*, stopped: bool) -> Reply:
+    """``/daily off``: whether a schedule was turned off."""
+    if stopped:
+        return daily_reply("The daily quote is off. `/daily set` turns it on again.")
+    return daily_reply("No daily quote was set for this server.")
+
+
+def daily_preview(reply: Reply, when: Sequence[datetime]) -> Reply:
+    """``/daily preview``: the next quote, privately, with when it will be posted."""
+    reply.content = f"Next daily quote ({discord_timestamps(when)}):"
+    reply.ephemeral = True
+    return reply

@@ -187,14 +187,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
         if me is not None:
             missing = missing_permissions(channel.permissions_for(me))
             if missing:
-                await send(
-                    interaction,
-                    render.user_error(
-                        f"I cannot post in {channel.mention}: I am missing the "
-                        f"{' and '.join(missing)} permission there. Allow it in the channel's "
-                        "settings and run `/daily set` again."
-                    ),
-                )
+                await send(interaction, render.daily_missing_permissions(channel.mention, missing))
                 return
         storage = self.bot.storage
         previous = await storage.get_schedule_record(interaction.guild.id)
@@ -208,13 +201,13 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
         )
         now = self.bot.clock()
         await storage.set_schedule(schedule, source="command", at=now)
-        text = (
-            f"Daily quote set: {render.describe_schedule(schedule)}.\n"
-            f"Next posts: {render.discord_timestamps(next_send_times(schedule, now))}."
+        config_owned = previous is not None and previous.source == "config"
+        await send(
+            interaction,
+            render.daily_set_reply(
+                schedule, next_send_times(schedule, now), config_owned=config_owned
+            ),
         )
-        if previous is not None and previous.source == "config":
-            text += "\nNote: the bot's config file also sets this server's schedule; it wins at the next restart."
-        await send(interaction, render.daily_reply(text))
 
     @set_.autocomplete("timezone")
     async def timezone_autocomplete(
@@ -238,18 +231,13 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
     async def off(self, interaction: Interaction[CorpusBot]) -> None:
         assert interaction.guild_id is not None
         stopped = await self.bot.storage.disable_schedule(interaction.guild_id, at=self.bot.clock())
-        text = (
-            "The daily quote is off. `/daily set` turns it on again."
-            if stopped
-            else "No daily quote was set for this server."
-        )
-        await send(interaction, render.daily_reply(text))
+        await send(interaction, render.daily_off_reply(stopped=stopped))
 
     async def _schedule_or_explain(self, interaction: Interaction[CorpusBot]) -> DailySchedule:
         assert interaction.guild_id is not None
         schedule = await self.bot.storage.get_schedule(interaction.guild_id)
         if schedule is None:
-            raise ScheduleError("No daily quote is set for this server. Set one with `/daily set`.")
+            raise ScheduleError(render.NO_DAILY)
         return schedule
 
     @app_commands.command(name="now", description="Post today's quote here now (once a day)")
@@ -266,11 +254,8 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
         schedule = await self._schedule_or_explain(interaction)
         assert self.scheduler is not None
         key = await self.scheduler.next_quote_key(schedule)
-        reply = self._quote_reply(key)
         when = next_send_times(schedule, self.bot.clock(), 1)
-        reply.content = f"Next daily quote ({render.discord_timestamps(when)}):"
-        reply.ephemeral = True
-        await send(interaction, reply)
+        await send(interaction, render.daily_preview(self._quote_reply(key), when))
 
 
 async def setup(bot: CorpusBot) -> None:
