@@ -59,6 +59,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from bot.core.daily import DailySchedule as CoreDailySchedule
+from bot.core.daily import ScheduleError, canonical_zone
 
 __all__ = [
     "ENV_OVERRIDES",
@@ -435,11 +436,9 @@ def _timezone(value: Any) -> Any:
         return value  # pydantic reports the type
     name = value.strip()
     try:
-        ZoneInfo(name)
-    except Exception:  # ZoneInfoNotFoundError, ValueError for odd paths, OSError
+        return canonical_zone(name)  # the same rule as /daily set: case-insensitive
+    except ScheduleError:
         pass
-    else:
-        return name
     zones = sorted(available_timezones())
     folded = {zone.casefold(): zone for zone in zones}
     close = [folded[name.casefold()]] if name.casefold() in folded else []

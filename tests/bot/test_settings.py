@@ -281,12 +281,17 @@ def test_unquoted_sexagesimal_time_asks_for_quotes(tmp_path):
 
 @pytest.mark.parametrize(
     ("zone", "suggestion"),
-    [("europe/berlin", "Europe/Berlin"), ("Europe/Berln", "Europe/Berlin")],
+    [("Europe/Berln", "Europe/Berlin"), ("America/Sao_Pualo", "America/Sao_Paulo")],
 )
 def test_close_time_zone_names_are_suggested(tmp_path, zone, suggestion):
     path = write(tmp_path, DAILY.format(time='"09:00"', zone=zone))
     message = config_error(path)
     assert f"did you mean {suggestion}" in message
+
+
+def test_time_zone_case_is_forgiven_as_in_daily_set(tmp_path):
+    path = write(tmp_path, DAILY.format(time='"09:00"', zone="europe/berlin"))
+    assert load_settings(path, env={}).daily[0].timezone == "Europe/Berlin"
 
 
 def test_missing_schedule_keys_are_named(tmp_path):
