@@ -509,7 +509,14 @@ async def main_async(args: argparse.Namespace) -> list[Result]:
         )
         jobs = workload(library, args.interactions, args.seed)
         for mode in args.modes:
-            result = await run_once(name, library, jobs, mode=mode, concurrency=args.concurrency)
+            result = await run_once(
+                name,
+                library,
+                jobs,
+                mode=mode,
+                concurrency=args.concurrency,
+                forget=not args.keep_double_history,
+            )
             results.append(result)
             print(
                 f"  {mode}: {result.wall:.1f} s, p99 {_ms(result.pct(0.99))} ms, "
