@@ -3,12 +3,14 @@
 Usage::
 
     .venv/bin/python -m benchmarks.load [--interactions 1000] [--corpus DIR ...] [--concurrency N]
+                                          [--double process|loop]
 
 For each corpus (default: the seed essays and the ten gathered novels in ``benchmarks/data/books``,
 fetched by :func:`benchmarks._summary_data.fetch_books`) and each way of running core calls, the
-benchmark starts :class:`tests.double.DiscordDouble` in this process, logs an unmodified
-:class:`bot.client.CorpusBot` into it (commands synced) and fires ``--interactions`` interactions
-as fast as the double can deliver them, at most ``--concurrency`` in flight. The mix (seeded) is
+benchmark starts :class:`tests.double.DiscordDouble` in a separate process (``--double loop``: on
+the bot's event loop instead), logs an unmodified :class:`bot.client.CorpusBot` into it (commands
+synced) and fires ``--interactions`` interactions as fast as the double can deliver them, at most
+``--concurrency`` in flight. The mix (seeded) is
 20 % ``/quote`` (some with a document or a misspelt ``contains``), 30 % ``/search`` with misspelt
 phrases taken from the corpus (3-40 words, some with a document and a ``limit``), 15 %
 ``/summary`` (every length, whole books included), 20 % document autocomplete (for each command,
@@ -18,9 +20,11 @@ Measured, per interaction: *ack* = the double's receipt time of the first intera
 (:attr:`tests.double.RecordedRequest.at`) minus the time the INTERACTION_CREATE was sent
 (:attr:`tests.double.InteractionHandle.delivered_at`), both ``time.monotonic()``; whether the first
 response came within Discord's 3 s (the double also records 10062 violations); whether it was a
-deferral (callback type 5). Per run: the worst event-loop stall, from a probe task that sleeps
-5 ms in a loop and records how late it wakes (the double shares the loop, as it must to see
-Discord's clock; its own work is part of what the probe sees).
+deferral (callback type 5); both times are taken in the double's process, whose clock is
+Discord's. Per run: the worst event-loop stall of the bot, from a probe task on the bot's loop
+that sleeps 5 ms in a loop and records how late it wakes. With the double in its own process,
+as Discord is in production, the probe sees the bot's loop alone; both processes and the core
+thread share the machine's two cores.
 
 Compared in the same run: ``thread`` (the product: ``CorpusBot.run_core`` runs command core
 calls in the bot's one core worker thread and defers after ``DEFER_AFTER``;
@@ -40,6 +44,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+import multiprocessing
 import os
 import random
 import sys
@@ -47,6 +52,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -384,6 +390,58 @@ async def _drain(patience: float) -> None:
         await asyncio.wait(pending, timeout=patience)
 
 
+@dataclass(frozen=True)
+class _Address:
+    """Where a double in another process listens (a :class:`tests.double.DoubleAddress`)."""
+
+    api_base: str
+    gateway_url: str
+    token: str
+
+
+async def _recv(conn: Connection, expected: str) -> tuple[Any, ...]:
+    """The next message on ``conn`` (read in a thread), which must be tagged ``expected``."""
+    message: tuple[Any, ...] = await asyncio.to_thread(conn.recv)
+    if message[0] != expected:
+        raise RuntimeError(f"double process: expected {expected!r}, got {message!r}")
+    return message
+
+
+async def _serve_double(
+    conn: Connection, jobs: list[tuple[str, dict[str, Any]]], concurrency: int, patience: float
+) -> None:
+    """The double process's side of a run; see :func:`run_once` for the conversation."""
+    async with DiscordDouble() as double:
+        conn.send(("listening", double.api_base, double.gateway_url, double.token))
+        await _recv(conn, "connected")
+        history = _History(double, forget=True)
+        batch = [Job(kind, payload) for kind, payload in jobs]
+        warm = {j.kind: j for j in batch}
+        await _fire(double, history, list(warm.values()), len(warm), patience)
+        conn.send(("warm",))
+        await _recv(conn, "go")
+        measured_from = len(double.violations)
+        t0 = time.perf_counter()
+        outcomes = await _fire(double, history, batch, concurrency, patience)
+        wall = time.perf_counter() - t0
+        conn.send(("done", [(o.ack, o.deferred) for o in outcomes], wall))
+        await _recv(conn, "drained")
+        violations = double.violations[measured_from:]
+        n10062 = sum(1 for v in violations if v.code == 10062)
+        conn.send(("violations", n10062, len(violations) - n10062))
+        await _recv(conn, "stop")
+
+
+def _double_process_main(
+    conn: Connection, jobs: list[tuple[str, dict[str, Any]]], concurrency: int, patience: float
+) -> None:
+    """Entry point of the double's process (``spawn``ed: nothing of the bot's state is copied)."""
+    try:
+        asyncio.run(_serve_double(conn, jobs, concurrency, patience))
+    finally:
+        conn.close()
+
+
 async def run_once(
     name: str,
     library: Library,
@@ -391,10 +449,22 @@ async def run_once(
     *,
     mode: str,
     concurrency: int,
+    double_in: str = "process",
     forget: bool = True,
     patience: float = 20.0,
 ) -> Result:
-    """Connect a fresh CorpusBot to a fresh double, warm up, fire ``jobs``; measure."""
+    """Connect a fresh CorpusBot to a fresh double, warm up, fire ``jobs``; measure.
+
+    ``double_in="process"`` (default) runs the double and the client side of the benchmark in
+    a separate process, as Discord is in production, so the probe sees the bot's event loop
+    alone. The two processes talk over a pipe: the double says where it listens; the bot
+    connects and says so; the double sends one interaction of each kind (warm-up); the bot waits
+    until those commands are done, starts the probe and says go; the double fires ``jobs`` and
+    sends back each outcome and the wall time; the bot waits for its command tasks, stops the
+    probe and says drained; the double counts its violations; the bot disconnects and says stop.
+    ``double_in="loop"`` runs the double on the bot's own event loop (its work is then part of
+    what the probe sees).
+    """
     counter = _ErrorCounter()
     logging.getLogger().addHandler(counter)
     with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
@@ -402,23 +472,62 @@ async def run_once(
             stack.enter_context(core_calls_on_loop())
         settings = load_settings(None, env={"CORPUSBOT_STORAGE": str(Path(tmp) / "bot.sqlite3")})
         bot = CorpusBot(settings, library, sync=True, guild_ready_timeout=0.1)
-        async with DiscordDouble() as double, connect_bot(bot, double, timeout=30.0):
-            history = _History(double, forget=forget)
-            warm = {j.kind: j for j in jobs}
-            await _fire(double, history, list(warm.values()), len(warm), patience)
-            await _drain(patience)
-            measured_from = len(double.violations)
-            counter.count = 0
-            probe = LagProbe()
-            load = os.getloadavg()[0]
-            with GcPauses() as collections:
+        probe = LagProbe()
+        collections = stack.enter_context(GcPauses())
+        if double_in == "process":
+            ctx = multiprocessing.get_context("spawn")
+            conn, child_conn = ctx.Pipe()
+            process = ctx.Process(
+                target=_double_process_main,
+                args=(child_conn, [(j.kind, j.payload) for j in jobs], concurrency, patience),
+                name="discord-double",
+                daemon=True,
+            )
+            process.start()
+            child_conn.close()
+            try:
+                _, api_base, gateway_url, token = await _recv(conn, "listening")
+                async with connect_bot(bot, _Address(api_base, gateway_url, token), timeout=30.0):
+                    conn.send(("connected",))
+                    await _recv(conn, "warm")
+                    await _drain(patience)
+                    counter.count = 0
+                    collections.pauses.clear()
+                    load = os.getloadavg()[0]
+                    probe.start()
+                    conn.send(("go",))
+                    _, pairs, wall = await _recv(conn, "done")
+                    outcomes = [_Outcome(ack, deferred) for ack, deferred in pairs]
+                    await _drain(patience)
+                    await probe.stop()
+                    conn.send(("drained",))
+                    _, violations_10062, other_violations = await _recv(conn, "violations")
+                conn.send(("stop",))
+                await asyncio.to_thread(process.join, 30.0)
+            finally:
+                if process.is_alive():
+                    process.kill()
+                conn.close()
+        else:
+            async with DiscordDouble() as double, connect_bot(bot, double, timeout=30.0):
+                history = _History(double, forget=forget)
+                warm = {j.kind: j for j in jobs}
+                await _fire(double, history, list(warm.values()), len(warm), patience)
+                await _drain(patience)
+                measured_from = len(double.violations)
+                counter.count = 0
+                collections.pauses.clear()
+                load = os.getloadavg()[0]
                 probe.start()
                 t0 = time.perf_counter()
                 outcomes = await _fire(double, history, jobs, concurrency, patience)
                 wall = time.perf_counter() - t0
                 await _drain(patience)
                 await probe.stop()
-            violations = double.violations[measured_from:]
+                violations = double.violations[measured_from:]
+                violations_10062 = sum(1 for v in violations if v.code == 10062)
+                other_violations = len(violations) - violations_10062
+        gc_pauses = tuple(collections.pauses)
     logging.getLogger().removeHandler(counter)
     if counter.first:
         print(f"  [{name}/{mode}] first logged error: {counter.first}", file=sys.stderr)
@@ -428,12 +537,12 @@ async def run_once(
         acks=tuple(o.ack for o in outcomes),
         kinds=tuple(j.kind for j in jobs),
         deferred=sum(o.deferred for o in outcomes),
-        violations_10062=sum(1 for v in violations if v.code == 10062),
-        other_violations=sum(1 for v in violations if v.code != 10062),
+        violations_10062=violations_10062,
+        other_violations=other_violations,
         errors=counter.count,
         wall=wall,
         lags=tuple(probe.lags),
-        gc_pauses=tuple(collections.pauses),
+        gc_pauses=gc_pauses,
         load=load,
     )
 
@@ -481,9 +590,9 @@ def table(results: Sequence[Result]) -> str:
     return "\n".join(rows)
 
 
-def load_library(paths: Sequence[Path]) -> Library:
-    """Load and index the corpus under ``paths`` (as ``corpusbot run`` does)."""
-    return Library.build(load_corpus(list(paths)))
+def load_library(paths: Sequence[Path], index_cache: Path | None = None) -> Library:
+    """Load and index the corpus under ``paths`` and warm it (as ``corpusbot run`` does)."""
+    return Library.build(load_corpus(list(paths)), index_cache=index_cache)
 
 
 async def main_async(args: argparse.Namespace) -> list[Result]:
@@ -498,31 +607,38 @@ async def main_async(args: argparse.Namespace) -> list[Result]:
         else:
             corpora.append(("10 novels", [books]))
     results = []
-    for name, paths in corpora:
-        t0 = time.perf_counter()
-        library = load_library(paths)
-        passages = len(library.index)
-        print(
-            f"{name}: {len(library.corpus)} documents, {passages:,} passages, "
-            f"indexed in {time.perf_counter() - t0:.1f} s",
-            file=sys.stderr,
-        )
-        jobs = workload(library, args.interactions, args.seed)
-        for mode in args.modes:
-            result = await run_once(
-                name,
-                library,
-                jobs,
-                mode=mode,
-                concurrency=args.concurrency,
-                forget=not args.keep_double_history,
-            )
-            results.append(result)
-            print(
-                f"  {mode}: {result.wall:.1f} s, p99 {_ms(result.pct(0.99))} ms, "
-                f"stall {_ms(result.worst_stall)} ms",
-                file=sys.stderr,
-            )
+    with tempfile.TemporaryDirectory() as tmp:
+        for n, (name, paths) in enumerate(corpora):
+            index_cache = Path(tmp) / f"index-{n}"
+            jobs: list[Job] = []
+            for mode in args.modes:
+                # A fresh library per run: the first run would otherwise leave the summaries it
+                # computed cached for the second (Library caches them per document and length).
+                # The search index is built once and then loaded from a cache.
+                t0 = time.perf_counter()
+                library = load_library(paths, index_cache)
+                if not jobs:
+                    print(
+                        f"{name}: {len(library.corpus)} documents, {len(library.index):,} "
+                        f"passages, loaded in {time.perf_counter() - t0:.1f} s",
+                        file=sys.stderr,
+                    )
+                    jobs = workload(library, args.interactions, args.seed)
+                result = await run_once(
+                    name,
+                    library,
+                    jobs,
+                    mode=mode,
+                    concurrency=args.concurrency,
+                    double_in=args.double,
+                    forget=not args.keep_double_history,
+                )
+                results.append(result)
+                print(
+                    f"  {mode}: {result.wall:.1f} s, p99 {_ms(result.pct(0.99))} ms, "
+                    f"stall {_ms(result.worst_stall)} ms",
+                    file=sys.stderr,
+                )
     return results
 
 
@@ -542,10 +658,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
+        "--double",
+        choices=("process", "loop"),
+        default="process",
+        help="run the Discord double in its own process, as Discord is in production "
+        "(default), or on the bot's event loop",
+    )
+    parser.add_argument(
         "--keep-double-history",
         action="store_true",
-        help="keep every record the double makes (more for the GC to scan; default: forget "
-        "finished interactions)",
+        help="with --double loop: keep every record the double makes (more for the GC to scan; "
+        "default: forget finished interactions)",
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

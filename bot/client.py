@@ -51,9 +51,12 @@ CORE_WORKERS = 1
 #: The interpreter's thread switch interval (seconds; CPython's default is 0.005). The event loop
 #: releases the GIL on every socket call and must win it back from a busy core thread, waiting up
 #: to one interval each time (the "convoy effect"); with many socket calls per loop iteration that
-#: added up to 80-150 ms stalls under load. 1 ms kept the worst stall under 50 ms
-#: (benchmarks/load.py) at no measurable cost in throughput.
-SWITCH_INTERVAL = 0.001
+#: added up to 80-150 ms stalls under load. With the Discord double in its own process
+#: (benchmarks/load.py, ten novels, six runs each) the worst stall was 24-46 ms at 1 ms,
+#: 18-32 ms at 0.5 ms and 17-26 ms at 0.2 ms, with the same throughput (113-131 interactions/s).
+#: Profiling the stalls showed the loop thread on CPU for about a fifth of each slow iteration
+#: and waiting for the GIL the rest of it.
+SWITCH_INTERVAL = 0.0002
 
 
 def point_at(api_base: str | None, gateway_url: str | None) -> None:

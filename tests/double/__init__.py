@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Iterator
+from typing import Protocol
 
 import discord
 import discord.gateway
@@ -32,6 +33,7 @@ from tests.double.server import DiscordDouble, InteractionHandle, RecordedReques
 
 __all__ = [
     "DiscordDouble",
+    "DoubleAddress",
     "InteractionHandle",
     "RecordedRequest",
     "Violation",
@@ -41,8 +43,25 @@ __all__ = [
 ]
 
 
+class DoubleAddress(Protocol):
+    """Where a double listens: what :func:`connect_bot` needs of it.
+
+    A :class:`DiscordDouble` is one; so is a plain record of a double running in another
+    process (``benchmarks/load.py`` runs the double apart from the bot it measures).
+    """
+
+    @property
+    def api_base(self) -> str: ...
+
+    @property
+    def gateway_url(self) -> str: ...
+
+    @property
+    def token(self) -> str: ...
+
+
 @contextlib.contextmanager
-def redirect_discord(double: DiscordDouble) -> Iterator[None]:
+def redirect_discord(double: DoubleAddress) -> Iterator[None]:
     """Point discord.py at the double: ``Route.BASE`` and ``DiscordWebSocket.DEFAULT_GATEWAY``.
 
     Restores both on exit. (Do not call ``discord.http._set_api_version``: it resets ``BASE``.)
@@ -60,7 +79,7 @@ def redirect_discord(double: DiscordDouble) -> Iterator[None]:
 
 @contextlib.asynccontextmanager
 async def connect_bot(
-    bot: discord.Client, double: DiscordDouble, *, token: str | None = None, timeout: float = 5.0
+    bot: discord.Client, double: DoubleAddress, *, token: str | None = None, timeout: float = 5.0
 ) -> AsyncIterator[discord.Client]:
     """Log ``bot`` into ``double`` and run its gateway connection until the block exits.
 
