@@ -451,6 +451,25 @@ def _timezone(value: Any) -> Any:
     )
 
 
+_LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*")
+
+
+def _language(value: Any) -> Any:
+    """A language code (ISO 639-1/-3, optionally with a BCP 47 subtag: ``en``, ``pt-br``), folded
+    to lower case with ``-``. sentencex falls back to its English rules for codes it lacks, so
+    only the shape can be checked; a language name ("English") is refused with the code to use."""
+    if not isinstance(value, str):
+        return value  # pydantic reports the type
+    code = value.strip().replace("_", "-").casefold()
+    if _LANGUAGE.fullmatch(code):
+        return code
+    raise PydanticCustomError(
+        "language",
+        "{detail}",
+        {"detail": "expected a language code such as en, de, fr or pt-br (ISO 639), not a name"},
+    )
+
+
 def _url(schemes: tuple[str, ...]) -> Any:
     def check(value: str) -> str:
         text = value.strip()
@@ -569,7 +588,8 @@ class CorpusSettings(_Section):
     Attributes:
         paths: folders or files (absolute after :func:`load_settings`; relative entries in the
             file are resolved against the config file's folder). Default: the repo's ``seeds/``.
-        language: sentence-splitting language code, e.g. ``"en"``.
+        language: sentence-splitting language code, e.g. ``"en"`` (lower-cased; a name such as
+            ``English`` is refused).
         cache_dir: folder for the search index cache, or ``None`` for no cache.
     """
 
@@ -579,7 +599,7 @@ class CorpusSettings(_Section):
         Field(min_length=1),
         AfterValidator(_resolve_all),
     ] = Field(default_factory=lambda: (default_corpus_path(),))
-    language: Annotated[str, BeforeValidator(_strip), Field(min_length=1)] = "en"
+    language: Annotated[str, AfterValidator(_language)] = "en"
     cache_dir: ResolvedPath | None = None
 
 

@@ -636,3 +636,16 @@ def test_two_daily_entries_for_one_guild_are_refused(tmp_path: Path) -> None:
     config.write_text("daily:\n" + entry.format(c=1) + entry.format(c=2), encoding="utf-8")
     with pytest.raises(ConfigError, match=r"daily\[1\] repeats the guild_id of daily\[0\]"):
         load_settings(config, env={})
+
+
+@pytest.mark.parametrize(("written", "kept"), [("en", "en"), (" DE ", "de"), ("pt_BR", "pt-br")])
+def test_language_codes_are_folded(tmp_path: Path, written: str, kept: str) -> None:
+    path = write(tmp_path, f'corpus:\n  language: "{written}"\n')
+    assert load_settings(path, env={}).corpus.language == kept
+
+
+@pytest.mark.parametrize("written", ["English", "", "e", "en--us", "français"])
+def test_a_language_name_is_refused_with_the_code_to_use(tmp_path: Path, written: str) -> None:
+    message = config_error(write(tmp_path, f'corpus:\n  language: "{written}"\n'))
+    assert "corpus.language (line 2)" in message
+    assert "expected a language code such as en, de, fr or pt-br" in message
