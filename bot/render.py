@@ -30,7 +30,14 @@ import discord
 from bot.core.context import Excerpt
 from bot.core.daily import DailySchedule, next_send_times
 from bot.core.models import Corpus, Document, Quote, SearchHit, Summary
-from bot.scheduler import STATUS_OK, PostOutcome
+from bot.scheduler import (
+    STATUS_CHANNEL_MISSING,
+    STATUS_FAILING,
+    STATUS_NO_QUOTES,
+    STATUS_OK,
+    STATUS_PAUSED,
+    PostOutcome,
+)
 from bot.storage import GuildStatus, PostRecord, ScheduleRecord
 
 # Discord limits (characters).
@@ -578,6 +585,34 @@ def describe_schedule(schedule: DailySchedule) -> str:
     return line
 
 
+def status_text(status: GuildStatus) -> str:
+    """The guild's daily-post status in words (``/daily show``), from its code and facts.
+
+    A status written before storage schema 2 has no channel and a sentence as its detail: that
+    sentence is returned as it is.
+    """
+    if status.channel_id is None or status.local_date is None:
+        return status.detail
+    channel, day = f"<#{status.channel_id}>", status.local_date.isoformat()
+    if status.status == STATUS_OK:
+        return f"posted the quote of {day} in {channel}"
+    if status.status == STATUS_PAUSED:
+        return f"the bot lost {status.detail or 'Send Messages'} in {channel} on {day}"
+    if status.status == STATUS_CHANNEL_MISSING:
+        return (
+            f"channel {channel} was deleted or hidden from the bot on {day}; "
+            "set the daily post again with /daily set"
+        )
+    if status.status == STATUS_FAILING:
+        return (
+            f"Discord kept failing ({status.detail}) for the post of {day} in {channel}; "
+            "the next day is tried again"
+        )
+    if status.status == STATUS_NO_QUOTES:
+        return f"no quote could be chosen for {day}: {status.detail}"
+    return status.detail or status.status.replace("_", " ")
+
+
 def show_text(
     record: ScheduleRecord | None,
     status: GuildStatus | None,
@@ -597,7 +632,7 @@ def show_text(
     if last is not None:
         lines.append(f"Last post: {last.local_date.isoformat()} ({last.status.value}).")
     if status is not None and status.status != STATUS_OK:
-        lines.append(f"**{status.status.replace('_', ' ')}**: {status.detail}")
+        lines.append(f"**{status.status.replace('_', ' ')}**: {status_text(status)}")
     return "\n".join(lines)
 
 

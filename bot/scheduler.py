@@ -542,7 +542,9 @@ class DailyScheduler:
         try:
             key, new_cycle = pick_for_date(self._quote_order(schedule), used)
         except UserError as exc:
-            await self.storage.set_status(gid, STATUS_NO_QUOTES, str(exc), now)
+            await self.storage.set_status(
+                gid, STATUS_NO_QUOTES, str(exc), now, channel_id=channel, local_date=day
+            )
             log.warning("daily post for guild %s: %s", gid, exc)
             self._cool_down(gid, now, 5)
             return PostOutcome(gid, channel, day, "no_quotes", detail=str(exc))
@@ -586,7 +588,7 @@ class DailyScheduler:
             message_id = result.message_id or 0
             await self.storage.complete_post(gid, day, message_id, at)
             await self.storage.set_status(
-                gid, STATUS_OK, f"posted the quote of {day.isoformat()} in <#{channel}>", at
+                gid, STATUS_OK, "", at, channel_id=channel, local_date=day
             )
             self._cooldown.pop(gid, None)
             log.info("daily post of %s sent in guild %s channel %s", day, gid, channel)
@@ -652,10 +654,7 @@ class DailyScheduler:
             permission = result.detail or "Send Messages"
             await self.storage.fail_post(gid, day, PostStatus.FAILED, f"missing {permission}")
             await self.storage.set_status(
-                gid,
-                STATUS_PAUSED,
-                f"the bot lost {permission} in <#{channel}> on {day.isoformat()}",
-                at,
+                gid, STATUS_PAUSED, permission, at, channel_id=channel, local_date=day
             )
             log.warning(
                 "daily post paused in guild %s channel %s: missing permission %s",
@@ -670,9 +669,10 @@ class DailyScheduler:
             await self.storage.set_status(
                 gid,
                 STATUS_CHANNEL_MISSING,
-                f"channel <#{channel}> was deleted or hidden from the bot on {day.isoformat()}; "
-                "set the daily post again with /daily set",
+                result.detail or "not found",
                 at,
+                channel_id=channel,
+                local_date=day,
             )
             log.warning(
                 "daily post stopped in guild %s: channel %s not found (%s); schedule disabled",
@@ -685,11 +685,7 @@ class DailyScheduler:
             if record.attempts >= self.max_claims:
                 await self.storage.fail_post(gid, day, PostStatus.FAILED, result.detail)
                 await self.storage.set_status(
-                    gid,
-                    STATUS_FAILING,
-                    f"Discord kept failing ({result.detail}) for the post of {day.isoformat()} "
-                    f"in <#{channel}>; the next day is tried again",
-                    at,
+                    gid, STATUS_FAILING, result.detail, at, channel_id=channel, local_date=day
                 )
                 log.error(
                     "daily post of %s for guild %s channel %s given up after %d passes: %s",

@@ -130,15 +130,23 @@ class GuildStatus:
     """What ``/daily show`` reports about the guild's daily post.
 
     Attributes:
-        status: ``"ok"``, ``"paused"`` (a permission is missing), ``"channel_missing"``, ...
-        detail: one human sentence, e.g. ``"the bot lost Send Messages in <#1> on 2026-03-29"``.
+        status: a code (``bot.scheduler.STATUS_*``): ``"ok"``, ``"paused"`` (a permission is
+            missing), ``"channel_missing"``, ``"failing"``, ``"no_quotes"``.
+        detail: the fact behind the code, not a sentence: the missing permission's name
+            (``"Send Messages"``), Discord's error, or the core's message (``""`` for ``ok``).
+            :func:`bot.render.status_text` turns a status into words for ``/daily show``.
         at: aware UTC instant the status was set.
+        channel_id: the channel of the post the status is about, or ``None`` (and then, in rows
+            written before schema version 2, ``detail`` is a whole sentence).
+        local_date: the guild's local date of that post, or ``None``.
     """
 
     guild_id: int
     status: str
     detail: str
     at: datetime
+    channel_id: int | None = None
+    local_date: date | None = None
 
 
 @runtime_checkable
@@ -241,8 +249,17 @@ class Storage(Protocol):
         """Quote keys used (see :data:`USED_STATUSES`) by the guild in ``cycle``."""
 
     # -- guild status -----------------------------------------------------------------------
-    async def set_status(self, guild_id: int, status: str, detail: str, at: datetime) -> None:
-        """Set the guild's daily-post status (one per guild)."""
+    async def set_status(
+        self,
+        guild_id: int,
+        status: str,
+        detail: str,
+        at: datetime,
+        *,
+        channel_id: int | None = None,
+        local_date: date | None = None,
+    ) -> None:
+        """Set the guild's daily-post status (one per guild; see :class:`GuildStatus`)."""
 
     async def get_status(self, guild_id: int) -> GuildStatus | None:
         """The guild's daily-post status, or ``None`` if nothing was recorded."""
@@ -299,6 +316,11 @@ MIGRATIONS: Sequence[tuple[str, ...]] = (
             channel_id INTEGER PRIMARY KEY,
             quote_key TEXT NOT NULL
         )""",
+    ),
+    # 2: a guild's status names its post's channel and date (render.py words it)
+    (
+        "ALTER TABLE guild_status ADD COLUMN channel_id INTEGER",
+        "ALTER TABLE guild_status ADD COLUMN local_date TEXT",
     ),
 )
 """Schema migrations, applied in order; migration ``i`` (1-based) sets ``user_version = i``.
@@ -648,23 +670,50 @@ class SQLiteStorage:
         return {str(row[0]) for row in rows}
 
     # -- guild status -----------------------------------------------------------------------
-    async def set_status(self, guild_id: int, status: str, detail: str, at: datetime) -> None:
+    async def set_status(
+        self,
+        guild_id: int,
+        status: str,
+        detail: str,
+        at: datetime,
+        *,
+        channel_id: int | None = None,
+        local_date: date | None = None,
+    ) -> None:
         await self._write(
-            "INSERT INTO guild_status (guild_id, status, detail, at) VALUES (?, ?, ?, ?) "
+            "INSERT INTO guild_status (guild_id, status, detail, at, channel_id, local_date) "
+            "VALUES (?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (guild_id) DO UPDATE SET status = excluded.status, "
-            "detail = excluded.detail, at = excluded.at",
-            (guild_id, status, detail, _ts(at)),
+            "detail = excluded.detail, at = excluded.at, channel_id = excluded.channel_id, "
+            "local_date = excluded.local_date",
+            (
+                guild_id,
+                status,
+                detail,
+                _ts(at),
+                channel_id,
+                local_date.isoformat() if local_date else None,
+            ),
         )
 
     async def get_status(self, guild_id: int) -> GuildStatus | None:
         row = await self._row(
-            "SELECT guild_id, status, detail, at FROM guild_status WHERE guild_id = ?", (guild_id,)
+            "SELECT guild_id, status, detail, at, channel_id, local_date FROM guild_status "
+            "WHERE guild_id = ?",
+            (guild_id,),
         )
         if row is None:
             return None
         at = _parse_ts(row[3])
         assert at is not None
-        return GuildStatus(guild_id=row[0], status=row[1], detail=row[2], at=at)
+        return GuildStatus(
+            guild_id=row[0],
+            status=row[1],
+            detail=row[2],
+            at=at,
+            channel_id=row[4],
+            local_date=date.fromisoformat(row[5]) if row[5] else None,
+        )
 
     # -- /quote -----------------------------------------------------------------------------
     async def last_quote_key(self, channel_id: int) -> str | None:
@@ -869,10 +918,21 @@ class MemoryStorage:
             if p.cycle == cycle and p.status in USED_STATUSES
         }
 
-    async def set_status(self, guild_id: int, status: str, detail: str, at: datetime) -> None:
+    async def set_status(
+        self,
+        guild_id: int,
+        status: str,
+        detail: str,
+        at: datetime,
+        *,
+        channel_id: int | None = None,
+        local_date: date | None = None,
+    ) -> None:
         stamp = _parse_ts(_ts(at))
         assert stamp is not None
-        self._status[guild_id] = GuildStatus(guild_id, status, detail, stamp)
+        self._status[guild_id] = GuildStatus(
+            guild_id, status, detail, stamp, channel_id=channel_id, local_date=local_date
+        )
 
     async def get_status(self, guild_id: int) -> GuildStatus | None:
         return self._status.get(guild_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import discord
 import pytest
 from hypothesis import given
@@ -18,6 +20,7 @@ from bot.core.models import (
     Sentence,
     Summary,
 )
+from bot.storage import GuildStatus
 
 FAMILY = "👨‍👩‍👧‍👦"  # one grapheme, seven code points
 
@@ -143,3 +146,25 @@ def test_shorten_never_leaves_a_dangling_escape() -> None:
         out = render.shorten(text, limit, placeholder="")
         trailing = len(out) - len(out.rstrip("\\"))
         assert trailing % 2 == 0, out
+
+
+@pytest.mark.parametrize(
+    ("code", "detail", "words"),
+    [
+        ("ok", "", "posted the quote of 2026-06-01 in <#42>"),
+        ("paused", "Embed Links", "the bot lost Embed Links in <#42> on 2026-06-01"),
+        ("channel_missing", "Unknown Channel", "channel <#42> was deleted or hidden"),
+        ("failing", "503 Service Unavailable", "Discord kept failing (503 Service Unavailable)"),
+        ("no_quotes", "no quotable line in essay", "no quote could be chosen for 2026-06-01"),
+    ],
+)
+def test_daily_status_is_worded_from_its_code_and_facts(code: str, detail: str, words: str) -> None:
+    at = dt.datetime(2026, 6, 1, 7, tzinfo=dt.UTC)
+    status = GuildStatus(1, code, detail, at, channel_id=42, local_date=dt.date(2026, 6, 1))
+    assert words in render.status_text(status)
+
+
+def test_a_status_from_schema_1_is_shown_as_stored() -> None:
+    at = dt.datetime(2026, 6, 1, 7, tzinfo=dt.UTC)
+    status = GuildStatus(1, "paused", "the bot lost Send Messages in <#3> on 2026-06-01", at)
+    assert render.status_text(status) == status.detail

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bot.core.daily import DailySchedule
-from bot.render import now_text
+from bot.render import now_text, status_text
 from bot.scheduler import (
     STATUS_CHANNEL_MISSING,
     STATUS_FAILING,
@@ -253,7 +253,12 @@ async def test_403_pauses_one_guild_others_post_and_next_day_is_tried(
     status = await db.get_status(A)
     assert status is not None
     assert status.status == STATUS_PAUSED
-    assert status.detail == f"the bot lost Send Messages in <#{A * 10}> on 2026-06-01"
+    assert (status.detail, status.channel_id, status.local_date) == (
+        "Send Messages",
+        A * 10,
+        date(2026, 6, 1),
+    )
+    assert status_text(status) == f"the bot lost Send Messages in <#{A * 10}> on 2026-06-01"
     logged = " ".join(r.getMessage() for r in caplog.records)
     assert str(A) in logged
     assert str(A * 10) in logged
@@ -278,7 +283,7 @@ async def test_404_records_status_and_stops_until_set_again(
     status = await db.get_status(A)
     assert status is not None
     assert status.status == STATUS_CHANNEL_MISSING
-    assert "/daily set" in status.detail
+    assert "/daily set" in status_text(status)
     assert await db.get_schedule(A) is None
     calls = len(discord.calls)
     for days in (1, 2):

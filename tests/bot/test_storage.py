@@ -79,6 +79,28 @@ async def test_reopen_keeps_data_and_does_not_migrate_again(tmp_path: Path) -> N
         await s.close()
 
 
+async def test_a_version_1_database_keeps_its_status_sentences(tmp_path: Path) -> None:
+    """Schema 2 adds a status's channel and date; a row written by version 1 keeps its sentence."""
+    path = tmp_path / "state.sqlite3"
+    with sqlite3.connect(path) as raw:
+        for statement in MIGRATIONS[0]:
+            raw.execute(statement)
+        raw.execute(
+            "INSERT INTO guild_status VALUES (?, 'paused', ?, ?)",
+            (G1, "the bot lost Send Messages in <#3> on 2026-06-01", NOW.isoformat()),
+        )
+        raw.execute("PRAGMA user_version = 1")
+    s = await SQLiteStorage.open(path)
+    try:
+        assert await s.schema_version() == len(MIGRATIONS)
+        status = await s.get_status(G1)
+        assert status is not None
+        assert status.detail == "the bot lost Send Messages in <#3> on 2026-06-01"
+        assert (status.channel_id, status.local_date) == (None, None)
+    finally:
+        await s.close()
+
+
 async def test_a_new_migration_is_applied_in_order_on_open(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -264,11 +286,20 @@ async def test_record_post_in_one_step(store: Storage) -> None:
 
 async def test_status_meta_and_last_quote(store: Storage) -> None:
     assert await store.get_status(G1) is None
-    await store.set_status(G1, "paused", "the bot lost Send Messages in <#3> on 2026-06-01", NOW)
-    await store.set_status(G1, "ok", "posted", NOW + timedelta(days=1))
+    await store.set_status(G1, "paused", "Send Messages", NOW, channel_id=CH, local_date=DAY)
     status = await store.get_status(G1)
     assert status is not None
-    assert (status.status, status.detail, status.at) == ("ok", "posted", NOW + timedelta(days=1))
+    assert (status.status, status.detail, status.channel_id, status.local_date) == (
+        "paused",
+        "Send Messages",
+        CH,
+        DAY,
+    )
+    await store.set_status(G1, "ok", "", NOW + timedelta(days=1))
+    status = await store.get_status(G1)
+    assert status is not None
+    assert (status.status, status.detail, status.at) == ("ok", "", NOW + timedelta(days=1))
+    assert (status.channel_id, status.local_date) == (None, None)
     assert await store.get_meta("x") is None
     await store.set_meta("x", "1")
     await store.set_meta("x", "2")
