@@ -251,7 +251,8 @@ class OutgoingMessage:
 class InjectedFault:
     """A scripted answer for the next ``times`` requests matching ``method`` and ``path_regex``.
 
-    ``status is None`` means "only delay, then answer normally".
+    ``status is None`` means "only delay, then answer normally"; with ``drop`` the request is
+    carried out and then the connection is closed without an answer (a lost response).
     """
 
     method: str
@@ -264,6 +265,7 @@ class InjectedFault:
     message: str | None = None
     scope: str = "user"
     is_global: bool = False
+    drop: bool = False
     hits: int = 0
 
     def matches(self, method: str, path: str) -> bool:
@@ -583,7 +585,8 @@ class DiscordDouble:
 
     Tunables (plain attributes, seconds): :attr:`interaction_deadline` (3.0),
     :attr:`interaction_token_lifetime` (900.0), :attr:`heartbeat_interval_ms`
-    (41250), :attr:`command_create_quota` (200 per scope per day).
+    (41250), :attr:`command_create_quota` (200 per scope per day), :attr:`nonce_window`
+    (300.0: how long a channel message's ``nonce`` is remembered for ``enforce_nonce``).
     """
 
     def __init__(
@@ -610,6 +613,7 @@ class DiscordDouble:
         self.interaction_token_lifetime = 15 * 60.0
         self.heartbeat_interval_ms = 41250
         self.command_create_quota = 200
+        self.nonce_window = 300.0
 
         self.guilds: dict[str, _Guild] = {}
         self.messages: dict[str, dict[str, Any]] = {}
@@ -628,6 +632,7 @@ class DiscordDouble:
         self.commands: dict[str | None, dict[tuple[str, int], dict[str, Any]]] = {}
         """Registered commands by scope (``None`` = global) and ``(name, type)``."""
         self._creates_today: dict[str | None, int] = {}
+        self._nonces: dict[tuple[str, str], tuple[str, float]] = {}
         self._faults: list[InjectedFault] = []
         self._sessions: dict[str, int] = {}
         self._gateways: list[_Gateway] = []
@@ -1044,6 +1049,23 @@ class DiscordDouble:
             status=None,
             times=times,
             delay=seconds,
+        )
+        self._faults.append(fault)
+        return fault
+
+    def drop_response_next(self, method: str, path_regex: str, *, times: int = 1) -> InjectedFault:
+        """Carry out the next ``times`` matching requests, then close each connection unanswered.
+
+        The client sees the connection drop (aiohttp ``ServerDisconnectedError``) although the
+        request took effect (e.g. the message was created): the case a message ``nonce`` with
+        ``enforce_nonce`` exists for.
+        """
+        fault = InjectedFault(
+            method=method.upper(),
+            path_regex=re.compile(path_regex),
+            status=None,
+            times=times,
+            drop=True,
         )
         self._faults.append(fault)
         return fault
@@ -1476,6 +1498,7 @@ class DiscordDouble:
         self.recorded.append(rec)
         self._bump()
 
+        drop = False
         for fault in self._faults:
             if fault.matches(request.method, path):
                 fault.hits += 1
@@ -1483,8 +1506,24 @@ class DiscordDouble:
                     await asyncio.sleep(fault.delay)
                 if fault.status is not None:
                     return self._fault_response(fault)
+                drop = fault.drop
                 break
+        if drop:
+            response = await self._route(request, path, rec, body, blobs)
+            if request.transport is not None:
+                request.transport.abort()  # the effect happened; the answer is lost
+            return response
+        return await self._route(request, path, rec, body, blobs)
 
+    async def _route(
+        self,
+        request: web.Request,
+        path: str,
+        rec: RecordedRequest,
+        body: Any,
+        blobs: dict[str, bytes],
+    ) -> web.StreamResponse:
+        """Answer a REST request from the route table (after any scripted fault)."""
         for method, pattern, handler in self._routes:
             match = pattern.fullmatch(path)
             if match is None or method != request.method:
@@ -1988,8 +2027,22 @@ class DiscordDouble:
             raise _invalid_form(errors, "channel message breaks Discord's limits")
         if empty:
             raise DiscordError(400, 50006, "Cannot send an empty message")
+        nonce = body.get("nonce")
+        key = (channel.id, str(nonce))
+        if nonce is not None and body.get("enforce_nonce"):
+            # Discord: with enforce_nonce, a nonce seen from the same author in the past few
+            # minutes returns that message and creates none.
+            seen = self._nonces.get(key)
+            if seen is not None and time.monotonic() - seen[1] <= self.nonce_window:
+                earlier = self.messages.get(seen[0])
+                if earlier is not None:
+                    return 200, copy.deepcopy(earlier)
         self._record_outgoing("channel_message", request, body, None)
         msg = self._make_message(channel.id, body, blobs, guild_id=channel.guild_id)
+        if nonce is not None:
+            msg["nonce"] = nonce
+            if body.get("enforce_nonce"):
+                self._nonces[key] = (msg["id"], time.monotonic())
         return 200, copy.deepcopy(msg)
 
     def _guild_or_error(self, guild_id: str) -> _Guild:

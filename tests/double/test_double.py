@@ -675,6 +675,49 @@ async def test_delay_next_holds_the_request(discord_double: DiscordDouble, bot: 
     assert time.monotonic() - started >= 0.2
 
 
+async def test_a_dropped_response_still_creates_the_message(
+    discord_double: DiscordDouble, bot: TinyBot
+) -> None:
+    fault = discord_double.drop_response_next("POST", r"/channels/\d+/messages")
+    channel = bot.get_channel(int(discord_double.channel_id))
+    assert isinstance(channel, discord.TextChannel)
+    with pytest.raises(aiohttp.ClientError):
+        await channel.send("lost answer")
+    assert fault.hits == 1
+    [message] = discord_double.channel_messages(discord_double.channel_id)
+    assert message["content"] == "lost answer"
+    assert (await channel.send("answered")).content == "answered"
+
+
+async def test_enforce_nonce_returns_the_earlier_message_like_discord(
+    discord_double: DiscordDouble, bot: TinyBot
+) -> None:
+    channel = bot.get_channel(int(discord_double.channel_id))
+    assert isinstance(channel, discord.TextChannel)
+    first = await channel.send("once", nonce="daily-1")  # discord.py sets enforce_nonce
+    again = await channel.send("once", nonce="daily-1")
+    assert again.id == first.id
+    assert len(discord_double.channel_messages(discord_double.channel_id)) == 1
+    other = await channel.send("twice", nonce="daily-2")
+    assert other.id != first.id
+    discord_double.nonce_window = 0.0  # Discord remembers a nonce for a few minutes only
+    await asyncio.sleep(0.01)
+    late = await channel.send("once", nonce="daily-1")
+    assert late.id != first.id
+    assert len(discord_double.channel_messages(discord_double.channel_id)) == 3
+
+
+async def test_a_nonce_without_enforce_nonce_is_not_deduplicated(
+    discord_double: DiscordDouble, bot: TinyBot
+) -> None:
+    route = discord.http.Route(
+        "POST", "/channels/{channel_id}/messages", channel_id=int(discord_double.channel_id)
+    )
+    for _ in range(2):
+        await bot.http.request(route, json={"content": "x", "nonce": "n-1"})
+    assert len(discord_double.channel_messages(discord_double.channel_id)) == 2
+
+
 async def test_dropped_websocket_resumes_and_still_answers(
     discord_double: DiscordDouble, bot: TinyBot
 ) -> None:

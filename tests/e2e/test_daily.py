@@ -160,6 +160,35 @@ async def test_post_arrives_at_the_slot_without_pings_and_once_across_restart(
         assert await bot.storage.get_schedule(int(guild)) is not None
 
 
+async def test_a_lost_response_is_resent_with_its_nonce_and_posts_once(
+    make_bot: Any, discord_double: DiscordDouble
+) -> None:
+    """The post reached Discord but its answer was lost: the scheduler resends with the same
+    nonce, Discord (the double, as Discord does with ``enforce_nonce``) returns the message it
+    already made, and the channel has one post."""
+    double = discord_double
+    clock = FakeClock(SLOT - timedelta(hours=1))
+    async with connect_bot(make_bot(clock=clock), double) as bot:
+        await _daily(double, "set", _set_options(double.channel_id))
+        scheduler = _cog(bot).scheduler
+        assert scheduler is not None
+        double.drop_response_next("POST", rf"/channels/{double.channel_id}/messages")
+        clock.now = SLOT + timedelta(seconds=1)
+        [outcome] = await scheduler.run_once()
+        assert (outcome.result, outcome.attempts) == ("sent", 2)
+        posts = [m for m in double.channel_messages(double.channel_id) if "webhook_id" not in m]
+        [message] = posts  # one post, not two
+        assert outcome.message_id == int(message["id"])
+        sends = double.requests(f"/channels/{double.channel_id}/messages", "POST")
+        assert len(sends) == 2
+        assert sends[0].json["nonce"] == sends[1].json["nonce"]
+        assert all(r.json["enforce_nonce"] is True for r in sends)
+        clock.now = SLOT + timedelta(minutes=5)
+        assert await scheduler.run_once() == []
+        shown = await _daily(double, "show")
+        assert "Last post: 2026-05-12 (sent)" in shown["content"]
+
+
 async def test_role_mention_only_when_configured(
     make_bot: Any, discord_double: DiscordDouble
 ) -> None:
