@@ -35,10 +35,12 @@ transparent hand-set features, not a trained model (the corpus has no labelled q
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import random
 import re
+from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -770,16 +772,20 @@ def _clean_name(raw: str) -> str | None:
     return " ".join(tokens)
 
 
-def _core(name: str) -> list[str]:
-    """A name's words without titles: 'President Ronald Reagan' -> ['Ronald', 'Reagan']."""
+@functools.lru_cache(maxsize=65536)
+def _core(name: str) -> tuple[str, ...]:
+    """A name's words without titles: 'President Ronald Reagan' -> ('Ronald', 'Reagan').
+
+    Memoised: :func:`_canonical` compares each speaker with every name a document mentions.
+    """
     tokens = re.sub(rf"^(?:(?:{_TITLES})\.?\s+)+", "", name + " ").split()
-    return [re.sub(r"[’']s$", "", t) for t in (tokens or name.split())]
+    return tuple(re.sub(r"[’']s$", "", t) for t in (tokens or name.split()))
 
 
 _HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Mx|Master|Madam|Madame)\.?\s", re.IGNORECASE)
 
 
-def _canonical(name: str, known: Iterable[str], *, min_count: int = 1) -> str:
+def _canonical(name: str, known: Iterable[str] | Counter[str], *, min_count: int = 1) -> str:
     """The fullest known form of a name.
 
     'President Reagan' becomes 'Ronald Reagan' when ``known`` (mid-sentence name mentions, see
@@ -788,11 +794,13 @@ def _canonical(name: str, known: Iterable[str], *, min_count: int = 1) -> str:
     'Michael Kirby'). A surname with an honorific ('Mrs. Bennet', 'Mr Darcy') only takes a fuller
     form carrying the same honorific (so 'Mrs. Bennet' never becomes 'Elizabeth Bennet'), and
     stays as written otherwise. Ambiguity (two different fuller forms) keeps the name as written.
+    ``known`` may be a :class:`~collections.Counter` of mentions (cheaper for a whole book).
     """
     core = _core(name)
     honorific = _HONORIFIC.match(name)
     counts: dict[tuple[str, ...], int] = {}
-    for other in known:
+    tally = known if isinstance(known, Counter) else Counter(known)
+    for other, mentions in tally.items():
         other_core = _core(other)
         if (
             len(other_core) > len(core)
@@ -801,7 +809,7 @@ def _canonical(name: str, known: Iterable[str], *, min_count: int = 1) -> str:
         ):
             if honorific and not other.casefold().startswith(honorific.group(0).casefold()):
                 continue
-            counts[tuple(other_core)] = counts.get(tuple(other_core), 0) + 1
+            counts[other_core] = counts.get(other_core, 0) + mentions
     fuller = [c for c, n in counts.items() if n >= min_count]
     # drop forms contained in a longer candidate ("Luther King" inside "Martin Luther King")
     fuller = [c for c in fuller if not any(len(d) > len(c) and d[-len(c) :] == c for d in fuller)]
@@ -1279,7 +1287,7 @@ class QuoteBook:
         short: list[Quote] = []
         plain: list[Quote] = []
         for document in corpus:
-            names = _document_names(document)
+            names = Counter(_document_names(document))
             found = len(quotes)
             for paragraph in document.paragraphs:
                 spans = extract_speech(paragraph)
