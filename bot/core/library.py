@@ -21,6 +21,7 @@ from rapidfuzz import fuzz, process, utils
 
 from bot.core.errors import NotFound
 from bot.core.models import Corpus, Document, Quote, SearchHit, Summary
+from bot.core.normalize import valid_text
 from bot.core.quotes import QuoteBook
 from bot.core.search import SearchIndex
 from bot.core.summarize import summarize
@@ -130,7 +131,7 @@ class Library:
         """
         if name is None or not name.strip():
             return None
-        name = name.strip()
+        name = valid_text(name.strip())
         exact = self.corpus.get(name)
         if exact is not None:
             return exact
@@ -159,7 +160,7 @@ class Library:
         (ties by corpus order).
         """
         docs = list(self.corpus)
-        typed = typed.strip()
+        typed = valid_text(typed.strip())
         if not typed:
             return [(d.title, d.id) for d in docs[:limit]]
         query = utils.default_process(typed)
@@ -191,8 +192,8 @@ class Library:
         doc = self.document(document)
         quote = self.quotes.pick(
             document=doc.id if doc else None,
-            contains=contains or None,
-            speaker=speaker or None,
+            contains=valid_text(contains) if contains else None,
+            speaker=valid_text(speaker) if speaker else None,
             exclude=exclude,
             rng=rng,
         )

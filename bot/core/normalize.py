@@ -37,7 +37,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["NormalizedText", "normalize", "normalize_text", "searchable_chars"]
+__all__ = ["NormalizedText", "normalize", "normalize_text", "searchable_chars", "valid_text"]
 
 # Step 1: typographic variants folded before NFKC (NFKC would turn "″" into two primes).
 _FOLD: dict[int, str | None] = {
@@ -237,6 +237,20 @@ def normalize_text(text: str, *, punctuation: bool = True) -> str:
     if not punctuation:
         folded = folded.translate(_ASCII_PUNCT)
     return " ".join(folded.split())
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_text(text: str) -> str:
+    """``text`` with every lone surrogate (U+D800-U+DFFF) replaced by U+FFFD.
+
+    A Discord client can send half of an emoji's UTF-16 pair as a JSON escape, and a shell
+    argument that is not UTF-8 reaches Python as surrogates (PEP 383); neither can be encoded,
+    printed or sent back. Apply to user text before it is used or echoed. Same length as
+    ``text``, so offsets are unchanged.
+    """
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 def searchable_chars(text: str) -> int:

@@ -80,7 +80,7 @@ from rapidfuzz import fuzz, process
 
 from bot.core.errors import NotFound, QueryError
 from bot.core.models import Corpus, Passage, SearchHit
-from bot.core.normalize import normalize, normalize_text
+from bot.core.normalize import normalize, normalize_text, valid_text
 
 __all__ = ["MATCH_PUNCTUATION", "STOP_WORDS", "SearchIndex", "match_key"]
 
@@ -409,6 +409,7 @@ class SearchIndex:
         """
         if limit < 1:
             raise ValueError(f"limit must be at least 1, got {limit}")
+        query = valid_text(query)
         key = _validate(query, min_chars=min_chars, max_chars=max_chars)
         lo, hi = self._range(document)
         # partial_ratio costs more past 64 characters, and a long query's q-gram votes are sharper:
@@ -455,7 +456,7 @@ class SearchIndex:
             first; ``[]`` when the prefix has fewer than 3 letters/digits. Never raises for bad
             input.
         """
-        key = match_key(prefix)
+        key = match_key(valid_text(prefix))
         if sum(ch.isalnum() for ch in key) < 3 or len(key) > 300 or limit <= 0:
             return []
         votes = self._votes(key, 0, self._n)

@@ -104,6 +104,15 @@ def test_deterministic_ties_follow_corpus_order() -> None:
     ]
 
 
+def test_lone_surrogates_in_a_query_are_replaced_not_raised(seed_index: SearchIndex) -> None:
+    # "\udcff": a non-UTF-8 byte in a shell argument (PEP 383); "\ud83d": half an emoji
+    hits = seed_index.search("jaw jaw is beter than war war \udcff")
+    assert hits[0].passage.paragraph == 1
+    with pytest.raises(NotFound, match="zzqqxx \ufffd"):
+        seed_index.search("zzqqxx \ud83d")
+    assert seed_index.suggest("jaw jaw \ud83d")
+
+
 def test_threshold_and_not_found_c21(seed_index: SearchIndex) -> None:
     with pytest.raises(NotFound, match="No passage matched"):
         seed_index.search("zzqqxx")

@@ -88,6 +88,18 @@ async def test_odd_queries_get_a_polite_ephemeral_answer(
     assert "Traceback" not in shown["content"]
 
 
+async def test_half_an_emoji_in_a_query_is_not_a_bug(
+    running_bot: CorpusBot, discord_double: DiscordDouble, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A client can send a lone UTF-16 surrogate ("\\ud83d", half an emoji) as a JSON escape."""
+    shown = await _run(discord_double, "search", {"query": "jaw jaw is beter than war war \ud83d"})
+    assert "paragraph 1" in shown["embeds"][0]["fields"][0]["name"]
+    missed = await _run(discord_double, "search", {"query": "zzqqxx \ud83d"})
+    assert int(missed.get("flags", 0)) & EPHEMERAL
+    assert "No passage matched “zzqqxx \ufffd”" in missed["content"]
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
 async def test_search_for_everyone_pings_nobody(
     running_bot: CorpusBot, discord_double: DiscordDouble
 ) -> None:
