@@ -58,6 +58,9 @@ CORE_WORKERS = 1
 #: and waiting for the GIL the rest of it.
 SWITCH_INTERVAL = 0.0002
 
+#: Storage meta key: the scope (``"global"`` or ``"guild:ID"``) of the last command sync.
+SYNC_SCOPE_KEY = "commands_scope"
+
 
 def point_at(api_base: str | None, gateway_url: str | None) -> None:
     """Send REST and gateway traffic to another base URL (a rate-limit proxy, or a test double).
@@ -159,6 +162,9 @@ class CorpusBot(commands.Bot):
         once and ten restarts in a row sync no more (C12).
 
         Never both: with a dev guild, global commands are copied to it and not synced globally.
+        When the scope changes (a dev guild set after a global sync, or unset after a guild
+        sync), the commands this bot registered in the previous scope are removed, with a
+        warning, so no server lists every command twice.
         """
         dev_guild = self.settings.discord.dev_guild_id
         scope = f"guild:{dev_guild}" if dev_guild else "global"
@@ -177,6 +183,35 @@ class CorpusBot(commands.Bot):
             synced = await self.tree.sync()
         await self.storage.set_meta(key, fingerprint)
         log.info("synced %d commands (%s)", len(synced), scope)
+        await self._clear_previous_scope(scope)
+
+    async def _clear_previous_scope(self, scope: str) -> None:
+        """Remove the commands registered in the scope synced before ``scope``, if it differs."""
+        previous = await self.storage.get_meta(SYNC_SCOPE_KEY)
+        # synced before the scope was recorded: a global fingerprint means a global sync
+        if (
+            previous is None
+            and scope != "global"
+            and await self.storage.get_meta("commands_fingerprint:global")
+        ):
+            previous = "global"
+        if previous and previous != scope:
+            assert self.application_id is not None  # set by login
+            if previous == "global":
+                await self.http.bulk_upsert_global_commands(self.application_id, [])
+                hint = "unset discord.dev_guild_id to register them globally again"
+            else:
+                guild_id = int(previous.removeprefix("guild:"))
+                await self.http.bulk_upsert_guild_commands(self.application_id, guild_id, [])
+                hint = "they are registered globally now"
+            await self.storage.set_meta(f"commands_fingerprint:{previous}", "")
+            log.warning(
+                "removed the commands registered earlier (%s) so that no server lists them "
+                "twice; %s",
+                previous,
+                hint,
+            )
+        await self.storage.set_meta(SYNC_SCOPE_KEY, scope)
 
     async def close(self) -> None:
         """Close cogs, the connection and storage (in that order)."""

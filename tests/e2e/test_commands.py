@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.client import CorpusBot
 from bot.core.library import Library
+from bot.settings import Settings, load_settings
 from tests.double import DiscordDouble, connect_bot, payloads
 from tests.e2e.conftest import SlowSearch
 
@@ -200,6 +202,34 @@ async def test_restart_with_same_definitions_does_not_sync_again(
         async with connect_bot(bot, discord_double):
             await asyncio.sleep(0)
     assert len(discord_double.syncs) == 1
+
+
+async def test_switching_to_a_dev_guild_and_back_never_lists_commands_twice(
+    make_bot: Any, discord_double: DiscordDouble, tmp_path: Path
+) -> None:
+    """C12 "never both": the scope synced before is cleared when the scope changes."""
+    double = discord_double
+    guild = int(double.guild_id)
+    storage = str(tmp_path / "scopes.sqlite3")
+
+    def settings(**env: str) -> Settings:
+        return load_settings(None, env={"CORPUSBOT_STORAGE": storage, **env})
+
+    async with connect_bot(make_bot(settings=settings()), double):
+        pass
+    assert len(double.commands.get(None, {})) > 0
+    async with connect_bot(make_bot(settings=settings(CORPUSBOT_DEV_GUILD_ID=str(guild))), double):
+        pass
+    assert double.commands.get(None, {}) == {}
+    assert len(double.commands.get(double.guild_id, {})) > 0
+    async with connect_bot(make_bot(settings=settings()), double):
+        pass
+    assert len(double.commands.get(None, {})) > 0
+    assert double.commands.get(double.guild_id, {}) == {}
+    syncs = len(double.syncs)
+    async with connect_bot(make_bot(settings=settings(), sync=False), double):
+        pass
+    assert len(double.syncs) == syncs  # C12 still: no change, no sync
 
 
 async def test_an_error_after_a_public_defer_is_still_private(
