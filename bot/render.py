@@ -36,6 +36,7 @@ from bot.scheduler import (
     STATUS_NO_QUOTES,
     STATUS_OK,
     STATUS_PAUSED,
+    STATUS_WRONG_GUILD,
     PostOutcome,
 )
 from bot.storage import GuildStatus, PostRecord, ScheduleRecord
@@ -610,6 +611,12 @@ def status_text(status: GuildStatus) -> str:
         )
     if status.status == STATUS_NO_QUOTES:
         return f"no quote could be chosen for {day}: {status.detail}"
+    if status.status == STATUS_WRONG_GUILD:
+        return (
+            f"the post of {day} was not sent: channel {status.channel_id} belongs to another "
+            f"server (guild {status.detail}), not this one. Choose a channel of this server with "
+            "/daily set, or fix daily[].channel_id in the bot's config file"
+        )
     return status.detail or status.status.replace("_", " ")
 
 
@@ -665,6 +672,8 @@ def now_text(outcome: PostOutcome) -> str:
         return f"I could not post here: I am missing the {outcome.detail} permission."
     if outcome.result == "not_found":
         return "I could not post here: I cannot see this channel."
+    if outcome.result == "wrong_guild":
+        return "I could not post here: this channel belongs to another server."
     if outcome.result == "failed_here":
         return f"I could not post here{why}. Today's scheduled post is not affected."
     if outcome.result == "no_quotes":
@@ -682,11 +691,24 @@ def daily_reply(text: str) -> Reply:
 NO_DAILY = "No daily quote is set for this server. Set one with `/daily set`."
 
 
-def daily_missing_permissions(channel_mention: str, missing: Sequence[str]) -> Reply:
-    """``/daily set`` refused: the bot lacks these permissions in the chosen channel."""
+def and_list(items: Sequence[str]) -> str:
+    """``["a"]`` → ``"a"``, ``["a", "b"]`` → ``"a and b"``, ``["a", "b", "c"]`` → ``"a, b and c"``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def daily_missing_permissions(
+    channel_mention: str, missing: Sequence[str], *, command: str = "/daily set"
+) -> Reply:
+    """``/daily set`` (or ``/daily now``, named by ``command``) refused: the bot lacks the
+    permissions ``missing`` (names as Discord shows them) in the channel; "permission" or
+    "permissions" by their number."""
+    noun = "permission" if len(missing) == 1 else "permissions"
+    pronoun = "it" if len(missing) == 1 else "them"
     return user_error(
-        f"I cannot post in {channel_mention}: I am missing the {' and '.join(missing)} "
-        "permission there. Allow it in the channel's settings and run `/daily set` again."
+        f"I cannot post in {channel_mention}: I am missing the {and_list(missing)} {noun} "
+        f"there. Allow {pronoun} in the channel's settings and run `{command}` again."
     )
 
 

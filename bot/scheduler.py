@@ -37,6 +37,8 @@ One pass (:meth:`DailyScheduler.run_once`), per enabled schedule, one guild afte
      for at least ``nonce_window`` and a 429/5xx means no message was created, a post appears
      at most once: it may be lost, never doubled.
    * 403 pauses the guild (status names the missing permission; the next day is attempted
+     again); a channel the ``send`` callback knows to belong to another guild is not sent to
+     (status ``wrong_guild`` with that guild's id, an error logged; the next day is attempted
      again); 404 (channel deleted) records the status and disables the schedule until it is set
      again; any other definite error fails the date.
    * In a channel other than the schedule's (``/daily now`` elsewhere, or a schedule moved
@@ -83,6 +85,7 @@ __all__ = [
     "STATUS_NO_QUOTES",
     "STATUS_OK",
     "STATUS_PAUSED",
+    "STATUS_WRONG_GUILD",
     "DailyScheduler",
     "PostOutcome",
     "SendKind",
@@ -101,6 +104,9 @@ STATUS_FAILING = "failing"
 """Discord kept failing (429/5xx) until the day's attempts or grace window ran out."""
 STATUS_NO_QUOTES = "no_quotes"
 """The chosen documents have no quotable line."""
+STATUS_WRONG_GUILD = "wrong_guild"
+"""The schedule's channel belongs to another guild (a copy/paste slip in the config): nothing
+was sent; the detail is that other guild's id. The next day is attempted again."""
 
 
 class SendKind(StrEnum):
@@ -111,6 +117,7 @@ class SendKind(StrEnum):
     UNKNOWN = "unknown"  # timeout, lost connection: the message may or may not exist
     FORBIDDEN = "forbidden"  # 403: a permission is missing
     NOT_FOUND = "not_found"  # 404: unknown channel
+    WRONG_GUILD = "wrong_guild"  # the channel is known to belong to another guild: not sent
     ERROR = "error"  # anything else that is certainly not delivered (e.g. 400)
 
 
@@ -121,8 +128,8 @@ class SendResult:
     Attributes:
         kind: a :class:`SendKind`.
         message_id: the Discord message id (``OK`` only).
-        detail: the missing permission's name for ``FORBIDDEN`` (``"Send Messages"``), else a
-            short reason for logs.
+        detail: the missing permission's name for ``FORBIDDEN`` (``"Send Messages"``), the
+            channel's actual guild id for ``WRONG_GUILD``, else a short reason for logs.
         retry_after: seconds Discord asked to wait (429), if known.
     """
 
@@ -158,6 +165,11 @@ class SendResult:
         return cls(SendKind.NOT_FOUND, detail=detail)
 
     @classmethod
+    def wrong_guild(cls, other_guild_id: int) -> SendResult:
+        """Not sent: the channel belongs to guild ``other_guild_id``, not the schedule's."""
+        return cls(SendKind.WRONG_GUILD, detail=str(other_guild_id))
+
+    @classmethod
     def error(cls, detail: str) -> SendResult:
         """Any other definite failure (the message was not created)."""
         return cls(SendKind.ERROR, detail=detail)
@@ -171,7 +183,8 @@ class PostOutcome:
         guild_id, channel_id: the schedule's guild and channel.
         local_date: the date concerned (``None`` if the pass failed before choosing one).
         result: ``"sent"``, ``"resent"`` (a pending claim resent with its nonce),
-            ``"already_claimed"``, ``"forbidden"``, ``"not_found"``, ``"retry_later"``,
+            ``"already_claimed"``, ``"forbidden"``, ``"not_found"``, ``"wrong_guild"`` (the
+            channel belongs to another guild: not sent), ``"retry_later"``,
             ``"gave_up"``, ``"failed"``, ``"failed_here"`` (a definite failure in a channel
             other than the schedule's: the claim is released), ``"unconfirmed"`` (outcome unknown; the claim stays
             pending and is resent with its nonce within the nonce window), ``"abandoned"``
@@ -622,10 +635,17 @@ class DailyScheduler:
                 result.detail,
             )
             return outcome("abandoned", result.detail)
-        if override and result.kind in (SendKind.FORBIDDEN, SendKind.NOT_FOUND, SendKind.ERROR):
+        if override and result.kind in (
+            SendKind.FORBIDDEN,
+            SendKind.NOT_FOUND,
+            SendKind.WRONG_GUILD,
+            SendKind.ERROR,
+        ):
             reason = (
                 f"missing {result.detail or 'Send Messages'}"
                 if result.kind == SendKind.FORBIDDEN
+                else f"channel belongs to guild {result.detail}"
+                if result.kind == SendKind.WRONG_GUILD
                 else result.detail or result.kind.value
             )
             if uncertain:
@@ -648,7 +668,11 @@ class DailyScheduler:
                 reason,
                 "not resent" if uncertain else "claim released",
             )
-            name = {SendKind.FORBIDDEN: "forbidden", SendKind.NOT_FOUND: "not_found"}
+            name = {
+                SendKind.FORBIDDEN: "forbidden",
+                SendKind.NOT_FOUND: "not_found",
+                SendKind.WRONG_GUILD: "wrong_guild",
+            }
             return outcome(name.get(result.kind, "failed_here"), result.detail)
         if result.kind == SendKind.FORBIDDEN:
             permission = result.detail or "Send Messages"
@@ -663,6 +687,23 @@ class DailyScheduler:
                 permission,
             )
             return outcome("forbidden", permission)
+        if result.kind == SendKind.WRONG_GUILD:
+            await self.storage.fail_post(
+                gid, day, PostStatus.FAILED, f"channel belongs to guild {result.detail}"
+            )
+            await self.storage.set_status(
+                gid, STATUS_WRONG_GUILD, result.detail, at, channel_id=channel, local_date=day
+            )
+            log.error(
+                "daily post of %s for guild %s not sent: channel %s belongs to guild %s, not to "
+                "guild %s; fix the schedule's channel_id (daily[] in the config, or /daily set)",
+                day,
+                gid,
+                channel,
+                result.detail,
+                gid,
+            )
+            return outcome("wrong_guild", result.detail)
         if result.kind == SendKind.NOT_FOUND:
             await self.storage.fail_post(gid, day, PostStatus.FAILED, result.detail or "not found")
             await self.storage.disable_schedule(gid, at=at)

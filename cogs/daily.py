@@ -134,9 +134,25 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
                 return missing[0]
         return "Send Messages"
 
+    def _other_guild(self, schedule: DailySchedule) -> int | None:
+        """The id of the guild the schedule's channel belongs to, when discord.py's cache knows
+        it to be another guild than the schedule's (a config copy/paste slip); else ``None``
+        (the right guild, or a channel not in the cache: Discord then answers 403/404)."""
+        channel = self.bot.get_channel(schedule.channel_id)
+        guild = getattr(channel, "guild", None)
+        if guild is not None and guild.id != schedule.guild_id:
+            return int(guild.id)
+        return None
+
     async def send_daily(self, schedule: DailySchedule, key: str, nonce: str) -> SendResult:
         """Post the quote ``key`` in the schedule's channel with ``nonce`` (discord.py adds
-        ``enforce_nonce``, so Discord drops a repeat); map the outcome for the scheduler."""
+        ``enforce_nonce``, so Discord drops a repeat); map the outcome for the scheduler.
+
+        A channel that the cache knows to belong to another guild is not sent to
+        (:meth:`SendResult.wrong_guild`)."""
+        other = self._other_guild(schedule)
+        if other is not None:
+            return SendResult.wrong_guild(other)
         try:
             reply = self._quote_reply(key)
         except NotFound as exc:
@@ -245,6 +261,16 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
         schedule = await self._schedule_or_explain(interaction)
         assert self.scheduler is not None
         assert interaction.channel_id is not None
+        # the post is embed-only: check here like /daily set, before the day is claimed
+        missing = missing_permissions(interaction.app_permissions)
+        if missing:
+            await send(
+                interaction,
+                render.daily_missing_permissions(
+                    f"<#{interaction.channel_id}>", missing, command="/daily now"
+                ),
+            )
+            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         outcome = await self.scheduler.post_now(schedule, channel_id=interaction.channel_id)
         await send(interaction, render.daily_reply(render.now_text(outcome)))

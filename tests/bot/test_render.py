@@ -156,6 +156,7 @@ def test_shorten_never_leaves_a_dangling_escape() -> None:
         ("channel_missing", "Unknown Channel", "channel <#42> was deleted or hidden"),
         ("failing", "503 Service Unavailable", "Discord kept failing (503 Service Unavailable)"),
         ("no_quotes", "no quotable line in essay", "no quote could be chosen for 2026-06-01"),
+        ("wrong_guild", "777", "channel 42 belongs to another server (guild 777)"),
     ],
 )
 def test_daily_status_is_worded_from_its_code_and_facts(code: str, detail: str, words: str) -> None:
@@ -168,3 +169,23 @@ def test_a_status_from_schema_1_is_shown_as_stored() -> None:
     at = dt.datetime(2026, 6, 1, 7, tzinfo=dt.UTC)
     status = GuildStatus(1, "paused", "the bot lost Send Messages in <#3> on 2026-06-01", at)
     assert render.status_text(status) == status.detail
+
+
+@pytest.mark.parametrize(
+    ("missing", "words"),
+    [
+        (["Embed Links"], "missing the Embed Links permission there. Allow it "),
+        (["Send Messages", "Embed Links"], "the Send Messages and Embed Links permissions"),
+        (
+            ["View Channel", "Send Messages", "Embed Links"],
+            "the View Channel, Send Messages and Embed Links permissions there. Allow them ",
+        ),
+    ],
+)
+def test_missing_permissions_are_listed_in_singular_or_plural(
+    missing: list[str], words: str
+) -> None:
+    reply = render.daily_missing_permissions("<#5>", missing, command="/daily now")
+    assert reply.content is not None
+    assert words in reply.content
+    assert "`/daily now`" in reply.content

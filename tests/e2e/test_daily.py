@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.client import CorpusBot
 from bot.core.daily import DailySchedule, timezone_choices
-from bot.scheduler import STATUS_CHANNEL_MISSING, STATUS_PAUSED
+from bot.scheduler import STATUS_CHANNEL_MISSING, STATUS_PAUSED, STATUS_WRONG_GUILD
 from cogs.daily import Daily
 from tests.double import DiscordDouble, connect_bot, payloads
-from tests.double.server import MANAGE_GUILD, VIEW_CHANNEL
+from tests.double.server import MANAGE_GUILD, SEND_MESSAGES, VIEW_CHANNEL
 
 pytestmark = pytest.mark.e2e
 
@@ -23,6 +25,7 @@ CHANNEL = 7  # option types
 ROLE = 8
 # 08:47 in Asia/Tokyo on 2026-05-12 is 23:47 UTC on 2026-05-11 (C01)
 SLOT = datetime(2026, 5, 11, 23, 47, tzinfo=UTC)
+_TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 @dataclass
@@ -339,3 +342,87 @@ async def test_timezone_option_autocompletes_through_discord(
         )
         choices = (await handle.response())["data"]["choices"]
     assert choices[0]["value"] == "Europe/Berlin"
+
+
+async def test_set_names_every_missing_permission_in_the_plural(
+    make_bot: Any, discord_double: DiscordDouble
+) -> None:
+    hidden = discord_double.add_channel(discord_double.guild_id, "hidden", permissions_for_bot=0)
+    bot = make_bot(clock=FakeClock(SLOT))
+    async with connect_bot(bot, discord_double):
+        shown = await _daily(discord_double, "set", _set_options(hidden))
+    assert (
+        "missing the View Channel, Send Messages and Embed Links permissions" in (shown["content"])
+    )
+
+
+async def test_now_without_embed_links_is_refused_and_the_day_is_not_used(
+    make_bot: Any, discord_double: DiscordDouble
+) -> None:
+    double = discord_double
+    plain = double.add_channel(
+        double.guild_id, "plain", permissions_for_bot=VIEW_CHANNEL | SEND_MESSAGES
+    )
+    clock = FakeClock(SLOT - timedelta(minutes=30))
+    async with connect_bot(make_bot(clock=clock), double) as bot:
+        await _daily(double, "set", _set_options(double.channel_id))
+        refused = await _daily(double, "now", channel_id=plain)
+        assert int(refused.get("flags", 0)) & EPHEMERAL
+        assert "missing the Embed Links permission" in refused["content"]
+        assert "Posted" not in refused["content"]
+        assert _daily_posts(double, plain) == []
+        # the day is still free: the scheduled post goes out at the slot
+        clock.now = SLOT + timedelta(seconds=1)
+        [outcome] = await _cog(bot).scheduler.run_once()  # type: ignore[union-attr]
+        assert outcome.result == "sent"
+        assert len(_daily_posts(double, double.channel_id)) == 1
+
+
+async def test_a_channel_of_another_guild_is_not_posted_to(
+    make_bot: Any, discord_double: DiscordDouble, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A config slip: guild 1's schedule names guild 2's channel. Nothing is sent there, the
+    status says why, and the error log names both guilds and the channel."""
+    double = discord_double
+    g2 = double.add_guild("Second")
+    c2 = double.add_channel(g2, "general")
+    clock = FakeClock(SLOT - timedelta(hours=1))
+    async with connect_bot(make_bot(clock=clock), double) as bot:
+        g1 = int(double.guild_id)
+        await bot.storage.set_schedule(
+            DailySchedule(g1, int(c2), SLOT.astimezone(_TOKYO).time(), "Asia/Tokyo"),
+            source="config",
+            at=clock.now,
+        )
+        clock.now = SLOT + timedelta(seconds=1)
+        with caplog.at_level(logging.ERROR):
+            [outcome] = await _cog(bot).scheduler.run_once()  # type: ignore[union-attr]
+        assert outcome.result == "wrong_guild"
+        assert double.requests(f"/channels/{c2}/messages", "POST") == []
+        errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+        assert any(str(g1) in m and c2 in m and g2 in m for m in errors), errors
+        status = await bot.storage.get_status(g1)
+        assert status is not None
+        assert (status.status, status.detail) == (STATUS_WRONG_GUILD, g2)
+        shown = await _daily(double, "show")
+        assert "belongs to another server" in shown["content"]
+        assert c2 in shown["content"]
+
+
+@pytest.mark.discord_violations_expected
+async def test_a_channel_outside_the_cache_is_still_attempted(
+    make_bot: Any, discord_double: DiscordDouble
+) -> None:
+    """Only a channel *known* to be in another guild is refused; an unknown one is sent to and
+    Discord answers (here 404)."""
+    double = discord_double
+    clock = FakeClock(SLOT - timedelta(hours=1))
+    async with connect_bot(make_bot(clock=clock), double) as bot:
+        g1 = int(double.guild_id)
+        await bot.storage.set_schedule(
+            DailySchedule(g1, 999, SLOT.astimezone(_TOKYO).time(), "Asia/Tokyo")
+        )
+        clock.now = SLOT + timedelta(seconds=1)
+        [outcome] = await _cog(bot).scheduler.run_once()  # type: ignore[union-attr]
+        assert outcome.result == "not_found"
+        assert len(double.requests("/channels/999/messages", "POST")) == 1
