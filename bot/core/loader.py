@@ -100,6 +100,7 @@ import codecs
 import datetime as dt
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
@@ -113,6 +114,7 @@ from bot.core.segment import segment_paragraph
 
 __all__ = [
     "MANIFEST_NAME",
+    "MAX_FILE_BYTES",
     "TEXT_SUFFIXES",
     "DocumentError",
     "decode_text",
@@ -126,6 +128,9 @@ __all__ = [
 MANIFEST_NAME = "corpus.yaml"
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+#: Larger files are not read (the ten gathered books are 6.9 MB together; Moby Dick is 1.24 MB).
+MAX_FILE_BYTES = 50_000_000
+UNSUPPORTED_LISTED = 20  # per folder; further unsupported files are counted in one problem
 
 TITLE_MAX_CHARS = 150
 STANDFIRST_MAX_CHARS = 300
@@ -522,16 +527,18 @@ def _plan(paths: Sequence[Path], problems: list[LoadProblem]) -> list[_Item]:
     for given in paths:
         root = Path(given)
         if root.is_dir():
-            files = []
-            for file in _walk(root):
+            files, unsupported = _walk(root)
+            documents = []
+            for file in files:
                 if _REPOSITORY_FILE.match(file.name):
                     reason = "skipped: looks like a repository file, not a document"
                     problems.append(LoadProblem(str(file), reason, fatal=False))
                 else:
-                    files.append(file)
-            if not files:
+                    documents.append(file)
+            _report_unsupported(root, unsupported, problems)
+            if not documents:
                 problems.append(LoadProblem(str(root), "contains no .txt or .md files"))
-            relative = {f.relative_to(root).as_posix(): f for f in files}
+            relative = {f.relative_to(root).as_posix(): f for f in documents}
             defaults, entries = _read_manifest(root / MANIFEST_NAME, set(relative), problems)
             for name, file in relative.items():
                 resolved = file.resolve()
@@ -548,12 +555,47 @@ def _plan(paths: Sequence[Path], problems: list[LoadProblem]) -> list[_Item]:
             defaults, entries = _read_manifest(root.parent / MANIFEST_NAME, None, sink)
             if root.name in entries:
                 problems.extend(sink)
+            else:  # a manifest that could not be used at all concerns this file too
+                problems.extend(p for p in sink if p.fatal and p not in problems)
             items.append(_Item(root, dict(entries.get(root.name, {})), defaults))
     return items
 
 
-def _walk(folder: Path) -> list[Path]:
+def _supported_names() -> str:
+    return ", ".join(sorted(TEXT_SUFFIXES, key=len))
+
+
+def _unsupported(path: Path) -> str:
+    suffix = path.suffix.lower()
+    kind = suffix if suffix else "no suffix"
+    return f"unsupported file type ({kind}); supported: {_supported_names()}"
+
+
+def _report_unsupported(root: Path, files: list[Path], problems: list[LoadProblem]) -> None:
+    """Report the first :data:`UNSUPPORTED_LISTED` files by path, then one count for the rest."""
+    for file in files[:UNSUPPORTED_LISTED]:
+        problems.append(LoadProblem(str(file), f"skipped: {_unsupported(file)}", fatal=False))
+    rest = files[UNSUPPORTED_LISTED:]
+    if rest:
+        kinds = sorted({f.suffix.lower() or "no suffix" for f in rest})
+        problems.append(
+            LoadProblem(
+                str(root),
+                f"skipped {len(rest)} more files of unsupported types ({', '.join(kinds)}); "
+                f"supported: {_supported_names()}",
+                fatal=False,
+            )
+        )
+
+
+def _walk(folder: Path) -> tuple[list[Path], list[Path]]:
+    """``(text files, other files)`` under ``folder``, each sorted by relative path.
+
+    Hidden files and folders, the manifest and repository files (README, LICENSE, ...) that are
+    not text files are left out of both lists: they are not meant as documents.
+    """
     found: list[Path] = []
+    other: list[Path] = []
     for current, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in files:
@@ -561,7 +603,13 @@ def _walk(folder: Path) -> list[Path]:
                 continue
             if Path(name).suffix.lower() in TEXT_SUFFIXES:
                 found.append(Path(current) / name)
-    return sorted(found, key=lambda f: f.relative_to(folder).as_posix())
+            elif not _REPOSITORY_FILE.match(name):
+                other.append(Path(current) / name)
+
+    def key(f: Path) -> str:
+        return f.relative_to(folder).as_posix()
+
+    return sorted(found, key=key), sorted(other, key=key)
 
 
 def _read_manifest(
@@ -684,11 +732,10 @@ def _as_text(value: object) -> str | None:
 
 def _read(item: _Item, problems: list[LoadProblem]) -> _Pending:
     """Read, decode and lay out one file; caveats go to ``problems``. Raises DocumentError."""
-    try:
-        data = item.path.read_bytes()
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise DocumentError(f"could not be read ({reason})", path=str(item.path)) from None
+    suffix = item.path.suffix.lower()
+    if suffix and suffix not in TEXT_SUFFIXES:
+        raise DocumentError(_unsupported(item.path), path=str(item.path))
+    data = _read_bytes(item.path)
     text, caveats = decode_text(data)
     for caveat in caveats:
         problems.append(LoadProblem(str(item.path), caveat, fatal=False))
@@ -697,6 +744,57 @@ def _read(item: _Item, problems: list[LoadProblem]) -> _Pending:
     for note in notes:
         problems.append(LoadProblem(str(item.path), note, fatal=False))
     return _Pending(item, metadata, layout)
+
+
+def _read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes.
+
+    The file is opened without blocking (``O_NONBLOCK``: opening a named pipe for reading would
+    otherwise wait for a writer) and checked with ``fstat`` on the open descriptor, so a FIFO, a
+    device (a link to ``/dev/zero`` or ``/dev/urandom``) or a socket is never read; at most
+    ``limit + 1`` bytes are read, so a file that grows while it is read cannot exhaust memory.
+
+    Raises:
+        DocumentError: "could not be read (...)", "not a regular file (a named pipe)", or
+            "too large (N MB; the limit is 50 MB)".
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise DocumentError(f"could not be read ({reason})", path=str(path)) from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise DocumentError(f"not a regular file ({_file_kind(info.st_mode)})", path=str(path))
+        if info.st_size > limit:
+            raise DocumentError(_too_large(info.st_size, limit), path=str(path))
+        try:
+            data = handle.read(limit + 1)
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            raise DocumentError(f"could not be read ({reason})", path=str(path)) from None
+    if len(data) > limit:
+        raise DocumentError(_too_large(len(data), limit), path=str(path))
+    return data
+
+
+def _too_large(size: int, limit: int) -> str:
+    return f"too large ({size / 1e6:,.1f} MB; the limit is {limit / 1e6:,.0f} MB)"
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a file"
 
 
 def _prepare(
