@@ -139,6 +139,7 @@ BYLINE_MAX_WORDS = 6
 BYLINE_SEARCH_BLOCKS = 3
 BIO_MAX_CHARS = 600
 CONTROL_SHARE_MAX = 0.01
+FRONT_MATTER_MAX_LINES = 200  # a closing '---' further down is not looked for
 CONTROL_ALLOWED = 3  # a few stray control characters in a short file are removed, not fatal
 
 _META_KEYS = ("id", "title", "author", "date", "outlet", "source_url", "standfirst")
@@ -148,6 +149,7 @@ _MANIFEST_DEFAULT_KEYS = ("author", "outlet", "date")
 _FRONT_MATTER_KEY = re.compile(
     r"^(?:id|title|author|date|outlet|source_url|url|standfirst|description)\s*:"
 )
+_YAML_KEY_LINE = re.compile(r"^(?:[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|$)|[ \t]+\S|-[ \t])")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -285,6 +287,93 @@ _BOILERPLATE = frozenset(
         "sign up for our newsletter",
     }
 )
+
+
+@dataclass(frozen=True, slots=True)
+class _BadValue:
+    """A YAML value that could not be constructed (e.g. the date ``2020-02-30``)."""
+
+    text: str
+    why: str
+    line: int  # 1-based, in the YAML text
+
+
+@dataclass(frozen=True, slots=True)
+class _Duplicate:
+    key: str
+    first: int  # 1-based lines in the YAML text
+    second: int
+    top_level: bool
+
+
+class _MetadataLoader(yaml.SafeLoader):
+    """A :class:`yaml.SafeLoader` for ``corpus.yaml`` and front matter that hides nothing.
+
+    The same approach as ``bot.settings.StrictSafeLoader`` for ``config.yaml`` (that module is
+    outside the pure core, so it is not imported here): after :meth:`get_single_data`,
+    ``duplicates`` lists every key given twice in one mapping (plain PyYAML silently keeps the
+    last one), and a timestamp that is not a real date (``2020-02-30``) is constructed as a
+    :class:`_BadValue` instead of raising, so only that key is lost, not the whole block.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[_Duplicate] = []
+        self._root: yaml.Node | None = None
+
+    def construct_document(self, node: yaml.Node) -> object:
+        self._root = node
+        return super().construct_document(node)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[object, object]:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[object, int] = {}
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    first = seen.get(key)
+                except TypeError:  # unhashable: SafeLoader reports it
+                    continue
+                line = key_node.start_mark.line + 1
+                if first is None:
+                    seen[key] = line
+                else:
+                    self.duplicates.append(_Duplicate(str(key), first, line, node is self._root))
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_lenient_timestamp(self, node: yaml.ScalarNode) -> object:
+        try:
+            return self.construct_yaml_timestamp(node)
+        except ValueError as error:
+            return _BadValue(str(node.value), str(error), node.start_mark.line + 1)
+
+
+_MetadataLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _MetadataLoader.construct_lenient_timestamp
+)
+
+
+def _load_yaml(text: str) -> tuple[object, list[_Duplicate]]:
+    """Parse ``text`` with :class:`_MetadataLoader`: (data, duplicate keys).
+
+    Raises:
+        yaml.YAMLError: the text is not valid YAML (mark on the error when known).
+    """
+    loader = _MetadataLoader(text)
+    try:
+        return loader.get_single_data(), loader.duplicates
+    finally:
+        loader.dispose()
+
+
+def _yaml_error(error: Exception, line_offset: int) -> str:
+    """``" at line L, column C (problem)"`` for a YAML error, lines counted in the file."""
+    mark = getattr(error, "problem_mark", None)
+    at = f" at line {mark.line + 1 + line_offset}, column {mark.column + 1}" if mark else ""
+    problem = getattr(error, "problem", None) or str(error) or type(error).__name__
+    return f"{at} ({problem})"
 
 
 class DocumentError(UserError):
@@ -616,29 +705,38 @@ def _read_manifest(
     path: Path, files: set[str] | None, problems: list[LoadProblem]
 ) -> tuple[dict[str, str], dict[str, dict[str, object]]]:
     """Read and validate a manifest; returns (defaults, entries by relative file name)."""
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return {}, {}
     where = str(path)
 
     def report(reason: str) -> None:
         problems.append(LoadProblem(where, reason, fatal=False))
 
+    def refuse(reason: str) -> tuple[dict[str, str], dict[str, dict[str, object]]]:
+        # The manifest is not used at all: a file with problems (fatal), so --strict fails.
+        problems.append(LoadProblem(where, f"{reason}; the files load without it"))
+        return {}, {}
+
     try:
-        raw = yaml.safe_load(path.read_bytes().decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError) as error:
-        report(f"could not be read ({error}); the files load without it")
-        return {}, {}
+        raw, duplicates = _load_yaml(_read_bytes(path).decode("utf-8-sig"))
+    except DocumentError as error:
+        return refuse(error.reason)
+    except UnicodeDecodeError as error:
+        return refuse(f"could not be read (not UTF-8: byte {error.start})")
     except (yaml.YAMLError, ValueError, RecursionError) as error:
-        mark = getattr(error, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or str(error) or "invalid YAML"
-        report(f"is not valid YAML{at} ({problem}); the files load without it")
-        return {}, {}
+        return refuse(f"is not valid YAML{_yaml_error(error, 0)}")
+    if duplicates:
+        d = duplicates[0]
+        more = f" (and {len(duplicates) - 1} more)" if len(duplicates) > 1 else ""
+        return refuse(
+            f"duplicate key '{d.key}' on line {d.first} and again on line {d.second}{more}: "
+            "YAML would silently keep only the last one, so the manifest is not used until you "
+            "delete the one you do not want"
+        )
     if raw is None:
         return {}, {}
     if not isinstance(raw, dict):
-        report("should be a mapping with a 'documents' key; the files load without it")
-        return {}, {}
+        return refuse("should be a mapping with a 'documents' key")
 
     defaults: dict[str, str] = {}
     entries: dict[str, dict[str, object]] = {}
@@ -679,9 +777,13 @@ def _read_manifest(
 
 
 def _clean_metadata(
-    raw: Mapping[str, object], where: str, *, strict: bool
+    raw: Mapping[str, object], where: str, *, strict: bool, line_offset: int = 0
 ) -> tuple[dict[str, str], list[str]]:
-    """Keep known keys with text values. ``strict``: report unknown keys (manifest)."""
+    """Keep known keys with text values. ``strict``: report unknown keys (manifest).
+
+    A value the YAML loader could not construct (:class:`_BadValue`) is reported with its line
+    (plus ``line_offset``, the file line before the YAML text) and dropped; the other keys stay.
+    """
     cleaned: dict[str, str] = {}
     messages: list[str] = []
     for raw_key, value in raw.items():
@@ -693,6 +795,12 @@ def _clean_metadata(
                 messages.append(
                     f"{where}: unknown key '{key}' (known keys: {', '.join(_META_KEYS)}); ignored it"
                 )
+            continue
+        if isinstance(value, _BadValue):
+            messages.append(
+                f"{where}: '{key}' on line {value.line + line_offset} is not valid "
+                f"({value.text}: {value.why}); ignored it, the other keys are used"
+            )
             continue
         text = _as_text(value)
         if text is None:
@@ -831,33 +939,70 @@ def _split_front_matter(text: str, *, markdown: bool) -> tuple[dict[str, str], s
     In Markdown any ``---`` block at the very start is front matter. In plain text it is front
     matter only when one of its lines starts with a known key (``title:``, ``author:``, ...), so a
     story that opens with a ``---`` divider stays text.
+
+    An opening ``---`` with no closing ``---`` (or ``...``) line: the ``key: value`` lines right
+    after it, up to the first blank line, are read as the front matter and a note says the
+    closing line is missing; in Markdown, with no such lines, a note says the file was read
+    without front matter. Keys given twice are dropped (both values) and a value YAML cannot
+    construct (``date: 2020-02-30``) drops only that key; each is noted with its line.
     """
     if not text.startswith("---"):
         return {}, text, []
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
         return {}, text, []
-    for end in range(1, min(len(lines), 200)):
+    notes: list[str] = []
+    for end in range(1, min(len(lines), FRONT_MATTER_MAX_LINES)):
         if lines[end].rstrip() in ("---", "..."):
             break
     else:
-        return {}, text, []
+        end = 1
+        while end < len(lines) and _YAML_KEY_LINE.match(lines[end]):
+            end += 1
+        keys = lines[1:end]
+        if not keys or (not markdown and not any(_FRONT_MATTER_KEY.match(k) for k in keys)):
+            if markdown:
+                notes.append(
+                    "starts with a '---' line but has no closing '---' line, so it has no "
+                    "front matter; read it all as text"
+                )
+            return {}, text, notes
+        notes.append(
+            f"front matter has no closing '---' line; read lines 2-{end} as front matter - "
+            f"add a '---' line after line {end}"
+        )
+        block, rest = "\n".join(keys), "\n".join(lines[end:])
+        return _parse_front_matter(block, rest, notes)
     if not markdown and not any(_FRONT_MATTER_KEY.match(line) for line in lines[1:end]):
         return {}, text, []
     block, rest = "\n".join(lines[1:end]), "\n".join(lines[end + 1 :])
+    return _parse_front_matter(block, rest, notes)
+
+
+def _parse_front_matter(
+    block: str, rest: str, notes: list[str]
+) -> tuple[dict[str, str], str, list[str]]:
+    """Parse the YAML ``block`` (file lines from 2 on); returns (metadata, rest, notes)."""
     try:
-        raw = yaml.safe_load(block)
+        raw, duplicates = _load_yaml(block)
     except (yaml.YAMLError, ValueError, RecursionError) as error:
-        mark = getattr(error, "problem_mark", None)
-        at = f" at line {mark.line + 2}" if mark is not None else ""
-        why = getattr(error, "problem", None) or str(error) or type(error).__name__
-        return {}, rest, [f"front matter is not valid YAML{at} ({why}); ignored it"]
+        notes.append(f"front matter is not valid YAML{_yaml_error(error, 1)}; ignored it")
+        return {}, rest, notes
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        return {}, rest, ["front matter is not a mapping of keys to values; ignored it"]
-    cleaned, notes = _clean_metadata(_str_keys(raw), "front matter", strict=False)
-    return cleaned, rest, notes
+        notes.append("front matter is not a mapping of keys to values; ignored it")
+        return {}, rest, notes
+    fields = _str_keys(raw)
+    for d in duplicates:
+        notes.append(
+            f"front matter: duplicate key '{d.key}' on line {d.first + 1} and again on line "
+            f"{d.second + 1}; ignored both - delete the one you do not want"
+        )
+        if d.top_level:
+            fields.pop(d.key, None)
+    cleaned, messages = _clean_metadata(fields, "front matter", strict=False, line_offset=1)
+    return cleaned, rest, notes + messages
 
 
 def _split_gutenberg(text: str) -> tuple[dict[str, str], str] | None:
