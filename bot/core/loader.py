@@ -153,8 +153,15 @@ _YAML_KEY_LINE = re.compile(r"^(?:[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|$)|[ \t]+\S|-[ 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_LEFTOVER_PUNCT = re.compile(r"[.!?…,;:]")
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+# Scripts written without spaces between words: Han ideographs (CJK unified, extensions,
+# compatibility, radicals), kana, CJK symbols and punctuation, full-width forms, Thai, Lao,
+# Khmer and Myanmar. Hangul is written with spaces and is not here.
+_NO_SPACE_CHARS = (
+    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u2fdf\u3000-\u30ff\u31f0-\u31ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f"
+)
+_NO_SPACE_SCRIPT = re.compile(f"[{_NO_SPACE_CHARS}]")
+_SENTENCE_END = re.compile(r"[.!?…。！？．｡][\"'”’»)\]」』）〕】]*$")
 _CHAPTER_HEADING = re.compile(
     r"^(?:chapter|book|part|volume|vol\.|section|act|scene|canto|letter|stave)\b", re.IGNORECASE
 )
@@ -250,6 +257,71 @@ _NOT_NAME_WORDS = frozenset(
         "November",
         "December",
     ]
+)
+
+LEFTOVER_MAX_CHARS = 120
+COOKIE_NOTICE_MAX_CHARS = 400
+
+# One-line blocks dropped only at the end of a document (after the last paragraph of a scraped
+# article); elsewhere the same words may be a heading or a line of dialogue.
+_TRAILING_BOILERPLATE = frozenset(
+    {
+        "subscribe",
+        "subscribe now",
+        "subscribe to our newsletter",
+        "sign up",
+        "sign up now",
+        "newsletter",
+        "comments",
+        "comment",
+        "leave a comment",
+        "leave a reply",
+        "view comments",
+        "show comments",
+        "join the conversation",
+        "related",
+        "related content",
+        "related posts",
+        "related links",
+        "more stories",
+        "recommended",
+        "recommended for you",
+        "trending",
+        "trending now",
+        "share",
+        "share article",
+        "tweet",
+        "email",
+        "print",
+        "facebook",
+        "twitter",
+        "whatsapp",
+        "linkedin",
+        "pinterest",
+        "reddit",
+        "copy link",
+        "report an error",
+        "report a typo",
+        "see also",
+        "more",
+        "next article",
+        "previous article",
+        "top stories",
+        "latest news",
+    }
+)
+_TRAILING_LEFTOVER = re.compile(
+    r"^(?:(?:tags|topics|filed under|categories|category|posted in|keywords)\s*:"
+    r"|follow (?:us|me|\w+) (?:on|at)\b"
+    r"|(?:©|\(c\)|copyright\b)"
+    r"|all rights reserved"
+    r"|(?:click|tap) here\b"
+    r"|(?:sign up|subscribe) (?:for|to)\b"
+    r")"
+)
+_COOKIE_NOTICE = re.compile(
+    r"\b(?:(?:this|our) (?:web)?site uses cookies|we use cookies|accept (?:all )?cookies"
+    r"|cookie (?:policy|settings|preferences|consent))\b"
 )
 
 # "Mr Darcy is the best of men" closes novels; bios name people without these ("Dr" is allowed).
@@ -1052,7 +1124,7 @@ def _blocks(text: str, *, markdown: bool) -> list[_Block]:
 
     def flush() -> None:
         if current:
-            blocks.append(_Block(" ".join(current), len(current)))
+            blocks.append(_Block(_join_lines(current), len(current)))
             current.clear()
 
     for line in text.split("\n"):
@@ -1070,6 +1142,18 @@ def _blocks(text: str, *, markdown: bool) -> list[_Block]:
         current.append(stripped)
     flush()
     return blocks
+
+
+def _join_lines(lines: Sequence[str]) -> str:
+    """Join the stripped lines of one paragraph: one space between lines, none where a line
+    ends and the next starts with a character of a script written without spaces (CJK, Thai)."""
+    joined = lines[0]
+    for line in lines[1:]:
+        if _NO_SPACE_SCRIPT.match(joined[-1]) and _NO_SPACE_SCRIPT.match(line[0]):
+            joined += line
+        else:
+            joined += " " + line
+    return joined
 
 
 def _layout(
@@ -1224,7 +1308,7 @@ def _looks_like_title(block: _Block) -> bool:
     return (
         block.lines == 1
         and len(text) <= TITLE_MAX_CHARS
-        and not text.endswith((".", ",", ";"))
+        and not text.endswith((".", ",", ";", "。", "，", "、", "；", "．", "｡"))
         and any(c.isalpha() for c in text)
     )
 
@@ -1236,7 +1320,7 @@ def _looks_like_standfirst(block: _Block) -> bool:
         not block.heading
         and block.lines == 1
         and len(text) <= STANDFIRST_MAX_CHARS
-        and len(text.split()) >= STANDFIRST_MIN_WORDS
+        and _word_count(text) >= STANDFIRST_MIN_WORDS
         and _SENTENCE_END.search(text) is None
         and _CHAPTER_HEADING.match(text) is None
         and not text.isupper()
@@ -1244,16 +1328,34 @@ def _looks_like_standfirst(block: _Block) -> bool:
 
 
 def _is_leftover(block: _Block) -> bool:
-    return (
-        block.lines == 1
-        and len(block.text.split()) <= 3
-        and _LEFTOVER_PUNCT.search(block.text) is None
-    )
+    """A one-line block at the end of a scraped page that is page furniture, not prose.
+
+    Recognised positively (never "short, so junk": "Nevermore" or a line of Japanese is prose):
+    the phrases of :data:`_TRAILING_BOILERPLATE` ("Subscribe", "Comments", "Print", ...), tag
+    and topic lists ("Tags: politics, Korea"), "Follow us on ..." and copyright lines.
+    """
+    if block.lines != 1 or block.heading or len(block.text) > LEFTOVER_MAX_CHARS:
+        return False
+    key = _boilerplate_key(block.text)
+    return key in _TRAILING_BOILERPLATE or _TRAILING_LEFTOVER.match(key) is not None
 
 
 def _is_boilerplate(text: str) -> bool:
-    key = text.casefold().replace("’", "'").strip().rstrip(":»›>").strip()
-    return key in _BOILERPLATE
+    """Page furniture dropped wherever it is: :data:`_BOILERPLATE` phrases and cookie notices."""
+    key = _boilerplate_key(text)
+    if key in _BOILERPLATE:
+        return True
+    return len(text) <= COOKIE_NOTICE_MAX_CHARS and _COOKIE_NOTICE.search(key) is not None
+
+
+def _boilerplate_key(text: str) -> str:
+    return " ".join(text.casefold().replace("’", "'").split()).rstrip(":»›>.!").strip()
+
+
+def _word_count(text: str) -> int:
+    """Words in ``text``: space-separated tokens, with each character of a script written
+    without spaces between words (Chinese, Japanese, Thai, ...) counted as one word."""
+    return len(_NO_SPACE_SCRIPT.findall(text)) + len(_NO_SPACE_SCRIPT.sub(" ", text).split())
 
 
 def _bio_author(text: str) -> str | None:
