@@ -31,7 +31,13 @@ from bot import render
 from bot.core.errors import CorpusError, UserError
 from bot.core.library import Library
 from bot.core.models import Corpus
-from bot.settings import ConfigError, Settings, load_settings
+from bot.settings import (
+    ConfigError,
+    Settings,
+    check_daily_documents,
+    check_storage,
+    load_settings,
+)
 
 log = logging.getLogger("corpusbot")
 
@@ -136,6 +142,27 @@ def load_library(
     return library, {"load_s": t1 - t0, **{f"{k}_s": v for k, v in library.timings.items()}}
 
 
+def check_with_corpus(settings: Settings, library: Library, *, storage: bool = False) -> None:
+    """The config checks that need the loaded corpus (``daily[].documents`` ids) and, with
+    ``storage``, the file system (``storage.path``). Raises one :class:`ConfigError` listing
+    every problem (exit 2, like any config error)."""
+    problems: list[str] = []
+    checks: list[Callable[[], None]] = []
+    if storage:
+        checks.append(lambda: check_storage(settings))
+    ids = {d.id for d in library.corpus}
+    aliases = {d.title.casefold(): d.id for d in library.corpus}
+    aliases.update({Path(d.path).stem.casefold(): d.id for d in library.corpus if d.path})
+    checks.append(lambda: check_daily_documents(settings, ids, aliases=aliases))
+    for check in checks:
+        try:
+            check()
+        except ConfigError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise ConfigError(settings.config_path, problems)
+
+
 def _setup_logging(
     settings: Settings | None, verbose: bool = False, *, quiet: bool = False
 ) -> None:
@@ -178,7 +205,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_BAD_INPUT
     for warning in settings.warnings:
         log.warning("%s", warning)
+    check_storage(settings)  # before the corpus load, which can take a while
     library, _ = load_library(settings)
+    check_with_corpus(settings, library)
     point_at(settings.discord.api_base, settings.discord.gateway_url)
 
     async def main() -> None:
@@ -258,6 +287,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     for warning in settings.warnings:
         log.warning("%s", warning)
     library, timings = load_library(settings)
+    check_with_corpus(settings, library, storage=True)
     console = Console() if sys.stdout.isatty() else Console(width=160)
     table = Table(title="corpus", show_header=False)
     for key, value in corpus_table(library.corpus, timings, cached=library.index_from_cache):
@@ -350,6 +380,9 @@ def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
             return EXIT_BAD_INPUT
     else:
         now = datetime.now(UTC)
+    if settings.daily:
+        library, _ = load_library(settings, warm=False)
+        check_with_corpus(settings, library)
     rows = _schedule_rows(settings, now)
     if args.json:
         _print_json({"now": now.astimezone(UTC).isoformat(), "schedules": rows})
@@ -587,24 +620,46 @@ def cmd_console(
 # ---------------------------------------------------------------------------------------------
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for every sub-command."""
+def _common_options(*, after_command: bool) -> argparse.ArgumentParser:
+    """``--config``, ``--corpus`` and ``-v``, accepted before and after the sub-command.
+
+    The main parser holds the defaults; each sub-parser gets the same options with
+    ``default=argparse.SUPPRESS``, so an option given before the sub-command is not reset by
+    the sub-parser, and one given after it wins.
+    """
     common = argparse.ArgumentParser(add_help=False)
+    default: Any = argparse.SUPPRESS if after_command else None
     common.add_argument(
         "--config",
         metavar="FILE",
+        default=default,
         help="config file (default: $CORPUSBOT_CONFIG or ./config.yaml if present)",
     )
     common.add_argument(
         "--corpus",
         metavar="DIR",
         action="append",
+        default=default,
         help="corpus folder or file (repeatable; replaces corpus.paths)",
     )
-    common.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    common.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS if after_command else False,
+        help="debug logging",
+    )
+    return common
 
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every sub-command; the common options (``--config``,
+    ``--corpus``, ``-v``) may come before or after the sub-command."""
+    common = _common_options(after_command=True)
     parser = argparse.ArgumentParser(
-        prog="corpusbot", description="A Discord bot that serves a corpus of documents."
+        prog="corpusbot",
+        description="A Discord bot that serves a corpus of documents.",
+        parents=[_common_options(after_command=False)],
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -684,7 +739,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _setup_logging(settings, args.verbose, quiet=args.command in QUIET_COMMANDS)
     try:
         return COMMANDS[args.command](args, settings)
-    except CorpusError as error:
+    except (CorpusError, ConfigError) as error:
         sys.stderr.write(f"{error}\n")
         return EXIT_BAD_INPUT
 

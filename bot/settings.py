@@ -37,7 +37,9 @@ import datetime as dt
 import difflib
 import os
 import re
-from collections.abc import Mapping, Sequence
+import sqlite3
+import tempfile
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
@@ -76,6 +78,8 @@ __all__ = [
     "StorageSettings",
     "StrictSafeLoader",
     "SummarySettings",
+    "check_daily_documents",
+    "check_storage",
     "default_corpus_path",
     "load_settings",
 ]
@@ -509,6 +513,15 @@ def _resolve(value: Path, info: ValidationInfo) -> Path:
     return path
 
 
+def _at_least_one(values: tuple[Path, ...]) -> tuple[Path, ...]:
+    """``corpus.paths`` needs at least one entry (the message replaces pydantic's wording)."""
+    if not values:
+        raise PydanticCustomError(
+            "paths_empty", "needs at least one folder or file to read the documents from"
+        )
+    return values
+
+
 def _resolve_all(values: tuple[Path, ...], info: ValidationInfo) -> tuple[Path, ...]:
     return tuple(_resolve(v, info) for v in values)
 
@@ -596,7 +609,7 @@ class CorpusSettings(_Section):
     paths: Annotated[
         tuple[Path, ...],
         BeforeValidator(_one_or_many),
-        Field(min_length=1),
+        AfterValidator(_at_least_one),
         AfterValidator(_resolve_all),
     ] = Field(default_factory=lambda: (default_corpus_path(),))
     language: Annotated[str, AfterValidator(_language)] = "en"
@@ -733,6 +746,9 @@ class Settings(_FileSettings):
 
     warnings: tuple[str, ...] = ()
     config_path: Path | None = None
+    origins: tuple[tuple[str, str], ...] = ()
+    """``(key path, source)`` of each value set from outside the file, e.g.
+    ``("storage.path", "CORPUSBOT_STORAGE")`` or ``("corpus.paths", "--corpus")``."""
 
     def token(self) -> str | None:
         """The plain bot token, or ``None`` if neither ``DISCORD_TOKEN`` nor the file gives one."""
@@ -830,7 +846,7 @@ def _show(value: Any) -> str:
     if isinstance(value, dict):
         return "a section"
     if isinstance(value, list | tuple):
-        return "a list"
+        return "a list" if value else "an empty list"
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
@@ -1120,4 +1136,119 @@ def load_settings(
         **fields,
         warnings=tuple(_scrub(n, secrets) for n in notes),
         config_path=config_path,
+        origins=tuple((_dotted(loc), var) for loc, var in sources.items()),
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Checks that need the file system or the loaded corpus (``check``, ``schedule``, ``run``)
+# --------------------------------------------------------------------------------------------
+
+
+def _where(settings: Settings, key: str) -> str:
+    origin = dict(settings.origins).get(key)
+    return (
+        f"{key} (from {'the environment variable ' + origin if origin.isupper() else origin})"
+        if origin
+        else key
+    )
+
+
+def _storage_problem(path: Path) -> str | None:
+    """Why SQLite could not use ``path``, or ``None``. Probes by making (and removing) a
+    temporary file in the folder, so a read-only or pseudo file system (``/proc``) is caught
+    even for root, and opens an existing file read-only to see that it is a SQLite database."""
+    if str(path) == ":memory:":
+        return None
+    if path.is_dir():
+        return f"{path} is a folder; give a file path inside it, e.g. {path / 'corpusbot.sqlite3'}"
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = (
+            folder.parent
+        )  # the bot creates missing folders, so the nearest existing one counts
+    if not folder.is_dir():
+        return f"{folder} is not a folder, so {path} cannot be created"
+    try:
+        with tempfile.TemporaryFile(dir=folder, prefix=".corpusbot-check-"):
+            pass
+    except OSError as error:
+        return f"cannot create files in the folder {folder} ({error.strerror or error})"
+    if path.exists():
+        if not path.is_file():
+            return f"{path} is not a regular file"
+        try:
+            db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+            try:
+                db.execute("PRAGMA schema_version").fetchone()
+            finally:
+                db.close()
+        except sqlite3.Error as error:
+            return f"{path} cannot be used as a SQLite database ({error})"
+        if not os.access(path, os.R_OK | os.W_OK):
+            return f"{path} is not readable and writable by this user"
+    return None
+
+
+def check_storage(settings: Settings) -> None:
+    """Check that ``storage.path`` can be used as the SQLite file, without writing it.
+
+    Accepted: ``:memory:``; an existing SQLite file; a new file whose folder exists or can be
+    created (the bot creates missing folders) and accepts new files.
+
+    Raises:
+        ConfigError: naming ``storage.path`` (and ``CORPUSBOT_STORAGE`` when it came from
+            there), the reason (a folder, not a SQLite file, folder not writable...) and an
+            example.
+    """
+    problem = _storage_problem(settings.storage.path)
+    if problem is not None:
+        raise ConfigError(
+            settings.config_path,
+            [
+                f"{_where(settings, 'storage.path')}: {problem}; for example: path: "
+                f"{_EXAMPLES['storage.path']}."
+            ],
+        )
+
+
+_MAX_IDS_SHOWN = 20
+
+
+def check_daily_documents(
+    settings: Settings,
+    document_ids: Collection[str],
+    *,
+    aliases: Mapping[str, str] | None = None,
+) -> None:
+    """Check every ``daily[i].documents`` entry against the loaded corpus's document ids.
+
+    Args:
+        settings: validated settings.
+        document_ids: the ids of the loaded documents (:attr:`bot.core.models.Document.id`).
+        aliases: other names of documents, case-folded (file name stem, title) → id; an entry
+            close to an id or to one of these names gets "did you mean <id>" (closeness as
+            :func:`difflib.get_close_matches`, ratio ≥ 0.6).
+
+    Raises:
+        ConfigError: one problem per unknown id, naming ``daily[i].documents[j]``, the id, a
+            close id ("did you mean") when there is one, and the valid ids (the first 20).
+    """
+    known = sorted(document_ids)
+    shown = ", ".join(known[:_MAX_IDS_SHOWN])
+    if len(known) > _MAX_IDS_SHOWN:
+        shown += f", ... ({len(known)} in all; `corpusbot check` lists them)"
+    problems = []
+    for i, schedule in enumerate(settings.daily):
+        for j, doc_id in enumerate(schedule.documents):
+            if doc_id in document_ids:
+                continue
+            names = {k: k for k in known} | dict(aliases or {})
+            close = difflib.get_close_matches(doc_id.strip().casefold(), names, n=1, cutoff=0.6)
+            hint = f" Did you mean {names[close[0]]}?" if close else ""
+            problems.append(
+                f"daily[{i}].documents[{j}]: no document has the id {_show(doc_id)} in the loaded "
+                f"corpus, so the daily post would have no quote.{hint} Document ids: {shown}."
+            )
+    if problems:
+        raise ConfigError(settings.config_path, problems)

@@ -306,3 +306,108 @@ def test_run_without_discord_reachable_is_one_clear_line(
     assert "cannot reach Discord at http://127.0.0.1:9/api/v10" in err
     assert "Traceback" not in err
     assert "not-a-real-token" not in err
+
+
+def _daily_config(tmp_path: Path, documents: str) -> Path:
+    config = tmp_path / "daily.yaml"
+    config.write_text(
+        "daily:\n"
+        "  - {guild_id: 123456789012345678, channel_id: 234567890123456789, time: '09:00',\n"
+        f"     timezone: UTC, documents: {documents}}}\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+@pytest.mark.parametrize("command", [["check"], ["schedule"], ["schedule", "--json"]])
+def test_an_unknown_daily_document_is_a_config_error(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = _daily_config(tmp_path, "[kim-human-right, nope]")
+    assert main([*command, "--config", str(config)]) == 2
+    captured = capsys.readouterr()
+    assert "config and corpus OK" not in captured.out
+    assert "daily[0].documents[0]" in captured.err
+    assert "Did you mean kim-human-rights?" in captured.err
+    assert 'daily[0].documents[1]: no document has the id "nope"' in captured.err
+    assert "Document ids: kim-human-rights." in captured.err
+
+
+def test_known_daily_documents_pass_check_and_schedule(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = _daily_config(tmp_path, "[kim-human-rights]")
+    assert main(["check", "--config", str(config)]) == 0
+    assert "config and corpus OK" in capsys.readouterr().out
+    assert main(["schedule", "--config", str(config)]) == 0
+    assert "guild 123456789012345678" in capsys.readouterr().out
+
+
+def test_run_refuses_an_unknown_daily_document_before_connecting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", "not-a-real-token")
+    monkeypatch.setenv("CORPUSBOT_API_BASE", "http://127.0.0.1:9/api/v10")  # never reached
+    config = _daily_config(tmp_path, "[nope]")
+    assert main(["run", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert "daily[0].documents[0]" in err
+    assert "cannot reach Discord" not in err
+
+
+def _storage_cases(tmp_path: Path) -> dict[str, tuple[str, str]]:
+    not_sqlite = tmp_path / "notes.sqlite3"
+    not_sqlite.write_text("not a database\n", encoding="utf-8")
+    a_file = tmp_path / "plain-file"
+    a_file.write_text("x", encoding="utf-8")
+    return {
+        "folder": (str(tmp_path), "is a folder"),
+        "pseudo file system": ("/proc/x.sqlite3", "cannot create files in the folder /proc"),
+        "not a database": (str(not_sqlite), "cannot be used as a SQLite database"),
+        "under a file": (str(a_file / "x.db"), "is not a folder"),
+    }
+
+
+@pytest.mark.parametrize("case", ["folder", "pseudo file system", "not a database", "under a file"])
+def test_check_reports_an_unusable_storage_path(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    value, reason = _storage_cases(tmp_path)[case]
+    monkeypatch.setenv("CORPUSBOT_STORAGE", value)
+    assert main(["check"]) == 2
+    captured = capsys.readouterr()
+    assert "config and corpus OK" not in captured.out
+    assert "storage.path (from the environment variable CORPUSBOT_STORAGE)" in captured.err
+    assert reason in captured.err
+
+
+def test_check_accepts_a_new_storage_file_and_does_not_create_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "new" / "bot.sqlite3"
+    monkeypatch.setenv("CORPUSBOT_STORAGE", str(target))
+    assert main(["check"]) == 0
+    assert "config and corpus OK" in capsys.readouterr().out
+    assert not target.exists()
+    assert not target.parent.exists()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--corpus", "{folder}", "check"],
+        ["check", "--corpus", "{folder}"],
+        ["-v", "--config", "{config}", "check"],
+        ["--corpus", "{seeds}", "check", "--corpus", "{folder}"],  # after the command wins
+    ],
+)
+def test_common_options_go_before_or_after_the_command(
+    argv: list[str], mixed_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text(f"corpus:\n  paths: [{mixed_folder}]\n", encoding="utf-8")
+    values = {"folder": str(mixed_folder), "config": str(config), "seeds": str(ROOT / "seeds")}
+    assert main([a.format(**values) for a in argv]) == 0
+    out = capsys.readouterr().out
+    assert "A Title" in out  # the document of mixed_folder, not the seeds
+    assert "Benedict Rogers" not in out

@@ -417,7 +417,7 @@ def test_example_config_loads_with_the_documented_defaults(tmp_path, monkeypatch
 def test_example_config_documents_every_key():
     text = EXAMPLE.read_text(encoding="utf-8")
     written = set(re.findall(r"^[#\s-]*([a-z_]+):", text, flags=re.MULTILINE))
-    top = [k for k in _keys(Settings) if k not in ("warnings", "config_path")]
+    top = [k for k in _keys(Settings) if k not in ("warnings", "config_path", "origins")]
     leaves = {k.split(".")[-1] for k in top} | set(DailySchedule.model_fields)
     assert leaves <= written, leaves - written
 
@@ -649,3 +649,53 @@ def test_a_language_name_is_refused_with_the_code_to_use(tmp_path: Path, written
     message = config_error(write(tmp_path, f'corpus:\n  language: "{written}"\n'))
     assert "corpus.language (line 2)" in message
     assert "expected a language code such as en, de, fr or pt-br" in message
+
+
+def test_an_empty_corpus_paths_asks_for_a_folder_or_file(tmp_path: Path) -> None:
+    message = config_error(write(tmp_path, "corpus:\n  paths: []\n"))
+    assert "corpus.paths (line 2): needs at least one folder or file" in message
+    assert "for example: paths: [seeds]" in message
+    assert "at least 1 item" not in message
+
+
+def test_daily_documents_are_checked_against_the_loaded_ids(tmp_path: Path) -> None:
+    from bot.settings import check_daily_documents
+
+    settings = load_settings(
+        write(
+            tmp_path,
+            """\
+            daily:
+              - {guild_id: 1, channel_id: 2, time: "09:00", timezone: UTC, documents: [essay-one]}
+              - {guild_id: 3, channel_id: 4, time: "09:00", timezone: UTC,
+                 documents: [essay-onw, My Essay]}
+            """,
+        ),
+        env={},
+    )
+    ids = {"essay-one", "diary", "letters"}
+    with pytest.raises(ConfigError) as info:
+        check_daily_documents(settings, ids, aliases={"my essay": "letters"})
+    problems = info.value.problems
+    assert len(problems) == 2
+    assert problems[0].startswith('daily[1].documents[0]: no document has the id "essay-onw"')
+    assert "Did you mean essay-one?" in problems[0]
+    assert problems[1].startswith("daily[1].documents[1]")
+    assert "Did you mean letters?" in problems[1]
+    assert all("Document ids: diary, essay-one, letters." in p for p in problems)
+    check_daily_documents(settings, {"essay-one", "essay-onw", "My Essay"})  # all known: fine
+
+
+def test_storage_check_names_the_key_and_its_source(tmp_path: Path) -> None:
+    from bot.settings import check_storage
+
+    check_storage(load_settings(None, env={"CORPUSBOT_STORAGE": str(tmp_path / "ok.sqlite3")}))
+    check_storage(load_settings(None, env={"CORPUSBOT_STORAGE": ":memory:"}))
+    from_file = load_settings(write(tmp_path, f"storage:\n  path: {tmp_path}\n"), env={})
+    with pytest.raises(ConfigError) as info:
+        check_storage(from_file)
+    assert info.value.problems[0].startswith(f"storage.path: {tmp_path} is a folder")
+    from_env = load_settings(None, env={"CORPUSBOT_STORAGE": str(tmp_path)})
+    with pytest.raises(ConfigError) as info:
+        check_storage(from_env)
+    assert "storage.path (from the environment variable CORPUSBOT_STORAGE)" in str(info.value)
