@@ -98,6 +98,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import functools
 import os
 import re
 import stat
@@ -107,6 +108,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from bot.core.errors import CorpusError, UserError
 from bot.core.models import Corpus, Document, LoadProblem
@@ -152,7 +155,6 @@ _FRONT_MATTER_KEY = re.compile(
 _YAML_KEY_LINE = re.compile(r"^(?:[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|$)|[ \t]+\S|-[ \t])")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
-_ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 # Scripts written without spaces between words: Han ideographs (CJK unified, extensions,
 # compatibility, radicals), kana, CJK symbols and punctuation, full-width forms, Thai, Lao,
 # Khmer and Myanmar. Hangul is written with spaces and is not here.
@@ -1127,21 +1129,66 @@ def _blocks(text: str, *, markdown: bool) -> list[_Block]:
             blocks.append(_Block(_join_lines(current), len(current)))
             current.clear()
 
+    if markdown:
+        return _markdown_blocks(text)
     for line in text.split("\n"):
         stripped = line.strip()
         if not stripped:
             flush()
             continue
-        if markdown:
-            heading = _ATX_HEADING.match(line)
-            if heading is not None:
-                flush()
-                if heading.group(1):
-                    blocks.append(_Block(heading.group(1).strip(), 1, heading=True))
-                continue
         current.append(stripped)
     flush()
     return blocks
+
+
+@functools.cache
+def _markdown_parser() -> MarkdownIt:
+    # CommonMark plus GFM tables (so a table is recognised, then dropped) and ~~strikethrough~~.
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def _markdown_blocks(text: str) -> list[_Block]:
+    """Blocks of a Markdown text, parsed to CommonMark tokens by markdown-it-py.
+
+    Each paragraph (also inside list items and block quotes) is a block and each heading a
+    heading block; ``lines`` is the number of source lines. Inline markup is reduced to its
+    text: emphasis, strong and strikethrough markers go, a link keeps its text, inline code
+    keeps its content, images and inline HTML are dropped. Code blocks, HTML blocks, tables and
+    thematic breaks are not text and are dropped.
+    """
+    blocks: list[_Block] = []
+    tokens = _markdown_parser().parse(text)
+    table_depth = 0
+    for index, token in enumerate(tokens):
+        if token.type == "table_open":
+            table_depth += 1
+        elif token.type == "table_close":
+            table_depth -= 1
+        elif token.type == "inline" and table_depth == 0 and index > 0:
+            opener = tokens[index - 1].type
+            if opener not in ("paragraph_open", "heading_open"):
+                continue
+            lines = _inline_lines(token.children or [])
+            if not lines:
+                continue
+            heading = opener == "heading_open"
+            count = 1 if heading or token.map is None else max(1, token.map[1] - token.map[0])
+            blocks.append(_Block(_join_lines(lines), count, heading=heading))
+    return blocks
+
+
+def _inline_lines(children: Sequence[Token]) -> list[str]:
+    """The text of an inline token's children, one string per source line, blank lines dropped."""
+    lines: list[str] = []
+    current: list[str] = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            current.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            lines.append("".join(current))
+            current = []
+    lines.append("".join(current))
+    return [" ".join(line.split()) for line in lines if line.strip()]
 
 
 def _join_lines(lines: Sequence[str]) -> str:

@@ -370,7 +370,7 @@ tags: [ignored, keys]
 ---
 # A Heading Title
 
-First paragraph, with *emphasis* kept as written.
+First paragraph, with *emphasis* read as Markdown.
 
 ## A Section
 
@@ -386,7 +386,7 @@ def test_markdown_front_matter_and_headings() -> None:
     assert document.source_url == "https://example.org/essay"
     assert document.standfirst == "What the essay is about."
     assert texts(document) == [
-        "First paragraph, with *emphasis* kept as written.",
+        "First paragraph, with emphasis read as Markdown.",  # the markers are not text
         "A Section",
         "Second paragraph.",
     ]
