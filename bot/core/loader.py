@@ -3,6 +3,15 @@
 This is the only module of the product that reads corpus files. Everything after it works on
 :class:`~bot.core.models.Corpus` values.
 
+Reading
+    Only regular files are read: a named pipe (FIFO), a device (a link to ``/dev/zero``) or a
+    socket is reported as "not a regular file (a named pipe)" without opening it for a blocking
+    read, and a file over :data:`MAX_FILE_BYTES` (50 MB) as "too large (N MB; the limit is 50
+    MB)". In a folder, files of other types (``.html``, ``.rtf``, ``.docx``, ...) are listed as
+    non-fatal problems "skipped: unsupported file type (.html); supported: .txt, .md, .markdown"
+    (hidden files, ``corpus.yaml`` and repository files such as ``README.rst`` or ``LICENSE``
+    are not listed); a file named explicitly with such a suffix is a fatal problem.
+
 Decoding (:func:`decode_text`)
     UTF-8, with a leading byte-order mark dropped (UTF-16 with a BOM is accepted too). Bytes that
     are not valid UTF-8 but decode as **Windows-1252 (cp1252)** are read as cp1252, the usual
@@ -16,16 +25,22 @@ Decoding (:func:`decode_text`)
 
 Structure of plain text (:func:`parse_document`)
     Paragraphs are separated by blank lines; the lines of one paragraph (books are hard-wrapped at
-    about 70 characters) are joined with one space. Then, in this order:
+    about 70 characters) are joined with one space, or with none between two characters of a
+    script written without spaces (Chinese, Japanese, Thai, ...). Words are counted as
+    space-separated tokens, each character of such a script counting as one word. Then, in
+    this order:
 
-    1. Known scraping boilerplate blocks ("What's Hot", "Advertisement", "Read more", ...) are
-       dropped wherever they are; so are e-text notes before the title and among the first 3
+    1. Known scraping boilerplate blocks ("What's Hot", "Advertisement", "Read more", ...) and
+       cookie notices ("This website uses cookies ...", at most 400 characters) are dropped
+       wherever they are; so are e-text notes before the title and among the first 3
        blocks after it (a block naming Gutenberg and an "etext"; in a Gutenberg file also
        "Produced by ...", a "Transcriber's Notes:" line and any block in square brackets).
     2. Title: the first block, when it is one line of at most 150 characters not ending in ``.``,
-       ``,`` or ``;`` (in Markdown: a leading heading).
-    3. Scraping leftovers at the end: trailing one-line blocks of at most 3 words with no sentence
-       punctuation (nor comma, so a closing "Love, Mum" stays) are dropped.
+       ``,`` or ``;`` (nor ``。``, ``，``, ``、``) (in Markdown: a leading heading).
+    3. Scraping leftovers at the end: trailing one-line blocks that are recognised page
+       furniture ("Subscribe", "Comments", "Print", "Tags: ...", "Follow us on ...",
+       "© 2019 ...", ...) are dropped. Length alone never makes a block junk: a closing
+       "Nevermore", "Love, Mum" or a short line of Japanese is prose.
     4. Author bio: when the last block starts with a capitalised name of 2-4 words followed by
        "works for/at/as/in/with", "is a/an/the", "writes" or "was a/an/the/formerly/previously", it
        is kept as ``author_bio`` and the name as ``author``, not as a body paragraph. (Bare "was"
@@ -41,8 +56,8 @@ Structure of plain text (:func:`parse_document`)
        quoted: when the metadata gives the standfirst, only a block with the same words is
        taken out of the body. Otherwise, after a title, the next block is the standfirst only
        when it is one line (not hard-wrapped) of at most 300 characters and at least 3 words,
-       does not end with sentence-final punctuation (``. ! ? …``, maybe followed by a closing
-       quote or bracket), is neither a chapter heading ("Chapter 1", "BOOK ONE", ...) nor all
+       does not end with sentence-final punctuation (``. ! ? …`` or ``。！？``, maybe followed by
+       a closing quote or bracket), is neither a chapter heading ("Chapter 1", "BOOK ONE", ...) nor all
        capitals, and at least two body blocks follow it. A first paragraph or stanza is body.
 
     The rest are the body paragraphs, numbered from 1, each split into sentences by
@@ -59,12 +74,26 @@ Project Gutenberg files
     are) are read with the title-page rules above.
 
 Markdown (``.md``, ``.markdown``)
-    Optional YAML front matter between ``---`` lines (``yaml.safe_load``; keys ``title``,
+    Optional YAML front matter between ``---`` lines (a safe YAML loader; keys ``title``,
     ``author``, ``date``, ``outlet``, ``source_url`` or ``url``, ``standfirst`` or ``description``,
-    ``id``; other keys are ignored). ATX headings (``# Heading``) are blocks of their own with the
-    markers removed; a leading heading is the title. Nothing else of Markdown is interpreted: the
-    corpus text is kept as written. A plain-text file may carry front matter too, when a line of
-    the ``---`` block starts with one of the keys above.
+    ``id``; other keys are ignored). A value YAML cannot construct (``date: 2020-02-30``) or a key
+    given twice is dropped alone and reported with its line; the other keys are used. An
+    opening ``---`` never closed is reported, and the ``key: value`` lines right after it (up to
+    a blank line) are read as the front matter.
+
+    The rest is parsed as CommonMark by markdown-it-py (with GFM tables and strikethrough), a
+    maintained, specification-conformant parser, rather than by our own regular expressions:
+    emphasis, links, images, code spans, lists, nesting and HTML blocks interact in ways that
+    hand-written patterns get wrong (``snake_case`` is not emphasis, ``*`` in code is text, a
+    ``-`` list inside a block quote is still a list). Headings (ATX ``#`` and setext ``===``)
+    are blocks of their own, a leading heading is the title. Each paragraph, list item and block
+    quote paragraph is a block; inline markup is reduced to its text (emphasis markers removed,
+    a link keeps its text, inline code its content, images and inline HTML dropped); fenced and
+    indented code blocks, HTML blocks, tables and thematic breaks are dropped.
+
+    Plain text is never read as Markdown: in a ``.txt`` file ``*``, ``_``, ``#`` and ``>`` are
+    characters of the text. A plain-text file may carry front matter too, when a line of the
+    ``---`` block starts with one of the keys above.
 
 Metadata precedence
     ``corpus.yaml`` manifest entry > front matter (or Gutenberg header) > heuristics (title line,
@@ -80,8 +109,11 @@ Manifest (``corpus.yaml`` in a corpus folder, optional)::
         id: kim-human-rights        # id, title, author, date, outlet, source_url, standfirst
         title: A Better Title
 
-    Unknown keys, values of the wrong type, invalid YAML and files named but absent are reported as
-    non-fatal problems naming the manifest and the key; the files still load with the heuristics.
+    Unknown keys, values of the wrong type or invalid (``date: 2019-02-30``) and files named but
+    absent are reported as non-fatal problems naming the manifest and the key. A manifest that
+    cannot be used at all (not valid YAML, a key given twice in one mapping - plain YAML would
+    silently keep the last value -, not a mapping, unreadable) is a fatal problem with its line:
+    the files still load with the heuristics, and ``corpusbot check --strict`` fails.
 
 Speed
     Measured on the books of ``tools/gather_books.sh`` (2 shared cores): Moby Dick (1.24 MB,
@@ -481,8 +513,13 @@ def load_corpus(
             by relative path, skipping hidden files and folders and ``corpus.yaml``; files named
             ``README*``, ``LICENSE*``, ``LICENCE*``, ``CHANGELOG*`` or ``CONTRIBUTING*``, in any
             case, are skipped with a non-fatal problem "skipped: looks like a repository file,
-            not a document") or single files (loaded whatever their name and suffix). A ``corpus.yaml`` in a given folder is its
-            manifest; for a single file, the ``corpus.yaml`` beside it supplies its entry.
+            not a document"; other files are skipped with a non-fatal problem "skipped:
+            unsupported file type (.html); ...", at most :data:`UNSUPPORTED_LISTED` per folder
+            and one count for the rest) or single files (whatever their name; a suffix other
+            than ``.txt``, ``.md``, ``.markdown`` is a fatal "unsupported file type", a file
+            without a suffix is read as plain text). A ``corpus.yaml`` in a given folder is its
+            manifest; for a single file, the ``corpus.yaml`` beside it supplies its entry (and
+            a manifest that cannot be used at all is reported).
         language: sentence-splitting language (ISO 639 code) for :mod:`bot.core.segment`.
         progress: called as ``progress(done, total, path)`` after each file is read.
 
@@ -561,7 +598,9 @@ def load_document(
         language: sentence-splitting language.
 
     Raises:
-        DocumentError: the file is unreadable, empty, not text, or has no body text.
+        DocumentError: the file is unreadable, not a regular file, over :data:`MAX_FILE_BYTES`,
+            of an unsupported type (a suffix other than ``.txt``, ``.md``, ``.markdown``), empty,
+            not text, or has no body text.
     """
     problems: list[LoadProblem] = []
     item = _Item(Path(path), dict(metadata or {}))
@@ -591,7 +630,7 @@ def parse_document(
         document_id: the document's id (used as given).
         path: shown in messages and stored in ``Document.path``.
         metadata: overrides for front matter and heuristics (keys as in the manifest).
-        markdown: read front matter and headings as Markdown.
+        markdown: read the text as Markdown (front matter, headings, inline markup).
         language: sentence-splitting language.
 
     Raises:
@@ -725,7 +764,7 @@ def _plan(paths: Sequence[Path], problems: list[LoadProblem]) -> list[_Item]:
 
 
 def _supported_names() -> str:
-    return ", ".join(sorted(TEXT_SUFFIXES, key=len))
+    return ".txt, .md, .markdown"  # TEXT_SUFFIXES, in the order people look for them
 
 
 def _unsupported(path: Path) -> str:
