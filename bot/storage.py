@@ -38,6 +38,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
@@ -411,7 +412,17 @@ class SQLiteStorage:
         path = Path(path)
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
-        db = await aiosqlite.connect(str(path), isolation_level=None)
+        connection = aiosqlite.connect(str(path), isolation_level=None)
+        try:
+            db = await connection
+        except BaseException:
+            # A failed connect queues the worker thread's stop without awaiting it; the thread
+            # then reports to this loop. Wait for it while the loop is open, or it prints
+            # "RuntimeError: Event loop is closed" after ``asyncio.run`` has returned.
+            worker = getattr(connection, "_thread", None)
+            if isinstance(worker, threading.Thread) and worker.is_alive():
+                await asyncio.to_thread(worker.join, 5.0)
+            raise
         try:
             await db.execute(f"PRAGMA busy_timeout = {cls.BUSY_TIMEOUT_MS}")
             await cls._use_wal(db)

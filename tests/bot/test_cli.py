@@ -411,3 +411,29 @@ def test_common_options_go_before_or_after_the_command(
     out = capsys.readouterr().out
     assert "A Title" in out  # the document of mixed_folder, not the seeds
     assert "Benedict Rogers" not in out
+
+
+def test_a_failed_storage_open_stops_its_sqlite_thread_before_returning(tmp_path: Path) -> None:
+    """``run`` on an unusable storage file: aiosqlite's worker thread must be finished while the
+    loop is still open, or it prints "RuntimeError: Event loop is closed" after exit."""
+    import asyncio
+    import sqlite3
+    import threading
+
+    from bot.storage import SQLiteStorage
+
+    def workers() -> list[threading.Thread]:
+        return [
+            t
+            for t in threading.enumerate()
+            if "_connection_worker_thread" in t.name and t.is_alive()
+        ]
+
+    async def attempt() -> list[threading.Thread]:
+        with pytest.raises(sqlite3.Error):
+            await SQLiteStorage.open(tmp_path)  # a folder
+        return workers()
+
+    before = set(workers())
+    for _ in range(5):
+        assert [t for t in asyncio.run(attempt()) if t not in before] == []
