@@ -1161,7 +1161,7 @@ def _storage_problem(path: Path) -> str | None:
     if str(path) == ":memory:":
         return None
     if path.is_dir():
-        return f"{path} is a folder; give a file path inside it, e.g. {path / 'corpusbot.sqlite3'}"
+        return f"{path} is a folder; give the path of a file (it may be inside that folder)"
     folder = path.parent
     while not folder.exists() and folder != folder.parent:
         folder = (
