@@ -301,6 +301,8 @@ COOKIE_NOTICE_MAX_CHARS = 400
 _TRAILING_BOILERPLATE = frozenset(
     {
         "subscribe",
+        "tags",
+        "topics",
         "subscribe now",
         "subscribe to our newsletter",
         "sign up",
@@ -344,14 +346,15 @@ _TRAILING_BOILERPLATE = frozenset(
         "latest news",
     }
 )
+_SOCIAL = r"(?:twitter|x|facebook|instagram|threads|bluesky|mastodon|linkedin|tiktok|youtube)"
 _TRAILING_LEFTOVER = re.compile(
     r"^(?:(?:tags|topics|filed under|categories|category|posted in|keywords)\s*:"
-    r"|follow (?:us|me|\w+) (?:on|at)\b"
-    r"|(?:©|\(c\)|copyright\b)"
-    r"|all rights reserved"
+    rf"|follow (?:us|me)\b|follow \S+(?: \S+)? on {_SOCIAL}\b|(?:share|like us) on {_SOCIAL}\b"
+    r"|(?:©|\(c\)|copyright\s*(?:©|\(c\))?\s*(?:19|20)\d\d\b)"
     r"|(?:click|tap) here\b"
-    r"|(?:sign up|subscribe) (?:for|to)\b"
+    r"|(?:sign up|subscribe)\b.*\b(?:newsletter|updates|inbox)\b"
     r")"
+    r"|\ball rights reserved$"
 )
 _COOKIE_NOTICE = re.compile(
     r"\b(?:(?:this|our) (?:web)?site uses cookies|we use cookies|accept (?:all )?cookies"
@@ -435,7 +438,7 @@ class _MetadataLoader(yaml.SafeLoader):
         if isinstance(node, yaml.MappingNode):
             seen: dict[object, int] = {}
             for key_node, _ in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
                     continue
                 key = self.construct_object(key_node, deep=True)
                 try:
@@ -1053,9 +1056,9 @@ def _split_front_matter(text: str, *, markdown: bool) -> tuple[dict[str, str], s
     matter only when one of its lines starts with a known key (``title:``, ``author:``, ...), so a
     story that opens with a ``---`` divider stays text.
 
-    An opening ``---`` with no closing ``---`` (or ``...``) line: the ``key: value`` lines right
-    after it, up to the first blank line, are read as the front matter and a note says the
-    closing line is missing; in Markdown, with no such lines, a note says the file was read
+    An opening ``---`` with no closing ``---`` (or ``...``) line: when the ``key: value`` lines
+    right after it, up to the first blank line, include a known key, they are read as the front
+    matter and a note says the closing line is missing; in Markdown, with no such lines, a note says the file was read
     without front matter. Keys given twice are dropped (both values) and a value YAML cannot
     construct (``date: 2020-02-30``) drops only that key; each is noted with its line.
     """
@@ -1073,7 +1076,7 @@ def _split_front_matter(text: str, *, markdown: bool) -> tuple[dict[str, str], s
         while end < len(lines) and _YAML_KEY_LINE.match(lines[end]):
             end += 1
         keys = lines[1:end]
-        if not keys or (not markdown and not any(_FRONT_MATTER_KEY.match(k) for k in keys)):
+        if not any(_FRONT_MATTER_KEY.match(k) for k in keys):
             if markdown:
                 notes.append(
                     "starts with a '---' line but has no closing '---' line, so it has no "

@@ -95,6 +95,25 @@ def test_web_leftovers_at_the_end_are_dropped(leftover: str) -> None:
     assert texts(document) == ["The first paragraph of the piece.", "The last one."]
 
 
+@pytest.mark.parametrize(
+    ("ending", "furniture"),
+    [
+        ("Copyright is a kind of property, she said.", False),
+        ("Follow him on the road", False),
+        ("All rights reserved, he thought, and none given.", False),
+        ("Subscribe", True),  # page furniture only at the very end of the text
+        ("Tags", True),
+        ("Sign up", True),
+    ],
+)
+def test_prose_endings_that_resemble_leftovers_stay(ending: str, furniture: bool) -> None:
+    text = f"A Title\n\nThe first paragraph.\n\n{ending}\n\nThe last line is prose.\n"
+    document = parse_document(text, document_id="t")
+    assert texts(document) == ["The first paragraph.", ending, "The last line is prose."]
+    last = parse_document(f"A Title\n\nThe first paragraph.\n\n{ending}\n", document_id="u")
+    assert (texts(last)[-1] != ending) is furniture
+
+
 def test_words_that_only_look_like_leftovers_inside_prose_stay() -> None:
     text = "A Title\n\nComments\n\nShe read the comments twice, then subscribed.\n"
     document = parse_document(text, document_id="t")
@@ -253,12 +272,14 @@ def test_unclosed_front_matter_is_reported_and_its_keys_are_read(tmp_path: Path)
 
 
 def test_an_unclosed_dash_line_without_keys_is_reported_in_markdown(tmp_path: Path) -> None:
-    write(tmp_path / "a.md", "---\nA Title\n\nBody text here.\n")
+    write(tmp_path / "a.md", "---\nNote: a story in two parts\n\nBody text here.\n")
     write(tmp_path / "b.txt", "---\nA Title\n\nBody text here.\n")
     corpus = load_corpus([tmp_path])
     assert len(corpus) == 2
     found = problems_by_name(corpus)
     assert set(found) == {"a.md"}
+    by_title = {d.title: texts(d) for d in corpus}
+    assert by_title["Note: a story in two parts"] == ["Body text here."]  # text, not metadata
     assert "no closing '---'" in found["a.md"][0][0]
 
 
@@ -307,6 +328,13 @@ def test_an_explicit_unsupported_file_is_reported_not_read(tmp_path: Path) -> No
     assert set(listed) == TEXT_SUFFIXES
     with pytest.raises(DocumentError, match=r"unsupported file type \(\.html\)"):
         load_document(page)
+
+
+def test_an_explicit_file_without_a_suffix_is_read_as_plain_text(tmp_path: Path) -> None:
+    story = write(tmp_path / "story", "A Story\n\n**Not** Markdown.\n")
+    corpus = load_corpus([story])
+    assert corpus.problems == ()
+    assert texts(corpus.documents[0]) == ["**Not** Markdown."]
 
 
 def test_unsupported_files_in_a_folder_are_listed_but_irrelevant_ones_are_not(
