@@ -558,7 +558,14 @@ class DailyScheduler:
             await self.storage.set_status(
                 gid, STATUS_NO_QUOTES, str(exc), now, channel_id=channel, local_date=day
             )
-            log.warning("daily post for guild %s: %s", gid, exc)
+            log.warning(
+                "daily post of %s for guild %s channel %s (documents: %s): %s",
+                day,
+                gid,
+                channel,
+                ", ".join(schedule.documents) or "all",
+                exc,
+            )
             self._cool_down(gid, now, 5)
             return PostOutcome(gid, channel, day, "no_quotes", detail=str(exc))
         if new_cycle:

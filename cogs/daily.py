@@ -251,7 +251,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
 
     async def _schedule_or_explain(self, interaction: Interaction[CorpusBot]) -> DailySchedule:
         assert interaction.guild_id is not None
-        schedule = await self.bot.storage.get_schedule(interaction.guild_id)
+        schedule: DailySchedule | None = await self.bot.storage.get_schedule(interaction.guild_id)
         if schedule is None:
             raise ScheduleError(render.NO_DAILY)
         return schedule

@@ -21,6 +21,7 @@ from bot.scheduler import (
     STATUS_NO_QUOTES,
     STATUS_OK,
     STATUS_PAUSED,
+    STATUS_WRONG_GUILD,
     DailyScheduler,
     PostOutcome,
     SendResult,
@@ -611,8 +612,12 @@ async def test_resend_after_the_channel_changed_goes_to_the_old_channel(
 
 @pytest.mark.parametrize(
     "failure",
-    [SendResult.forbidden("Send Messages"), SendResult.not_found("Unknown Channel")],
-    ids=["403", "404"],
+    [
+        SendResult.forbidden("Send Messages"),
+        SendResult.not_found("Unknown Channel"),
+        SendResult.wrong_guild(B),
+    ],
+    ids=["403", "404", "wrong-guild"],
 )
 async def test_a_failed_now_in_another_channel_keeps_todays_post(
     db: SQLiteStorage, clock: Clock, discord: FakeDiscord, failure: SendResult
@@ -772,3 +777,28 @@ async def test_a_pass_between_post_now_claim_and_send_does_not_send_again(
     assert pass_outcomes == []
     assert len(discord.calls) == 1
     assert len(discord.posts(A)) == 1
+
+
+async def test_a_channel_of_another_guild_is_reported_and_the_next_day_tried(
+    db: SQLiteStorage, clock: Clock, discord: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    await db.set_schedule(schedule(A, channel=B * 10))  # B's channel under A's schedule
+    discord.script[A] = [SendResult.wrong_guild(B)]
+    sched = make(db, clock, discord)
+    with caplog.at_level(logging.ERROR, logger="bot.scheduler"):
+        [outcome] = await sched.run_once()
+    assert (outcome.result, outcome.detail) == ("wrong_guild", str(B))
+    assert discord.posts(A) == []
+    [record] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert all(str(n) in record.getMessage() for n in (A, B, B * 10))
+    status = await db.get_status(A)
+    assert status is not None
+    assert (status.status, status.detail, status.channel_id) == (STATUS_WRONG_GUILD, str(B), B * 10)
+    assert f"belongs to another server (guild {B})" in status_text(status)
+    row = await db.get_post(A, DAY)
+    assert row is not None
+    assert row.status == PostStatus.FAILED
+    assert await db.get_schedule(A) is not None  # kept: the next day is tried again
+    clock.now = SLOT + timedelta(days=1)
+    [outcome] = await sched.run_once()
+    assert outcome.result == "sent"
