@@ -356,9 +356,16 @@ _TRAILING_LEFTOVER = re.compile(
     r")"
     r"|\ball rights reserved$"
 )
-_COOKIE_NOTICE = re.compile(
-    r"\b(?:(?:this|our) (?:web)?site uses cookies|we use cookies|accept (?:all )?cookies"
-    r"|cookie (?:policy|settings|preferences|consent))\b"
+# A cookie notice says the site uses cookies and names the web (both needed: "We use cookies to
+# bribe the children" is prose), or is a consent button's label on its own.
+_COOKIE_USE = re.compile(r"\b(?:uses?|using|stores?) cookies\b")
+_COOKIE_WEB = re.compile(
+    r"\b(?:website|site|browsing|browser|your experience|consent|privacy|personali[sz]e"
+    r"|analytics|advertising|cookie policy|accept|settings)"
+)
+_COOKIE_BUTTON = re.compile(
+    r"^(?:(?:accept|reject|allow|decline|manage|refuse)(?: all)?(?: cookies)?"
+    r"|cookie (?:settings|preferences|policy|consent)|(?:accept|reject) all cookies)$"
 )
 
 # "Mr Darcy is the best of men" closes novels; bios name people without these ("Dr" is allowed).
@@ -1434,7 +1441,13 @@ def _is_boilerplate(text: str) -> bool:
     key = _boilerplate_key(text)
     if key in _BOILERPLATE:
         return True
-    return len(text) <= COOKIE_NOTICE_MAX_CHARS and _COOKIE_NOTICE.search(key) is not None
+    if _COOKIE_BUTTON.match(key) is not None and "cookie" in key:
+        return True
+    return (
+        len(text) <= COOKIE_NOTICE_MAX_CHARS
+        and _COOKIE_USE.search(key) is not None
+        and _COOKIE_WEB.search(key) is not None
+    )
 
 
 def _boilerplate_key(text: str) -> str:

@@ -87,6 +87,8 @@ def test_short_closing_paragraphs_of_real_prose_are_kept() -> None:
         "© 2019 HuffPost UK. All rights reserved.",
         "We use cookies to improve your experience on our site. Accept all cookies",
         "This website uses cookies. By continuing to browse you agree to our cookie policy.",
+        "Accept all cookies",
+        "Cookie settings",
     ],
 )
 def test_web_leftovers_at_the_end_are_dropped(leftover: str) -> None:
@@ -104,6 +106,9 @@ def test_web_leftovers_at_the_end_are_dropped(leftover: str) -> None:
         ("Subscribe", True),  # page furniture only at the very end of the text
         ("Tags", True),
         ("Sign up", True),
+        ("The bakery's cookie policy was strict: one per child.", False),
+        ("We use cookies to bribe the children.", False),
+        ("He would accept cookies from strangers.", False),
     ],
 )
 def test_prose_endings_that_resemble_leftovers_stay(ending: str, furniture: bool) -> None:
