@@ -1090,8 +1090,9 @@ def _split_front_matter(text: str, *, markdown: bool) -> tuple[dict[str, str], s
                     "front matter; read it all as text"
                 )
             return {}, text, notes
+        span = "line 2" if end == 2 else f"lines 2-{end}"
         notes.append(
-            f"front matter has no closing '---' line; read lines 2-{end} as front matter - "
+            f"front matter has no closing '---' line; read {span} as front matter - "
             f"add a '---' line after line {end}"
         )
         block, rest = "\n".join(keys), "\n".join(lines[end:])
