@@ -740,7 +740,11 @@ class Settings(_FileSettings):
 
     Sections: ``discord``, ``corpus``, ``search``, ``summary``, ``storage``, ``scheduler``,
     ``daily`` (tuple of :class:`DailySchedule`), ``logging``, ``bot``; plus ``warnings`` (non-fatal
-    notes to log at start-up) and ``config_path`` (the file read, or ``None``).
+    notes to log at start-up), ``config_path`` (the file read, or ``None``) and ``origins``
+    (which keys came from an environment variable or ``--corpus``, for messages).
+
+    Checks that need the file system or the loaded corpus are separate: :func:`check_storage`
+    and :func:`check_daily_documents` (the CLI runs them in ``check``, ``schedule`` and ``run``).
     ``repr``/``str`` show the token only as ``SecretStr('**********')``.
     """
 
