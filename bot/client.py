@@ -139,7 +139,7 @@ class CorpusBot(commands.Bot):
         from cogs import EXTENSIONS
 
         self.storage = await SQLiteStorage.open(Path(self.settings.storage.path))
-        self.tree.on_error = errors.on_app_command_error
+        self.tree.error(errors.on_app_command_error)
         for name in self._extensions if self._extensions is not None else EXTENSIONS:
             await self.load_extension(name)
         await self.sync_if_needed()

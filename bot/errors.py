@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import discord
@@ -38,7 +39,8 @@ async def send(interaction: discord.Interaction[Any], reply: render.Reply) -> No
 def describe_interaction(interaction: discord.Interaction[Any]) -> str:
     """A one-line description for logs: command, options, guild, channel and user ids (no content)."""
     command = interaction.command.qualified_name if interaction.command else "?"
-    options = (interaction.data or {}).get("options", [])
+    data: Mapping[str, Any] = interaction.data or {}
+    options = data.get("options", [])
     return (
         f"/{command} options={options!r} guild={interaction.guild_id} "
         f"channel={interaction.channel_id} user={interaction.user.id if interaction.user else None}"
