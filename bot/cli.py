@@ -30,7 +30,7 @@ from typing import Any, TextIO
 from bot import render
 from bot.core.errors import CorpusError, UserError
 from bot.core.library import Library
-from bot.core.models import Corpus
+from bot.core.models import Corpus, LoadProblem
 from bot.settings import (
     ConfigError,
     Settings,
@@ -131,9 +131,7 @@ def load_library(
     t1 = time.perf_counter()
     for problem in corpus.problems:
         level = logging.ERROR if problem.fatal else logging.WARNING
-        log.log(
-            level, "%s: %s%s", problem.path, problem.reason, "" if problem.fatal else " (loaded)"
-        )
+        log.log(level, "%s: %s%s", problem.path, problem.reason, _loaded_note(problem))
     require_documents(corpus)
     cache_dir = settings.corpus.cache_dir
     library = Library(corpus, index_cache=cache_dir / "search-index.npz" if cache_dir else None)
@@ -310,7 +308,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         problems.add_column("path")
         problems.add_column("reason")
         for p in library.corpus.problems:
-            problems.add_row(p.path, p.reason + ("" if p.fatal else " (loaded)"))
+            problems.add_row(p.path, p.reason + _loaded_note(p))
         console.print(problems)
     schedule_rows = _schedule_rows(settings, datetime.now(UTC))
     if schedule_rows:
@@ -335,6 +333,11 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_NO_ANSWER if args.strict else EXIT_OK
     console.print("[green]config and corpus OK[/green]")
     return EXIT_OK
+
+
+def _loaded_note(problem: LoadProblem) -> str:
+    """``" (loaded)"`` after a caveat about a file that did load; nothing after an error or a skip."""
+    return "" if problem.fatal or problem.skipped else " (loaded)"
 
 
 def _schedule_rows(settings: Settings, now: datetime, count: int = 3) -> list[dict[str, Any]]:

@@ -744,7 +744,7 @@ def _plan(paths: Sequence[Path], problems: list[LoadProblem]) -> list[_Item]:
             for file in files:
                 if _REPOSITORY_FILE.match(file.name):
                     reason = "skipped: looks like a repository file, not a document"
-                    problems.append(LoadProblem(str(file), reason, fatal=False))
+                    problems.append(LoadProblem(str(file), reason, fatal=False, skipped=True))
                 else:
                     documents.append(file)
             _report_unsupported(root, unsupported, problems)
@@ -786,7 +786,9 @@ def _unsupported(path: Path) -> str:
 def _report_unsupported(root: Path, files: list[Path], problems: list[LoadProblem]) -> None:
     """Report the first :data:`UNSUPPORTED_LISTED` files by path, then one count for the rest."""
     for file in files[:UNSUPPORTED_LISTED]:
-        problems.append(LoadProblem(str(file), f"skipped: {_unsupported(file)}", fatal=False))
+        problems.append(
+            LoadProblem(str(file), f"skipped: {_unsupported(file)}", fatal=False, skipped=True)
+        )
     rest = files[UNSUPPORTED_LISTED:]
     if rest:
         kinds = sorted({f.suffix.lower() or "no suffix" for f in rest})
@@ -796,6 +798,7 @@ def _report_unsupported(root: Path, files: list[Path], problems: list[LoadProble
                 f"skipped {len(rest)} more files of unsupported types ({', '.join(kinds)}); "
                 f"supported: {_supported_names()}",
                 fatal=False,
+                skipped=True,
             )
         )
 

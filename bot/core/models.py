@@ -102,8 +102,12 @@ class LoadProblem:
 
     path: str
     reason: str
-    #: False when the file loaded but the operator should know (e.g. fallback decoding).
+    #: False when the file loaded but the operator should know (e.g. fallback decoding), or
+    #: when it was skipped on purpose (see ``skipped``).
     fatal: bool = True
+    #: True when the file was left out by design (an unsupported type, a repository file):
+    #: not loaded, but not an error either.
+    skipped: bool = False
 
 
 @dataclass(frozen=True, slots=True)

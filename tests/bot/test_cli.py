@@ -57,6 +57,24 @@ def test_check_prints_the_seed_table(capsys: pytest.CaptureFixture[str]) -> None
     assert "│ 11 " in out  # paragraphs
 
 
+def test_check_says_loaded_only_for_files_that_loaded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "page.html").write_text("<p>a web page</p>\n")
+    (corpus / "smart.txt").write_bytes(
+        b"Smart Quotes\n\n\x93Quoted,\x94 she said, \x93in Windows-1252.\x94\n"
+    )
+    assert main(["check", "--corpus", str(corpus)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    [page] = [line for line in err if "page.html:" in line]
+    [smart] = [line for line in err if "smart.txt:" in line and "WARNING" in line]
+    assert "unsupported file type" in page
+    assert "(loaded)" not in page  # skipped, not loaded
+    assert smart.endswith("(loaded)")  # loaded with a caveat
+
+
 def test_search_finds_churchill_first_with_the_span(capsys: pytest.CaptureFixture[str]) -> None:
     hits = _json(capsys, ["search", "jaw jaw is beter than war war", "--json"])
     assert isinstance(hits, list)
