@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 import discord
 from discord.ext import commands
 
-from bot import errors
+from bot import errors, render
 from bot.core.library import Library
 from bot.settings import Settings
 
@@ -155,16 +155,21 @@ class CorpusBot(commands.Bot):
         payload = [c.to_dict(self.tree) for c in self.tree.get_commands()]
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
-    async def sync_if_needed(self, *, force: bool = False) -> None:
+    async def sync_if_needed(self, *, force: bool = False) -> bool:
         """Sync to the dev guild when configured, else globally — when asked or when definitions changed.
 
         "Changed" compares with the fingerprint stored at the last sync, so the first start syncs
         once and ten restarts in a row sync no more (C12).
 
-        Never both: with a dev guild, global commands are copied to it and not synced globally.
-        When the scope changes (a dev guild set after a global sync, or unset after a guild
-        sync), the commands this bot registered in the previous scope are removed, with a
-        warning, so no server lists every command twice.
+        Never both: with a dev guild, global commands are copied to it and not synced globally,
+        and any global commands Discord still holds for the bot are removed (with a warning);
+        unsetting the dev guild removes the copy registered there by the last guild sync this
+        storage recorded. So no server lists every command twice.
+
+        A sync Discord refuses (the bot is not in the dev guild: 50001; the daily command-create
+        quota: 30034; any HTTP error) is logged with what to do and leaves the bot running with
+        the commands Discord already has; the fingerprint is not stored, so the next start tries
+        again. Returns ``False`` after such a refusal, else ``True``.
         """
         dev_guild = self.settings.discord.dev_guild_id
         scope = f"guild:{dev_guild}" if dev_guild else "global"
@@ -174,42 +179,46 @@ class CorpusBot(commands.Bot):
         asked = force or self.sync_requested or self.settings.discord.sync_commands
         if not asked and last == fingerprint:
             log.info("commands unchanged since the last sync (%s); not syncing", scope)
-            return
-        if dev_guild:
-            guild = discord.Object(id=dev_guild)
-            self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
-        else:
-            synced = await self.tree.sync()
+            return True
+        try:
+            if dev_guild:
+                guild = discord.Object(id=dev_guild)
+                self.tree.copy_global_to(guild=guild)
+                synced = await self.tree.sync(guild=guild)
+            else:
+                synced = await self.tree.sync()
+        except discord.HTTPException as error:
+            log.error("%s", render.sync_failed(error.status, error.code, error.text, dev_guild))
+            return False
         await self.storage.set_meta(key, fingerprint)
         log.info("synced %d commands (%s)", len(synced), scope)
-        await self._clear_previous_scope(scope)
+        try:
+            await self._clear_other_scope(scope)
+        except discord.HTTPException as error:
+            log.warning("could not remove the commands of the other scope: %s", error)
+        return True
 
-    async def _clear_previous_scope(self, scope: str) -> None:
-        """Remove the commands registered in the scope synced before ``scope``, if it differs."""
+    async def _clear_other_scope(self, scope: str) -> None:
+        """Remove the commands registered in the scope that is not ``scope`` (see above)."""
+        assert self.application_id is not None  # set by login
         previous = await self.storage.get_meta(SYNC_SCOPE_KEY)
-        # synced before the scope was recorded: a global fingerprint means a global sync
-        if (
-            previous is None
-            and scope != "global"
-            and await self.storage.get_meta("commands_fingerprint:global")
-        ):
-            previous = "global"
-        if previous and previous != scope:
-            assert self.application_id is not None  # set by login
-            if previous == "global":
+        if scope != "global":
+            # Discord is asked, not storage: a fresh storage file knows no earlier global sync
+            if await self.http.get_global_commands(self.application_id):
                 await self.http.bulk_upsert_global_commands(self.application_id, [])
-                hint = "unset discord.dev_guild_id to register them globally again"
-            else:
-                guild_id = int(previous.removeprefix("guild:"))
-                await self.http.bulk_upsert_guild_commands(self.application_id, guild_id, [])
-                hint = "they are registered globally now"
+                await self.storage.set_meta("commands_fingerprint:global", "")
+                log.warning(
+                    "removed the bot's global commands so that the dev guild does not list "
+                    "them twice; unset discord.dev_guild_id to register them globally again"
+                )
+        elif previous and previous.startswith("guild:"):
+            guild_id = int(previous.removeprefix("guild:"))
+            await self.http.bulk_upsert_guild_commands(self.application_id, guild_id, [])
             await self.storage.set_meta(f"commands_fingerprint:{previous}", "")
             log.warning(
-                "removed the commands registered earlier (%s) so that no server lists them "
-                "twice; %s",
-                previous,
-                hint,
+                "removed the commands registered earlier in the dev guild %s; they are "
+                "registered globally now",
+                guild_id,
             )
         await self.storage.set_meta(SYNC_SCOPE_KEY, scope)
 

@@ -215,6 +215,32 @@ def user_error(message: str) -> Reply:
 
 OWNER_ONLY = "Only the bot's owner can sync its commands."
 SYNCED = "Commands synced."
+SYNC_FAILED = "Discord refused to register the commands; see the bot's log."
+
+
+def sync_failed(status: int, code: int, text: str, dev_guild: int | None) -> str:
+    """The log line for a command sync Discord refused: what happened and what to do.
+
+    ``status``/``code``/``text`` are the HTTP status, Discord's JSON error code and message.
+    """
+    where = f"in the server {dev_guild} (discord.dev_guild_id)" if dev_guild else "globally"
+    if code == 50001 and dev_guild:
+        advice = (
+            "the bot is not in that server, or was invited without the applications.commands "
+            "scope: invite it there, or unset discord.dev_guild_id"
+        )
+    elif code == 30034:
+        advice = (
+            "Discord's daily limit on creating commands (200 a day) is used up: the commands "
+            "registered before stay; the next start tries again"
+        )
+    elif status == 429:
+        advice = "Discord is rate limiting command updates: the next start tries again"
+    else:
+        advice = "the commands registered before stay; the next start tries again"
+    return f"could not register the slash commands {where}: {status} (code {code}) {text}; {advice}"
+
+
 APOLOGY = "Sorry, something went wrong while answering that. It has been logged; please try again in a moment."
 
 

@@ -29,8 +29,8 @@ class Admin(commands.Cog):
             await send(interaction, render.user_error(render.OWNER_ONLY))
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.bot.sync_if_needed(force=True)
-        await send(interaction, render.notice(render.SYNCED))
+        synced = await self.bot.sync_if_needed(force=True)
+        await send(interaction, render.notice(render.SYNCED if synced else render.SYNC_FAILED))
 
 
 async def setup(bot: CorpusBot) -> None:

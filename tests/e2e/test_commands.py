@@ -232,6 +232,62 @@ async def test_switching_to_a_dev_guild_and_back_never_lists_commands_twice(
     assert len(double.syncs) == syncs  # C12 still: no change, no sync
 
 
+async def test_a_dev_guild_on_a_fresh_storage_still_clears_global_commands(
+    make_bot: Any, discord_double: DiscordDouble, tmp_path: Path
+) -> None:
+    """Discord is asked which global commands exist: a new storage file knows no history."""
+    double = discord_double
+
+    def settings(name: str, **env: str) -> Settings:
+        return load_settings(None, env={"CORPUSBOT_STORAGE": str(tmp_path / name), **env})
+
+    async with connect_bot(make_bot(settings=settings("a.sqlite3")), double):
+        pass
+    assert len(double.commands.get(None, {})) > 0
+    dev = {"CORPUSBOT_DEV_GUILD_ID": double.guild_id}
+    async with connect_bot(make_bot(settings=settings("b.sqlite3", **dev)), double):
+        pass
+    assert double.commands.get(None, {}) == {}
+    assert len(double.commands.get(double.guild_id, {})) > 0
+
+
+@pytest.mark.discord_violations_expected
+@pytest.mark.parametrize(
+    ("dev_guild", "quota", "expected"),
+    [
+        ("999999999999999999", 200, "the bot is not in that server"),
+        (None, 0, "daily limit on creating commands"),
+    ],
+)
+async def test_a_refused_sync_is_explained_and_the_bot_keeps_running(
+    make_bot: Any,
+    discord_double: DiscordDouble,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    dev_guild: str | None,
+    quota: int,
+    expected: str,
+) -> None:
+    double = discord_double
+    double.command_create_quota = quota
+    env = {"CORPUSBOT_STORAGE": str(tmp_path / "bot.sqlite3")}
+    if dev_guild:
+        env["CORPUSBOT_DEV_GUILD_ID"] = dev_guild
+    with caplog.at_level(logging.ERROR, logger="bot.client"):
+        async with connect_bot(make_bot(settings=load_settings(None, env=env)), double) as bot:
+            assert bot.is_ready()
+    [record] = [r for r in caplog.records if r.name == "bot.client"]
+    assert "could not register the slash commands" in record.getMessage()
+    assert expected in record.getMessage()
+    if dev_guild:
+        assert "discord.dev_guild_id" in record.getMessage()
+    assert record.exc_info is None
+    puts = len(double.requests("/applications/", "PUT"))
+    async with connect_bot(make_bot(settings=load_settings(None, env=env), sync=False), double):
+        pass
+    assert len(double.requests("/applications/", "PUT")) > puts  # the next start tries again
+
+
 async def test_an_error_after_a_public_defer_is_still_private(
     running_bot: CorpusBot, discord_double: DiscordDouble, slow_search: SlowSearch
 ) -> None:
