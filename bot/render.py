@@ -30,6 +30,7 @@ import discord
 from bot.core.context import Excerpt
 from bot.core.daily import DailySchedule, next_send_times
 from bot.core.models import Corpus, Document, Quote, SearchHit, Summary
+from bot.core.normalize import valid_text
 from bot.scheduler import (
     STATUS_CHANNEL_MISSING,
     STATUS_FAILING,
@@ -388,7 +389,8 @@ def _highlight(hit: SearchHit, limit: int, paragraph_length: int | None = None) 
 
 def search_reply(query: str, hits: Sequence[SearchHit], corpus: Corpus) -> Reply:
     """Render search hits: one field per hit with document, paragraph, score and the highlighted match."""
-    embed = _embed(title=shorten(f"Search: {query}", EMBED_TITLE_LIMIT))
+    # the query is the user's text: no Markdown, no half emoji (a lone surrogate cannot be sent)
+    embed = _embed(title=escaped_shorten(f"Search: {valid_text(query)}", EMBED_TITLE_LIMIT))
     for rank, hit in enumerate(hits, start=1):
         doc = corpus.get(hit.passage.document_id)
         title = doc.title if doc else hit.passage.document_id

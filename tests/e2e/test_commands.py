@@ -96,6 +96,7 @@ async def test_half_an_emoji_in_a_query_is_not_a_bug(
     """A client can send a lone UTF-16 surrogate ("\\ud83d", half an emoji) as a JSON escape."""
     shown = await _run(discord_double, "search", {"query": "jaw jaw is beter than war war \ud83d"})
     assert "paragraph 1" in shown["embeds"][0]["fields"][0]["name"]
+    assert shown["embeds"][0]["title"] == "Search: jaw jaw is beter than war war \ufffd"
     missed = await _run(discord_double, "search", {"query": "zzqqxx \ud83d"})
     assert int(missed.get("flags", 0)) & EPHEMERAL
     assert "No passage matched “zzqqxx \ufffd”" in missed["content"]
