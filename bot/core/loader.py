@@ -38,9 +38,16 @@ Structure of plain text (:func:`parse_document`)
     2. Title: the first block, when it is one line of at most 150 characters not ending in ``.``,
        ``,`` or ``;`` (nor ``。``, ``，``, ``、``) (in Markdown: a leading heading).
     3. Scraping leftovers at the end: trailing one-line blocks that are recognised page
-       furniture ("Subscribe", "Comments", "Print", "Tags: ...", "Follow us on ...",
-       "© 2019 ...", ...) are dropped. Length alone never makes a block junk: a closing
-       "Nevermore", "Love, Mum" or a short line of Japanese is prose.
+       furniture are dropped: whole-line labels ("Subscribe", "Comments", "Print", "Loading...",
+       "Comments are closed.", "Comments (3)", "Back to top") and lines with web context
+       ("Tags: ...", "Related: ...", "Posted in News", "Photo: Getty Images", "More from
+       Example Gazette", "Follow us on Twitter", "Follow @handle", "Share this article on
+       WhatsApp", "Click here to subscribe", "Subscribe to our YouTube channel", "Privacy
+       Policy | Terms of Service", "© 2019 ..." or "© Name 2019" with a year, "... All rights
+       reserved."). A line of prose is never dropped: quoted speech or a comma followed by a
+       speech verb or pronoun ("Follow me, said the ghost", "Click here, she said, ..."), a
+       bare "©"/"(c)" without a year ("© Anne"). Length alone never makes a block junk: a
+       closing "Nevermore", "Love, Mum" or a short line of Japanese is prose.
     4. Author bio: when the last block starts with a capitalised name of 2-4 words followed by
        "works for/at/as/in/with", "is a/an/the", "writes" or "was a/an/the/formerly/previously", it
        is kept as ``author_bio`` and the name as ``author``, not as a body paragraph. (Bare "was"
@@ -346,15 +353,70 @@ _TRAILING_BOILERPLATE = frozenset(
         "latest news",
     }
 )
-_SOCIAL = r"(?:twitter|x|facebook|instagram|threads|bluesky|mastodon|linkedin|tiktok|youtube)"
+_SOCIAL = (
+    r"(?:twitter|x|facebook|instagram|threads|bluesky|mastodon|linkedin|tiktok|youtube"
+    r"|whatsapp|telegram|pinterest|reddit|email|e-mail|flipboard|rss)"
+)
+_SOCIALS = rf"{_SOCIAL}(?:\s*(?:,|&|/|\band\b|\bor\b)\s*{_SOCIAL})*"
+# "Click here to <...>": the web actions a link invites to (a whole line, nothing after but
+# the object of the action); "Click here, she said, ..." is prose and never matches.
+_WEB_ACTION = (
+    r"(?:subscribe|unsubscribe|sign up|register|log in|login|read|download|learn|find out|see"
+    r"|view|watch|listen|get|join|comment|share|buy|order|donate|support|contact|visit|continue"
+    r"|print|email|follow|like|go|return|apply|book|enter|try|start|leave|report)"
+)
+# The links of a page footer ("Privacy Policy | Terms of Service"), two or more in a row.
+_NAV_LINK = (
+    r"(?:privacy(?: policy| notice| settings)?|terms(?: of (?:service|use))?|terms and conditions"
+    r"|cookies?(?: policy| settings)?|contact(?: us)?|about(?: us)?|sitemap|site map|accessibility"
+    r"|advertise(?: with us)?|careers|jobs|help|faq|rss|imprint|impressum|legal|disclaimer"
+    r"|corrections|newsletters?|subscribe|archives?|masthead)"
+)
+_YEAR = r"(?:19|20)\d\d(?:\s*[-–]\s*(?:(?:19|20)\d\d|present))?"
+# Whole-line patterns for page furniture at the end of an article, matched against
+# :func:`_boilerplate_key` (casefolded, trailing ``.:!»`` removed) with ``fullmatch``. Each
+# needs web context: a social network, a web action, a copyright year, "All rights reserved".
 _TRAILING_LEFTOVER = re.compile(
-    r"^(?:(?:tags|topics|filed under|categories|category|posted in|keywords)\s*:"
-    rf"|follow (?:us|me)\b|follow \S+(?: \S+)? on {_SOCIAL}\b|(?:share|like us) on {_SOCIAL}\b"
-    r"|(?:©|\(c\)|copyright\s*(?:©|\(c\))?\s*(?:19|20)\d\d\b)"
-    r"|(?:click|tap) here\b"
-    r"|(?:sign up|subscribe)\b.*\b(?:newsletter|updates|inbox)\b"
-    r")"
-    r"|\ball rights reserved$"
+    r"(?:tags|topics|filed under|categories|category|posted in|keywords|labels)\s*:.*"
+    r"|related(?: articles| stories| posts| content| reading| links)?\s*:.*"
+    r"|this (?:article|story|piece|post|essay) (?:was )?(?:originally|first) (?:appeared|published)"
+    r" (?:on|in|at) .{1,80}"
+    rf"|follow (?:us|me|[\w.'-]+(?: [\w.'-]+)?) on {_SOCIALS}"
+    r"|follow @\w+(?: on \w+)?"
+    rf"|(?:share|like us|find us|join us|connect with us)(?: this(?: article| story| post| page)?)?"
+    rf" (?:on|via|with) {_SOCIALS}"
+    r"|click to (?:share|email|print|tweet|pin|like)(?: this)?(?: on \w+)?(?: \(opens in new window\))?"
+    rf"|(?:click|tap) here (?:to|for) {_WEB_ACTION}\b[^,;\"“”]*"
+    r"|like this\s*:.*|like loading(?:\.\.\.|…)?"
+    r"|(?:copyright\s*)?(?:©|\(c\))\s*" + _YEAR + r"\b.{0,80}"
+    r"|(?:copyright\s*)?(?:©|\(c\))\s*[^.!?]{1,60}\s" + _YEAR + r"(?:\.|\s.{0,40})?"
+    r"|copyright\s*" + _YEAR + r"\b.{0,80}"
+    r"|(?:(?:copyright\s*)?(?:©|\(c\))\s*)?[^!?\"“”]{0,80}\ball rights reserved"
+    r"|(?:sign up|subscribe)\b[^,;\"“”!?]*\b(?:newsletter|updates|inbox|mailing list|channel"
+    r"|podcast|feed|alerts|digest)"
+    r"|(?:newsletter|email|e-mail) sign[- ]?up"
+    r"|comments? \(\d+\)|\d+ comments?|comments are closed|comments are (?:now )?closed"
+    r"|loading(?:\.\.\.|…)?"
+    r"|back to top(?:\s*[↑⬆^▲])?"
+    rf"|{_NAV_LINK}(?:\s*[|·•/]\s*{_NAV_LINK})+"
+)
+# Labels that are furniture only when the line is not a sentence (no final ``. ! ? …``):
+# "Posted in News" and "More from Example Gazette", but "More in sorrow than in anger." is prose.
+_TRAILING_LABEL = re.compile(
+    r"(?:posted|filed) (?:in|under) [^.!?]{1,60}"
+    r"|(?:image|images|photo|photos|photograph|picture|illustration|video|graphic|main image"
+    r"|top image|header image|lead image|feature image)(?: credits?| by| courtesy(?: of)?)?"
+    r"\s*:\s*[^.!?]{1,80}"
+    r"|(?:photo|photograph|image|picture|illustration)s? (?:by|credit|courtesy(?: of)?) [^.!?]{1,80}"
+    r"|more (?:from|stories from|articles from|news from) [^.!?,]{1,60}"
+)
+# Prose is never page furniture: quoted speech, or a comma then a speech verb or a pronoun
+# ("Follow me, said the ghost", "Click here, she said, ...", "Follow us, the children sang").
+_PROSE_MARK = re.compile(
+    r"[\"“”„«»]|,\s+(?:(?:he|she|they|i|we|you|it|the \w+|his|her|their|and|but|then)\b"
+    r"|\w+\s+(?:said|says|sang|whispered|asked|replied|cried|called|shouted|answered|murmured)\b)"
+    r"|\b(?:said|says|sang|whispered|asked|replied|cried|shouted|murmured)\b",
+    re.IGNORECASE,
 )
 # A cookie notice says the site uses cookies and names the web (both needed: "We use cookies to
 # bribe the children" is prose), or is a consent button's label on its own.
@@ -1430,14 +1492,25 @@ def _looks_like_standfirst(block: _Block) -> bool:
 def _is_leftover(block: _Block) -> bool:
     """A one-line block at the end of a scraped page that is page furniture, not prose.
 
-    Recognised positively (never "short, so junk": "Nevermore" or a line of Japanese is prose):
-    the phrases of :data:`_TRAILING_BOILERPLATE` ("Subscribe", "Comments", "Print", ...), tag
-    and topic lists ("Tags: politics, Korea"), "Follow us on ..." and copyright lines.
+    Recognised positively (never "short, so junk": "Nevermore" or a line of Japanese is prose)
+    and as a whole line: the phrases of :data:`_TRAILING_BOILERPLATE` ("Subscribe", "Comments",
+    "Print", ...), then, unless the line reads as prose (:data:`_PROSE_MARK`: quotes, or a comma
+    then a speech verb or pronoun), the web-context patterns of :data:`_TRAILING_LEFTOVER`
+    ("Tags: politics, Korea", "Follow us on Twitter", "© 2019 Example", "Click here to
+    subscribe", ...) and, when the line is not a sentence, the labels of
+    :data:`_TRAILING_LABEL` ("Posted in News", "Photo: Getty Images", "More from ...").
     """
-    if block.lines != 1 or block.heading or len(block.text) > LEFTOVER_MAX_CHARS:
+    text = block.text
+    if block.lines != 1 or block.heading or len(text) > LEFTOVER_MAX_CHARS:
         return False
-    key = _boilerplate_key(block.text)
-    return key in _TRAILING_BOILERPLATE or _TRAILING_LEFTOVER.match(key) is not None
+    key = _boilerplate_key(text)
+    if key in _TRAILING_BOILERPLATE:
+        return True
+    if _PROSE_MARK.search(text) is not None:
+        return False
+    if _TRAILING_LEFTOVER.fullmatch(key) is not None:
+        return True
+    return _SENTENCE_END.search(text) is None and _TRAILING_LABEL.fullmatch(key) is not None
 
 
 def _is_boilerplate(text: str) -> bool:

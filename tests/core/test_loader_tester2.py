@@ -1,0 +1,135 @@
+"""Corpus loading faults found by a second new-user tester: closing prose taken for web
+leftovers, web furniture kept, CJK author lines, HTML blocks and footnotes in Markdown, and
+messages about sizes, links, duplicate ids and missing paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.loader import parse_document
+from bot.core.models import Corpus, Document
+
+BODY = (
+    "The first paragraph is long enough to be real prose and to carry several words of meaning.\n\n"
+    "The second paragraph also carries meaning, words, and more words so that it has a body.\n\n"
+)
+BODY_TEXTS = [
+    "The first paragraph is long enough to be real prose and to carry several words of meaning.",
+    "The second paragraph also carries meaning, words, and more words so that it has a body.",
+]
+
+
+def texts(document: Document) -> list[str]:
+    return [p.text for p in document.paragraphs]
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems_by_name(corpus: Corpus) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for p in corpus.problems:
+        found.setdefault(Path(p.path).name, []).append(p.reason)
+    return found
+
+
+def ending(last: str) -> list[str]:
+    """The body paragraphs of a titled article whose last block is ``last``."""
+    return texts(parse_document(f"Title Of A Piece\n\n{BODY}{last}\n", document_id="t"))
+
+
+# ---------------------------------------------------------------- 1. closing prose stays
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "Follow me, said the ghost, and vanished.",
+        "Follow us down the stairs, she whispered.",
+        "Follow me into the dark, where the wolves sing of old kings.",
+        "Follow us, the children sang, and the town emptied behind them.",
+        '"Follow me," said the ghost.',
+        "Follow me.",
+        "Click here, she said, and the door swung open.",
+        "Tap here twice and the lights go out.",
+        "(c) was the answer to question four.",
+        "© Anne",
+        "More in sorrow than in anger.",
+        "More from the sea than the land.",
+        "Copyright is a kind of property, she said.",
+        "All rights reserved, he thought, and none given.",
+        "Sign up? he laughed. Never.",
+        "Share and share alike.",
+    ],
+)
+def test_closing_prose_that_resembles_web_furniture_is_kept(last: str) -> None:
+    assert ending(last) == [*BODY_TEXTS, last]
+
+
+# ---------------------------------------------------------------- 2. trailing web furniture
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "Related: How trees cool cities",
+        "Image: Getty Images",
+        "Photo: Getty Images",
+        "Photograph by Jane Doe/Reuters",
+        "More from Example Gazette",
+        "Click to share on Twitter (Opens in new window)",
+        "Share this article on WhatsApp",
+        "Posted in News",
+        "Filed under: Cities",
+        "Like this: Like Loading...",
+        "Subscribe to our YouTube channel",
+        "Sign up for our daily newsletter",
+        "Newsletter sign-up",
+        "Privacy Policy | Terms of Service",
+        "About us · Contact · Privacy",
+        "Back to top ↑",
+        "Comments are closed.",
+        "Comments (3)",
+        "12 comments",
+        "Loading...",
+        "Follow us on Twitter and Instagram",
+        "Follow Jane on Instagram",
+        "Follow @examplegazette",
+        "Click here to subscribe",
+        "Click here to read the full report.",
+        "© 2019 HuffPost UK. All rights reserved.",
+        "© Example Gazette 2024",
+        "Copyright © 2024 Example Media Ltd.",
+        "Copyright 2024 Example Media",
+        "Example Media Ltd. All rights reserved.",
+        "This article originally appeared on The Conversation.",
+    ],
+)
+def test_trailing_web_furniture_is_dropped(last: str) -> None:
+    assert ending(last) == BODY_TEXTS
+
+
+def test_a_run_of_trailing_furniture_is_dropped_and_the_prose_before_it_stays() -> None:
+    furniture = "Posted in News\n\nShare this article on WhatsApp\n\nComments (3)\n\nLoading..."
+    assert ending(f"Follow me, said the ghost.\n\n{furniture}") == [
+        *BODY_TEXTS,
+        "Follow me, said the ghost.",
+    ]
+
+
+def test_furniture_words_in_the_middle_of_the_text_stay() -> None:
+    first, second = BODY_TEXTS
+    text = f"A Title\n\n{first}\n\nPosted in News\n\n{second}\n\nComments are closed.\n\nThe end.\n"
+    document = parse_document(text, document_id="t")
+    assert texts(document) == [
+        first,
+        "Posted in News",
+        second,
+        "Comments are closed.",
+        "The end.",
+    ]
