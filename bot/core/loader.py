@@ -58,7 +58,9 @@ Structure of plain text (:func:`parse_document`)
        at most 6 capitalised words, an all-capitals name is title-cased) gives ``author`` (it
        beats a closing bio's name), and a year note ("(1818)", "[1867 Edition]", or after the
        name: "by H. G. Wells [1898]") gives ``date`` when the metadata has none. Neither is a
-       paragraph.
+       paragraph. Chinese and Japanese title pages write no "by": right after a title, a
+       one-line block that is only a personal name of 2-5 Han characters ("夏目漱石", "鲁迅",
+       "作者：鲁迅", "鲁迅 著"; not a heading such as "第一章" or "序言") is the byline.
     6. Standfirst, kept conservative because a block taken as standfirst cannot be searched or
        quoted: when the metadata gives the standfirst, only a block with the same words is
        taken out of the body. Otherwise, after a title, the next block is the standfirst only
@@ -212,6 +214,66 @@ _YEAR_NOTE = re.compile(
     r"^[\[(]\s*(?P<year>1[0-9]{3}|20[0-9]{2})(?:\s+edition)?\s*[\])]$", re.IGNORECASE
 )
 _TRAILING_YEAR = re.compile(r"\s*[\[(]\s*(?P<year>1[0-9]{3}|20[0-9]{2})\s*[\])]$")
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+CJK_NAME_MAX_CHARS = 5
+_CJK_NAME = re.compile(
+    rf"(?:(?:作者|著者|作|著)\s*[:：]\s*)?(?P<name>[{_HAN}]{{1,4}}(?:[ \u3000・·]?[{_HAN}]{{1,4}})?)"
+)
+_CJK_BY_SUFFIX = re.compile(r"[ \u3000]+著$")
+# Chapter and front-matter headings: "第一章", "上卷", "一", "第三回".
+_CJK_HEADING = re.compile(
+    r"第.{1,6}|.{0,4}[章回節节卷篇部話话幕]|[一二三四五六七八九十百千〇零壹贰貳叁參]+"
+)
+_CJK_NOT_NAMES = frozenset(
+    [
+        "序",
+        "序言",
+        "序文",
+        "自序",
+        "前言",
+        "目录",
+        "目錄",
+        "目次",
+        "緒言",
+        "绪言",
+        "引言",
+        "后记",
+        "後記",
+        "あとがき",
+        "附录",
+        "附錄",
+        "付録",
+        "楔子",
+        "尾声",
+        "尾聲",
+        "序幕",
+        "正文",
+        "小引",
+        "题记",
+        "題記",
+        "献辞",
+        "獻辭",
+        "凡例",
+        "解説",
+        "解说",
+        "注释",
+        "註釋",
+        "简介",
+        "簡介",
+        "摘要",
+        "概要",
+        "原文",
+        "译文",
+        "譯文",
+        "导言",
+        "導言",
+        "引子",
+        "跋",
+        "终",
+        "終",
+        "完",
+    ]
+)
 _REPOSITORY_FILE = re.compile(r"^(?:readme|licen[cs]e|changelog|contributing)", re.IGNORECASE)
 
 _GUTENBERG_START = re.compile(
@@ -1361,7 +1423,7 @@ def _layout(
         if found is not None:
             author, bio = found, blocks.pop().text
 
-    byline, year = _title_page(blocks, gutenberg=gutenberg)
+    byline, year = _title_page(blocks, gutenberg=gutenberg, after_title=title is not None)
     author = byline or author
 
     standfirst = None
@@ -1378,13 +1440,17 @@ def _layout(
     return _Layout(title, standfirst, author, bio, [b.text for b in blocks], year)
 
 
-def _title_page(blocks: list[_Block], *, gutenberg: bool) -> tuple[str | None, str | None]:
+def _title_page(
+    blocks: list[_Block], *, gutenberg: bool, after_title: bool = False
+) -> tuple[str | None, str | None]:
     """Take a byline, a year note and transcribers' notes out of the first blocks (in place).
 
     Looks at the first :data:`BYLINE_SEARCH_BLOCKS` blocks (after the title): "By Jane Austen",
     "Author: Herman Melville", or "by" followed by a block with the name (at most
     :data:`BYLINE_MAX_WORDS` words, each capitalised); "(1818)" or "[1867 Edition]"; notes as in
-    :func:`_is_transcriber_note`. At least one block is always left.
+    :func:`_is_transcriber_note`. With ``after_title`` (a title was found), a first block that is
+    only a CJK personal name ("夏目漱石", "鲁迅", "作者：鲁迅", see :func:`_cjk_name`) is the
+    byline of Chinese and Japanese texts, which write no "by". At least one block is always left.
 
     Returns:
         ``(author, year)``, each ``None`` when not found; an all-capitals name is title-cased.
@@ -1403,6 +1469,12 @@ def _title_page(blocks: list[_Block], *, gutenberg: bool) -> tuple[str | None, s
                 continue
             index += 1
             continue
+        if author is None and after_title and index == 0 and len(blocks) > 1:
+            cjk = _cjk_name(text)
+            if cjk is not None:
+                author = cjk
+                del blocks[index]
+                continue
         if author is None:
             found: tuple[str, str | None] | None = None
             span = 1
@@ -1445,6 +1517,28 @@ def _byline_name(text: str) -> tuple[str, str | None] | None:
     if name.isupper():
         name = " ".join(w if w.endswith(".") else w.capitalize() for w in words)
     return name, year
+
+
+def _cjk_name(text: str) -> str | None:
+    """The name when ``text`` is only a Chinese or Japanese personal name, else ``None``.
+
+    A name is 2-5 Han characters ("鲁迅", "夏目漱石"), optionally two parts separated by a space
+    or a middle dot ("夏目 漱石"), optionally labelled "作者：" or "著者：" or followed by " 著"
+    ("by"); no punctuation, kana or digits. Chapter and front-matter headings ("第一章", "序言",
+    "目次", "上卷", numerals such as "一") are not names.
+    """
+    match = _CJK_NAME.fullmatch(_CJK_BY_SUFFIX.sub("", text.strip()))
+    if match is None:
+        return None
+    name = match.group("name")
+    bare = re.sub(r"[\s・·]", "", name)
+    if (
+        bare in _CJK_NOT_NAMES
+        or _CJK_HEADING.fullmatch(bare) is not None
+        or not 2 <= len(bare) <= CJK_NAME_MAX_CHARS
+    ):
+        return None
+    return name
 
 
 def _is_transcriber_note(block: _Block, *, gutenberg: bool) -> bool:

@@ -133,3 +133,54 @@ def test_furniture_words_in_the_middle_of_the_text_stay() -> None:
         "Comments are closed.",
         "The end.",
     ]
+
+
+# ---------------------------------------------------------------- 3. CJK author lines
+
+NEKO = [
+    "吾輩は猫である。名前はまだ無い。どこで生れたかとんと見当がつかぬ。",
+    "吾輩はここで始めて人間というものを見た。",
+    "この書生というのは時々我々を捕えて煮て食うという話である。",
+]
+KYOJIN = ["今天晚上，很好的月光。我不见他，已是三十多年。", "我怕得有理。", "救救孩子……"]
+
+
+@pytest.mark.parametrize(
+    ("title", "line", "author", "body"),
+    [
+        ("吾輩は猫である", "夏目漱石", "夏目漱石", NEKO),
+        ("吾輩は猫である", "夏目 漱石", "夏目 漱石", NEKO),
+        ("狂人日记", "鲁迅", "鲁迅", KYOJIN),
+        ("狂人日记", "作者：鲁迅", "鲁迅", KYOJIN),
+        ("狂人日记", "鲁迅 著", "鲁迅", KYOJIN),
+    ],
+)
+def test_a_cjk_name_after_the_title_is_the_author(
+    title: str, line: str, author: str, body: list[str]
+) -> None:
+    text = f"{title}\n\n{line}\n\n" + "\n\n".join(body) + "\n"
+    document = parse_document(text, document_id="t")
+    assert (document.title, document.author, document.standfirst) == (title, author, None)
+    assert texts(document) == body
+
+
+@pytest.mark.parametrize("line", ["第一章", "序言", "目次", "一", "上卷", "我怕。", "吾輩は猫"])
+def test_cjk_headings_and_sentences_after_the_title_are_not_authors(line: str) -> None:
+    text = "狂人日记\n\n" + line + "\n\n" + "\n\n".join(KYOJIN) + "\n"
+    document = parse_document(text, document_id="t")
+    assert document.author is None
+    assert line in [*texts(document), document.standfirst]
+
+
+def test_a_cjk_name_needs_a_title_before_it_and_body_after_it() -> None:
+    untitled = parse_document("鲁迅\n\n" + "\n\n".join(KYOJIN) + "\n", document_id="a")
+    assert untitled.author is None
+    only = parse_document("狂人日记\n\n鲁迅\n", document_id="b")
+    assert (only.author, texts(only)) == (None, ["鲁迅"])
+
+
+def test_english_title_pages_are_unchanged_by_the_cjk_rule() -> None:
+    text = f"Moby Dick\n\nBy Herman Melville\n\nCall me Ishmael.\n\n{BODY}"
+    document = parse_document(text, document_id="t")
+    assert document.author == "Herman Melville"
+    assert texts(document) == ["Call me Ishmael.", *BODY_TEXTS]
