@@ -19,7 +19,6 @@ Rules kept here:
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,6 +28,7 @@ import discord
 
 from bot.core.context import Excerpt
 from bot.core.daily import DailySchedule, next_send_times
+from bot.core.graphemes import safe_cut
 from bot.core.models import Corpus, Document, Quote, SearchHit, Summary
 from bot.core.normalize import valid_text
 from bot.scheduler import (
@@ -62,47 +62,6 @@ NO_MENTIONS = discord.AllowedMentions.none()
 # ---------------------------------------------------------------------------------------------
 # Text primitives
 # ---------------------------------------------------------------------------------------------
-
-_JOINERS = {"\u200d"}  # ZERO WIDTH JOINER
-_EXTENDERS = {"\ufe0e", "\ufe0f", "\u20e3"}  # variation selectors, combining keycap
-
-
-def _is_extender(ch: str) -> bool:
-    """Whether ``ch`` attaches to the character before it (so a cut must not fall before it)."""
-    if ch in _EXTENDERS or ch in _JOINERS:
-        return True
-    if "\U0001f3fb" <= ch <= "\U0001f3ff":  # skin-tone modifiers
-        return True
-    if "\U000e0020" <= ch <= "\U000e007f":  # tag characters (flag sequences)
-        return True
-    return unicodedata.category(ch) in ("Mn", "Me", "Mc")
-
-
-def safe_cut(text: str, limit: int) -> int:
-    """Largest index ``<= limit`` at which ``text`` can be cut without splitting a grapheme.
-
-    Grapheme rules follow the parts of UAX #29 that matter for chat text: combining marks,
-    variation selectors, emoji modifiers, zero-width joiner sequences and regional-indicator pairs.
-    """
-    if limit >= len(text):
-        return len(text)
-    cut = max(limit, 0)
-    while cut > 0 and (_is_extender(text[cut]) or text[cut - 1] in _JOINERS):
-        cut -= 1
-    # Regional indicators pair up into flags: do not split a pair.
-    if cut > 0 and _is_regional(text[cut]) and _is_regional(text[cut - 1]):
-        run = 0
-        i = cut - 1
-        while i >= 0 and _is_regional(text[i]):
-            run += 1
-            i -= 1
-        if run % 2 == 1:
-            cut -= 1
-    return cut
-
-
-def _is_regional(ch: str) -> bool:
-    return "\U0001f1e6" <= ch <= "\U0001f1ff"
 
 
 def shorten(text: str, limit: int, *, placeholder: str = ELLIPSIS) -> str:

@@ -79,6 +79,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from bot.core.errors import NotFound, QueryError
+from bot.core.graphemes import safe_cut
 from bot.core.models import Corpus, Passage, SearchHit
 from bot.core.normalize import normalize, normalize_text, valid_text
 
@@ -774,8 +775,9 @@ def _snippet(text: str, start: int, limit: int) -> str:
 
 
 def _shorten(text: str, limit: int) -> str:
+    """``text`` on one line, cut to ``limit`` characters at a grapheme edge (with "…")."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return text if len(text) <= limit else text[: safe_cut(text, limit - 1)].rstrip() + "…"
 
 
 def _build_postings(

@@ -113,6 +113,18 @@ def test_lone_surrogates_in_a_query_are_replaced_not_raised(seed_index: SearchIn
     assert seed_index.suggest("jaw jaw \ud83d")
 
 
+def test_a_long_query_is_echoed_without_cutting_an_emoji(seed_index: SearchIndex) -> None:
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"
+    with pytest.raises(NotFound) as info:
+        seed_index.search("zzqqxx " + family * 8)
+    echoed = str(info.value).split("“")[1].split("”")[0]
+    assert echoed.endswith("…")
+    body = echoed[:-1].removeprefix("zzqqxx ")
+    assert body  # whole families only: none cut after a joiner
+    assert len(body) % len(family) == 0
+    assert body == family * (len(body) // len(family))
+
+
 def test_threshold_and_not_found_c21(seed_index: SearchIndex) -> None:
     with pytest.raises(NotFound, match="No passage matched"):
         seed_index.search("zzqqxx")
