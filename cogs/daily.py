@@ -33,7 +33,8 @@ from bot.core.daily import (
     canonical_zone,
     next_send_times,
     parse_local_time,
-    timezone_choices,
+    timezone_suggestions,
+    zone_offset_note,
 )
 from bot.core.errors import NotFound
 from bot.core.quotes import quote_key
@@ -58,6 +59,15 @@ NEEDED = (
 def missing_permissions(permissions: discord.Permissions) -> list[str]:
     """Names of the permissions a daily post needs that ``permissions`` lacks, in order."""
     return [label for flag, label in NEEDED if not getattr(permissions, flag)]
+
+
+def _with_offset_note(reply: render.Reply, zone: str) -> render.Reply:
+    """Add :func:`~bot.core.daily.zone_offset_note` to a ``/daily`` answer for an
+    ``Etc/GMT±N`` zone, whose name reads as the opposite offset (``Etc/GMT+2`` is UTC-2)."""
+    note = zone_offset_note(zone)
+    if note and reply.content is not None:
+        reply.content = render.shorten(f"{reply.content}\n{note}", render.MESSAGE_LIMIT)
+    return reply
 
 
 # -- the cog -------------------------------------------------------------------------------
@@ -218,18 +228,19 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
         now = self.bot.clock()
         await storage.set_schedule(schedule, source="command", at=now)
         config_owned = previous is not None and previous.source == "config"
-        await send(
-            interaction,
-            render.daily_set_reply(
-                schedule, next_send_times(schedule, now), config_owned=config_owned
-            ),
+        reply = render.daily_set_reply(
+            schedule, next_send_times(schedule, now), config_owned=config_owned
         )
+        await send(interaction, _with_offset_note(reply, schedule.timezone))
 
     @set_.autocomplete("timezone")
     async def timezone_autocomplete(
         self, interaction: Interaction[CorpusBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return render.choices((name, name) for name in timezone_choices(current))
+        """Zones for what was typed: names, UTC offsets ("UTC+2" → Etc/GMT-2), abbreviations and
+        cities as suggestions; each choice's name says the real offset, its value is the IANA
+        name (:func:`bot.core.daily.timezone_suggestions`)."""
+        return render.choices(timezone_suggestions(current))
 
     @app_commands.command(name="show", description="Show this server's daily quote settings")
     async def show(self, interaction: Interaction[CorpusBot]) -> None:
@@ -238,9 +249,9 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
         record = await storage.get_schedule_record(interaction.guild_id)
         status = await storage.get_status(interaction.guild_id)
         last = await storage.last_post(interaction.guild_id)
+        reply = render.daily_reply(render.show_text(record, status, last, self.bot.clock()))
         await send(
-            interaction,
-            render.daily_reply(render.show_text(record, status, last, self.bot.clock())),
+            interaction, _with_offset_note(reply, record.schedule.timezone if record else "")
         )
 
     @app_commands.command(name="off", description="Stop the daily quote post")

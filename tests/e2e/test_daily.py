@@ -426,3 +426,42 @@ async def test_a_channel_outside_the_cache_is_still_attempted(
         [outcome] = await _cog(bot).scheduler.run_once()  # type: ignore[union-attr]
         assert outcome.result == "not_found"
         assert len(double.requests("/channels/999/messages", "POST")) == 1
+
+
+async def test_utc_offsets_autocomplete_and_confirm_with_their_real_offset(
+    make_bot: Any, discord_double: DiscordDouble
+) -> None:
+    bot = make_bot(clock=FakeClock(SLOT))
+    async with connect_bot(bot, discord_double):
+        handle = await discord_double.send_interaction(
+            payloads.autocomplete(
+                "daily",
+                {"channel": discord_double.channel_id, "time": "08:00", "timezone": "GMT+2"},
+                focused="timezone",
+                subcommand="set",
+            )
+        )
+        choices = (await handle.response())["data"]["choices"]
+        assert choices[0] == {"name": "UTC+2", "value": "Etc/GMT-2"}
+        assert {"name": "UTC-2 (Etc/GMT+2)", "value": "Etc/GMT+2"} in choices
+
+        # the POSIX name set explicitly is kept, and the answers say what it really is
+        shown = await _daily(
+            discord_double, "set", _set_options(discord_double.channel_id, zone="Etc/GMT+2")
+        )
+        assert "Etc/GMT+2 is UTC-2" in shown["content"]
+        show = await _daily(discord_double, "show")
+        assert "Etc/GMT+2 is UTC-2" in show["content"]
+        # typed without choosing: "UTC+2" means the zone two hours ahead of UTC
+        await _daily(discord_double, "set", _set_options(discord_double.channel_id, zone="UTC+2"))
+        schedule = await bot.storage.get_schedule(int(discord_double.guild_id))
+        assert schedule is not None
+        assert schedule.timezone == "Etc/GMT-2"
+        # an abbreviation is refused with the zones it may mean, nothing is stored
+        refused = await _daily(
+            discord_double, "set", _set_options(discord_double.channel_id, zone="PST")
+        )
+        assert "America/Los_Angeles" in refused["content"]
+        schedule = await bot.storage.get_schedule(int(discord_double.guild_id))
+        assert schedule is not None
+        assert schedule.timezone == "Etc/GMT-2"
