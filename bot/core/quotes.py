@@ -1517,9 +1517,16 @@ class QuoteBook:
         if contains is not None and contains.strip():
             query = _fold(contains)
             matched = self._matching(query, candidates) if query else []
+            if not matched and query and not wants_speaker:
+                # lines /quote serves anyway: short speech, and the plain sentences of documents
+                # with no quotable line (e.g. a language the quotability score does not read)
+                matched = self._matching(query, reserve)
             if not matched:
                 who = f" from {speaker.strip()}" if speaker and speaker.strip() else ""
-                raise NotFound(f"No quote{who}{where} contains “{contains.strip()}”.")
+                raise NotFound(
+                    f"No quote{who}{where} contains “{contains.strip()}”. "
+                    "(/search finds the passages that do.)"
+                )
             candidates = matched
         good = [q for q in candidates if q.score >= QUOTABLE_THRESHOLD] or candidates
 

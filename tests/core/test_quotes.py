@@ -448,9 +448,24 @@ def test_pick_contains_reaches_below_the_threshold(seed_book: QuoteBook) -> None
 def test_pick_contains_not_found_message(seed_book: QuoteBook, seed: Document) -> None:
     with pytest.raises(NotFound) as error:
         seed_book.pick(document="seed", contains="zzqqxx banana")
-    assert str(error.value) == f"No quote in {seed.title} contains “zzqqxx banana”."
+    assert str(error.value) == (
+        f"No quote in {seed.title} contains “zzqqxx banana”. (/search finds the passages that do.)"
+    )
     with pytest.raises(NotFound, match="No quote contains “zzqqxx”"):
         seed_book.pick(contains="zzqqxx")
+
+
+def test_pick_contains_finds_the_plain_lines_of_a_document_with_no_quote(seed: Document) -> None:
+    """/quote serves a Japanese document's plain sentences; a corpus-wide ``contains`` too."""
+    neko = parse_document(
+        "Neko\n\n吾輩は猫である。名前はまだ無い。\n\nどこで生れたかとんと見当がつかぬ。\n",
+        document_id="neko",
+    )
+    book = QuoteBook.build(Corpus((seed, neko)))
+    assert not book.ranked("neko")  # no quotable line: served as plain sentences
+    assert "吾輩" in book.pick(document="neko", contains="吾輩", rng=random.Random(0)).text
+    assert "吾輩" in book.pick(contains="吾輩", rng=random.Random(0)).text
+    assert "吾輩は猫である" in book.pick(contains="吾輩は猫である", rng=random.Random(0)).text
 
 
 def test_pick_by_speaker(two_docs: QuoteBook) -> None:
