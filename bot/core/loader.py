@@ -97,8 +97,13 @@ Markdown (``.md``, ``.markdown``)
     ``-`` list inside a block quote is still a list). Headings (ATX ``#`` and setext ``===``)
     are blocks of their own, a leading heading is the title. Each paragraph, list item and block
     quote paragraph is a block; inline markup is reduced to its text (emphasis markers removed,
-    a link keeps its text, inline code its content, images and inline HTML dropped); fenced and
-    indented code blocks, HTML blocks, tables and thematic breaks are dropped.
+    a link keeps its text, inline code its content, images and inline HTML dropped); HTML
+    blocks keep their text, tags stripped by the standard library's :mod:`html.parser` (each
+    ``<p>``, ``<div>``, ``<li>``, ... a block; comments, scripts and styles dropped); fenced and
+    indented code blocks, tables and thematic breaks are dropped. GFM footnotes and task lists,
+    which CommonMark leaves literal, are undone by hand (no plugin dependency): references
+    ``[^1]`` are removed, definition paragraphs ``[^1]: ...`` dropped, and a ``[ ]``/``[x]``
+    checkbox at the start of a list item removed.
 
     Plain text is never read as Markdown: in a ``.txt`` file ``*``, ``_``, ``#`` and ``>`` are
     characters of the text. A plain-text file may carry front matter too, when a line of the
@@ -146,6 +151,7 @@ import stat
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 import yaml
@@ -1330,8 +1336,11 @@ def _markdown_blocks(text: str) -> list[_Block]:
     Each paragraph (also inside list items and block quotes) is a block and each heading a
     heading block; ``lines`` is the number of source lines. Inline markup is reduced to its
     text: emphasis, strong and strikethrough markers go, a link keeps its text, inline code
-    keeps its content, images and inline HTML are dropped. Code blocks, HTML blocks, tables and
-    thematic breaks are not text and are dropped.
+    keeps its content, images and inline HTML are dropped. HTML blocks keep their text, tags
+    stripped (:func:`_html_blocks`). Footnotes (a GFM extension CommonMark leaves literal) are
+    undone: a reference ``[^1]`` is removed and a definition paragraph ``[^1]: ...`` dropped; a
+    task-list checkbox (``[ ]``, ``[x]``) at the start of a list item is removed. Code blocks,
+    tables and thematic breaks are not text and are dropped.
     """
     blocks: list[_Block] = []
     tokens = _markdown_parser().parse(text)
@@ -1341,11 +1350,18 @@ def _markdown_blocks(text: str) -> list[_Block]:
             table_depth += 1
         elif token.type == "table_close":
             table_depth -= 1
+        elif token.type == "html_block" and table_depth == 0:
+            blocks.extend(_html_blocks(token.content))
         elif token.type == "inline" and table_depth == 0 and index > 0:
             opener = tokens[index - 1].type
             if opener not in ("paragraph_open", "heading_open"):
                 continue
+            if _FOOTNOTE_DEFINITION.match(token.content):
+                continue
             lines = _inline_lines(token.children or [])
+            if lines and index > 1 and tokens[index - 2].type == "list_item_open":
+                lines[0] = _TASK_BOX.sub("", lines[0])
+            lines = [line for line in lines if line]
             if not lines:
                 continue
             heading = opener == "heading_open"
@@ -1354,12 +1370,129 @@ def _markdown_blocks(text: str) -> list[_Block]:
     return blocks
 
 
+_FOOTNOTE_REFERENCE = re.compile(r"\[\^[^\]\s]+\]")
+_FOOTNOTE_DEFINITION = re.compile(r"\[\^[^\]\s]+\]:")
+_TASK_BOX = re.compile(r"^\[[ xX]\]\s+")
+_HTML_BLOCK_TAGS = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "caption",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "html",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
+)
+_HTML_SKIPPED_TAGS = frozenset(["script", "style", "template", "svg", "math", "head", "title"])
+
+
+class _HtmlText(HTMLParser):
+    """The text of an HTML fragment as paragraphs, by the standard library's HTML parser.
+
+    Block-level elements (``p``, ``div``, ``li``, headings, ...) end a paragraph; ``br`` ends a
+    line; comments and the content of ``script``, ``style``, ``template``, ``svg`` are dropped;
+    character references are decoded. After :meth:`close`, ``blocks`` holds
+    ``(text, source lines, heading)`` triples with whitespace collapsed.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[str, int, bool]] = []
+        self._lines: list[str] = [""]
+        self._skipping = 0
+        self._heading = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HTML_SKIPPED_TAGS:
+            self._skipping += 1
+        elif tag == "br":
+            self._lines.append("")
+        elif tag in _HTML_BLOCK_TAGS:
+            self._flush()
+            self._heading = tag in ("h1", "h2", "h3", "h4", "h5", "h6")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HTML_SKIPPED_TAGS:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in _HTML_BLOCK_TAGS:
+            self._flush()
+
+    def handle_data(self, data: str) -> None:
+        if self._skipping:
+            return
+        first, *rest = data.split("\n")
+        self._lines[-1] += first
+        self._lines.extend(rest)
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+    def _flush(self) -> None:
+        lines = [" ".join(line.split()) for line in self._lines]
+        lines = [line for line in lines if line]
+        if lines:
+            self.blocks.append((_join_lines(lines), len(lines), self._heading))
+        self._lines = [""]
+        self._heading = False
+
+
+def _html_blocks(html: str) -> list[_Block]:
+    """The paragraphs of an HTML block of a Markdown file, tags stripped (see :class:`_HtmlText`)."""
+    parser = _HtmlText()
+    parser.feed(html)
+    parser.close()
+    return [_Block(text, lines, heading=heading) for text, lines, heading in parser.blocks]
+
+
 def _inline_lines(children: Sequence[Token]) -> list[str]:
-    """The text of an inline token's children, one string per source line, blank lines dropped."""
+    """The text of an inline token's children, one string per source line, blank lines dropped.
+
+    Footnote references (``[^1]``) are removed from the text (not from inline code).
+    """
     lines: list[str] = []
     current: list[str] = []
     for child in children:
-        if child.type in ("text", "code_inline"):
+        if child.type == "text":
+            current.append(_FOOTNOTE_REFERENCE.sub("", child.content))
+        elif child.type == "code_inline":
             current.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             lines.append("".join(current))
@@ -1395,6 +1528,11 @@ def _layout(
     given_standfirst = metadata.get("standfirst")
     blocks = [b for b in _blocks(text, markdown=markdown) if not _is_boilerplate(b.text)]
     if not blocks:
+        if markdown:
+            raise DocumentError(
+                "has no text (only blank lines, front matter, code blocks, tables, images, "
+                "HTML comments or page furniture)"
+            )
         raise DocumentError("has no text (only blank lines or page furniture)")
 
     while len(blocks) > 1 and _is_transcriber_note(blocks[0], gutenberg=gutenberg):

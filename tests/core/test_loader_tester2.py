@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.loader import parse_document
+from bot.core.loader import load_corpus, parse_document
 from bot.core.models import Corpus, Document
 
 BODY = (
@@ -184,3 +184,62 @@ def test_english_title_pages_are_unchanged_by_the_cjk_rule() -> None:
     document = parse_document(text, document_id="t")
     assert document.author == "Herman Melville"
     assert texts(document) == ["Call me Ishmael.", *BODY_TEXTS]
+
+
+# ---------------------------------------------------------------- 4. Markdown HTML and GFM
+
+
+def test_html_blocks_in_markdown_keep_their_text_without_tags() -> None:
+    text = (
+        "# The Title\n\n<!-- draft note: do not publish -->\n\n"
+        '<div class="intro">\nThis intro is wrapped in a div &amp; is <em>real</em> content.\n'
+        "</div>\n\nA normal paragraph.\n\n<p>One</p><p>Two<br>lines</p>\n\n"
+        "<script>var x = 1;</script>\n\nThe end.\n"
+    )
+    document = parse_document(text, document_id="t", markdown=True)
+    assert document.title == "The Title"
+    assert texts(document) == [
+        "This intro is wrapped in a div & is real content.",
+        "A normal paragraph.",
+        "One",
+        "Two lines",
+        "The end.",
+    ]
+
+
+def test_a_markdown_file_of_html_paragraphs_loads(tmp_path: Path) -> None:
+    write(tmp_path / "html.md", "<p>Only HTML paragraph content here in this file.</p>\n")
+    corpus = load_corpus([tmp_path])
+    assert corpus.problems == ()
+    [document] = corpus.documents
+    assert texts(document) == ["Only HTML paragraph content here in this file."]
+
+
+def test_a_markdown_file_without_text_says_what_it_holds(tmp_path: Path) -> None:
+    write(tmp_path / "code.md", "```\ncode only\n```\n\n<!-- a comment -->\n")
+    [reason] = problems_by_name(load_corpus([tmp_path]))["code.md"]
+    assert "code blocks" in reason
+    assert "comments" in reason
+
+
+def test_footnotes_and_task_boxes_are_not_text() -> None:
+    text = (
+        "# Notes\n\nA claim that needs a source.[^1] Another one.[^note]\n\n"
+        "- [ ] write the tests\n- [x] read the brief\n- [link] stays as text\n\n"
+        "Code keeps `[^2]` literally.\n\n[^1]: The source of the claim.\n\n"
+        "[^note]: Another source.\n"
+    )
+    document = parse_document(text, document_id="t", markdown=True)
+    assert texts(document) == [
+        "A claim that needs a source. Another one.",
+        "write the tests",
+        "read the brief",
+        "[link] stays as text",
+        "Code keeps [^2] literally.",
+    ]
+
+
+def test_plain_text_keeps_footnote_and_tag_like_text() -> None:
+    text = "A Title\n\nA claim.[^1]\n\n<p>Not HTML here.</p>\n\n[ ] a box\n"
+    document = parse_document(text, document_id="t")
+    assert texts(document) == ["A claim.[^1]", "<p>Not HTML here.</p>", "[ ] a box"]
