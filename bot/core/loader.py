@@ -99,7 +99,8 @@ Markdown (``.md``, ``.markdown``)
     quote paragraph is a block; inline markup is reduced to its text (emphasis markers removed,
     a link keeps its text, inline code its content, images and inline HTML dropped); HTML
     blocks keep their text, tags stripped by the standard library's :mod:`html.parser` (each
-    ``<p>``, ``<div>``, ``<li>``, ... a block; comments, scripts and styles dropped); fenced and
+    ``<p>``, ``<div>``, ``<li>``, ... a block; comments, scripts, styles, navigation and
+    elements whose class or id names furniture such as ``class="ad"`` dropped); fenced and
     indented code blocks, tables and thematic breaks are dropped. GFM footnotes and task lists,
     which CommonMark leaves literal, are undone by hand (no plugin dependency): references
     ``[^1]`` are removed, definition paragraphs ``[^1]: ...`` dropped, and a ``[ ]``/``[x]``
@@ -1420,14 +1421,62 @@ _HTML_BLOCK_TAGS = frozenset(
         "ul",
     ]
 )
-_HTML_SKIPPED_TAGS = frozenset(["script", "style", "template", "svg", "math", "head", "title"])
+_HTML_SKIPPED_TAGS = frozenset(
+    ["script", "style", "template", "svg", "math", "head", "title", "nav", "button", "form"]
+)
+_HTML_VOID_TAGS = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
+# Class and id words of page furniture in CMS exports: <div class="ad">Buy now</div>.
+_HTML_FURNITURE = frozenset(
+    [
+        "ad",
+        "ads",
+        "advert",
+        "adverts",
+        "advertisement",
+        "sponsor",
+        "sponsored",
+        "promo",
+        "promotion",
+        "banner",
+        "social",
+        "share",
+        "sharing",
+        "newsletter",
+        "subscribe",
+        "cookie",
+        "cookies",
+        "related",
+        "comments",
+        "breadcrumb",
+        "breadcrumbs",
+    ]
+)
 
 
 class _HtmlText(HTMLParser):
     """The text of an HTML fragment as paragraphs, by the standard library's HTML parser.
 
     Block-level elements (``p``, ``div``, ``li``, headings, ...) end a paragraph; ``br`` ends a
-    line; comments and the content of ``script``, ``style``, ``template``, ``svg`` are dropped;
+    line; comments, the content of ``script``, ``style``, ``template``, ``svg``, ``nav``,
+    ``form`` and ``button``, and elements whose class or id names page furniture
+    (``class="ad"``, ``id="share-buttons"``, see :data:`_HTML_FURNITURE`) are dropped;
     character references are decoded. After :meth:`close`, ``blocks`` holds
     ``(text, source lines, heading)`` triples with whitespace collapsed.
     """
@@ -1436,26 +1485,38 @@ class _HtmlText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.blocks: list[tuple[str, int, bool]] = []
         self._lines: list[str] = [""]
-        self._skipping = 0
+        self._open: list[tuple[str, bool]] = []  # (tag, dropped) of the open elements
         self._heading = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _HTML_SKIPPED_TAGS:
-            self._skipping += 1
-        elif tag == "br":
+        if tag == "br":
+            self._lines.append("")
+            return
+        if tag in _HTML_BLOCK_TAGS:
+            self._flush()
+            self._heading = tag in ("h1", "h2", "h3", "h4", "h5", "h6")
+        if tag in _HTML_VOID_TAGS:
+            return
+        names = " ".join(value or "" for key, value in attrs if key in ("class", "id"))
+        words = set(re.split(r"[\s_-]+", names.casefold()))
+        self._open.append((tag, tag in _HTML_SKIPPED_TAGS or bool(words & _HTML_FURNITURE)))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br":
             self._lines.append("")
         elif tag in _HTML_BLOCK_TAGS:
             self._flush()
-            self._heading = tag in ("h1", "h2", "h3", "h4", "h5", "h6")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _HTML_SKIPPED_TAGS:
-            self._skipping = max(0, self._skipping - 1)
-        elif tag in _HTML_BLOCK_TAGS:
+        if tag in _HTML_BLOCK_TAGS:
             self._flush()
+        for depth in range(len(self._open) - 1, -1, -1):
+            if self._open[depth][0] == tag:
+                del self._open[depth:]
+                break
 
     def handle_data(self, data: str) -> None:
-        if self._skipping:
+        if any(dropped for _, dropped in self._open):
             return
         first, *rest = data.split("\n")
         self._lines[-1] += first

@@ -243,3 +243,15 @@ def test_plain_text_keeps_footnote_and_tag_like_text() -> None:
     text = "A Title\n\nA claim.[^1]\n\n<p>Not HTML here.</p>\n\n[ ] a box\n"
     document = parse_document(text, document_id="t")
     assert texts(document) == ["A claim.[^1]", "<p>Not HTML here.</p>", "[ ] a box"]
+
+
+def test_html_furniture_by_class_or_id_is_dropped_and_nesting_is_followed() -> None:
+    text = (
+        "# The Title\n\n"
+        '<div class="article">\n<p>Kept <b>text</b> here.</p>\n'
+        '<div class="ad-slot"><p>Buy now</p><div><p>Cheap!</p></div></div>\n'
+        '<ul id="share_buttons"><li>Tweet</li></ul>\n<nav>Home | About</nav>\n'
+        "<p>After the ad.<img src='x.png'><br/>Second line.</p>\n</div>\n\nThe end.\n"
+    )
+    document = parse_document(text, document_id="t", markdown=True)
+    assert texts(document) == ["Kept text here.", "After the ad. Second line.", "The end."]
