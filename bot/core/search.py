@@ -29,7 +29,7 @@ Ranking users can trust:
 
 * an exact normalised phrase (the query's matching key occurs in the passage's *at word
   boundaries*: the character before it and the one after it are a non-word character or the
-  text's edge) scores 100 and ranks before every inexact hit (``"the raven"`` finds
+  text's edge, or, in scripts written without spaces such as Japanese, any character) scores 100 and ranks before every inexact hit (``"the raven"`` finds
   ``"THE RAVEN"``; ``don't go gentle`` finds ``Don’t go gentle``). An occurrence inside words
   (``"eace means letti"`` in ``"Peace means letting"``) is not exact: it is scored like any other
   hit;
@@ -679,10 +679,39 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or unicodedata.category(ch)[0] == "M"
 
 
+#: Scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar): any
+#: offset next to one of their characters may be a word boundary.
+_UNSPACED = (
+    (0x0E00, 0x0EFF),  # Thai, Lao
+    (0x1000, 0x109F),  # Myanmar
+    (0x1780, 0x17FF),  # Khmer
+    (0x3040, 0x30FF),  # Hiragana, Katakana
+    (0x31F0, 0x31FF),  # Katakana phonetic extensions
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFF66, 0xFF9F),  # half-width Katakana
+    (0x20000, 0x3134F),  # CJK extensions B-G
+)
+
+
+def _unspaced(ch: str) -> bool:
+    """Whether ``ch`` belongs to a script written without spaces (see :data:`_UNSPACED`)."""
+    code = ord(ch)
+    return code >= 0x0E00 and any(lo <= code <= hi for lo, hi in _UNSPACED)
+
+
 def _at_word_boundary(text: str, i: int) -> bool:
-    """Whether offset ``i`` of ``text`` is not inside a word (an edge, or a non-word character
-    on at least one side)."""
-    return i <= 0 or i >= len(text) or not (_is_word_char(text[i - 1]) and _is_word_char(text[i]))
+    """Whether offset ``i`` of ``text`` is not inside a word: an edge, a non-word character on
+    at least one side, or a character of a script written without spaces on either side."""
+    if i <= 0 or i >= len(text):
+        return True
+    before, after = text[i - 1], text[i]
+    return (
+        not (_is_word_char(before) and _is_word_char(after))
+        or _unspaced(before)
+        or _unspaced(after)
+    )
 
 
 def _find_whole(key: str, text: str) -> int:
@@ -690,14 +719,13 @@ def _find_whole(key: str, text: str) -> int:
 
     An occurrence counts when the character before it and the one after it are non-word
     characters or the text's edge (``"peace"`` in ``"peace, now"``, not in ``"peaceful"``), the
-    whole-word rule of ``\\b``-delimited regular-expression search.
+    whole-word rule of ``\\b``-delimited regular-expression search. In scripts written without
+    spaces (Japanese, Chinese, Thai, ...) any offset next to one of their characters counts as a
+    boundary, since words there are not delimited.
     """
     start = text.find(key)
     while start >= 0:
-        end = start + len(key)
-        if (start == 0 or not _is_word_char(text[start - 1])) and (
-            end == len(text) or not _is_word_char(text[end])
-        ):
+        if _at_word_boundary(text, start) and _at_word_boundary(text, start + len(key)):
             return start
         start = text.find(key, start + 1)
     return -1
@@ -744,9 +772,10 @@ def _snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
     new_start, new_end = start, end
     for ws, we in words:
-        if ws < start < we:  # start cuts this word
+        # an end next to a character of a script written without spaces is already an edge
+        if ws < start < we and not _at_word_boundary(text, start):  # start cuts this word
             new_start = ws if start - ws <= we - start else we
-        if ws < end < we:  # end cuts this word
+        if ws < end < we and not _at_word_boundary(text, end):  # end cuts this word
             new_end = we if we - end <= end - ws else ws
     new_start = min(new_start, len(text))
     while new_start < len(text) and text[new_start] == " ":

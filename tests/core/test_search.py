@@ -125,6 +125,15 @@ def test_a_long_query_is_echoed_without_cutting_an_emoji(seed_index: SearchIndex
     assert body == family * (len(body) // len(family))
 
 
+def test_an_exact_phrase_inside_japanese_text_is_exact() -> None:
+    text = "吾輩はここで始めて人間というものを見た。ニャーニャー泣いていた事だけは記憶している。"
+    index = SearchIndex.build(make_corpus({"neko": [text]}))
+    for phrase in ("ニャーニャー泣いて", "人間というもの", "記憶"):
+        [hit] = index.search(phrase, min_chars=2)
+        assert (hit.exact, hit.score) == (True, 100), phrase
+        assert text[hit.match_start : hit.match_end] == phrase
+
+
 def test_threshold_and_not_found_c21(seed_index: SearchIndex) -> None:
     with pytest.raises(NotFound, match="No passage matched"):
         seed_index.search("zzqqxx")
