@@ -20,20 +20,23 @@ import logging
 import os
 import random
 import shlex
+import stat
 import sys
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from bot import render
+from bot.core.daily import EARLIEST_NOW, LATEST_NOW, zone_label
 from bot.core.errors import CorpusError, UserError
 from bot.core.library import Library
 from bot.core.models import Corpus, LoadProblem
 from bot.settings import (
     ConfigError,
     Settings,
+    check_corpus_paths,
     check_daily_documents,
     check_storage,
     load_settings,
@@ -71,10 +74,16 @@ def _config_path(args: argparse.Namespace) -> Path | None:
     return default if default.is_file() else None
 
 
+def _corpus_args(args: argparse.Namespace) -> list[str]:
+    """Every ``--corpus`` in command-line order: those before the sub-command, then those after
+    it (argparse keeps them apart, see :func:`_common_options`)."""
+    return [*(getattr(args, "corpus", None) or []), *(getattr(args, "corpus_after", None) or [])]
+
+
 def load_settings_from_args(args: argparse.Namespace) -> Settings:
     """Settings from ``--config`` (or ``CORPUSBOT_CONFIG``, or ``./config.yaml``) and ``--corpus``."""
-    corpus = [Path(p) for p in args.corpus] if getattr(args, "corpus", None) else None
-    return load_settings(_config_path(args), corpus_paths=corpus)
+    corpus = _corpus_args(args)
+    return load_settings(_config_path(args), corpus_paths=corpus or None)
 
 
 def _progress_reporter(
@@ -113,13 +122,15 @@ def _progress_reporter(
 def load_library(
     settings: Settings, *, stream: TextIO = sys.stderr, warm: bool = True
 ) -> tuple[Library, dict[str, float]]:
-    """Load the corpus and build the library; report bad files. Raises :class:`CorpusError`.
+    """Load the corpus and build the library; report bad files. Raises :class:`CorpusError`, or
+    :class:`ConfigError` for a ``corpus.paths`` entry that does not exist.
 
     ``warm=False`` (one-shot commands) builds the search index and the quote ranking only when a
     command first needs them.
     """
     from bot.core.loader import load_corpus, require_documents
 
+    check_corpus_paths(settings)  # names the key and the folder relative paths start from
     progress, done = _progress_reporter(stream)
     t0 = time.perf_counter()
     try:
@@ -259,7 +270,7 @@ def corpus_table(
         ("paragraphs", str(paragraphs)),
         ("sentences", str(sentences)),
         ("words", str(words)),
-        ("files with problems", str(sum(1 for p in corpus.problems if p.fatal))),
+        ("files with problems", _problem_count_text(corpus)),
         ("load time", f"{timings['load_s'] * 1000:.0f} ms"),
         (
             "search index time" + (" (from cache)" if cached else ""),
@@ -269,6 +280,34 @@ def corpus_table(
         ("summaries time", f"{timings.get('summaries_s', 0) * 1000:.0f} ms"),
         ("memory (RSS)", f"{_rss_mb():.0f} MB"),
     ]
+
+
+def problem_counts(corpus: Corpus) -> tuple[int, int, int]:
+    """``(files with problems, document files not loaded, manifests not used)`` of a load.
+
+    Files are counted once however many problems they have; files skipped by design (an
+    unsupported type) are not problems. A broken ``corpus.yaml`` is a manifest not used, not a
+    document that failed to load (the documents load without it).
+    """
+    from bot.core.loader import MANIFEST_NAME
+
+    with_problems = {p.path for p in corpus.problems if not p.skipped}
+    fatal = {p.path for p in corpus.problems if p.fatal and not p.skipped}
+    manifests = {path for path in fatal if Path(path).name == MANIFEST_NAME}
+    return len(with_problems), len(fatal - manifests), len(manifests)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _problem_count_text(corpus: Corpus) -> str:
+    """``"3 (1 not loaded, 1 manifest not used)"``, ``"1"`` or ``"0"``."""
+    files, not_loaded, manifests = problem_counts(corpus)
+    parts = [f"{not_loaded} not loaded"] if not_loaded else []
+    if manifests:
+        parts.append(f"{_plural(manifests, 'manifest')} not used")
+    return f"{files} ({', '.join(parts)})" if parts else str(files)
 
 
 def _rss_mb() -> float:
@@ -319,17 +358,25 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
             sched.add_row(
                 str(row["guild_id"]),
                 str(row["channel_id"]),
-                f"{row['time']} {row['timezone']}",
+                f"{row['time']} {zone_label(row['timezone'])}",
                 row["next"][0]["utc_short"],
                 row["next"][0]["local_short"],
             )
         console.print(sched)
-    failed = sum(1 for p in library.corpus.problems if p.fatal)
-    if failed:
+    files, not_loaded, manifests = problem_counts(library.corpus)
+    if files and not (not_loaded or manifests):
+        noted = _plural(files, "file")
         console.print(
-            f"[yellow]config OK; {len(library.corpus)} documents loaded, {failed} "
-            f"file{'s' if failed != 1 else ''} not loaded (see above)[/yellow]"
+            f"[green]config and corpus OK[/green]; {noted} loaded with a caveat (see above)"
         )
+        return EXIT_OK
+    if not_loaded or manifests:
+        parts = [_plural(len(library.corpus), "document") + " loaded"]
+        if not_loaded:
+            parts.append(f"{_plural(not_loaded, 'file')} not loaded")
+        if manifests:
+            parts.append(f"{_plural(manifests, 'corpus manifest')} not used")
+        console.print(f"[yellow]config OK; {', '.join(parts)} (see above)[/yellow]")
         return EXIT_NO_ANSWER if args.strict else EXIT_OK
     console.print("[green]config and corpus OK[/green]")
     return EXIT_OK
@@ -368,6 +415,11 @@ def _schedule_rows(settings: Settings, now: datetime, count: int = 3) -> list[di
     return rows
 
 
+def _utc_text(instant: datetime) -> str:
+    """``0002-01-01T00:00:00Z``: ISO 8601 in UTC with a ``Z`` (four-digit years)."""
+    return instant.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
 def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
     """Print each configured schedule's next send times as of ``--now``."""
     if args.now:
@@ -380,6 +432,12 @@ def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
             return EXIT_BAD_INPUT
         if now.tzinfo is None:
             sys.stderr.write("--now needs a UTC offset, e.g. 2026-03-29T00:30:00Z or +01:00\n")
+            return EXIT_BAD_INPUT
+        if not EARLIEST_NOW <= now <= LATEST_NOW:
+            sys.stderr.write(
+                f"--now: {args.now!r} is outside the range the schedule can be computed for: "
+                f"from {_utc_text(EARLIEST_NOW)} to {_utc_text(LATEST_NOW)}\n"
+            )
             return EXIT_BAD_INPUT
     else:
         now = datetime.now(UTC)
@@ -395,7 +453,8 @@ def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
     for row in rows:
         print(
-            f"guild {row['guild_id']} channel {row['channel_id']}: {row['time']} {row['timezone']}"
+            f"guild {row['guild_id']} channel {row['channel_id']}: {row['time']} "
+            f"{zone_label(row['timezone'])}"
         )
         for t in row["next"]:
             print(f"  {t['utc']}  (local {t['local']})")
@@ -496,17 +555,71 @@ def cmd_oneshot(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+#: The largest ``--batch`` queries file read (bytes): far more queries than a benchmark needs,
+#: and a guard against ``/dev/zero`` or a huge file by mistake.
+BATCH_MAX_BYTES = 10 * 1024 * 1024
+
+
+def read_batch_queries(
+    source: str, *, stdin: BinaryIO | None = None
+) -> tuple[list[str], list[str]]:
+    """The lines of a ``--batch`` queries file, and warnings for the operator.
+
+    ``source`` is a path to a regular file or ``-`` for standard input (read as bytes from
+    ``stdin``, default ``sys.stdin.buffer``). Decoding as the corpus loader does
+    (:func:`bot.core.loader.decode_text`): UTF-8 (with or without BOM), UTF-16 with a BOM, and
+    a Windows-1252 fallback reported as a warning.
+
+    Raises:
+        UserError: not a regular file (a folder, a named pipe, a device such as ``/dev/zero``),
+            unreadable, larger than :data:`BATCH_MAX_BYTES`, binary, or empty; the message names
+            the file and the reason.
+    """
+    from bot.core.loader import DocumentError, decode_text
+
+    name = "standard input" if source == "-" else source
+    limit = f"{BATCH_MAX_BYTES // (1024 * 1024)} MB"
+    try:
+        if source == "-":
+            data = (stdin or sys.stdin.buffer).read(BATCH_MAX_BYTES + 1)
+        else:
+            path = Path(source)
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode):
+                kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+                raise UserError(
+                    f"cannot read the queries file {name}: it is {kind}; give a text file with "
+                    "one query per line, or - to read standard input"
+                )
+            if info.st_size > BATCH_MAX_BYTES:
+                raise UserError(
+                    f"cannot read the queries file {name}: it has {info.st_size} bytes, more than "
+                    f"the {limit} allowed; split it into smaller files"
+                )
+            with path.open("rb") as handle:
+                data = handle.read(BATCH_MAX_BYTES + 1)
+    except OSError as error:
+        raise UserError(f"cannot read the queries file {name}: {error.strerror or error}") from None
+    if len(data) > BATCH_MAX_BYTES:
+        raise UserError(
+            f"cannot read the queries file {name}: more than the {limit} allowed; split it"
+        )
+    try:
+        text, caveats = decode_text(data)
+    except DocumentError as error:
+        raise UserError(f"cannot read the queries file {name}: {error.reason}") from None
+    return text.splitlines(), [f"queries file {name}: {c}" for c in caveats]
+
+
 def _search_batch(args: argparse.Namespace, settings: Settings, library: Library) -> int:
     """Answer one query per line of ``--batch FILE`` (``-`` for stdin); JSON lines or text."""
-    if args.batch == "-":
-        lines = sys.stdin.read().splitlines()
-    else:
-        try:
-            lines = Path(args.batch).read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as error:
-            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-            sys.stderr.write(f"cannot read the queries file {args.batch}: {reason}\n")
-            return EXIT_BAD_INPUT
+    try:
+        lines, warnings = read_batch_queries(args.batch)
+    except UserError as error:
+        sys.stderr.write(f"{error}\n")
+        return EXIT_BAD_INPUT
+    for warning in warnings:
+        log.warning("%s", warning)
     results = []
     for line in lines:
         query = line.strip()
@@ -628,7 +741,8 @@ def _common_options(*, after_command: bool) -> argparse.ArgumentParser:
 
     The main parser holds the defaults; each sub-parser gets the same options with
     ``default=argparse.SUPPRESS``, so an option given before the sub-command is not reset by
-    the sub-parser, and one given after it wins.
+    the sub-parser, and one given after it wins; ``--corpus`` given in both places adds up
+    (in order).
     """
     common = argparse.ArgumentParser(add_help=False)
     default: Any = argparse.SUPPRESS if after_command else None
@@ -642,6 +756,9 @@ def _common_options(*, after_command: bool) -> argparse.ArgumentParser:
         "--corpus",
         metavar="DIR",
         action="append",
+        # a sub-parser's values replace the main parser's in the namespace, so the two lists
+        # are kept under two names and joined by _corpus_args
+        dest="corpus_after" if after_command else "corpus",
         default=default,
         help="corpus folder or file (repeatable; replaces corpus.paths)",
     )
@@ -726,8 +843,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
 }
 
 
-#: Commands whose output is the answer itself: info logs would only get in the way.
-QUIET_COMMANDS = {"quote", "search", "summary", "console", "schedule"}
+#: Commands whose output is the answer itself (``check`` prints its own table): info logs
+#: would only get in the way; ``-v`` shows them (and debug logs).
+QUIET_COMMANDS = {"quote", "search", "summary", "console", "schedule", "check"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

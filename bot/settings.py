@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 import yaml
 from pydantic import (
@@ -61,7 +61,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from bot.core.daily import DailySchedule as CoreDailySchedule
-from bot.core.daily import ScheduleError, canonical_zone
+from bot.core.daily import ScheduleError, canonical_zone, zone_advice
 
 __all__ = [
     "ENV_OVERRIDES",
@@ -164,7 +164,11 @@ class _Problem:
             where = _dotted(self.loc) or "(top level)"
         origin = _env_origin(self.loc, source) if self.loc is not None else None
         if origin:
-            place = f"(from the environment variable {origin})"
+            place = (
+                f"(from the environment variable {origin})"
+                if origin.isupper()
+                else f"(from {origin})"
+            )
         elif self.line is not None and self.column is not None and self.loc is None:
             place = f"line {self.line}, column {self.column}"
         elif self.line is not None:
@@ -435,23 +439,18 @@ def _hhmm(value: Any) -> Any:
 
 
 def _timezone(value: Any) -> Any:
-    """An IANA time zone name accepted by :class:`zoneinfo.ZoneInfo`; close names suggested."""
+    """An IANA time zone name or a whole-hour UTC offset, by the rule of ``/daily set``
+    (:func:`bot.core.daily.canonical_zone`); abbreviations and cities get suggestions."""
     if not isinstance(value, str):
         return value  # pydantic reports the type
-    name = value.strip()
     try:
-        return canonical_zone(name)  # the same rule as /daily set: case-insensitive
+        return canonical_zone(value)
     except ScheduleError:
         pass
-    zones = sorted(available_timezones())
-    folded = {zone.casefold(): zone for zone in zones}
-    close = [folded[name.casefold()]] if name.casefold() in folded else []
-    close += [z for z in difflib.get_close_matches(name, zones, n=3, cutoff=0.6) if z not in close]
-    hint = f" (did you mean {', '.join(close)}?)" if close else ""
     raise PydanticCustomError(
         "timezone",
         "{detail}",
-        {"detail": f"not a known IANA time zone name{hint}; use a name like Europe/Berlin"},
+        {"detail": f"not a time zone name. {zone_advice(value).rstrip('.')}"},
     )
 
 
@@ -511,6 +510,16 @@ def _resolve(value: Path, info: ValidationInfo) -> Path:
     if base is not None and not path.is_absolute():
         path = Path(base) / path
     return path
+
+
+def _non_empty_path(value: Any) -> Any:
+    """An empty entry would read as ``.``, a whole folder tree: refused (so is ``null``)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise PydanticCustomError(
+            "path_empty",
+            "an empty path; give a folder or file (write . if you really mean the whole folder)",
+        )
+    return value
 
 
 def _at_least_one(values: tuple[Path, ...]) -> tuple[Path, ...]:
@@ -607,7 +616,7 @@ class CorpusSettings(_Section):
     """
 
     paths: Annotated[
-        tuple[Path, ...],
+        tuple[Annotated[Path, BeforeValidator(_non_empty_path)], ...],
         BeforeValidator(_one_or_many),
         AfterValidator(_at_least_one),
         AfterValidator(_resolve_all),
@@ -990,7 +999,7 @@ def _read_file(path: Path) -> str:
 def _apply_overrides(
     raw: dict[str, Any],
     env: Mapping[str, str],
-    corpus_paths: Sequence[Path] | None,
+    corpus_paths: Sequence[Path | str] | None,
     cwd: Path,
 ) -> dict[Loc, str]:
     """Write environment and CLI overrides into ``raw``; return key path → source name."""
@@ -1015,8 +1024,9 @@ def _apply_overrides(
             target = raw["corpus"] = {}
         if isinstance(target, dict):
             target["paths"] = [
-                str(p if Path(p).is_absolute() else cwd / p) for p in map(Path, corpus_paths)
-            ]
+                p if not str(p).strip() else str(Path(p) if Path(p).is_absolute() else cwd / p)
+                for p in corpus_paths
+            ]  # an empty entry stays empty, so that validation refuses it
             sources[("corpus", "paths")] = "--corpus"
     return sources
 
@@ -1047,7 +1057,7 @@ def load_settings(
     path: Path | None = None,
     *,
     env: Mapping[str, str] | None = None,
-    corpus_paths: Sequence[Path] | None = None,
+    corpus_paths: Sequence[Path | str] | None = None,
 ) -> Settings:
     """Read ``path`` (YAML), apply environment and CLI overrides, validate into :class:`Settings`.
 
@@ -1056,7 +1066,8 @@ def load_settings(
         env: environment to read overrides from; defaults to :data:`os.environ`. See
             :data:`ENV_OVERRIDES`; ``DISCORD_TOKEN`` wins over ``discord.token`` in the file.
         corpus_paths: from the CLI ``--corpus``: replaces ``corpus.paths`` (relative entries are
-            resolved against the working directory).
+            resolved against the working directory; an empty string is refused, as it would
+            read the whole working directory).
 
     Returns:
         Frozen :class:`Settings`. Relative paths in the file (``corpus.paths``,
@@ -1150,7 +1161,8 @@ def load_settings(
 
 
 def _where(settings: Settings, key: str) -> str:
-    origin = dict(settings.origins).get(key)
+    origins = dict(settings.origins)
+    origin = origins.get(key) or origins.get(key.partition("[")[0])
     return (
         f"{key} (from {'the environment variable ' + origin if origin.isupper() else origin})"
         if origin
@@ -1214,6 +1226,31 @@ def check_storage(settings: Settings) -> None:
                 f"{_EXAMPLES['storage.path']}."
             ],
         )
+
+
+def check_corpus_paths(settings: Settings) -> None:
+    """Check that every ``corpus.paths`` entry exists, before the corpus is loaded.
+
+    Raises:
+        ConfigError: one problem per missing path, naming ``corpus.paths[i]`` (and ``--corpus``
+            when the paths came from the command line), the path as given, and the folder a
+            relative path was resolved from: the config file's folder for the file's entries,
+            the working directory for ``--corpus`` (or when there is no config file).
+    """
+    from_cli = dict(settings.origins).get("corpus.paths") is not None
+    if from_cli or settings.config_path is None:
+        base = f"the working directory {Path.cwd()}"
+    else:
+        base = f"the config file's folder {settings.config_path.parent}"
+    example = "--corpus seeds" if from_cli else f"paths: {_EXAMPLES['corpus.paths']}"
+    problems = [
+        f"{_where(settings, f'corpus.paths[{i}]')}: {path} does not exist (relative paths are "
+        f"resolved from {base}); for example: {example}."
+        for i, path in enumerate(settings.corpus.paths)
+        if not path.exists()
+    ]
+    if problems:
+        raise ConfigError(settings.config_path, problems)
 
 
 _MAX_IDS_SHOWN = 20

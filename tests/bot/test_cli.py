@@ -416,7 +416,6 @@ def test_check_accepts_a_new_storage_file_and_does_not_create_it(
         ["--corpus", "{folder}", "check"],
         ["check", "--corpus", "{folder}"],
         ["-v", "--config", "{config}", "check"],
-        ["--corpus", "{seeds}", "check", "--corpus", "{folder}"],  # after the command wins
     ],
 )
 def test_common_options_go_before_or_after_the_command(
@@ -429,6 +428,17 @@ def test_common_options_go_before_or_after_the_command(
     out = capsys.readouterr().out
     assert "A Title" in out  # the document of mixed_folder, not the seeds
     assert "Benedict Rogers" not in out
+
+
+def test_corpus_before_and_after_the_command_adds_up_in_order(
+    mixed_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seeds = str(ROOT / "seeds")
+    assert main(["--corpus", seeds, "check", "--corpus", str(mixed_folder)]) == 0
+    out = capsys.readouterr().out
+    assert "A Title" in out  # the document of mixed_folder
+    assert "Benedict Rogers" in out  # and the seeds
+    assert out.index("Benedict Rogers") < out.index("A Title")  # in command-line order
 
 
 def test_a_failed_storage_open_stops_its_sqlite_thread_before_returning(tmp_path: Path) -> None:

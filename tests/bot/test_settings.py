@@ -286,7 +286,7 @@ def test_unquoted_sexagesimal_time_asks_for_quotes(tmp_path):
 def test_close_time_zone_names_are_suggested(tmp_path, zone, suggestion):
     path = write(tmp_path, DAILY.format(time='"09:00"', zone=zone))
     message = config_error(path)
-    assert f"did you mean {suggestion}" in message
+    assert f"Did you mean {suggestion}" in message
 
 
 def test_time_zone_case_is_forgiven_as_in_daily_set(tmp_path):
