@@ -670,15 +670,12 @@ def load_corpus(
         Zero documents is not an error here: see :func:`require_documents`.
 
     Raises:
-        CorpusError: a given path does not exist (the message names it). Bad files never raise.
+        CorpusError: a given path does not exist (the message names it, and for a relative
+            path the working directory it was resolved from). Bad files never raise.
     """
-    missing = [p for p in paths if not Path(p).exists()]
+    missing = [Path(p) for p in paths if not Path(p).exists()]
     if missing:
-        names = ", ".join(str(p) for p in missing)
-        raise CorpusError(
-            f"Corpus path not found: {names}. Check the corpus paths in the configuration "
-            f"(relative paths are resolved from {Path.cwd()})."
-        )
+        raise CorpusError(_not_found(missing))
 
     problems: list[LoadProblem] = []
     items = _plan(paths, problems)
@@ -698,6 +695,25 @@ def load_corpus(
         for document_id, p in zip(ids, pending, strict=True)
     )
     return Corpus(documents=documents, problems=tuple(problems))
+
+
+def _not_found(missing: Sequence[Path]) -> str:
+    """The message for corpus paths that do not exist.
+
+    A relative path was resolved here, from the working directory, and the message says so
+    with the full path looked at; an absolute path (for instance one the settings resolved
+    from the config file's folder) is named as it is, without claiming a base folder.
+    """
+    cwd = Path.cwd()
+    names = ", ".join(
+        str(p) if p.is_absolute() else f"{p} (resolved from the working directory {cwd}: {cwd / p})"
+        for p in missing
+    )
+    return (
+        f"Corpus path not found: {names}. Check the corpus paths in the configuration or on "
+        "the command line (relative paths in a config file are resolved from that file's "
+        "folder, on the command line from the working directory)."
+    )
 
 
 def require_documents(corpus: Corpus) -> Corpus:
@@ -845,6 +861,7 @@ class _Item:
     path: Path
     manifest: dict[str, object]  # the file's manifest entry
     defaults: dict[str, str] = field(default_factory=dict)
+    entry: str = ""  # where the entry is: "<folder>/corpus.yaml > documents > <name>", or ""
 
 
 @dataclass(slots=True)
@@ -865,8 +882,13 @@ class _Pending:
 
 
 def _plan(paths: Sequence[Path], problems: list[LoadProblem]) -> list[_Item]:
-    items: list[_Item] = []
-    seen: set[Path] = set()
+    """The files to read, each once, with their manifest entries and defaults.
+
+    A file reached twice (a folder given twice, or a symbolic link beside its target) is read
+    once, under the name of the real file when one of the paths is not a link; each other path
+    is reported as a skipped, non-fatal problem naming the path that is loaded.
+    """
+    candidates: list[_Item] = []
     for given in paths:
         root = Path(given)
         if root.is_dir():
@@ -884,24 +906,59 @@ def _plan(paths: Sequence[Path], problems: list[LoadProblem]) -> list[_Item]:
             relative = {f.relative_to(root).as_posix(): f for f in documents}
             defaults, entries = _read_manifest(root / MANIFEST_NAME, set(relative), problems)
             for name, file in relative.items():
-                resolved = file.resolve()
-                if resolved in seen:
-                    continue
-                seen.add(resolved)
-                items.append(_Item(file, dict(entries.get(name, {})), defaults))
+                entry = f"{root / MANIFEST_NAME} > documents > {name}" if name in entries else ""
+                candidates.append(_Item(file, dict(entries.get(name, {})), defaults, entry))
         else:
-            resolved = root.resolve()
-            if resolved in seen:
-                continue
-            seen.add(resolved)
             sink: list[LoadProblem] = []
             defaults, entries = _read_manifest(root.parent / MANIFEST_NAME, None, sink)
             if root.name in entries:
                 problems.extend(sink)
             else:  # a manifest that could not be used at all concerns this file too
                 problems.extend(p for p in sink if p.fatal and p not in problems)
-            items.append(_Item(root, dict(entries.get(root.name, {})), defaults))
-    return items
+            entry = (
+                f"{root.parent / MANIFEST_NAME} > documents > {root.name}"
+                if root.name in entries
+                else ""
+            )
+            candidates.append(_Item(root, dict(entries.get(root.name, {})), defaults, entry))
+    return _one_per_file(candidates, problems)
+
+
+def _one_per_file(candidates: list[_Item], problems: list[LoadProblem]) -> list[_Item]:
+    """Keep one item per real file: the first path that is not a symbolic link, else the first.
+
+    The kept item takes the place of the first path to the file, so load order stays that of
+    the paths; the others are reported as skipped when they are links (a folder given twice is
+    not worth a message).
+    """
+    groups: dict[Path, list[_Item]] = {}
+    order: list[Path] = []
+    for item in candidates:
+        try:
+            key = item.path.resolve()
+        except (OSError, RuntimeError):  # a link loop: read (and reported) as it is
+            key = item.path.absolute()
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        if all(other.path != item.path for other in groups[key]):
+            groups[key].append(item)
+    kept: list[_Item] = []
+    for key in order:
+        group = groups[key]
+        chosen = next((item for item in group if not item.path.is_symlink()), group[0])
+        kept.append(chosen)
+        for item in group:
+            if item is not chosen and item.path.is_symlink():
+                problems.append(
+                    LoadProblem(
+                        str(item.path),
+                        f"skipped: a link to {key}, which is loaded as {chosen.path}",
+                        fatal=False,
+                        skipped=True,
+                    )
+                )
+    return kept
 
 
 def _supported_names() -> str:
@@ -1121,7 +1178,7 @@ def _read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
 
     Raises:
         DocumentError: "could not be read (...)", "not a regular file (a named pipe)", or
-            "too large (N MB; the limit is 50 MB)".
+            "too large (N MB; the limit is 50 MB)" (in bytes when N would round to 50).
     """
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -1145,7 +1202,12 @@ def _read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
 
 
 def _too_large(size: int, limit: int) -> str:
-    return f"too large ({size / 1e6:,.1f} MB; the limit is {limit / 1e6:,.0f} MB)"
+    """``"too large (63.2 MB; the limit is 50 MB)"``; in bytes when one decimal of MB would show
+    the size equal to the limit (``"50,000,001 bytes; the limit is 50 MB, 50,000,000 bytes"``)."""
+    shown = f"{size / 1e6:,.1f}"
+    if float(shown.replace(",", "")) * 1e6 > limit:
+        return f"too large ({shown} MB; the limit is {limit / 1e6:,.0f} MB)"
+    return f"too large ({size:,} bytes; the limit is {limit / 1e6:,.0f} MB, {limit:,} bytes)"
 
 
 def _file_kind(mode: int) -> str:
@@ -1849,9 +1911,16 @@ def _bio_author(text: str) -> str | None:
 
 
 def _assign_ids(pending: list[_Pending], problems: list[LoadProblem]) -> list[str]:
-    """One unique id per pending document: explicit ids first, then file-name slugs."""
+    """One unique id per pending document: explicit ids first, then file-name slugs.
+
+    An explicit id (manifest or front matter) that another document already has is reported
+    as a non-fatal problem naming both files and the id given instead ("two-2"); when the id
+    came from ``corpus.yaml`` the problem's path is the manifest and the reason names the
+    entry ("documents > e2.txt").
+    """
     ids: list[str | None] = [None] * len(pending)
-    taken: set[str] = set()
+    owner: dict[str, int] = {}
+    clashes: list[tuple[int, str]] = []
     for i, p in enumerate(pending):
         explicit = p.metadata.get("id")
         if not explicit:
@@ -1867,17 +1936,12 @@ def _assign_ids(pending: list[_Pending], problems: list[LoadProblem]) -> list[st
                 )
             )
             explicit = fixed
-        if explicit in taken:
-            problems.append(
-                LoadProblem(
-                    str(p.item.path),
-                    f"id '{explicit}' is already used by another document; a suffix was added",
-                    fatal=False,
-                )
-            )
+        if explicit in owner:
+            clashes.append((i, explicit))
             continue
-        taken.add(explicit)
+        owner[explicit] = i
         ids[i] = explicit
+    taken = set(owner)
     result: list[str] = []
     for i, p in enumerate(pending):
         chosen = ids[i]
@@ -1886,6 +1950,20 @@ def _assign_ids(pending: list[_Pending], problems: list[LoadProblem]) -> list[st
             chosen = _unique(slugify(base), taken)
             taken.add(chosen)
         result.append(chosen)
+    for i, explicit in clashes:
+        item = pending[i].item
+        other = pending[owner[explicit]].item.path
+        from_manifest = bool(item.entry) and "id" in item.manifest
+        where = item.entry.split(" > ", 1)[0] if from_manifest else str(item.path)
+        prefix = f"{item.entry.split(' > ', 1)[1]}: " if from_manifest else ""
+        problems.append(
+            LoadProblem(
+                where,
+                f"{prefix}id '{explicit}' is already given to {other}; {item.path} is loaded "
+                f"as '{result[i]}' - give each document its own id",
+                fatal=False,
+            )
+        )
     return result
 
 

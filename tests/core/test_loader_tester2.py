@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.loader import load_corpus, parse_document
+from bot.core.errors import CorpusError
+from bot.core.loader import MAX_FILE_BYTES, load_corpus, parse_document
 from bot.core.models import Corpus, Document
 
 BODY = (
@@ -255,3 +256,100 @@ def test_html_furniture_by_class_or_id_is_dropped_and_nesting_is_followed() -> N
     )
     document = parse_document(text, document_id="t", markdown=True)
     assert texts(document) == ["Kept text here.", "After the ad. Second line.", "The end."]
+
+
+# ---------------------------------------------------------------- 5. messages and file names
+
+GOOD = f"A Title\n\n{BODY}"
+
+
+@pytest.mark.parametrize(
+    ("extra", "shown"),
+    [(1, "50,000,001 bytes"), (13_200_000, "63.2 MB"), (49_999, "50,049,999 bytes")],
+)
+def test_a_file_just_over_the_limit_shows_a_size_that_differs_from_it(
+    tmp_path: Path, extra: int, shown: str
+) -> None:
+    write(tmp_path / "good.txt", GOOD)
+    with open(tmp_path / "huge.txt", "wb") as handle:
+        handle.truncate(MAX_FILE_BYTES + extra)  # sparse: no data is written
+    [reason] = problems_by_name(load_corpus([tmp_path]))["huge.txt"]
+    assert reason.startswith(f"too large ({shown}; the limit is 50 MB")
+
+
+@pytest.mark.parametrize("link_name", ["a-link.txt", "z-link.txt"])
+def test_a_file_and_a_link_to_it_load_once_under_the_real_name(
+    tmp_path: Path, link_name: str
+) -> None:
+    write(tmp_path / "real.txt", GOOD)
+    (tmp_path / link_name).symlink_to(tmp_path / "real.txt")
+    corpus = load_corpus([tmp_path])
+    assert [(d.id, Path(d.path).name) for d in corpus.documents] == [("real", "real.txt")]
+    [problem] = corpus.problems
+    assert (Path(problem.path).name, problem.fatal, problem.skipped) == (link_name, False, True)
+    assert "real.txt" in problem.reason
+
+
+def test_a_link_to_a_file_outside_the_corpus_loads_under_its_own_name(tmp_path: Path) -> None:
+    write(tmp_path / "elsewhere" / "real.txt", GOOD)
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "linked.txt").symlink_to(tmp_path / "elsewhere" / "real.txt")
+    corpus = load_corpus([tmp_path / "corpus"])
+    assert [d.id for d in corpus.documents] == ["linked"]
+    assert corpus.problems == ()
+
+
+def test_a_linked_file_named_first_and_its_folder_later_load_it_under_the_real_name(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path / "books" / "real.txt", GOOD)
+    (tmp_path / "link.txt").symlink_to(tmp_path / "books" / "real.txt")
+    corpus = load_corpus([tmp_path / "link.txt", tmp_path / "books"])
+    assert [d.id for d in corpus.documents] == ["real"]
+
+
+def test_two_files_given_one_id_in_the_manifest_are_reported_with_the_manifest(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path / "e1.txt", GOOD)
+    write(tmp_path / "e2.txt", GOOD)
+    write(tmp_path / "corpus.yaml", "documents:\n  e1.txt:\n    id: two\n  e2.txt:\n    id: two\n")
+    corpus = load_corpus([tmp_path])
+    assert [d.id for d in corpus.documents] == ["two", "two-2"]
+    [problem] = corpus.problems
+    assert (problem.path, problem.fatal) == (str(tmp_path / "corpus.yaml"), False)
+    assert problem.reason.startswith("documents > e2.txt: id 'two' is already given to ")
+    assert "e1.txt" in problem.reason
+    assert "'two-2'" in problem.reason
+
+
+def test_a_front_matter_id_clash_is_reported_on_the_file(tmp_path: Path) -> None:
+    write(tmp_path / "a.md", f"---\nid: same\n---\n{GOOD}")
+    write(tmp_path / "b.md", f"---\nid: same\n---\n{GOOD}")
+    corpus = load_corpus([tmp_path])
+    assert [d.id for d in corpus.documents] == ["same", "same-2"]
+    [problem] = corpus.problems
+    assert Path(problem.path).name == "b.md"
+    assert "a.md" in problem.reason
+
+
+def test_a_missing_absolute_path_does_not_claim_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    with pytest.raises(CorpusError) as raised:
+        load_corpus([tmp_path / "cfg" / "seeds"])
+    message = str(raised.value)
+    assert str(tmp_path / "cfg" / "seeds") in message
+    assert str(elsewhere) not in message
+
+
+def test_a_missing_relative_path_names_the_folder_it_was_resolved_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(CorpusError) as raised:
+        load_corpus([Path("nowhere")])
+    assert str(tmp_path / "nowhere") in str(raised.value)
