@@ -7,8 +7,11 @@ Reading
     Only regular files are read: a named pipe (FIFO), a device (a link to ``/dev/zero``) or a
     socket is reported as "not a regular file (a named pipe)" without opening it for a blocking
     read, and a file over :data:`MAX_FILE_BYTES` (50 MB) as "too large (N MB; the limit is 50
-    MB)". In a folder, files of other types (``.html``, ``.rtf``, ``.docx``, ...) are listed as
-    non-fatal problems "skipped: unsupported file type (.html); supported: .txt, .md, .markdown"
+    MB)", in bytes when the rounded size would equal the limit. A file reached twice (a
+    symbolic link beside its target, a folder given twice) is read once, under the real file's
+    path; the link is listed as a skipped, non-fatal problem. In a folder, files of other
+    types (``.html``, ``.rtf``, ``.docx``, ...) are listed as non-fatal problems "skipped:
+    unsupported file type (.html); supported: .txt, .md, .markdown"
     (hidden files, ``corpus.yaml`` and repository files such as ``README.rst`` or ``LICENSE``
     are not listed); a file named explicitly with such a suffix is a fatal problem.
 
@@ -138,7 +141,9 @@ Speed
 Document ids
     The manifest's (or front matter's) ``id``, else the slug of the file name stem (lowercase
     ASCII letters, digits and hyphens); unique across the corpus, a collision gets ``-2``,
-    ``-3``, ... in load order.
+    ``-3``, ... in load order. An explicit id (manifest or front matter) already taken is a
+    non-fatal problem naming both files and the id used instead; on ``corpus.yaml`` (with the
+    entry, "documents > e2.txt: ...") when the manifest gave it.
 """
 
 from __future__ import annotations
