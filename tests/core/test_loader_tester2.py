@@ -353,3 +353,14 @@ def test_a_missing_relative_path_names_the_folder_it_was_resolved_from(
     with pytest.raises(CorpusError) as raised:
         load_corpus([Path("nowhere")])
     assert str(tmp_path / "nowhere") in str(raised.value)
+
+
+def test_a_file_with_only_front_matter_says_so(tmp_path: Path) -> None:
+    write(tmp_path / "fm.md", "---\ntitle: T\n---\n")
+    write(tmp_path / "fm.txt", "---\ntitle: T\n---\n\n")
+    found = problems_by_name(load_corpus([tmp_path]))
+    assert found["fm.md"] == found["fm.txt"] == ["has only front matter and no text after it"]
+
+
+def test_a_copyright_line_with_a_comma_is_still_furniture() -> None:
+    assert ending("© 2024 The Gazette, and its partners. All rights reserved.") == BODY_TEXTS
