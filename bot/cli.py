@@ -578,7 +578,8 @@ def read_batch_queries(
     from bot.core.loader import DocumentError, decode_text
 
     name = "standard input" if source == "-" else source
-    limit = f"{BATCH_MAX_BYTES // (1024 * 1024)} MB"
+    mb, rest = divmod(BATCH_MAX_BYTES, 1024 * 1024)
+    limit = f"{mb} MB" if mb and not rest else f"{BATCH_MAX_BYTES} bytes"
     try:
         if source == "-":
             data = (stdin or sys.stdin.buffer).read(BATCH_MAX_BYTES + 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -465,3 +466,145 @@ def test_a_failed_storage_open_stops_its_sqlite_thread_before_returning(tmp_path
     before = set(workers())
     for _ in range(5):
         assert [t for t in asyncio.run(attempt()) if t not in before] == []
+
+
+# ---- faults found by the second new-user tester --------------------------------------------
+
+
+def test_an_empty_corpus_path_is_refused_not_read_as_the_working_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "stray.txt").write_text("Stray\n\nA file that must not be loaded.\n")
+    assert main(["check", "--corpus", ""]) == 2
+    err = capsys.readouterr().err
+    assert "corpus.paths[0] (from --corpus): an empty path" in err
+    config = tmp_path / "sub" / "c.yaml"
+    config.parent.mkdir()
+    config.write_text('corpus:\n  paths: [""]\n', encoding="utf-8")
+    assert main(["check", "--config", str(config)]) == 2
+    captured = capsys.readouterr()
+    assert "corpus.paths[0] (line 2): an empty path" in captured.err
+    assert "Stray" not in captured.out
+
+
+def test_a_missing_corpus_path_names_the_folder_it_was_resolved_from(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "conf"
+    folder.mkdir()
+    config = folder / "c.yaml"
+    config.write_text("corpus:\n  paths: [nowhere]\n", encoding="utf-8")
+    assert main(["check", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert f"corpus.paths[0]: {folder / 'nowhere'} does not exist" in err
+    assert f"resolved from the config file's folder {folder})" in err
+    assert main(["check", "--config", str(config), "--corpus", "elsewhere"]) == 2
+    err = capsys.readouterr().err
+    assert "corpus.paths[0] (from --corpus)" in err
+    assert f"resolved from the working directory {tmp_path})" in err
+
+
+def test_batch_reads_only_regular_files_up_to_a_cap_and_falls_back_to_cp1252(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import threading
+
+    import bot.cli
+
+    fifo = tmp_path / "queries.fifo"
+    os.mkfifo(fifo)
+
+    def release_a_blocked_reader() -> None:  # so that a regression fails instead of hanging
+        if not done.wait(5):
+            fd = os.open(fifo, os.O_WRONLY)
+            os.close(fd)
+
+    done = threading.Event()
+    helper = threading.Thread(target=release_a_blocked_reader, daemon=True)
+    helper.start()
+    status = main(["search", "--batch", str(fifo)])
+    done.set()
+    helper.join()
+    assert status == 2  # opening a named pipe blocks until a writer comes
+    assert "not a regular file" in capsys.readouterr().err
+    assert main(["search", "--batch", "/dev/zero"]) == 2
+    assert "not a regular file" in capsys.readouterr().err
+
+    monkeypatch.setattr(bot.cli, "BATCH_MAX_BYTES", 64)
+    big = tmp_path / "big.txt"
+    big.write_text("jaw jaw\n" * 20, encoding="utf-8")
+    assert main(["search", "--batch", str(big)]) == 2
+    assert "has 160 bytes, more than the 64 bytes allowed" in capsys.readouterr().err
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"war\n" * 40)))
+    assert main(["search", "--batch", "-"]) == 2
+    assert "standard input: more than the 64 bytes allowed" in capsys.readouterr().err
+    monkeypatch.undo()
+
+    cp1252 = tmp_path / "cp1252.txt"
+    cp1252.write_bytes("jaw jaw is better than war\ncaf\xe9 \x93quoted\x94\n".encode("latin-1"))
+    assert main(["search", "--batch", str(cp1252), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert [e["query"] for e in json.loads(captured.out)] == [
+        "jaw jaw is better than war",
+        "café “quoted”",
+    ]
+    assert "cp1252" in captured.err
+
+
+@pytest.mark.parametrize("now", ["9999-12-31T23:59:00Z", "0001-01-01T00:00:00Z"])
+def test_schedule_now_out_of_range_is_a_message_with_the_range(
+    now: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text(
+        "daily:\n  - {guild_id: 123456789012345678, channel_id: 234567890123456789, "
+        'time: "02:30", timezone: Europe/Berlin}\n',
+        encoding="utf-8",
+    )
+    assert main(["schedule", "--config", str(config), "--now", now]) == 2
+    err = capsys.readouterr().err
+    assert "from 0002-01-01T00:00:00Z to 9997-12-31T23:59:59Z" in err
+    assert "Traceback" not in err
+    assert main(["schedule", "--config", str(config), "--now", "9997-12-31T23:59:59Z"]) == 0
+
+
+def test_schedule_shows_etc_zones_with_their_real_offset(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text(
+        "daily:\n  - {guild_id: 123456789012345678, channel_id: 234567890123456789, "
+        'time: "09:00", timezone: UTC+2}\n',
+        encoding="utf-8",
+    )
+    assert main(["schedule", "--config", str(config), "--now", "2026-01-01T00:00:00Z"]) == 0
+    out = capsys.readouterr().out
+    assert "09:00 UTC+2 (Etc/GMT-2)" in out
+    assert "2026-01-01T07:00:00+00:00" in out
+
+
+def test_check_counts_files_and_manifests_in_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "one.txt").write_text("Essay One\n\nThe only paragraph of it.\n", encoding="utf-8")
+    (folder / "corpus.yaml").write_text(
+        "documents:\n  one.txt:\n    id: a\n  one.txt:\n    id: b\n", encoding="utf-8"
+    )
+    assert main(["check", "--corpus", str(folder)]) == 0
+    captured = capsys.readouterr()
+    assert "1 document loaded, 1 corpus manifest not used" in captured.out
+    assert "not loaded" not in captured.out.replace("files not loaded (or", "")
+    assert "files with problems │ 1 (1 manifest not used)" in captured.out
+    assert "INFO" not in captured.err  # only warnings, unless -v
+
+    (folder / "corpus.yaml").unlink()
+    (folder / "smart.txt").write_bytes(b"Smart\n\n\x93Quoted,\x94 she said, in cp1252.\n")
+    (folder / "empty.txt").write_bytes(b"")
+    assert main(["check", "--corpus", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "files with problems │ 2 (1 not loaded)" in out  # the caveat counts as a problem
+    assert "2 documents loaded, 1 file not loaded" in out
+    assert main(["-v", "check", "--corpus", str(folder)]) == 0
+    assert "INFO" in capsys.readouterr().err

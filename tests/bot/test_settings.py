@@ -699,3 +699,40 @@ def test_storage_check_names_the_key_and_its_source(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         check_storage(from_env)
     assert "storage.path (from the environment variable CORPUSBOT_STORAGE)" in str(info.value)
+
+
+# ------------------------------------------------------------------------------------------
+# Second new-user tester: empty corpus paths, time-zone abbreviations and UTC offsets
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("paths", ['[""]', '"  "', "[seeds, '']"])
+def test_an_empty_corpus_path_is_refused_naming_the_key(tmp_path, paths):
+    (tmp_path / "seeds").mkdir()
+    path = write(tmp_path, f"corpus:\n  paths: {paths}\n")
+    message = config_error(path)
+    assert "corpus.paths[" in message
+    assert "an empty path" in message
+
+
+def test_an_empty_corpus_option_is_refused_naming_the_option(tmp_path):
+    message = config_error(None, corpus_paths=[""])
+    assert "corpus.paths[0] (from --corpus): an empty path" in message
+
+
+@pytest.mark.parametrize(
+    ("zone", "suggestion"),
+    [("PST", "America/Los_Angeles"), ("IST", "Asia/Kolkata"), ("EST", "America/New_York")],
+)
+def test_time_zone_abbreviations_are_refused_with_their_zones(tmp_path, zone, suggestion):
+    path = write(tmp_path, DAILY.format(time='"09:00"', zone=zone))
+    message = config_error(path)
+    assert "daily[0].timezone (line 6)" in message
+    assert "ambiguous" in message
+    assert suggestion in message
+
+
+def test_a_utc_offset_in_the_config_means_that_offset(tmp_path):
+    path = write(tmp_path, DAILY.format(time='"09:00"', zone='"UTC+2"'))
+    [schedule] = load_settings(path, env={}).daily
+    assert schedule.timezone == "Etc/GMT-2"
