@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,11 +20,19 @@ SEED = (ROOT / "seeds" / "trump-must-hold-kim-jong-un-to-account.txt").read_text
 
 
 @pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run every command in an empty folder with no config and no token."""
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Run every command in an empty folder with no config and no token; afterwards put the
+    root logger back (``main`` configures it with the test's captured stderr, which closes)."""
+    import logging
+
     monkeypatch.chdir(tmp_path)
     for name in ("DISCORD_TOKEN", "CORPUSBOT_CONFIG", "CORPUSBOT_STORAGE"):
         monkeypatch.delenv(name, raising=False)
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> object:
