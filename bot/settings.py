@@ -752,8 +752,9 @@ class Settings(_FileSettings):
     notes to log at start-up), ``config_path`` (the file read, or ``None``) and ``origins``
     (which keys came from an environment variable or ``--corpus``, for messages).
 
-    Checks that need the file system or the loaded corpus are separate: :func:`check_storage`
-    and :func:`check_daily_documents` (the CLI runs them in ``check``, ``schedule`` and ``run``).
+    Checks that need the file system or the loaded corpus are separate: :func:`check_storage`,
+    :func:`check_corpus_paths` and :func:`check_daily_documents` (the CLI runs them in
+    ``check``, ``schedule`` and ``run``; the corpus paths before every corpus load).
     ``repr``/``str`` show the token only as ``SecretStr('**********')``.
     """
 
