@@ -17,17 +17,8 @@ from bot.core.loader import (
     load_document,
     parse_document,
 )
-from bot.core.models import Corpus, Document
-
-
-def texts(document: Document) -> list[str]:
-    return [p.text for p in document.paragraphs]
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
+from bot.core.models import Corpus
+from tests.core.loader_helpers import texts, write
 
 
 def problems_by_name(corpus: Corpus) -> dict[str, list[tuple[str, bool]]]:

@@ -10,7 +10,8 @@ import pytest
 
 from bot.core.errors import CorpusError
 from bot.core.loader import MAX_FILE_BYTES, load_corpus, parse_document
-from bot.core.models import Corpus, Document
+from bot.core.models import Corpus
+from tests.core.loader_helpers import texts, write
 
 BODY = (
     "The first paragraph is long enough to be real prose and to carry several words of meaning.\n\n"
@@ -20,16 +21,6 @@ BODY_TEXTS = [
     "The first paragraph is long enough to be real prose and to carry several words of meaning.",
     "The second paragraph also carries meaning, words, and more words so that it has a body.",
 ]
-
-
-def texts(document: Document) -> list[str]:
-    return [p.text for p in document.paragraphs]
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def problems_by_name(corpus: Corpus) -> dict[str, list[str]]:
