@@ -27,7 +27,7 @@ from typing import Any
 import discord
 
 from bot.core.context import Excerpt
-from bot.core.daily import DailySchedule, next_send_times
+from bot.core.daily import DailySchedule, next_send_times, zone_offset_note
 from bot.core.graphemes import safe_cut
 from bot.core.models import Corpus, Document, Quote, SearchHit, Summary
 from bot.core.normalize import valid_text
@@ -668,6 +668,15 @@ def now_text(outcome: PostOutcome) -> str:
     if outcome.result in ("failed", "gave_up"):
         return f"Today's quote could not be posted{why}, and it is not retried today."
     return f"I could not post today's quote ({outcome.detail or outcome.result}). Try again later."
+
+
+def with_offset_note(reply: Reply, zone: str) -> Reply:
+    """``reply`` with :func:`~bot.core.daily.zone_offset_note` added for an ``Etc/GMT±N`` zone,
+    whose name reads as the opposite offset (``Etc/GMT+2`` is UTC-2); unchanged otherwise."""
+    note = zone_offset_note(zone)
+    if note and reply.content is not None:
+        reply.content = shorten(f"{reply.content}\n{note}", MESSAGE_LIMIT)
+    return reply
 
 
 def daily_reply(text: str) -> Reply:

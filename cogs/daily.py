@@ -34,7 +34,6 @@ from bot.core.daily import (
     next_send_times,
     parse_local_time,
     timezone_suggestions,
-    zone_offset_note,
 )
 from bot.core.errors import NotFound
 from bot.core.quotes import quote_key
@@ -59,15 +58,6 @@ NEEDED = (
 def missing_permissions(permissions: discord.Permissions) -> list[str]:
     """Names of the permissions a daily post needs that ``permissions`` lacks, in order."""
     return [label for flag, label in NEEDED if not getattr(permissions, flag)]
-
-
-def _with_offset_note(reply: render.Reply, zone: str) -> render.Reply:
-    """Add :func:`~bot.core.daily.zone_offset_note` to a ``/daily`` answer for an
-    ``Etc/GMT±N`` zone, whose name reads as the opposite offset (``Etc/GMT+2`` is UTC-2)."""
-    note = zone_offset_note(zone)
-    if note and reply.content is not None:
-        reply.content = render.shorten(f"{reply.content}\n{note}", render.MESSAGE_LIMIT)
-    return reply
 
 
 # -- the cog -------------------------------------------------------------------------------
@@ -231,7 +221,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
         reply = render.daily_set_reply(
             schedule, next_send_times(schedule, now), config_owned=config_owned
         )
-        await send(interaction, _with_offset_note(reply, schedule.timezone))
+        await send(interaction, render.with_offset_note(reply, schedule.timezone))
 
     @set_.autocomplete("timezone")
     async def timezone_autocomplete(
@@ -251,7 +241,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
         last = await storage.last_post(interaction.guild_id)
         reply = render.daily_reply(render.show_text(record, status, last, self.bot.clock()))
         await send(
-            interaction, _with_offset_note(reply, record.schedule.timezone if record else "")
+            interaction, render.with_offset_note(reply, record.schedule.timezone if record else "")
         )
 
     @app_commands.command(name="off", description="Stop the daily quote post")
