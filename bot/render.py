@@ -27,7 +27,7 @@ from typing import Any
 import discord
 
 from bot.core.context import Excerpt
-from bot.core.daily import DailySchedule, next_send_times, zone_offset_note
+from bot.core.daily import DailySchedule, next_send_times, zone_offset_label, zone_offset_note
 from bot.core.graphemes import safe_cut
 from bot.core.models import Corpus, Document, Quote, SearchHit, Summary
 from bot.core.normalize import valid_text
@@ -562,10 +562,16 @@ def discord_timestamps(instants: Sequence[datetime]) -> str:
     return ", ".join(f"<t:{int(t.timestamp())}:F>" for t in instants)
 
 
+def _zone_words(zone: str) -> str:
+    """``"Europe/Berlin"`` as it is; an ``Etc/GMT±N`` zone with its real offset first."""
+    offset = zone_offset_label(zone)
+    return f"{offset}, {zone}" if offset and offset != "UTC" else zone
+
+
 def describe_schedule(schedule: DailySchedule) -> str:
     """One line: when, where, who is mentioned."""
     line = (
-        f"every day at {schedule.time.strftime('%H:%M')} ({schedule.timezone}) "
+        f"every day at {schedule.time.strftime('%H:%M')} ({_zone_words(schedule.timezone)}) "
         f"in <#{schedule.channel_id}>"
     )
     if schedule.mention_role_id:

@@ -452,6 +452,7 @@ async def test_utc_offsets_autocomplete_and_confirm_with_their_real_offset(
         assert "Etc/GMT+2 is UTC-2" in shown["content"]
         show = await _daily(discord_double, "show")
         assert "Etc/GMT+2 is UTC-2" in show["content"]
+        assert "(UTC-2, Etc/GMT+2)" in show["content"]  # the schedule line says the offset
         # typed without choosing: "UTC+2" means the zone two hours ahead of UTC
         await _daily(discord_double, "set", _set_options(discord_double.channel_id, zone="UTC+2"))
         schedule = await bot.storage.get_schedule(int(discord_double.guild_id))
