@@ -62,7 +62,7 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -228,6 +228,13 @@ class DailyScheduler:
             then counts as unknown and the claim stays ``pending`` (see the module docstring).
         quote_order: ``quote_order(schedule) -> Sequence[str]``, the guild's permutation of quote
             keys (``QuoteBook.cycle_order(schedule.documents, salt=str(guild_id))`` keys).
+            The scheduler only asks it for documents that are in the corpus: a schedule's
+            document ids that are not (removed since ``/daily set`` or a config edit) are
+            ignored, with a WARNING naming them logged once per guild; if none is left the
+            whole corpus is used (``documents=()``).
+        known_documents: ``known_documents() -> Collection[str]``, the corpus's document ids.
+            If omitted, a document counts as present when ``quote_order`` for it alone is not
+            empty (every document with a sentence has a cycle order).
         clock: returns the current aware UTC time.
         sleep: ``await sleep(seconds)``; injectable for simulations.
         grace: grace window, see :mod:`bot.core.daily` (default 6 h).
@@ -268,6 +275,7 @@ class DailyScheduler:
         retry_cooldown: float = 60.0,
         nonce_window: timedelta = timedelta(minutes=2),
         rng: random.Random | None = None,
+        known_documents: Callable[[], Collection[str]] | None = None,
     ) -> None:
         if not timedelta(0) < grace <= MAX_GRACE:
             raise ValueError(f"grace must be in (0, {MAX_GRACE}], got {grace}")
@@ -275,7 +283,9 @@ class DailyScheduler:
             raise ValueError("max_sleep, max_attempts and max_claims must be positive")
         self.storage = storage
         self._send = send
-        self._quote_order = quote_order
+        self._quote_order_cb = quote_order
+        self._known_documents = known_documents
+        self._warned_missing: dict[int, tuple[str, ...]] = {}
         self._clock = clock
         self._sleep = sleep
         self.grace = grace
@@ -451,6 +461,40 @@ class DailyScheduler:
         cycle = await self.storage.current_cycle(schedule.guild_id)
         used = await self.storage.used_quote_keys(schedule.guild_id, cycle)
         return pick_for_date(self._quote_order(schedule), used)[0]
+
+    def _present(self, schedule: DailySchedule, doc_id: str) -> bool:
+        if self._known_documents is not None:
+            return doc_id in self._known_documents()
+        return bool(self._quote_order_cb(replace(schedule, documents=(doc_id,))))
+
+    def effective_schedule(self, schedule: DailySchedule) -> DailySchedule:
+        """``schedule`` with the document ids that are not in the corpus dropped.
+
+        If none of its documents is left, the returned schedule has ``documents=()`` (the
+        whole corpus). The first time a guild's set of missing ids is seen, a WARNING naming
+        them is logged (once per guild and set of ids, per process).
+        """
+        if not schedule.documents:
+            return schedule
+        kept = tuple(d for d in schedule.documents if self._present(schedule, d))
+        missing = tuple(d for d in schedule.documents if d not in kept)
+        gid = schedule.guild_id
+        if not missing:
+            self._warned_missing.pop(gid, None)
+            return schedule
+        if self._warned_missing.get(gid) != missing:
+            self._warned_missing[gid] = missing
+            log.warning(
+                "daily schedule of guild %s names documents that are not in the corpus: %s; "
+                "using %s (run /daily set to choose the documents again)",
+                gid,
+                ", ".join(missing),
+                ", ".join(kept) if kept else "the whole corpus",
+            )
+        return replace(schedule, documents=kept)
+
+    def _quote_order(self, schedule: DailySchedule) -> Sequence[str]:
+        return self._quote_order_cb(self.effective_schedule(schedule))
 
     async def seconds_to_next_pass(self) -> float:
         """Seconds to sleep before the next pass: until the earliest slot or cool-down end,

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import random
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -802,3 +802,53 @@ async def test_a_channel_of_another_guild_is_reported_and_the_next_day_tried(
     clock.now = SLOT + timedelta(days=1)
     [outcome] = await sched.run_once()
     assert outcome.result == "sent"
+
+
+CORPUS_QUOTES = {"emma": ["emma:1", "emma:2"], "moby-dick": ["moby-dick:1"]}
+
+
+def corpus_order(s: DailySchedule) -> Sequence[str]:
+    """Like ``QuoteBook.cycle_order``: unknown ids are ignored, ``()`` means every document."""
+    ids = s.documents or tuple(CORPUS_QUOTES)
+    return [k for d in ids for k in CORPUS_QUOTES.get(d, [])]
+
+
+@pytest.mark.parametrize("known", [None, lambda: set(CORPUS_QUOTES)])
+async def test_documents_removed_from_the_corpus_fall_back_to_the_whole_corpus(
+    db: SQLiteStorage,
+    clock: Clock,
+    discord: FakeDiscord,
+    caplog: pytest.LogCaptureFixture,
+    known: Any,
+) -> None:
+    gone = replace(schedule(A), documents=("persuasion",))
+    await db.set_schedule(gone)
+    sched = make(db, clock, discord, quote_order=corpus_order, known_documents=known)
+    with caplog.at_level(logging.WARNING, logger="bot.scheduler"):
+        [outcome] = await sched.run_once()
+        assert (
+            await sched.next_quote_key(gone) in CORPUS_QUOTES["emma"] + CORPUS_QUOTES["moby-dick"]
+        )
+        clock.now += timedelta(days=1)
+        await sched.run_once()
+    assert outcome.result == "sent"
+    assert len(discord.posts(A)) == 2
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1, warnings
+    assert "persuasion" in warnings[0]
+    assert str(A) in warnings[0]
+
+
+async def test_a_missing_document_is_dropped_and_the_others_kept(
+    db: SQLiteStorage, clock: Clock, discord: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    partly = replace(schedule(A), documents=("persuasion", "moby-dick"))
+    await db.set_schedule(partly)
+    sched = make(db, clock, discord, quote_order=corpus_order)
+    with caplog.at_level(logging.WARNING, logger="bot.scheduler"):
+        [outcome] = await sched.run_once()
+    assert outcome.quote_key == "moby-dick:1"
+    assert sched.effective_schedule(partly).documents == ("moby-dick",)
+    assert any("persuasion" in r.getMessage() for r in caplog.records)
+    fine = replace(schedule(B), documents=("emma",))
+    assert sched.effective_schedule(fine) is fine
