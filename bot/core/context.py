@@ -17,7 +17,7 @@ Pure functions over the corpus model; the bot renders the result.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.models import Document
 
@@ -34,6 +34,9 @@ class Excerpt:
         text: the excerpt; paragraphs separated by a blank line.
         level: the widening step that produced it (0..``MAX_LEVEL``).
         widest: whether a wider step would show nothing more.
+        target_start/target_end: character offsets of the widened span in ``text``
+            (``text[target_start:target_end]`` is the quote or the match), so a shortened
+            excerpt can stay centred on it.
     """
 
     document_id: str
@@ -42,6 +45,8 @@ class Excerpt:
     text: str
     level: int
     widest: bool
+    target_start: int = 0
+    target_end: int = 0
 
 
 def widen(document: Document, paragraph: int, start: int, end: int, level: int) -> Excerpt:
@@ -60,18 +65,50 @@ def widen(document: Document, paragraph: int, start: int, end: int, level: int) 
         ] or [0]
         lo = max(touched[0] - level, 0)
         hi = min(touched[-1] + level, len(para.sentences) - 1)
-        if para.sentences:
-            text = para.text[para.sentences[lo].start : para.sentences[hi].end]
-        else:
-            text = para.text
+        offset = para.sentences[lo].start if para.sentences else 0
+        text = para.text[offset : para.sentences[hi].end] if para.sentences else para.text
         whole_document = lo == 0 and hi >= len(para.sentences) - 1 and len(document.paragraphs) == 1
-        return Excerpt(document.id, paragraph, paragraph, text, level, whole_document)
+        t_start, t_end = _clamp_span(start - offset, end - offset, len(text))
+        return Excerpt(
+            document.id, paragraph, paragraph, text, level, whole_document, t_start, t_end
+        )
     reach = level - 2
     first = max(1, paragraph - reach)
     last = min(len(document.paragraphs), paragraph + reach)
-    text = "\n\n".join(document.paragraph(n).text for n in range(first, last + 1))
+    texts = [document.paragraph(n).text for n in range(first, last + 1)]
+    text = "\n\n".join(texts)
+    offset = sum(len(t) + 2 for t in texts[: paragraph - first])
     widest = level == MAX_LEVEL or (first == 1 and last == len(document.paragraphs))
-    return Excerpt(document.id, first, last, text, level, widest)
+    t_start, t_end = _clamp_span(start + offset, end + offset, len(text))
+    return Excerpt(document.id, first, last, text, level, widest, t_start, t_end)
+
+
+def _clamp_span(start: int, end: int, length: int) -> tuple[int, int]:
+    start = max(0, min(start, length))
+    return start, max(start, min(end, length))
+
+
+def steps(document: Document, paragraph: int, start: int, end: int) -> list[Excerpt]:
+    """The distinct widening steps around the span ``[start, end)`` of paragraph ``paragraph``.
+
+    The excerpts of :func:`widen` for levels ``0..MAX_LEVEL``, keeping only those that add text
+    to the one before (a short paragraph makes level 1 and level 2 the same text, for one), so
+    each returned excerpt is strictly longer than the previous one and contains it. The last
+    one is marked ``widest``. Never empty. Raises ``IndexError`` when the paragraph does not
+    exist.
+    """
+    out: list[Excerpt] = []
+    for level in range(MAX_LEVEL + 1):
+        excerpt = widen(document, paragraph, start, end, level)
+        if out and len(excerpt.text) <= len(out[-1].text):
+            continue
+        out.append(excerpt)
+        if excerpt.widest:
+            break
+    last = out[-1]
+    if not last.widest:
+        out[-1] = replace(last, widest=True)
+    return out
 
 
 def citation(document: Document, paragraph: int | None = None) -> str:

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from bot.core.context import MAX_LEVEL, citation, widen
+from bot.core.context import MAX_LEVEL, citation, steps, widen
 from bot.core.loader import parse_document
 
 TEXT = """A Title
@@ -58,3 +58,31 @@ def test_citation_has_every_known_part(document) -> None:  # type: ignore[no-unt
     assert citation(document, 2) == "Jane Doe, “A Title”, Gazette, 2020-01-02, paragraph 2."
     bare = parse_document("Untitled Thing\n\nBody text here.\n", document_id="x")
     assert citation(bare) == "“Untitled Thing”."
+
+
+def test_every_level_knows_where_its_span_is(document) -> None:  # type: ignore[no-untyped-def]
+    para = document.paragraph(2)
+    start = para.text.index("paragraph three")
+    end = start + len("paragraph three")
+    for level in range(MAX_LEVEL + 1):
+        excerpt = widen(document, 2, start, end, level)
+        assert excerpt.text[excerpt.target_start : excerpt.target_end] == "paragraph three"
+
+
+def test_steps_skip_levels_that_add_nothing() -> None:
+    # three sentences: level 1 (one sentence either side) is already the whole paragraph (level 2)
+    doc = parse_document(
+        "T\n\nIntro here.\n\nOne a. Two b. Three c.\n\nOutro here.\n", document_id="d"
+    )
+    para = doc.paragraph(2)
+    start = para.text.index("Two")
+    excerpts = steps(doc, 2, start, start + 3)
+    texts = [e.text for e in excerpts]
+    assert texts[0] == "Two b."
+    assert texts.count(para.text) == 1
+    for narrow, wide in itertools.pairwise(excerpts):
+        assert narrow.text in wide.text
+        assert len(narrow.text) < len(wide.text)
+    assert excerpts[-1].widest and not any(e.widest for e in excerpts[:-1])
+    for e in excerpts:
+        assert e.text[e.target_start : e.target_end] == "Two"
