@@ -123,11 +123,29 @@ class Library:
 
     # ---- documents ----------------------------------------------------------------------
 
-    def document(self, name: str | None) -> Document | None:
-        """Resolve a user's document option: an id, or a (possibly misspelt) title.
+    FUZZY_MIN_CHARS = 3
+    """Letters/digits a typed name needs before a fuzzy title match is tried."""
+    FUZZY_MIN_SCORE = 80.0
+    """Least rapidfuzz ``WRatio`` (0-100) of an accepted fuzzy title match."""
+    FUZZY_MIN_LEAD = 5.0
+    """Points the best fuzzy title match must be ahead of the second."""
 
-        Returns ``None`` for an empty option. Raises :class:`NotFound` with a helpful message when
-        nothing is close enough.
+    def document(self, name: str | None) -> Document | None:
+        """Resolve a user's document option (typed text or an autocomplete pick).
+
+        In order: an exact id; an id equal up to case; a unique id prefix (unless the text
+        also starts a word of another title, like "the"); a title equal up to
+        case, punctuation and spacing (rapidfuzz ``default_process``); a fuzzy title match
+        (rapidfuzz ``WRatio``, for misspellings such as "pride and prejudce") only if the name
+        has at least :attr:`FUZZY_MIN_CHARS` letters/digits and the best title scores at least
+        :attr:`FUZZY_MIN_SCORE` and leads the second best by :attr:`FUZZY_MIN_LEAD` points.
+
+        Returns:
+            The document, or ``None`` for an empty option.
+
+        Raises:
+            NotFound: the name is ambiguous (the message lists the closest ids) or nothing is
+                close enough (the message lists the documents).
         """
         if name is None or not name.strip():
             return None
@@ -135,23 +153,58 @@ class Library:
         exact = self.corpus.get(name)
         if exact is not None:
             return exact
-        prefixed = [d for d in self.corpus if d.id.startswith(name.casefold())]
-        if len(prefixed) == 1:
+        folded = name.casefold()
+        docs = list(self.corpus)
+        same_id = [d for d in docs if d.id.casefold() == folded]
+        if len(same_id) == 1:
+            return same_id[0]
+        query = utils.default_process(name)
+        prefixed = [d for d in docs if d.id.casefold().startswith(folded)]
+        # "the" or "e" also start a word of other titles ("The Whale", "Expectations")
+        worded = {
+            d.id
+            for d in docs
+            if query and any(w.startswith(query) for w in utils.default_process(d.title).split())
+        }
+        if len(prefixed) == 1 and worded <= {prefixed[0].id}:
             return prefixed[0]
-        titles = {d.id: d.title for d in self.corpus}
-        best = process.extractOne(
-            name, titles, scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=80
+        same_title = [d for d in docs if query and utils.default_process(d.title) == query]
+        if len(same_title) == 1:
+            return same_title[0]
+        titles = {d.id: d.title for d in docs}
+        scored = process.extract(
+            name, titles, scorer=fuzz.WRatio, processor=utils.default_process, limit=None
         )
-        if best is None:
-            known = ", ".join(d.id for d in self.corpus.documents[:10])
-            more = f" and {len(self.corpus) - 10} more" if len(self.corpus) > 10 else ""
-            raise NotFound(
-                f"There is no document called “{name}”. Documents: {known}{more}. "
-                "(In Discord, start typing in the document option to pick one.)"
+        scored.sort(key=lambda item: -item[1])
+        letters = sum(ch.isalnum() for ch in name)
+        best = scored[0] if scored else None
+        second = scored[1][1] if len(scored) > 1 else 0.0
+        if (
+            best is not None
+            and not prefixed
+            and worded <= {best[2]}
+            and len(same_title) <= 1
+            and letters >= self.FUZZY_MIN_CHARS
+            and best[1] >= self.FUZZY_MIN_SCORE
+            and best[1] - second >= self.FUZZY_MIN_LEAD
+        ):
+            found = self.corpus.get(best[2])
+            assert found is not None
+            return found
+        close = {d.id for d in prefixed} | {d.id for d in same_title} | worded
+        close |= {str(key) for _, score, key in scored if score >= self.FUZZY_MIN_SCORE}
+        if len(close) > 1:
+            shown = sorted(close)
+            listed = ", ".join(shown[:8]) + (
+                f" and {len(shown) - 8} more" if len(shown) > 8 else ""
             )
-        found = self.corpus.get(best[2])
-        assert found is not None
-        return found
+            raise NotFound(f"“{name}” matches several documents: {listed}. Pick one from the list.")
+        known = ", ".join(d.id for d in self.corpus.documents[:10])
+        more = f" and {len(self.corpus) - 10} more" if len(self.corpus) > 10 else ""
+        raise NotFound(
+            f"There is no document called “{name}”. Documents: {known}{more}. "
+            "(In Discord, start typing in the document option to pick one.)"
+        )
 
     def document_choices(self, typed: str, *, limit: int = 25) -> list[tuple[str, str]]:
         """Autocomplete for a document option: up to ``limit`` ``(title, id)`` pairs, stable order.
