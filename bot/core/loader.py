@@ -79,8 +79,9 @@ Project Gutenberg files
     When a line "*** START OF THE (or THIS) PROJECT GUTENBERG EBOOK ... ***" is present, only the
     text between it and the "*** END OF ..." line is the document (the header and the licence are
     dropped, and so is a closing "End of the Project Gutenberg EBook of ..." line). The header's
-    ``Title:``, ``Author:`` and ``Release date:`` fields (the "[eBook #2701]" number removed) act
-    as front matter. The book's own title lines at the top (one-line blocks using only words of
+    ``Title:`` and ``Author:`` fields act as front matter. Its "Release Date", "Posting Date",
+    "Last Updated" and "[EBook #...]" lines date the e-text, not the work, so they never become
+    the document's date (give a real one in ``corpus.yaml`` or front matter). The book's own title lines at the top (one-line blocks using only words of
     the header's title, e.g. "MOBY-DICK;" then "or, THE WHALE.") are then not paragraphs.
     Files whose header was already stripped (as the books of ``tools/gather_books.sh`` mostly
     are) are read with the title-page rules above.
@@ -299,10 +300,9 @@ _GUTENBERG_END_LINE = re.compile(
     r"^\s*End of (?:the )?Project Gutenberg(?:'s|’s)?\b.*$", re.IGNORECASE | re.MULTILINE
 )
 _GUTENBERG_FIELD = re.compile(
-    r"^(?P<key>Title|Author|Release date)\s*:[ \t]*(?P<value>.*(?:\n[ \t]+\S.*)*)",
+    r"^(?P<key>Title|Author)\s*:[ \t]*(?P<value>.*(?:\n[ \t]+\S.*)*)",
     re.IGNORECASE | re.MULTILINE,
 )
-_GUTENBERG_NUMBER = re.compile(r"\s*\[e-?book\s*#\s*\d+\]", re.IGNORECASE)
 
 _NAME_WORD = r"(?:[A-Z][\w’'\-]*\.?)"
 _PARTICLE = r"(?:de|da|di|du|del|della|van|von|der|den|la|le|bin|al|el|ibn)"
@@ -1336,8 +1336,8 @@ def _split_gutenberg(text: str) -> tuple[dict[str, str], str] | None:
     """Split a Project Gutenberg file: (header fields, text between the START and END markers).
 
     ``None`` when ``text`` has no "*** START OF THE PROJECT GUTENBERG EBOOK ... ***" line. The
-    header's ``Title:``, ``Author:`` and ``Release date:`` fields give title, author and date (the
-    "[eBook #123]" number is dropped); the licence after the END marker and a closing "End of the
+    header's ``Title:`` and ``Author:`` fields give title and author (its "Release Date" and
+    "Posting Date" are the e-text's, not the work's: not read); the licence after the END marker and a closing "End of the
     Project Gutenberg EBook of ..." line are dropped.
     """
     start = _GUTENBERG_START.search(text)
@@ -1352,10 +1352,8 @@ def _split_gutenberg(text: str) -> tuple[dict[str, str], str] | None:
         body = body[: closing[-1].start()]
     fields: dict[str, str] = {}
     for match in _GUTENBERG_FIELD.finditer(header):
-        key = {"title": "title", "author": "author"}.get(match.group("key").lower(), "date")
+        key = match.group("key").lower()
         value = match.group("value")
-        if key == "date":
-            value = _GUTENBERG_NUMBER.sub("", value.split("\n")[0])
         value = " ".join(value.split())
         if value and key not in fields:
             fields[key] = value

@@ -798,11 +798,39 @@ THE FULL PROJECT GUTENBERG LICENSE
 """
 
 
+OLD_GUTENBERG_HEADER = """The Project Gutenberg EBook of Moby Dick; or The Whale, by Herman Melville
+
+Title: Moby Dick; or The Whale
+
+Author: Herman Melville
+
+Last Updated: January 3, 2009
+Posting Date: December 25, 2008 [EBook #2701]
+Release Date: June, 2001
+
+Language: English
+
+*** START OF THIS PROJECT GUTENBERG EBOOK MOBY DICK; OR THE WHALE ***
+
+Call me Ishmael. Some years ago I thought I would sail about a little.
+
+It is a way I have of driving off the spleen.
+"""
+
+
+def test_gutenberg_release_posting_and_update_dates_are_not_the_works_date() -> None:
+    document = parse_document(OLD_GUTENBERG_HEADER, document_id="moby")
+    assert document.author == "Herman Melville"
+    assert document.date is None
+    dated = parse_document(OLD_GUTENBERG_HEADER, document_id="moby", metadata={"date": "1851"})
+    assert dated.date == "1851"
+
+
 def test_a_project_gutenberg_file_keeps_only_the_book_between_its_markers() -> None:
     document = parse_document(GUTENBERG, document_id="moby")
     assert document.title == "Moby Dick; Or, The Whale"
     assert document.author == "Herman Melville"
-    assert document.date == "June 1, 2001"
+    assert document.date is None  # the e-text's release date is not the work's
     body = texts(document)
     assert body[0] == "CHAPTER 1. Loomings."  # title lines and byline are not paragraphs
     assert body[1].startswith("Call me Ishmael.")
