@@ -43,7 +43,8 @@ loaded 2-core machine; the seed essay takes about 1 ms, so no cache is needed.
 
 Selection (after sumy's rule: rank, take the top N, restore document order): sentences unfit to
 stand alone as a summary line (fewer than :data:`MIN_WORDS` words, or more than
-:data:`MAX_WORDS`) are taken only when nothing else is left; a candidate too similar to an
+:data:`MAX_WORDS`, or heading-like: see :func:`is_heading`) are taken only when nothing else is
+left; a candidate too similar to an
 already chosen sentence (cosine above :data:`REDUNDANCY`) is passed over, in the spirit of the
 redundancy reranker Erkan & Radev used with LexRank. Ties are broken by position (earlier first)
 and scores are rounded before comparing, so the output is deterministic.
@@ -62,14 +63,16 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.core.errors import NotFound, UserError
-from bot.core.models import Document, Summary
+from bot.core.models import Document, Sentence, Summary
 
 __all__ = [
     "CHUNK_SENTENCES",
+    "HEADING_MAX_WORDS",
     "LENGTHS",
     "MAX_SENTENCES",
     "Method",
     "SummaryOptionError",
+    "is_heading",
     "lexrank_scores",
     "pacsum_scores",
     "rank_sentences",
@@ -156,7 +159,8 @@ def summarize(
         document: the document; its body sentences are the candidates (title, standfirst and
             author bio are not body text).
         length: ``"short"`` (1-2 sentences), ``"medium"`` (3-5), ``"long"`` (about 10% of the
-            document's sentences, at least 5, at most :data:`MAX_SENTENCES`) or
+            document's sentences, at least 5 and at most :data:`MAX_SENTENCES` = 25, so every
+            document longer than about 250 sentences, e.g. any novel, gets 25) or
             ``"key_points"`` (the medium selection, meant to be rendered as bullets; the
             renderer knows the length it asked for, so :class:`Summary` carries no flag).
             Within a range, sentences are added while the summary stays short in words.
@@ -184,7 +188,8 @@ def summarize(
     else:
         size = count_range
     texts = [s.text for s in candidates]
-    chosen = _select(texts, size, method)
+    headings = [flag for p in document.paragraphs for flag in _headings(p.sentences)]
+    chosen = _select(texts, size, method, unfit=headings)
     return Summary(
         document_id=document.id,
         sentences=tuple(candidates[i] for i in sorted(chosen)),
@@ -209,16 +214,109 @@ def _requested(length: str, sentences: int | None) -> _Size | None:
     return _SIZES.get(length)
 
 
+# --------------------------------------------------------------------------- headings
+
+#: A heading has at most this many words.
+HEADING_MAX_WORDS: Final = 15
+_HEADING_LEAD = re.compile(
+    r"^\s*(?:(?:chapter|book|part|volume|section|canto|act|scene|letter)\s+"
+    r"(?:[ivxlcdm]+|\d+|[a-z]+)\b|[ivxlcdm]+\.(?:\s|$)|\d+\.\s+[A-Z])",
+    re.IGNORECASE,
+)
+_MINOR_WORDS: Final = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "nor",
+        "but",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "by",
+        "with",
+        "from",
+        "as",
+        "into",
+        "over",
+        "upon",
+    ]
+)
+
+
+def is_heading(text: str, *, alone: bool) -> bool:
+    """Whether a sentence looks like a heading rather than prose, so unfit for a summary.
+
+    A sentence is heading-like when it starts like a chapter line ("CHAPTER 12",
+    "Chapter Twelve", "XLII. The Whiteness", "I. THE FOLIO WHALE; II."), or its letters are
+    mostly capitals ("THE FOLIO WHALE"), or, when it is its paragraph's only sentence
+    (``alone``), it has at most :data:`HEADING_MAX_WORDS` words, no quotation marks, does not
+    end in "?" or "!", and is in title case (every word that is not a minor word such as
+    "of" or "the" starts with a capital: "The Whiteness of The Whale.", "A Squeeze of the
+    Hand."). The rules follow the usual typography of chapter titles in Project Gutenberg
+    novels; a prose one-liner like "Stubb was the second mate." is not a heading.
+
+    Args:
+        text: the sentence, verbatim.
+        alone: the sentence is the only one in its paragraph.
+    """
+    words = _WORD.findall(text)
+    if not words or len(words) > HEADING_MAX_WORDS * 2:
+        return False
+    if _HEADING_LEAD.match(text) and (len(words) <= HEADING_MAX_WORDS or not alone):
+        if not re.match(r"^\s*[ivxlcdm]+\.", text, re.IGNORECASE) or _mostly_capitals(text):
+            return True
+        return alone and len(words) <= HEADING_MAX_WORDS
+    if _mostly_capitals(text) and len(words) <= HEADING_MAX_WORDS:
+        return True
+    if not alone or len(words) > HEADING_MAX_WORDS or len(words) < 2:
+        return False
+    stripped = text.rstrip()
+    if stripped.endswith(("?", "!")) or any(q in text for q in '"“”‘«»'):
+        return False
+    major = [w for w in words if w.casefold() not in _MINOR_WORDS]
+    return len(major) >= 2 and all(w[0].isupper() or w[0].isdigit() for w in major)
+
+
+def _headings(sentences: Sequence[Sentence]) -> list[bool]:
+    """:func:`is_heading` for each sentence of one paragraph; a sentence counts as ``alone``
+    when the paragraph's other sentences are chapter lines ("CHAPTER 42. The Whiteness of The
+    Whale." is one paragraph of two sentences)."""
+    marked = [is_heading(s.text, alone=False) for s in sentences]
+    return [
+        marked[i] or is_heading(s.text, alone=all(marked[:i] + marked[i + 1 :]))
+        for i, s in enumerate(sentences)
+    ]
+
+
+def _mostly_capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    upper = sum(c.isupper() for c in letters)
+    return len(letters) >= 4 and upper >= 0.8 * len(letters)
+
+
 # --------------------------------------------------------------------------- selection
 
 
-def _select(texts: Sequence[str], size: _Size, method: Method) -> list[int]:
-    """Indices of the chosen sentences (unordered), following the rules in the module docstring."""
+def _select(
+    texts: Sequence[str], size: _Size, method: Method, *, unfit: Sequence[bool] = ()
+) -> list[int]:
+    """Indices of the chosen sentences (unordered), following the rules in the module docstring.
+
+    ``unfit[i]`` marks sentence ``i`` as unfit (a heading) whatever its length."""
     n = len(texts)
     if n <= size.low:
         return list(range(n))
     words = [len(t.split()) for t in texts]
-    fit = [MIN_WORDS <= w <= MAX_WORDS for w in words]
+    fit = [
+        MIN_WORDS <= w <= MAX_WORDS and not (i < len(unfit) and unfit[i])
+        for i, w in enumerate(words)
+    ]
     vectors = _Vectors(texts)
     scores = _scores(vectors, method)
 

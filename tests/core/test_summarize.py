@@ -384,3 +384,65 @@ def test_lexrank_is_a_distribution_with_the_hub_on_top() -> None:
 def test_lexrank_handles_isolated_sentences() -> None:
     scores = lexrank_scores(np.eye(4))
     assert np.allclose(scores, 0.25)
+
+
+# ---------------------------------------------------------------- headings are not summary lines
+
+
+@pytest.mark.parametrize(
+    ("text", "alone"),
+    [
+        ("CHAPTER 42.", False),
+        ("Chapter XVIII", True),
+        ("I. THE FOLIO WHALE; II.", False),
+        ("THE EXODUS FROM LONDON", True),
+        ("The Whiteness of The Whale.", True),
+        ("A Squeeze of the Hand.", True),
+        ("Stubb and Flask Kill a Right Whale; and Then Have a Talk Over Him.", True),
+    ],
+)
+def test_heading_like_sentences_are_recognised(text: str, alone: bool) -> None:
+    assert summarize_module.is_heading(text, alone=alone)
+
+
+@pytest.mark.parametrize(
+    ("text", "alone"),
+    [
+        ("Stubb was the second mate.", True),
+        ("It was Lady Catherine de Bourgh.", True),
+        ("The Whiteness of The Whale.", False),  # title case inside prose is not a heading
+        ('"There She Blows, Right Ahead of Us!"', True),
+        ("But WHAT is this lesson that the book of Jonah teaches?", True),
+    ],
+)
+def test_prose_is_not_a_heading(text: str, alone: bool) -> None:
+    assert not summarize_module.is_heading(text, alone=alone)
+
+
+def _novel() -> Document:
+    prose = [
+        "The whale rose beside the ship and the sailors watched the whale in silence.",
+        "Ahab stood at the rail and cursed the whale that had taken his leg long ago.",
+        "The whale dived again, and the sea closed over the white back of the whale.",
+        "Starbuck feared the whale less than he feared the madness of the old captain.",
+    ]
+    blocks = []
+    for number, title in enumerate(
+        ["The Whiteness of The Whale", "A Squeeze of the Hand", "The Chase of the Whale"], 1
+    ):
+        blocks.append(f"CHAPTER {number}. {title}.")
+        blocks.append(f"{'ABC'[number - 1]}. THE WHALE OF THE SHIP; {'III'[:number]}.")
+        blocks.extend(prose[number - 1 :])
+    return parse_document("A Whale Book\n\n" + "\n\n".join(blocks) + "\n", document_id="w")
+
+
+@pytest.mark.parametrize("count", [1, 3, 4])
+def test_summaries_do_not_choose_chapter_headings(count: int) -> None:
+    document = _novel()
+    assert any("Whiteness" in s.text for s in document.sentences)
+    chosen = [s.text for s in summarize(document, sentences=count).sentences]
+    assert len(chosen) == count
+    for text in chosen:
+        assert not summarize_module.is_heading(text, alone=True), text
+        assert "CHAPTER" not in text
+        assert "THE WHALE OF THE SHIP" not in text
