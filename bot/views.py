@@ -17,14 +17,15 @@ from typing import Any
 import discord
 
 from bot import render
-from bot.core.context import MAX_LEVEL, citation, widen
+from bot.core.context import citation, steps
 from bot.core.library import Library
 from bot.errors import send
 
 log = logging.getLogger(__name__)
 
 TIMEOUT = 600.0
-MAX_TARGETS = 5  # one row of context buttons and one row of cite buttons
+ROW_WIDTH = 5  # Discord: at most 5 buttons in an action row, at most 5 rows
+MAX_TARGETS = 10  # two rows of "More context" buttons and two rows of "Cite" buttons
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +39,12 @@ class Target:
 
 
 class ResultView(discord.ui.View):
-    """ "More context" and "Cite" buttons for up to five results, usable by their owner only."""
+    """ "More context" and "Cite" buttons for up to ten results, usable by their owner only.
+
+    Rows of five: "More context 1-5", "More context 6-10", "Cite 1-5", "Cite 6-10" (the rows
+    of 6-10 only when there are more than five results). Each "More context" press shows the
+    next of :func:`bot.render.context_steps`; the button is disabled after the widest.
+    """
 
     def __init__(
         self,
@@ -52,29 +58,35 @@ class ResultView(discord.ui.View):
         self.library = library
         self.owner_id = owner_id
         self.targets = list(targets)[:MAX_TARGETS]
-        self.levels = [0] * len(self.targets)
+        self.shown = [0] * len(self.targets)  # context steps shown so far, per target
+        self._steps: dict[int, list[render.ContextStep]] = {}
         self.interaction: discord.Interaction[Any] | None = None
         numbered = len(self.targets) > 1
         # Unique per view: discord.py routes a click on a message it has no id for (a follow-up
         # sent without waiting) by custom_id alone, so fixed ids would cross-wire two replies.
         tag = secrets.token_hex(4)
+        context_rows = -(-len(self.targets) // ROW_WIDTH)
+        self.more_buttons: list[discord.ui.Button[ResultView]] = []
         for i in range(len(self.targets)):
             suffix = f" {i + 1}" if numbered else ""
             more: discord.ui.Button[ResultView] = discord.ui.Button(
                 label=f"More context{suffix}",
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"ctx:{i}:{tag}",
-                row=0,
+                row=i // ROW_WIDTH,
             )
+            more.callback = self._more_callback(i)  # type: ignore[method-assign]
+            self.more_buttons.append(more)
+            self.add_item(more)
+        for i in range(len(self.targets)):  # after every "More context" row: rows fill in order
+            suffix = f" {i + 1}" if numbered else ""
             cite: discord.ui.Button[ResultView] = discord.ui.Button(
                 label=f"Cite{suffix}",
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"cite:{i}:{tag}",
-                row=1,
+                row=context_rows + i // ROW_WIDTH,
             )
-            more.callback = self._more_callback(i)  # type: ignore[method-assign]
             cite.callback = self._cite_callback(i)  # type: ignore[method-assign]
-            self.add_item(more)
             self.add_item(cite)
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
@@ -87,13 +99,33 @@ class ResultView(discord.ui.View):
     def _more_callback(self, i: int) -> Any:
         async def callback(interaction: discord.Interaction[Any]) -> None:
             target = self.targets[i]
-            self.levels[i] = min(self.levels[i] + 1, MAX_LEVEL)
             document = self.library.corpus.get(target.document_id)
             assert document is not None
-            excerpt = widen(document, target.paragraph, target.start, target.end, self.levels[i])
-            await send(interaction, render.context_reply(excerpt, document))
+            if i not in self._steps:
+                excerpts = steps(document, target.paragraph, target.start, target.end)
+                self._steps[i] = render.context_steps(excerpts)
+            plan = self._steps[i]
+            index = min(self.shown[i], len(plan) - 1)
+            self.shown[i] = index + 1
+            step = plan[index]
+            reply = render.context_reply(
+                step.excerpt, document, step.fitted, step=index + 1, widest=step.widest
+            )
+            await send(interaction, reply)
+            if step.widest and not self.more_buttons[i].disabled:
+                self.more_buttons[i].disabled = True
+                await self._refresh()
 
         return callback
+
+    async def _refresh(self) -> None:
+        """Show the buttons' new state (a disabled "More context") on the original reply."""
+        if self.interaction is None:
+            return
+        try:
+            await self.interaction.edit_original_response(view=self)
+        except discord.HTTPException as error:
+            log.debug("could not update the buttons: %s", error)
 
     def _cite_callback(self, i: int) -> Any:
         async def callback(interaction: discord.Interaction[Any]) -> None:
@@ -134,7 +166,10 @@ def quote_view(library: Library, owner_id: int, quote: Any) -> ResultView:
 
 
 def hits_view(library: Library, owner_id: int, hits: Sequence[Any]) -> ResultView:
-    """Buttons for the first :data:`MAX_TARGETS` :class:`~bot.core.models.SearchHit`s (the match is the span)."""
+    """Buttons for the first :data:`MAX_TARGETS` :class:`~bot.core.models.SearchHit`s (the match is the span).
+
+    ``/search`` shows at most 10 hits, so every hit gets its buttons.
+    """
     targets = [
         Target(
             h.passage.document_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import discord
 import pytest
@@ -189,3 +190,66 @@ def test_missing_permissions_are_listed_in_singular_or_plural(
     assert reply.content is not None
     assert words in reply.content
     assert "`/daily now`" in reply.content
+
+
+# ---- "More context": long excerpts stay centred on the target ----------------------------
+
+
+def _long_text(paragraphs: int, sentences: int) -> str:
+    return "\n\n".join(
+        " ".join(
+            f"Paragraph {p} sentence {s} tells of item_{p}_{s} and more." for s in range(sentences)
+        )
+        for p in range(paragraphs)
+    )
+
+
+@pytest.mark.parametrize("where", [0.1, 0.5, 0.9])
+def test_fit_around_keeps_the_target_centred_and_cuts_at_words(where: float) -> None:
+    text = _long_text(16, 12)
+    assert len(text) > 2 * render.EMBED_DESCRIPTION_LIMIT
+    target = "Paragraph 6 sentence 5 tells of item_6_5 and more."
+    start = text.index(target) if where == 0.5 else int(len(text) * where)
+    end = start + len(target) if where == 0.5 else start
+    fitted = render.fit_around(text, start, end)
+    assert len(fitted.text) <= render.EMBED_DESCRIPTION_LIMIT
+    assert len(fitted.text) > render.EMBED_DESCRIPTION_LIMIT - 500  # uses the room
+    assert fitted.start <= start
+    assert end <= fitted.end
+    if where == 0.5:
+        assert render.escape(target) in fitted.text
+        assert fitted.text.startswith(render.ELLIPSIS)
+        assert fitted.text.endswith(render.ELLIPSIS)
+        before, after = start - fitted.start, fitted.end - end
+        assert abs(before - after) < 600  # centred, up to the boundary snaps
+    body = fitted.text.strip(render.ELLIPSIS)
+    assert body.replace("\\", "") == text[fitted.start : fitted.end].strip()
+    assert fitted.start == 0 or text[fitted.start - 1].isspace()  # never a word cut in half
+    assert fitted.end == len(text) or text[fitted.end].isspace() or text[fitted.end - 1] == "."
+
+
+def test_fit_around_leaves_short_text_whole() -> None:
+    fitted = render.fit_around("Short *text*.", 0, 5)
+    assert fitted.text == "Short \\*text\\*."
+    assert not fitted.cut
+
+
+def test_context_steps_grow_and_keep_the_match() -> None:
+    from bot.core.context import steps
+    from bot.core.loader import parse_document
+
+    doc = parse_document("A Title\n\n" + _long_text(9, 14) + "\n", document_id="d")
+    para = doc.paragraph(5)
+    start = para.text.index("item_4_7")
+    plan = render.context_steps(steps(doc, 5, start, start + len("item_4_7")))
+    assert len(plan) >= 3
+    sizes = [step.fitted.size for step in plan]
+    assert all(a < b for a, b in itertools.pairwise(sizes))
+    for step in plan:
+        assert "item\\_4\\_7" in step.fitted.text
+        assert len(step.fitted.text) <= render.EMBED_DESCRIPTION_LIMIT
+    assert [step.widest for step in plan] == [False] * (len(plan) - 1) + [True]
+    last = render.context_reply(plan[-1].excerpt, doc, plan[-1].fitted, widest=True)
+    assert "widest" in (last.embeds[0].footer.text or "")
+    first = render.context_reply(plan[0].excerpt, doc, plan[0].fitted, step=1, widest=False)
+    assert (first.embeds[0].footer.text or "").startswith("Context step 1 · press More context")

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.client import CorpusBot
+from bot.core.library import Library
+from bot.core.loader import load_corpus
 from bot.render import NOT_YOURS
-from tests.double import DiscordDouble, payloads
-from tests.e2e.conftest import SlowSearch
+from tests.double import DiscordDouble, connect_bot, payloads
+from tests.e2e.conftest import BotFactory, SlowSearch
 
 EPHEMERAL = 1 << 6
 pytestmark = pytest.mark.e2e
@@ -117,3 +120,101 @@ async def test_buttons_of_two_deferred_replies_stay_apart(
     assert "sleep easy" in theirs["embeds"][0]["description"]
     stranger = await _click(discord_double, second_message, _button(second_message, "ctx:0"))
     assert stranger["content"] == NOT_YOURS
+
+
+def _novel(tmp_path: Path) -> Library:
+    """A document whose wide context steps pass Discord's 4,096-character description limit."""
+    paragraphs = [
+        " ".join(
+            f"Chapter line {p} part {s} goes on about meadow {p} and river {s}." for s in range(40)
+        )
+        for p in range(9)
+    ]
+    middle = paragraphs[4].split(". ")
+    middle[20] = "She was so easily pleased and so little discerning"
+    paragraphs[4] = ". ".join(middle)
+    paragraphs.insert(2, "Short one. The lamp was lit by the old keeper. Short three.")
+    (tmp_path / "novel.txt").write_text("The Long Novel\n\n" + "\n\n".join(paragraphs) + "\n")
+    return Library.build(load_corpus([tmp_path]))
+
+
+async def test_more_context_keeps_the_match_and_never_shrinks(
+    make_bot: BotFactory, discord_double: DiscordDouble, tmp_path: Path
+) -> None:
+    bot = make_bot(library=_novel(tmp_path))
+    async with connect_bot(bot, discord_double):
+        message = await _command(
+            discord_double,
+            "search",
+            {"query": "so easily pleased so little discerning", "limit": 1},
+        )
+        seen = []
+        for _ in range(6):
+            if _button_disabled(discord_double, message, "ctx:0"):
+                break
+            shown = await _click(discord_double, message, _button(message, "ctx:0"))
+            seen.append(shown["embeds"][0])
+    texts = [e["description"].replace("\\", "") for e in seen]
+    assert len(texts) >= 3
+    assert any(len(t) > 3500 for t in texts)  # the wide steps were cut to fit
+    for text in texts:
+        assert "so easily pleased and so little discerning" in text
+        assert len(text) <= 4096
+    sizes = [len(t.strip("…")) for t in texts]
+    assert all(a < b for a, b in itertools.pairwise(sizes)), sizes  # each press shows more
+    footers = [e["footer"]["text"] for e in seen]
+    assert footers[0].startswith("Context step 1 ·")
+    assert all("press More context again" in f for f in footers[:-1])
+    assert "widest" in footers[-1]
+
+
+async def test_more_context_skips_steps_that_add_nothing(
+    make_bot: BotFactory, discord_double: DiscordDouble, tmp_path: Path
+) -> None:
+    bot = make_bot(library=_novel(tmp_path))
+    async with connect_bot(bot, discord_double):
+        message = await _command(
+            discord_double, "search", {"query": "lamp was lit by the old keeper", "limit": 1}
+        )
+        texts = []
+        for _ in range(2):
+            shown = await _click(discord_double, message, _button(message, "ctx:0"))
+            texts.append(shown["embeds"][0]["description"])
+        assert _button_disabled(discord_double, message, "ctx:0")
+    # sentence ±1 is the whole (three-sentence) paragraph: the next press shows its neighbours
+    assert texts[0] == "Short one. The lamp was lit by the old keeper. Short three."
+    assert texts[0] in texts[1]
+    assert len(texts[1]) > len(texts[0])
+
+
+def _button_disabled(double: DiscordDouble, message: dict[str, Any], prefix: str) -> bool:
+    """Whether the latest edit of ``message`` (the original reply) shows the button disabled."""
+    edits = double.requests("/webhooks", "PATCH")
+    if not edits:
+        return False
+    rows = (edits[-1].json or {}).get("components") or []
+    buttons = [c for row in rows for c in row["components"]]
+    return any(b["custom_id"].startswith(prefix + ":") and b.get("disabled") for b in buttons)
+
+
+async def test_every_hit_past_the_fifth_gets_its_buttons(
+    make_bot: BotFactory, discord_double: DiscordDouble, tmp_path: Path
+) -> None:
+    bot = make_bot(library=_novel(tmp_path))
+    async with connect_bot(bot, discord_double):
+        message = await _command(
+            discord_double, "search", {"query": "goes on about meadow", "limit": 10}
+        )
+        hits = len(message["embeds"][0]["fields"])
+        assert hits > 5
+        ids = [cid.rsplit(":", 1)[0] for cid in _custom_ids(message)]
+        assert sorted(ids) == sorted(
+            [f"ctx:{i}" for i in range(hits)] + [f"cite:{i}" for i in range(hits)]
+        )
+        rows = message["components"]
+        assert len(rows) <= 5
+        assert all(len(row["components"]) <= 5 for row in rows)
+        shown = await _click(discord_double, message, _button(message, f"cite:{hits - 1}"))
+        assert shown["content"].startswith("```")
+        wider = await _click(discord_double, message, _button(message, f"ctx:{hits - 1}"))
+        assert wider["embeds"][0]["description"]
