@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import random
+import re
 import shlex
 import stat
 import sys
@@ -536,6 +537,12 @@ def cmd_oneshot(args: argparse.Namespace, settings: Settings) -> int:
         return _search_batch(args, settings, library)
     options = {k: v for k, v in vars(args).items() if v is not None}
     if options.get("document_option"):
+        if options.get("document"):
+            sys.stderr.write(
+                f"{args.command}: give the document once, either as “{options['document']}” or "
+                f"as --document {options['document_option']}, not both\n"
+            )
+            return EXIT_BAD_INPUT
         options["document"] = options.pop("document_option")
     if args.command == "search" and not args.query:
         sys.stderr.write("search: give a QUERY, or --batch FILE with one query per line\n")
@@ -656,37 +663,88 @@ Type a slash command as you would in Discord; options as name:value (quote value
 """
 
 _PRIMARY = {"search": "query", "summary": "document", "quote": "contains"}
+"""The option that a command's free text (words without ``name:``) fills."""
+
+CONSOLE_OPTIONS: dict[str, tuple[str, ...]] = {
+    "quote": ("document", "contains", "speaker"),
+    "search": ("query", "document", "limit"),
+    "summary": ("document", "length", "sentences"),
+    "about": (),
+}
+"""The options each console command accepts, as in Discord."""
+
+_OPTION_TOKEN = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_-]*):(?P<value>.*)$", re.DOTALL)
+
+
+def _console_tokens(text: str) -> list[str]:
+    """Shell-like words; an apostrophe alone ("don't") is a letter, an unclosed " an error."""
+    try:
+        return shlex.split(text)
+    except ValueError:
+        pass
+    lexer = shlex.shlex(text, posix=True)
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    lexer.quotes = '"'
+    try:
+        return list(lexer)
+    except ValueError:
+        raise UserError(
+            f"A quotation mark is not closed in “/{text}”. Close it, e.g. "
+            '/quote contains:"sleep easy".'
+        ) from None
 
 
 def parse_console_line(line: str) -> tuple[str, dict[str, str]]:
     """Split a console line like ``/search jaw jaw limit:2`` into ``("search", {...})``.
 
-    Raises :class:`UserError` for a line that is not a slash command.
+    Words of the form ``name:value`` are options (quote a value with spaces:
+    ``contains:"sleep easy"``); other words are the command's free text (the query of
+    ``/search``, the document of ``/summary``, the phrase of ``/quote``). Commands other than
+    those of :data:`CONSOLE_OPTIONS` are returned as typed, for the caller to refuse.
+
+    Raises:
+        UserError: the line is not a slash command; a quotation mark is not closed; an option
+            the command does not have (the message lists its options); an option given twice;
+            free text and the option it fills given both (``/summary emma document:kim``).
     """
     line = line.strip()
     if not line.startswith("/"):
         raise UserError("Commands start with a slash, e.g. /quote or /search jaw jaw. Type /help.")
-    try:
-        tokens = shlex.split(line[1:])
-    except ValueError:
-        tokens = line[1:].split()
+    tokens = _console_tokens(line[1:])
     if not tokens:
         raise UserError("Type a command after the slash, e.g. /quote. Type /help.")
     command, rest = tokens[0].lower(), tokens[1:]
+    allowed = CONSOLE_OPTIONS.get(command)
     options: dict[str, str] = {}
     free: list[str] = []
     for token in rest:
-        name, sep, value = token.partition(":")
-        if (
-            sep
-            and name.isidentifier()
-            and name in {"document", "contains", "speaker", "query", "limit", "length", "sentences"}
-        ):
-            options[name] = value
-        else:
+        match = _OPTION_TOKEN.match(token)
+        if match is None:
             free.append(token)
+            continue
+        name, value = match.group("name").lower(), match.group("value")
+        if allowed is not None and name not in allowed and not value:
+            free.append(token)  # "Note:" in a query is a word, not an option
+            continue
+        if allowed is not None and name not in allowed:
+            listed = ", ".join(f"{o}:" for o in allowed) if allowed else "none"
+            raise UserError(
+                f"/{command} has no option “{match.group('name')}:”. Its options: {listed}."
+            )
+        if name in options:
+            raise UserError(f"The option {name}: is given twice; give it once.")
+        options[name] = value
     if free and command in _PRIMARY:
-        options.setdefault(_PRIMARY[command], " ".join(free))
+        primary = _PRIMARY[command]
+        if primary in options:
+            raise UserError(
+                f"“{' '.join(free)}” and {primary}:{options[primary]} both give the {primary}; "
+                "give it once."
+            )
+        options[primary] = " ".join(free)
+    elif free and allowed is not None:
+        raise UserError(f"/{command} takes no text, only options; “{' '.join(free)}” is extra.")
     return command, options
 
 
@@ -819,7 +877,12 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument(
         "--document", dest="document_option", metavar="DOCUMENT", help="the same, as an option"
     )
-    summary.add_argument("--length", choices=["short", "medium", "long", "key_points"])
+    summary.add_argument(
+        "--length",
+        choices=["short", "medium", "long", "key_points"],
+        help="short (1-2 sentences), medium (3-5), long (about 10%%, at most 25 sentences) or "
+        "key_points",
+    )
     summary.add_argument("--sentences", type=int, help="exactly this many sentences (1-25)")
     summary.add_argument("--json", action="store_true", help="print JSON")
 

@@ -617,3 +617,45 @@ def test_check_counts_files_and_manifests_in_words(
     assert "2 documents loaded, 1 file not loaded" in out
     assert main(["-v", "check", "--corpus", str(folder)]) == 0
     assert "INFO" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("/quote foo:bar", ["/quote has no option “foo:”", "document:, contains:, speaker:"]),
+        ("/search whale foo:bar", ["/search has no option “foo:”", "query:, document:, limit:"]),
+        ('/quote contains:"unterminated', ["quotation mark is not closed"]),
+        ("/summary emma document:kim", ["both give the document"]),
+        ("/search peace limit:1 limit:2", ["limit: is given twice"]),
+    ],
+)
+def test_console_refuses_unknown_options_and_bad_quoting(line: str, expected: list[str]) -> None:
+    with pytest.raises(UserError) as caught:
+        parse_console_line(line)
+    for text in expected:
+        assert text in str(caught.value)
+
+
+def test_console_keeps_apostrophes_and_colon_words_in_free_text() -> None:
+    assert parse_console_line("/search don't panic") == ("search", {"query": "don't panic"})
+    assert parse_console_line("/search Note: whale") == ("search", {"query": "Note: whale"})
+    assert parse_console_line("/quote Document:kim") == ("quote", {"document": "kim"})
+
+
+def test_console_reports_an_unknown_option_instead_of_answering(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("/quote foo:bar\n"))
+    assert main(["console"]) == 0
+    out = capsys.readouterr().out
+    assert "/quote has no option “foo:”" in out
+    assert "[Paragraph" not in out  # no random quote instead of the error
+
+
+def test_summary_refuses_a_document_given_twice(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["summary", "nosuch", "--document", "kim-human-rights"]) == 2
+    err = capsys.readouterr().err
+    assert "nosuch" in err
+    assert "not both" in err
