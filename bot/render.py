@@ -395,23 +395,49 @@ def search_record(hit: SearchHit, corpus: Corpus) -> dict[str, Any]:
 
 
 def summary_reply(summary: Summary, document: Document, *, bullets: bool = False) -> Reply:
-    """Render a summary: the standfirst (marked) and each verbatim sentence with its paragraph."""
+    """Render a summary: the standfirst (marked) and each verbatim sentence with its paragraph.
+
+    Sentences are never cut: as many whole sentences as fit in the 4,096-character description
+    are shown, in order, and the footer then says how many of them
+    (``"10 of 25 sentences shown (Discord's limit)"``). Only a first sentence too long for the
+    description on its own is shortened, and the footer says so.
+    """
     lines: list[str] = []
     if summary.standfirst:
         lines.append(f"*Standfirst (the author's own):* {escape(summary.standfirst)}")
-    for sentence in summary.sentences:
-        mark = "• " if bullets else ""
-        lines.append(f"{mark}{escape(sentence.text)} (¶{sentence.paragraph})")
+    mark = "• " if bullets else ""
+    sentence_lines = [f"{mark}{escape(s.text)} (¶{s.paragraph})" for s in summary.sentences]
     sep = "\n" if bullets else "\n\n"
+    shown, shortened = 0, False
+    size = sum(len(line) for line in lines) + len(sep) * max(len(lines) - 1, 0)
+    for line in sentence_lines:
+        extra = len(line) + (len(sep) if lines else 0)
+        if size + extra > EMBED_DESCRIPTION_LIMIT:
+            if shown == 0:  # nothing would be shown: the first sentence, shortened
+                room = EMBED_DESCRIPTION_LIMIT - size - (len(sep) if lines else 0)
+                if room > 100 or not lines:
+                    lines.append(shorten(line, max(room, 1)))
+                    shown, shortened = 1, True
+            break
+        lines.append(line)
+        size += extra
+        shown += 1
     description = _join_within(lines, sep, EMBED_DESCRIPTION_LIMIT)
     embed = _embed(title=shorten(document.title, EMBED_TITLE_LIMIT), description=description)
     if document.author:
         embed.set_author(name=shorten(document.author, EMBED_AUTHOR_LIMIT))
     count = len(summary.sentences)
-    embed.set_footer(
-        text=f"{count} sentence{'s' if count != 1 else ''} taken verbatim from the text"
-    )
+    embed.set_footer(text=summary_footer(shown, count, shortened=shortened))
     return Reply(embeds=[fit_embed(embed)])
+
+
+def summary_footer(shown: int, count: int, *, shortened: bool = False) -> str:
+    """The summary footer: how many of the ``count`` verbatim sentences are shown."""
+    noun = f"sentence{'s' if count != 1 else ''}"
+    if shown == count and not shortened:
+        return f"{count} {noun} taken verbatim from the text"
+    cut = ", the first one shortened" if shortened else ""
+    return f"{shown} of {count} {noun} shown (Discord's limit{cut}); taken verbatim from the text"
 
 
 def _join_within(lines: Iterable[str], sep: str, limit: int) -> str:

@@ -253,3 +253,33 @@ def test_context_steps_grow_and_keep_the_match() -> None:
     assert "widest" in (last.embeds[0].footer.text or "")
     first = render.context_reply(plan[0].excerpt, doc, plan[0].fitted, step=1, widest=False)
     assert (first.embeds[0].footer.text or "").startswith("Context step 1 · press More context")
+
+
+@pytest.mark.parametrize("bullets", [False, True])
+def test_summary_never_cuts_a_sentence_and_says_how_many_are_shown(bullets: bool) -> None:
+    texts = [
+        f"Sentence {i} " + " ".join(f"word{i}x{j}" for j in range(50)) + "." for i in range(25)
+    ]
+    sentences = tuple(Sentence("d", i + 1, 0, 0, len(t), t) for i, t in enumerate(texts))
+    paragraphs = tuple(
+        Paragraph("d", i + 1, t, (s,))
+        for i, (t, s) in enumerate(zip(texts, sentences, strict=True))
+    )
+    doc = Document(id="d", title="Long", author=None, paragraphs=paragraphs)
+    assert sum(len(t) for t in texts) > render.EMBED_DESCRIPTION_LIMIT
+    reply = render.summary_reply(Summary("d", sentences, "lexrank"), doc, bullets=bullets)
+    embed = reply.embeds[0]
+    description = embed.description or ""
+    assert len(description) <= render.EMBED_DESCRIPTION_LIMIT
+    shown = [t for t in texts if t in description]
+    assert 0 < len(shown) < 25
+    assert shown == texts[: len(shown)]  # whole sentences, in order, none cut
+    assert render.ELLIPSIS not in description
+    assert embed.footer.text is not None
+    assert embed.footer.text.startswith(f"{len(shown)} of 25 sentences shown (Discord's limit")
+
+
+def test_summary_footer_counts_every_sentence_when_all_fit() -> None:
+    doc = _doc("First sentence here.")
+    reply = render.summary_reply(Summary("d", tuple(doc.sentences), "lexrank"), doc)
+    assert reply.embeds[0].footer.text == "1 sentence taken verbatim from the text"
