@@ -878,6 +878,7 @@ def daily_reply(text: str) -> Reply:
 
 
 NO_DAILY = "No daily quote is set for this server. Set one with `/daily set`."
+DAILY_OFF = "The daily quote is off. Turn it on again with `/daily set`."
 
 
 def and_list(items: Sequence[str]) -> str:

@@ -252,10 +252,12 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
 
     async def _schedule_or_explain(self, interaction: Interaction[CorpusBot]) -> DailySchedule:
         assert interaction.guild_id is not None
-        schedule: DailySchedule | None = await self.bot.storage.get_schedule(interaction.guild_id)
-        if schedule is None:
+        record = await self.bot.storage.get_schedule_record(interaction.guild_id)
+        if record is None:
             raise ScheduleError(render.NO_DAILY)
-        return schedule
+        if not record.enabled:  # turned off with /daily off: say so, as /daily show does
+            raise ScheduleError(render.DAILY_OFF)
+        return record.schedule
 
     @app_commands.command(name="now", description="Post today's quote here now (once a day)")
     async def now(self, interaction: Interaction[CorpusBot]) -> None:

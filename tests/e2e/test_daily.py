@@ -466,3 +466,22 @@ async def test_utc_offsets_autocomplete_and_confirm_with_their_real_offset(
         schedule = await bot.storage.get_schedule(int(discord_double.guild_id))
         assert schedule is not None
         assert schedule.timezone == "Etc/GMT-2"
+
+
+async def test_now_and_preview_after_off_say_it_is_off(
+    make_bot: Any, discord_double: DiscordDouble
+) -> None:
+    double = discord_double
+    clock = FakeClock(SLOT - timedelta(minutes=30))
+    async with connect_bot(make_bot(clock=clock), double):
+        await _daily(double, "set", _set_options(double.channel_id))
+        await _daily(double, "off")
+        shown = await _daily(double, "show")
+        assert "**off**" in shown["content"]
+        for sub in ("preview", "now"):
+            answer = await _daily(double, sub)
+            assert int(answer.get("flags", 0)) & EPHEMERAL
+            assert answer["content"] == (
+                "The daily quote is off. Turn it on again with `/daily set`."
+            )
+        assert _daily_posts(double, double.channel_id) == []
