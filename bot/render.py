@@ -736,6 +736,8 @@ def citation_reply(text: str) -> Reply:
     return Reply(content=shorten(f"```\n{safe}\n```", MESSAGE_LIMIT), ephemeral=True)
 
 
+BUTTONS_EXPIRED = "These buttons have expired: run the command again."
+
 NOT_YOURS = (
     "These buttons belong to the person who ran the command. Run it yourself to get your own."
 )

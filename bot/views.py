@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import secrets
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +28,45 @@ log = logging.getLogger(__name__)
 TIMEOUT = 600.0
 ROW_WIDTH = 5  # Discord: at most 5 buttons in an action row, at most 5 rows
 MAX_TARGETS = 10  # two rows of "More context" buttons and two rows of "Cite" buttons
+
+
+#: The custom_id of every button of a :class:`ResultView`: ``ctx:3:1a2b3c4d``, ``cite:0:…``.
+CUSTOM_ID = re.compile(r"^(?:ctx|cite):\d+:(?P<tag>[0-9a-f]{8})$")
+#: The live views by their tag (a view leaves when it stops, times out or is collected).
+_LIVE: weakref.WeakValueDictionary[str, ResultView] = weakref.WeakValueDictionary()
+
+
+def is_expired(custom_id: str) -> bool:
+    """Whether ``custom_id`` is one of our buttons whose view no longer listens.
+
+    True after the view's :data:`TIMEOUT` or after a restart (a client may still show the
+    buttons); false for a live view's buttons and for custom_ids that are not ours.
+    """
+    match = CUSTOM_ID.match(custom_id)
+    if match is None:
+        return False
+    view = _LIVE.get(match["tag"])
+    return view is None or view.is_finished()
+
+
+async def answer_if_expired(interaction: discord.Interaction[Any]) -> bool:
+    """Answer a press of an expired button of ours (``on_interaction``), which discord.py's view
+    store otherwise drops unanswered (Discord then shows "This interaction failed", 10062).
+
+    Returns whether it answered. Safe to call for every interaction: only component presses
+    whose custom_id :func:`is_expired` are answered, with an ephemeral "run the command again".
+    """
+    if interaction.type is not discord.InteractionType.component:
+        return False
+    data: Any = interaction.data or {}
+    if not is_expired(str(data.get("custom_id", ""))) or interaction.response.is_done():
+        return False
+    try:
+        await send(interaction, render.user_error(render.BUTTONS_EXPIRED))
+    except discord.HTTPException as error:
+        log.debug("could not answer an expired button: %s", error)
+        return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +106,7 @@ class ResultView(discord.ui.View):
         # Unique per view: discord.py routes a click on a message it has no id for (a follow-up
         # sent without waiting) by custom_id alone, so fixed ids would cross-wire two replies.
         tag = secrets.token_hex(4)
+        _LIVE[tag] = self
         context_rows = -(-len(self.targets) // ROW_WIDTH)
         self.more_buttons: list[discord.ui.Button[ResultView]] = []
         for i in range(len(self.targets)):

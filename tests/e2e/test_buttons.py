@@ -218,3 +218,18 @@ async def test_every_hit_past_the_fifth_gets_its_buttons(
         assert shown["content"].startswith("```")
         wider = await _click(discord_double, message, _button(message, f"ctx:{hits - 1}"))
         assert wider["embeds"][0]["description"]
+
+
+async def test_expired_buttons_get_an_answer(
+    running_bot: CorpusBot, discord_double: DiscordDouble
+) -> None:
+    message = await _command(discord_double, "search", {"query": "sleep easy at night"})
+    live = _button(message, "ctx:0")
+    # a view that no longer listens (after a restart, or its timeout): same scheme, unknown tag
+    stale = live.rsplit(":", 1)[0] + ":" + ("0" * 8 if not live.endswith("0" * 8) else "1" * 8)
+    shown = await _click(discord_double, message, stale)
+    assert int(shown.get("flags", 0)) & EPHEMERAL
+    assert shown["content"] == "These buttons have expired: run the command again."
+    fresh = await _click(discord_double, message, live)  # the live view still answers, once
+    assert "sleep easy" in fresh["embeds"][0]["description"]
+    discord_double.assert_no_violations()
