@@ -724,8 +724,8 @@ def parse_console_line(line: str) -> tuple[str, dict[str, str]]:
             free.append(token)
             continue
         name, value = match.group("name").lower(), match.group("value")
-        if allowed is not None and name not in allowed and not value:
-            free.append(token)  # "Note:" in a query is a word, not an option
+        if allowed is not None and name not in allowed and (not value or value.startswith("/")):
+            free.append(token)  # "Note:" or "https://…" in a query is a word, not an option
             continue
         if allowed is not None and name not in allowed:
             listed = ", ".join(f"{o}:" for o in allowed) if allowed else "none"

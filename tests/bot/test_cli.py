@@ -639,6 +639,10 @@ def test_console_refuses_unknown_options_and_bad_quoting(line: str, expected: li
 def test_console_keeps_apostrophes_and_colon_words_in_free_text() -> None:
     assert parse_console_line("/search don't panic") == ("search", {"query": "don't panic"})
     assert parse_console_line("/search Note: whale") == ("search", {"query": "Note: whale"})
+    assert parse_console_line("/search see https://example.org/x") == (
+        "search",
+        {"query": "see https://example.org/x"},
+    )
     assert parse_console_line("/quote Document:kim") == ("quote", {"document": "kim"})
 
 
