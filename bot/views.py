@@ -156,11 +156,11 @@ class ResultView(discord.ui.View):
             await send(interaction, reply)
             if step.widest and not self.more_buttons[i].disabled:
                 self.more_buttons[i].disabled = True
-                await self._refresh()
+                await self._update_buttons()
 
         return callback
 
-    async def _refresh(self) -> None:
+    async def _update_buttons(self) -> None:
         """Show the buttons' new state (a disabled "More context") on the original reply."""
         if self.interaction is None:
             return
