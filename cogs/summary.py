@@ -25,7 +25,7 @@ class Summaries(commands.Cog):
     )
     @app_commands.describe(
         document="Which document (default: the first)",
-        length="short (1-2 sentences), medium (3-5), long (about 10%) or key points",
+        length="short (1-2 sentences), medium (3-5), long (about 10%, at most 25) or key points",
         sentences="Exactly this many sentences (1-25), instead of a length",
     )
     async def summary(
