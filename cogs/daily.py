@@ -257,7 +257,8 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
             raise ScheduleError(render.NO_DAILY)
         if not record.enabled:  # turned off with /daily off: say so, as /daily show does
             raise ScheduleError(render.DAILY_OFF)
-        return record.schedule
+        schedule: DailySchedule = record.schedule
+        return schedule
 
     @app_commands.command(name="now", description="Post today's quote here now (once a day)")
     async def now(self, interaction: Interaction[CorpusBot]) -> None:
