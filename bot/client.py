@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 import discord
 from discord.ext import commands
 
-from bot import errors, render
+from bot import errors, render, views
 from bot.core.library import Library
 from bot.settings import Settings
 
@@ -140,6 +140,8 @@ class CorpusBot(commands.Bot):
 
         self.storage = await SQLiteStorage.open(Path(self.settings.storage.path))
         self.tree.error(errors.on_app_command_error)
+        # presses of expired result buttons (any command's): no view handles them any more
+        self.add_listener(views.answer_if_expired, "on_interaction")
         for name in self._extensions if self._extensions is not None else EXTENSIONS:
             await self.load_extension(name)
         await self.sync_if_needed()

@@ -162,10 +162,14 @@ class ResultView(discord.ui.View):
 
     async def _update_buttons(self) -> None:
         """Show the buttons' new state (a disabled "More context") on the original reply."""
+        await self._edit_reply(self)
+
+    async def _edit_reply(self, view: discord.ui.View | None) -> None:
+        """Put ``view`` (``None``: no buttons) on the original reply; a failure is only logged."""
         if self.interaction is None:
             return
         try:
-            await self.interaction.edit_original_response(view=self)
+            await self.interaction.edit_original_response(view=view)
         except discord.HTTPException as error:
             log.debug("could not update the buttons: %s", error)
 
@@ -180,12 +184,7 @@ class ResultView(discord.ui.View):
 
     async def on_timeout(self) -> None:
         """Remove the buttons once they stop working."""
-        if self.interaction is None:
-            return
-        try:
-            await self.interaction.edit_original_response(view=None)
-        except discord.HTTPException as error:
-            log.debug("could not remove expired buttons: %s", error)
+        await self._edit_reply(None)
 
     async def on_error(
         self, interaction: discord.Interaction[Any], error: Exception, item: discord.ui.Item[Any]

@@ -54,12 +54,6 @@ class Search(commands.Cog):
         await send(interaction, reply)
         view.interaction = interaction
 
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: Interaction[CorpusBot]) -> None:
-        """Answer presses of expired result buttons (of /search and /quote alike): after the
-        view's timeout or a restart no view handles them, and Discord would show a failure."""
-        await views.answer_if_expired(interaction)
-
     @search.autocomplete("query")
     async def query_autocomplete(
         self, interaction: Interaction[CorpusBot], current: str
