@@ -11,10 +11,15 @@ Numbering used everywhere in the product (and shown to users):
   offsets (Python ``str`` indices, end exclusive) into ``Paragraph.text``.
 * ``Passage.start``/``end`` are character offsets into the paragraph's text as well; a passage is
   either a whole paragraph or a window of a long one.
+* ``Section.number`` is 1-based; a section covers the body paragraphs ``first``..``last``
+  (inclusive, document-wide numbers). Sections never overlap and, when a document has any, they
+  cover every body paragraph in order. A document with no structure has no sections (``()``):
+  locations are then shown by paragraph alone, as before sections existed.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -51,6 +56,32 @@ class Paragraph:
 
 
 @dataclass(frozen=True, slots=True)
+class Section:
+    """A chapter, part or heading of a document and the body paragraphs under it.
+
+    Attributes:
+        number: 1-based position among the document's sections.
+        title: the heading as shown to users ("Chapter 3", "The Lion's Den"), title-cased when the
+            source wrote it in capitals; ``None`` for an untitled stretch (text before the first
+            heading).
+        first: number of its first body paragraph (1-based, document-wide).
+        last: number of its last body paragraph (inclusive); ``last >= first``.
+        level: nesting depth of the heading it came from: 1 for a part or book, 2 for a chapter
+            inside one, and so on; a document with one level of headings uses 1 throughout.
+    """
+
+    number: int
+    title: str | None
+    first: int
+    last: int
+    level: int = 1
+
+    def paragraph_in_section(self, paragraph: int) -> int:
+        """1-based position of document paragraph ``paragraph`` within this section."""
+        return paragraph - self.first + 1
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """One loaded document.
 
@@ -65,6 +96,8 @@ class Document:
         outlet: where it was published, when known.
         source_url: link to the original, when known.
         path: the file it was loaded from (as given to the loader), for messages.
+        sections: chapters or headings in order, covering every paragraph (see the module
+            docstring); ``()`` when the document has no structure.
     """
 
     id: str
@@ -77,6 +110,7 @@ class Document:
     outlet: str | None = None
     source_url: str | None = None
     path: str = ""
+    sections: tuple[Section, ...] = ()
 
     @property
     def sentences(self) -> Iterator[Sentence]:
@@ -89,6 +123,23 @@ class Document:
         if not 1 <= number <= len(self.paragraphs):
             raise IndexError(f"{self.id} has paragraphs 1-{len(self.paragraphs)}, not {number}")
         return self.paragraphs[number - 1]
+
+    def section_of(self, paragraph: int) -> Section | None:
+        """The section holding body paragraph ``paragraph`` (1-based), or ``None`` when the
+        document has no sections or the number is outside every section. O(log sections)."""
+        if not self.sections:
+            return None
+        firsts = [s.first for s in self.sections]
+        i = bisect_right(firsts, paragraph) - 1
+        if i < 0 or paragraph > self.sections[i].last:
+            return None
+        return self.sections[i]
+
+    def section(self, number: int) -> Section:
+        """Return section ``number`` (1-based). Raises ``IndexError`` when out of range."""
+        if not 1 <= number <= len(self.sections):
+            raise IndexError(f"{self.id} has sections 1-{len(self.sections)}, not {number}")
+        return self.sections[number - 1]
 
     @property
     def word_count(self) -> int:
