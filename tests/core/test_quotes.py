@@ -899,7 +899,7 @@ def test_scoring_features_are_a_named_table() -> None:
         for f in explain("Their talks may lead nowhere, but not talking guarantees no progress.")
     ]
     assert any("contrast" in n for n in names)
-    assert any("repeated" in n for n in explain("Freedom is never given; freedom is won."))
+    assert any("repeated" in f.name for f in explain("Freedom is never given; freedom is won."))
     assert explain("By John Smith and Jane Doe.") == ()
     weights = {f.name: f.weight for f in FEATURES}
     assert weights["starts in lower case"] < 0 < weights["short sweet spot (8-20 words)"]
