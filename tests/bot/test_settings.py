@@ -20,7 +20,7 @@ import bot
 from bot.settings import ConfigError, DailySchedule, Settings, load_settings
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"
+SHARED = (REPO.parent / "shared").resolve()
 CASES = SHARED / "cases" / "config"
 EXAMPLE = REPO / "config.example.yaml"
 SEEDS = Path(bot.__file__).resolve().parent.parent / "seeds"
