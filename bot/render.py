@@ -304,6 +304,44 @@ def quote_record(quote: Quote, document: Document) -> dict[str, Any]:
     }
 
 
+def quote_location(quote: Quote, document: Document) -> str:
+    """Where a quote is: "Chapter 3, paragraph 12" when the document has sections, else
+    "paragraph 12"."""
+    section = document.section_of(quote.paragraph)
+    if section is not None and section.title:
+        return f"{section.title}, paragraph {quote.paragraph}"
+    return f"paragraph {quote.paragraph}"
+
+
+def ranked_quotes_text(quotes: Sequence[Quote], document: Document) -> str:
+    """``corpusbot quotes``: one block per quote, best first: rank, score, location, speaker."""
+    if not quotes:
+        return f"No quotable lines in {document.title}."
+    blocks = []
+    for rank, quote in enumerate(quotes, 1):
+        who = f" — {quote.speaker}" if quote.speaker else ""
+        where = quote_location(quote, document)
+        blocks.append(f"{rank:>3}. [{quote.score:.3f}] {quote.text}{who}\n     ({where})")
+    return "\n".join(blocks)
+
+
+def ranked_quotes_record(quotes: Sequence[Quote], document: Document) -> list[dict[str, Any]]:
+    """``corpusbot quotes --json``: rank, score, text, speaker and location of each quote."""
+    return [
+        {
+            "rank": rank,
+            "score": quote.score,
+            "text": quote.text,
+            "speaker": quote.speaker,
+            "document_id": document.id,
+            "paragraph": quote.paragraph,
+            "section": getattr(document.section_of(quote.paragraph), "title", None),
+            "location": quote_location(quote, document),
+        }
+        for rank, quote in enumerate(quotes, 1)
+    ]
+
+
 # ---- /search --------------------------------------------------------------------------------
 
 SNIPPET_CONTEXT = 160
