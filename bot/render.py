@@ -272,10 +272,13 @@ def document_label(document: Document) -> str:
 
 
 def attribution(quote: Quote, document: Document) -> str:
-    """Plain-text attribution: '— Speaker, quoted in Title by Author' or '— Author, Title'."""
+    """Plain-text attribution: '— Speaker, quoted in Title by Author', '— quoted in Title by
+    Author' (speech whose speaker is not known) or '— Author, Title'."""
+    by = f" by {document.author}" if document.author else ""
     if quote.speaker:
-        by = f" by {document.author}" if document.author else ""
         return f"— {quote.speaker}, quoted in {document.title}{by}"
+    if quote.quoted:
+        return f"— quoted in {document.title}{by}"
     if document.author:
         return f"— {document.author}, {document.title}"
     return f"— {document.title}"
@@ -296,6 +299,7 @@ def quote_record(quote: Quote, document: Document) -> dict[str, Any]:
     return {
         "text": quote.text,
         "speaker": quote.speaker,
+        "quoted": quote.quoted,
         "author": document.author,
         "document_id": document.id,
         "title": document.title,
