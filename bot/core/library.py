@@ -23,7 +23,7 @@ from bot.core.errors import NotFound
 from bot.core.models import Corpus, Document, Quote, SearchHit, Summary
 from bot.core.normalize import valid_text
 from bot.core.quotes import QuoteBook
-from bot.core.search import SearchIndex
+from bot.core.search import IndexFileError, SearchIndex
 from bot.core.summarize import summarize
 
 
@@ -32,7 +32,7 @@ class Library:
 
     Args:
         corpus: the loaded documents (and load problems).
-        index_cache: file for the search index cache, or ``None`` for no cache.
+        index_cache: folder for the search index cache, or ``None`` for no cache.
         progress: called as ``progress(done, total)`` while the index is built.
 
     Attributes:
@@ -94,8 +94,11 @@ class Library:
 
     def _load_or_build_index(self) -> SearchIndex:
         if self.index_cache is not None:
-            cached = SearchIndex.load(self.index_cache, self.corpus)
-            if cached is not None:
+            try:
+                cached = SearchIndex.load(self.index_cache, self.corpus)
+            except IndexFileError:
+                pass  # missing, damaged or stale: rebuilt below
+            else:
                 self.index_from_cache = True
                 return cached
         if self._progress is not None:
@@ -105,7 +108,7 @@ class Library:
         if self.index_cache is not None:
             try:
                 self.index_cache.parent.mkdir(parents=True, exist_ok=True)
-                index.save(self.index_cache, self.corpus)
+                index.save(self.index_cache)
             except OSError:
                 pass  # a cache that cannot be written only costs time; the caller may warn
         return index
