@@ -549,3 +549,17 @@ def test_highlights_never_cut_words_property() -> None:
             assert _whole_words(hit.passage.text, hit.match_start, hit.match_end), (query, hit)
             assert hit.exact == (hit.score == 100)
     assert checked >= 300
+
+
+def test_repeated_text_gives_as_many_hits_as_asked() -> None:
+    """When hundreds of passages hold every q-gram of the query (repeated text), the passages
+    tied at the candidate cut are all rescored, so one long paragraph of the same words cannot
+    crowd out the other documents."""
+    sentence = "the miller counted sacks of grain for the winter while the heron stood in the reeds"
+    documents = {"long": [" ".join([sentence.capitalize() + "."] * 400)]}
+    documents.update({f"d{i:02d}": [sentence.capitalize() + "."] for i in range(70)})
+    index = SearchIndex.build(make_corpus(documents))
+    assert len(index) > 100  # more passages than the 50 candidates
+    hits = index.search("the miler counted sacks of grain for the wintr", limit=10)
+    assert len(hits) == 10
+    assert len({h.passage.document_id for h in hits}) == 10

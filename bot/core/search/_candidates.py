@@ -24,6 +24,8 @@ from bot.core.search._grams import Postings
 #: Stage 1 reads posting lists, rarest first, until about this many postings per indexed passage.
 POSTINGS_BUDGET = 0.5
 _MIN_LISTS = 6
+#: At most this many times ``k`` candidates when many passages tie with the ``k``-th vote.
+TIE_FACTOR = 4
 
 Votes = npt.NDArray[np.float64]
 
@@ -64,6 +66,10 @@ def best(scores: Votes, lo: int, k: int) -> list[int]:
 
     Keeps entries at or above a threshold (half the top vote, lowered by 0.6x until ``k`` pass),
     then partitions only those: two or three linear scans instead of a partition of all ``N``.
+    Passages tied with the ``k``-th vote are all kept, up to ``TIE_FACTOR * k`` candidates in all
+    (then evenly spaced in corpus order): in a corpus of repeated text many passages hold every
+    q-gram of the query, and which of them reach stage 2 must not depend on how a partition
+    happens to break ties.
     """
     top = float(scores.max(initial=0.0))
     if top <= 0:
@@ -76,5 +82,11 @@ def best(scores: Votes, lo: int, k: int) -> list[int]:
     if len(chosen) < k:
         chosen = np.flatnonzero(scores > 0)
     if len(chosen) > k:
-        chosen = chosen[np.argpartition(-scores[chosen], k - 1)[:k]]
+        sub = scores[chosen]
+        cut = np.partition(sub, len(sub) - k)[len(sub) - k]
+        above, tied = chosen[sub > cut], chosen[sub == cut]
+        room = TIE_FACTOR * k - len(above)
+        if len(tied) > room:  # spread over the corpus, not the first paragraphs only
+            tied = tied[np.linspace(0, len(tied) - 1, room).astype(np.int64)]
+        chosen = np.concatenate((above, tied))
     return (chosen + lo).tolist()
