@@ -82,6 +82,7 @@ from bot.core.errors import NotFound, QueryError
 from bot.core.graphemes import safe_cut
 from bot.core.models import Corpus, Passage, SearchHit
 from bot.core.normalize import normalize, normalize_text, valid_text
+from bot.core.text import STOP_WORDS
 
 __all__ = ["MATCH_PUNCTUATION", "STOP_WORDS", "SearchIndex", "match_key"]
 
@@ -90,17 +91,6 @@ __all__ = ["MATCH_PUNCTUATION", "STOP_WORDS", "SearchIndex", "match_key"]
 #: (benchmarks/README.md).
 MATCH_PUNCTUATION = False
 
-#: Words that alone do not make a query (C20): one or two of them (``"the"``, ``"of the"``) is
-#: too short; three or more (``"to be or not to be"``) is a phrase worth searching.
-# fmt: off
-STOP_WORDS = frozenset((
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "had", "has", "have",
-    "he", "her", "his", "i", "if", "in", "into", "is", "it", "its", "me", "my", "no", "nor", "not",
-    "of", "on", "or", "our", "she", "so", "than", "that", "the", "their", "them", "then", "there",
-    "these", "they", "this", "to", "too", "us", "was", "we", "were", "what", "when", "which", "who",
-    "will", "with", "you", "your",
-))
-# fmt: on
 
 _Array = npt.NDArray[np.int64]
 _Q = 4  # q-gram length (measured against 3 and 5: benchmarks/README.md)
