@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from bot import render
+from bot.command_payload import cmd_commands
 from bot.core.daily import EARLIEST_NOW, LATEST_NOW, zone_label
 from bot.core.errors import CorpusError, UserError
 from bot.core.library import Library
@@ -893,6 +894,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--now", metavar="ISO-INSTANT", help="as of this instant, e.g. 2026-03-29T00:30:00Z"
     )
     schedule.add_argument("--json", action="store_true", help="print JSON")
+
+    commands = sub.add_parser(
+        "commands", parents=[common], help="the application commands the bot syncs to Discord"
+    )
+    commands.add_argument("--json", action="store_true", help="print the exact sync payload")
     return parser
 
 
@@ -904,12 +910,13 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "search": cmd_oneshot,
     "summary": cmd_oneshot,
     "schedule": cmd_schedule,
+    "commands": cmd_commands,
 }
 
 
 #: Commands whose output is the answer itself (``check`` prints its own table): info logs
 #: would only get in the way; ``-v`` shows them (and debug logs).
-QUIET_COMMANDS = {"quote", "search", "summary", "console", "schedule", "check"}
+QUIET_COMMANDS = {"quote", "search", "summary", "console", "schedule", "check", "commands"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -24,6 +24,7 @@ from rapidfuzz import fuzz, process, utils
 from bot.core.errors import NotFound
 from bot.core.models import Corpus, Document, Quote, SearchHit, Summary
 from bot.core.normalize import valid_text
+from bot.core.provenance import Provenance, locate
 from bot.core.quotes import QuoteBook
 from bot.core.search import CacheDamaged, SearchIndex
 from bot.core.summarize import summarize
@@ -298,3 +299,8 @@ class Library:
             cached = summarize(doc, length=length, sentences=sentences)
             self._summaries[key] = cached
         return cached, doc
+
+    def where_from(self, text: str) -> Provenance | None:
+        """The passage a chat message most likely quotes ("Where is this from?"); see
+        :func:`bot.core.provenance.locate`."""
+        return locate(self.index, valid_text(text))
