@@ -401,7 +401,11 @@ class DailyScheduler:
                 self._cool_down(schedule.guild_id, now, 1)
                 outcomes.append(
                     PostOutcome(
-                        schedule.guild_id, schedule.channel_id, None, PostResult.ERROR, detail=repr(exc)
+                        schedule.guild_id,
+                        schedule.channel_id,
+                        None,
+                        PostResult.ERROR,
+                        detail=repr(exc),
                     )
                 )
         return outcomes
@@ -575,7 +579,9 @@ class DailyScheduler:
                 last.channel_id,
             )
             outcomes.append(
-                PostOutcome(gid, last.channel_id, last.local_date, PostResult.ABANDONED, last.quote_key)
+                PostOutcome(
+                    gid, last.channel_id, last.local_date, PostResult.ABANDONED, last.quote_key
+                )
             )
             last = await self.storage.last_post(gid)
         day = due_post(schedule, now, self._done_date(last), grace=self.grace)

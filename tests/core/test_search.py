@@ -434,7 +434,9 @@ def test_load_refuses_a_stale_missing_or_damaged_index(tmp_path: Path) -> None:
     postings.write_bytes(bytes(data))
     with pytest.raises(IndexFileError, match=r"postings\.npy is damaged"):
         SearchIndex.load(folder, corpus)
-    SearchIndex.load(folder, corpus, verify=False)  # same size: only the checksum can tell
+    with pytest.raises(IndexFileError, match="posting lists do not fit") as caught:
+        SearchIndex.load(folder, corpus, verify=False)  # the consistency checks catch it too
+    assert caught.value.reason == "damaged"
     postings.write_bytes(b"")
     with pytest.raises(IndexFileError, match=r"postings\.npy has 0 bytes"):
         SearchIndex.load(folder, corpus)

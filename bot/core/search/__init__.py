@@ -28,6 +28,7 @@ that :meth:`SearchIndex.load` memory-maps.
 
 from bot.core.search._index import SearchIndex
 from bot.core.search._store import IndexFileError
-from bot.core.search._text import MATCH_PUNCTUATION, STOP_WORDS, match_key
+from bot.core.search._text import MATCH_PUNCTUATION, match_key
+from bot.core.text import STOP_WORDS
 
 __all__ = ["MATCH_PUNCTUATION", "STOP_WORDS", "IndexFileError", "SearchIndex", "match_key"]

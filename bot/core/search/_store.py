@@ -47,10 +47,21 @@ ARRAYS = {
     "text_offsets": "<i8",
 }
 _READ = 1 << 20
+#: Passages checked against the corpus on loading (all of them in a smaller index).
+_SAMPLE = 20_000
 
 
 class IndexFileError(Exception):
-    """A saved index cannot be used: missing, damaged, of another version or another corpus."""
+    """A saved index cannot be used; the message names the file and says why.
+
+    ``reason`` is ``"missing"`` (nothing saved there), ``"stale"`` (another format version, or
+    built from another corpus or with other settings: rebuild quietly) or ``"damaged"`` (empty,
+    truncated, corrupted or inconsistent files: worth a warning).
+    """
+
+    def __init__(self, message: str, *, reason: str = "damaged") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def corpus_fingerprint(corpus: Corpus, window: int, overlap: int) -> str:
@@ -149,14 +160,22 @@ def load(
         if (meta["window"], meta["overlap"]) != (window, overlap):
             raise IndexFileError(
                 f"The search index in {source} was built with window={meta['window']} and "
-                f"overlap={meta['overlap']}, not {window} and {overlap}; it must be rebuilt."
+                f"overlap={meta['overlap']}, not {window} and {overlap}; it must be rebuilt.",
+                reason="stale",
             )
         if meta["fingerprint"] != corpus_fingerprint(corpus, window, overlap):
             raise IndexFileError(
                 f"The search index in {source} was built from another version of the corpus "
-                "(a document or paragraph changed); it must be rebuilt."
+                "(a document or paragraph changed); it must be rebuilt.",
+                reason="stale",
             )
     arrays = {name: _read_array(source, name, meta, mmap=mmap, verify=verify) for name in ARRAYS}
+    _check_arrays(source, arrays, len(meta["documents"]), int(meta["bits"]))
+    documents = [(str(d[0]), str(d[1])) for d in meta["documents"]]
+    if corpus is not None:
+        _check_against(source, arrays, corpus, documents, window, overlap)
+        titles = {document.id: document.title for document in corpus}
+        documents = [(doc_id, titles.get(doc_id, title)) for doc_id, title in documents]
     postings = Postings(
         int(meta["bits"]),
         len(arrays["key_offsets"]) - 1,
@@ -176,7 +195,7 @@ def load(
         keys=arrays["keys"],
         key_offsets=arrays["key_offsets"],
         columns=columns,
-        documents=[(str(d[0]), str(d[1])) for d in meta["documents"]],
+        documents=documents,
         text_of=text_of,
         candidates=int(meta["candidates"]),
         window=int(meta["window"]),
@@ -185,12 +204,91 @@ def load(
     )
 
 
+def _check_arrays(
+    source: Path, arrays: dict[str, npt.NDArray[Any]], documents: int, bits: int
+) -> None:
+    """Raise :class:`IndexFileError` unless the arrays fit together (a crafted or mixed-up folder
+    can have valid checksums): lengths, offsets, posting ranges, document numbers, spans."""
+    n = len(arrays["key_offsets"]) - 1
+    postings, indptr, grams = arrays["postings"], arrays["indptr"], arrays["grams"]
+    doc, paragraph, start, end = (arrays[c] for c in ("doc", "paragraph", "start", "end"))
+    problems = {
+        "its arrays hold different numbers of passages": n < 0
+        or len(arrays["text_offsets"]) != n + 1
+        or any(len(a) != n for a in (doc, paragraph, start, end)),
+        "its q-gram table does not fit together": not 12 <= bits <= 32
+        or len(indptr) != len(grams) + 1
+        or (len(grams) > 1 and bool(np.any(np.diff(grams.astype(np.int64)) <= 0))),
+    }
+    for offsets, blob in (("key_offsets", "keys"), ("text_offsets", "texts")):
+        o = arrays[offsets]
+        problems[f"its {offsets} do not fit {blob}.npy"] = (
+            len(o) == 0 or int(o[0]) != 0 or int(o[-1]) != len(arrays[blob]) or _decreasing(o)
+        )
+    if not any(problems.values()):
+        problems["its posting lists do not fit the passages"] = (
+            int(indptr[0]) != 0
+            or int(indptr[-1]) != len(postings)
+            or _decreasing(indptr)
+            or (len(postings) > 0 and not 0 <= int(postings.min()) <= int(postings.max()) < n)
+        )
+        problems["its passages point outside the documents"] = n > 0 and (
+            not 0 <= int(doc.min()) <= int(doc.max()) < documents
+            or _decreasing(doc)
+            or int(paragraph.min()) < 1
+            or int(start.min()) < 0
+            or bool(np.any(end < start))
+        )
+    for what, bad in problems.items():
+        if bad:
+            raise IndexFileError(f"The search index in {source} is damaged: {what}.")
+
+
+def _check_against(
+    source: Path,
+    arrays: dict[str, npt.NDArray[Any]],
+    corpus: Corpus,
+    documents: list[tuple[str, str]],
+    window: int,
+    overlap: int,
+) -> None:
+    """Raise :class:`IndexFileError` unless sampled passages (all of them up to ``_SAMPLE``) are
+    where ``corpus`` puts them: a window of their paragraph, with the saved text."""
+    from bot.core.search._text import windows
+
+    n = len(arrays["key_offsets"]) - 1
+    texts, offsets = arrays["texts"], arrays["text_offsets"]
+    by_id = {document.id: document for document in corpus}
+    sample = range(n) if n <= _SAMPLE else np.linspace(0, n - 1, _SAMPLE).astype(np.int64)
+    for pid in (int(i) for i in sample):
+        document = by_id.get(documents[int(arrays["doc"][pid])][0])
+        number = int(arrays["paragraph"][pid])
+        span = (int(arrays["start"][pid]), int(arrays["end"][pid]))
+        if document is None or number > len(document.paragraphs):
+            raise IndexFileError(
+                f"The search index in {source} is damaged: passage {pid} points outside the corpus."
+            )
+        text = document.paragraphs[number - 1].text
+        saved = texts[offsets[pid] : offsets[pid + 1]].tobytes().decode("utf-8", "replace")
+        if span not in windows(text, window, overlap) or text[span[0] : span[1]] != saved:
+            raise IndexFileError(
+                f"The search index in {source} is damaged: passage {pid} is not where the corpus "
+                "puts it."
+            )
+
+
+def _decreasing(values: npt.NDArray[Any]) -> bool:
+    return len(values) > 1 and bool(np.any(values[1:] < values[:-1]))
+
+
 def _read_meta(source: Path) -> dict[str, Any]:
     path = source / META
     try:
         meta = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise IndexFileError(f"No saved search index in {source} ({META} is missing).") from None
+        raise IndexFileError(
+            f"No saved search index in {source} ({META} is missing).", reason="missing"
+        ) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise IndexFileError(f"The search index file {path} is unreadable: {error}.") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
@@ -198,7 +296,8 @@ def _read_meta(source: Path) -> dict[str, Any]:
     if meta.get("version") != VERSION:
         raise IndexFileError(
             f"The search index in {source} has format version {meta.get('version')!r}; this "
-            f"version of corpusbot reads version {VERSION}, so it must be rebuilt."
+            f"version of corpusbot reads version {VERSION}, so it must be rebuilt.",
+            reason="stale",
         )
     needed = ("fingerprint", "bits", "candidates", "window", "overlap", "documents", "arrays")
     missing = [key for key in needed if key not in meta]

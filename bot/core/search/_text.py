@@ -11,23 +11,13 @@ import unicodedata
 from bot.core.errors import QueryError
 from bot.core.graphemes import safe_cut
 from bot.core.normalize import normalize_text
+from bot.core.text import STOP_WORDS
 
 #: Whether the matching key keeps punctuation. Stripped (``False``): people type queries without
 #: the commas and quotation marks, and recall@1 was 0.5-1 point higher than with punctuation kept
 #: (benchmarks/README.md).
 MATCH_PUNCTUATION = False
 
-#: Words that alone do not make a query : one or two of them (``"the"``, ``"of the"``) is
-#: too short; three or more (``"to be or not to be"``) is a phrase worth searching.
-# fmt: off
-STOP_WORDS = frozenset((
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "had", "has", "have",
-    "he", "her", "his", "i", "if", "in", "into", "is", "it", "its", "me", "my", "no", "nor", "not",
-    "of", "on", "or", "our", "she", "so", "than", "that", "the", "their", "them", "then", "there",
-    "these", "they", "this", "to", "too", "us", "was", "we", "were", "what", "when", "which", "who",
-    "will", "with", "you", "your",
-))
-# fmt: on
 
 _WORD = re.compile(r"\S+")
 
