@@ -156,7 +156,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
             owner = dict(data).get("guild_id")  # absent for DM channels
             if owner is None:
                 return None
-            guild_id = self._channel_guilds[schedule.channel_id] = int(owner)
+            guild_id = self._channel_guilds[schedule.channel_id] = int(str(owner))
         return guild_id if guild_id != schedule.guild_id else None
 
     async def send_daily(self, schedule: DailySchedule, key: str, nonce: str) -> SendResult:
