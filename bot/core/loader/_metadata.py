@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from bot.core.loader._blocks import _SENTENCE_END, _Block, _word_count
+from bot.core.loader._blocks import _SENTENCE_END, _Block
 from bot.core.loader._gutenberg import _is_transcriber_note
+from bot.core.text import NAME_PARTICLES, NOT_NAME_WORDS, count_words, honorific
 
 TITLE_MAX_CHARS = 150
 
@@ -119,82 +120,13 @@ _CJK_NOT_NAMES = frozenset(
 _NAME_WORD = r"(?:[A-Z][\w’'\-]*\.?)"
 
 
-_PARTICLE = r"(?:de|da|di|du|del|della|van|von|der|den|la|le|bin|al|el|ibn)"
+_PARTICLE = f"(?:{'|'.join(sorted(NAME_PARTICLES))})"
 
 
 _BIO = re.compile(
     rf"^[*_]*(?P<name>{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{1,3}})[*_]*,?\s+"
     r"(?:works\s+(?:for|at|as|in|with)|is\s+(?:a|an|the)|writes|was\s+(?:a|an|the|formerly|previously))\b"
 )
-
-
-_NOT_NAME_WORDS = frozenset(
-    [
-        "The",
-        "A",
-        "An",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "It",
-        "He",
-        "She",
-        "They",
-        "We",
-        "I",
-        "You",
-        "Our",
-        "His",
-        "Her",
-        "Their",
-        "My",
-        "Its",
-        "In",
-        "On",
-        "At",
-        "For",
-        "But",
-        "And",
-        "So",
-        "If",
-        "When",
-        "While",
-        "After",
-        "Before",
-        "Then",
-        "There",
-        "Here",
-        "Today",
-        "Yesterday",
-        "Tomorrow",
-        "Of",
-        "To",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ]
-)
-
-
-# "Mr Darcy is the best of men" closes novels; bios name people without these ("Dr" is allowed).
-_HONORIFICS = frozenset(["Mr", "Mrs", "Ms", "Miss", "Master", "Sir", "Lady", "Lord", "Madam"])
 
 
 def _title_page(
@@ -265,7 +197,7 @@ def _byline_name(text: str) -> tuple[str, str | None] | None:
     words = text.split()
     if not 1 <= len(words) <= BYLINE_MAX_WORDS or re.search(r"[,;:!?\"“”]", text):
         return None
-    if words[0] in _NOT_NAME_WORDS or not words[0][0].isupper():
+    if words[0] in NOT_NAME_WORDS or not words[0][0].isupper():
         return None
     particles = re.compile(rf"{_PARTICLE}|and|&")
     if not all(w[0].isupper() or particles.fullmatch(w) for w in words):
@@ -315,7 +247,7 @@ def _looks_like_standfirst(block: _Block) -> bool:
         not block.heading
         and block.lines == 1
         and len(text) <= STANDFIRST_MAX_CHARS
-        and _word_count(text) >= STANDFIRST_MIN_WORDS
+        and count_words(text) >= STANDFIRST_MIN_WORDS
         and _SENTENCE_END.search(text) is None
         and _CHAPTER_HEADING.match(text) is None
         and not text.isupper()
@@ -331,6 +263,8 @@ def _bio_author(text: str) -> str | None:
         return None
     name = " ".join(match.group("name").split())
     words = name.split()
-    if words[0].rstrip(".") in _HONORIFICS or any(word in _NOT_NAME_WORDS for word in words):
+    # "Mr Darcy is the best of men" closes novels; bios name people without an honorific
+    # other than "Dr".
+    if honorific(words[0]) not in (None, "dr") or any(word in NOT_NAME_WORDS for word in words):
         return None
     return name
