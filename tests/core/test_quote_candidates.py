@@ -70,7 +70,8 @@ def test_a_letter_inside_the_novel_is_prose_shown_as_quoted_not_as_the_author() 
     line = "A heart that is never risked is never won."
     assert line in quotes
     quote = quotes[line]
-    assert quote.quoted and quote.speaker is None
+    assert quote.quoted
+    assert quote.speaker is None
     document = _doc()
     book = QuoteBook.build(Corpus((document,)))
     assert book.speaker_of(quote) is None
