@@ -29,6 +29,11 @@ One pass (:meth:`DailyScheduler.run_once`), per enabled schedule, one guild afte
      Backoff And Jitter*, AWS Architecture Blog, 2015), honouring ``retry_after``; when a pass's
      attempts run out the date is left in ``retry`` and claimed again after a cool-down, at most
      ``max_claims`` times and only within the grace window.
+   * A send that provably never reached Discord (connection refused, DNS failure: *unreached*)
+     releases the claim (no message exists) and holds every guild back for a few seconds,
+     doubling per failure up to a minute; the date is claimed again after that, for as long as
+     the grace window lasts, so a network outage of minutes or hours delays the post instead
+     of losing it.
    * An *unknown* outcome (timeout, lost connection: the message may exist) is retried with the
      same nonce only while ``now - claimed_at <= nonce_window``; the row stays ``pending``
      meanwhile, and once the window is over it becomes ``unknown`` and is never resent. After an
@@ -77,7 +82,7 @@ from bot.core.daily import (
     post_nonce,
 )
 from bot.core.errors import UserError
-from bot.storage import PostRecord, PostStatus, Storage
+from bot.storage import DailyStatus, PostRecord, PostStatus, Storage
 
 __all__ = [
     "STATUS_CHANNEL_MISSING",
@@ -88,25 +93,45 @@ __all__ = [
     "STATUS_WRONG_GUILD",
     "DailyScheduler",
     "PostOutcome",
+    "PostResult",
     "SendKind",
     "SendResult",
 ]
 
 log = logging.getLogger(__name__)
 
-STATUS_OK = "ok"
-"""The last daily post went out."""
-STATUS_PAUSED = "paused"
-"""A permission is missing (403); the next day is attempted again."""
-STATUS_CHANNEL_MISSING = "channel_missing"
-"""The channel is gone (404); the schedule is disabled until ``/daily set``."""
-STATUS_FAILING = "failing"
-"""Discord kept failing (429/5xx) until the day's attempts or grace window ran out."""
-STATUS_NO_QUOTES = "no_quotes"
-"""The chosen documents have no quotable line."""
-STATUS_WRONG_GUILD = "wrong_guild"
-"""The schedule's channel belongs to another guild (a copy/paste slip in the config): nothing
-was sent; the detail is that other guild's id. The next day is attempted again."""
+STATUS_OK = DailyStatus.OK
+STATUS_PAUSED = DailyStatus.PAUSED
+STATUS_CHANNEL_MISSING = DailyStatus.CHANNEL_MISSING
+STATUS_FAILING = DailyStatus.FAILING
+STATUS_NO_QUOTES = DailyStatus.NO_QUOTES
+STATUS_WRONG_GUILD = DailyStatus.WRONG_GUILD
+# (the names above are kept for existing imports; :class:`~bot.storage.DailyStatus` says what
+# each means)
+
+
+class PostResult(StrEnum):
+    """What one pass did for one guild (:class:`PostOutcome`; ``render.now_text`` words it)."""
+
+    SENT = "sent"
+    RESENT = "resent"  # a pending claim resent with its nonce
+    ALREADY_CLAIMED = "already_claimed"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    WRONG_GUILD = "wrong_guild"  # the channel belongs to another guild: not sent
+    RETRY_LATER = "retry_later"
+    GAVE_UP = "gave_up"
+    FAILED = "failed"
+    FAILED_HERE = "failed_here"  # definite failure outside the schedule's channel: released
+    UNCONFIRMED = "unconfirmed"  # outcome unknown; resent with its nonce within the window
+    ABANDONED = "abandoned"  # outcome unknown and the nonce window is over: not resent
+    NO_QUOTES = "no_quotes"
+    ERROR = "error"  # an exception, logged
+    ALREADY_POSTED = "already_posted"  # post_now: the day's row is sent
+    BEING_POSTED = "being_posted"  # post_now: claimed and in flight
+    ALREADY_FAILED = "already_failed"  # post_now: the day failed for good
+    ALREADY_UNKNOWN = "already_unknown"  # post_now: the day's result is unknown; not resent
+    UNREACHED = "unreached"  # Discord could not be reached: claim released, retried later
 
 
 class SendKind(StrEnum):
@@ -115,6 +140,7 @@ class SendKind(StrEnum):
     OK = "ok"
     RETRYABLE = "retryable"  # 429, 5xx: Discord answered, the message was not created
     UNKNOWN = "unknown"  # timeout, lost connection: the message may or may not exist
+    UNREACHED = "unreached"  # connection refused, DNS failure: the request never left
     FORBIDDEN = "forbidden"  # 403: a permission is missing
     NOT_FOUND = "not_found"  # 404: unknown channel
     WRONG_GUILD = "wrong_guild"  # the channel is known to belong to another guild: not sent
@@ -155,6 +181,12 @@ class SendResult:
         return cls(SendKind.UNKNOWN, detail=detail)
 
     @classmethod
+    def unreached(cls, detail: str = "") -> SendResult:
+        """The request provably never reached Discord (connection refused, DNS failure): no
+        message exists, so the post is retried until the grace window ends."""
+        return cls(SendKind.UNREACHED, detail=detail)
+
+    @classmethod
     def forbidden(cls, permission: str) -> SendResult:
         """403: ``permission`` is the missing permission as Discord shows it (``"Embed Links"``)."""
         return cls(SendKind.FORBIDDEN, detail=permission)
@@ -182,17 +214,7 @@ class PostOutcome:
     Attributes:
         guild_id, channel_id: the schedule's guild and channel.
         local_date: the date concerned (``None`` if the pass failed before choosing one).
-        result: ``"sent"``, ``"resent"`` (a pending claim resent with its nonce),
-            ``"already_claimed"``, ``"forbidden"``, ``"not_found"``, ``"wrong_guild"`` (the
-            channel belongs to another guild: not sent), ``"retry_later"``,
-            ``"gave_up"``, ``"failed"``, ``"failed_here"`` (a definite failure in a channel
-            other than the schedule's: the claim is released), ``"unconfirmed"`` (outcome unknown; the claim stays
-            pending and is resent with its nonce within the nonce window), ``"abandoned"``
-            (outcome unknown and the window is over: not resent), ``"no_quotes"`` or
-            ``"error"`` (an exception, logged). :meth:`DailyScheduler.post_now` adds
-            ``"already_posted"`` (the day's row is ``sent``), ``"being_posted"`` (claimed and
-            in flight), ``"already_failed"`` (the day failed for good) and
-            ``"already_unknown"`` (the day's result is unknown; not resent).
+        result: a :class:`PostResult`.
         quote_key, message_id: when known.
         detail: reason or permission name.
         attempts: send attempts made in this pass.
@@ -201,7 +223,7 @@ class PostOutcome:
     guild_id: int
     channel_id: int
     local_date: date | None
-    result: str
+    result: PostResult
     quote_key: str | None = None
     message_id: int | None = None
     detail: str = ""
@@ -249,6 +271,9 @@ class DailyScheduler:
             claim, capped at 30 minutes).
         nonce_window: how long after a claim a pending post may be resent with its nonce.
         rng: randomness for jitter (seed it in tests).
+        unreached_base, unreached_max: after a send that never reached Discord (the network
+            is down), no guild is tried for ``unreached_base`` seconds, doubling per further
+            failure up to ``unreached_max``; the first success ends it.
 
     Raises:
         ValueError: ``grace`` outside (0, 24 h] or non-positive limits.
@@ -276,6 +301,8 @@ class DailyScheduler:
         nonce_window: timedelta = timedelta(minutes=2),
         rng: random.Random | None = None,
         known_documents: Callable[[], Collection[str]] | None = None,
+        unreached_base: float = 5.0,
+        unreached_max: float = 60.0,
     ) -> None:
         if not timedelta(0) < grace <= MAX_GRACE:
             raise ValueError(f"grace must be in (0, {MAX_GRACE}], got {grace}")
@@ -299,6 +326,10 @@ class DailyScheduler:
         self.nonce_window = nonce_window
         self._rng = rng or random.Random()
         self._cooldown: dict[int, datetime] = {}
+        self.unreached_base = unreached_base
+        self.unreached_max = unreached_max
+        self._unreached_streak = 0
+        self._network_retry_at: datetime | None = None
         self._in_flight: dict[tuple[int, date], int] = {}  # (guild, date) -> channel
         self._task: asyncio.Task[None] | None = None
 
@@ -392,7 +423,11 @@ class DailyScheduler:
                 self._cool_down(schedule.guild_id, now, 1)
                 outcomes.append(
                     PostOutcome(
-                        schedule.guild_id, schedule.channel_id, None, "error", detail=repr(exc)
+                        schedule.guild_id,
+                        schedule.channel_id,
+                        None,
+                        PostResult.ERROR,
+                        detail=repr(exc),
                     )
                 )
         return outcomes
@@ -420,7 +455,7 @@ class DailyScheduler:
         if taken is not None:
             return taken
         outcome = await self._post(schedule, today, now, channel_id=channel)
-        if outcome.result == "already_claimed":
+        if outcome.result == PostResult.ALREADY_CLAIMED:
             return await self._taken_answer(gid, today) or outcome
         return outcome
 
@@ -428,7 +463,7 @@ class DailyScheduler:
         """What ``/daily now`` answers when ``today`` cannot be claimed, or ``None`` if it can."""
         in_flight = self._in_flight.get((guild_id, today))
         if in_flight is not None:
-            return PostOutcome(guild_id, in_flight, today, "being_posted")
+            return PostOutcome(guild_id, in_flight, today, PostResult.BEING_POSTED)
         row = await self.storage.get_post(guild_id, today)
         if row is None:
             last = await self.storage.last_post(guild_id)
@@ -437,10 +472,10 @@ class DailyScheduler:
         if row is None or row.status == PostStatus.RETRY:
             return None
         result = {
-            PostStatus.SENT: "already_posted",
-            PostStatus.PENDING: "being_posted",
-            PostStatus.FAILED: "already_failed",
-            PostStatus.UNKNOWN: "already_unknown",
+            PostStatus.SENT: PostResult.ALREADY_POSTED,
+            PostStatus.PENDING: PostResult.BEING_POSTED,
+            PostStatus.FAILED: PostResult.ALREADY_FAILED,
+            PostStatus.UNKNOWN: PostResult.ALREADY_UNKNOWN,
         }[row.status]
         return PostOutcome(
             guild_id,
@@ -500,6 +535,9 @@ class DailyScheduler:
         """Seconds to sleep before the next pass: until the earliest slot or cool-down end,
         within [:attr:`MIN_SLEEP`, ``max_sleep``]; 1 s if something is (still) due now."""
         now = self._clock()
+        if self._network_retry_at is not None and self._network_retry_at > now:
+            delay = (self._network_retry_at - now).total_seconds()
+            return min(max(delay, self.MIN_SLEEP), self.max_sleep)
         states: list[tuple[DailySchedule, date | None]] = []
         wakes: list[datetime] = []
         for schedule in await self.storage.all_schedules():
@@ -531,6 +569,25 @@ class DailyScheduler:
             return last.local_date - timedelta(days=1)
         return last.local_date
 
+    def _network_down(self, at: datetime, detail: str) -> None:
+        """A send never reached Discord: hold every guild back, doubling per failure."""
+        self._unreached_streak += 1
+        seconds = min(self.unreached_base * 2 ** (self._unreached_streak - 1), self.unreached_max)
+        self._network_retry_at = at + timedelta(seconds=seconds)
+        log.warning(
+            "Discord unreachable (%s); daily posts wait %.0f s and are retried within the "
+            "grace window (failure %d in a row)",
+            detail,
+            seconds,
+            self._unreached_streak,
+        )
+
+    def _network_up(self) -> None:
+        if self._unreached_streak:
+            log.info("Discord reachable again after %d failed sends", self._unreached_streak)
+        self._unreached_streak = 0
+        self._network_retry_at = None
+
     def _cool_down(self, guild_id: int, now: datetime, claims: int) -> None:
         seconds = min(self.retry_cooldown * 2 ** max(claims - 1, 0), 1800.0)
         self._cooldown[guild_id] = now + timedelta(seconds=seconds)
@@ -540,6 +597,8 @@ class DailyScheduler:
         until = self._cooldown.get(gid)
         if until is not None and now < until:
             return []
+        if self._network_retry_at is not None and now < self._network_retry_at:
+            return []  # Discord was unreachable a moment ago: wait before the next probe
         outcomes: list[PostOutcome] = []
         last = await self.storage.last_post(gid)
         if last is not None and last.status == PostStatus.PENDING:
@@ -566,7 +625,9 @@ class DailyScheduler:
                 last.channel_id,
             )
             outcomes.append(
-                PostOutcome(gid, last.channel_id, last.local_date, "abandoned", last.quote_key)
+                PostOutcome(
+                    gid, last.channel_id, last.local_date, PostResult.ABANDONED, last.quote_key
+                )
             )
             last = await self.storage.last_post(gid)
         day = due_post(schedule, now, self._done_date(last), grace=self.grace)
@@ -583,7 +644,7 @@ class DailyScheduler:
         gid = schedule.guild_id
         channel = schedule.channel_id if channel_id is None else channel_id
         if (gid, day) in self._in_flight:
-            return PostOutcome(gid, channel, day, "already_claimed")
+            return PostOutcome(gid, channel, day, PostResult.ALREADY_CLAIMED)
         self._in_flight[(gid, day)] = channel
         try:
             return await self._claim_and_deliver(schedule, day, now, channel)
@@ -611,14 +672,14 @@ class DailyScheduler:
                 exc,
             )
             self._cool_down(gid, now, 5)
-            return PostOutcome(gid, channel, day, "no_quotes", detail=str(exc))
+            return PostOutcome(gid, channel, day, PostResult.NO_QUOTES, detail=str(exc))
         if new_cycle:
             cycle += 1
         claimed = await self.storage.claim_post(
             gid, day, key, channel, now, cycle=cycle, nonce=post_nonce(gid, day)
         )
         if not claimed:
-            return PostOutcome(gid, channel, day, "already_claimed", key)
+            return PostOutcome(gid, channel, day, PostResult.ALREADY_CLAIMED, key)
         record = await self.storage.get_post(gid, day)
         if record is None:  # pragma: no cover - the claim just wrote it
             raise RuntimeError(f"claimed post {gid}/{day} vanished")
@@ -642,7 +703,7 @@ class DailyScheduler:
         at = self._clock()
 
         def outcome(
-            result_name: str, detail: str = "", message_id: int | None = None
+            result_name: PostResult, detail: str = "", message_id: int | None = None
         ) -> PostOutcome:
             return PostOutcome(
                 gid, channel, day, result_name, record.quote_key, message_id, detail, attempts
@@ -655,8 +716,15 @@ class DailyScheduler:
                 gid, STATUS_OK, "", at, channel_id=channel, local_date=day
             )
             self._cooldown.pop(gid, None)
+            self._network_up()
             log.info("daily post of %s sent in guild %s channel %s", day, gid, channel)
-            return outcome("resent" if resend else "sent", message_id=message_id)
+            return outcome(PostResult.RESENT if resend else PostResult.SENT, message_id=message_id)
+        if result.kind == SendKind.UNREACHED:
+            # no message exists: give the date back, so a later pass claims it again (same
+            # deterministic nonce) until the grace window ends; the claim count is unchanged
+            await self.storage.release_post(gid, day, f"Discord unreachable ({result.detail})")
+            self._network_down(at, result.detail)
+            return outcome(PostResult.UNREACHED, result.detail)
         if result.kind == SendKind.UNKNOWN:
             if at - record.claimed_at <= self.nonce_window:
                 # the row stays pending: the next pass resends it with its nonce (pending path)
@@ -669,7 +737,7 @@ class DailyScheduler:
                     channel,
                     result.detail,
                 )
-                return outcome("unconfirmed", result.detail)
+                return outcome(PostResult.UNCONFIRMED, result.detail)
             await self.storage.fail_post(
                 gid,
                 day,
@@ -685,7 +753,7 @@ class DailyScheduler:
                 channel,
                 result.detail,
             )
-            return outcome("abandoned", result.detail)
+            return outcome(PostResult.ABANDONED, result.detail)
         if override and result.kind in (
             SendKind.FORBIDDEN,
             SendKind.NOT_FOUND,
@@ -720,11 +788,11 @@ class DailyScheduler:
                 "not resent" if uncertain else "claim released",
             )
             name = {
-                SendKind.FORBIDDEN: "forbidden",
-                SendKind.NOT_FOUND: "not_found",
-                SendKind.WRONG_GUILD: "wrong_guild",
+                SendKind.FORBIDDEN: PostResult.FORBIDDEN,
+                SendKind.NOT_FOUND: PostResult.NOT_FOUND,
+                SendKind.WRONG_GUILD: PostResult.WRONG_GUILD,
             }
-            return outcome(name.get(result.kind, "failed_here"), result.detail)
+            return outcome(name.get(result.kind, PostResult.FAILED_HERE), result.detail)
         if result.kind == SendKind.FORBIDDEN:
             permission = result.detail or "Send Messages"
             await self.storage.fail_post(gid, day, PostStatus.FAILED, f"missing {permission}")
@@ -737,7 +805,7 @@ class DailyScheduler:
                 channel,
                 permission,
             )
-            return outcome("forbidden", permission)
+            return outcome(PostResult.FORBIDDEN, permission)
         if result.kind == SendKind.WRONG_GUILD:
             await self.storage.fail_post(
                 gid, day, PostStatus.FAILED, f"channel belongs to guild {result.detail}"
@@ -754,7 +822,7 @@ class DailyScheduler:
                 result.detail,
                 gid,
             )
-            return outcome("wrong_guild", result.detail)
+            return outcome(PostResult.WRONG_GUILD, result.detail)
         if result.kind == SendKind.NOT_FOUND:
             await self.storage.fail_post(gid, day, PostStatus.FAILED, result.detail or "not found")
             await self.storage.disable_schedule(gid, at=at)
@@ -772,7 +840,7 @@ class DailyScheduler:
                 channel,
                 result.detail,
             )
-            return outcome("not_found", result.detail)
+            return outcome(PostResult.NOT_FOUND, result.detail)
         if result.kind == SendKind.RETRYABLE:
             if record.attempts >= self.max_claims:
                 await self.storage.fail_post(gid, day, PostStatus.FAILED, result.detail)
@@ -787,7 +855,7 @@ class DailyScheduler:
                     record.attempts,
                     result.detail,
                 )
-                return outcome("gave_up", result.detail)
+                return outcome(PostResult.GAVE_UP, result.detail)
             await self.storage.fail_post(gid, day, PostStatus.RETRY, result.detail)
             self._cool_down(gid, at, record.attempts)
             log.warning(
@@ -797,12 +865,12 @@ class DailyScheduler:
                 channel,
                 result.detail,
             )
-            return outcome("retry_later", result.detail)
+            return outcome(PostResult.RETRY_LATER, result.detail)
         await self.storage.fail_post(gid, day, PostStatus.FAILED, result.detail)
         log.error(
             "daily post of %s for guild %s channel %s failed: %s", day, gid, channel, result.detail
         )
-        return outcome("failed", result.detail)
+        return outcome(PostResult.FAILED, result.detail)
 
     async def _send_with_retry(
         self, schedule: DailySchedule, record: PostRecord, *, uncertain: bool
@@ -822,8 +890,10 @@ class DailyScheduler:
             result = await self._send(schedule, record.quote_key, nonce)
             if result.kind == SendKind.UNKNOWN:
                 uncertain = True
-            elif uncertain and result.kind == SendKind.RETRYABLE:
+            elif uncertain and result.kind in (SendKind.RETRYABLE, SendKind.UNREACHED):
                 result = SendResult.unknown(f"{result.detail} after an attempt with no answer")
+            elif result.kind == SendKind.UNREACHED:
+                return result, attempt, uncertain  # the network is down: the pass backs off
             if (
                 result.kind not in (SendKind.RETRYABLE, SendKind.UNKNOWN)
                 or attempt >= self.max_attempts

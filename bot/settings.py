@@ -27,7 +27,7 @@ Validation:
 
 Environment overrides (they win over the file): ``DISCORD_TOKEN``, ``CORPUSBOT_API_BASE``,
 ``CORPUSBOT_GATEWAY_URL``, ``CORPUSBOT_DEV_GUILD_ID``, ``CORPUSBOT_STORAGE``,
-``CORPUSBOT_LOG_LEVEL``. Empty variables are ignored.
+``CORPUSBOT_STORAGE_URL``, ``CORPUSBOT_LOG_LEVEL``. Empty variables are ignored.
 """
 
 from __future__ import annotations
@@ -94,6 +94,7 @@ ENV_OVERRIDES: Mapping[str, tuple[str, str]] = {
     "CORPUSBOT_GATEWAY_URL": ("discord", "gateway_url"),
     "CORPUSBOT_DEV_GUILD_ID": ("discord", "dev_guild_id"),
     "CORPUSBOT_STORAGE": ("storage", "path"),
+    "CORPUSBOT_STORAGE_URL": ("storage", "url"),
     "CORPUSBOT_LOG_LEVEL": ("logging", "level"),
 }
 
@@ -518,10 +519,41 @@ class SummarySettings(_Section):
     length: Literal["short", "medium", "long", "key_points"] = "medium"
 
 
+def _storage_url(value: str | None, info: ValidationInfo) -> str | None:
+    """A storage URL: ``postgresql://...`` as given; a ``sqlite:///`` URL's relative file is
+    resolved like ``storage.path``."""
+    from bot.storage import sqlite_path
+
+    if value is None or not value.strip():
+        return None
+    try:
+        path = sqlite_path(value.strip())
+    except ValueError as error:
+        raise PydanticCustomError("storage_url", str(error)) from None
+    if path is None:
+        return value.strip()
+    return f"sqlite:///{_resolve(path, info)}"
+
+
 class StorageSettings(_Section):
-    """SQLite file (relative to the config folder, or the working directory without a file)."""
+    """Where per-guild state lives: ``url`` (``sqlite:///file`` or ``postgresql://...``, for
+    several processes) wins over ``path``, a SQLite file (relative to the config folder, or
+    the working directory without a file)."""
 
     path: ResolvedPath = Field(default=Path("corpusbot.sqlite3"), validate_default=True)
+    url: Annotated[str | None, AfterValidator(_storage_url)] = None
+
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The SQLite file in use, or ``None`` when ``url`` names a PostgreSQL database."""
+        from bot.storage import sqlite_path
+
+        return self.path if self.url is None else sqlite_path(self.url)
+
+    @property
+    def target(self) -> str | Path:
+        """What :func:`bot.storage.open_storage` opens: ``url`` if set, else ``path``."""
+        return self.path if self.url is None else self.url
 
 
 class SchedulerSettings(_Section):
@@ -661,6 +693,7 @@ _EXAMPLES: Mapping[str, str] = {
     "search.threshold": "70",
     "summary.length": "medium",
     "storage.path": "corpusbot.sqlite3",
+    "storage.url": "postgresql://corpusbot@localhost:5432/corpusbot",
     "scheduler.grace_minutes": "360",
     "daily": f'[{{guild_id: {_SNOWFLAKE_EXAMPLE}, channel_id: 234567890123456789, time: "09:00", '
     "timezone: Europe/Berlin}]",
@@ -1096,7 +1129,8 @@ def check_storage(settings: Settings) -> None:
             there), the reason (a folder, not a SQLite file, folder not writable...) and an
             example.
     """
-    problem = _storage_problem(settings.storage.path)
+    file = settings.storage.sqlite_file
+    problem = None if file is None else _storage_problem(file)
     if problem is not None:
         raise ConfigError(
             settings.config_path,

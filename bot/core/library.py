@@ -6,11 +6,13 @@ within Discord's deadline. Each method is exactly the "one core call" a command 
 
 ``Library(corpus)`` builds each part on first use instead, which suits one-shot CLI commands (a
 search need not rank quotes). With ``index_cache`` set, the search index is saved next to the
-corpus and reused while the corpus is unchanged (see :meth:`SearchIndex.load`).
+corpus and reused while the corpus is unchanged (see :meth:`SearchIndex.load`); a damaged cache
+file is logged as a warning and rebuilt.
 """
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 import time
@@ -22,9 +24,12 @@ from rapidfuzz import fuzz, process, utils
 from bot.core.errors import NotFound
 from bot.core.models import Corpus, Document, Quote, SearchHit, Summary
 from bot.core.normalize import valid_text
+from bot.core.provenance import Provenance, locate
 from bot.core.quotes import QuoteBook
-from bot.core.search import SearchIndex
+from bot.core.search import IndexFileError, SearchIndex
 from bot.core.summarize import summarize
+
+_log = logging.getLogger(__name__)
 
 
 class Library:
@@ -32,7 +37,7 @@ class Library:
 
     Args:
         corpus: the loaded documents (and load problems).
-        index_cache: file for the search index cache, or ``None`` for no cache.
+        index_cache: folder for the search index cache, or ``None`` for no cache.
         progress: called as ``progress(done, total)`` while the index is built.
 
     Attributes:
@@ -51,6 +56,7 @@ class Library:
         self.index_cache = index_cache
         self.timings: dict[str, float] = {}
         self.index_from_cache = False
+        self.index_cache_problem: str | None = None  # why a damaged cache file was rebuilt
         self._progress = progress
         self._index: SearchIndex | None = None
         self._quotes: QuoteBook | None = None
@@ -94,7 +100,13 @@ class Library:
 
     def _load_or_build_index(self) -> SearchIndex:
         if self.index_cache is not None:
-            cached = SearchIndex.load(self.index_cache, self.corpus)
+            try:
+                cached = SearchIndex.load(self.index_cache, self.corpus)
+            except IndexFileError as error:
+                cached = None
+                if error.reason == "damaged":
+                    self.index_cache_problem = f"{error} It was rebuilt."
+                    _log.warning("the search index cache: %s", self.index_cache_problem)
             if cached is not None:
                 self.index_from_cache = True
                 return cached
@@ -105,7 +117,7 @@ class Library:
         if self.index_cache is not None:
             try:
                 self.index_cache.parent.mkdir(parents=True, exist_ok=True)
-                index.save(self.index_cache, self.corpus)
+                index.save(self.index_cache)
             except OSError:
                 pass  # a cache that cannot be written only costs time; the caller may warn
         return index
@@ -288,3 +300,8 @@ class Library:
             cached = summarize(doc, length=length, sentences=sentences)
             self._summaries[key] = cached
         return cached, doc
+
+    def where_from(self, text: str) -> Provenance | None:
+        """The passage a chat message most likely quotes ("Where is this from?"); see
+        :func:`bot.core.provenance.locate`."""
+        return locate(self.index, valid_text(text))
