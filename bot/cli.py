@@ -30,11 +30,13 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from bot import render
+from bot.command_payload import cmd_commands
 from bot.core.daily import EARLIEST_NOW, LATEST_NOW, zone_label
 from bot.core.errors import CorpusError, UserError
 from bot.core.library import Library
 from bot.core.models import Corpus, LoadProblem
 from bot.core.store import StoreReport
+from bot.migrate import cmd_migrate, describe_target
 from bot.settings import (
     ConfigError,
     Settings,
@@ -194,9 +196,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_BAD_INPUT
     except (sqlite3.Error, OSError) as error:
         log.error(
-            "cannot use the storage file %s: %s. Check storage.path (or CORPUSBOT_STORAGE) and "
-            "that the folder is writable.",
-            settings.storage.path,
+            "cannot use the %s: %s. Check storage.url / storage.path (or CORPUSBOT_STORAGE_URL "
+            "/ CORPUSBOT_STORAGE) and that the folder is writable or the server reachable.",
+            describe_target(settings),
             error,
         )
         return EXIT_BAD_INPUT
@@ -868,6 +870,9 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--sentences", type=int, help="exactly this many sentences (1-25)")
     summary.add_argument("--json", action="store_true", help="print JSON")
 
+    sub.add_parser(
+        "migrate", parents=[common], help="apply the storage migrations to the configured database"
+    )
     schedule = sub.add_parser(
         "schedule", parents=[common], help="next send times of the configured daily posts"
     )
@@ -875,6 +880,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--now", metavar="ISO-INSTANT", help="as of this instant, e.g. 2026-03-29T00:30:00Z"
     )
     schedule.add_argument("--json", action="store_true", help="print JSON")
+
+    commands = sub.add_parser(
+        "commands", parents=[common], help="the application commands the bot syncs to Discord"
+    )
+    commands.add_argument("--json", action="store_true", help="print the exact sync payload")
     return parser
 
 
@@ -886,12 +896,23 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "search": cmd_oneshot,
     "summary": cmd_oneshot,
     "schedule": cmd_schedule,
+    "migrate": cmd_migrate,
+    "commands": cmd_commands,
 }
 
 
 #: Commands whose output is the answer itself (``check`` prints its own table): info logs
 #: would only get in the way; ``-v`` shows them (and debug logs).
-QUIET_COMMANDS = {"quote", "search", "summary", "console", "schedule", "check"}
+QUIET_COMMANDS = {
+    "quote",
+    "search",
+    "summary",
+    "console",
+    "schedule",
+    "check",
+    "migrate",
+    "commands",
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

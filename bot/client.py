@@ -18,7 +18,6 @@ import logging
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, TypeVar
 
 import discord
@@ -135,10 +134,10 @@ class CorpusBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         """Open storage, load the cogs, install the error handler, sync only when asked."""
-        from bot.storage import SQLiteStorage
+        from bot.storage import open_storage
         from cogs import EXTENSIONS
 
-        self.storage = await SQLiteStorage.open(Path(self.settings.storage.path))
+        self.storage = await open_storage(self.settings.storage.target)
         self.tree.error(errors.on_app_command_error)
         # presses of expired result buttons (any command's): no view handles them any more
         self.add_listener(views.answer_if_expired, "on_interaction")

@@ -39,6 +39,7 @@ from bot.scheduler import (
     STATUS_PAUSED,
     STATUS_WRONG_GUILD,
     PostOutcome,
+    PostResult,
 )
 from bot.storage import GuildStatus, PostRecord, ScheduleRecord
 
@@ -829,38 +830,38 @@ def now_text(outcome: PostOutcome) -> str:
     """The ``/daily now`` answer for each outcome of :meth:`DailyScheduler.post_now`."""
     where = f"<#{outcome.channel_id}>"
     why = f" ({outcome.detail})" if outcome.detail else ""
-    if outcome.result in ("sent", "resent"):
+    if outcome.result in (PostResult.SENT, PostResult.RESENT):
         return "Posted today's quote here. The scheduled post resumes tomorrow."
-    if outcome.result == "already_posted":
+    if outcome.result == PostResult.ALREADY_POSTED:
         return f"Today's quote was already posted in {where}."
-    if outcome.result in ("being_posted", "already_claimed"):
+    if outcome.result in (PostResult.BEING_POSTED, PostResult.ALREADY_CLAIMED):
         return f"Today's quote is being posted in {where} right now."
-    if outcome.result == "already_failed":
+    if outcome.result == PostResult.ALREADY_FAILED:
         return (
             f"Today's quote could not be posted in {where}{why}, and it is not retried today. "
             "The next post is tomorrow's."
         )
-    if outcome.result in ("already_unknown", "abandoned"):
+    if outcome.result in (PostResult.ALREADY_UNKNOWN, PostResult.ABANDONED):
         return (
             f"I cannot tell whether today's quote reached {where}{why}. It is not sent again, "
             "so it appears at most once; the next post is tomorrow's."
         )
-    if outcome.result == "unconfirmed":
+    if outcome.result == PostResult.UNCONFIRMED:
         return (
             f"Discord did not confirm today's post in {where}{why}. I will resend it for a "
             "minute or two with the same nonce, so it appears at most once."
         )
-    if outcome.result == "forbidden":
+    if outcome.result == PostResult.FORBIDDEN:
         return f"I could not post here: I am missing the {outcome.detail} permission."
-    if outcome.result == "not_found":
+    if outcome.result == PostResult.NOT_FOUND:
         return "I could not post here: I cannot see this channel."
-    if outcome.result == "wrong_guild":
+    if outcome.result == PostResult.WRONG_GUILD:
         return "I could not post here: this channel belongs to another server."
-    if outcome.result == "failed_here":
+    if outcome.result == PostResult.FAILED_HERE:
         return f"I could not post here{why}. Today's scheduled post is not affected."
-    if outcome.result == "no_quotes":
+    if outcome.result == PostResult.NO_QUOTES:
         return outcome.detail
-    if outcome.result in ("failed", "gave_up"):
+    if outcome.result in (PostResult.FAILED, PostResult.GAVE_UP):
         return f"Today's quote could not be posted{why}, and it is not retried today."
     return f"I could not post today's quote ({outcome.detail or outcome.result}). Try again later."
 

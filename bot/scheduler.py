@@ -77,7 +77,7 @@ from bot.core.daily import (
     post_nonce,
 )
 from bot.core.errors import UserError
-from bot.storage import PostRecord, PostStatus, Storage
+from bot.storage import DailyStatus, PostRecord, PostStatus, Storage
 
 __all__ = [
     "STATUS_CHANNEL_MISSING",
@@ -88,25 +88,44 @@ __all__ = [
     "STATUS_WRONG_GUILD",
     "DailyScheduler",
     "PostOutcome",
+    "PostResult",
     "SendKind",
     "SendResult",
 ]
 
 log = logging.getLogger(__name__)
 
-STATUS_OK = "ok"
-"""The last daily post went out."""
-STATUS_PAUSED = "paused"
-"""A permission is missing (403); the next day is attempted again."""
-STATUS_CHANNEL_MISSING = "channel_missing"
-"""The channel is gone (404); the schedule is disabled until ``/daily set``."""
-STATUS_FAILING = "failing"
-"""Discord kept failing (429/5xx) until the day's attempts or grace window ran out."""
-STATUS_NO_QUOTES = "no_quotes"
-"""The chosen documents have no quotable line."""
-STATUS_WRONG_GUILD = "wrong_guild"
-"""The schedule's channel belongs to another guild (a copy/paste slip in the config): nothing
-was sent; the detail is that other guild's id. The next day is attempted again."""
+STATUS_OK = DailyStatus.OK
+STATUS_PAUSED = DailyStatus.PAUSED
+STATUS_CHANNEL_MISSING = DailyStatus.CHANNEL_MISSING
+STATUS_FAILING = DailyStatus.FAILING
+STATUS_NO_QUOTES = DailyStatus.NO_QUOTES
+STATUS_WRONG_GUILD = DailyStatus.WRONG_GUILD
+# (the names above are kept for existing imports; :class:`~bot.storage.DailyStatus` says what
+# each means)
+
+
+class PostResult(StrEnum):
+    """What one pass did for one guild (:class:`PostOutcome`; ``render.now_text`` words it)."""
+
+    SENT = "sent"
+    RESENT = "resent"  # a pending claim resent with its nonce
+    ALREADY_CLAIMED = "already_claimed"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    WRONG_GUILD = "wrong_guild"  # the channel belongs to another guild: not sent
+    RETRY_LATER = "retry_later"
+    GAVE_UP = "gave_up"
+    FAILED = "failed"
+    FAILED_HERE = "failed_here"  # definite failure outside the schedule's channel: released
+    UNCONFIRMED = "unconfirmed"  # outcome unknown; resent with its nonce within the window
+    ABANDONED = "abandoned"  # outcome unknown and the nonce window is over: not resent
+    NO_QUOTES = "no_quotes"
+    ERROR = "error"  # an exception, logged
+    ALREADY_POSTED = "already_posted"  # post_now: the day's row is sent
+    BEING_POSTED = "being_posted"  # post_now: claimed and in flight
+    ALREADY_FAILED = "already_failed"  # post_now: the day failed for good
+    ALREADY_UNKNOWN = "already_unknown"  # post_now: the day's result is unknown; not resent
 
 
 class SendKind(StrEnum):
@@ -182,17 +201,7 @@ class PostOutcome:
     Attributes:
         guild_id, channel_id: the schedule's guild and channel.
         local_date: the date concerned (``None`` if the pass failed before choosing one).
-        result: ``"sent"``, ``"resent"`` (a pending claim resent with its nonce),
-            ``"already_claimed"``, ``"forbidden"``, ``"not_found"``, ``"wrong_guild"`` (the
-            channel belongs to another guild: not sent), ``"retry_later"``,
-            ``"gave_up"``, ``"failed"``, ``"failed_here"`` (a definite failure in a channel
-            other than the schedule's: the claim is released), ``"unconfirmed"`` (outcome unknown; the claim stays
-            pending and is resent with its nonce within the nonce window), ``"abandoned"``
-            (outcome unknown and the window is over: not resent), ``"no_quotes"`` or
-            ``"error"`` (an exception, logged). :meth:`DailyScheduler.post_now` adds
-            ``"already_posted"`` (the day's row is ``sent``), ``"being_posted"`` (claimed and
-            in flight), ``"already_failed"`` (the day failed for good) and
-            ``"already_unknown"`` (the day's result is unknown; not resent).
+        result: a :class:`PostResult`.
         quote_key, message_id: when known.
         detail: reason or permission name.
         attempts: send attempts made in this pass.
@@ -201,7 +210,7 @@ class PostOutcome:
     guild_id: int
     channel_id: int
     local_date: date | None
-    result: str
+    result: PostResult
     quote_key: str | None = None
     message_id: int | None = None
     detail: str = ""
@@ -392,7 +401,7 @@ class DailyScheduler:
                 self._cool_down(schedule.guild_id, now, 1)
                 outcomes.append(
                     PostOutcome(
-                        schedule.guild_id, schedule.channel_id, None, "error", detail=repr(exc)
+                        schedule.guild_id, schedule.channel_id, None, PostResult.ERROR, detail=repr(exc)
                     )
                 )
         return outcomes
@@ -420,7 +429,7 @@ class DailyScheduler:
         if taken is not None:
             return taken
         outcome = await self._post(schedule, today, now, channel_id=channel)
-        if outcome.result == "already_claimed":
+        if outcome.result == PostResult.ALREADY_CLAIMED:
             return await self._taken_answer(gid, today) or outcome
         return outcome
 
@@ -428,7 +437,7 @@ class DailyScheduler:
         """What ``/daily now`` answers when ``today`` cannot be claimed, or ``None`` if it can."""
         in_flight = self._in_flight.get((guild_id, today))
         if in_flight is not None:
-            return PostOutcome(guild_id, in_flight, today, "being_posted")
+            return PostOutcome(guild_id, in_flight, today, PostResult.BEING_POSTED)
         row = await self.storage.get_post(guild_id, today)
         if row is None:
             last = await self.storage.last_post(guild_id)
@@ -437,10 +446,10 @@ class DailyScheduler:
         if row is None or row.status == PostStatus.RETRY:
             return None
         result = {
-            PostStatus.SENT: "already_posted",
-            PostStatus.PENDING: "being_posted",
-            PostStatus.FAILED: "already_failed",
-            PostStatus.UNKNOWN: "already_unknown",
+            PostStatus.SENT: PostResult.ALREADY_POSTED,
+            PostStatus.PENDING: PostResult.BEING_POSTED,
+            PostStatus.FAILED: PostResult.ALREADY_FAILED,
+            PostStatus.UNKNOWN: PostResult.ALREADY_UNKNOWN,
         }[row.status]
         return PostOutcome(
             guild_id,
@@ -566,7 +575,7 @@ class DailyScheduler:
                 last.channel_id,
             )
             outcomes.append(
-                PostOutcome(gid, last.channel_id, last.local_date, "abandoned", last.quote_key)
+                PostOutcome(gid, last.channel_id, last.local_date, PostResult.ABANDONED, last.quote_key)
             )
             last = await self.storage.last_post(gid)
         day = due_post(schedule, now, self._done_date(last), grace=self.grace)
@@ -583,7 +592,7 @@ class DailyScheduler:
         gid = schedule.guild_id
         channel = schedule.channel_id if channel_id is None else channel_id
         if (gid, day) in self._in_flight:
-            return PostOutcome(gid, channel, day, "already_claimed")
+            return PostOutcome(gid, channel, day, PostResult.ALREADY_CLAIMED)
         self._in_flight[(gid, day)] = channel
         try:
             return await self._claim_and_deliver(schedule, day, now, channel)
@@ -611,14 +620,14 @@ class DailyScheduler:
                 exc,
             )
             self._cool_down(gid, now, 5)
-            return PostOutcome(gid, channel, day, "no_quotes", detail=str(exc))
+            return PostOutcome(gid, channel, day, PostResult.NO_QUOTES, detail=str(exc))
         if new_cycle:
             cycle += 1
         claimed = await self.storage.claim_post(
             gid, day, key, channel, now, cycle=cycle, nonce=post_nonce(gid, day)
         )
         if not claimed:
-            return PostOutcome(gid, channel, day, "already_claimed", key)
+            return PostOutcome(gid, channel, day, PostResult.ALREADY_CLAIMED, key)
         record = await self.storage.get_post(gid, day)
         if record is None:  # pragma: no cover - the claim just wrote it
             raise RuntimeError(f"claimed post {gid}/{day} vanished")
@@ -642,7 +651,7 @@ class DailyScheduler:
         at = self._clock()
 
         def outcome(
-            result_name: str, detail: str = "", message_id: int | None = None
+            result_name: PostResult, detail: str = "", message_id: int | None = None
         ) -> PostOutcome:
             return PostOutcome(
                 gid, channel, day, result_name, record.quote_key, message_id, detail, attempts
@@ -656,7 +665,7 @@ class DailyScheduler:
             )
             self._cooldown.pop(gid, None)
             log.info("daily post of %s sent in guild %s channel %s", day, gid, channel)
-            return outcome("resent" if resend else "sent", message_id=message_id)
+            return outcome(PostResult.RESENT if resend else PostResult.SENT, message_id=message_id)
         if result.kind == SendKind.UNKNOWN:
             if at - record.claimed_at <= self.nonce_window:
                 # the row stays pending: the next pass resends it with its nonce (pending path)
@@ -669,7 +678,7 @@ class DailyScheduler:
                     channel,
                     result.detail,
                 )
-                return outcome("unconfirmed", result.detail)
+                return outcome(PostResult.UNCONFIRMED, result.detail)
             await self.storage.fail_post(
                 gid,
                 day,
@@ -685,7 +694,7 @@ class DailyScheduler:
                 channel,
                 result.detail,
             )
-            return outcome("abandoned", result.detail)
+            return outcome(PostResult.ABANDONED, result.detail)
         if override and result.kind in (
             SendKind.FORBIDDEN,
             SendKind.NOT_FOUND,
@@ -720,11 +729,11 @@ class DailyScheduler:
                 "not resent" if uncertain else "claim released",
             )
             name = {
-                SendKind.FORBIDDEN: "forbidden",
-                SendKind.NOT_FOUND: "not_found",
-                SendKind.WRONG_GUILD: "wrong_guild",
+                SendKind.FORBIDDEN: PostResult.FORBIDDEN,
+                SendKind.NOT_FOUND: PostResult.NOT_FOUND,
+                SendKind.WRONG_GUILD: PostResult.WRONG_GUILD,
             }
-            return outcome(name.get(result.kind, "failed_here"), result.detail)
+            return outcome(name.get(result.kind, PostResult.FAILED_HERE), result.detail)
         if result.kind == SendKind.FORBIDDEN:
             permission = result.detail or "Send Messages"
             await self.storage.fail_post(gid, day, PostStatus.FAILED, f"missing {permission}")
@@ -737,7 +746,7 @@ class DailyScheduler:
                 channel,
                 permission,
             )
-            return outcome("forbidden", permission)
+            return outcome(PostResult.FORBIDDEN, permission)
         if result.kind == SendKind.WRONG_GUILD:
             await self.storage.fail_post(
                 gid, day, PostStatus.FAILED, f"channel belongs to guild {result.detail}"
@@ -754,7 +763,7 @@ class DailyScheduler:
                 result.detail,
                 gid,
             )
-            return outcome("wrong_guild", result.detail)
+            return outcome(PostResult.WRONG_GUILD, result.detail)
         if result.kind == SendKind.NOT_FOUND:
             await self.storage.fail_post(gid, day, PostStatus.FAILED, result.detail or "not found")
             await self.storage.disable_schedule(gid, at=at)
@@ -772,7 +781,7 @@ class DailyScheduler:
                 channel,
                 result.detail,
             )
-            return outcome("not_found", result.detail)
+            return outcome(PostResult.NOT_FOUND, result.detail)
         if result.kind == SendKind.RETRYABLE:
             if record.attempts >= self.max_claims:
                 await self.storage.fail_post(gid, day, PostStatus.FAILED, result.detail)
@@ -787,7 +796,7 @@ class DailyScheduler:
                     record.attempts,
                     result.detail,
                 )
-                return outcome("gave_up", result.detail)
+                return outcome(PostResult.GAVE_UP, result.detail)
             await self.storage.fail_post(gid, day, PostStatus.RETRY, result.detail)
             self._cool_down(gid, at, record.attempts)
             log.warning(
@@ -797,12 +806,12 @@ class DailyScheduler:
                 channel,
                 result.detail,
             )
-            return outcome("retry_later", result.detail)
+            return outcome(PostResult.RETRY_LATER, result.detail)
         await self.storage.fail_post(gid, day, PostStatus.FAILED, result.detail)
         log.error(
             "daily post of %s for guild %s channel %s failed: %s", day, gid, channel, result.detail
         )
-        return outcome("failed", result.detail)
+        return outcome(PostResult.FAILED, result.detail)
 
     async def _send_with_retry(
         self, schedule: DailySchedule, record: PostRecord, *, uncertain: bool

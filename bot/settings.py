@@ -27,7 +27,7 @@ Validation:
 
 Environment overrides (they win over the file): ``DISCORD_TOKEN``, ``CORPUSBOT_API_BASE``,
 ``CORPUSBOT_GATEWAY_URL``, ``CORPUSBOT_DEV_GUILD_ID``, ``CORPUSBOT_STORAGE``,
-``CORPUSBOT_LOG_LEVEL``. Empty variables are ignored.
+``CORPUSBOT_STORAGE_URL``, ``CORPUSBOT_LOG_LEVEL``. Empty variables are ignored.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from bot.core import yamlload
 from bot.core.daily import DailySchedule as CoreDailySchedule
 from bot.core.daily import ScheduleError, canonical_zone, zone_advice
 
@@ -93,6 +94,7 @@ ENV_OVERRIDES: Mapping[str, tuple[str, str]] = {
     "CORPUSBOT_GATEWAY_URL": ("discord", "gateway_url"),
     "CORPUSBOT_DEV_GUILD_ID": ("discord", "dev_guild_id"),
     "CORPUSBOT_STORAGE": ("storage", "path"),
+    "CORPUSBOT_STORAGE_URL": ("storage", "url"),
     "CORPUSBOT_LOG_LEVEL": ("logging", "level"),
 }
 
@@ -204,106 +206,7 @@ def _dotted(loc: Sequence[str | int]) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-class StrictSafeLoader(yaml.SafeLoader):
-    """A :class:`yaml.SafeLoader` for configuration files that collects problems instead of guessing.
-
-    After :meth:`get_single_data`:
-
-    * ``problems`` lists duplicate keys (key, key path, first and second line) and rejected tags
-      (``!!python/...`` and any other unknown tag: reported, constructed as ``None``, nothing
-      imported or executed).
-    * ``lines`` maps each key path (``("daily", 0, "time")``) to the 1-based line where its entry
-      starts (the key's line for mapping values, the item's line for list items).
-    * ``raw`` maps the key path of each plain scalar to its text as written (e.g. ``"no"`` for a
-      value YAML read as ``False``), used to suggest the quoted spelling.
-
-    Scanner and parser errors (bad indentation, tabs) propagate as :class:`yaml.MarkedYAMLError`.
-    """
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.problems: list[_Problem] = []
-        self.lines: dict[Loc, int] = {}
-        self.raw: dict[Loc, str] = {}
-        self._node_locs: dict[int, Loc] = {}
-
-    def construct_document(self, node: yaml.Node) -> Any:
-        self._index(node, (), node.start_mark.line + 1, 0)
-        return super().construct_document(node)
-
-    def _index(self, node: yaml.Node, loc: Loc, line: int, depth: int) -> None:
-        # ``line`` is where the entry starts: the key's line for a mapping value (a section's
-        # value starts on the line after its key). Aliases share node objects: each node is
-        # indexed once, at its first path.
-        if depth > 100 or id(node) in self._node_locs:
-            return
-        self._node_locs[id(node)] = loc
-        self.lines[loc] = line
-        if isinstance(node, yaml.ScalarNode) and not node.style:
-            self.raw[loc] = str(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if isinstance(key_node, yaml.ScalarNode):
-                    key_line = key_node.start_mark.line + 1
-                    self._index(value_node, (*loc, str(key_node.value)), key_line, depth + 1)
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                self._index(item, (*loc, i), item.start_mark.line + 1, depth + 1)
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        if isinstance(node, yaml.MappingNode):
-            loc = self._node_locs.get(id(node), ())
-            seen: dict[Any, int] = {}
-            for key_node, _ in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    continue
-                key = self.construct_object(key_node, deep=True)
-                try:
-                    first = seen.get(key)
-                except TypeError:  # unhashable key: SafeLoader reports it below
-                    continue
-                line = key_node.start_mark.line + 1
-                if first is None:
-                    seen[key] = line
-                    continue
-                self.problems.append(
-                    _Problem(
-                        f"duplicate key {key!r} on line {first} and again on line {line}; "
-                        "YAML would silently keep only the last one. Delete the one you do not "
-                        "want.",
-                        line=line,
-                        loc=(*loc, str(key)),
-                    )
-                )
-        return super().construct_mapping(node, deep=deep)
-
-    def _reject_tag(self, node: yaml.Node) -> None:
-        tag = str(node.tag)
-        shown = "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:") else tag
-        if "python/" in tag:
-            why = (
-                f"the tag {shown} is not allowed: Python tags can run code, so this file is "
-                "read with a safe loader and nothing was constructed or executed. Write a plain "
-                "value instead."
-            )
-        else:
-            why = f"the tag {shown} is not supported here; write a plain value without a tag."
-        self.problems.append(
-            _Problem(why, line=node.start_mark.line + 1, loc=self._node_locs.get(id(node)))
-        )
-
-
-def _reject_tagged(loader: StrictSafeLoader, _suffix: str, node: yaml.Node) -> None:
-    loader._reject_tag(node)
-
-
-def _reject_unknown_tag(loader: StrictSafeLoader, node: yaml.Node) -> None:
-    loader._reject_tag(node)
-
-
-StrictSafeLoader.add_multi_constructor("tag:yaml.org,2002:python/", _reject_tagged)
-StrictSafeLoader.add_multi_constructor("!", _reject_tagged)
-StrictSafeLoader.add_constructor(None, _reject_unknown_tag)
+StrictSafeLoader = yamlload.StrictLoader  # the one strict YAML loader (bot.core.yamlload)
 
 
 @dataclass
@@ -314,68 +217,20 @@ class _Parsed:
     raw: dict[Loc, str]
 
 
-def _tab_positions(text: str) -> list[tuple[int, int]]:
-    """(line, column), 1-based, of the first tab outside quotes and comments on each line."""
-    found = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        quote = ""
-        for col, ch in enumerate(line):
-            if quote:
-                if ch == quote:
-                    quote = ""
-            elif ch in "\"'":
-                quote = ch
-            elif ch == "#" and (col == 0 or line[col - 1] in " \t"):
-                break
-            elif ch == "\t":
-                found.append((number, col + 1))
-                break
-    return found
-
-
 def _parse_yaml(text: str) -> _Parsed:
-    """Parse one YAML document with :class:`StrictSafeLoader`; syntax errors become problems."""
-    loader = StrictSafeLoader(text)
+    """Parse one YAML document with the strict loader; syntax errors become problems."""
     try:
-        data = loader.get_single_data()
+        loaded = yamlload.load(text)
     except yaml.MarkedYAMLError as error:
-        return _Parsed(None, _syntax_problems(text, error), {}, {})
+        found = yamlload.syntax_problems(text, error)
+        return _Parsed(
+            None, [_Problem(p.message, line=p.line, column=p.column) for p in found], {}, {}
+        )
     except yaml.YAMLError as error:  # pragma: no cover - unmarked errors are rare
         return _Parsed(None, [_Problem(f"not valid YAML: {type(error).__name__}")], {}, {})
-    finally:
-        loader.dispose()
-    return _Parsed(data, loader.problems, loader.lines, loader.raw)
-
-
-def _syntax_problems(text: str, error: yaml.MarkedYAMLError) -> list[_Problem]:
-    # Built from the marks and PyYAML's short problem phrases only: the snippet of the offending
-    # line is never included (it could hold a secret).
-    mark = error.problem_mark or error.context_mark
-    line = mark.line + 1 if mark is not None else None
-    column = mark.column + 1 if mark is not None else None
-    lines = text.splitlines()
-    at_tab = (
-        mark is not None
-        and mark.line < len(lines)
-        and mark.column < len(lines[mark.line])
-        and lines[mark.line][mark.column] == "\t"
-    )
-    if at_tab or "\\t" in str(error.problem) or "\t" in str(error.problem):
-        tabs = _tab_positions(text)
-        if line is not None and column is not None and (line, column) not in tabs:
-            tabs.insert(0, (line, column))
-        return [
-            _Problem(
-                "tab character; YAML does not allow tabs for indentation or before a comment: "
-                "replace tabs with spaces.",
-                line=tab_line,
-                column=tab_column,
-            )
-            for tab_line, tab_column in sorted(tabs)
-        ]
-    parts = [str(p) for p in (error.context, error.problem) if p]
-    what = "; ".join(parts) or "syntax error"
-    return [_Problem(f"not valid YAML: {what}.", line=line, column=column)]
+    problems = [_Problem(d.message, line=d.second, loc=d.loc) for d in loaded.duplicates]
+    problems += [_Problem(t.message, line=t.line, loc=t.loc) for t in loaded.rejected_tags]
+    return _Parsed(loaded.data, problems, loaded.lines, loaded.raw)
 
 
 # --------------------------------------------------------------------------------------------
@@ -401,6 +256,17 @@ def _snowflake(value: Any) -> int:
             "is a floating-point number, so its last digits are already lost (a spreadsheet or a "
             "float conversion rounded it). Copy the id again from Discord (Developer Mode → "
             "right-click → Copy ID)",
+        )
+    if isinstance(value, yamlload.WrittenInt):
+        raise PydanticCustomError(
+            "snowflake_written",
+            "{detail}",
+            {
+                "detail": f"YAML 1.1 reads the unquoted {value.written} as the {value.form} "
+                f"number {int(value)}, not as the id you wrote; a Discord id is plain digits "
+                "without a leading zero. Copy the id again from Discord (Developer Mode → "
+                "right-click → Copy ID) and write it in quotes"
+            },
         )
     if isinstance(value, int):
         number = value
@@ -653,10 +519,41 @@ class SummarySettings(_Section):
     length: Literal["short", "medium", "long", "key_points"] = "medium"
 
 
+def _storage_url(value: str | None, info: ValidationInfo) -> str | None:
+    """A storage URL: ``postgresql://...`` as given; a ``sqlite:///`` URL's relative file is
+    resolved like ``storage.path``."""
+    from bot.storage import sqlite_path
+
+    if value is None or not value.strip():
+        return None
+    try:
+        path = sqlite_path(value.strip())
+    except ValueError as error:
+        raise PydanticCustomError("storage_url", str(error)) from None
+    if path is None:
+        return value.strip()
+    return f"sqlite:///{_resolve(path, info)}"
+
+
 class StorageSettings(_Section):
-    """SQLite file (relative to the config folder, or the working directory without a file)."""
+    """Where per-guild state lives: ``url`` (``sqlite:///file`` or ``postgresql://...``, for
+    several processes) wins over ``path``, a SQLite file (relative to the config folder, or
+    the working directory without a file)."""
 
     path: ResolvedPath = Field(default=Path("corpusbot.sqlite3"), validate_default=True)
+    url: Annotated[str | None, AfterValidator(_storage_url)] = None
+
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The SQLite file in use, or ``None`` when ``url`` names a PostgreSQL database."""
+        from bot.storage import sqlite_path
+
+        return self.path if self.url is None else sqlite_path(self.url)
+
+    @property
+    def target(self) -> str | Path:
+        """What :func:`bot.storage.open_storage` opens: ``url`` if set, else ``path``."""
+        return self.path if self.url is None else self.url
 
 
 class SchedulerSettings(_Section):
@@ -796,6 +693,7 @@ _EXAMPLES: Mapping[str, str] = {
     "search.threshold": "70",
     "summary.length": "medium",
     "storage.path": "corpusbot.sqlite3",
+    "storage.url": "postgresql://corpusbot@localhost:5432/corpusbot",
     "scheduler.grace_minutes": "360",
     "daily": f'[{{guild_id: {_SNOWFLAKE_EXAMPLE}, channel_id: 234567890123456789, time: "09:00", '
     "timezone: Europe/Berlin}]",
@@ -927,12 +825,7 @@ def _problem_from_error(error: Mapping[str, Any], parsed: _Parsed | None) -> _Pr
         return _Problem(message + ".", line=line, loc=loc)
 
     if kind == "time_number":
-        written = raw if raw is not None else _show(value)
-        message = (
-            f"YAML 1.1 reads the unquoted time {written} as the base-60 number {value}; write "
-            f'{loc[-1]}: "{written}" (in quotes).'
-        )
-        return _Problem(message, line=line, loc=loc)
+        return _Problem(_time_number_message(loc, value, raw), line=line, loc=loc)
 
     if value is None and kind != "missing" and not secret:
         message = "has no value; give one or delete the line to use the default"
@@ -956,6 +849,24 @@ def _problem_from_error(error: Mapping[str, Any], parsed: _Parsed | None) -> _Pr
     if example:
         message += f"; {example}"
     return _Problem(message + ".", line=line, loc=loc)
+
+
+def _time_number_message(loc: Loc, value: Any, raw: str | None) -> str:
+    """A time YAML read as a number: ``10:30`` (base 60) or a bare ``600``."""
+    written = raw if raw is not None else _show(value)
+    if ":" in written:
+        return (
+            f"YAML 1.1 reads the unquoted time {written} as the base-60 number {value}; write "
+            f'{loc[-1]}: "{written}" (in quotes).'
+        )
+    message = f'expected a time written as "HH:MM" in quotes; got the number {written}'
+    if isinstance(value, int) and 0 <= value < 24 * 60:
+        hhmm = f"{value // 60:02d}:{value % 60:02d}"
+        message += (
+            f", which is what YAML 1.1 makes of the unquoted time {hhmm}; if you mean {hhmm}, "
+            f'write {loc[-1]}: "{hhmm}" (in quotes)'
+        )
+    return message + "."
 
 
 def _scrub(text: str, secrets: Sequence[str]) -> str:
@@ -1218,7 +1129,8 @@ def check_storage(settings: Settings) -> None:
             there), the reason (a folder, not a SQLite file, folder not writable...) and an
             example.
     """
-    problem = _storage_problem(settings.storage.path)
+    file = settings.storage.sqlite_file
+    problem = None if file is None else _storage_problem(file)
     if problem is not None:
         raise ConfigError(
             settings.config_path,

@@ -7,4 +7,5 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.summary",
     "cogs.daily",
     "cogs.admin",
+    "cogs.where_from",
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from discord import Interaction, app_commands
 from discord.ext import commands
 
-from bot import render
+from bot import installs, render
 from bot.client import CorpusBot
 from bot.errors import send
 
@@ -16,10 +16,12 @@ class Admin(commands.Cog):
     def __init__(self, bot: CorpusBot) -> None:
         self.bot = bot
 
+    @installs.everywhere
     @app_commands.command(name="about", description="What this bot serves, and what it stores")
     async def about(self, interaction: Interaction[CorpusBot]) -> None:
         await send(interaction, render.about_reply(self.bot.library.corpus))
 
+    @installs.servers_only
     @app_commands.command(
         name="sync", description="Owner only: register the slash commands with Discord again"
     )

@@ -24,7 +24,7 @@ import discord
 from discord import Interaction, app_commands
 from discord.ext import commands
 
-from bot import render
+from bot import installs, render
 from bot.client import CorpusBot
 from bot.core.daily import (
     MAX_GRACE,
@@ -63,6 +63,7 @@ def missing_permissions(permissions: discord.Permissions) -> list[str]:
 # -- the cog -------------------------------------------------------------------------------
 
 
+@installs.servers_only
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
 class Daily(commands.GroupCog, group_name="daily", group_description="The daily quote post"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from discord import Interaction, app_commands
 from discord.ext import commands
 
-from bot import render, views
+from bot import installs, render, views
 from bot.client import CorpusBot
 from bot.core.quotes import quote_key
 from bot.errors import send
@@ -17,6 +17,7 @@ class Quotes(commands.Cog):
     def __init__(self, bot: CorpusBot) -> None:
         self.bot = bot
 
+    @installs.everywhere
     @app_commands.command(
         name="quote", description="A quotable line from the corpus, with its source"
     )

@@ -7,7 +7,7 @@ import asyncio
 from discord import Interaction, app_commands
 from discord.ext import commands
 
-from bot import render, views
+from bot import installs, render, views
 from bot.client import CorpusBot
 from bot.errors import send
 
@@ -21,6 +21,7 @@ class Search(commands.Cog):
     def __init__(self, bot: CorpusBot) -> None:
         self.bot = bot
 
+    @installs.everywhere
     @app_commands.command(
         name="search", description="Find the passages that best match a phrase, typos and all"
     )

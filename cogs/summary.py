@@ -7,7 +7,7 @@ from typing import Literal
 from discord import Interaction, app_commands
 from discord.ext import commands
 
-from bot import render
+from bot import installs, render
 from bot.client import CorpusBot
 from bot.errors import send
 
@@ -20,6 +20,7 @@ class Summaries(commands.Cog):
     def __init__(self, bot: CorpusBot) -> None:
         self.bot = bot
 
+    @installs.everywhere
     @app_commands.command(
         name="summary", description="Summarise a document with sentences taken verbatim from it"
     )

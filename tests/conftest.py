@@ -12,10 +12,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+from tests import postgres_server as postgres_server_module
 from tests.double import DiscordDouble, connect_bot
 
 __all__ = ["connect_bot"]
@@ -40,3 +41,23 @@ async def discord_double(request: pytest.FixtureRequest) -> AsyncIterator[Discor
         await double.stop()
     if request.node.get_closest_marker("discord_violations_expected") is None:
         double.assert_no_violations()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """The URL of a PostgreSQL server for the session (see :mod:`tests.postgres_server`);
+    skips, with one line naming the package to install, when none is available."""
+    server = postgres_server_module.start()
+    if server is None:
+        pytest.skip(postgres_server_module.SKIP_REASON)
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+async def postgres_url(postgres_server: str) -> AsyncIterator[str]:
+    """A URL whose search path is a fresh, empty schema (dropped after the test)."""
+    async with postgres_server_module.fresh_schema(postgres_server) as url:
+        yield url

@@ -6,11 +6,13 @@ within Discord's deadline. Each method is exactly the "one core call" a command 
 
 ``Library(corpus)`` builds each part on first use instead, which suits one-shot CLI commands (a
 search need not rank quotes). With ``index_cache`` set, the search index is saved next to the
-corpus and reused while the corpus is unchanged (see :meth:`SearchIndex.load`).
+corpus and reused while the corpus is unchanged (see :meth:`SearchIndex.read`); a damaged cache
+file is logged as a warning and rebuilt.
 """
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 import time
@@ -22,9 +24,12 @@ from rapidfuzz import fuzz, process, utils
 from bot.core.errors import NotFound
 from bot.core.models import Corpus, Document, Quote, SearchHit, Summary
 from bot.core.normalize import valid_text
+from bot.core.provenance import Provenance, locate
 from bot.core.quotes import QuoteBook
-from bot.core.search import SearchIndex
+from bot.core.search import CacheDamaged, SearchIndex
 from bot.core.summarize import summarize
+
+_log = logging.getLogger(__name__)
 
 
 class Library:
@@ -57,6 +62,7 @@ class Library:
         self.index_cache = index_cache
         self.timings: dict[str, float] = {}
         self.index_from_cache = False
+        self.index_cache_problem: str | None = None  # why a damaged cache file was rebuilt
         self._progress = progress
         self._index: SearchIndex | None = index
         self._quotes: QuoteBook | None = quotes
@@ -100,7 +106,12 @@ class Library:
 
     def _load_or_build_index(self) -> SearchIndex:
         if self.index_cache is not None:
-            cached = SearchIndex.load(self.index_cache, self.corpus)
+            try:
+                cached = SearchIndex.read(self.index_cache, self.corpus)
+            except CacheDamaged as error:
+                cached = None
+                self.index_cache_problem = f"{self.index_cache}: {error}; rebuilt it"
+                _log.warning("the search index cache %s", self.index_cache_problem)
             if cached is not None:
                 self.index_from_cache = True
                 return cached
@@ -294,3 +305,8 @@ class Library:
             cached = summarize(doc, length=length, sentences=sentences)
             self._summaries[key] = cached
         return cached, doc
+
+    def where_from(self, text: str) -> Provenance | None:
+        """The passage a chat message most likely quotes ("Where is this from?"); see
+        :func:`bot.core.provenance.locate`."""
+        return locate(self.index, valid_text(text))

@@ -82,6 +82,7 @@ from bot.core.errors import NotFound, QueryError
 from bot.core.graphemes import safe_cut
 from bot.core.models import Corpus, Passage, SearchHit
 from bot.core.normalize import normalize, normalize_text, valid_text
+from bot.core.text import STOP_WORDS
 
 __all__ = ["MATCH_PUNCTUATION", "STOP_WORDS", "SearchIndex", "match_key"]
 
@@ -90,17 +91,6 @@ __all__ = ["MATCH_PUNCTUATION", "STOP_WORDS", "SearchIndex", "match_key"]
 #: (benchmarks/README.md).
 MATCH_PUNCTUATION = False
 
-#: Words that alone do not make a query (C20): one or two of them (``"the"``, ``"of the"``) is
-#: too short; three or more (``"to be or not to be"``) is a phrase worth searching.
-# fmt: off
-STOP_WORDS = frozenset((
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "had", "has", "have",
-    "he", "her", "his", "i", "if", "in", "into", "is", "it", "its", "me", "my", "no", "nor", "not",
-    "of", "on", "or", "our", "she", "so", "than", "that", "the", "their", "them", "then", "there",
-    "these", "they", "this", "to", "too", "us", "was", "we", "were", "what", "when", "which", "who",
-    "will", "with", "you", "your",
-))
-# fmt: on
 
 _Array = npt.NDArray[np.int64]
 _Q = 4  # q-gram length (measured against 3 and 5: benchmarks/README.md)
@@ -148,6 +138,11 @@ class _Scored:
     pid: int
     score: float
     exact: bool
+
+
+class CacheDamaged(Exception):
+    """A saved index file that cannot be used; ``str(error)`` says why (e.g. "it cannot be read
+    (EOFError: ...)"). The caller rebuilds the index and overwrites the file."""
 
 
 class SearchIndex:
@@ -314,27 +309,94 @@ class SearchIndex:
     ) -> SearchIndex | None:
         """The index saved at ``path`` if it was built from this very ``corpus``, else ``None``.
 
-        ``None`` when the file is missing, unreadable, from another version of this module, or
+        ``None`` when the file is missing, damaged, from another version of this module, or
         its fingerprint differs (any document, paragraph, ``window`` or ``overlap`` changed):
         the caller then builds afresh, e.g. ``SearchIndex.load(p, c) or SearchIndex.build(c)``.
-        A million passages load in about 5 s (the build takes about 28 s).
+        :meth:`read` says why a file was unusable. A million passages load in about 5 s (the
+        build takes about 28 s).
+        """
+        try:
+            return cls.read(path, corpus, window=window, overlap=overlap)
+        except CacheDamaged:
+            return None
+
+    @classmethod
+    def read(
+        cls, path: str | os.PathLike[str], corpus: Corpus, *, window: int = 400, overlap: int = 100
+    ) -> SearchIndex | None:
+        """Like :meth:`load`, but a damaged file (empty, truncated, corrupted, or crafted with a
+        valid fingerprint but arrays that do not fit the corpus) raises :class:`CacheDamaged`
+        with the reason: never another error, never an index with shifted passages.
+        ``None`` means missing or stale (nothing to report).
         """
         try:
             with np.load(Path(path), allow_pickle=False) as data:
                 meta = json.loads(data["meta"].tobytes().decode())
+                if not isinstance(meta, dict):
+                    raise CacheDamaged("its header is not a JSON object")
                 if meta.get("version") != _CACHE_VERSION or meta.get(
                     "fingerprint"
                 ) != cls.fingerprint(corpus, window=window, overlap=overlap):
                     return None
                 arrays = {name: data[name] for name in data.files if name != "meta"}
-        except (OSError, ValueError, KeyError, json.JSONDecodeError, zipfile.BadZipFile):
+        except FileNotFoundError:
             return None
-        documents = [corpus.get(doc_id) for doc_id in meta["documents"]]
+        except CacheDamaged:
+            raise
+        except (
+            OSError,
+            EOFError,
+            ValueError,
+            KeyError,
+            UnicodeDecodeError,
+            zipfile.BadZipFile,
+            RuntimeError,
+        ) as error:
+            raise CacheDamaged(f"it cannot be read ({type(error).__name__}: {error})") from None
+        try:
+            return cls._from_arrays(meta, arrays, corpus, window, overlap)
+        except CacheDamaged:
+            raise
+        except (KeyError, IndexError, TypeError, ValueError, UnicodeDecodeError) as error:
+            raise CacheDamaged(f"its arrays are inconsistent ({type(error).__name__})") from None
+
+    @classmethod
+    def _from_arrays(
+        cls,
+        meta: dict[str, Any],
+        arrays: dict[str, npt.NDArray[Any]],
+        corpus: Corpus,
+        window: int,
+        overlap: int,
+    ) -> SearchIndex:
+        """Check the saved arrays against ``corpus`` and rebuild the in-memory index from them."""
+        documents = [corpus.get(str(doc_id)) for doc_id in meta["documents"]]
+        n = len(arrays["doc"])
+        bits, candidates = int(meta["bits"]), int(meta["candidates"])
+        indptr, postings = arrays["indptr"], arrays["postings"]
+        lengths = arrays["key_lengths"]
+        if (
+            any(len(arrays[name]) != n for name in ("paragraph", "start", "end", "key_lengths"))
+            or not 0 < bits <= 32
+            or candidates < 1
+            or indptr.ndim != 1
+            or len(indptr) < 1
+            or int(indptr[0]) != 0
+            or int(indptr[-1]) != len(postings)
+            or bool(np.any(np.diff(indptr) < 0))
+            or (len(postings) and not 0 <= int(postings.min()) <= int(postings.max()) < n)
+            or bool(np.any(lengths < 0))
+            or int(lengths.sum()) > len(arrays["keys"])
+        ):
+            raise CacheDamaged("its arrays do not fit together")
         joined = arrays["keys"].tobytes().decode("utf-8", "surrogatepass")
-        bounds = np.concatenate(([0], np.cumsum(arrays["key_lengths"]))).tolist()
+        bounds = np.concatenate(([0], np.cumsum(lengths))).tolist()
+        if bounds[-1] != len(joined):
+            raise CacheDamaged("its passage keys do not add up")
         keys = [joined[a:b] for a, b in itertools.pairwise(bounds)]
         passages: list[Passage] = []
         doc_ranges: dict[str, tuple[int, int]] = {}
+        spans: dict[tuple[str, int], set[tuple[int, int]]] = {}
         rows = zip(
             arrays["doc"].tolist(),
             arrays["paragraph"].tolist(),
@@ -343,12 +405,19 @@ class SearchIndex:
             strict=True,
         )
         for pid, (doc, number, start, end) in enumerate(rows):
-            document = documents[doc]
-            if document is None:
-                return None
-            text = document.paragraphs[number - 1].text[start:end]
-            passages.append(Passage(document.id, number, start, end, text))
-            first, _ = doc_ranges.get(document.id, (pid, pid))
+            document = documents[doc] if 0 <= doc < len(documents) else None
+            if document is None or not 1 <= number <= len(document.paragraphs):
+                raise CacheDamaged(f"passage {pid} points outside the corpus")
+            paragraph = document.paragraphs[number - 1].text
+            allowed = spans.get((document.id, number))
+            if allowed is None:
+                allowed = spans[(document.id, number)] = set(_windows(paragraph, window, overlap))
+            if (start, end) not in allowed:
+                raise CacheDamaged(f"passage {pid} is not where the corpus puts it")
+            passages.append(Passage(document.id, number, start, end, paragraph[start:end]))
+            first, last = doc_ranges.get(document.id, (pid, pid))
+            if last != pid:
+                raise CacheDamaged(f"the passages of {document.id!r} are out of order")
             doc_ranges[document.id] = (first, pid + 1)
         for document in corpus:
             doc_ranges.setdefault(document.id, (0, 0))
@@ -356,10 +425,10 @@ class SearchIndex:
             passages,
             keys,
             doc_ranges,
-            int(meta["bits"]),
-            arrays["indptr"],
-            arrays["postings"],
-            candidates=int(meta["candidates"]),
+            bits,
+            indptr,
+            postings,
+            candidates=candidates,
             titles={document.id: document.title for document in corpus},
         )
 

@@ -64,6 +64,7 @@ import numpy.typing as npt
 
 from bot.core.errors import NotFound, UserError
 from bot.core.models import Document, Sentence, Summary
+from bot.core.text import STOP_WORDS, WORD
 
 __all__ = [
     "CHUNK_SENTENCES",
@@ -112,17 +113,9 @@ LEXRANK_DAMPING: Final = 0.15
 LEXRANK_TOLERANCE: Final = 1e-8
 LEXRANK_MAX_ITERATIONS: Final = 200
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_STOPWORDS: Final = frozenset(
-    """a about above after again against all also am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for from
-    further had has have having he her here hers herself him himself his how i if in into is it its
-    itself just me more most my myself no nor not now of off on once only or other our ours
-    ourselves out over own same she should so some such than that the their theirs them themselves
-    then there these they this those through to too under until up very was we were what when where
-    which while who whom why will with would you your yours yourself yourselves said says say mr mrs
-    ms one""".split()  # noqa: SIM905
-)
+# Words that carry no topic: function words, plus speech verbs, "one" and honorifics, frequent in
+# novels without saying what a passage is about.
+_STOPWORDS: Final = STOP_WORDS | frozenset(("said", "says", "say", "one", "mr", "mrs", "ms"))
 
 
 class SummaryOptionError(UserError):
@@ -265,7 +258,7 @@ def is_heading(text: str, *, alone: bool) -> bool:
         text: the sentence, verbatim.
         alone: the sentence is the only one in its paragraph.
     """
-    words = _WORD.findall(text)
+    words = WORD.findall(text)
     if not words or len(words) > HEADING_MAX_WORDS * 2:
         return False
     if _HEADING_LEAD.match(text) and (len(words) <= HEADING_MAX_WORDS or not alone):
@@ -476,7 +469,7 @@ def pacsum_scores(
 def _terms(text: str) -> list[str]:
     """Content words of a sentence, case-folded and lightly stemmed (plural / possessive)."""
     out: list[str] = []
-    for word in _WORD.findall(text.casefold()):
+    for word in WORD.findall(text.casefold()):
         word = word.replace("’", "'")
         if word.endswith("'s"):
             word = word[:-2]

@@ -1,7 +1,7 @@
 """Settings: YAML safety, validation messages, overrides, secrecy, immutability.
 
-The reported config cases (C24, C25, C27, C28, C29, C36, C37) are loaded from the shared
-``cases/config`` folder; those tests are skipped if the folder is absent.
+The hand-made config files in ``tests/data/config`` (see ``tests/data/README.md``) hold
+YAML traps: booleans, float ids, duplicate keys, Python tags, tabs, a token, a bad time zone.
 """
 
 from __future__ import annotations
@@ -20,13 +20,10 @@ import bot
 from bot.settings import ConfigError, DailySchedule, Settings, load_settings
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"
-CASES = SHARED / "cases" / "config"
+CASES = REPO / "tests" / "data" / "config"  # see tests/data/README.md
 EXAMPLE = REPO / "config.example.yaml"
 SEEDS = Path(bot.__file__).resolve().parent.parent / "seeds"
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.AnotherFakeTokenThatLooksReal_abc123"
-
-needs_cases = pytest.mark.skipif(not CASES.is_dir(), reason=f"shared cases not found at {CASES}")
 
 
 def write(tmp_path: Path, text: str, name: str = "config.yaml") -> Path:
@@ -51,7 +48,6 @@ def case(name: str) -> Path:
     return CASES / name
 
 
-@needs_cases
 def test_every_case_file_gives_config_error_or_settings(tmp_path, monkeypatch):
     """Each shipped config case is handled: a ConfigError or valid settings, never a crash."""
     monkeypatch.chdir(tmp_path)
@@ -69,7 +65,6 @@ def test_every_case_file_gives_config_error_or_settings(tmp_path, monkeypatch):
     assert not (tmp_path / "pwned.txt").exists()
 
 
-@needs_cases
 def test_c24_yaml_booleans_where_text_is_expected():
     message = config_error(case("norway_and_bools.yaml"))
     assert "corpus.language (line 4)" in message
@@ -101,7 +96,6 @@ def test_yaml_boolean_in_a_number_field_is_not_turned_into_one(tmp_path):
     assert "limit: 3" in message
 
 
-@needs_cases
 def test_c25_float_snowflake_rejected_naming_the_key():
     message = config_error(case("snowflake_float.yaml"))
     assert "daily[0].channel_id (line 4)" in message
@@ -110,7 +104,6 @@ def test_c25_float_snowflake_rejected_naming_the_key():
     assert "guild_id" not in message  # the quoted id is fine
 
 
-@needs_cases
 def test_c25_quoted_and_integer_snowflakes_accepted(tmp_path):
     text = case("snowflake_float.yaml").read_text(encoding="utf-8")
     fixed = text.replace("1.2345678901234568e+17", "234567890123456789")
@@ -137,7 +130,6 @@ def test_bad_snowflakes_name_the_list_position(tmp_path, value, phrase):
     assert phrase in message
 
 
-@needs_cases
 def test_c27_duplicate_keys_name_key_and_both_lines():
     message = config_error(case("duplicate_keys.yaml"))
     assert "daily[0].channel_id" in message
@@ -163,7 +155,6 @@ def test_duplicate_keys_all_reported(tmp_path):
     assert message.count("duplicate key") == 2
 
 
-@needs_cases
 def test_c28_python_tag_rejected_and_nothing_executed(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     message = config_error(case("python_tag.yaml"))
@@ -192,7 +183,6 @@ def test_any_tag_is_rejected_without_running(tmp_path, monkeypatch, tag):
     assert not (tmp_path / "pwned.txt").exists()
 
 
-@needs_cases
 def test_c29_tabs_report_file_line_column_and_fix():
     path = case("tabs.yaml")
     message = config_error(path)
@@ -202,7 +192,6 @@ def test_c29_tabs_report_file_line_column_and_fix():
     assert "replace tabs with spaces" in message
 
 
-@needs_cases
 def test_c36_unknown_key_reported_and_token_never_echoed():
     path = case("token_in_file.yaml")
     token = yaml.safe_load(path.read_text(encoding="utf-8"))["discord"]["token"]
@@ -213,7 +202,6 @@ def test_c36_unknown_key_reported_and_token_never_echoed():
     assert token.split(".")[-1] not in message
 
 
-@needs_cases
 def test_c36_token_from_file_works_with_a_warning_and_stays_hidden(tmp_path, caplog):
     token = yaml.safe_load(case("token_in_file.yaml").read_text(encoding="utf-8"))["discord"][
         "token"
@@ -227,7 +215,6 @@ def test_c36_token_from_file_works_with_a_warning_and_stays_hidden(tmp_path, cap
     assert token not in settings.model_dump_json()
 
 
-@needs_cases
 def test_c37_impossible_schedule_names_keys_values_and_examples():
     message = config_error(case("bad_timezone.yaml"))
     assert "daily[0].time (line 4)" in message
@@ -277,6 +264,39 @@ def test_unquoted_sexagesimal_time_asks_for_quotes(tmp_path):
     assert "daily[0].time (line 5)" in message
     assert 'time: "10:30"' in message
     assert "630" in message
+
+
+def test_a_bare_number_for_a_time_suggests_the_time_yaml_made_it_from(tmp_path):
+    # 600 is what YAML 1.1 makes of an unquoted 10:00; quoting "600" would still be invalid.
+    path = write(tmp_path, DAILY.format(time="600", zone="UTC"))
+    message = config_error(path)
+    assert "daily[0].time (line 5)" in message
+    assert 'time: "10:00"' in message
+    assert '"600"' not in message
+
+
+@pytest.mark.parametrize(
+    ("written", "form", "number"),
+    [
+        ("012345670123456701", "octal", "367639558774209"),
+        ("1:2:3", "base-60", "3723"),
+        ("0b1010", "binary", "10"),
+        ("0x1F", "hexadecimal", "31"),
+    ],
+)
+def test_ids_yaml_reads_as_non_decimal_numbers_are_refused_naming_the_key(
+    tmp_path, written, form, number
+):
+    path = write(tmp_path, f"discord:\n  dev_guild_id: {written}\n")
+    message = config_error(path)
+    assert "discord.dev_guild_id (line 2)" in message
+    assert f"{written} as the {form} number" in message
+    assert number in message
+
+
+def test_an_id_in_plain_digits_or_quotes_is_still_accepted(tmp_path):
+    path = write(tmp_path, 'discord:\n  dev_guild_id: "012345670123456701"\n')
+    assert load_settings(path, env={}).discord.dev_guild_id == 12345670123456701
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import bot.storage as storage_module
+import bot.storage._migrations as storage_module
 from bot.core.daily import DailySchedule
 from bot.storage import (
     MIGRATIONS,
@@ -18,7 +18,9 @@ from bot.storage import (
     PostStatus,
     SQLiteStorage,
     Storage,
+    open_storage,
 )
+from tests.postgres_server import fresh_schema
 
 NOW = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
 DAY = date(2026, 6, 1)
@@ -29,9 +31,15 @@ def berlin(guild: int = G1, channel: int = CH) -> DailySchedule:
     return DailySchedule(guild, channel, time(9, 0), "Europe/Berlin", None, ("essay", "other"))
 
 
-@pytest.fixture(params=["sqlite", "memory"])
+@pytest.fixture(params=["sqlite", "postgresql", "memory"])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Storage]:
     s: Storage
+    if request.param == "postgresql":
+        async with fresh_schema(request.getfixturevalue("postgres_server")) as url:
+            s = await open_storage(url)
+            yield s
+            await s.close()
+        return
     if request.param == "sqlite":
         s = await SQLiteStorage.open(tmp_path / "state.sqlite3")
     else:
@@ -314,3 +322,49 @@ async def test_status_meta_and_last_quote(store: Storage) -> None:
 async def test_naive_instants_are_refused(store: Storage) -> None:
     with pytest.raises(ValueError, match="aware"):
         await store.claim_post(G1, DAY, "k", CH, datetime(2026, 6, 1, 7, 0))
+
+
+# -- PostgreSQL specifics --------------------------------------------------------------
+
+
+async def test_postgres_migrates_once_and_reports_what_it_applied(postgres_url: str) -> None:
+    first, second = await asyncio.gather(open_storage(postgres_url), open_storage(postgres_url))
+    try:
+        assert sorted(first.applied + second.applied) == list(range(1, len(MIGRATIONS) + 1))
+        assert await first.schema_version() == len(MIGRATIONS)
+    finally:
+        await first.close()
+        await second.close()
+    again = await open_storage(postgres_url)
+    try:
+        assert again.applied == ()
+    finally:
+        await again.close()
+
+
+async def test_postgres_snowflakes_keep_64_bits(postgres_url: str) -> None:
+    big = 1_234_567_890_123_456_789  # beyond 32 bits: INTEGER columns became BIGINT
+    s = await open_storage(postgres_url)
+    try:
+        await s.set_schedule(berlin(big, big + 1), at=NOW)
+        assert await s.get_schedule(big) == berlin(big, big + 1)
+    finally:
+        await s.close()
+
+
+async def test_postgres_concurrent_claims_from_many_pools_one_wins(postgres_url: str) -> None:
+    """Three "processes" (each its own pool) race for the same dates: one claim per date."""
+    pools = [await open_storage(postgres_url) for _ in range(3)]
+    try:
+        days = [DAY + timedelta(days=i) for i in range(20)]
+        results = await asyncio.gather(
+            *(
+                pool.claim_post(G1, day, f"k{n}", CH, NOW, nonce=f"n{n}")
+                for day in days
+                for n, pool in enumerate(pools * 3)
+            )
+        )
+        assert sum(results) == len(days)
+    finally:
+        for pool in pools:
+            await pool.close()

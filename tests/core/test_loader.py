@@ -20,19 +20,12 @@ from bot.core.loader import (
 from bot.core.models import Corpus, Document
 from bot.core.search import SearchIndex
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-CASES = SHARED / "cases" / "corpus"
-
-needs_cases = pytest.mark.skipif(
-    not CASES.is_dir(), reason=f"reported case files not found at {CASES}"
-)
+CASES = Path(__file__).resolve().parents[1] / "data" / "corpus"  # see tests/data/README.md
 
 
 @pytest.fixture
 def cases(tmp_path: Path) -> Path:
     """A private copy of every reported case file."""
-    if not CASES.is_dir():
-        pytest.skip(f"reported case files not found at {CASES}")
     folder = tmp_path / "cases"
     shutil.copytree(CASES, folder)
     return folder

@@ -13,14 +13,18 @@ from bot.core.errors import NotFound
 from bot.core.loader import parse_document
 from bot.core.models import Corpus, Document, Paragraph, Quote
 from bot.core.quotes import (
+    FEATURES,
     MIN_SPEECH_WORDS,
     QUOTABLE_THRESHOLD,
     QuoteBook,
     SpeechSpan,
+    document_quotes,
+    explain,
     extract_speech,
     quotability,
     quote_key,
 )
+from bot.core.quotes import VERSION as QUOTES_VERSION
 from bot.core.segment import segment_paragraph
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "trump-must-hold-kim-jong-un-to-account.txt"
@@ -872,3 +876,30 @@ def test_daily_cycle_falls_back_to_plain_sentences_of_a_poem() -> None:
     assert [quote_key(q) for q in order] == [
         quote_key(q) for q in book.cycle_order(["raven"], salt="1")
     ]
+
+
+def test_per_document_candidates_rebuild_the_same_book(seed: Document) -> None:
+    other = Document(
+        "other",
+        "Other",
+        (para("Peace means more than the absence of war, but fear is never a plan.", 1, "other"),),
+    )
+    corpus = Corpus((seed, other))
+    derived = [document_quotes(d) for d in corpus]
+    assert [d.document_id for d in derived] == ["seed", "other"]
+    assert all(d.version == QUOTES_VERSION for d in derived)
+    rebuilt = QuoteBook.from_documents(corpus.documents, derived)
+    assert rebuilt.ranked() == QuoteBook.build(corpus).ranked()
+    assert document_quotes(other).quotes[0].text.startswith("Peace means")
+
+
+def test_scoring_features_are_a_named_table() -> None:
+    names = [
+        f.name
+        for f in explain("Their talks may lead nowhere, but not talking guarantees no progress.")
+    ]
+    assert any("contrast" in n for n in names)
+    assert any("repeated" in f.name for f in explain("Freedom is never given; freedom is won."))
+    assert explain("By John Smith and Jane Doe.") == ()
+    weights = {f.name: f.weight for f in FEATURES}
+    assert weights["starts in lower case"] < 0 < weights["short sweet spot (8-20 words)"]

@@ -29,9 +29,12 @@ __all__ = [
     "USER",
     "autocomplete",
     "component",
+    "message",
+    "message_command",
     "modal_submit",
     "option",
     "slash_command",
+    "user_install",
 ]
 
 # Application command option types.
@@ -238,3 +241,85 @@ def modal_submit(
         dm=False,
         locale=None,
     )
+
+
+def message(
+    content: str,
+    *,
+    message_id: str = "900000000000000001",
+    author_id: str = "900000000000000002",
+    author_name: str = "someone",
+    embeds: Sequence[Mapping[str, Any]] = (),
+) -> dict[str, Any]:
+    """A chat message as Discord sends it in ``data.resolved.messages`` (the channel is filled
+    in by :func:`message_command`)."""
+    return {
+        "id": message_id,
+        "type": 0,
+        "content": content,
+        "author": {
+            "id": author_id,
+            "username": author_name,
+            "discriminator": "0",
+            "global_name": None,
+            "avatar": None,
+        },
+        "timestamp": "2026-01-01T00:00:00.000000+00:00",
+        "edited_timestamp": None,
+        "tts": False,
+        "mention_everyone": False,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": [dict(e) for e in embeds],
+        "pinned": False,
+        "flags": 0,
+        "components": [],
+    }
+
+
+def message_command(
+    name: str,
+    target: Mapping[str, Any],
+    *,
+    guild_id: str | None = None,
+    channel_id: str | None = None,
+    user_id: str | None = None,
+    dm: bool = False,
+) -> dict[str, Any]:
+    """A message context-menu command (interaction type 2, command type 3 MESSAGE) run on
+    ``target`` (from :func:`message`): ``data.target_id`` and ``data.resolved.messages``."""
+    target = dict(target)
+    payload: dict[str, Any] = {
+        "type": 2,
+        "data": {
+            "name": name,
+            "type": 3,
+            "target_id": target["id"],
+            "resolved": {"messages": {target["id"]: target}},
+        },
+    }
+    payload = _where(
+        payload,
+        guild_id=guild_id,
+        channel_id=channel_id,
+        user_id=user_id,
+        permissions=None,
+        dm=dm,
+        locale=None,
+    )
+    return payload
+
+
+def user_install(payload: dict[str, Any], user_id: str, *, context: int = 1) -> dict[str, Any]:
+    """``payload`` as Discord sends it to an app the user installed to their account: authorised
+    by the user (``authorizing_integration_owners {"1": user_id}``), in ``context`` 1 (a DM with
+    the bot) or 2 (a group DM or another DM, where the bot is not a member)."""
+    payload["dm"] = True
+    payload["user_id"] = user_id
+    payload["context"] = context
+    payload["authorizing_integration_owners"] = {"1": user_id}
+    if context == 2:
+        payload["channel_id"] = payload.get("channel_id") or "900000000000000003"
+        payload["channel"] = {"id": payload["channel_id"], "type": 3, "recipients": []}
+    return payload

@@ -423,6 +423,24 @@ def validate_callback(body: Mapping[str, Any]) -> dict[str, Any]:
     return errors
 
 
+def _check_offered(d: Mapping[str, Any], registered: Mapping[str, Any]) -> None:
+    """Raise ``ValueError`` when Discord would not offer the command where ``d`` invokes it: its
+    ``contexts`` (0 server, 1 bot DM, 2 group DM) exclude the interaction's ``context``, or none
+    of its ``integration_types`` is among ``d``'s ``authorizing_integration_owners``."""
+    name = registered.get("name")
+    contexts = registered.get("contexts")
+    if contexts is not None and d.get("context") not in contexts:
+        raise ValueError(
+            f"Discord does not offer {name!r} in context {d.get('context')} (contexts {contexts})"
+        )
+    installs = registered.get("integration_types") or [0]
+    owners = d.get("authorizing_integration_owners") or {}
+    if not any(str(kind) in owners for kind in installs):
+        raise ValueError(
+            f"Discord does not offer {name!r} to installs {sorted(owners)} (types {installs})"
+        )
+
+
 def _invalid_form(errors: dict[str, Any], detail: str) -> DiscordError:
     return DiscordError(400, 50035, "Invalid Form Body", errors=errors, detail=detail)
 
@@ -618,6 +636,8 @@ class DiscordDouble:
         self.guilds: dict[str, _Guild] = {}
         self.messages: dict[str, dict[str, Any]] = {}
         """Every message the double knows, by id (message JSON)."""
+        self.attachment_blobs: dict[str, bytes] = {}
+        """The bytes of every uploaded attachment, by its ``url``."""
         self.recorded: list[RecordedRequest] = []
         self.violations: list[Violation] = []
         self.unknown_routes: list[RecordedRequest] = []
@@ -1299,9 +1319,8 @@ class DiscordDouble:
         d.setdefault("attachment_size_limit", 10 * 1024 * 1024)
         d.setdefault("locale", "en-US")
         d.setdefault("entitlements", [])
-        d.setdefault(
-            "authorizing_integration_owners", {"0": self.guild_id} if self.guild_id else {}
-        )
+        # a server install authorises by default (Discord sends "0" for a guild install in DMs)
+        d.setdefault("authorizing_integration_owners", {"0": str(d.get("guild_id") or "0")})
         user_id = str(d.pop("user_id", None) or self.user_id or self.owner_user["id"])
         if d.pop("dm", False):
             user = self._find_user(user_id) or self._user("dm-user", user_id)
@@ -1357,6 +1376,8 @@ class DiscordDouble:
                 data["guild_id"] = d["guild_id"]
             else:
                 registered = self.commands.get(None, {}).get(key)
+        if registered is not None:
+            _check_offered(d, registered)
         data.setdefault("id", registered["id"] if registered else self.snowflake())
         data.setdefault("type", 1)
         resolved: dict[str, dict[str, Any]] = {}
@@ -1389,6 +1410,8 @@ class DiscordDouble:
                     resolved.setdefault("roles", {})[value] = self.guilds[gid].roles[value]
 
         walk(data.get("options") or [])
+        for target in (data.get("resolved") or {}).get("messages", {}).values():
+            target.setdefault("channel_id", d["channel_id"])  # a message command's message
         if resolved and "resolved" not in data:
             data["resolved"] = resolved
 
@@ -1744,6 +1767,7 @@ class DiscordDouble:
             blob = blobs.get(f"files[{att.get('id', i)}]", b"")
             filename = att.get("filename", f"file{i}")
             url = f"http://127.0.0.1:{self._port}/attachments/{channel_id}/{mid}/{filename}"
+            self.attachment_blobs[url] = blob
             out.append(
                 {
                     "id": self.snowflake(),

@@ -1,0 +1,247 @@
+"""The loader's entry points: a corpus from paths, one document from a file or a string."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+from bot.core.errors import CorpusError
+from bot.core.loader._decode import _normalise, _read_bytes, decode_text
+from bot.core.loader._errors import DocumentError
+from bot.core.loader._frontmatter import _split_front_matter
+from bot.core.loader._gutenberg import _split_gutenberg
+from bot.core.loader._ids import _SLUG, _assign_ids, slugify
+from bot.core.loader._layout import _Layout, _layout, _Pending
+from bot.core.loader._manifest import _clean_metadata
+from bot.core.loader._plan import _MARKDOWN_SUFFIXES, TEXT_SUFFIXES, _Item, _plan, _unsupported
+from bot.core.models import Corpus, Document, LoadProblem
+from bot.core.segment import segment_paragraph
+
+
+def load_corpus(
+    paths: Sequence[Path],
+    *,
+    language: str = "en",
+    progress: Callable[[int, int, Path], None] | None = None,
+) -> Corpus:
+    """Load every document under ``paths``.
+
+    Args:
+        paths: folders (searched recursively for ``.txt``, ``.md`` and ``.markdown`` files, sorted
+            by relative path, skipping hidden files and folders and ``corpus.yaml``; files named
+            ``README*``, ``LICENSE*``, ``LICENCE*``, ``CHANGELOG*`` or ``CONTRIBUTING*``, in any
+            case, are skipped with a non-fatal problem "skipped: looks like a repository file,
+            not a document"; other files are skipped with a non-fatal problem "skipped:
+            unsupported file type (.html); ...", at most :data:`UNSUPPORTED_LISTED` per folder
+            and one count for the rest) or single files (whatever their name; a suffix other
+            than ``.txt``, ``.md``, ``.markdown`` is a fatal "unsupported file type", a file
+            without a suffix is read as plain text). A ``corpus.yaml`` in a given folder is its
+            manifest; for a single file, the ``corpus.yaml`` beside it supplies its entry (and
+            a manifest that cannot be used at all is reported).
+        language: sentence-splitting language (ISO 639 code) for :mod:`bot.core.segment`.
+        progress: called as ``progress(done, total, path)`` after each file is read.
+
+    Returns:
+        ``Corpus(documents, problems)``: documents in load order; one problem per bad file (fatal,
+        the file is skipped), per caveat (non-fatal, e.g. cp1252 decoding) and per manifest issue.
+        Zero documents is not an error here: see :func:`require_documents`.
+
+    Raises:
+        CorpusError: a given path does not exist (the message names it, and for a relative
+            path the working directory it was resolved from). Bad files never raise.
+    """
+    missing = [Path(p) for p in paths if not Path(p).exists()]
+    if missing:
+        raise CorpusError(_not_found(missing))
+
+    problems: list[LoadProblem] = []
+    items = _plan(paths, problems)
+
+    pending: list[_Pending] = []
+    for done, item in enumerate(items, start=1):
+        try:
+            pending.append(_read(item, problems))
+        except DocumentError as error:
+            problems.append(LoadProblem(str(item.path), error.reason))
+        if progress is not None:
+            progress(done, len(items), item.path)
+
+    ids = _assign_ids(pending, problems)
+    documents = tuple(
+        _build(document_id, p.layout, p.metadata, str(p.item.path), p.item.path, language)
+        for document_id, p in zip(ids, pending, strict=True)
+    )
+    return Corpus(documents=documents, problems=tuple(problems))
+
+
+def _not_found(missing: Sequence[Path]) -> str:
+    """The message for corpus paths that do not exist.
+
+    A relative path was resolved here, from the working directory, and the message says so
+    with the full path looked at; an absolute path (for instance one the settings resolved
+    from the config file's folder) is named as it is, without claiming a base folder.
+    """
+    cwd = Path.cwd()
+    names = ", ".join(
+        str(p) if p.is_absolute() else f"{p} (resolved from the working directory {cwd}: {cwd / p})"
+        for p in missing
+    )
+    return (
+        f"Corpus path not found: {names}. Check the corpus paths in the configuration or on "
+        "the command line (relative paths in a config file are resolved from that file's "
+        "folder, on the command line from the working directory)."
+    )
+
+
+def require_documents(corpus: Corpus) -> Corpus:
+    """Return ``corpus`` unchanged when it has at least one document.
+
+    Raises:
+        CorpusError: no document loaded; the message lists each problem (path and reason) and
+            says what to do.
+    """
+    if corpus.documents:
+        return corpus
+    lines = ["No document could be loaded, so the bot cannot start."]
+    if corpus.problems:
+        lines.append("Problems found:")
+        lines.extend(f"  - {p.path}: {p.reason}" for p in corpus.problems)
+    else:
+        lines.append("The corpus paths contain no .txt or .md files.")
+    lines.append(
+        "Add at least one UTF-8 .txt or .md file with a title line and body paragraphs separated "
+        "by blank lines (or fix the files above), then start the bot again."
+    )
+    raise CorpusError("\n".join(lines))
+
+
+def load_document(
+    path: Path,
+    *,
+    document_id: str | None = None,
+    metadata: Mapping[str, object] | None = None,
+    language: str = "en",
+) -> Document:
+    """Load one file as a document (see the module docstring for the rules).
+
+    Args:
+        path: the file; ``.md``/``.markdown`` files are read as Markdown.
+        document_id: the id; default: the metadata's or front matter's ``id``, else the slug of
+            the file name stem.
+        metadata: values that override front matter and heuristics (keys as in the manifest).
+        language: sentence-splitting language.
+
+    Raises:
+        DocumentError: the file is unreadable, not a regular file, over :data:`MAX_FILE_BYTES`,
+            of an unsupported type (a suffix other than ``.txt``, ``.md``, ``.markdown``), empty,
+            not text, or has no body text.
+    """
+    problems: list[LoadProblem] = []
+    item = _Item(Path(path), dict(metadata or {}))
+    try:
+        pending = _read(item, problems)
+    except DocumentError as error:
+        raise DocumentError(error.reason, path=str(path)) from None
+    if document_id is None:
+        explicit = pending.metadata.get("id")
+        document_id = explicit if explicit and _SLUG.fullmatch(explicit) else slugify(path.stem)
+    return _build(document_id, pending.layout, pending.metadata, str(path), path, language)
+
+
+def parse_document(
+    text: str,
+    *,
+    document_id: str,
+    path: str = "",
+    metadata: Mapping[str, object] | None = None,
+    markdown: bool = False,
+    language: str = "en",
+) -> Document:
+    """Build a document from a string, with the same rules as for files.
+
+    Args:
+        text: the whole file content (a BOM, CRLF or CR line endings are normalised here too).
+        document_id: the document's id (used as given).
+        path: shown in messages and stored in ``Document.path``.
+        metadata: overrides for front matter and heuristics (keys as in the manifest).
+        markdown: read the text as Markdown (front matter, headings, inline markup).
+        language: sentence-splitting language.
+
+    Raises:
+        DocumentError: the text is empty or has no body (e.g. only a title).
+    """
+    try:
+        meta, layout, _ = _prepare(_normalise(text), markdown, metadata or {}, {})
+    except DocumentError as error:
+        raise DocumentError(error.reason, path=path) from None
+    return _build(document_id, layout, meta, path, Path(path) if path else None, language)
+
+
+def _read(item: _Item, problems: list[LoadProblem]) -> _Pending:
+    """Read, decode and lay out one file; caveats go to ``problems``. Raises DocumentError."""
+    suffix = item.path.suffix.lower()
+    if suffix and suffix not in TEXT_SUFFIXES:
+        raise DocumentError(_unsupported(item.path), path=str(item.path))
+    data = _read_bytes(item.path)
+    text, caveats = decode_text(data)
+    for caveat in caveats:
+        problems.append(LoadProblem(str(item.path), caveat, fatal=False))
+    markdown = item.path.suffix.lower() in _MARKDOWN_SUFFIXES
+    metadata, layout, notes = _prepare(text, markdown, item.manifest, item.defaults)
+    for note in notes:
+        problems.append(LoadProblem(str(item.path), note, fatal=False))
+    return _Pending(item, metadata, layout)
+
+
+def _prepare(
+    text: str, markdown: bool, given: Mapping[str, object], defaults: Mapping[str, str]
+) -> tuple[dict[str, str], _Layout, list[str]]:
+    """Metadata and layout of decoded text: (metadata, layout, notes on the front matter)."""
+    front, body, notes = _split_front_matter(text, markdown=markdown)
+    if body.strip() == "" and text.strip() != "":
+        raise DocumentError("has only front matter and no text after it")
+    gutenberg = _split_gutenberg(body)
+    if gutenberg is not None:
+        header, body = gutenberg
+        front = {**header, **front}
+    metadata = {**front, **_clean_metadata(given, "metadata", strict=False)[0]}
+    layout = _layout(body, markdown=markdown, metadata=metadata, gutenberg=gutenberg is not None)
+    for key, value in defaults.items():
+        # A document's own bio or byline (or title-page year) beats a folder default.
+        if not (key == "author" and layout.author) and not (key == "date" and layout.date):
+            metadata.setdefault(key, value)
+    return metadata, layout, notes
+
+
+def _build(
+    document_id: str,
+    layout: _Layout,
+    metadata: Mapping[str, str],
+    path: str,
+    file: Path | None,
+    language: str,
+) -> Document:
+    paragraphs = tuple(
+        segment_paragraph(document_id, number, text, language=language)
+        for number, text in enumerate(layout.paragraphs, start=1)
+    )
+    title = metadata.get("title") or layout.title or _title_from_name(file, document_id)
+    return Document(
+        id=document_id,
+        title=title,
+        paragraphs=paragraphs,
+        author=metadata.get("author") or layout.author,
+        standfirst=metadata.get("standfirst") or layout.standfirst,
+        author_bio=layout.author_bio,
+        date=metadata.get("date") or layout.date,
+        outlet=metadata.get("outlet"),
+        source_url=metadata.get("source_url"),
+        path=path,
+    )
+
+
+def _title_from_name(file: Path | None, document_id: str) -> str:
+    stem = file.stem if file is not None else document_id
+    words = re.sub(r"[-_\s]+", " ", stem).strip() or document_id
+    return words[0].upper() + words[1:] if words.islower() else words

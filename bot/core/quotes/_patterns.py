@@ -1,0 +1,86 @@
+"""The phrasing patterns the quotability features test (see ``_scoring``)."""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.quotes._lexicon import words
+
+# Openers that point back to earlier text: demonstratives, personal pronouns, connectives.
+DANGLING_OPENERS = re.compile(
+    r"^\W*(?:either\s+way|on\s+the\s+other\s+hand|as\s+a\s+result|in\s+that\s+case|"
+    r"coming\s+back|put\s+that\s+way|so\s+put|in\s+other\s+words|that\s+said|even\s+so|"
+    r"this|that|these|those|it|it[’']s|they|they[’']re|he|she|him|her|them|such|"
+    r"however|so|but|and|also|or|nor|yet|still|then|thus|therefore|hence|moreover|furthermore|"
+    r"besides|meanwhile|instead|otherwise|indeed|likewise|similarly|nevertheless|nonetheless|"
+    r"consequently|accordingly|anyway|again|here|there[’']s\s+that|for\s+(?:if|this|that|these))\b",
+    re.IGNORECASE,
+)
+EXPLETIVE_IT = re.compile(
+    r"^It(?:[’']s|\s+is|\s+was|\s+will\s+be|\s+would\s+be)\b[^.;?!]{0,60}?\b(?:that|to)\b"
+)
+DANGLING_REFERENCES = re.compile(
+    r"\b(?:the\s+above|above[- ]mentioned|aforementioned|as\s+(?:mentioned|noted|discussed|shown)|"
+    r"the\s+following|see\s+below|below|the\s+former|the\s+latter|this\s+(?:article|essay|post|"
+    r"piece|book|chapter|report)|(?:this|last|next)\s+(?:week|month|year|time)|yesterday|today|"
+    r"tomorrow|tonight|ago|recently|currently|put\s+that\s+way)\b",
+    re.IGNORECASE,
+)
+DEMONSTRATIVE_DETERMINER = re.compile(r"\b(?:these|those|this|that)\s+(?!is\b|was\b|of\b)[a-z]{3,}")
+THIRD_PERSON = re.compile(r"\b(?:he|she|him|her|they|them)\b", re.IGNORECASE)
+SECOND_PERSON = re.compile(r"\b(?:you|your|yours)\b", re.IGNORECASE)
+CITATION = re.compile(
+    r"https?://|www\.|\[\d+\]|\(\s*\d{4}\s*\)|\bet\s+al\.|\bibid\b|\bpp?\.\s*\d|@\w|\bdoi:",
+    re.IGNORECASE,
+)
+BOILERPLATE = re.compile(
+    r"^\W*(?:by|photo|photograph|image|source|read\s+more|click|subscribe|follow|share|"
+    r"advertisement|related|what[’']s\s+hot|sign\s+up|copyright)\b|\bworks\s+(?:for|at)\b|"
+    r"\bis\s+the\s+(?:co-?)?(?:author|founder|editor)\s+of\b|©|\ball\s+rights\s+reserved\b|"
+    r"\bnewsletter\b|\bcookies?\s+policy\b",
+    re.IGNORECASE,
+)
+VOCATIVE = re.compile(
+    r"(?:^|,)\s*(?:(?:Mr|Mrs|Ms|Miss|Dr|Sir|Madam|President|Prime\s+Minister)\.?\s+)?"
+    r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s*,\s*(?=[a-z])"
+    r"|(?:^|,)\s*(?:Mr|Mrs|Ms|Miss|Dr|Sir|Madam|President)\.?\s+[A-Z][a-z]+\s*[,?!]"
+)
+ANTITHESIS = re.compile(
+    r"\bnot\b[^.;?!]{1,80}?\bbut\b|\bnot\s+only\b|\b(?:better|worse|more|less|rather|"
+    r"greater|stronger|weaker)\b[^.;?!]{0,60}?\bthan\b|\binstead\s+of\b|\brather\s+than\b|"
+    r"\bneither\b[^.;?!]{1,80}\bnor\b|\bnot\b[^.?!]{1,120}\bnor\b|\bwithout\b[^.?!]+\bwithout\b",
+    re.IGNORECASE,
+)
+CONTRAST = re.compile(r"[,;–—]\s*(?:but|yet|while|whereas|though|although)\b", re.IGNORECASE)
+PRESENT = re.compile(
+    r"\b(?:is|are|means|mean|can|cannot|can[’']t|must|does|do|makes|make|leads|lead|guarantees|"
+    r"guarantee|lies|begins|ends|becomes|needs|requires|remains|matters|goes|go|stands|belongs|"
+    r"will|won[’']t|never|always)\b",
+    re.IGNORECASE,
+)
+PAST = re.compile(
+    r"\b(?:was|were|had|did|[a-z]{3,}ed|gave|took|came|went|saw|said|told|thought|felt|knew|"
+    r"made|found|began|left|stood|sat|got|heard|brought|kept|held|ran|spoke|wrote|became|"
+    r"met|meant|sent|spent|lost|paid|led|read|rose|fell|grew|drew|threw|wore|bore|tore|"
+    r"chose|broke|forgot|understood|sought|caught|taught|fought|bought|won|shook|woke)\b",
+    re.IGNORECASE,
+)
+ANY_THIRD_PERSON = re.compile(r"\b(?:he|she|him|her|his|hers|they|them|their)\b", re.IGNORECASE)
+NOT_PAST = frozenset(
+    words(
+        "need indeed speed seed feed bed red shed greed creed breed deed weed proceed succeed "
+        "exceed hundred kindred sacred naked wicked wretched beloved learned blessed aged "
+        "rugged ragged unprecedented"
+    )
+)
+GNOMIC_OPENING = re.compile(
+    r"^[A-Z][a-z]+\s+(?:means|is|are|can|cannot|must|does|guarantees|leads|lies|begins|ends|"
+    r"becomes|requires|remains|replaces|makes|needs)\b"
+)
+ABSOLUTES = re.compile(
+    r"\b(?:never|always|only|no|nothing|every|everyone|everything|nobody|none|all)\b",
+    re.IGNORECASE,
+)
+
+TERMINAL = ".!?…”\"’'»)"
+"""Characters a complete sentence may end with."""

@@ -1,0 +1,226 @@
+"""Quotability: how well a sentence stands alone as a quote, as a table of named, weighted features.
+
+``score = max(FLOOR, length_factor × clamp(0.5 + Σ weights of the features that fire, 0, 1))``,
+rounded to 4 places. :data:`FEATURES` is the whole rule set, in the order it is applied; each
+feature fires at most once. :func:`explain` lists what fired for one sentence.
+
+Sources: Bendersky & Smith (2012), "A Dictionary of Wisdom and Wit: Learning to Extract Quotable
+Phrases" (NAACL-HLT Workshop on Computational Linguistics for Literature): quotable phrases are
+short, self-contained, use generic rather than specific language, and favour parallel and
+contrastive constructions; Danescu-Niculescu-Mizil, Cheng, Kleinberg & Lee (2012), "You had me at
+hello: How phrasing affects memorability" (ACL): memorable lines are more *general* (fewer
+third-person pronouns and past-tense verbs, more present tense) and lexically distinctive within
+common syntax. Transparent hand-set weights, not a trained model (the corpus has no labelled
+quotes).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from bot.core.quotes import _patterns as P
+from bot.core.quotes._lexicon import STOP, WORD
+
+FLOOR = 0.01
+"""Any real sentence keeps this score, so it ranks last but a ``contains`` filter still finds it."""
+
+BASE = 0.5
+"""The score before any feature fires."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """A sentence as the features see it: its stripped text and its words (:data:`WORD`)."""
+
+    text: str
+    words: tuple[str, ...]
+
+    @property
+    def n(self) -> int:
+        return len(self.words)
+
+    @cached_property
+    def past(self) -> int:
+        """Past-tense markers (was/were/had/…ed and common irregular pasts)."""
+        return sum(1 for m in P.PAST.finditer(self.text) if m.group(0).casefold() not in P.NOT_PAST)
+
+    @cached_property
+    def proper(self) -> int:
+        """Capitalised words after the first, other than "I" (proper nouns)."""
+        return sum(1 for w in self.words[1:] if w[0].isupper() and w != "I")
+
+    @cached_property
+    def digit_words(self) -> int:
+        return sum(1 for w in self.words if any(c.isdigit() for c in w))
+
+    @property
+    def terminal(self) -> bool:
+        return self.text[-1] in P.TERMINAL
+
+    @property
+    def open_ended(self) -> bool:
+        """Ends with a colon, comma or semicolon (before any closing quotation mark)."""
+        return self.text.rstrip("”\"’'» ")[-1:] in (":", ",", ";")
+
+    @property
+    def question(self) -> bool:
+        return self.text.rstrip("”\"’' )").endswith("?")
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """One scoring rule: ``weight`` is added when ``fires(line)`` holds."""
+
+    name: str
+    weight: float
+    fires: Callable[[Line], bool]
+
+
+def _unresolved_pronoun(line: Line) -> bool:
+    """he/she/him/her/they/them with no capitalised name before it (the first word aside)."""
+    pronoun = P.THIRD_PERSON.search(line.text)
+    if pronoun is None:
+        return False
+    if pronoun.start() == 0:
+        return True
+    before = WORD.findall(line.text[: pronoun.start()])[1:]
+    return not any(w[0].isupper() for w in before)
+
+
+def _many_proper(line: Line) -> bool:
+    return line.proper >= 3 or (line.n > 1 and line.proper / (line.n - 1) > 0.3)
+
+
+def _repeats(line: Line) -> bool:
+    """A content word (or its 5-letter stem) used twice: 'talks … talking', 'Freedom … freedom'."""
+    seen: set[str] = set()
+    for word in line.words:
+        w = word.casefold()
+        if len(w) < 4 or w in STOP:
+            continue
+        if w[:5] in seen:
+            return True
+        seen.add(w[:5])
+    return False
+
+
+def _anaphora(line: Line) -> bool:
+    """Two or more clauses opening with the same word ('not X, not Y', 'without …, without …')."""
+    openers = [
+        m.group(0).casefold()
+        for clause in re.split(r"[,;:–—]", line.text)
+        if (m := WORD.search(clause)) is not None
+    ]
+    counted = [w for w in openers if w not in {"the", "a", "an", "and", "of"}]
+    return len(counted) != len(set(counted))
+
+
+def _search(pattern: re.Pattern[str]) -> Callable[[Line], bool]:
+    return lambda line: pattern.search(line.text) is not None
+
+
+FEATURES: tuple[Feature, ...] = (
+    # context dependence (Danescu-Niculescu-Mizil et al. 2012: memorable lines are general)
+    Feature(
+        "dangling opener (This, It, He, But, So, However, …; not an expletive 'It is … that')",
+        -0.30,
+        lambda s: (
+            bool(P.DANGLING_OPENERS.match(s.text))
+            and not (s.n >= 8 and P.EXPLETIVE_IT.match(s.text))
+        ),
+    ),
+    Feature("dangling or time-bound reference", -0.20, _search(P.DANGLING_REFERENCES)),
+    Feature(
+        "demonstrative determiner mid-sentence",
+        -0.10,
+        lambda s: P.DEMONSTRATIVE_DETERMINER.search(s.text[1:]) is not None,
+    ),
+    Feature("unresolved third-person pronoun", -0.15, _unresolved_pronoun),
+    Feature("question", -0.15, lambda s: s.question),
+    Feature(
+        "question addressed to someone",
+        -0.20,
+        lambda s: s.question and bool(P.VOCATIVE.search(s.text) or P.SECOND_PERSON.search(s.text)),
+    ),
+    Feature("citation or URL", -0.30, _search(P.CITATION)),
+    Feature("a digit", -0.05, lambda s: s.digit_words > 0),
+    Feature("over 15% of words with digits", -0.20, lambda s: s.digit_words / s.n > 0.15),
+    Feature(
+        "title-like (no closing punctuation, mostly capitalised)",
+        -0.40,
+        lambda s: not s.terminal and sum(1 for w in s.words if w[0].isupper()) / s.n > 0.5,
+    ),
+    Feature("starts in lower case", -0.20, lambda s: s.text[0].islower()),
+    Feature("ends with a colon, comma or semicolon", -0.30, lambda s: s.open_ended),
+    Feature("no closing punctuation", -0.10, lambda s: not s.open_ended and not s.terminal),
+    Feature("parenthesis", -0.10, lambda s: "(" in s.text),
+    Feature("one or two proper nouns", -0.05, lambda s: s.proper > 0 and not _many_proper(s)),
+    Feature("three or more proper nouns (or over 30%)", -0.15, _many_proper),
+    Feature("third-person word (he, his, their, …)", -0.05, _search(P.ANY_THIRD_PERSON)),
+    Feature("one past-tense marker", -0.05, lambda s: s.past == 1),
+    Feature("narrative past tense (2+ markers)", -0.15, lambda s: s.past >= 2),
+    # rhetorical strength (Bendersky & Smith 2012: parallel and contrastive constructions)
+    Feature("antithesis (not X but Y, better than, neither … nor)", 0.20, _search(P.ANTITHESIS)),
+    Feature("contrast turn (…, but …; …; yet …)", 0.10, _search(P.CONTRAST)),
+    Feature("anaphora (clauses opening with the same word)", 0.15, _anaphora),
+    Feature("repeated content word or stem", 0.10, _repeats),
+    Feature(
+        "aphoristic present tense",
+        0.10,
+        lambda s: s.past == 0 and P.PRESENT.search(s.text) is not None,
+    ),
+    Feature("gnomic opening ('Peace means', 'Knowledge is')", 0.10, _search(P.GNOMIC_OPENING)),
+    Feature("an absolute (never, always, only, nothing, …)", 0.05, _search(P.ABSOLUTES)),
+    Feature("short sweet spot (8-20 words)", 0.05, lambda s: 8 <= s.n <= 20),
+)
+
+
+def length_factor(words: int) -> float:
+    """Length band (Bendersky & Smith 2012: quotable phrases are short): 0 under 4 words,
+    4 → 0.3, 5 → 0.5, 6 → 0.65, 7 → 0.8, 8-40 → 1.0, then linearly to 0.5 at 60 and 0.1 at 100+."""
+    if words < 4:
+        return 0.0
+    if words < 8:
+        return (0.3, 0.5, 0.65, 0.8)[words - 4]
+    if words <= 40:
+        return 1.0
+    if words <= 60:
+        return 1.0 - 0.5 * (words - 40) / 20
+    return max(0.1, 0.5 - 0.4 * (words - 60) / 40)
+
+
+def _line(sentence_text: str) -> Line | None:
+    """The line to score, or ``None`` for a hard zero: under 4 words, or a byline/boilerplate."""
+    text = sentence_text.strip()
+    words = tuple(WORD.findall(text))
+    if len(words) < 4 or P.BOILERPLATE.search(text):
+        return None
+    return Line(text, words)
+
+
+def explain(sentence_text: str) -> Sequence[Feature]:
+    """The features that fire for a sentence, in table order (``()`` for a hard zero)."""
+    line = _line(sentence_text)
+    return () if line is None else tuple(f for f in FEATURES if f.fires(line))
+
+
+def quotability(sentence_text: str) -> float:
+    """How well a sentence stands alone as a quote, in ``[0, 1]`` (higher is better).
+
+    Hard zero under 4 words or for a byline or boilerplate ("By …", "X works for …", "©",
+    "Subscribe"); else ``max(FLOOR, length_factor(words) × clamp(BASE + Σ fired weights))`` over
+    :data:`FEATURES`. Example (the seed essay): "Their talks may lead nowhere, but not talking
+    guarantees no progress." scores high (contrast, repetition, present tense); "So, Mr Trump, who
+    is your role model?" scores 0 (connective, addressed question).
+    """
+    line = _line(sentence_text)
+    if line is None:
+        return 0.0
+    score = BASE
+    for feature in FEATURES:
+        if feature.fires(line):
+            score += feature.weight
+    return round(max(FLOOR, length_factor(line.n) * min(1.0, max(0.0, score))), 4)

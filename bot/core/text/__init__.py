@@ -1,0 +1,86 @@
+"""What a word, a stop word, a personal name and an honorific are: the one place the core says so.
+
+The reader, search, summaries and quotes all ask these questions; they ask them here so the
+answers agree. The word lists are data (``data/*.txt``, one entry a line, ``#`` comments), read
+once at import.
+
+- :data:`WORD` / :func:`words`: a word is a run of letters or digits, joined across an inner
+  apostrophe or hyphen ("don't", "well-known", "O'Brien" are one word each).
+- :func:`count_words`: words as a reader counts them: space-separated tokens, with each character
+  of a script written without spaces (Chinese, Japanese, Thai, ...) counted as one word.
+- :data:`STOP_WORDS`: English function words (lower case).
+- :data:`NOT_NAME_WORDS`: capitalised words that do not start a personal name ("The", "Monday").
+- :data:`HONORIFICS` / :func:`honorific`: "Mr", "Mrs", "Madame", "Dr", ... and what each stands for.
+- :data:`TITLES`: titles before a name ("President", "Capt"), honorifics included.
+- :data:`NAME_PARTICLES`: lower-case particles inside names ("van", "de", "ibn").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from importlib import resources
+from types import MappingProxyType
+
+__all__ = [
+    "HONORIFICS",
+    "NAME_PARTICLES",
+    "NOT_NAME_WORDS",
+    "NO_SPACE_SCRIPT",
+    "STOP_WORDS",
+    "TITLES",
+    "WORD",
+    "count_words",
+    "honorific",
+    "words",
+]
+
+
+def _entries(name: str) -> list[str]:
+    """The non-comment, non-blank lines of ``data/<name>``, stripped."""
+    text = resources.files("bot.core.text").joinpath("data", name).read_text(encoding="utf-8")
+    lines = (line.strip() for line in text.splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+#: A word: letters or digits, joined across an inner apostrophe (straight or curly) or hyphen.
+WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+
+# Scripts written without spaces between words: Han ideographs (CJK unified, extensions,
+# compatibility, radicals), kana, CJK symbols and punctuation, full-width forms, Thai, Lao,
+# Khmer and Myanmar. Hangul is written with spaces and is not here.
+_NO_SPACE_CHARS = (
+    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u2fdf\u3000-\u30ff\u31f0-\u31ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f"
+)
+#: One character of a script written without spaces between words.
+NO_SPACE_SCRIPT = re.compile(f"[{_NO_SPACE_CHARS}]")
+
+#: English function words, lower case ("the", "of", "which", ...).
+STOP_WORDS: frozenset[str] = frozenset(_entries("stop_words.txt"))
+#: Capitalised words that are not (the start of) a personal name, as written ("The", "May").
+NOT_NAME_WORDS: frozenset[str] = frozenset(_entries("not_name_words.txt"))
+#: Lower-case particles inside personal names ("van", "de", "ibn").
+NAME_PARTICLES: frozenset[str] = frozenset(_entries("name_particles.txt"))
+#: Titles written before a name, as written ("President", "Vice President", "Capt").
+TITLES: tuple[str, ...] = tuple(_entries("titles.txt"))
+#: Personal honorific (lower case, no full stop) -> the one it stands for ("mme" -> "madam").
+HONORIFICS: Mapping[str, str] = MappingProxyType(
+    {form: canonical for form, canonical in (line.split() for line in _entries("honorifics.txt"))}
+)
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` (see :data:`WORD`), as written."""
+    return WORD.findall(text)
+
+
+def count_words(text: str) -> int:
+    """Words in ``text``: space-separated tokens, with each character of a script written
+    without spaces between words (Chinese, Japanese, Thai, ...) counted as one word."""
+    return len(NO_SPACE_SCRIPT.findall(text)) + len(NO_SPACE_SCRIPT.sub(" ", text).split())
+
+
+def honorific(word: str) -> str | None:
+    """The honorific ``word`` stands for ("Mrs." -> "mrs", "Madame" -> "madam"), else ``None``."""
+    return HONORIFICS.get(word.rstrip(".").casefold())

@@ -1,0 +1,240 @@
+"""The in-memory backend: the same semantics as the SQL backends, no file, no server.
+
+For tests, simulations and dry runs; several schedulers sharing one instance behave like
+processes sharing one database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+
+from bot.core.daily import DailySchedule
+from bot.storage._records import (
+    USED_STATUSES,
+    DailyStatus,
+    GuildStatus,
+    PostRecord,
+    PostStatus,
+    ScheduleRecord,
+)
+from bot.storage._sql import _now, _parse_ts, _ts
+
+
+class MemoryStorage:
+    """:class:`~bot.storage.Storage` in process memory: same semantics as :class:`SQLiteStorage`, no file.
+
+    For tests, simulations and dry runs; state is lost when the object is dropped. Several
+    schedulers sharing one instance behave like processes sharing one database.
+    """
+
+    def __init__(self) -> None:
+        self._meta: dict[str, str] = {}
+        self._schedules: dict[int, ScheduleRecord] = {}
+        self._posts: dict[int, dict[date, PostRecord]] = {}
+        self._latest: dict[int, date] = {}
+        self._status: dict[int, GuildStatus] = {}
+        self._last_quote: dict[int, str] = {}
+
+    async def close(self) -> None:
+        return None
+
+    async def get_meta(self, key: str) -> str | None:
+        return self._meta.get(key)
+
+    async def set_meta(self, key: str, value: str) -> None:
+        self._meta[key] = value
+
+    async def get_schedule(self, guild_id: int) -> DailySchedule | None:
+        record = self._schedules.get(guild_id)
+        return record.schedule if record is not None and record.enabled else None
+
+    async def get_schedule_record(self, guild_id: int) -> ScheduleRecord | None:
+        return self._schedules.get(guild_id)
+
+    async def set_schedule(
+        self, schedule: DailySchedule, *, source: str = "command", at: datetime | None = None
+    ) -> None:
+        stamp = _parse_ts(_ts(at or _now()))
+        assert stamp is not None
+        self._status.pop(schedule.guild_id, None)
+        self._schedules[schedule.guild_id] = ScheduleRecord(schedule, True, source, stamp)
+
+    async def disable_schedule(self, guild_id: int, *, at: datetime | None = None) -> bool:
+        record = self._schedules.get(guild_id)
+        if record is None:
+            return False
+        stamp = _parse_ts(_ts(at or _now()))
+        assert stamp is not None
+        self._schedules[guild_id] = replace(record, enabled=False, updated_at=stamp)
+        return True
+
+    async def all_schedules(self) -> list[DailySchedule]:
+        return [r.schedule for r in await self.all_schedule_records() if r.enabled]
+
+    async def all_schedule_records(self) -> list[ScheduleRecord]:
+        return [self._schedules[g] for g in sorted(self._schedules)]
+
+    async def last_post(self, guild_id: int) -> PostRecord | None:
+        latest = self._latest.get(guild_id)
+        return None if latest is None else self._posts[guild_id][latest]
+
+    def _note_date(self, guild_id: int, local_date: date) -> None:
+        latest = self._latest.get(guild_id)
+        if latest is None or local_date > latest:
+            self._latest[guild_id] = local_date
+
+    async def get_post(self, guild_id: int, local_date: date) -> PostRecord | None:
+        return self._posts.get(guild_id, {}).get(local_date)
+
+    async def claim_post(
+        self,
+        guild_id: int,
+        local_date: date,
+        quote_key: str,
+        channel_id: int,
+        now: datetime,
+        *,
+        cycle: int = 0,
+        nonce: str | None = None,
+    ) -> bool:
+        stamp = _parse_ts(_ts(now))
+        assert stamp is not None
+        existing = self._posts.get(guild_id, {}).get(local_date)
+        if existing is None:
+            self._note_date(guild_id, local_date)
+            self._posts.setdefault(guild_id, {})[local_date] = PostRecord(
+                guild_id, local_date, quote_key, cycle, channel_id, PostStatus.PENDING, nonce, stamp
+            )
+            return True
+        if existing.status != PostStatus.RETRY:
+            return False
+        self._posts.setdefault(guild_id, {})[local_date] = replace(
+            existing,
+            status=PostStatus.PENDING,
+            quote_key=quote_key,
+            cycle=cycle,
+            channel_id=channel_id,
+            claimed_at=stamp,
+            nonce=existing.nonce if existing.nonce is not None else nonce,
+            attempts=existing.attempts + 1,
+            error=None,
+        )
+        return True
+
+    async def complete_post(
+        self, guild_id: int, local_date: date, message_id: int, posted_at: datetime
+    ) -> None:
+        existing = self._posts.get(guild_id, {}).get(local_date)
+        if existing is not None:
+            self._posts.setdefault(guild_id, {})[local_date] = replace(
+                existing,
+                status=PostStatus.SENT,
+                message_id=message_id,
+                posted_at=_parse_ts(_ts(posted_at)),
+                error=None,
+            )
+
+    async def fail_post(
+        self, guild_id: int, local_date: date, status: PostStatus | str, error: str
+    ) -> None:
+        status = PostStatus(status)
+        if status in (PostStatus.SENT, PostStatus.PENDING):
+            raise ValueError(f"fail_post cannot set status {status.value!r}")
+        existing = self._posts.get(guild_id, {}).get(local_date)
+        if existing is not None:
+            self._posts.setdefault(guild_id, {})[local_date] = replace(
+                existing, status=status, error=error
+            )
+
+    async def release_post(self, guild_id: int, local_date: date, reason: str) -> bool:
+        posts = self._posts.get(guild_id, {})
+        existing = posts.get(local_date)
+        if existing is None or existing.status != PostStatus.PENDING:
+            return False
+        if existing.attempts > 1:
+            posts[local_date] = replace(
+                existing, status=PostStatus.RETRY, attempts=existing.attempts - 1, error=reason
+            )
+            return True
+        del posts[local_date]
+        if posts:
+            self._latest[guild_id] = max(posts)
+        else:
+            self._latest.pop(guild_id, None)
+        return True
+
+    async def record_post(
+        self,
+        guild_id: int,
+        local_date: date,
+        quote_key: str,
+        channel_id: int,
+        message_id: int,
+        posted_at: datetime,
+        *,
+        cycle: int | None = None,
+    ) -> bool:
+        if local_date in self._posts.get(guild_id, {}):
+            return False
+        if cycle is None:
+            cycle = await self.current_cycle(guild_id)
+        stamp = _parse_ts(_ts(posted_at))
+        assert stamp is not None
+        self._note_date(guild_id, local_date)
+        self._posts.setdefault(guild_id, {})[local_date] = PostRecord(
+            guild_id,
+            local_date,
+            quote_key,
+            cycle,
+            channel_id,
+            PostStatus.SENT,
+            None,
+            stamp,
+            message_id=message_id,
+            posted_at=stamp,
+        )
+        return True
+
+    async def current_cycle(self, guild_id: int) -> int:
+        cycles = [
+            p.cycle for p in self._posts.get(guild_id, {}).values() if p.status in USED_STATUSES
+        ]
+        return max(cycles, default=0)
+
+    async def used_quote_keys(self, guild_id: int, cycle: int) -> set[str]:
+        return {
+            p.quote_key
+            for p in self._posts.get(guild_id, {}).values()
+            if p.cycle == cycle and p.status in USED_STATUSES
+        }
+
+    async def set_status(
+        self,
+        guild_id: int,
+        status: DailyStatus | str,
+        detail: str,
+        at: datetime,
+        *,
+        channel_id: int | None = None,
+        local_date: date | None = None,
+    ) -> None:
+        stamp = _parse_ts(_ts(at))
+        assert stamp is not None
+        self._status[guild_id] = GuildStatus(
+            guild_id,
+            DailyStatus(status),
+            detail,
+            stamp,
+            channel_id=channel_id,
+            local_date=local_date,
+        )
+
+    async def get_status(self, guild_id: int) -> GuildStatus | None:
+        return self._status.get(guild_id)
+
+    async def last_quote_key(self, channel_id: int) -> str | None:
+        return self._last_quote.get(channel_id)
+
+    async def set_last_quote_key(self, channel_id: int, key: str) -> None:
+        self._last_quote[channel_id] = key
