@@ -851,6 +851,8 @@ def now_text(outcome: PostOutcome) -> str:
             f"Discord did not confirm today's post in {where}{why}. I will resend it for a "
             "minute or two with the same nonce, so it appears at most once."
         )
+    if outcome.result == PostResult.UNREACHED:
+        return "I could not reach Discord to post today's quote. I will try again in a minute."
     if outcome.result == PostResult.FORBIDDEN:
         return f"I could not post here: I am missing the {outcome.detail} permission."
     if outcome.result == PostResult.NOT_FOUND:

@@ -29,6 +29,11 @@ One pass (:meth:`DailyScheduler.run_once`), per enabled schedule, one guild afte
      Backoff And Jitter*, AWS Architecture Blog, 2015), honouring ``retry_after``; when a pass's
      attempts run out the date is left in ``retry`` and claimed again after a cool-down, at most
      ``max_claims`` times and only within the grace window.
+   * A send that provably never reached Discord (connection refused, DNS failure: *unreached*)
+     releases the claim (no message exists) and holds every guild back for a few seconds,
+     doubling per failure up to a minute; the date is claimed again after that, for as long as
+     the grace window lasts, so a network outage of minutes or hours delays the post instead
+     of losing it.
    * An *unknown* outcome (timeout, lost connection: the message may exist) is retried with the
      same nonce only while ``now - claimed_at <= nonce_window``; the row stays ``pending``
      meanwhile, and once the window is over it becomes ``unknown`` and is never resent. After an
@@ -126,6 +131,7 @@ class PostResult(StrEnum):
     BEING_POSTED = "being_posted"  # post_now: claimed and in flight
     ALREADY_FAILED = "already_failed"  # post_now: the day failed for good
     ALREADY_UNKNOWN = "already_unknown"  # post_now: the day's result is unknown; not resent
+    UNREACHED = "unreached"  # Discord could not be reached: claim released, retried later
 
 
 class SendKind(StrEnum):
@@ -134,6 +140,7 @@ class SendKind(StrEnum):
     OK = "ok"
     RETRYABLE = "retryable"  # 429, 5xx: Discord answered, the message was not created
     UNKNOWN = "unknown"  # timeout, lost connection: the message may or may not exist
+    UNREACHED = "unreached"  # connection refused, DNS failure: the request never left
     FORBIDDEN = "forbidden"  # 403: a permission is missing
     NOT_FOUND = "not_found"  # 404: unknown channel
     WRONG_GUILD = "wrong_guild"  # the channel is known to belong to another guild: not sent
@@ -172,6 +179,12 @@ class SendResult:
         """Outcome unknown (timeout, connection lost): the message may have been created, so it
         is resent only with the same nonce while Discord still deduplicates it."""
         return cls(SendKind.UNKNOWN, detail=detail)
+
+    @classmethod
+    def unreached(cls, detail: str = "") -> SendResult:
+        """The request provably never reached Discord (connection refused, DNS failure): no
+        message exists, so the post is retried until the grace window ends."""
+        return cls(SendKind.UNREACHED, detail=detail)
 
     @classmethod
     def forbidden(cls, permission: str) -> SendResult:
@@ -258,6 +271,9 @@ class DailyScheduler:
             claim, capped at 30 minutes).
         nonce_window: how long after a claim a pending post may be resent with its nonce.
         rng: randomness for jitter (seed it in tests).
+        unreached_base, unreached_max: after a send that never reached Discord (the network
+            is down), no guild is tried for ``unreached_base`` seconds, doubling per further
+            failure up to ``unreached_max``; the first success ends it.
 
     Raises:
         ValueError: ``grace`` outside (0, 24 h] or non-positive limits.
@@ -285,6 +301,8 @@ class DailyScheduler:
         nonce_window: timedelta = timedelta(minutes=2),
         rng: random.Random | None = None,
         known_documents: Callable[[], Collection[str]] | None = None,
+        unreached_base: float = 5.0,
+        unreached_max: float = 60.0,
     ) -> None:
         if not timedelta(0) < grace <= MAX_GRACE:
             raise ValueError(f"grace must be in (0, {MAX_GRACE}], got {grace}")
@@ -308,6 +326,10 @@ class DailyScheduler:
         self.nonce_window = nonce_window
         self._rng = rng or random.Random()
         self._cooldown: dict[int, datetime] = {}
+        self.unreached_base = unreached_base
+        self.unreached_max = unreached_max
+        self._unreached_streak = 0
+        self._network_retry_at: datetime | None = None
         self._in_flight: dict[tuple[int, date], int] = {}  # (guild, date) -> channel
         self._task: asyncio.Task[None] | None = None
 
@@ -401,7 +423,11 @@ class DailyScheduler:
                 self._cool_down(schedule.guild_id, now, 1)
                 outcomes.append(
                     PostOutcome(
-                        schedule.guild_id, schedule.channel_id, None, PostResult.ERROR, detail=repr(exc)
+                        schedule.guild_id,
+                        schedule.channel_id,
+                        None,
+                        PostResult.ERROR,
+                        detail=repr(exc),
                     )
                 )
         return outcomes
@@ -509,6 +535,9 @@ class DailyScheduler:
         """Seconds to sleep before the next pass: until the earliest slot or cool-down end,
         within [:attr:`MIN_SLEEP`, ``max_sleep``]; 1 s if something is (still) due now."""
         now = self._clock()
+        if self._network_retry_at is not None and self._network_retry_at > now:
+            delay = (self._network_retry_at - now).total_seconds()
+            return min(max(delay, self.MIN_SLEEP), self.max_sleep)
         states: list[tuple[DailySchedule, date | None]] = []
         wakes: list[datetime] = []
         for schedule in await self.storage.all_schedules():
@@ -540,6 +569,25 @@ class DailyScheduler:
             return last.local_date - timedelta(days=1)
         return last.local_date
 
+    def _network_down(self, at: datetime, detail: str) -> None:
+        """A send never reached Discord: hold every guild back, doubling per failure."""
+        self._unreached_streak += 1
+        seconds = min(self.unreached_base * 2 ** (self._unreached_streak - 1), self.unreached_max)
+        self._network_retry_at = at + timedelta(seconds=seconds)
+        log.warning(
+            "Discord unreachable (%s); daily posts wait %.0f s and are retried within the "
+            "grace window (failure %d in a row)",
+            detail,
+            seconds,
+            self._unreached_streak,
+        )
+
+    def _network_up(self) -> None:
+        if self._unreached_streak:
+            log.info("Discord reachable again after %d failed sends", self._unreached_streak)
+        self._unreached_streak = 0
+        self._network_retry_at = None
+
     def _cool_down(self, guild_id: int, now: datetime, claims: int) -> None:
         seconds = min(self.retry_cooldown * 2 ** max(claims - 1, 0), 1800.0)
         self._cooldown[guild_id] = now + timedelta(seconds=seconds)
@@ -549,6 +597,8 @@ class DailyScheduler:
         until = self._cooldown.get(gid)
         if until is not None and now < until:
             return []
+        if self._network_retry_at is not None and now < self._network_retry_at:
+            return []  # Discord was unreachable a moment ago: wait before the next probe
         outcomes: list[PostOutcome] = []
         last = await self.storage.last_post(gid)
         if last is not None and last.status == PostStatus.PENDING:
@@ -575,7 +625,9 @@ class DailyScheduler:
                 last.channel_id,
             )
             outcomes.append(
-                PostOutcome(gid, last.channel_id, last.local_date, PostResult.ABANDONED, last.quote_key)
+                PostOutcome(
+                    gid, last.channel_id, last.local_date, PostResult.ABANDONED, last.quote_key
+                )
             )
             last = await self.storage.last_post(gid)
         day = due_post(schedule, now, self._done_date(last), grace=self.grace)
@@ -664,8 +716,15 @@ class DailyScheduler:
                 gid, STATUS_OK, "", at, channel_id=channel, local_date=day
             )
             self._cooldown.pop(gid, None)
+            self._network_up()
             log.info("daily post of %s sent in guild %s channel %s", day, gid, channel)
             return outcome(PostResult.RESENT if resend else PostResult.SENT, message_id=message_id)
+        if result.kind == SendKind.UNREACHED:
+            # no message exists: give the date back, so a later pass claims it again (same
+            # deterministic nonce) until the grace window ends; the claim count is unchanged
+            await self.storage.release_post(gid, day, f"Discord unreachable ({result.detail})")
+            self._network_down(at, result.detail)
+            return outcome(PostResult.UNREACHED, result.detail)
         if result.kind == SendKind.UNKNOWN:
             if at - record.claimed_at <= self.nonce_window:
                 # the row stays pending: the next pass resends it with its nonce (pending path)
@@ -831,8 +890,10 @@ class DailyScheduler:
             result = await self._send(schedule, record.quote_key, nonce)
             if result.kind == SendKind.UNKNOWN:
                 uncertain = True
-            elif uncertain and result.kind == SendKind.RETRYABLE:
+            elif uncertain and result.kind in (SendKind.RETRYABLE, SendKind.UNREACHED):
                 result = SendResult.unknown(f"{result.detail} after an attempt with no answer")
+            elif result.kind == SendKind.UNREACHED:
+                return result, attempt, uncertain  # the network is down: the pass backs off
             if (
                 result.kind not in (SendKind.RETRYABLE, SendKind.UNKNOWN)
                 or attempt >= self.max_attempts

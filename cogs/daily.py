@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import socket
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
@@ -178,6 +179,9 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
             if exc.status == 429 or exc.status >= 500:
                 return SendResult.retryable(detail, retry_after=getattr(exc, "retry_after", None))
             return SendResult.error(f"{exc.status} {exc.code} {exc.text}".strip())
+        except (aiohttp.ClientConnectorError, ConnectionRefusedError, socket.gaierror) as exc:
+            # no connection was made (refused, DNS failure): the request never left
+            return SendResult.unreached(repr(exc))
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             # the request may have reached Discord: resent only with its nonce, in time
             return SendResult.unknown(repr(exc))
