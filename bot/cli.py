@@ -100,7 +100,9 @@ def load_library(
     return _load(settings, stream=stream)[:2]
 
 
-def _load(settings: Settings, *, stream: TextIO = sys.stderr) -> tuple[Library, dict[str, float], StoreReport]:
+def _load(
+    settings: Settings, *, stream: TextIO = sys.stderr
+) -> tuple[Library, dict[str, float], StoreReport]:
     from bot.loading import load_library as load
 
     def report(problem: LoadProblem) -> None:
@@ -245,7 +247,9 @@ def corpus_table(
 def store_rows(report: StoreReport) -> list[tuple[str, str]]:
     """The ``check`` rows about the corpus store: its folder, what came from it, what was rebuilt."""
     if report.folder is None:
-        return [("corpus store", "none (storage folder missing or in memory; set corpus.cache_dir)")]
+        return [
+            ("corpus store", "none (storage folder missing or in memory; set corpus.cache_dir)")
+        ]
     stored = [
         f"{_plural(report.documents_from_store, 'document')}",
         f"{report.derived_from_store} with quotes and summaries",

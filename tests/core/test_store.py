@@ -197,7 +197,7 @@ def test_a_damaged_store_file_is_logged_and_rebuilt_never_wrong(
     if damage != "missing":
         assert report.damaged
         assert str(target) in report.damaged[0]
-        assert "rebuilding it" in caplog.text
+        assert "it is rebuilt" in caplog.text
     repaired, report = _load(corpus_folder, store)  # rebuilt: the next start is clean
     assert not report.damaged
     assert report.index_from_store

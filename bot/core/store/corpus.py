@@ -173,7 +173,7 @@ class CorpusStore:
             return None
 
     def _damaged(self, message: str) -> None:
-        log.warning("corpus store: %s; rebuilding it", message)
+        log.warning("corpus store: %s; it is rebuilt", message)
         self.report.damaged.append(message)
 
     def _stored_corpus(self, inputs: str, hashes: dict[str, str]) -> Corpus | None:
