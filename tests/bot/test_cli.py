@@ -312,7 +312,7 @@ def test_corpus_store_is_written_then_reused(
     out = capsys.readouterr().out
     assert "0 documents, 0 with quotes and summaries" in out  # from the store
     assert "1 parsed, 1 derived, search index" in out  # rebuilt
-    assert list((tmp_path / "cache" / "index").glob("*.npz"))
+    assert list((tmp_path / "cache" / "index").glob("*/meta.json"))
     assert main(["check", "--config", str(config)]) == 0
     out = capsys.readouterr().out
     assert "1 document, 1 with quotes and summaries, search index" in out

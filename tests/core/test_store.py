@@ -132,7 +132,7 @@ def test_the_store_keeps_only_what_recent_corpora_use(
         _load(corpus_folder, store)
     assert len(list((store / "documents").glob("*.rec"))) == 3
     assert len(list((store / "derived").glob("*.rec"))) == 3
-    assert len(list((store / "index").glob("*.npz"))) == 1
+    assert len(list((store / "index").glob("*/meta.json"))) == 1
     assert GRACE_SECONDS > 60  # by default another process's fresh files are left alone
 
 
@@ -165,7 +165,7 @@ DAMAGE = {
 }
 
 
-@pytest.mark.parametrize("kind", ["corpora", "documents", "derived", "index-npz", "index-rec"])
+@pytest.mark.parametrize("kind", ["corpora", "documents", "derived"])
 @pytest.mark.parametrize("damage", [*DAMAGE, "tampered"])
 def test_a_damaged_store_file_is_logged_and_rebuilt_never_wrong(
     kind: str,
@@ -180,16 +180,10 @@ def test_a_damaged_store_file_is_logged_and_rebuilt_never_wrong(
         "corpora": ("corpora", "*.rec"),
         "documents": ("documents", "*.rec"),
         "derived": ("derived", "*.rec"),
-        "index-npz": ("index", "*.npz"),
-        "index-rec": ("index", "*.rec"),
     }[kind]
     target = sorted((store / folder).glob(pattern))[0]
     if damage == "tampered":
-        if kind.startswith("index"):
-            pytest.skip("the index's checksum record holds no model content")
         _tamper(target)
-    elif kind == "index-npz" and damage == "another format":
-        _flip(target)
     else:
         DAMAGE[damage](target)
     library, report = _load(corpus_folder, store)
@@ -204,6 +198,22 @@ def test_a_damaged_store_file_is_logged_and_rebuilt_never_wrong(
     assert report.documents_from_store == 3
     assert report.derived_from_store == 3
     assert _answers(repaired) == expected
+
+
+@pytest.mark.parametrize("damage", ["missing", "zero bytes", "truncated", "corrupted"])
+def test_a_damaged_index_array_is_logged_and_rebuilt(
+    damage: str, corpus_folder: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """(The index's own format and its finer damage are tested in tests/bot/test_index_cache.py.)"""
+    store = tmp_path / "store"
+    expected = _answers(_load(corpus_folder, store)[0])
+    target = sorted((store / "index").glob("*/postings.npy"))[0]
+    DAMAGE[damage](target)
+    library, report = _load(corpus_folder, store)
+    assert _answers(library) == expected and not report.index_from_store
+    assert report.damaged and "it is rebuilt" in caplog.text
+    _, report = _load(corpus_folder, store)
+    assert report.index_from_store and not report.damaged
 
 
 def test_an_unwritable_store_folder_only_costs_time(

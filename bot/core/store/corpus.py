@@ -6,7 +6,8 @@ Layout of the store folder (every file a checksummed record, see :mod:`.records`
                             documents (id and key) and the load problems
     documents/<key>.rec     one parsed document (key: SHA-256 of its JSON and the code version)
     derived/<key>.rec       its quotes and summaries
-    index/<key>.npz + .rec  the search index of the whole corpus and its checksum
+    index/<key>/            the search index of the whole corpus (``SearchIndex.save``: ``.npy``
+                            arrays, memory-mapped when loaded, with checksums in ``meta.json``)
 
 Reading: every file under the corpus paths is hashed; when every hash is as recorded, the
 documents come from the store without parsing; otherwise the loader reads the corpus again.
@@ -27,6 +28,7 @@ import json
 import logging
 import multiprocessing
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -35,7 +37,7 @@ from pathlib import Path
 from bot.core.library import Library
 from bot.core.loader import load_corpus
 from bot.core.models import Corpus, Document, LoadProblem, Summary
-from bot.core.search import SearchIndex
+from bot.core.search import IndexFileError, SearchIndex
 from bot.core.store.codec import (
     Derived,
     decode_derived,
@@ -44,7 +46,7 @@ from bot.core.store.codec import (
     encode_document,
 )
 from bot.core.store.derive import derive, derive_payload, merge_quotes
-from bot.core.store.records import StoreDamaged, read_record, write_atomic, write_record
+from bot.core.store.records import StoreDamaged, read_record, write_record
 
 __all__ = ["GRACE_SECONDS", "CorpusStore", "Progress", "StoreReport", "code_version"]
 
@@ -382,42 +384,24 @@ class CorpusStore:
     def _stored_index(self, key: str, corpus: Corpus) -> SearchIndex | None:
         if self.folder is None:
             return None
-        array_file = self.folder / "index" / f"{key}.npz"
-        payload = self._record(self.folder / "index" / f"{key}.rec", "index")
-        if payload is None:
-            return None
         try:
-            with open(array_file, "rb") as handle:
-                digest = hashlib.file_digest(handle, "sha256").hexdigest()
-        except OSError as error:
-            self._damaged(f"{array_file}: unreadable ({error.strerror or error})")
+            return SearchIndex.load(self.folder / "index" / key, corpus, mmap=True)
+        except IndexFileError as error:
+            if error.reason == "damaged":
+                self._damaged(str(error))
             return None
-        if digest.encode() != payload:
-            self._damaged(f"{array_file}: checksum mismatch (truncated, corrupted or altered)")
-            return None
-        index = SearchIndex.load(array_file, corpus)
-        if index is None:
-            self._damaged(f"{array_file}: does not match the corpus")
-        return index
 
     def _save_index(self, key: str, index: SearchIndex, corpus: Corpus) -> None:
         if self.folder is None or self.report.write_error is not None:
             return
-        folder = self.folder / "index"
-        building = folder / f".{key}.{os.getpid()}.npz"
+        folder = self.folder / "index" / key
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            index.save(building, corpus)
-            with open(building, "r+b") as handle:
-                os.fsync(handle.fileno())
-                handle.seek(0)
-                digest = hashlib.file_digest(handle, "sha256").hexdigest()
-            os.replace(building, folder / f"{key}.npz")
-            write_atomic(folder / f"{key}.rec", _index_record(digest))
+            index.save(folder)
         except OSError as error:
-            building.unlink(missing_ok=True)
-            self.report.write_error = f"{folder}: {error.strerror or error}"
-            log.warning("corpus store: cannot write the search index to %s (%s)", folder, error)
+            self.report.write_error = f"{folder.parent}: {error.strerror or error}"
+            log.warning(
+                "corpus store: cannot write the search index to %s (%s)", folder.parent, error
+            )
 
     # ---- the record of the inputs, and clean-up --------------------------------------------
 
@@ -456,7 +440,10 @@ class CorpusStore:
             for path in (self.folder / folder).glob("*"):
                 if path.name.split(".")[0] in keep or now - _mtime(path) <= grace:
                     continue
-                path.unlink(missing_ok=True)
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
 
 
 def _mtime(path: Path) -> float:
@@ -464,12 +451,6 @@ def _mtime(path: Path) -> float:
         return path.stat().st_mtime
     except OSError:
         return 0.0
-
-
-def _index_record(digest: str) -> bytes:
-    from bot.core.store.records import encode_record
-
-    return encode_record("index", digest.encode())
 
 
 def _loader_progress(progress: Progress) -> Callable[[int, int, Path], None]:
