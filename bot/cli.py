@@ -148,7 +148,7 @@ def load_library(
         log.log(level, "%s: %s%s", problem.path, problem.reason, _loaded_note(problem))
     require_documents(corpus)
     cache_dir = settings.corpus.cache_dir
-    library = Library(corpus, index_cache=cache_dir / "search-index.npz" if cache_dir else None)
+    library = Library(corpus, index_cache=cache_dir / "search-index" if cache_dir else None)
     if warm:
         library.warm(summary_length=settings.summary.length)
     return library, {"load_s": t1 - t0, **{f"{k}_s": v for k, v in library.timings.items()}}

@@ -75,6 +75,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
     def __init__(self, bot: CorpusBot) -> None:
         self.bot = bot
         self.scheduler: DailyScheduler | None = None
+        self._channel_guilds: dict[int, int] = {}  # channel id -> its guild, as Discord said
         super().__init__()
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -143,23 +144,33 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
                 return missing[0]
         return "Send Messages"
 
-    def _other_guild(self, schedule: DailySchedule) -> int | None:
-        """The id of the guild the schedule's channel belongs to, when discord.py's cache knows
-        it to be another guild than the schedule's (a config copy/paste slip); else ``None``
-        (the right guild, or a channel not in the cache: Discord then answers 403/404)."""
-        channel = self.bot.get_channel(schedule.channel_id)
-        guild = getattr(channel, "guild", None)
-        if guild is not None and guild.id != schedule.guild_id:
-            return int(guild.id)
-        return None
+    async def _other_guild(self, schedule: DailySchedule) -> int | None:
+        """The id of the guild the schedule's channel belongs to when that is another guild than
+        the schedule's (a config copy/paste slip); else ``None``.
+
+        Asked of Discord (``GET /channels/{id}``, once per channel and process: a channel never
+        moves between guilds), not of discord.py's cache, which is empty until the gateway has
+        sent the guilds. When Discord does not answer (403, 404, an outage) ``None``: the send
+        then gets Discord's own answer."""
+        guild_id = self._channel_guilds.get(schedule.channel_id)
+        if guild_id is None:
+            try:
+                data = await self.bot.http.get_channel(schedule.channel_id)
+            except (discord.HTTPException, aiohttp.ClientError, TimeoutError, OSError):
+                return None
+            owner = dict(data).get("guild_id")  # absent for DM channels
+            if owner is None:
+                return None
+            guild_id = self._channel_guilds[schedule.channel_id] = int(str(owner))
+        return guild_id if guild_id != schedule.guild_id else None
 
     async def send_daily(self, schedule: DailySchedule, key: str, nonce: str) -> SendResult:
         """Post the quote ``key`` in the schedule's channel with ``nonce`` (discord.py adds
         ``enforce_nonce``, so Discord drops a repeat); map the outcome for the scheduler.
 
-        A channel that the cache knows to belong to another guild is not sent to
+        A channel that Discord says belongs to another guild is not sent to
         (:meth:`SendResult.wrong_guild`)."""
-        other = self._other_guild(schedule)
+        other = await self._other_guild(schedule)
         if other is not None:
             return SendResult.wrong_guild(other)
         try:

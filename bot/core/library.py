@@ -6,7 +6,7 @@ within Discord's deadline. Each method is exactly the "one core call" a command 
 
 ``Library(corpus)`` builds each part on first use instead, which suits one-shot CLI commands (a
 search need not rank quotes). With ``index_cache`` set, the search index is saved next to the
-corpus and reused while the corpus is unchanged (see :meth:`SearchIndex.read`); a damaged cache
+corpus and reused while the corpus is unchanged (see :meth:`SearchIndex.load`); a damaged cache
 file is logged as a warning and rebuilt.
 """
 
@@ -26,7 +26,7 @@ from bot.core.models import Corpus, Document, Quote, SearchHit, Summary
 from bot.core.normalize import valid_text
 from bot.core.provenance import Provenance, locate
 from bot.core.quotes import QuoteBook
-from bot.core.search import CacheDamaged, SearchIndex
+from bot.core.search import IndexFileError, SearchIndex
 from bot.core.summarize import summarize
 
 _log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ class Library:
 
     Args:
         corpus: the loaded documents (and load problems).
-        index_cache: file for the search index cache, or ``None`` for no cache.
+        index_cache: folder for the search index cache, or ``None`` for no cache.
         progress: called as ``progress(done, total)`` while the index is built.
 
     Attributes:
@@ -101,11 +101,12 @@ class Library:
     def _load_or_build_index(self) -> SearchIndex:
         if self.index_cache is not None:
             try:
-                cached = SearchIndex.read(self.index_cache, self.corpus)
-            except CacheDamaged as error:
+                cached = SearchIndex.load(self.index_cache, self.corpus)
+            except IndexFileError as error:
                 cached = None
-                self.index_cache_problem = f"{self.index_cache}: {error}; rebuilt it"
-                _log.warning("the search index cache %s", self.index_cache_problem)
+                if error.reason == "damaged":
+                    self.index_cache_problem = f"{error} It was rebuilt."
+                    _log.warning("the search index cache: %s", self.index_cache_problem)
             if cached is not None:
                 self.index_from_cache = True
                 return cached
@@ -116,7 +117,7 @@ class Library:
         if self.index_cache is not None:
             try:
                 self.index_cache.parent.mkdir(parents=True, exist_ok=True)
-                index.save(self.index_cache, self.corpus)
+                index.save(self.index_cache)
             except OSError:
                 pass  # a cache that cannot be written only costs time; the caller may warn
         return index

@@ -310,7 +310,7 @@ def test_index_cache_is_written_then_reused(
     config.write_text("corpus:\n  cache_dir: cache\n", encoding="utf-8")
     assert main(["check", "--config", str(config)]) == 0
     assert "(from cache)" not in capsys.readouterr().out
-    assert (tmp_path / "cache" / "search-index.npz").is_file()
+    assert (tmp_path / "cache" / "search-index" / "meta.json").is_file()
     assert main(["check", "--config", str(config)]) == 0
     assert "search index time (from cache)" in capsys.readouterr().out
     hits = _json(capsys, ["search", "jaw jaw", "--json", "--config", str(config)])
