@@ -72,13 +72,13 @@ def test_check_says_loaded_only_for_files_that_loaded(
 ) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "page.html").write_text("<p>a web page</p>\n")
+    (corpus / "page.rtf").write_text("{\\\\rtf1 a letter}\n")
     (corpus / "smart.txt").write_bytes(
         b"Smart Quotes\n\n\x93Quoted,\x94 she said, \x93in Windows-1252.\x94\n"
     )
     assert main(["check", "--corpus", str(corpus)]) == 0
     err = capsys.readouterr().err.splitlines()
-    [page] = [line for line in err if "page.html:" in line]
+    [page] = [line for line in err if "page.rtf:" in line]
     [smart] = [line for line in err if "smart.txt:" in line and "WARNING" in line]
     assert "unsupported file type" in page
     assert "(loaded)" not in page  # skipped, not loaded
