@@ -76,3 +76,21 @@ def test_a_letter_inside_the_novel_is_prose_shown_as_quoted_not_as_the_author() 
     book = QuoteBook.build(Corpus((document,)))
     assert book.speaker_of(quote) is None
     assert attribution(quote, document).startswith("— quoted in ")
+
+
+PEOPLE = """They talked of poor Fanny Harville, and of Charles Musgrove and Sir John Middleton.
+
+“A sailor must be ready to leave everything behind at an hour's notice,” said Captain Harville.
+
+“Nothing is so tiresome as a wet afternoon in the country,” said Lady Middleton.
+
+“There is no comfort like a warm fire in winter,” said Mrs Musgrove.
+
+Everyone remembered Fanny Harville, and liked Charles Musgrove, and dined with Sir John Middleton.
+"""
+
+
+def test_a_title_and_surname_is_never_merged_with_a_first_name_and_surname() -> None:
+    document = parse_document(PEOPLE, document_id="people")
+    speakers = {q.speaker for q in document_quotes(document).quotes if q.speaker}
+    assert speakers == {"Captain Harville", "Lady Middleton", "Mrs Musgrove"}
