@@ -935,11 +935,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
 #: Commands whose output is the answer itself (``check`` prints its own table): info logs
 #: would only get in the way; ``-v`` shows them (and debug logs).
 QUIET_COMMANDS = {
-<<<<<<< HEAD
     "sources",
-=======
     "card",
->>>>>>> main
     "quote",
     "search",
     "summary",
