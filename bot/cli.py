@@ -35,11 +35,11 @@ from bot.core.daily import EARLIEST_NOW, LATEST_NOW, zone_label
 from bot.core.errors import CorpusError, UserError
 from bot.core.library import Library
 from bot.core.models import Corpus, LoadProblem
+from bot.core.store import StoreReport
 from bot.migrate import cmd_migrate, describe_target
 from bot.settings import (
     ConfigError,
     Settings,
-    check_corpus_paths,
     check_daily_documents,
     check_storage,
     load_settings,
@@ -89,69 +89,28 @@ def load_settings_from_args(args: argparse.Namespace) -> Settings:
     return load_settings(_config_path(args), corpus_paths=corpus or None)
 
 
-def _progress_reporter(
-    stream: TextIO,
-) -> tuple[Callable[[int, int, Path], None], Callable[[], None]]:
-    """A loader progress callback: a rich progress bar on a terminal, periodic log lines otherwise."""
-    if stream.isatty():
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-        bar = Progress(
-            TextColumn("loading corpus"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.description}"),
-            transient=True,
-        )
-        task_id = bar.add_task("", total=None)
-        bar.start()
-
-        def update(done: int, total: int, path: Path) -> None:
-            bar.update(task_id, completed=done, total=total, description=path.name)
-
-        return update, bar.stop
-
-    last = [0.0]
-
-    def log_line(done: int, total: int, path: Path) -> None:
-        now = time.monotonic()
-        if now - last[0] >= 5 or done == total:
-            last[0] = now
-            log.info("loading corpus: %d/%d files (%s)", done, total, path)
-
-    return log_line, lambda: None
-
-
 def load_library(
     settings: Settings, *, stream: TextIO = sys.stderr, warm: bool = True
 ) -> tuple[Library, dict[str, float]]:
-    """Load the corpus and build the library; report bad files. Raises :class:`CorpusError`, or
-    :class:`ConfigError` for a ``corpus.paths`` entry that does not exist.
+    """Load the corpus through the corpus store and build the library; report bad files.
 
-    ``warm=False`` (one-shot commands) builds the search index and the quote ranking only when a
-    command first needs them.
+    Raises :class:`CorpusError`, or :class:`ConfigError` for a ``corpus.paths`` entry that does
+    not exist. ``warm`` is kept for callers; everything is built (or read from the store) now.
     """
-    from bot.core.loader import load_corpus, require_documents
+    return _load(settings, stream=stream)[:2]
 
-    check_corpus_paths(settings)  # names the key and the folder relative paths start from
-    progress, done = _progress_reporter(stream)
-    t0 = time.perf_counter()
-    try:
-        corpus = load_corpus(
-            list(settings.corpus.paths), language=settings.corpus.language, progress=progress
-        )
-    finally:
-        done()
-    t1 = time.perf_counter()
-    for problem in corpus.problems:
+
+def _load(
+    settings: Settings, *, stream: TextIO = sys.stderr
+) -> tuple[Library, dict[str, float], StoreReport]:
+    from bot.loading import load_library as load
+
+    def report(problem: LoadProblem) -> None:
         level = logging.ERROR if problem.fatal else logging.WARNING
         log.log(level, "%s: %s%s", problem.path, problem.reason, _loaded_note(problem))
-    require_documents(corpus)
-    cache_dir = settings.corpus.cache_dir
-    library = Library(corpus, index_cache=cache_dir / "search-index" if cache_dir else None)
-    if warm:
-        library.warm(summary_length=settings.summary.length)
-    return library, {"load_s": t1 - t0, **{f"{k}_s": v for k, v in library.timings.items()}}
+
+    loaded = load(settings, stream=stream, problems=report)
+    return loaded.library, loaded.timings, loaded.report
 
 
 def check_with_corpus(settings: Settings, library: Library, *, storage: bool = False) -> None:
@@ -262,27 +221,54 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def corpus_table(
-    corpus: Corpus, timings: dict[str, float], *, cached: bool = False
+    corpus: Corpus, timings: dict[str, float], report: StoreReport | None = None
 ) -> list[tuple[str, str]]:
-    """Rows of the ``check`` table: documents, paragraphs, sentences, words, problems, timings."""
+    """Rows of the ``check`` table: documents, paragraphs, sentences, words, problems, timings,
+    and what came from the corpus store and what was rebuilt."""
     paragraphs = sum(len(d.paragraphs) for d in corpus)
     sentences = sum(sum(len(p.sentences) for p in d.paragraphs) for d in corpus)
     words = sum(d.word_count for d in corpus)
-    return [
+    rows = [
         ("documents", str(len(corpus))),
         ("paragraphs", str(paragraphs)),
         ("sentences", str(sentences)),
         ("words", str(words)),
         ("files with problems", _problem_count_text(corpus)),
         ("load time", f"{timings['load_s'] * 1000:.0f} ms"),
-        (
-            "search index time" + (" (from cache)" if cached else ""),
-            f"{timings.get('index_s', 0) * 1000:.0f} ms",
-        ),
-        ("quote ranking time", f"{timings.get('quotes_s', 0) * 1000:.0f} ms"),
-        ("summaries time", f"{timings.get('summaries_s', 0) * 1000:.0f} ms"),
-        ("memory (RSS)", f"{_rss_mb():.0f} MB"),
+        ("search index time", f"{timings.get('index_s', 0) * 1000:.0f} ms"),
+        ("quotes, summaries", f"{timings.get('derive_s', 0) * 1000:.0f} ms"),
     ]
+    if report is not None:
+        rows += store_rows(report)
+    rows.append(("memory (RSS)", f"{_rss_mb():.0f} MB"))
+    return rows
+
+
+def store_rows(report: StoreReport) -> list[tuple[str, str]]:
+    """The ``check`` rows about the corpus store: its folder, what came from it, what was rebuilt."""
+    if report.folder is None:
+        return [
+            ("corpus store", "none (storage folder missing or in memory; set corpus.cache_dir)")
+        ]
+    stored = [
+        f"{_plural(report.documents_from_store, 'document')}",
+        f"{report.derived_from_store} with quotes and summaries",
+    ]
+    built = [
+        f"{report.documents_parsed} parsed",
+        f"{report.derived_built} derived",
+    ]
+    (stored if report.index_from_store else built).append("search index")
+    rows = [
+        ("corpus store", str(report.folder)),
+        ("from the store", ", ".join(stored)),
+        ("rebuilt", ", ".join(built)),
+    ]
+    if report.damaged:
+        rows.append(("damaged store files", f"{len(report.damaged)} (rebuilt)"))
+    if report.write_error:
+        rows.append(("store not written", report.write_error))
+    return rows
 
 
 def problem_counts(corpus: Corpus) -> tuple[int, int, int]:
@@ -326,11 +312,11 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
     for warning in settings.warnings:
         log.warning("%s", warning)
-    library, timings = load_library(settings)
+    library, timings, report = _load(settings)
     check_with_corpus(settings, library, storage=True)
     console = Console() if sys.stdout.isatty() else Console(width=160)
     table = Table(title="corpus", show_header=False)
-    for key, value in corpus_table(library.corpus, timings, cached=library.index_from_cache):
+    for key, value in corpus_table(library.corpus, timings, report):
         table.add_row(key, value)
     console.print(table)
     docs = Table(title="documents")

@@ -16,7 +16,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 
 from rapidfuzz import fuzz, process, utils
@@ -39,6 +39,9 @@ class Library:
         corpus: the loaded documents (and load problems).
         index_cache: folder for the search index cache, or ``None`` for no cache.
         progress: called as ``progress(done, total)`` while the index is built.
+        index, quotes, summaries: parts already built (by :class:`bot.core.store.CorpusStore`,
+            from the store or in parallel); ``summaries`` is keyed ``(document id, length,
+            None)``.
 
     Attributes:
         corpus: the documents.
@@ -51,6 +54,9 @@ class Library:
         *,
         index_cache: Path | None = None,
         progress: Callable[[int, int], None] | None = None,
+        index: SearchIndex | None = None,
+        quotes: QuoteBook | None = None,
+        summaries: Mapping[tuple[str, str, int | None], Summary] | None = None,
     ) -> None:
         self.corpus = corpus
         self.index_cache = index_cache
@@ -58,10 +64,10 @@ class Library:
         self.index_from_cache = False
         self.index_cache_problem: str | None = None  # why a damaged cache file was rebuilt
         self._progress = progress
-        self._index: SearchIndex | None = None
-        self._quotes: QuoteBook | None = None
+        self._index: SearchIndex | None = index
+        self._quotes: QuoteBook | None = quotes
         self._lock = threading.Lock()
-        self._summaries: dict[tuple[str, str, int | None], Summary] = {}
+        self._summaries: dict[tuple[str, str, int | None], Summary] = dict(summaries or {})
 
     @classmethod
     def build(

@@ -303,16 +303,20 @@ def test_check_strict_fails_when_a_file_did_not_load(
     assert "1 file not loaded" in capsys.readouterr().out
 
 
-def test_index_cache_is_written_then_reused(
+def test_corpus_store_is_written_then_reused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = tmp_path / "config.yaml"
     config.write_text("corpus:\n  cache_dir: cache\n", encoding="utf-8")
     assert main(["check", "--config", str(config)]) == 0
-    assert "(from cache)" not in capsys.readouterr().out
-    assert (tmp_path / "cache" / "search-index" / "meta.json").is_file()
+    out = capsys.readouterr().out
+    assert "0 documents, 0 with quotes and summaries" in out  # from the store
+    assert "1 parsed, 1 derived, search index" in out  # rebuilt
+    assert list((tmp_path / "cache" / "index").glob("*/meta.json"))
     assert main(["check", "--config", str(config)]) == 0
-    assert "search index time (from cache)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "1 document, 1 with quotes and summaries, search index" in out
+    assert "0 parsed, 0 derived" in out
     hits = _json(capsys, ["search", "jaw jaw", "--json", "--config", str(config)])
     assert isinstance(hits, list)
     assert hits[0]["paragraph"] == 1
