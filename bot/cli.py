@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from bot import render
+from bot import card_cli, render
 from bot.command_payload import cmd_commands
 from bot.core.daily import EARLIEST_NOW, LATEST_NOW, zone_label
 from bot.core.errors import CorpusError, UserError
@@ -889,6 +889,7 @@ def build_parser() -> argparse.ArgumentParser:
         "commands", parents=[common], help="the application commands the bot syncs to Discord"
     )
     commands.add_argument("--json", action="store_true", help="print the exact sync payload")
+    card_cli.add_parser(sub, common)
     return parser
 
 
@@ -902,12 +903,14 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "schedule": cmd_schedule,
     "migrate": cmd_migrate,
     "commands": cmd_commands,
+    "card": card_cli.cmd_card,
 }
 
 
 #: Commands whose output is the answer itself (``check`` prints its own table): info logs
 #: would only get in the way; ``-v`` shows them (and debug logs).
 QUIET_COMMANDS = {
+    "card",
     "quote",
     "search",
     "summary",

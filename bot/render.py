@@ -154,6 +154,7 @@ class Reply:
     embeds: list[discord.Embed] = field(default_factory=list)
     ephemeral: bool = False
     view: discord.ui.View | None = None
+    files: list[discord.File] = field(default_factory=list)
 
     def send_kwargs(self, *, channel: bool = False) -> dict[str, Any]:
         """Keyword arguments for sending this reply (``channel=True`` for ``Messageable.send``)."""
@@ -164,6 +165,8 @@ class Reply:
             kwargs["embeds"] = self.embeds
         if self.view is not None:
             kwargs["view"] = self.view
+        if self.files:
+            kwargs["files"] = self.files
         if not channel:
             kwargs["ephemeral"] = self.ephemeral
         return kwargs

@@ -8,10 +8,12 @@ corpus and user text, nothing cut inside a grapheme, nobody pinged.
 
 from __future__ import annotations
 
+import io
+
 import discord
 
 from bot import render
-from bot.core.models import Document
+from bot.core.models import Document, Quote
 from bot.core.provenance import Provenance
 
 # ---- "Where is this from?" ------------------------------------------------------------------
@@ -61,3 +63,48 @@ def not_from_corpus(best: Provenance | None) -> render.Reply:
         f"That does not seem to be from this corpus ({detail}). "
         "Try `/search` with the words you remember."
     )
+
+
+# ---- quote cards ----------------------------------------------------------------------------
+
+CARD_FILENAME = "quote.png"
+#: Discord's limit on an attachment's description (its alt text).
+ATTACHMENT_DESCRIPTION_LIMIT = 1024
+CARD_STYLE_NAMES = {"light": "Light", "dark": "Dark", "ink": "Ink (blue)"}
+
+
+def card_text(quote: Quote, document: Document) -> tuple[str, str, str]:
+    """What a quote card shows: the words, the attribution line and the source line."""
+    source = " · ".join(
+        part
+        for part in (document.outlet, document.date, location(document, quote.paragraph))
+        if part
+    )
+    return quote.text, render.attribution(quote, document), source
+
+
+def card_reply(png: bytes, quote: Quote, document: Document) -> render.Reply:
+    """A quote card as a public message: the PNG, with the quote as its alt text."""
+    words, who, _ = card_text(quote, document)
+    alt = render.shorten(f"{words} {who}", ATTACHMENT_DESCRIPTION_LIMIT)
+    card = discord.File(io.BytesIO(png), filename=CARD_FILENAME, description=alt)
+    return render.Reply(files=[card])
+
+
+def card_style_set(style: str) -> render.Reply:
+    """``/card_style``: confirmation."""
+    return render.notice(
+        f"Quote cards on this server now use the {CARD_STYLE_NAMES.get(style, style)} style."
+    )
+
+
+def with_card_note(reply: render.Reply, card: bool | None) -> render.Reply:
+    """``/daily set``'s answer with whether posts are cards, when the option was given."""
+    if card is not None and reply.content is not None:
+        note = (
+            "Each post is a quote card (an image; the bot needs Attach Files there)."
+            if card
+            else "Each post is a text quote."
+        )
+        reply.content = render.shorten(f"{reply.content}\n{note}", render.MESSAGE_LIMIT)
+    return reply

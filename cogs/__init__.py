@@ -8,4 +8,5 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.daily",
     "cogs.admin",
     "cogs.where_from",
+    "cogs.cards",
 )
