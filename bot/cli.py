@@ -147,6 +147,9 @@ def _setup_logging(
         stream=sys.stderr,
         force=True,
     )
+    from bot import logs
+
+    logs.install()  # interaction tokens never reach a log line (they are credentials)
     # The bot has no voice features: discord.py's warnings about voice libraries are noise.
     logging.getLogger("discord.client").addFilter(lambda record: "voice" not in record.getMessage())
 
