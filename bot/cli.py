@@ -519,6 +519,21 @@ def _answer(
     )
 
 
+def cmd_quotes(args: argparse.Namespace, settings: Settings) -> int:
+    """``quotes DOCUMENT --top N``: a document's most quotable lines in rank order."""
+    library, _ = load_library(settings, warm=False)
+    try:
+        quotes, doc = library.ranked_quotes(args.document, top=args.top)
+    except UserError as error:
+        sys.stderr.write(f"{error}\n")
+        return EXIT_NO_ANSWER
+    if args.json:
+        _print_json(render.ranked_quotes_record(quotes, doc))
+    else:
+        print(render.ranked_quotes_text(quotes, doc))
+    return EXIT_OK
+
+
 def cmd_oneshot(args: argparse.Namespace, settings: Settings) -> int:
     """``quote``, ``search`` and ``summary`` from the shell."""
     library, _ = load_library(settings, warm=False)
@@ -882,6 +897,15 @@ def build_parser() -> argparse.ArgumentParser:
     quote.add_argument("--speaker", help="only words said by this person")
     quote.add_argument("--json", action="store_true", help="print JSON")
 
+    quotes = sub.add_parser(
+        "quotes", parents=[common], help="a document's most quotable lines, best first"
+    )
+    quotes.add_argument("document", help="document id or title")
+    quotes.add_argument(
+        "--top", type=int, default=20, help="how many lines (default 20)", metavar="N"
+    )
+    quotes.add_argument("--json", action="store_true", help="print JSON")
+
     search = sub.add_parser("search", parents=[common], help="find passages matching a phrase")
     search.add_argument(
         "query", nargs="*", help="the phrase, typos and all (quotes optional: words are joined)"
@@ -931,6 +955,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "check": cmd_check,
     "console": cmd_console,
     "quote": cmd_oneshot,
+    "quotes": cmd_quotes,
     "search": cmd_oneshot,
     "summary": cmd_oneshot,
     "schedule": cmd_schedule,
@@ -945,6 +970,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
 QUIET_COMMANDS = {
     "card",
     "quote",
+    "quotes",
     "search",
     "summary",
     "console",

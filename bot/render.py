@@ -276,10 +276,13 @@ def document_label(document: Document) -> str:
 
 
 def attribution(quote: Quote, document: Document) -> str:
-    """Plain-text attribution: '— Speaker, quoted in Title by Author' or '— Author, Title'."""
+    """Plain-text attribution: '— Speaker, quoted in Title by Author', '— quoted in Title by
+    Author' (speech whose speaker is not known) or '— Author, Title'."""
+    by = f" by {document.author}" if document.author else ""
     if quote.speaker:
-        by = f" by {document.author}" if document.author else ""
         return f"— {quote.speaker}, quoted in {document.title}{by}"
+    if quote.quoted:
+        return f"— quoted in {document.title}{by}"
     if document.author:
         return f"— {document.author}, {document.title}"
     return f"— {document.title}"
@@ -300,12 +303,51 @@ def quote_record(quote: Quote, document: Document) -> dict[str, Any]:
     return {
         "text": quote.text,
         "speaker": quote.speaker,
+        "quoted": quote.quoted,
         "author": document.author,
         "document_id": document.id,
         "title": document.title,
         "paragraph": quote.paragraph,
         "attribution": attribution(quote, document),
     }
+
+
+def quote_location(quote: Quote, document: Document) -> str:
+    """Where a quote is: "Chapter 3, paragraph 12" when the document has sections, else
+    "paragraph 12"."""
+    section = document.section_of(quote.paragraph)
+    if section is not None and section.title:
+        return f"{section.title}, paragraph {quote.paragraph}"
+    return f"paragraph {quote.paragraph}"
+
+
+def ranked_quotes_text(quotes: Sequence[Quote], document: Document) -> str:
+    """``corpusbot quotes``: one block per quote, best first: rank, score, location, speaker."""
+    if not quotes:
+        return f"No quotable lines in {document.title}."
+    blocks = []
+    for rank, quote in enumerate(quotes, 1):
+        who = f" — {quote.speaker}" if quote.speaker else ""
+        where = quote_location(quote, document)
+        blocks.append(f"{rank:>3}. [{quote.score:.3f}] {quote.text}{who}\n     ({where})")
+    return "\n".join(blocks)
+
+
+def ranked_quotes_record(quotes: Sequence[Quote], document: Document) -> list[dict[str, Any]]:
+    """``corpusbot quotes --json``: rank, score, text, speaker and location of each quote."""
+    return [
+        {
+            "rank": rank,
+            "score": quote.score,
+            "text": quote.text,
+            "speaker": quote.speaker,
+            "document_id": document.id,
+            "paragraph": quote.paragraph,
+            "section": getattr(document.section_of(quote.paragraph), "title", None),
+            "location": quote_location(quote, document),
+        }
+        for rank, quote in enumerate(quotes, 1)
+    ]
 
 
 # ---- /search --------------------------------------------------------------------------------

@@ -272,6 +272,15 @@ class Library:
         assert found is not None
         return quote, found
 
+    def ranked_quotes(self, document: str, *, top: int = 20) -> tuple[list[Quote], Document]:
+        """The ``top`` most quotable lines of a document in rank order (``corpusbot quotes``):
+        what ``/quote`` and the daily post draw from. Raises :class:`NotFound` for an unknown or
+        missing document."""
+        doc = self.document(document)
+        if doc is None:
+            raise NotFound("Name a document: corpusbot quotes DOCUMENT --top N.")
+        return list(self.quotes.ranked(doc.id)[: max(0, top)]), doc
+
     def search(
         self,
         query: str,
