@@ -3,7 +3,7 @@
 The body's paragraphs in order (tables, headers, footers, comments and footnotes are not body
 text). A paragraph in a heading style ("Heading 1" to "Heading 9", or a built-in style based on
 one) starts a section of that level; a paragraph in the "Title" style is the title when the
-core properties give none, and "Subtitle" the standfirst. Core properties give title, author
+core properties give none (never a body paragraph), and "Subtitle" the standfirst. Core properties give title, author
 and date (created). A line break inside a paragraph joins like a wrapped line of plain text.
 A password-protected Word file is not a ZIP archive but an OLE container: it is reported as
 "encrypted".
@@ -60,8 +60,8 @@ def read_docx(data: bytes) -> _Source:
         text = _join_lines(lines)
         style = _style_names(paragraph)
         level = next((int(m.group(1)) for s in style if (m := _HEADING_STYLE.search(s))), 0)
-        if "title" in style and "title" not in metadata:
-            metadata["title"] = text
+        if "title" in style:  # the title is metadata, never body text
+            metadata.setdefault("title", text)
         elif "subtitle" in style and "standfirst" not in metadata and not blocks:
             metadata["standfirst"] = text
         elif level:

@@ -261,6 +261,9 @@ def _chapter(archive: zipfile.ZipFile, href: str, entries: list[_Entry]) -> list
     if whole_file:
         entry = whole_file[0]
         if blocks and blocks[0].heading and _same(blocks[0].text, entry.title):
+            # The fuller of the two: "Chapter One: The Harbour" over "Chapter One".
+            if len(entry.title) > len(blocks[0].text):
+                blocks[0].text = entry.title
             blocks[0].level = entry.depth
         else:
             blocks.insert(0, _Block(entry.title, 1, heading=True, level=entry.depth))
