@@ -576,6 +576,8 @@ def _answer(
         return reply, render.summary_record(summary, doc)
     if command == "about":
         return render.about_reply(library.corpus), None
+    if command == "sources":
+        return _sources_answer(library, options.get("document"))
     if command == "daily":
         raise UserError(
             "/daily configures a Discord server, so it only works in Discord. To see the schedules "
@@ -584,6 +586,19 @@ def _answer(
     raise UserError(
         f"Unknown command /{command}. Try /quote, /search, /summary or /about (or /help)."
     )
+
+
+def _sources_answer(library: Library, document: str | None) -> tuple[render.Reply, Any]:
+    """``sources``: one document's details, or every page of the list (as one reply)."""
+    if document:
+        source, doc, summary = library.source(document)
+        record = render.source_record(source, doc)
+        record["summary"] = [s.text for s in summary.sentences] if summary else []
+        return render.source_reply(source, doc, summary), record
+    listed = library.sources()
+    pages = range(render.sources_page_count(len(listed)))
+    embeds = [e for page in pages for e in render.sources_page(listed, page).embeds]
+    return render.Reply(embeds=embeds), [render.source_record(s) for s in listed]
 
 
 def cmd_quotes(args: argparse.Namespace, settings: Settings) -> int:
@@ -733,16 +748,18 @@ Type a slash command as you would in Discord; options as name:value (quote value
   /quote [document:ID] [contains:WORDS] [speaker:NAME]
   /search QUERY [document:ID] [limit:N]
   /summary [document:ID] [length:short|medium|long|key_points] [sentences:N]
+  /sources [document:ID]
   /about      /help      /quit
 """
 
-_PRIMARY = {"search": "query", "summary": "document", "quote": "contains"}
+_PRIMARY = {"search": "query", "summary": "document", "quote": "contains", "sources": "document"}
 """The option that a command's free text (words without ``name:``) fills."""
 
 CONSOLE_OPTIONS: dict[str, tuple[str, ...]] = {
     "quote": ("document", "contains", "speaker"),
     "search": ("query", "document", "limit"),
     "summary": ("document", "length", "sentences"),
+    "sources": ("document",),
     "about": (),
 }
 """The options each console command accepts, as in Discord."""
@@ -975,6 +992,10 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--sentences", type=int, help="exactly this many sentences (1-25)")
     summary.add_argument("--json", action="store_true", help="print JSON")
 
+    sources = sub.add_parser("sources", parents=[common], help="list the documents")
+    sources.add_argument("document", nargs="?", help="one document's details (id or title)")
+    sources.add_argument("--json", action="store_true", help="print JSON")
+
     sub.add_parser(
         "migrate", parents=[common], help="apply the storage migrations to the configured database"
     )
@@ -1003,6 +1024,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "quotes": cmd_quotes,
     "search": cmd_oneshot,
     "summary": cmd_oneshot,
+    "sources": cmd_oneshot,
     "schedule": cmd_schedule,
     "migrate": cmd_migrate,
     "commands": cmd_commands,
@@ -1013,6 +1035,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
 #: Commands whose output is the answer itself (``check`` prints its own table): info logs
 #: would only get in the way; ``-v`` shows them (and debug logs).
 QUIET_COMMANDS = {
+    "sources",
     "card",
     "quote",
     "quotes",

@@ -31,9 +31,14 @@ MAX_TARGETS = 10  # two rows of "More context" buttons and two rows of "Cite" bu
 
 
 #: The custom_id of every button of a :class:`ResultView`: ``ctx:3:1a2b3c4d``, ``cite:0:…``.
-CUSTOM_ID = re.compile(r"^(?:ctx|cite|card):\d+:(?P<tag>[0-9a-f]{8})$")
+CUSTOM_ID = re.compile(r"^(?:(?:ctx|cite|card):\d+|page:(?:prev|next)):(?P<tag>[0-9a-f]{8})$")
 #: The live views by their tag (a view leaves when it stops, times out or is collected).
-_LIVE: weakref.WeakValueDictionary[str, ResultView] = weakref.WeakValueDictionary()
+_LIVE: weakref.WeakValueDictionary[str, discord.ui.View] = weakref.WeakValueDictionary()
+
+
+def register(tag: str, view: discord.ui.View) -> None:
+    """Make ``view``'s buttons (custom_ids ending in ``tag``) known to :func:`is_expired`."""
+    _LIVE[tag] = view
 
 
 def is_expired(custom_id: str) -> bool:

@@ -5,6 +5,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.quotes",
     "cogs.search",
     "cogs.summary",
+    "cogs.sources",
     "cogs.daily",
     "cogs.admin",
     "cogs.where_from",

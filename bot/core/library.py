@@ -27,6 +27,7 @@ from bot.core.normalize import valid_text
 from bot.core.provenance import Provenance, locate
 from bot.core.quotes import QuoteBook
 from bot.core.search import IndexFileError, SearchIndex
+from bot.core.sources import Source, source_of
 from bot.core.summarize import summarize
 
 _log = logging.getLogger(__name__)
@@ -320,3 +321,34 @@ class Library:
         """The passage a chat message most likely quotes ("Where is this from?"); see
         :func:`bot.core.provenance.locate`."""
         return locate(self.index, valid_text(text))
+
+    # ---- sources ------------------------------------------------------------------------
+
+    def sources(self, documents: Collection[str] | None = None) -> list[Source]:
+        """``/sources``: every document (or those whose ids are in ``documents``), corpus order.
+
+        Descriptions come from summaries already built (never computes one: cheap on any
+        corpus).
+        """
+        stored: dict[str, Summary] = {}
+        for (doc_id, _, count), summary in list(self._summaries.items()):
+            if count is None:
+                stored.setdefault(doc_id, summary)
+        return [
+            source_of(doc, stored.get(doc.id))
+            for doc in self.corpus
+            if documents is None or doc.id in documents
+        ]
+
+    def source(self, name: str) -> tuple[Source, Document, Summary | None]:
+        """``/sources document:``: the document's :class:`Source`, the document (for its
+        sections) and its short summary (``None`` when it has no sentence). Raises
+        :class:`NotFound` like :meth:`document`."""
+        doc = self.document(name)
+        if doc is None:
+            raise NotFound("Name a document, or leave the option out to list them all.")
+        try:
+            summary, _ = self.summary(doc.id, length="short")
+        except NotFound:
+            summary = None
+        return source_of(doc, summary), doc, summary
