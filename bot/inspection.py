@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bot.core.loader import format_of
+from bot.core.loader import MANIFEST_NAME, format_of
 from bot.core.models import Corpus, Document
 from bot.core.text import count_words
 
@@ -20,7 +20,8 @@ NO_AUTHOR = "no author found"
 def file_rows(corpus: Corpus) -> list[dict[str, Any]]:
     """One row per file: loaded documents in load order, then files that did not load.
 
-    Keys: ``file``, ``status`` ("loaded", "not loaded", "skipped", "duplicate"), ``id``,
+    Keys: ``file``, ``status`` ("loaded", "not loaded", "skipped", "duplicate", "manifest",
+    "manifest not used", "note"), ``id``,
     ``format``, ``title``, ``author``, ``sections``, ``paragraphs``, ``words``, ``warnings``
     (list of strings; for a file that did not load, the reasons).
     """
@@ -51,13 +52,15 @@ def file_rows(corpus: Corpus) -> list[dict[str, Any]]:
     for path, reasons in by_path.items():
         status = "not loaded" if path in fatal else "skipped" if path in skipped else "duplicate"
         if status == "duplicate" and not any(r.startswith("duplicate of") for r in reasons):
-            status = "note"  # a manifest or folder note
+            status = "note"  # a note on a folder
+        if Path(path).name == MANIFEST_NAME:
+            status = "manifest not used" if path in fatal else "manifest"
         rows.append(
             {
                 "file": path,
                 "status": status,
                 "id": None,
-                "format": format_of(Path(path)),
+                "format": "yaml" if status.startswith("manifest") else format_of(Path(path)),
                 "title": None,
                 "author": None,
                 "sections": 0,
