@@ -11,7 +11,8 @@ apostrophes straightened, so punctuation, quotes, emphasis marks and line breaks
   resemblance (Broder, "On the resemblance and containment of documents", 1997), and found
   through an inverted index, so a corpus of many documents is not compared pair by pair.
 
-The first document in load order is kept; each later duplicate is left out with a non-fatal
+Documents under :data:`MIN_WORDS` words are never duplicates (two short notes may well say
+the same thing). The first document in load order is kept; each later duplicate is left out with a non-fatal
 problem naming both files.
 """
 
@@ -29,6 +30,7 @@ SAMPLE_EVERY = 8
 NEAR_SHARE = 0.85
 LENGTH_SHARE = 0.8
 MIN_SAMPLED = 12  # fewer sampled shingles: only an exact duplicate is recognised
+MIN_WORDS = 40  # shorter documents (a note, a test stub) are never called duplicates
 
 
 def _words(document: Document) -> list[str]:
@@ -54,6 +56,11 @@ def drop_duplicates(
     lengths: list[int] = []
     for document in documents:
         words = _words(document)
+        if len(words) < MIN_WORDS:
+            kept.append(document)
+            samples.append(set())
+            lengths.append(len(words))
+            continue
         key = hashlib.blake2b(" ".join(words).encode(), digest_size=16).hexdigest()
         original = exact.get(key)
         if original is not None:
