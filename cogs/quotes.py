@@ -48,6 +48,7 @@ class Quotes(commands.Cog):
             contains=contains,
             speaker=speaker,
             exclude={last} if last else (),
+            rotation=str(interaction.channel_id) if interaction.channel_id else None,
         )
         view = views.quote_view(self.bot.library, interaction.user.id, quote)
         if card:

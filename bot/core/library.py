@@ -299,6 +299,7 @@ class Library:
         speaker: str | None = None,
         exclude: Collection[str] = (),
         rng: random.Random | None = None,
+        rotation: str | None = None,
     ) -> tuple[Quote, Document]:
         """A quotable line (``/quote``) and its document. Raises :class:`NotFound` when none fits."""
         doc = self.document(document)
@@ -308,6 +309,7 @@ class Library:
             speaker=valid_text(speaker) if speaker else None,
             exclude=exclude,
             rng=rng,
+            rotation=rotation,
         )
         found = self.corpus.get(quote.document_id)
         assert found is not None
