@@ -10,4 +10,5 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.admin",
     "cogs.where_from",
     "cogs.cards",
+    "cogs.reading",
 )

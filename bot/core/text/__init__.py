@@ -87,7 +87,27 @@ def honorific(word: str) -> str | None:
 
 
 _SMALL_WORDS = frozenset(
-    ["a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of", "on", "or", "the", "to", "upon", "with"]
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "but",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "nor",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "upon",
+        "with",
+    ]
 )
 _ROMAN = re.compile(r"(?=[MDCLXVI])M*(?:C[MD]|D?C{0,3})(?:X[CL]|L?X{0,3})(?:I[XV]|V?I{0,3})")
 
@@ -123,10 +143,10 @@ def title_case(text: str) -> str:
 
 
 def _capitalise(word: str) -> str:
-    """"moby-dick" -> "Moby-Dick", "o'brien" -> "O'Brien", "whale's" -> "Whale's"."""
+    """ "moby-dick" -> "Moby-Dick", "o'brien" -> "O'Brien", "whale's" -> "Whale's"."""
     parts = re.split(r"([-'’—–])", word)
     for k in range(0, len(parts), 2):
         after_apostrophe = k > 0 and parts[k - 1] in "'’"
-        if not after_apostrophe or len(parts[k - 2].lstrip("“‘\"(")) == 1:
+        if not after_apostrophe or len(parts[k - 2].lstrip('“‘"(')) == 1:
             parts[k] = re.sub(r"[^\W\d_]", lambda m: m.group(0).upper(), parts[k], count=1)
     return "".join(parts)
