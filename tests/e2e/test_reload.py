@@ -87,8 +87,8 @@ async def test_a_failed_reload_keeps_the_old_corpus_and_says_why(
 ) -> None:
     bot = _bot(_settings(tmp_path, corpus, discord_double.user_id))
     async with connect_bot(bot, discord_double):
-        for file in corpus.iterdir():
-            file.unlink()
+        for name in ("anchor", "beacon"):
+            (corpus / f"{name}.txt").unlink()
         reply = await _run(discord_double, payloads.slash_command("reload"))
         assert "Reload failed; still serving the previous corpus (2 documents)" in reply["content"]
         assert "No document could be loaded" in reply["content"]
