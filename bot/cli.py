@@ -15,6 +15,7 @@ usage. Parsing uses the standard library's argparse; progress display uses rich.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -771,6 +772,13 @@ def parse_console_line(line: str) -> tuple[str, dict[str, str]]:
     return command, options
 
 
+def _line_editing() -> None:
+    """Line editing and history (arrow keys, Ctrl-R) for ``input()``: importing the standard
+    ``readline`` module turns them on; absent on some platforms, where the prompt stays plain."""
+    with contextlib.suppress(ImportError):  # Windows without pyreadline
+        import readline  # noqa: F401
+
+
 def cmd_console(
     args: argparse.Namespace, settings: Settings, *, stdin: TextIO | None = None
 ) -> int:
@@ -783,12 +791,17 @@ def cmd_console(
         "Type /help, /quit to leave."
     )
     interactive = stdin.isatty()
+    if interactive:
+        _line_editing()
     while True:
         if interactive:
             try:
                 line = input("> ")
             except EOFError:
                 break
+            except KeyboardInterrupt:  # Ctrl-C drops the line, as in Python's own prompt
+                print()
+                continue
         else:
             line = stdin.readline()
             if not line:
@@ -808,6 +821,11 @@ def cmd_console(
             reply, _ = _answer(library, settings, command, options)
         except UserError as error:
             reply = render.user_error(str(error))
+        except KeyboardInterrupt:
+            if not interactive:
+                raise
+            print("(interrupted)")
+            continue
         print(render.reply_text(reply))
         print()
     return EXIT_OK
@@ -854,6 +872,15 @@ def _common_options(*, after_command: bool) -> argparse.ArgumentParser:
     return common
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("corpusbot")
+    except PackageNotFoundError:  # pragma: no cover - run from a source tree never installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every sub-command; the common options (``--config``,
     ``--corpus``, ``-v``) may come before or after the sub-command."""
@@ -863,6 +890,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="A Discord bot that serves a corpus of documents.",
         parents=[_common_options(after_command=False)],
     )
+    parser.add_argument("--version", action="version", version=f"corpusbot {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", parents=[common], help="connect to Discord (needs DISCORD_TOKEN)")
@@ -896,7 +924,9 @@ def build_parser() -> argparse.ArgumentParser:
     quotes.add_argument("--json", action="store_true", help="print JSON")
 
     search = sub.add_parser("search", parents=[common], help="find passages matching a phrase")
-    search.add_argument("query", nargs="?", help="the phrase, typos and all")
+    search.add_argument(
+        "query", nargs="*", help="the phrase, typos and all (quotes optional: words are joined)"
+    )
     search.add_argument("--document", help="document id or title")
     search.add_argument("--limit", type=int, help="how many passages (1-10)")
     search.add_argument(
@@ -974,9 +1004,33 @@ QUIET_COMMANDS = {
 }
 
 
+#: Exit status after Ctrl-C (128 + SIGINT, as shells report it).
+EXIT_INTERRUPTED = 130
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``corpusbot`` and ``python -m bot``. Returns the exit code."""
+    """Entry point of ``corpusbot`` and ``python -m bot``. Returns the exit code.
+
+    Ctrl-C ends any command with exit status 130 and no traceback; output piped into a reader
+    that stops early (``corpusbot quote | head -1``) ends quietly (the Python documentation's
+    advice for SIGPIPE: the rest of the output goes to ``os.devnull``)."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()
+        return code
+    except KeyboardInterrupt:
+        sys.stderr.write("\ninterrupted\n")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
+    if isinstance(getattr(args, "query", None), list):
+        args.query = " ".join(args.query) or None
     try:
         settings = load_settings_from_args(args)
     except ConfigError as error:
