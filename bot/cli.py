@@ -35,7 +35,7 @@ from bot.command_payload import cmd_commands
 from bot.core.daily import EARLIEST_NOW, LATEST_NOW, zone_label
 from bot.core.errors import CorpusError, UserError
 from bot.core.library import Library
-from bot.core.models import Corpus, LoadProblem
+from bot.core.models import Corpus, Document, LoadProblem
 from bot.core.store import StoreReport
 from bot.migrate import cmd_migrate, describe_target
 from bot.settings import (
@@ -318,23 +318,14 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         log.warning("%s", warning)
     library, timings, report = _load(settings)
     check_with_corpus(settings, library, storage=True)
+    if args.json:
+        return _check_json(args, library.corpus, timings)
     console = Console() if sys.stdout.isatty() else Console(width=160)
     table = Table(title="corpus", show_header=False)
     for key, value in corpus_table(library.corpus, timings, report):
         table.add_row(key, value)
     console.print(table)
-    docs = Table(title="documents")
-    for column in ("id", "title", "author", "paragraphs", "sentences"):
-        docs.add_column(column)
-    for doc in library.corpus:
-        docs.add_row(
-            doc.id,
-            doc.title,
-            doc.author or "-",
-            str(len(doc.paragraphs)),
-            str(sum(len(p.sentences) for p in doc.paragraphs)),
-        )
-    console.print(docs)
+    console.print(_files_table(library.corpus))
     if library.corpus.problems:
         problems = Table(title="files not loaded (or loaded with a caveat)")
         problems.add_column("path")
@@ -373,6 +364,83 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_NO_ANSWER if args.strict else EXIT_OK
     console.print("[green]config and corpus OK[/green]")
     return EXIT_OK
+
+
+def _files_table(corpus: Corpus) -> Any:
+    """The ``check`` table of every file: format, title, author, sections, paragraphs, words and
+    warnings (:func:`bot.inspection.file_rows`)."""
+    from rich.table import Table
+
+    from bot.inspection import file_rows
+
+    table = Table(title="files")
+    for column in ("file", "format", "id", "title", "author", "sections", "paragraphs", "words"):
+        table.add_column(column)
+    table.add_column("warnings")
+    for row in file_rows(corpus):
+        table.add_row(
+            Path(row["file"]).name if row["status"] == "loaded" else row["file"],
+            row["format"],
+            row["id"] or f"({row['status']})",
+            row["title"] or "-",
+            row["author"] or "-",
+            *(str(row[k]) for k in ("sections", "paragraphs", "words")),
+            "; ".join(row["warnings"]),
+        )
+    return table
+
+
+def _check_json(args: argparse.Namespace, corpus: Corpus, timings: dict[str, float]) -> int:
+    """``check --json``: the files and the counts; exit code as without ``--json``."""
+    from bot.inspection import file_rows
+
+    files, not_loaded, manifests = problem_counts(corpus)
+    _print_json(
+        {
+            "documents": len(corpus),
+            "files_with_problems": files,
+            "not_loaded": not_loaded,
+            "manifests_not_used": manifests,
+            "load_ms": round(timings["load_s"] * 1000),
+            "files": file_rows(corpus),
+        }
+    )
+    return EXIT_NO_ANSWER if args.strict and (not_loaded or manifests) else EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
+    """``show [DOCUMENT ...] [--json]``: each named document (all when none is named) as JSON
+    or as a readable outline."""
+    from bot.inspection import document_json, outline
+
+    library, _ = load_library(settings)
+    corpus = library.corpus
+    chosen: list[Document] = []
+    for name in args.documents or []:
+        found = _find_document(corpus, name)
+        if found is None:
+            sys.stderr.write(
+                f"No document '{name}'. Known ids: {', '.join(d.id for d in corpus)}\n"
+            )
+            return EXIT_BAD_INPUT
+        chosen.append(found)
+    chosen = chosen or list(corpus)
+    if args.json:
+        _print_json([document_json(d) for d in chosen])
+    else:
+        for document in chosen:
+            sys.stdout.write("\n".join(outline(document)) + "\n\n")
+    return EXIT_OK
+
+
+def _find_document(corpus: Corpus, name: str) -> Document | None:
+    """A document by id, title or file name (case-insensitive)."""
+    key = name.casefold()
+    for document in corpus:
+        names = {document.id, document.title.casefold(), Path(document.path).name.casefold()}
+        if key in names or key == Path(document.path).stem.casefold():
+            return document
+    return None
 
 
 def _loaded_note(problem: LoadProblem) -> str:
@@ -904,6 +972,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--strict", action="store_true", help="exit 1 if any corpus file could not be loaded"
     )
+    check.add_argument("--json", action="store_true", help="print every file's details as JSON")
+    show = sub.add_parser(
+        "show", parents=[common], help="print documents as the bot reads them (sections, text)"
+    )
+    show.add_argument("documents", nargs="*", metavar="DOCUMENT", help="id, title or file name")
+    show.add_argument("--json", action="store_true", help="print JSON")
     sub.add_parser(
         "console", parents=[common], help="try the commands in the terminal, no Discord needed"
     )
@@ -974,6 +1048,7 @@ def build_parser() -> argparse.ArgumentParser:
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "run": cmd_run,
     "check": cmd_check,
+    "show": cmd_show,
     "console": cmd_console,
     "quote": cmd_oneshot,
     "quotes": cmd_quotes,
@@ -999,6 +1074,7 @@ QUIET_COMMANDS = {
     "console",
     "schedule",
     "check",
+    "show",
     "migrate",
     "commands",
 }

@@ -10,6 +10,7 @@ from bot.core.errors import CorpusError
 from bot.core.loader._blocks import _Source
 from bot.core.loader._decode import _normalise, _read_bytes, decode_text
 from bot.core.loader._docx import read_docx
+from bot.core.loader._duplicates import drop_duplicates
 from bot.core.loader._epub import read_epub
 from bot.core.loader._errors import DocumentError
 from bot.core.loader._frontmatter import _split_front_matter
@@ -74,9 +75,12 @@ def load_corpus(
             progress(done, len(items), item.path)
 
     ids = _assign_ids(pending, problems)
-    documents = tuple(
-        _build(document_id, p.layout, p.metadata, str(p.item.path), p.item.path, language)
-        for document_id, p in zip(ids, pending, strict=True)
+    documents = drop_duplicates(
+        [
+            _build(document_id, p.layout, p.metadata, str(p.item.path), p.item.path, language)
+            for document_id, p in zip(ids, pending, strict=True)
+        ],
+        problems,
     )
     return Corpus(documents=documents, problems=tuple(problems))
 
