@@ -589,9 +589,11 @@ def about_reply(corpus: Corpus) -> Reply:
     embed.add_field(
         name="Privacy",
         value=(
-            "This bot reads no messages: it only sees the slash commands you send it. It stores "
-            "each server's daily-post settings, which quotes were posted, and each channel's "
-            "last quote (to avoid repeats). No message content, no user data."
+            "This bot reads no messages on its own: it sees the slash commands you send it, and "
+            "a message only when you pick Apps → Where is this from? on it (not stored). It "
+            "stores each server's daily-post and reading-club settings and card style, which "
+            "quotes and instalments were posted, and each channel's last quote (to avoid "
+            "repeats). No message content, no user data."
         ),
         inline=False,
     )
