@@ -74,6 +74,26 @@ def point_at(api_base: str | None, gateway_url: str | None) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
 
 
+def _describe(error: BaseException | None) -> str:
+    """A short cause for a log line: the exception's class and message, no traceback."""
+    if error is None:
+        return "no answer"
+    text = str(error)
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+class _FirstConnectionFilter(logging.Filter):
+    """Drops discord.py's "Attempting a reconnect" traceback while the bot has never connected
+    (:meth:`CorpusBot.connect` logs one plain line instead)."""
+
+    def __init__(self, bot: discord.Client) -> None:
+        super().__init__()
+        self._bot = bot
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (self._bot.ws is None and str(record.msg).startswith("Attempting a reconnect"))
+
+
 def minimal_intents() -> discord.Intents:
     """The intents slash commands need: guilds only (no privileged intent, C18)."""
     intents = discord.Intents.none()
@@ -128,6 +148,8 @@ class CorpusBot(commands.AutoShardedBot):
         self.started_at = self.clock()
         self._extensions = extensions
         self.storage: Any = None
+        #: Retry delays (seconds) while the gateway cannot be reached at start-up: first, cap.
+        self.gateway_retry: tuple[float, float] = (1.0, 60.0)
         self._core_executor = concurrent.futures.ThreadPoolExecutor(
             CORE_WORKERS, thread_name_prefix="corpusbot-core"
         )
@@ -246,6 +268,51 @@ class CorpusBot(commands.AutoShardedBot):
                 guild_id,
             )
         await self.storage.set_meta(SYNC_SCOPE_KEY, scope)
+
+    async def connect(self, *, reconnect: bool = True) -> None:
+        """Connect to the gateway and serve; until the first connection succeeds, retry with
+        exponential backoff (``gateway_retry`` seconds: first delay, cap) and log "cannot reach
+        Discord's gateway" each time.
+
+        discord.py retries only connections that once succeeded: when the very first one fails
+        (REST works, the gateway does not) its ``connect`` ends with an ``AttributeError`` on
+        ``self.ws.sequence`` after logging a traceback. That case is handled here; everything
+        after the first connection is discord.py's own reconnect logic.
+        """
+        import aiohttp
+
+        first, cap = self.gateway_retry
+        delay = first
+        quiet = _FirstConnectionFilter(self)
+        discord_log = logging.getLogger("discord.client")
+        discord_log.addFilter(quiet)
+        try:
+            while True:
+                try:
+                    await super().connect(reconnect=reconnect)
+                    return
+                except (
+                    AttributeError,
+                    OSError,
+                    aiohttp.ClientError,
+                    TimeoutError,
+                    discord.GatewayNotFound,
+                ) as error:
+                    if self.ws is not None or self.is_closed() or not reconnect:
+                        raise
+                    cause = error.__context__ if isinstance(error, AttributeError) else error
+                    if isinstance(error, AttributeError) and cause is None:
+                        raise
+                log.warning(
+                    "cannot reach Discord's gateway at %s (%s); trying again in %.0f s",
+                    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
+                    _describe(cause),
+                    delay,
+                )
+                await asyncio.sleep(delay)
+                delay = min(cap, delay * 2)
+        finally:
+            discord_log.removeFilter(quiet)
 
     async def close(self) -> None:
         """Close cogs, the connection and storage (in that order)."""

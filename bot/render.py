@@ -31,6 +31,7 @@ from bot.core.daily import DailySchedule, next_send_times, zone_offset_label, zo
 from bot.core.graphemes import safe_cut
 from bot.core.models import Corpus, Document, Quote, SearchHit, Summary
 from bot.core.normalize import valid_text
+from bot.core.sources import Source
 from bot.scheduler import (
     STATUS_CHANNEL_MISSING,
     STATUS_FAILING,
@@ -154,6 +155,7 @@ class Reply:
     embeds: list[discord.Embed] = field(default_factory=list)
     ephemeral: bool = False
     view: discord.ui.View | None = None
+    files: list[discord.File] = field(default_factory=list)
 
     def send_kwargs(self, *, channel: bool = False) -> dict[str, Any]:
         """Keyword arguments for sending this reply (``channel=True`` for ``Messageable.send``)."""
@@ -164,6 +166,8 @@ class Reply:
             kwargs["embeds"] = self.embeds
         if self.view is not None:
             kwargs["view"] = self.view
+        if self.files:
+            kwargs["files"] = self.files
         if not channel:
             kwargs["ephemeral"] = self.ephemeral
         return kwargs
@@ -273,10 +277,13 @@ def document_label(document: Document) -> str:
 
 
 def attribution(quote: Quote, document: Document) -> str:
-    """Plain-text attribution: '— Speaker, quoted in Title by Author' or '— Author, Title'."""
+    """Plain-text attribution: '— Speaker, quoted in Title by Author', '— quoted in Title by
+    Author' (speech whose speaker is not known) or '— Author, Title'."""
+    by = f" by {document.author}" if document.author else ""
     if quote.speaker:
-        by = f" by {document.author}" if document.author else ""
         return f"— {quote.speaker}, quoted in {document.title}{by}"
+    if quote.quoted:
+        return f"— quoted in {document.title}{by}"
     if document.author:
         return f"— {document.author}, {document.title}"
     return f"— {document.title}"
@@ -297,12 +304,51 @@ def quote_record(quote: Quote, document: Document) -> dict[str, Any]:
     return {
         "text": quote.text,
         "speaker": quote.speaker,
+        "quoted": quote.quoted,
         "author": document.author,
         "document_id": document.id,
         "title": document.title,
         "paragraph": quote.paragraph,
         "attribution": attribution(quote, document),
     }
+
+
+def quote_location(quote: Quote, document: Document) -> str:
+    """Where a quote is: "Chapter 3, paragraph 12" when the document has sections, else
+    "paragraph 12"."""
+    section = document.section_of(quote.paragraph)
+    if section is not None and section.title:
+        return f"{section.title}, paragraph {quote.paragraph}"
+    return f"paragraph {quote.paragraph}"
+
+
+def ranked_quotes_text(quotes: Sequence[Quote], document: Document) -> str:
+    """``corpusbot quotes``: one block per quote, best first: rank, score, location, speaker."""
+    if not quotes:
+        return f"No quotable lines in {document.title}."
+    blocks = []
+    for rank, quote in enumerate(quotes, 1):
+        who = f" — {quote.speaker}" if quote.speaker else ""
+        where = quote_location(quote, document)
+        blocks.append(f"{rank:>3}. [{quote.score:.3f}] {quote.text}{who}\n     ({where})")
+    return "\n".join(blocks)
+
+
+def ranked_quotes_record(quotes: Sequence[Quote], document: Document) -> list[dict[str, Any]]:
+    """``corpusbot quotes --json``: rank, score, text, speaker and location of each quote."""
+    return [
+        {
+            "rank": rank,
+            "score": quote.score,
+            "text": quote.text,
+            "speaker": quote.speaker,
+            "document_id": document.id,
+            "paragraph": quote.paragraph,
+            "section": getattr(document.section_of(quote.paragraph), "title", None),
+            "location": quote_location(quote, document),
+        }
+        for rank, quote in enumerate(quotes, 1)
+    ]
 
 
 # ---- /search --------------------------------------------------------------------------------
@@ -935,3 +981,106 @@ def daily_preview(reply: Reply, when: Sequence[datetime]) -> Reply:
     reply.content = f"Next daily quote ({discord_timestamps(when)}):"
     reply.ephemeral = True
     return reply
+
+
+# ---- /sources -------------------------------------------------------------------------------
+
+#: Documents per ``/sources`` page.
+SOURCES_PER_PAGE = 10
+#: Sections listed by ``/sources document:`` before "…and N more".
+SOURCE_SECTIONS_SHOWN = 15
+#: Characters of a document's one-line description in the list.
+SOURCE_DESCRIPTION_CHARS = 140
+NO_SOURCES = "No documents are available here."
+SOURCES_PREVIOUS = "Previous"
+SOURCES_NEXT = "Next"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def source_line(source: Source) -> str:
+    """``**Title** — Author · 12,345 words`` and, on the next line, the description."""
+    head = f"**{escaped_shorten(source.title, 200)}**"
+    if source.author:
+        head += f" — {escaped_shorten(source.author, 100)}"
+    head += f" · {_count(source.words, 'word')} · `{source.document_id}`"
+    if source.description:
+        head += "\n" + escaped_shorten(source.description, SOURCE_DESCRIPTION_CHARS)
+    return head
+
+
+def sources_page_count(count: int) -> int:
+    """How many ``/sources`` pages ``count`` documents take (at least one)."""
+    return max(1, -(-count // SOURCES_PER_PAGE))
+
+
+def sources_page(sources: Sequence[Source], page: int) -> Reply:
+    """Page ``page`` (0-based, clamped) of the ``/sources`` list, footer "Page 2 of 5 · 43
+    documents"."""
+    if not sources:
+        return user_error(NO_SOURCES)
+    pages = sources_page_count(len(sources))
+    page = min(max(page, 0), pages - 1)
+    shown = sources[page * SOURCES_PER_PAGE : (page + 1) * SOURCES_PER_PAGE]
+    description = _join_within((source_line(s) for s in shown), "\n\n", EMBED_DESCRIPTION_LIMIT)
+    embed = _embed(title="Sources", description=description)
+    embed.set_footer(
+        text=f"Page {page + 1} of {pages} · {_count(len(sources), 'document')} · "
+        "/sources document: for one document's details"
+    )
+    return Reply(embeds=[fit_embed(embed)])
+
+
+def source_reply(source: Source, document: Document, summary: Summary | None) -> Reply:
+    """``/sources document:``: details, sections (the first :data:`SOURCE_SECTIONS_SHOWN`) and
+    the short summary."""
+    lines = [escape(s.text) for s in summary.sentences] if summary else []
+    embed = _embed(
+        title=shorten(source.title, EMBED_TITLE_LIMIT),
+        description=_join_within(lines, " ", EMBED_DESCRIPTION_LIMIT) or None,
+    )
+    if source.author:
+        embed.set_author(name=shorten(source.author, EMBED_AUTHOR_LIMIT))
+    embed.add_field(name="Id", value=f"`{source.document_id}`")
+    embed.add_field(name="Words", value=f"{source.words:,}")
+    embed.add_field(name="Paragraphs", value=f"{source.paragraphs:,}")
+    if source.date:
+        embed.add_field(name="Date", value=escaped_shorten(source.date, 100))
+    if document.sections:
+        listed = [
+            f"{s.number}. {escape(s.title or 'Untitled')} (¶{s.first}–{s.last})"
+            for s in document.sections[:SOURCE_SECTIONS_SHOWN]
+        ]
+        more = len(document.sections) - SOURCE_SECTIONS_SHOWN
+        if more > 0:
+            listed.append(f"…and {more} more")
+        embed.add_field(
+            name=f"Sections ({len(document.sections)})",
+            value=_join_within(listed, "\n", EMBED_FIELD_VALUE_LIMIT),
+            inline=False,
+        )
+    if summary:
+        embed.set_footer(text="Summary: sentences taken verbatim from the text")
+    return Reply(embeds=[fit_embed(embed)])
+
+
+def source_record(source: Source, document: Document | None = None) -> dict[str, Any]:
+    """A source as JSON-ready values (with sections when ``document`` is given)."""
+    record: dict[str, Any] = {
+        "document_id": source.document_id,
+        "title": source.title,
+        "author": source.author,
+        "date": source.date,
+        "words": source.words,
+        "paragraphs": source.paragraphs,
+        "sections": source.sections,
+        "description": source.description,
+    }
+    if document is not None:
+        record["section_list"] = [
+            {"number": s.number, "title": s.title, "first": s.first, "last": s.last}
+            for s in document.sections
+        ]
+    return record

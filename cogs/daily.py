@@ -25,7 +25,7 @@ import discord
 from discord import Interaction, app_commands
 from discord.ext import commands
 
-from bot import installs, render
+from bot import installs, render, render_community
 from bot.client import CorpusBot
 from bot.core.daily import (
     MAX_GRACE,
@@ -37,12 +37,14 @@ from bot.core.daily import (
     timezone_suggestions,
 )
 from bot.core.errors import NotFound
+from bot.core.models import Document, Quote
 from bot.core.quotes import quote_key
 from bot.errors import send
 from bot.scheduler import (
     DailyScheduler,
     SendResult,
 )
+from cogs import cards
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +75,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
     def __init__(self, bot: CorpusBot) -> None:
         self.bot = bot
         self.scheduler: DailyScheduler | None = None
+        self._channel_guilds: dict[int, int] = {}  # channel id -> its guild, as Discord said
         super().__init__()
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -121,12 +124,15 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
         quotes = self.bot.library.quotes.cycle_order(documents or None, salt=str(guild_id))
         return tuple(quote_key(q) for q in quotes)
 
-    def _quote_reply(self, key: str) -> render.Reply:
+    def _quote(self, key: str) -> tuple[Quote, Document]:
         quote = self.bot.library.quotes.get(key)
         document = self.bot.library.corpus.get(quote.document_id) if quote else None
         if quote is None or document is None:
             raise NotFound(f"The quote {key} is no longer in the corpus.")
-        return render.quote_reply(quote, document)
+        return quote, document
+
+    def _quote_reply(self, key: str) -> render.Reply:
+        return render.quote_reply(*self._quote(key))
 
     def _missing_for(self, schedule: DailySchedule, error: discord.Forbidden) -> str:
         if error.code == 50001:
@@ -139,29 +145,43 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
                 return missing[0]
         return "Send Messages"
 
-    def _other_guild(self, schedule: DailySchedule) -> int | None:
-        """The id of the guild the schedule's channel belongs to, when discord.py's cache knows
-        it to be another guild than the schedule's (a config copy/paste slip); else ``None``
-        (the right guild, or a channel not in the cache: Discord then answers 403/404)."""
-        channel = self.bot.get_channel(schedule.channel_id)
-        guild = getattr(channel, "guild", None)
-        if guild is not None and guild.id != schedule.guild_id:
-            return int(guild.id)
-        return None
+    async def _other_guild(self, schedule: DailySchedule) -> int | None:
+        """The id of the guild the schedule's channel belongs to when that is another guild than
+        the schedule's (a config copy/paste slip); else ``None``.
+
+        Asked of Discord (``GET /channels/{id}``, once per channel and process: a channel never
+        moves between guilds), not of discord.py's cache, which is empty until the gateway has
+        sent the guilds. When Discord does not answer (403, 404, an outage) ``None``: the send
+        then gets Discord's own answer."""
+        guild_id = self._channel_guilds.get(schedule.channel_id)
+        if guild_id is None:
+            try:
+                data = await self.bot.http.get_channel(schedule.channel_id)
+            except (discord.HTTPException, aiohttp.ClientError, TimeoutError, OSError):
+                return None
+            owner = dict(data).get("guild_id")  # absent for DM channels
+            if owner is None:
+                return None
+            guild_id = self._channel_guilds[schedule.channel_id] = int(str(owner))
+        return guild_id if guild_id != schedule.guild_id else None
 
     async def send_daily(self, schedule: DailySchedule, key: str, nonce: str) -> SendResult:
         """Post the quote ``key`` in the schedule's channel with ``nonce`` (discord.py adds
         ``enforce_nonce``, so Discord drops a repeat); map the outcome for the scheduler.
 
-        A channel that the cache knows to belong to another guild is not sent to
+        A channel that Discord says belongs to another guild is not sent to
         (:meth:`SendResult.wrong_guild`)."""
-        other = self._other_guild(schedule)
+        other = await self._other_guild(schedule)
         if other is not None:
             return SendResult.wrong_guild(other)
         try:
-            reply = self._quote_reply(key)
+            quote, document = self._quote(key)
         except NotFound as exc:
             return SendResult.error(str(exc))
+        if await cards.daily_card(self.bot, schedule.guild_id):
+            reply = await cards.daily_card_reply(self.bot, schedule.guild_id, quote, document)
+        else:
+            reply = render.quote_reply(quote, document)
         kwargs = reply.send_kwargs(channel=True)
         if schedule.mention_role_id:
             kwargs["content"] = f"<@&{schedule.mention_role_id}>"
@@ -195,6 +215,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
         time="Local time of the post, 24-hour HH:MM (e.g. 08:47)",
         timezone="Time zone, e.g. Europe/Berlin (type to search)",
         mention_role="A role to mention with each post (optional)",
+        card="Post each quote as an image card (needs Attach Files)",
     )
     async def set_(
         self,
@@ -203,6 +224,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
         time: app_commands.Range[str, 1, 8],
         timezone: app_commands.Range[str, 1, 64],
         mention_role: discord.Role | None = None,
+        card: bool | None = None,
     ) -> None:
         assert interaction.guild is not None
         local_time = parse_local_time(time)
@@ -229,6 +251,9 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
         reply = render.daily_set_reply(
             schedule, next_send_times(schedule, now), config_owned=config_owned
         )
+        if card is not None:
+            await cards.set_daily_card(self.bot, interaction.guild.id, card)
+        reply = render_community.with_card_note(reply, card)
         await send(interaction, render.with_offset_note(reply, schedule.timezone))
 
     @set_.autocomplete("timezone")

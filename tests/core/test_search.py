@@ -8,11 +8,12 @@ import re
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.core.errors import NotFound, QueryError
 from bot.core.models import Corpus, Document, Paragraph
-from bot.core.search import SearchIndex
+from bot.core.search import IndexFileError, SearchIndex
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "trump-must-hold-kim-jong-un-to-account.txt"
 
@@ -397,28 +398,59 @@ def test_limit_passages_and_len(seed_index: SearchIndex) -> None:
 def test_save_and_load_round_trip(tmp_path: Path) -> None:
     corpus = make_corpus({"seed": seed_paragraphs(), "b": ["Quoth the raven, nevermore."]})
     built = SearchIndex.build(corpus)
-    path = tmp_path / "cache" / "index.npz"
-    built.save(path, corpus)
-    loaded = SearchIndex.load(path, corpus)
-    assert loaded is not None
-    assert loaded.passages == built.passages
-    for query in ["jaw jaw is beter than war war", "quoth the raven", "horific human rihts"]:
-        assert loaded.search(query, limit=3) == built.search(query, limit=3)
-    assert loaded.search("raven", document="b")[0].passage.document_id == "b"
-    assert loaded.suggest("human rights rec") == built.suggest("human rights rec")
+    folder = tmp_path / "cache" / "index"
+    built.save(folder)
+    for loaded in (
+        SearchIndex.load(folder, corpus),
+        SearchIndex.load(folder, mmap=False),
+        SearchIndex.load(folder),  # self-contained: passage texts are saved too
+    ):
+        assert loaded.passages == built.passages
+        for query in ["jaw jaw is beter than war war", "quoth the raven", "horific human rihts"]:
+            assert loaded.search(query, limit=3) == built.search(query, limit=3)
+        assert loaded.search("raven", document="b")[0].passage.document_id == "b"
+        assert loaded.suggest("human rights rec") == built.suggest("human rights rec")
+    assert sorted(p.name for p in folder.iterdir())[:3] == ["doc.npy", "end.npy", "grams.npy"]
+    assert np.load(folder / "postings.npy", mmap_mode="r").dtype == np.int32
+    built.save(folder)  # replacing a saved index leaves no temporary folder behind
+    assert [p.name for p in folder.parent.iterdir()] == ["index"]
 
 
-def test_load_refuses_a_stale_or_missing_cache(tmp_path: Path) -> None:
+def test_load_refuses_a_stale_missing_or_damaged_index(tmp_path: Path) -> None:
     corpus = make_corpus({"seed": seed_paragraphs()})
-    path = tmp_path / "index.npz"
-    assert SearchIndex.load(path, corpus) is None  # missing
-    SearchIndex.build(corpus).save(path, corpus)
+    folder = tmp_path / "index"
+    with pytest.raises(IndexFileError, match=r"meta\.json is missing"):
+        SearchIndex.load(folder, corpus)
+    SearchIndex.build(corpus).save(folder)
     changed = seed_paragraphs()
     changed[3] += " One more sentence."
-    assert SearchIndex.load(path, make_corpus({"seed": changed})) is None
-    assert SearchIndex.load(path, corpus, window=300) is None  # built with other windows
-    path.write_bytes(b"not an index")
-    assert SearchIndex.load(path, corpus) is None
+    with pytest.raises(IndexFileError, match="another version of the corpus"):
+        SearchIndex.load(folder, make_corpus({"seed": changed}))
+    with pytest.raises(IndexFileError, match="window=400"):
+        SearchIndex.load(folder, corpus, window=300)  # built with other windows
+    postings = folder / "postings.npy"
+    data = bytearray(postings.read_bytes())
+    data[-1] ^= 0xFF
+    postings.write_bytes(bytes(data))
+    with pytest.raises(IndexFileError, match=r"postings\.npy is damaged"):
+        SearchIndex.load(folder, corpus)
+    with pytest.raises(IndexFileError, match="posting lists do not fit") as caught:
+        SearchIndex.load(folder, corpus, verify=False)  # the consistency checks catch it too
+    assert caught.value.reason == "damaged"
+    postings.write_bytes(b"")
+    with pytest.raises(IndexFileError, match=r"postings\.npy has 0 bytes"):
+        SearchIndex.load(folder, corpus)
+    SearchIndex.build(corpus).save(folder)
+    (folder / "keys.npy").unlink()
+    with pytest.raises(IndexFileError, match=r"keys\.npy"):
+        SearchIndex.load(folder, corpus, verify=False)
+    meta = folder / "meta.json"
+    meta.write_text(meta.read_text().replace('"version": 2', '"version": 1'))
+    with pytest.raises(IndexFileError, match="format version 1"):
+        SearchIndex.load(folder)
+    meta.write_text("{not json")
+    with pytest.raises(IndexFileError, match="unreadable"):
+        SearchIndex.load(folder)
 
 
 def test_equal_scores_prefer_the_passage_sharing_more_of_the_query() -> None:
@@ -519,3 +551,17 @@ def test_highlights_never_cut_words_property() -> None:
             assert _whole_words(hit.passage.text, hit.match_start, hit.match_end), (query, hit)
             assert hit.exact == (hit.score == 100)
     assert checked >= 300
+
+
+def test_repeated_text_gives_as_many_hits_as_asked() -> None:
+    """When hundreds of passages hold every q-gram of the query (repeated text), the passages
+    tied at the candidate cut are all rescored, so one long paragraph of the same words cannot
+    crowd out the other documents."""
+    sentence = "the miller counted sacks of grain for the winter while the heron stood in the reeds"
+    documents = {"long": [" ".join([sentence.capitalize() + "."] * 400)]}
+    documents.update({f"d{i:02d}": [sentence.capitalize() + "."] for i in range(70)})
+    index = SearchIndex.build(make_corpus(documents))
+    assert len(index) > 100  # more passages than the 50 candidates
+    hits = index.search("the miler counted sacks of grain for the wintr", limit=10)
+    assert len(hits) == 10
+    assert len({h.passage.document_id for h in hits}) == 10

@@ -409,6 +409,32 @@ async def test_a_channel_of_another_guild_is_not_posted_to(
         assert c2 in shown["content"]
 
 
+async def test_a_channel_of_another_guild_is_refused_before_the_gateway_cache_knows_it(
+    make_bot: Any, discord_double: DiscordDouble
+) -> None:
+    """The guard asks Discord (the channel's REST answer), not discord.py's cache: here the
+    cache has not received the other guild (as in the first seconds after start-up)."""
+    double = discord_double
+    g2 = double.add_guild("Second")
+    c2 = double.add_channel(g2, "general")
+    clock = FakeClock(SLOT - timedelta(hours=1))
+    async with connect_bot(make_bot(clock=clock), double) as bot:
+        other = bot.get_guild(int(g2))
+        assert other is not None
+        bot._connection._remove_guild(other)  # the cache does not know the guild (yet)
+        assert bot.get_channel(int(c2)) is None
+        g1 = int(double.guild_id)
+        await bot.storage.set_schedule(
+            DailySchedule(g1, int(c2), SLOT.astimezone(_TOKYO).time(), "Asia/Tokyo"),
+            source="config",
+            at=clock.now,
+        )
+        clock.now = SLOT + timedelta(seconds=1)
+        [outcome] = await _cog(bot).scheduler.run_once()  # type: ignore[union-attr]
+        assert outcome.result == "wrong_guild"
+        assert double.requests(f"/channels/{c2}/messages", "POST") == []
+
+
 @pytest.mark.discord_violations_expected
 async def test_a_channel_outside_the_cache_is_still_attempted(
     make_bot: Any, discord_double: DiscordDouble

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import types
 from collections.abc import AsyncIterator
 from typing import Any
@@ -16,9 +17,10 @@ from typing import Any
 import discord
 import discord.webhook.async_ as webhook_async
 import pytest
+import yarl
 
 from bot.client import CorpusBot
-from tests.double import DiscordDouble, connect_bot, payloads
+from tests.double import DiscordDouble, connect_bot, payloads, redirect_discord
 from tests.e2e.conftest import BotFactory, SlowSearch
 
 pytestmark = pytest.mark.e2e
@@ -157,3 +159,37 @@ async def test_server_error_on_a_follow_up_is_logged_not_a_crash(
     # The bot is still up: the next command is answered.
     restore()
     await _search_answers(discord_double)
+
+
+async def test_an_unreachable_gateway_at_start_up_is_retried_until_it_answers(
+    make_bot: BotFactory, discord_double: DiscordDouble, caplog: pytest.LogCaptureFixture
+) -> None:
+    # REST answers, the gateway does not (nothing listens on the port) until the test points
+    # discord.py at the double's gateway again.
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        dead = f"ws://127.0.0.1:{closed.getsockname()[1]}/"
+    bot = make_bot()
+    bot.gateway_retry = (0.05, 0.2)
+    with redirect_discord(discord_double), caplog.at_level(logging.WARNING):
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(dead)
+        await bot.login(discord_double.token)
+        task = asyncio.create_task(bot.connect(reconnect=True))
+        try:
+            for _ in range(200):
+                warned = [
+                    r for r in caplog.records if "cannot reach Discord's gateway" in r.message
+                ]
+                if len(warned) >= 2 or task.done():
+                    break
+                await asyncio.sleep(0.02)
+            assert not task.done(), task.exception()
+            assert len(warned) >= 2, caplog.text
+            assert dead in warned[0].getMessage()
+            assert not [r for r in caplog.records if r.exc_info], "no traceback while retrying"
+            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(discord_double.gateway_url)
+            await asyncio.wait_for(bot.wait_until_ready(), timeout=5)
+            await _search_answers(discord_double)
+        finally:
+            await bot.close()
+            await asyncio.wait_for(task, timeout=5)

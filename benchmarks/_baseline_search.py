@@ -1,4 +1,9 @@
-"""Fuzzy passage search: find a half-remembered, misspelt phrase among a million passages.
+"""Baseline for ``benchmarks.search``: ``bot/core/search.py`` as it was before issue 16, frozen.
+
+Kept verbatim (only this paragraph added) so the benchmark compares today's index with the one
+it replaced in the same run. Not used by the bot. Its original docstring follows.
+
+Fuzzy passage search: find a half-remembered, misspelt phrase among a million passages.
 
 Two stages, the standard shape of approximate string search over a large text collection
 (Navarro, "A guided tour to approximate string matching", ACM Computing Surveys 33(1), 2001,
