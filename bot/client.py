@@ -101,7 +101,7 @@ def minimal_intents() -> discord.Intents:
     return intents
 
 
-class CorpusBot(commands.AutoShardedBot):
+class CorpusBot(sharding.ShardedBot):
     """The bot. Attributes filled at construction are available to every cog.
 
     Args:
@@ -140,7 +140,6 @@ class CorpusBot(commands.AutoShardedBot):
             shard_count=settings.discord.shard_count,
             shard_ids=list(settings.discord.shard_ids) if settings.discord.shard_ids else None,  # type: ignore[arg-type]
         )
-        self._max_concurrency: int | None = None
         self.settings = settings
         self.library = library
         self.sync_requested = sync
@@ -175,27 +174,6 @@ class CorpusBot(commands.AutoShardedBot):
         gc.collect()
         gc.freeze()
         sys.setswitchinterval(SWITCH_INTERVAL)
-
-    def owns_guild(self, guild_id: int) -> bool:
-        """Whether this process's shards serve ``guild_id`` (its daily posts are ours)."""
-        return sharding.owns(guild_id, self.shard_count, self.shard_ids)
-
-    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
-        """Wait for this shard's IDENTIFY slot, shared with every process using the same
-        storage (see :mod:`bot.sharding`), instead of discord.py's fixed 5 s sleep. A process
-        that runs the only shard keeps discord.py's pacing."""
-        if self.storage is None or (self.shard_ids is None and (self.shard_count or 1) <= 1):
-            # one process, one shard: nobody to take turns with (discord.py's own pacing)
-            await super().before_identify_hook(shard_id, initial=initial)
-            return
-        if self._max_concurrency is None:
-            self._max_concurrency = await sharding.max_concurrency(self.http)
-        await sharding.wait_for_identify(
-            self.storage,
-            shard_id,
-            self._max_concurrency,
-            self.settings.discord.identify_interval,
-        )
 
     def commands_fingerprint(self) -> str:
         """A hash of the command definitions, to sync only when they changed (C12)."""

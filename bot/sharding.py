@@ -6,7 +6,9 @@ per 5 seconds per bucket ``shard_id % max_concurrency`` (developer docs, "Gatewa
 "Sharding"). Processes started together would trip that limit, so every IDENTIFY first
 reserves a slot in the shared database (:meth:`bot.storage.Storage.reserve_identify`: one
 atomic statement hands out the slots of a bucket ``identify_interval`` apart) and sleeps until
-it; this replaces discord.py's per-process 5-second sleep.
+it; this replaces discord.py's per-process 5-second sleep. :class:`ShardedBot` is the
+``AutoShardedBot`` the client builds on: it adds that turn-taking, the guild filter for the
+daily scheduler, and start-up retries with one plain log line while the gateway is unreachable.
 """
 
 from __future__ import annotations
@@ -15,6 +17,11 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from typing import Any
+
+import aiohttp
+import discord
+import yarl
+from discord.ext import commands
 
 log = logging.getLogger(__name__)
 
@@ -64,3 +71,83 @@ async def wait_for_identify(
         log.info("shard %s waits %.1f s for its IDENTIFY turn (bucket %d)", shard_id, wait, bucket)
         await asyncio.sleep(wait)
     return wait
+
+
+class ShardedBot(commands.AutoShardedBot):
+    """``AutoShardedBot`` for processes that share shards through one database.
+
+    Subclasses set ``settings`` (``discord.identify_interval``), ``storage`` (``None`` until
+    ``setup_hook``) and ``gateway_retry`` (first delay, cap; seconds).
+    """
+
+    settings: Any
+    storage: Any
+    gateway_retry: tuple[float, float] = (1.0, 60.0)
+    _max_concurrency: int | None = None
+
+    def owns_guild(self, guild_id: int) -> bool:
+        """Whether this process's shards serve ``guild_id`` (its daily posts are ours)."""
+        return owns(guild_id, self.shard_count, self.shard_ids)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Wait for this shard's IDENTIFY slot, shared with every process using the same
+        storage, instead of discord.py's fixed 5 s sleep. A process that runs the only shard
+        keeps discord.py's pacing."""
+        if self.storage is None or (self.shard_ids is None and (self.shard_count or 1) <= 1):
+            await super().before_identify_hook(shard_id, initial=initial)
+            return
+        if self._max_concurrency is None:
+            self._max_concurrency = await max_concurrency(self.http)
+        await wait_for_identify(
+            self.storage, shard_id, self._max_concurrency, self.settings.discord.identify_interval
+        )
+
+    async def launch_shards(self) -> None:
+        """Start this process's shards on the configured gateway (``discord.gateway_url``, or
+        Discord's): discord.py would connect to the URL of ``GET /gateway/bot`` when the shard
+        count is automatic, bypassing a proxy."""
+        if self.is_closed():
+            return
+        if self.shard_count is None:
+            self.shard_count, _, limits = await self.http.get_bot_gateway()
+            self._max_concurrency = max(int(limits.get("max_concurrency", 1)), 1)
+        gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+        self._connection.shard_count = self.shard_count
+        shard_ids = self.shard_ids or list(range(self.shard_count))
+        self._connection.shard_ids = shard_ids
+        log.info("starting %s", describe(self.shard_count, self.shard_ids))
+        for shard_id in shard_ids:
+            await self.launch_shard(gateway, shard_id, initial=shard_id == shard_ids[0])
+
+    async def launch_shard(
+        self, gateway: yarl.URL, shard_id: int, *, initial: bool = False
+    ) -> None:
+        """Connect one shard; while the gateway cannot be reached, log one line (no traceback)
+        and retry with exponential backoff (``gateway_retry``)."""
+        delay, cap = self.gateway_retry
+        while True:
+            try:
+                coro = discord.gateway.DiscordWebSocket.from_client(
+                    self, initial=initial, gateway=gateway, shard_id=shard_id
+                )
+                ws = await asyncio.wait_for(coro, timeout=self.shard_connect_timeout)
+                break
+            except (OSError, aiohttp.ClientError, TimeoutError, discord.GatewayNotFound) as error:
+                if self.is_closed():
+                    return
+                text = str(error)
+                log.warning(
+                    "cannot reach Discord's gateway at %s (%s) for shard %d; trying again in "
+                    "%.0f s",
+                    gateway,
+                    f"{type(error).__name__}: {text}" if text else type(error).__name__,
+                    shard_id,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+                delay = min(cap, delay * 2)
+                gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY  # may have changed
+        # discord.py 2.7 keeps its shards and event queue in name-mangled attributes
+        shard = discord.shard.Shard(ws, self, self._AutoShardedClient__queue.put_nowait)  # type: ignore[attr-defined]
+        self._AutoShardedClient__shards[shard_id] = shard  # type: ignore[attr-defined]
+        shard.launch()
