@@ -295,7 +295,7 @@ def quote_reply(quote: Quote, document: Document) -> Reply:
     if not quote.text.startswith(("“", '"', "‘", "'", "«")):  # joined speech keeps its own marks
         words = f"“{words}”"
     embed = _embed(description=f"{words}\n\n{escaped_shorten(attribution(quote, document), 300)}")
-    embed.set_footer(text=f"Paragraph {quote.paragraph}")
+    embed.set_footer(text=location(document, quote.paragraph, bare="Paragraph {}"))
     return Reply(embeds=[fit_embed(embed)])
 
 
@@ -313,13 +313,32 @@ def quote_record(quote: Quote, document: Document) -> dict[str, Any]:
     }
 
 
+def location(
+    document: Document | None, paragraph: int, last: int | None = None, *, bare: str = "paragraph {}"
+) -> str:
+    """Where paragraph ``paragraph`` (to ``last``) of ``document`` is, for every place a location
+    is shown (quote, search hit, summary line, citation, More context).
+
+    In a titled section: ``"Chapter 3, ¶12"`` (``"Chapter 3, ¶12–14"``), the paragraph counted
+    within the section. Elsewhere (no sections, text before the first heading, a range across
+    sections, an unknown document): as before sections existed, ``bare`` with the document-wide
+    number (``"paragraph 12"``, ``"Paragraph 12"``, ``"¶12"``; ``"paragraphs 12–14"``).
+    """
+    section = document.section_of(paragraph) if document is not None else None
+    if section is not None and section.title and (last is None or last <= section.last):
+        first_in = section.paragraph_in_section(paragraph)
+        span = f"¶{first_in}" if last in (None, paragraph) else (
+            f"¶{first_in}–{section.paragraph_in_section(last)}"
+        )
+        return f"{section.title}, {span}"
+    if last is None or last == paragraph:
+        return bare.format(paragraph)
+    return bare.replace("paragraph", "paragraphs").format(f"{paragraph}–{last}")
+
+
 def quote_location(quote: Quote, document: Document) -> str:
-    """Where a quote is: "Chapter 3, paragraph 12" when the document has sections, else
-    "paragraph 12"."""
-    section = document.section_of(quote.paragraph)
-    if section is not None and section.title:
-        return f"{section.title}, paragraph {quote.paragraph}"
-    return f"paragraph {quote.paragraph}"
+    """Where a quote is (:func:`location`): "Chapter 3, ¶12", else "paragraph 12"."""
+    return location(document, quote.paragraph)
 
 
 def ranked_quotes_text(quotes: Sequence[Quote], document: Document) -> str:
@@ -400,7 +419,8 @@ def search_reply(query: str, hits: Sequence[SearchHit], corpus: Corpus) -> Reply
     for rank, hit in enumerate(hits, start=1):
         doc = corpus.get(hit.passage.document_id)
         title = doc.title if doc else hit.passage.document_id
-        name = f"{rank}. {title} — paragraph {hit.passage.paragraph} · score {hit.score:.0f}"
+        where = location(doc, hit.passage.paragraph)
+        name = f"{rank}. {title} — {where} · score {hit.score:.0f}"
         embed.add_field(
             name=shorten(name, EMBED_FIELD_NAME_LIMIT),
             value=_highlight(hit, EMBED_FIELD_VALUE_LIMIT, _paragraph_length(corpus, hit)),
@@ -453,7 +473,10 @@ def summary_reply(summary: Summary, document: Document, *, bullets: bool = False
     if summary.standfirst:
         lines.append(f"*Standfirst (the author's own):* {escape(summary.standfirst)}")
     mark = "• " if bullets else ""
-    sentence_lines = [f"{mark}{escape(s.text)} (¶{s.paragraph})" for s in summary.sentences]
+    sentence_lines = [
+        f"{mark}{escape(s.text)} ({location(document, s.paragraph, bare='¶{}')})"
+        for s in summary.sentences
+    ]
     sep = "\n" if bullets else "\n\n"
     shown, shortened = 0, False
     size = sum(len(line) for line in lines) + len(sep) * max(len(lines) - 1, 0)
@@ -589,9 +612,11 @@ def about_reply(corpus: Corpus) -> Reply:
     embed.add_field(
         name="Privacy",
         value=(
-            "This bot reads no messages: it only sees the slash commands you send it. It stores "
-            "each server's daily-post settings, which quotes were posted, and each channel's "
-            "last quote (to avoid repeats). No message content, no user data."
+            "This bot reads no messages on its own: it sees the slash commands you send it, and "
+            "a message only when you pick Apps → Where is this from? on it (not stored). It "
+            "stores each server's daily-post and reading-club settings and card style, which "
+            "quotes and instalments were posted, and each channel's last quote (to avoid "
+            "repeats). No message content, no user data."
         ),
         inline=False,
     )
@@ -760,10 +785,7 @@ def context_reply(
     """
     if fitted is None:
         fitted = fit_around(excerpt.text, excerpt.target_start, excerpt.target_end)
-    if excerpt.first_paragraph == excerpt.last_paragraph:
-        where = f"paragraph {excerpt.first_paragraph}"
-    else:
-        where = f"paragraphs {excerpt.first_paragraph}–{excerpt.last_paragraph}"
+    where = location(document, excerpt.first_paragraph, excerpt.last_paragraph)
     embed = _embed(title=shorten(f"{document.title} — {where}", EMBED_TITLE_LIMIT))
     embed.description = fitted.text
     last = excerpt.widest if widest is None else widest

@@ -184,7 +184,16 @@ class ResultView(discord.ui.View):
             target = self.targets[i]
             document = self.library.corpus.get(target.document_id)
             assert document is not None
-            await send(interaction, render.citation_reply(citation(document, target.paragraph)))
+            await send(
+                interaction,
+                render.citation_reply(
+                    citation(
+                        document,
+                        target.paragraph,
+                        where=render.location(document, target.paragraph),
+                    )
+                ),
+            )
 
         return callback
 

@@ -232,6 +232,8 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
         me = interaction.guild.me
         if me is not None:
             missing = missing_permissions(channel.permissions_for(me))
+            if card and not channel.permissions_for(me).attach_files:
+                missing.append("Attach Files")  # a card is an uploaded image
             if missing:
                 await send(interaction, render.daily_missing_permissions(channel.mention, missing))
                 return

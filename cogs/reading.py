@@ -34,6 +34,7 @@ from bot.errors import send
 from bot.reading_scheduler import ReadingScheduler
 from bot.scheduler import SendResult
 from bot.storage import effective_next_day
+from cogs.daily import missing_permissions
 
 log = logging.getLogger(__name__)
 
@@ -225,10 +226,24 @@ class Reading(commands.GroupCog, group_name="reading", group_description="The re
         paragraphs: app_commands.Range[int, 1, MAX_PARAGRAPHS] | None = None,
         thread: bool = False,
     ) -> None:
-        assert interaction.guild_id is not None
+        assert interaction.guild is not None
+        me = interaction.guild.me
+        if me is not None:
+            allowed = channel.permissions_for(me)
+            missing = missing_permissions(allowed)
+            if thread and not allowed.create_public_threads:
+                missing.append("Create Public Threads")
+            if missing:
+                await send(
+                    interaction,
+                    render.daily_missing_permissions(
+                        channel.mention, missing, command="/reading start"
+                    ),
+                )
+                return
         doc = self.bot.library.document(document) or self.bot.library.corpus.documents[0]
         club = ReadingClub(
-            guild_id=interaction.guild_id,
+            guild_id=interaction.guild.id,
             channel_id=channel.id,
             document_id=doc.id,
             time=parse_local_time(time),

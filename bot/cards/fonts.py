@@ -39,9 +39,11 @@ _CLUSTER = regex.compile(r"\X")
 _RTL_CLASSES = {"R", "AL"}
 
 
+@functools.cache
 def raqm() -> bool:
-    """Whether Pillow can shape and reorder text itself (its Raqm layout engine)."""
-    return bool(features.check("raqm"))
+    """Whether Pillow can shape and reorder text itself: its Raqm layout engine, and the FriBiDi
+    library Pillow's wheels load at run time for it (``libfribidi0`` on Debian)."""
+    return bool(features.check("raqm")) and bool(features.check("fribidi"))
 
 
 @functools.cache

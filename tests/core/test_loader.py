@@ -340,14 +340,15 @@ def test_parse_document_reports_title_only_and_empty_text() -> None:
 
 def test_plain_text_keeps_hashes_and_markers_verbatim() -> None:
     text = (
-        "Title\n\nStandfirst.\n\n# not a heading in plain text\n\n*stars* and _underscores_ stay.\n"
+        "Title\n\nStandfirst.\n\n# not a heading in plain text\n\n*stars* and snake_case stay.\n"
     )
     document = parse_document(text, document_id="plain")
     assert texts(document) == [
         "Standfirst.",
         "# not a heading in plain text",
-        "*stars* and _underscores_ stay.",
+        "*stars* and snake_case stay.",
     ]
+    # Only Gutenberg's _emphasis_ loses its underscores (tests/core/test_sections.py).
 
 
 # ---------------------------------------------------------------- Markdown and front matter

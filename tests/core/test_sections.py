@@ -123,3 +123,12 @@ def test_titles_in_capitals_are_shown_in_title_case() -> None:
     assert title_case("MOBY-DICK; OR, THE WHALE") == "Moby-Dick; or, the Whale"
     assert title_case("CHAPTER IV. O'BRIEN'S DAY") == "Chapter IV. O'Brien's Day"
     assert title_case("An Author's Own Casing") == "An Author's Own Casing"
+
+
+def test_gutenberg_emphasis_loses_its_underscores_in_plain_text_only() -> None:
+    text = "A Novel\n\n“_You_ may have the _long\nphrase_ now,” said she; see my_file_name.\n"
+    document = parse_document(text, document_id="n")
+    assert document.paragraphs[0].text == (
+        "“You may have the long phrase now,” said she; see my_file_name."
+    )
+    assert "_" not in " ".join(s.text for s in document.sentences).replace("my_file_name", "")

@@ -112,3 +112,23 @@ async def test_daily_card_post_is_an_upload_with_its_nonce(
         channel = discord_double.channel_messages(discord_double.channel_id)
         [post] = [m for m in channel if "webhook_id" not in m]  # not the /daily set answer
         assert _card(discord_double, post).size == (1200, 675)
+
+
+async def test_daily_card_needs_attach_files(make_bot: Any, discord_double: DiscordDouble) -> None:
+    from tests.double.server import ATTACH_FILES, DEFAULT_PERMISSIONS
+
+    plain = discord_double.add_channel(
+        discord_double.guild_id, "no-files", permissions_for_bot=DEFAULT_PERMISSIONS & ~ATTACH_FILES
+    )
+    async with connect_bot(make_bot(), discord_double) as bot:
+        options = [
+            payloads.option("channel", plain, payloads.CHANNEL),
+            payloads.option("time", "08:47"),
+            payloads.option("timezone", "Asia/Tokyo"),
+            payloads.option("card", True),
+        ]
+        handle = await discord_double.send_interaction(
+            payloads.slash_command("daily", options, subcommand="set", permissions=MANAGE_GUILD)
+        )
+        assert "Attach Files" in (await handle.final())["content"]
+        assert await bot.storage.get_schedule(int(discord_double.guild_id)) is None

@@ -208,3 +208,26 @@ async def test_reading_is_for_managers_and_servers_only(
         registered = {c["name"]: c for c in discord_double.commands[None].values()}
         assert registered["reading"]["contexts"] == [0]
         assert registered["reading"]["integration_types"] == [0]
+
+
+async def test_start_refuses_a_channel_where_the_bot_cannot_open_threads(
+    make_bot: Any, discord_double: DiscordDouble, book: Library
+) -> None:
+    from tests.double.server import CREATE_PUBLIC_THREADS, DEFAULT_PERMISSIONS
+
+    quiet = discord_double.add_channel(
+        discord_double.guild_id,
+        "no-threads",
+        permissions_for_bot=DEFAULT_PERMISSIONS & ~CREATE_PUBLIC_THREADS,
+    )
+    async with connect_bot(make_bot(library=book), discord_double) as bot:
+        options = [
+            payloads.option("document", "harbour"),
+            payloads.option("channel", quiet, payloads.CHANNEL),
+            payloads.option("time", "08:00"),
+            payloads.option("timezone", "Europe/Berlin"),
+            payloads.option("thread", True),
+        ]
+        refused = await _reading(discord_double, "start", options)
+        assert "Create Public Threads" in refused["content"]
+        assert await bot.storage.get_reading_club(int(discord_double.guild_id)) is None

@@ -14,7 +14,7 @@ from bot.core.loader._duplicates import drop_duplicates
 from bot.core.loader._epub import read_epub
 from bot.core.loader._errors import DocumentError
 from bot.core.loader._frontmatter import _split_front_matter
-from bot.core.loader._gutenberg import _split_gutenberg
+from bot.core.loader._gutenberg import _split_gutenberg, plain_emphasis
 from bot.core.loader._ids import _SLUG, _assign_ids, slugify
 from bot.core.loader._layout import _Layout, _layout, _Pending, _text_blocks
 from bot.core.loader._manifest import _clean_metadata
@@ -240,6 +240,8 @@ def _prepare(
             own = {**header, **own}
             gutenberg = True
         front = {**front, **own}
+        if not markdown:  # Markdown reads its own emphasis
+            body = plain_emphasis(body)
         blocks, found = _text_blocks(body, markdown=markdown)
         notes.extend(found)
     else:
