@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from bot.core.loader import parse_document
 from bot.core.models import Corpus, Document, Quote
-from bot.core.quotes import QUOTABLE_THRESHOLD, QuoteBook, document_quotes, quotability
+from bot.core.quotes import (
+    QUOTABLE_THRESHOLD,
+    QuoteBook,
+    document_quotes,
+    document_speech,
+    quotability,
+)
 from bot.render import attribution
 
 NOVEL = """THE VOYAGE
@@ -76,3 +82,65 @@ def test_a_letter_inside_the_novel_is_prose_shown_as_quoted_not_as_the_author() 
     book = QuoteBook.build(Corpus((document,)))
     assert book.speaker_of(quote) is None
     assert attribution(quote, document).startswith("— quoted in ")
+
+
+PEOPLE = """They talked of poor Fanny Harville, and of Charles Musgrove and Sir John Middleton.
+
+“A sailor must be ready to leave everything behind at an hour's notice,” said Captain Harville.
+
+“Nothing is so tiresome as a wet afternoon in the country,” said Lady Middleton.
+
+“There is no comfort like a warm fire in winter,” said Mrs Musgrove.
+
+Everyone remembered Fanny Harville, and liked Charles Musgrove, and dined with Sir John Middleton.
+"""
+
+
+def test_a_title_and_surname_is_never_merged_with_a_first_name_and_surname() -> None:
+    document = parse_document(PEOPLE, document_id="people")
+    speakers = {q.speaker for q in document_quotes(document).quotes if q.speaker}
+    assert speakers == {"Captain Harville", "Lady Middleton", "Mrs Musgrove"}
+
+
+DIALOGUE = """Elizabeth walked with Mr. Darcy along the lane. She was quiet, and she looked at the hills; she herself hardly knew why. Elizabeth smiled, and she laughed at herself. Elizabeth sighed; she herself was tired.
+
+Elizabeth found herself alone at last. Elizabeth, she thought, must keep herself busy.
+
+“The country is very pleasant in the spring of the year,” said Mr. Darcy.
+
+“It is pleasant in every season, if one has good company,” she replied.
+
+“Then you must find it pleasant at all times of the year.”
+
+“I find it pleasant when people do not talk of the weather.”
+
+“You are severe upon us all, Miss Bennet, and you know it.”
+
+“We are all severe on those who bore us,” said Elizabeth. “Let us walk on,” she added, “and leave the weather to the farmers.
+
+“Farmers at least have reason to talk of it.”
+"""
+
+
+def test_pronoun_tags_and_untagged_turns_are_resolved_from_the_dialogue() -> None:
+    document = parse_document(DIALOGUE, document_id="lane")
+    speech = document_speech(document)
+    first = {p: [s.speaker for s in spans if s.depth == 0] for p, spans in enumerate(speech, 1)}
+    assert first[3] == ["Mr. Darcy"]
+    assert first[4] == ["Elizabeth"]  # "she replied": the one woman in the dialogue
+    assert first[5] == ["Mr. Darcy"]  # untagged: turns alternate
+    assert first[6] == ["Elizabeth"]
+    assert first[7] == ["Mr. Darcy"]
+    assert first[9] == ["Elizabeth"]  # her speech left open runs on into this paragraph
+
+
+def test_an_unsure_pronoun_tag_gives_no_speaker() -> None:
+    text = (
+        "Jane and Lydia came in together.\n\n"
+        "“We shall go to the ball,” said Jane.\n\n"
+        "“I shall dance every dance,” said Lydia.\n\n"
+        "Kitty came in and sat down with them.\n\n"
+        "“It will be a fine evening for it,” she said.\n"
+    )
+    speech = document_speech(parse_document(text, document_id="sisters"))
+    assert [s.speaker for s in speech[4]] == [None]

@@ -7,12 +7,14 @@ for the same text would change.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.models import Document, Paragraph, Quote, Sentence
+from bot.core.quotes._dialogue import resolve_dialogue
 from bot.core.quotes._lexicon import WORD, words
 from bot.core.quotes._names import _canonical, _name_runs
 from bot.core.quotes._scoring import FLOOR, quotability
@@ -177,12 +179,10 @@ def _well_formed(text: str) -> bool:
 def document_quotes(document: Document) -> DocumentQuotes:
     """Score every sentence of a document, narration and speech alike (see
     :class:`~bot.core.quotes.QuoteBook` for the rules)."""
-    names = Counter(_document_names(document))
     openings = _openings(document)
     quotes: list[Quote] = []
     short: list[Quote] = []
-    for paragraph in document.paragraphs:
-        spans = extract_speech(paragraph)
+    for paragraph, spans in zip(document.paragraphs, document_speech(document), strict=True):
         for sentence in paragraph.sentences:
             if _not_own(sentence, spans):
                 continue
@@ -192,8 +192,6 @@ def document_quotes(document: Document) -> DocumentQuotes:
                 quotes.append(Quote(sentence.text, sentence, None, score))
         for chain in _speech_chains(spans):
             speaker = chain[0].speaker
-            if speaker is not None:
-                speaker = _canonical(speaker, names, min_count=2)
             if sum(span.word_count for span in chain) < MIN_SPEECH_WORDS:
                 quote = _short_speech(paragraph, chain, speaker)
                 if quote is not None:
@@ -211,6 +209,23 @@ def document_quotes(document: Document) -> DocumentQuotes:
             if WORD.search(sentence.text)
         ]
     return DocumentQuotes(document.id, tuple(quotes), tuple(short), tuple(plain))
+
+
+def document_speech(document: Document) -> list[list[SpeechSpan]]:
+    """The quoted speech of each paragraph (``[i]`` for paragraph ``i + 1``) with speakers
+    resolved across paragraphs (pronoun tags, untagged turns: see ``_dialogue``) and given in
+    their fullest form found in the document (a form must be mentioned twice)."""
+    names = Counter(_document_names(document))
+    found = resolve_dialogue(document, [extract_speech(p) for p in document.paragraphs])
+    return [
+        [
+            dataclasses.replace(s, speaker=_canonical(s.speaker, names, min_count=2))
+            if s.speaker
+            else s
+            for s in spans
+        ]
+        for spans in found
+    ]
 
 
 def _openings(document: Document) -> frozenset[int]:
