@@ -25,6 +25,9 @@ from discord.ext import commands
 
 log = logging.getLogger(__name__)
 
+SLOT_MARGIN = 1.1
+"""IDENTIFY slots are this much wider than ``identify_interval``."""
+
 
 def shard_of(guild_id: int, shard_count: int) -> int:
     """The shard (0-based) that serves ``guild_id`` among ``shard_count`` shards."""
@@ -66,7 +69,8 @@ async def wait_for_identify(
 ) -> float:
     """Reserve the shard's IDENTIFY slot in ``storage`` and sleep until it; returns the wait."""
     bucket = (shard_id or 0) % concurrency
-    wait = float(await storage.reserve_identify(bucket, interval))
+    # slots a tenth wider than the limit: network jitter must not bring two IDENTIFYs closer
+    wait = float(await storage.reserve_identify(bucket, interval * SLOT_MARGIN))
     if wait > 0:
         log.info("shard %s waits %.1f s for its IDENTIFY turn (bucket %d)", shard_id, wait, bucket)
         await asyncio.sleep(wait)

@@ -23,7 +23,8 @@ from tests.e2e.test_daily import FakeClock
 pytestmark = pytest.mark.e2e
 
 SLOT = datetime(2026, 5, 12, 9, 0, tzinfo=UTC)
-INTERVAL = 0.3  # seconds between IDENTIFYs of one bucket, both in the double and the bots
+INTERVAL = 0.3  # seconds the double demands between IDENTIFYs of one bucket
+BOT_INTERVAL = 0.5  # what the bots are told (a margin: the double measures arrival times)
 
 
 def _settings(tmp_path: Path, shard: int, storage: Path) -> Settings:
@@ -32,7 +33,7 @@ def _settings(tmp_path: Path, shard: int, storage: Path) -> Settings:
         "discord:\n"
         "  shard_count: 2\n"
         f"  shard_ids: [{shard}]\n"
-        f"  identify_interval: {INTERVAL}\n"
+        f"  identify_interval: {BOT_INTERVAL}\n"
         "storage:\n"
         f"  path: {storage}\n",
         encoding="utf-8",
