@@ -23,8 +23,9 @@ from typing import Any, TypeVar
 import discord
 from discord.ext import commands
 
-from bot import errors, render, views
+from bot import errors, render, sharding, views
 from bot.core.library import Library
+from bot.reload import Reloader
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ def minimal_intents() -> discord.Intents:
     return intents
 
 
-class CorpusBot(commands.Bot):
+class CorpusBot(sharding.ShardedBot):
     """The bot. Attributes filled at construction are available to every cog.
 
     Args:
@@ -137,9 +138,12 @@ class CorpusBot(commands.Bot):
             activity=discord.CustomActivity(name=settings.bot.status_text)
             if settings.bot.status_text
             else None,
+            shard_count=settings.discord.shard_count,
+            shard_ids=list(settings.discord.shard_ids) if settings.discord.shard_ids else None,  # type: ignore[arg-type]
         )
         self.settings = settings
         self.library = library
+        self.reloader = Reloader(self)
         self.sync_requested = sync
         self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         self.started_at = self.clock()
@@ -166,6 +170,9 @@ class CorpusBot(commands.Bot):
         for name in self._extensions if self._extensions is not None else EXTENSIONS:
             await self.load_extension(name)
         await self.sync_if_needed()
+        self.reloader.install_signal()
+        if self.settings.corpus.watch:
+            self.reloader.start_watching()
         # The library never becomes garbage: move it (and the rest of start-up) out of the cyclic
         # collector's reach, so full collections stop scanning it. On ten novels each full
         # collection otherwise paused the event loop for 150-250 ms (benchmarks/load.py).
@@ -292,6 +299,11 @@ class CorpusBot(commands.Bot):
 
     async def close(self) -> None:
         """Close cogs, the connection and storage (in that order)."""
+        if not hasattr(self, "_AutoShardedClient__queue"):
+            # never logged in: discord.py's AutoShardedClient.close() posts to a queue that
+            # only login() creates (2.7.1)
+            self._AutoShardedClient__queue = asyncio.PriorityQueue()  # type: ignore[var-annotated]
+        await self.reloader.close()
         await super().close()
         self._core_executor.shutdown(wait=False, cancel_futures=True)
         self._autocomplete_executor.shutdown(wait=False, cancel_futures=True)

@@ -42,23 +42,17 @@ def read_docx(data: bytes) -> _Source:
         raise DocumentError("not a Word .docx file (not a ZIP archive of one)") from None
     except (KeyError, ValueError, AttributeError) as error:
         raise DocumentError(f"broken Word .docx file ({error})") from None
-    metadata: dict[str, str] = {}
-    properties = document.core_properties
-    if properties.title and properties.title.strip():
-        metadata["title"] = " ".join(properties.title.split())
-    if properties.author and properties.author.strip():
-        metadata["author"] = " ".join(properties.author.split())
-    created = properties.created
-    if isinstance(created, dt.datetime):
-        metadata["date"] = created.date().isoformat()
+    metadata = _core_properties(document.core_properties)
     blocks: list[_Block] = []
+    styles = _style_names(document)
+    default = styles.get(None, [])
     for paragraph in document.paragraphs:
         lines = [" ".join(line.split()) for line in paragraph.text.split("\n")]
         lines = [line for line in lines if line]
         if not lines:
             continue
         text = _join_lines(lines)
-        style = _style_names(paragraph)
+        style = styles.get(paragraph._p.style, default)
         level = next((int(m.group(1)) for s in style if (m := _HEADING_STYLE.search(s))), 0)
         if "title" in style:  # the title is metadata, never body text
             metadata.setdefault("title", text)
@@ -73,13 +67,34 @@ def read_docx(data: bytes) -> _Source:
     return _Source("docx", metadata, blocks=blocks)
 
 
-def _style_names(paragraph: object) -> list[str]:
-    """The paragraph's style name and those it is based on, lower case."""
-    names: list[str] = []
-    style = getattr(paragraph, "style", None)
-    while style is not None and len(names) < 5:
-        name = getattr(style, "name", None)
-        if name:
-            names.append(str(name).lower())
-        style = getattr(style, "base_style", None)
+def _core_properties(properties: object) -> dict[str, str]:
+    """Title, author and date (created) from a document's core properties."""
+    metadata: dict[str, str] = {}
+    for field, key in (("title", "title"), ("author", "author")):
+        value = getattr(properties, field, None)
+        if isinstance(value, str) and value.strip():
+            metadata[key] = " ".join(value.split())
+    created = getattr(properties, "created", None)
+    if isinstance(created, dt.datetime):
+        metadata["date"] = created.date().isoformat()
+    return metadata
+
+
+def _style_names(document: object) -> dict[str | None, list[str]]:
+    """Each paragraph style id -> its name and the names of the styles it is based on (lower
+    case); ``None`` -> the default paragraph style's. Read once: a per-paragraph style lookup
+    costs python-docx a search of the styles part."""
+    names: dict[str | None, list[str]] = {}
+    for style in document.styles:  # type: ignore[attr-defined]
+        chain: list[str] = []
+        current = style
+        while current is not None and len(chain) < 5:
+            name = getattr(current, "name", None)
+            if name:
+                chain.append(str(name).lower())
+            current = getattr(current, "base_style", None)
+        style_id = getattr(style, "style_id", None)
+        names[style_id] = chain
+        if getattr(style, "default", False) and getattr(style, "type", None) == 1:
+            names[None] = chain
     return names
