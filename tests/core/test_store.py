@@ -10,8 +10,8 @@ import pytest
 
 from bot.core import store as store_package
 from bot.core.library import Library
-from bot.core.models import Corpus
 from bot.core.loader import load_corpus
+from bot.core.models import Corpus
 from bot.core.store import CorpusStore, StoreReport
 from bot.core.store.corpus import GRACE_SECONDS
 from bot.core.store.records import encode_record, read_record
