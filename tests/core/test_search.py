@@ -565,3 +565,34 @@ def test_repeated_text_gives_as_many_hits_as_asked() -> None:
     hits = index.search("the miler counted sacks of grain for the wintr", limit=10)
     assert len(hits) == 10
     assert len({h.passage.document_id for h in hits}) == 10
+
+
+def test_half_remembered_phrases_with_words_moved_are_found_and_highlighted() -> None:
+    """Words dropped, swapped or moved: the passage that has them all, near each other, is
+    found first (character alignment alone scored these under the threshold), and the
+    highlight covers the words that matched, wherever they are."""
+    index = SearchIndex.build(
+        make_corpus(
+            {
+                "austen": [
+                    "It is a truth universally acknowledged, that a single man in possession of "
+                    "a good fortune, must be in want of a wife.",
+                    "However little known the feelings or views of such a man may be.",
+                ],
+                "other": [
+                    "The single man in possession of the house was a truth nobody doubted.",
+                    "A good fortune must be in want of a careful steward, she said.",
+                ],
+            }
+        )
+    )
+    hits = index.search("in want of a wife must be a good fortune")
+    assert (hits[0].passage.document_id, hits[0].passage.paragraph) == ("austen", 1)
+    assert hits[0].matched_text == "of a good fortune, must be in want of a wife"
+    assert not hits[0].exact
+    assert 70 <= hits[0].score < 100
+    hits = index.search("a good fortune in possession of a single man")
+    assert (hits[0].passage.document_id, hits[0].passage.paragraph) == ("austen", 1)
+    assert hits[0].matched_text == "a single man in possession of a good fortune"
+    hits = index.search("truth acknowledged universally that a single man")
+    assert hits[0].matched_text == "a truth universally acknowledged, that a single man"
