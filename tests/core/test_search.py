@@ -410,8 +410,12 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
             assert loaded.search(query, limit=3) == built.search(query, limit=3)
         assert loaded.search("raven", document="b")[0].passage.document_id == "b"
         assert loaded.suggest("human rights rec") == built.suggest("human rights rec")
-    assert sorted(p.name for p in folder.iterdir())[:3] == ["doc.npy", "end.npy", "grams.npy"]
-    assert np.load(folder / "postings.npy", mmap_mode="r").dtype == np.int32
+    assert sorted(p.name for p in folder.iterdir())[:3] == [
+        "doc.npy",
+        "end.npy",
+        "escape16_ptr.npy",
+    ]
+    assert np.load(folder / "gaps.npy", mmap_mode="r").dtype == np.uint8
     built.save(folder)  # replacing a saved index leaves no temporary folder behind
     assert [p.name for p in folder.parent.iterdir()] == ["index"]
 
@@ -428,24 +432,24 @@ def test_load_refuses_a_stale_missing_or_damaged_index(tmp_path: Path) -> None:
         SearchIndex.load(folder, make_corpus({"seed": changed}))
     with pytest.raises(IndexFileError, match="window=400"):
         SearchIndex.load(folder, corpus, window=300)  # built with other windows
-    postings = folder / "postings.npy"
+    postings = folder / "gaps.npy"
     data = bytearray(postings.read_bytes())
-    data[-1] ^= 0xFF
+    data[-1] = 0xFF
     postings.write_bytes(bytes(data))
-    with pytest.raises(IndexFileError, match=r"postings\.npy is damaged"):
+    with pytest.raises(IndexFileError, match=r"gaps\.npy is damaged"):
         SearchIndex.load(folder, corpus)
     with pytest.raises(IndexFileError, match="posting lists do not fit") as caught:
         SearchIndex.load(folder, corpus, verify=False)  # the consistency checks catch it too
     assert caught.value.reason == "damaged"
     postings.write_bytes(b"")
-    with pytest.raises(IndexFileError, match=r"postings\.npy has 0 bytes"):
+    with pytest.raises(IndexFileError, match=r"gaps\.npy has 0 bytes"):
         SearchIndex.load(folder, corpus)
     SearchIndex.build(corpus).save(folder)
     (folder / "keys.npy").unlink()
     with pytest.raises(IndexFileError, match=r"keys\.npy"):
         SearchIndex.load(folder, corpus, verify=False)
     meta = folder / "meta.json"
-    meta.write_text(meta.read_text().replace('"version": 2', '"version": 1'))
+    meta.write_text(meta.read_text().replace('"version": 3', '"version": 1'))
     with pytest.raises(IndexFileError, match="format version 1"):
         SearchIndex.load(folder)
     meta.write_text("{not json")
