@@ -24,7 +24,7 @@ from bot.core.search._grams import Postings, bits_for, codes, gram_buckets
 
 CHUNK_CHARS = 1 << 23  # characters per chunk (bounds the build's temporary memory)
 _BLOCK = 256  # passages per sorted block (chunk-local id in the low 8 bits of a pair)
-_ENCODE_SLICE = 1 << 24  # postings gap-coded at a time
+_ENCODE_SLICE = 1 << 22  # postings gap-coded at a time
 _Chunk = tuple[int, npt.NDArray[np.uint32], npt.NDArray[np.int64]]
 
 
@@ -64,8 +64,7 @@ class Builder:
         ids = self._scatter(grams, indptr)
         postings = _encode(ids, grams, indptr, self.bits, n)
         del ids
-        keys = np.frombuffer(bytes(self._blob), dtype=np.uint8)
-        self._blob = bytearray()
+        keys = np.frombuffer(self._blob, dtype=np.uint8)  # shares the buffer, no copy
         return postings, keys, np.frombuffer(self._offsets, dtype=np.int64).copy()
 
     def _flush(self) -> None:
@@ -76,17 +75,16 @@ class Builder:
         joined = "".join(keys)
         if joined.isascii():
             self._blob += joined.encode("ascii")
-            sizes = [len(k) for k in keys]
+            sizes = list(map(len, keys))
         else:
             encoded = [k.encode("utf-8", "surrogatepass") for k in keys]
             self._blob += b"".join(encoded)
-            sizes = [len(e) for e in encoded]
-        end = self._offsets[-1]
-        for size in sizes:
-            end += size
-            self._offsets.append(end)
+            sizes = list(map(len, encoded))
+        ends = np.cumsum(np.asarray(sizes, dtype=np.int64)) + self._offsets[-1]
+        self._offsets.frombytes(ends.tobytes())
         pairs, bounds = _chunk_pairs(keys, self.bits)
-        self._counts += np.bincount(pairs >> np.uint32(8), minlength=len(self._counts))
+        buckets, counts = np.unique(pairs >> np.uint32(8), return_counts=True)
+        self._counts[buckets] += counts
         self._chunks.append((first, pairs, bounds))
         if self._progress is not None:
             self._progress(len(self._chunks))
@@ -149,8 +147,8 @@ def _encode(
 ) -> Postings:
     """Gap-code the posting lists ``ids`` (see :mod:`._grams`), a slice of lists at a time."""
     gaps = np.empty(len(ids), dtype=np.uint8)
-    count16 = np.zeros(len(grams), dtype=np.int64)
-    count32 = np.zeros(len(grams), dtype=np.int64)
+    count16 = np.zeros(len(grams) + 1, dtype=np.int64)
+    count32 = np.zeros(len(grams) + 1, dtype=np.int64)
     parts16: list[npt.NDArray[np.uint16]] = []
     parts32: list[npt.NDArray[np.uint32]] = []
     g = 0
@@ -158,20 +156,22 @@ def _encode(
         stop = int(np.searchsorted(indptr, indptr[g] + _ENCODE_SLICE, side="right")) - 1
         stop = min(max(stop, g + 1), len(grams))
         a, b = int(indptr[g]), int(indptr[stop])
-        values = ids[a:b].astype(np.int64)
-        previous = np.empty_like(values)
-        previous[1:] = values[:-1]
-        previous[indptr[g:stop] - a] = -1
-        values -= previous
-        big = values >= 256
-        gaps[a:b] = np.where(big, 0, values)
-        wide = values[big]
+        values = ids[a:b]
+        delta = np.empty(b - a, dtype=np.int32)
+        np.subtract(values[1:], values[:-1], out=delta[1:])
+        heads = indptr[g:stop] - a
+        delta[heads] = values[heads] + 1
+        big = delta >= 256
+        gaps[a:b] = np.where(big, 0, delta)
+        ends = np.concatenate(([0], np.cumsum(big, dtype=np.int64)))
+        count16[g + 1 : stop + 1] = ends[indptr[g + 1 : stop + 1] - a] - ends[heads]
+        wide = delta[big]
         huge = wide >= 65536
         parts16.append(np.where(huge, 0, wide).astype(np.uint16))
         parts32.append(wide[huge].astype(np.uint32))
-        owner = np.repeat(np.arange(g, stop), np.diff(indptr[g : stop + 1]))
-        count16[g:stop] += np.bincount(owner[big] - g, minlength=stop - g)
-        count32[g:stop] += np.bincount(owner[big][huge] - g, minlength=stop - g)
+        if huge.any():
+            owner = np.repeat(np.arange(g, stop), count16[g + 1 : stop + 1])
+            count32[g + 1 : stop + 1] = np.bincount(owner[huge] - g, minlength=stop - g)
         g = stop
     return Postings(
         bits,
@@ -179,8 +179,8 @@ def _encode(
         grams,
         indptr,
         gaps,
-        np.concatenate(([0], np.cumsum(count16))),
+        np.cumsum(count16),
         np.concatenate(parts16) if parts16 else np.empty(0, np.uint16),
-        np.concatenate(([0], np.cumsum(count32))),
+        np.cumsum(count32),
         np.concatenate(parts32) if parts32 else np.empty(0, np.uint32),
     )
