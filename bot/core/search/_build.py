@@ -14,6 +14,8 @@ passages the temporary arrays stay under about 1 GB above what the index keeps
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 from array import array
 from collections.abc import Callable
 
@@ -24,7 +26,7 @@ from bot.core.search._grams import Postings, bits_for, codes, gram_buckets
 
 CHUNK_CHARS = 1 << 23  # characters per chunk (bounds the build's temporary memory)
 _BLOCK = 256  # passages per sorted block (chunk-local id in the low 8 bits of a pair)
-_ENCODE_SLICE = 1 << 22  # postings gap-coded at a time
+_ENCODE_SLICE = 1 << 24  # postings gap-coded at a time
 _Chunk = tuple[int, npt.NDArray[np.uint32], npt.NDArray[np.int64]]
 
 
@@ -65,6 +67,7 @@ class Builder:
         postings = _encode(ids, grams, indptr, self.bits, n)
         del ids
         keys = np.frombuffer(self._blob, dtype=np.uint8)  # shares the buffer, no copy
+        _release_free_memory()
         return postings, keys, np.frombuffer(self._offsets, dtype=np.int64).copy()
 
     def _flush(self) -> None:
@@ -184,3 +187,17 @@ def _encode(
         np.cumsum(count32),
         np.concatenate(parts32) if parts32 else np.empty(0, np.uint32),
     )
+
+
+def _release_free_memory() -> None:
+    """Hand the build's freed temporary memory back to the OS (glibc ``malloc_trim``; elsewhere
+    nothing). glibc keeps freed blocks under its dynamic mmap threshold (up to 32 MB) in the
+    heap, which left about 350 MB of a million-passage build resident but unused."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return
+    try:
+        trim = ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)

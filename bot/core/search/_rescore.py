@@ -51,7 +51,7 @@ class Scored:
     pid: int
     score: float
     exact: bool
-    span: tuple[int, int] | None = None  # words [first, last) of the key to highlight
+    span: tuple[int, int] | None = None  # the key's words [first, stop) that aligned best
 
 
 def rank(
@@ -134,21 +134,23 @@ def realign(words: list[str], texts: list[str], scored: list[Scored]) -> list[Sc
     # among equal windows, the one covering more matched passage words (a repeated query word)
     counts = np.concatenate(([0], np.cumsum(matched, dtype=np.int32)))
     totals += 1e-3 * (counts[width:] - counts[:-width])
-    total_weight = float(weights.sum())
-    out: list[Scored] = []
-    for i, old in enumerate(scored):
-        first, stop = starts[i], starts[i + 1] - width + 1
-        if stop <= first:
-            out.append(old)
-            continue
-        start = first + int(np.argmax(totals[first:stop]))
-        blended = (old.score + float(totals[start]) / total_weight) / 2
-        hits = np.flatnonzero(matched[start : start + width])
-        if blended <= old.score or len(hits) == 0:
-            out.append(old)
-            continue
-        span = (start - first + int(hits[0]), start - first + int(hits[-1]) + 1)
-        out.append(Scored(old.pid, blended, False, span))
+    # the best window of each passage: one starting at one of its words, not at a blank
+    bounds: npt.NDArray[np.int64] = np.asarray(starts, dtype=np.int64)
+    first = bounds[:-1]
+    columns_of: npt.NDArray[np.int64] = bounds[1:] - first
+    sizes = columns_of - (width - 1)  # words per passage
+    position = np.arange(len(totals))
+    offset = position - np.repeat(first, columns_of)[: len(totals)]
+    totals[offset >= np.repeat(sizes, columns_of)[: len(totals)]] = -1.0
+    best = np.maximum.reduceat(totals, first)
+    is_best = totals == np.repeat(best, columns_of)[: len(totals)]
+    at = np.minimum.reduceat(np.where(is_best, position, len(totals)), first)
+    old = np.fromiter((s.score for s in scored), dtype=np.float64, count=len(scored))
+    blended = (old + best / float(weights.sum())) / 2
+    out = list(scored)
+    for i in np.flatnonzero(blended > old).tolist():
+        window = int(at[i] - first[i])
+        out[i] = Scored(scored[i].pid, float(blended[i]), False, (window, window + width))
     return out
 
 
@@ -165,8 +167,8 @@ def hit(key: str, scored: Scored, passage: Passage) -> SearchHit:
         start, end = snap_to_words(text, start, start + len(key))
     elif len(text) < len(key):
         start, end = 0, len(text)
-    elif scored.span is not None and len(spans := _word_spans(text)) >= scored.span[1]:
-        start, end = spans[scored.span[0]][0], spans[scored.span[1] - 1][1]
+    elif scored.span is not None and (span := _matched_words(key, text, scored.span)):
+        start, end = span
     else:
         alignment = fuzz.partial_ratio_alignment(key, text)
         if alignment is None:  # only with a score_cutoff, which is not given
@@ -214,5 +216,14 @@ def _window_max(matrix: npt.NDArray[np.float32], width: int) -> npt.NDArray[np.f
     return np.maximum(best[:, :count], best[:, width - span : width - span + count])
 
 
-def _word_spans(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _WORD.finditer(text)]
+def _matched_words(key: str, text: str, window: tuple[int, int]) -> tuple[int, int] | None:
+    """The span of ``text`` from the first to the last word of its word ``window`` that matches
+    a word of ``key`` (as :func:`realign` counts them), or ``None`` if none does."""
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(text)][window[0] : window[1]]
+    if not spans:
+        return None
+    matrix = process.cdist(
+        key.split(), [text[a:b] for a, b in spans], scorer=fuzz.ratio, score_cutoff=WORD_MATCH
+    )
+    hits = np.flatnonzero(matrix.max(axis=0) > 0)
+    return (spans[hits[0]][0], spans[hits[-1]][1]) if len(hits) else None
