@@ -17,6 +17,7 @@ BENCHMARKS = (
     ("search", ["--sizes", "10k,100k,1M", "--queries", "200"]),
     ("summary", []),
     ("load", []),
+    ("cards", []),
 )
 
 

@@ -15,6 +15,7 @@ usage. Parsing uses the standard library's argparse; progress display uses rich.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -29,17 +30,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from bot import render
+from bot import card_cli, render
 from bot.command_payload import cmd_commands
 from bot.core.daily import EARLIEST_NOW, LATEST_NOW, zone_label
 from bot.core.errors import CorpusError, UserError
 from bot.core.library import Library
-from bot.core.models import Corpus, LoadProblem
+from bot.core.models import Corpus, Document, LoadProblem
+from bot.core.store import StoreReport
 from bot.migrate import cmd_migrate, describe_target
 from bot.settings import (
     ConfigError,
     Settings,
-    check_corpus_paths,
     check_daily_documents,
     check_storage,
     load_settings,
@@ -89,69 +90,28 @@ def load_settings_from_args(args: argparse.Namespace) -> Settings:
     return load_settings(_config_path(args), corpus_paths=corpus or None)
 
 
-def _progress_reporter(
-    stream: TextIO,
-) -> tuple[Callable[[int, int, Path], None], Callable[[], None]]:
-    """A loader progress callback: a rich progress bar on a terminal, periodic log lines otherwise."""
-    if stream.isatty():
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-        bar = Progress(
-            TextColumn("loading corpus"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.description}"),
-            transient=True,
-        )
-        task_id = bar.add_task("", total=None)
-        bar.start()
-
-        def update(done: int, total: int, path: Path) -> None:
-            bar.update(task_id, completed=done, total=total, description=path.name)
-
-        return update, bar.stop
-
-    last = [0.0]
-
-    def log_line(done: int, total: int, path: Path) -> None:
-        now = time.monotonic()
-        if now - last[0] >= 5 or done == total:
-            last[0] = now
-            log.info("loading corpus: %d/%d files (%s)", done, total, path)
-
-    return log_line, lambda: None
-
-
 def load_library(
     settings: Settings, *, stream: TextIO = sys.stderr, warm: bool = True
 ) -> tuple[Library, dict[str, float]]:
-    """Load the corpus and build the library; report bad files. Raises :class:`CorpusError`, or
-    :class:`ConfigError` for a ``corpus.paths`` entry that does not exist.
+    """Load the corpus through the corpus store and build the library; report bad files.
 
-    ``warm=False`` (one-shot commands) builds the search index and the quote ranking only when a
-    command first needs them.
+    Raises :class:`CorpusError`, or :class:`ConfigError` for a ``corpus.paths`` entry that does
+    not exist. ``warm`` is kept for callers; everything is built (or read from the store) now.
     """
-    from bot.core.loader import load_corpus, require_documents
+    return _load(settings, stream=stream)[:2]
 
-    check_corpus_paths(settings)  # names the key and the folder relative paths start from
-    progress, done = _progress_reporter(stream)
-    t0 = time.perf_counter()
-    try:
-        corpus = load_corpus(
-            list(settings.corpus.paths), language=settings.corpus.language, progress=progress
-        )
-    finally:
-        done()
-    t1 = time.perf_counter()
-    for problem in corpus.problems:
+
+def _load(
+    settings: Settings, *, stream: TextIO = sys.stderr
+) -> tuple[Library, dict[str, float], StoreReport]:
+    from bot.loading import load_library as load
+
+    def report(problem: LoadProblem) -> None:
         level = logging.ERROR if problem.fatal else logging.WARNING
         log.log(level, "%s: %s%s", problem.path, problem.reason, _loaded_note(problem))
-    require_documents(corpus)
-    cache_dir = settings.corpus.cache_dir
-    library = Library(corpus, index_cache=cache_dir / "search-index" if cache_dir else None)
-    if warm:
-        library.warm(summary_length=settings.summary.length)
-    return library, {"load_s": t1 - t0, **{f"{k}_s": v for k, v in library.timings.items()}}
+
+    loaded = load(settings, stream=stream, problems=report)
+    return loaded.library, loaded.timings, loaded.report
 
 
 def check_with_corpus(settings: Settings, library: Library, *, storage: bool = False) -> None:
@@ -188,6 +148,9 @@ def _setup_logging(
         stream=sys.stderr,
         force=True,
     )
+    from bot import logs
+
+    logs.install()  # interaction tokens never reach a log line (they are credentials)
     # The bot has no voice features: discord.py's warnings about voice libraries are noise.
     logging.getLogger("discord.client").addFilter(lambda record: "voice" not in record.getMessage())
 
@@ -262,27 +225,54 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def corpus_table(
-    corpus: Corpus, timings: dict[str, float], *, cached: bool = False
+    corpus: Corpus, timings: dict[str, float], report: StoreReport | None = None
 ) -> list[tuple[str, str]]:
-    """Rows of the ``check`` table: documents, paragraphs, sentences, words, problems, timings."""
+    """Rows of the ``check`` table: documents, paragraphs, sentences, words, problems, timings,
+    and what came from the corpus store and what was rebuilt."""
     paragraphs = sum(len(d.paragraphs) for d in corpus)
     sentences = sum(sum(len(p.sentences) for p in d.paragraphs) for d in corpus)
     words = sum(d.word_count for d in corpus)
-    return [
+    rows = [
         ("documents", str(len(corpus))),
         ("paragraphs", str(paragraphs)),
         ("sentences", str(sentences)),
         ("words", str(words)),
         ("files with problems", _problem_count_text(corpus)),
         ("load time", f"{timings['load_s'] * 1000:.0f} ms"),
-        (
-            "search index time" + (" (from cache)" if cached else ""),
-            f"{timings.get('index_s', 0) * 1000:.0f} ms",
-        ),
-        ("quote ranking time", f"{timings.get('quotes_s', 0) * 1000:.0f} ms"),
-        ("summaries time", f"{timings.get('summaries_s', 0) * 1000:.0f} ms"),
-        ("memory (RSS)", f"{_rss_mb():.0f} MB"),
+        ("search index time", f"{timings.get('index_s', 0) * 1000:.0f} ms"),
+        ("quotes, summaries", f"{timings.get('derive_s', 0) * 1000:.0f} ms"),
     ]
+    if report is not None:
+        rows += store_rows(report)
+    rows.append(("memory (RSS)", f"{_rss_mb():.0f} MB"))
+    return rows
+
+
+def store_rows(report: StoreReport) -> list[tuple[str, str]]:
+    """The ``check`` rows about the corpus store: its folder, what came from it, what was rebuilt."""
+    if report.folder is None:
+        return [
+            ("corpus store", "none (storage folder missing or in memory; set corpus.cache_dir)")
+        ]
+    stored = [
+        f"{_plural(report.documents_from_store, 'document')}",
+        f"{report.derived_from_store} with quotes and summaries",
+    ]
+    built = [
+        f"{report.documents_parsed} parsed",
+        f"{report.derived_built} derived",
+    ]
+    (stored if report.index_from_store else built).append("search index")
+    rows = [
+        ("corpus store", str(report.folder)),
+        ("from the store", ", ".join(stored)),
+        ("rebuilt", ", ".join(built)),
+    ]
+    if report.damaged:
+        rows.append(("damaged store files", f"{len(report.damaged)} (rebuilt)"))
+    if report.write_error:
+        rows.append(("store not written", report.write_error))
+    return rows
 
 
 def problem_counts(corpus: Corpus) -> tuple[int, int, int]:
@@ -326,25 +316,16 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
     for warning in settings.warnings:
         log.warning("%s", warning)
-    library, timings = load_library(settings)
+    library, timings, report = _load(settings)
     check_with_corpus(settings, library, storage=True)
+    if args.json:
+        return _check_json(args, library.corpus, timings)
     console = Console() if sys.stdout.isatty() else Console(width=160)
     table = Table(title="corpus", show_header=False)
-    for key, value in corpus_table(library.corpus, timings, cached=library.index_from_cache):
+    for key, value in corpus_table(library.corpus, timings, report):
         table.add_row(key, value)
     console.print(table)
-    docs = Table(title="documents")
-    for column in ("id", "title", "author", "paragraphs", "sentences"):
-        docs.add_column(column)
-    for doc in library.corpus:
-        docs.add_row(
-            doc.id,
-            doc.title,
-            doc.author or "-",
-            str(len(doc.paragraphs)),
-            str(sum(len(p.sentences) for p in doc.paragraphs)),
-        )
-    console.print(docs)
+    console.print(_files_table(library.corpus))
     if library.corpus.problems:
         problems = Table(title="files not loaded (or loaded with a caveat)")
         problems.add_column("path")
@@ -383,6 +364,83 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_NO_ANSWER if args.strict else EXIT_OK
     console.print("[green]config and corpus OK[/green]")
     return EXIT_OK
+
+
+def _files_table(corpus: Corpus) -> Any:
+    """The ``check`` table of every file: format, title, author, sections, paragraphs, words and
+    warnings (:func:`bot.inspection.file_rows`)."""
+    from rich.table import Table
+
+    from bot.inspection import file_rows
+
+    table = Table(title="files")
+    for column in ("file", "format", "id", "title", "author", "sections", "paragraphs", "words"):
+        table.add_column(column)
+    table.add_column("warnings")
+    for row in file_rows(corpus):
+        table.add_row(
+            Path(row["file"]).name if row["status"] == "loaded" else row["file"],
+            row["format"],
+            row["id"] or f"({row['status']})",
+            row["title"] or "-",
+            row["author"] or "-",
+            *(str(row[k]) for k in ("sections", "paragraphs", "words")),
+            "; ".join(row["warnings"]),
+        )
+    return table
+
+
+def _check_json(args: argparse.Namespace, corpus: Corpus, timings: dict[str, float]) -> int:
+    """``check --json``: the files and the counts; exit code as without ``--json``."""
+    from bot.inspection import file_rows
+
+    files, not_loaded, manifests = problem_counts(corpus)
+    _print_json(
+        {
+            "documents": len(corpus),
+            "files_with_problems": files,
+            "not_loaded": not_loaded,
+            "manifests_not_used": manifests,
+            "load_ms": round(timings["load_s"] * 1000),
+            "files": file_rows(corpus),
+        }
+    )
+    return EXIT_NO_ANSWER if args.strict and (not_loaded or manifests) else EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
+    """``show [DOCUMENT ...] [--json]``: each named document (all when none is named) as JSON
+    or as a readable outline."""
+    from bot.inspection import document_json, outline
+
+    library, _ = load_library(settings)
+    corpus = library.corpus
+    chosen: list[Document] = []
+    for name in args.documents or []:
+        found = _find_document(corpus, name)
+        if found is None:
+            sys.stderr.write(
+                f"No document '{name}'. Known ids: {', '.join(d.id for d in corpus)}\n"
+            )
+            return EXIT_BAD_INPUT
+        chosen.append(found)
+    chosen = chosen or list(corpus)
+    if args.json:
+        _print_json([document_json(d) for d in chosen])
+    else:
+        for document in chosen:
+            sys.stdout.write("\n".join(outline(document)) + "\n\n")
+    return EXIT_OK
+
+
+def _find_document(corpus: Corpus, name: str) -> Document | None:
+    """A document by id, title or file name (case-insensitive)."""
+    key = name.casefold()
+    for document in corpus:
+        names = {document.id, document.title.casefold(), Path(document.path).name.casefold()}
+        if key in names or key == Path(document.path).stem.casefold():
+            return document
+    return None
 
 
 def _loaded_note(problem: LoadProblem) -> str:
@@ -519,6 +577,8 @@ def _answer(
         return reply, render.summary_record(summary, doc)
     if command == "about":
         return render.about_reply(library.corpus), None
+    if command == "sources":
+        return _sources_answer(library, options.get("document"))
     if command == "daily":
         raise UserError(
             "/daily configures a Discord server, so it only works in Discord. To see the schedules "
@@ -527,6 +587,34 @@ def _answer(
     raise UserError(
         f"Unknown command /{command}. Try /quote, /search, /summary or /about (or /help)."
     )
+
+
+def _sources_answer(library: Library, document: str | None) -> tuple[render.Reply, Any]:
+    """``sources``: one document's details, or every page of the list (as one reply)."""
+    if document:
+        source, doc, summary = library.source(document)
+        record = render.source_record(source, doc)
+        record["summary"] = [s.text for s in summary.sentences] if summary else []
+        return render.source_reply(source, doc, summary), record
+    listed = library.sources()
+    pages = range(render.sources_page_count(len(listed)))
+    embeds = [e for page in pages for e in render.sources_page(listed, page).embeds]
+    return render.Reply(embeds=embeds), [render.source_record(s) for s in listed]
+
+
+def cmd_quotes(args: argparse.Namespace, settings: Settings) -> int:
+    """``quotes DOCUMENT --top N``: a document's most quotable lines in rank order."""
+    library, _ = load_library(settings, warm=False)
+    try:
+        quotes, doc = library.ranked_quotes(args.document, top=args.top)
+    except UserError as error:
+        sys.stderr.write(f"{error}\n")
+        return EXIT_NO_ANSWER
+    if args.json:
+        _print_json(render.ranked_quotes_record(quotes, doc))
+    else:
+        print(render.ranked_quotes_text(quotes, doc))
+    return EXIT_OK
 
 
 def cmd_oneshot(args: argparse.Namespace, settings: Settings) -> int:
@@ -661,16 +749,18 @@ Type a slash command as you would in Discord; options as name:value (quote value
   /quote [document:ID] [contains:WORDS] [speaker:NAME]
   /search QUERY [document:ID] [limit:N]
   /summary [document:ID] [length:short|medium|long|key_points] [sentences:N]
+  /sources [document:ID]
   /about      /help      /quit
 """
 
-_PRIMARY = {"search": "query", "summary": "document", "quote": "contains"}
+_PRIMARY = {"search": "query", "summary": "document", "quote": "contains", "sources": "document"}
 """The option that a command's free text (words without ``name:``) fills."""
 
 CONSOLE_OPTIONS: dict[str, tuple[str, ...]] = {
     "quote": ("document", "contains", "speaker"),
     "search": ("query", "document", "limit"),
     "summary": ("document", "length", "sentences"),
+    "sources": ("document",),
     "about": (),
 }
 """The options each console command accepts, as in Discord."""
@@ -750,6 +840,13 @@ def parse_console_line(line: str) -> tuple[str, dict[str, str]]:
     return command, options
 
 
+def _line_editing() -> None:
+    """Line editing and history (arrow keys, Ctrl-R) for ``input()``: importing the standard
+    ``readline`` module turns them on; absent on some platforms, where the prompt stays plain."""
+    with contextlib.suppress(ImportError):  # Windows without pyreadline
+        import readline  # noqa: F401
+
+
 def cmd_console(
     args: argparse.Namespace, settings: Settings, *, stdin: TextIO | None = None
 ) -> int:
@@ -762,12 +859,17 @@ def cmd_console(
         "Type /help, /quit to leave."
     )
     interactive = stdin.isatty()
+    if interactive:
+        _line_editing()
     while True:
         if interactive:
             try:
                 line = input("> ")
             except EOFError:
                 break
+            except KeyboardInterrupt:  # Ctrl-C drops the line, as in Python's own prompt
+                print()
+                continue
         else:
             line = stdin.readline()
             if not line:
@@ -787,6 +889,11 @@ def cmd_console(
             reply, _ = _answer(library, settings, command, options)
         except UserError as error:
             reply = render.user_error(str(error))
+        except KeyboardInterrupt:
+            if not interactive:
+                raise
+            print("(interrupted)")
+            continue
         print(render.reply_text(reply))
         print()
     return EXIT_OK
@@ -833,6 +940,15 @@ def _common_options(*, after_command: bool) -> argparse.ArgumentParser:
     return common
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("corpusbot")
+    except PackageNotFoundError:  # pragma: no cover - run from a source tree never installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every sub-command; the common options (``--config``,
     ``--corpus``, ``-v``) may come before or after the sub-command."""
@@ -842,6 +958,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="A Discord bot that serves a corpus of documents.",
         parents=[_common_options(after_command=False)],
     )
+    parser.add_argument("--version", action="version", version=f"corpusbot {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", parents=[common], help="connect to Discord (needs DISCORD_TOKEN)")
@@ -855,6 +972,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--strict", action="store_true", help="exit 1 if any corpus file could not be loaded"
     )
+    check.add_argument("--json", action="store_true", help="print every file's details as JSON")
+    show = sub.add_parser(
+        "show", parents=[common], help="print documents as the bot reads them (sections, text)"
+    )
+    show.add_argument("documents", nargs="*", metavar="DOCUMENT", help="id, title or file name")
+    show.add_argument("--json", action="store_true", help="print JSON")
     sub.add_parser(
         "console", parents=[common], help="try the commands in the terminal, no Discord needed"
     )
@@ -865,8 +988,19 @@ def build_parser() -> argparse.ArgumentParser:
     quote.add_argument("--speaker", help="only words said by this person")
     quote.add_argument("--json", action="store_true", help="print JSON")
 
+    quotes = sub.add_parser(
+        "quotes", parents=[common], help="a document's most quotable lines, best first"
+    )
+    quotes.add_argument("document", help="document id or title")
+    quotes.add_argument(
+        "--top", type=int, default=20, help="how many lines (default 20)", metavar="N"
+    )
+    quotes.add_argument("--json", action="store_true", help="print JSON")
+
     search = sub.add_parser("search", parents=[common], help="find passages matching a phrase")
-    search.add_argument("query", nargs="?", help="the phrase, typos and all")
+    search.add_argument(
+        "query", nargs="*", help="the phrase, typos and all (quotes optional: words are joined)"
+    )
     search.add_argument("--document", help="document id or title")
     search.add_argument("--limit", type=int, help="how many passages (1-10)")
     search.add_argument(
@@ -888,6 +1022,10 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--sentences", type=int, help="exactly this many sentences (1-25)")
     summary.add_argument("--json", action="store_true", help="print JSON")
 
+    sources = sub.add_parser("sources", parents=[common], help="list the documents")
+    sources.add_argument("document", nargs="?", help="one document's details (id or title)")
+    sources.add_argument("--json", action="store_true", help="print JSON")
+
     sub.add_parser(
         "migrate", parents=[common], help="apply the storage migrations to the configured database"
     )
@@ -903,39 +1041,72 @@ def build_parser() -> argparse.ArgumentParser:
         "commands", parents=[common], help="the application commands the bot syncs to Discord"
     )
     commands.add_argument("--json", action="store_true", help="print the exact sync payload")
+    card_cli.add_parser(sub, common)
     return parser
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "run": cmd_run,
     "check": cmd_check,
+    "show": cmd_show,
     "console": cmd_console,
     "quote": cmd_oneshot,
+    "quotes": cmd_quotes,
     "search": cmd_oneshot,
     "summary": cmd_oneshot,
+    "sources": cmd_oneshot,
     "schedule": cmd_schedule,
     "migrate": cmd_migrate,
     "commands": cmd_commands,
+    "card": card_cli.cmd_card,
 }
 
 
 #: Commands whose output is the answer itself (``check`` prints its own table): info logs
 #: would only get in the way; ``-v`` shows them (and debug logs).
 QUIET_COMMANDS = {
+    "sources",
+    "card",
     "quote",
+    "quotes",
     "search",
     "summary",
     "console",
     "schedule",
     "check",
+    "show",
     "migrate",
     "commands",
 }
 
 
+#: Exit status after Ctrl-C (128 + SIGINT, as shells report it).
+EXIT_INTERRUPTED = 130
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``corpusbot`` and ``python -m bot``. Returns the exit code."""
+    """Entry point of ``corpusbot`` and ``python -m bot``. Returns the exit code.
+
+    Ctrl-C ends any command with exit status 130 and no traceback; output piped into a reader
+    that stops early (``corpusbot quote | head -1``) ends quietly (the Python documentation's
+    advice for SIGPIPE: the rest of the output goes to ``os.devnull``)."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()
+        return code
+    except KeyboardInterrupt:
+        sys.stderr.write("\ninterrupted\n")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
+    if isinstance(getattr(args, "query", None), list):
+        args.query = " ".join(args.query) or None
     try:
         settings = load_settings_from_args(args)
     except ConfigError as error:

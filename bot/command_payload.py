@@ -29,12 +29,12 @@ async def command_payload(settings: Settings) -> list[dict[str, Any]]:
     from bot.client import CorpusBot
     from bot.core.library import Library
     from bot.core.models import Corpus
-    from bot.storage import SQLiteStorage
+    from bot.storage import open_storage
     from cogs import EXTENSIONS
 
     with tempfile.TemporaryDirectory(prefix="corpusbot-commands-") as folder:
         bot = CorpusBot(settings, Library(Corpus(documents=())))
-        bot.storage = await SQLiteStorage.open(Path(folder) / "commands.sqlite3")
+        bot.storage = await open_storage(Path(folder) / "commands.sqlite3")
         try:
             for name in EXTENSIONS:
                 await bot.load_extension(name)

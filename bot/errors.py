@@ -37,14 +37,31 @@ async def send(interaction: discord.Interaction[Any], reply: render.Reply) -> No
 
 
 def describe_interaction(interaction: discord.Interaction[Any]) -> str:
-    """A one-line description for logs: command, options, guild, channel and user ids (no content)."""
+    """A one-line description for logs: command, options, guild, channel and user ids.
+
+    What the user typed (option values) is included only while this module logs at DEBUG; at
+    INFO and above only the option names appear."""
     command = interaction.command.qualified_name if interaction.command else "?"
     data: Mapping[str, Any] = interaction.data or {}
-    options = data.get("options", [])
+    options: Any = data.get("options", [])
+    if not log.isEnabledFor(logging.DEBUG):
+        options = _option_names(options)
     return (
         f"/{command} options={options!r} guild={interaction.guild_id} "
         f"channel={interaction.channel_id} user={interaction.user.id if interaction.user else None}"
     )
+
+
+def _option_names(options: Any) -> list[str]:
+    """``["query", "document"]`` (``"group sub(query)"`` for sub-commands): names, no values."""
+    names: list[str] = []
+    for option in options if isinstance(options, list) else []:
+        if not isinstance(option, Mapping):
+            continue
+        inner = option.get("options")
+        name = str(option.get("name", "?"))
+        names.append(f"{name}({', '.join(_option_names(inner))})" if inner is not None else name)
+    return names
 
 
 #: Permission flags whose name in Discord's interface differs from the API name.

@@ -31,6 +31,7 @@ from bot.core.daily import DailySchedule, next_send_times, zone_offset_label, zo
 from bot.core.graphemes import safe_cut
 from bot.core.models import Corpus, Document, Quote, SearchHit, Summary
 from bot.core.normalize import valid_text
+from bot.core.sources import Source
 from bot.scheduler import (
     STATUS_CHANNEL_MISSING,
     STATUS_FAILING,
@@ -154,6 +155,7 @@ class Reply:
     embeds: list[discord.Embed] = field(default_factory=list)
     ephemeral: bool = False
     view: discord.ui.View | None = None
+    files: list[discord.File] = field(default_factory=list)
 
     def send_kwargs(self, *, channel: bool = False) -> dict[str, Any]:
         """Keyword arguments for sending this reply (``channel=True`` for ``Messageable.send``)."""
@@ -164,6 +166,8 @@ class Reply:
             kwargs["embeds"] = self.embeds
         if self.view is not None:
             kwargs["view"] = self.view
+        if self.files:
+            kwargs["files"] = self.files
         if not channel:
             kwargs["ephemeral"] = self.ephemeral
         return kwargs
@@ -273,10 +277,13 @@ def document_label(document: Document) -> str:
 
 
 def attribution(quote: Quote, document: Document) -> str:
-    """Plain-text attribution: '— Speaker, quoted in Title by Author' or '— Author, Title'."""
+    """Plain-text attribution: '— Speaker, quoted in Title by Author', '— quoted in Title by
+    Author' (speech whose speaker is not known) or '— Author, Title'."""
+    by = f" by {document.author}" if document.author else ""
     if quote.speaker:
-        by = f" by {document.author}" if document.author else ""
         return f"— {quote.speaker}, quoted in {document.title}{by}"
+    if quote.quoted:
+        return f"— quoted in {document.title}{by}"
     if document.author:
         return f"— {document.author}, {document.title}"
     return f"— {document.title}"
@@ -288,7 +295,7 @@ def quote_reply(quote: Quote, document: Document) -> Reply:
     if not quote.text.startswith(("“", '"', "‘", "'", "«")):  # joined speech keeps its own marks
         words = f"“{words}”"
     embed = _embed(description=f"{words}\n\n{escaped_shorten(attribution(quote, document), 300)}")
-    embed.set_footer(text=f"Paragraph {quote.paragraph}")
+    embed.set_footer(text=location(document, quote.paragraph, bare="Paragraph {}"))
     return Reply(embeds=[fit_embed(embed)])
 
 
@@ -297,12 +304,70 @@ def quote_record(quote: Quote, document: Document) -> dict[str, Any]:
     return {
         "text": quote.text,
         "speaker": quote.speaker,
+        "quoted": quote.quoted,
         "author": document.author,
         "document_id": document.id,
         "title": document.title,
         "paragraph": quote.paragraph,
         "attribution": attribution(quote, document),
     }
+
+
+def location(
+    document: Document | None, paragraph: int, last: int | None = None, *, bare: str = "paragraph {}"
+) -> str:
+    """Where paragraph ``paragraph`` (to ``last``) of ``document`` is, for every place a location
+    is shown (quote, search hit, summary line, citation, More context).
+
+    In a titled section: ``"Chapter 3, ¶12"`` (``"Chapter 3, ¶12–14"``), the paragraph counted
+    within the section. Elsewhere (no sections, text before the first heading, a range across
+    sections, an unknown document): as before sections existed, ``bare`` with the document-wide
+    number (``"paragraph 12"``, ``"Paragraph 12"``, ``"¶12"``; ``"paragraphs 12–14"``).
+    """
+    section = document.section_of(paragraph) if document is not None else None
+    if section is not None and section.title and (last is None or last <= section.last):
+        first_in = section.paragraph_in_section(paragraph)
+        span = f"¶{first_in}" if last in (None, paragraph) else (
+            f"¶{first_in}–{section.paragraph_in_section(last)}"
+        )
+        return f"{section.title}, {span}"
+    if last is None or last == paragraph:
+        return bare.format(paragraph)
+    return bare.replace("paragraph", "paragraphs").format(f"{paragraph}–{last}")
+
+
+def quote_location(quote: Quote, document: Document) -> str:
+    """Where a quote is (:func:`location`): "Chapter 3, ¶12", else "paragraph 12"."""
+    return location(document, quote.paragraph)
+
+
+def ranked_quotes_text(quotes: Sequence[Quote], document: Document) -> str:
+    """``corpusbot quotes``: one block per quote, best first: rank, score, location, speaker."""
+    if not quotes:
+        return f"No quotable lines in {document.title}."
+    blocks = []
+    for rank, quote in enumerate(quotes, 1):
+        who = f" — {quote.speaker}" if quote.speaker else ""
+        where = quote_location(quote, document)
+        blocks.append(f"{rank:>3}. [{quote.score:.3f}] {quote.text}{who}\n     ({where})")
+    return "\n".join(blocks)
+
+
+def ranked_quotes_record(quotes: Sequence[Quote], document: Document) -> list[dict[str, Any]]:
+    """``corpusbot quotes --json``: rank, score, text, speaker and location of each quote."""
+    return [
+        {
+            "rank": rank,
+            "score": quote.score,
+            "text": quote.text,
+            "speaker": quote.speaker,
+            "document_id": document.id,
+            "paragraph": quote.paragraph,
+            "section": getattr(document.section_of(quote.paragraph), "title", None),
+            "location": quote_location(quote, document),
+        }
+        for rank, quote in enumerate(quotes, 1)
+    ]
 
 
 # ---- /search --------------------------------------------------------------------------------
@@ -354,7 +419,8 @@ def search_reply(query: str, hits: Sequence[SearchHit], corpus: Corpus) -> Reply
     for rank, hit in enumerate(hits, start=1):
         doc = corpus.get(hit.passage.document_id)
         title = doc.title if doc else hit.passage.document_id
-        name = f"{rank}. {title} — paragraph {hit.passage.paragraph} · score {hit.score:.0f}"
+        where = location(doc, hit.passage.paragraph)
+        name = f"{rank}. {title} — {where} · score {hit.score:.0f}"
         embed.add_field(
             name=shorten(name, EMBED_FIELD_NAME_LIMIT),
             value=_highlight(hit, EMBED_FIELD_VALUE_LIMIT, _paragraph_length(corpus, hit)),
@@ -407,7 +473,10 @@ def summary_reply(summary: Summary, document: Document, *, bullets: bool = False
     if summary.standfirst:
         lines.append(f"*Standfirst (the author's own):* {escape(summary.standfirst)}")
     mark = "• " if bullets else ""
-    sentence_lines = [f"{mark}{escape(s.text)} (¶{s.paragraph})" for s in summary.sentences]
+    sentence_lines = [
+        f"{mark}{escape(s.text)} ({location(document, s.paragraph, bare='¶{}')})"
+        for s in summary.sentences
+    ]
     sep = "\n" if bullets else "\n\n"
     shown, shortened = 0, False
     size = sum(len(line) for line in lines) + len(sep) * max(len(lines) - 1, 0)
@@ -543,9 +612,11 @@ def about_reply(corpus: Corpus) -> Reply:
     embed.add_field(
         name="Privacy",
         value=(
-            "This bot reads no messages: it only sees the slash commands you send it. It stores "
-            "each server's daily-post settings, which quotes were posted, and each channel's "
-            "last quote (to avoid repeats). No message content, no user data."
+            "This bot reads no messages on its own: it sees the slash commands you send it, and "
+            "a message only when you pick Apps → Where is this from? on it (not stored). It "
+            "stores each server's daily-post and reading-club settings and card style, which "
+            "quotes and instalments were posted, and each channel's last quote (to avoid "
+            "repeats). No message content, no user data."
         ),
         inline=False,
     )
@@ -714,10 +785,7 @@ def context_reply(
     """
     if fitted is None:
         fitted = fit_around(excerpt.text, excerpt.target_start, excerpt.target_end)
-    if excerpt.first_paragraph == excerpt.last_paragraph:
-        where = f"paragraph {excerpt.first_paragraph}"
-    else:
-        where = f"paragraphs {excerpt.first_paragraph}–{excerpt.last_paragraph}"
+    where = location(document, excerpt.first_paragraph, excerpt.last_paragraph)
     embed = _embed(title=shorten(f"{document.title} — {where}", EMBED_TITLE_LIMIT))
     embed.description = fitted.text
     last = excerpt.widest if widest is None else widest
@@ -935,3 +1003,106 @@ def daily_preview(reply: Reply, when: Sequence[datetime]) -> Reply:
     reply.content = f"Next daily quote ({discord_timestamps(when)}):"
     reply.ephemeral = True
     return reply
+
+
+# ---- /sources -------------------------------------------------------------------------------
+
+#: Documents per ``/sources`` page.
+SOURCES_PER_PAGE = 10
+#: Sections listed by ``/sources document:`` before "…and N more".
+SOURCE_SECTIONS_SHOWN = 15
+#: Characters of a document's one-line description in the list.
+SOURCE_DESCRIPTION_CHARS = 140
+NO_SOURCES = "No documents are available here."
+SOURCES_PREVIOUS = "Previous"
+SOURCES_NEXT = "Next"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def source_line(source: Source) -> str:
+    """``**Title** — Author · 12,345 words`` and, on the next line, the description."""
+    head = f"**{escaped_shorten(source.title, 200)}**"
+    if source.author:
+        head += f" — {escaped_shorten(source.author, 100)}"
+    head += f" · {_count(source.words, 'word')} · `{source.document_id}`"
+    if source.description:
+        head += "\n" + escaped_shorten(source.description, SOURCE_DESCRIPTION_CHARS)
+    return head
+
+
+def sources_page_count(count: int) -> int:
+    """How many ``/sources`` pages ``count`` documents take (at least one)."""
+    return max(1, -(-count // SOURCES_PER_PAGE))
+
+
+def sources_page(sources: Sequence[Source], page: int) -> Reply:
+    """Page ``page`` (0-based, clamped) of the ``/sources`` list, footer "Page 2 of 5 · 43
+    documents"."""
+    if not sources:
+        return user_error(NO_SOURCES)
+    pages = sources_page_count(len(sources))
+    page = min(max(page, 0), pages - 1)
+    shown = sources[page * SOURCES_PER_PAGE : (page + 1) * SOURCES_PER_PAGE]
+    description = _join_within((source_line(s) for s in shown), "\n\n", EMBED_DESCRIPTION_LIMIT)
+    embed = _embed(title="Sources", description=description)
+    embed.set_footer(
+        text=f"Page {page + 1} of {pages} · {_count(len(sources), 'document')} · "
+        "/sources document: for one document's details"
+    )
+    return Reply(embeds=[fit_embed(embed)])
+
+
+def source_reply(source: Source, document: Document, summary: Summary | None) -> Reply:
+    """``/sources document:``: details, sections (the first :data:`SOURCE_SECTIONS_SHOWN`) and
+    the short summary."""
+    lines = [escape(s.text) for s in summary.sentences] if summary else []
+    embed = _embed(
+        title=shorten(source.title, EMBED_TITLE_LIMIT),
+        description=_join_within(lines, " ", EMBED_DESCRIPTION_LIMIT) or None,
+    )
+    if source.author:
+        embed.set_author(name=shorten(source.author, EMBED_AUTHOR_LIMIT))
+    embed.add_field(name="Id", value=f"`{source.document_id}`")
+    embed.add_field(name="Words", value=f"{source.words:,}")
+    embed.add_field(name="Paragraphs", value=f"{source.paragraphs:,}")
+    if source.date:
+        embed.add_field(name="Date", value=escaped_shorten(source.date, 100))
+    if document.sections:
+        listed = [
+            f"{s.number}. {escape(s.title or 'Untitled')} (¶{s.first}–{s.last})"
+            for s in document.sections[:SOURCE_SECTIONS_SHOWN]
+        ]
+        more = len(document.sections) - SOURCE_SECTIONS_SHOWN
+        if more > 0:
+            listed.append(f"…and {more} more")
+        embed.add_field(
+            name=f"Sections ({len(document.sections)})",
+            value=_join_within(listed, "\n", EMBED_FIELD_VALUE_LIMIT),
+            inline=False,
+        )
+    if summary:
+        embed.set_footer(text="Summary: sentences taken verbatim from the text")
+    return Reply(embeds=[fit_embed(embed)])
+
+
+def source_record(source: Source, document: Document | None = None) -> dict[str, Any]:
+    """A source as JSON-ready values (with sections when ``document`` is given)."""
+    record: dict[str, Any] = {
+        "document_id": source.document_id,
+        "title": source.title,
+        "author": source.author,
+        "date": source.date,
+        "words": source.words,
+        "paragraphs": source.paragraphs,
+        "sections": source.sections,
+        "description": source.description,
+    }
+    if document is not None:
+        record["section_list"] = [
+            {"number": s.number, "title": s.title, "first": s.first, "last": s.last}
+            for s in document.sections
+        ]
+    return record

@@ -1115,6 +1115,9 @@ def _storage_problem(path: Path) -> str | None:
             return f"{path} cannot be used as a SQLite database ({error})"
         if not os.access(path, os.R_OK | os.W_OK):
             return f"{path} is not readable and writable by this user"
+        from bot.storage._sqlite import integrity_problem
+
+        return integrity_problem(path)
     return None
 
 

@@ -31,9 +31,14 @@ MAX_TARGETS = 10  # two rows of "More context" buttons and two rows of "Cite" bu
 
 
 #: The custom_id of every button of a :class:`ResultView`: ``ctx:3:1a2b3c4d``, ``cite:0:…``.
-CUSTOM_ID = re.compile(r"^(?:ctx|cite):\d+:(?P<tag>[0-9a-f]{8})$")
+CUSTOM_ID = re.compile(r"^(?:(?:ctx|cite|card):\d+|page:(?:prev|next)):(?P<tag>[0-9a-f]{8})$")
 #: The live views by their tag (a view leaves when it stops, times out or is collected).
-_LIVE: weakref.WeakValueDictionary[str, ResultView] = weakref.WeakValueDictionary()
+_LIVE: weakref.WeakValueDictionary[str, discord.ui.View] = weakref.WeakValueDictionary()
+
+
+def register(tag: str, view: discord.ui.View) -> None:
+    """Make ``view``'s buttons (custom_ids ending in ``tag``) known to :func:`is_expired`."""
+    _LIVE[tag] = view
 
 
 def is_expired(custom_id: str) -> bool:
@@ -106,6 +111,7 @@ class ResultView(discord.ui.View):
         # Unique per view: discord.py routes a click on a message it has no id for (a follow-up
         # sent without waiting) by custom_id alone, so fixed ids would cross-wire two replies.
         tag = secrets.token_hex(4)
+        self.tag = tag
         _LIVE[tag] = self
         context_rows = -(-len(self.targets) // ROW_WIDTH)
         self.more_buttons: list[discord.ui.Button[ResultView]] = []
@@ -178,7 +184,16 @@ class ResultView(discord.ui.View):
             target = self.targets[i]
             document = self.library.corpus.get(target.document_id)
             assert document is not None
-            await send(interaction, render.citation_reply(citation(document, target.paragraph)))
+            await send(
+                interaction,
+                render.citation_reply(
+                    citation(
+                        document,
+                        target.paragraph,
+                        where=render.location(document, target.paragraph),
+                    )
+                ),
+            )
 
         return callback
 
@@ -221,3 +236,16 @@ def hits_view(library: Library, owner_id: int, hits: Sequence[Any]) -> ResultVie
         for h in hits
     ]
     return ResultView(library, owner_id, targets)
+
+
+def add_card_button(view: ResultView, callback: Any) -> None:
+    """Add a "Card" button (a quote as an image) to ``view``, beside its "Cite" button.
+
+    ``callback(interaction)`` answers the press; only the view's owner can press it.
+    """
+    row = max((item.row or 0) for item in view.children) if view.children else 0
+    card: discord.ui.Button[ResultView] = discord.ui.Button(
+        label="Card", style=discord.ButtonStyle.secondary, custom_id=f"card:0:{view.tag}", row=row
+    )
+    card.callback = callback  # type: ignore[method-assign]
+    view.add_item(card)

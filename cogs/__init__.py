@@ -5,7 +5,10 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.quotes",
     "cogs.search",
     "cogs.summary",
+    "cogs.sources",
     "cogs.daily",
     "cogs.admin",
     "cogs.where_from",
+    "cogs.cards",
+    "cogs.reading",
 )

@@ -25,7 +25,7 @@ import discord
 from discord import Interaction, app_commands
 from discord.ext import commands
 
-from bot import installs, render
+from bot import installs, render, render_community
 from bot.client import CorpusBot
 from bot.core.daily import (
     MAX_GRACE,
@@ -37,12 +37,14 @@ from bot.core.daily import (
     timezone_suggestions,
 )
 from bot.core.errors import NotFound
+from bot.core.models import Document, Quote
 from bot.core.quotes import quote_key
 from bot.errors import send
 from bot.scheduler import (
     DailyScheduler,
     SendResult,
 )
+from cogs import cards
 
 log = logging.getLogger(__name__)
 
@@ -121,12 +123,15 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
         quotes = self.bot.library.quotes.cycle_order(documents or None, salt=str(guild_id))
         return tuple(quote_key(q) for q in quotes)
 
-    def _quote_reply(self, key: str) -> render.Reply:
+    def _quote(self, key: str) -> tuple[Quote, Document]:
         quote = self.bot.library.quotes.get(key)
         document = self.bot.library.corpus.get(quote.document_id) if quote else None
         if quote is None or document is None:
             raise NotFound(f"The quote {key} is no longer in the corpus.")
-        return render.quote_reply(quote, document)
+        return quote, document
+
+    def _quote_reply(self, key: str) -> render.Reply:
+        return render.quote_reply(*self._quote(key))
 
     def _missing_for(self, schedule: DailySchedule, error: discord.Forbidden) -> str:
         if error.code == 50001:
@@ -169,9 +174,13 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
         if other is not None:
             return SendResult.wrong_guild(other)
         try:
-            reply = self._quote_reply(key)
+            quote, document = self._quote(key)
         except NotFound as exc:
             return SendResult.error(str(exc))
+        if await cards.daily_card(self.bot, schedule.guild_id):
+            reply = await cards.daily_card_reply(self.bot, schedule.guild_id, quote, document)
+        else:
+            reply = render.quote_reply(quote, document)
         kwargs = reply.send_kwargs(channel=True)
         if schedule.mention_role_id:
             kwargs["content"] = f"<@&{schedule.mention_role_id}>"
@@ -205,6 +214,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
         time="Local time of the post, 24-hour HH:MM (e.g. 08:47)",
         timezone="Time zone, e.g. Europe/Berlin (type to search)",
         mention_role="A role to mention with each post (optional)",
+        card="Post each quote as an image card (needs Attach Files)",
     )
     async def set_(
         self,
@@ -213,6 +223,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
         time: app_commands.Range[str, 1, 8],
         timezone: app_commands.Range[str, 1, 64],
         mention_role: discord.Role | None = None,
+        card: bool | None = None,
     ) -> None:
         assert interaction.guild is not None
         local_time = parse_local_time(time)
@@ -220,6 +231,8 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
         me = interaction.guild.me
         if me is not None:
             missing = missing_permissions(channel.permissions_for(me))
+            if card and not channel.permissions_for(me).attach_files:
+                missing.append("Attach Files")  # a card is an uploaded image
             if missing:
                 await send(interaction, render.daily_missing_permissions(channel.mention, missing))
                 return
@@ -239,6 +252,9 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
         reply = render.daily_set_reply(
             schedule, next_send_times(schedule, now), config_owned=config_owned
         )
+        if card is not None:
+            await cards.set_daily_card(self.bot, interaction.guild.id, card)
+        reply = render_community.with_card_note(reply, card)
         await send(interaction, render.with_offset_note(reply, schedule.timezone))
 
     @set_.autocomplete("timezone")

@@ -9,6 +9,7 @@ from bot import installs, render, views
 from bot.client import CorpusBot
 from bot.core.quotes import quote_key
 from bot.errors import send
+from cogs import cards
 
 
 class Quotes(commands.Cog):
@@ -25,6 +26,7 @@ class Quotes(commands.Cog):
         document="Only quote from this document",
         contains="A word or phrase the quote should contain (typos are fine)",
         speaker="Only words said by this person",
+        card="Post the quote as an image card",
     )
     async def quote(
         self,
@@ -32,6 +34,7 @@ class Quotes(commands.Cog):
         document: str | None = None,
         contains: app_commands.Range[str, 1, 100] | None = None,
         speaker: str | None = None,
+        card: bool | None = None,
     ) -> None:
         """Parse options, pick one quote (excluding the channel's last), render, send."""
         storage = self.bot.storage
@@ -46,8 +49,12 @@ class Quotes(commands.Cog):
             speaker=speaker,
             exclude={last} if last else (),
         )
-        reply = render.quote_reply(quote, doc)
         view = views.quote_view(self.bot.library, interaction.user.id, quote)
+        if card:
+            reply = await cards.quote_card_reply(self.bot, interaction, quote, doc)
+        else:
+            reply = render.quote_reply(quote, doc)
+            views.add_card_button(view, cards.card_button_callback(self.bot, quote, doc))
         reply.view = view
         await send(interaction, reply)
         view.interaction = interaction

@@ -111,11 +111,12 @@ def steps(document: Document, paragraph: int, start: int, end: int) -> list[Exce
     return out
 
 
-def citation(document: Document, paragraph: int | None = None) -> str:
+def citation(document: Document, paragraph: int | None = None, *, where: str | None = None) -> str:
     """A ready-to-paste citation: author, title, outlet, date, paragraph, link (whatever is known).
 
     Example: ``Benedict Rogers, “Trump Must Hold …”, HuffPost UK, 2019-02-25, paragraph 7.``
-    followed by the source URL when known.
+    followed by the source URL when known. ``where`` replaces "paragraph 7" (the bot passes
+    ``bot.render.location``: "Chapter 3, ¶7").
     """
     parts = []
     if document.author:
@@ -125,7 +126,9 @@ def citation(document: Document, paragraph: int | None = None) -> str:
         parts.append(document.outlet)
     if document.date:
         parts.append(document.date)
-    if paragraph is not None:
+    if where:
+        parts.append(where)
+    elif paragraph is not None:
         parts.append(f"paragraph {paragraph}")
     text = ", ".join(parts) + "."
     if document.source_url:

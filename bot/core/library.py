@@ -16,7 +16,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 
 from rapidfuzz import fuzz, process, utils
@@ -27,6 +27,7 @@ from bot.core.normalize import valid_text
 from bot.core.provenance import Provenance, locate
 from bot.core.quotes import QuoteBook
 from bot.core.search import IndexFileError, SearchIndex
+from bot.core.sources import Source, source_of
 from bot.core.summarize import summarize
 
 _log = logging.getLogger(__name__)
@@ -39,6 +40,9 @@ class Library:
         corpus: the loaded documents (and load problems).
         index_cache: folder for the search index cache, or ``None`` for no cache.
         progress: called as ``progress(done, total)`` while the index is built.
+        index, quotes, summaries: parts already built (by :class:`bot.core.store.CorpusStore`,
+            from the store or in parallel); ``summaries`` is keyed ``(document id, length,
+            None)``.
 
     Attributes:
         corpus: the documents.
@@ -51,6 +55,9 @@ class Library:
         *,
         index_cache: Path | None = None,
         progress: Callable[[int, int], None] | None = None,
+        index: SearchIndex | None = None,
+        quotes: QuoteBook | None = None,
+        summaries: Mapping[tuple[str, str, int | None], Summary] | None = None,
     ) -> None:
         self.corpus = corpus
         self.index_cache = index_cache
@@ -58,10 +65,10 @@ class Library:
         self.index_from_cache = False
         self.index_cache_problem: str | None = None  # why a damaged cache file was rebuilt
         self._progress = progress
-        self._index: SearchIndex | None = None
-        self._quotes: QuoteBook | None = None
+        self._index: SearchIndex | None = index
+        self._quotes: QuoteBook | None = quotes
         self._lock = threading.Lock()
-        self._summaries: dict[tuple[str, str, int | None], Summary] = {}
+        self._summaries: dict[tuple[str, str, int | None], Summary] = dict(summaries or {})
 
     @classmethod
     def build(
@@ -266,6 +273,15 @@ class Library:
         assert found is not None
         return quote, found
 
+    def ranked_quotes(self, document: str, *, top: int = 20) -> tuple[list[Quote], Document]:
+        """The ``top`` most quotable lines of a document in rank order (``corpusbot quotes``):
+        what ``/quote`` and the daily post draw from. Raises :class:`NotFound` for an unknown or
+        missing document."""
+        doc = self.document(document)
+        if doc is None:
+            raise NotFound("Name a document: corpusbot quotes DOCUMENT --top N.")
+        return list(self.quotes.ranked(doc.id)[: max(0, top)]), doc
+
     def search(
         self,
         query: str,
@@ -305,3 +321,34 @@ class Library:
         """The passage a chat message most likely quotes ("Where is this from?"); see
         :func:`bot.core.provenance.locate`."""
         return locate(self.index, valid_text(text))
+
+    # ---- sources ------------------------------------------------------------------------
+
+    def sources(self, documents: Collection[str] | None = None) -> list[Source]:
+        """``/sources``: every document (or those whose ids are in ``documents``), corpus order.
+
+        Descriptions come from summaries already built (never computes one: cheap on any
+        corpus).
+        """
+        stored: dict[str, Summary] = {}
+        for (doc_id, _, count), summary in list(self._summaries.items()):
+            if count is None:
+                stored.setdefault(doc_id, summary)
+        return [
+            source_of(doc, stored.get(doc.id))
+            for doc in self.corpus
+            if documents is None or doc.id in documents
+        ]
+
+    def source(self, name: str) -> tuple[Source, Document, Summary | None]:
+        """``/sources document:``: the document's :class:`Source`, the document (for its
+        sections) and its short summary (``None`` when it has no sentence). Raises
+        :class:`NotFound` like :meth:`document`."""
+        doc = self.document(name)
+        if doc is None:
+            raise NotFound("Name a document, or leave the option out to list them all.")
+        try:
+            summary, _ = self.summary(doc.id, length="short")
+        except NotFound:
+            summary = None
+        return source_of(doc, summary), doc, summary

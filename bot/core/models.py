@@ -231,12 +231,15 @@ class Quote:
         sentence: the sentence it came from (its paragraph number gives the citation).
         speaker: who said it when it is quoted speech and the text names them, else ``None``.
         score: quotability score in [0, 1] (see :mod:`bot.core.quotes`).
+        quoted: ``True`` for quoted speech whose speaker is not known: words of someone in the
+            document (a character, a person quoted), never shown as the author's own.
     """
 
     text: str
     sentence: Sentence
     speaker: str | None = None
     score: float = 0.0
+    quoted: bool = False
 
     @property
     def document_id(self) -> str:

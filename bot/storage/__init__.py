@@ -41,6 +41,7 @@ from urllib.parse import unquote, urlsplit
 
 from bot.storage._memory import MemoryStorage
 from bot.storage._migrations import MIGRATIONS, statements_for
+from bot.storage._reading import ReadingPost, ReadingStorage, effective_next_day
 from bot.storage._records import (
     USED_STATUSES,
     DailyStatus,
@@ -62,10 +63,13 @@ __all__ = [
     "MemoryStorage",
     "PostRecord",
     "PostStatus",
+    "ReadingPost",
+    "ReadingStorage",
     "SQLStorage",
     "SQLiteStorage",
     "ScheduleRecord",
     "Storage",
+    "effective_next_day",
     "open_storage",
     "sqlite_path",
     "statements_for",

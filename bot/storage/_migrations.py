@@ -67,6 +67,33 @@ MIGRATIONS: Sequence[tuple[str, ...]] = (
         "ALTER TABLE guild_status ADD COLUMN channel_id INTEGER",
         "ALTER TABLE guild_status ADD COLUMN local_date TEXT",
     ),
+    # 3: the reading club (bot/storage/_reading.py)
+    (
+        """CREATE TABLE reading_clubs (
+            guild_id INTEGER PRIMARY KEY,
+            channel_id INTEGER NOT NULL,
+            document_id TEXT NOT NULL,
+            local_time TEXT NOT NULL,
+            timezone TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            thread INTEGER NOT NULL DEFAULT 0,
+            next_day INTEGER NOT NULL DEFAULT 1,
+            paused INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE reading_posts (
+            guild_id INTEGER NOT NULL,
+            local_date TEXT NOT NULL,
+            day INTEGER NOT NULL,
+            channel_id INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            nonce TEXT NOT NULL,
+            claimed_at TEXT NOT NULL,
+            message_id INTEGER,
+            error TEXT,
+            PRIMARY KEY (guild_id, local_date)
+        )""",
+    ),
 )
 """Schema migrations, applied in order by every SQL backend; after migration ``i`` (1-based)
 the database's schema version is ``i``. Append new migrations; never edit one that has shipped."""

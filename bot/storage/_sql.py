@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from bot.core.daily import DailySchedule
+from bot.storage._reading import ReadingSQL
 from bot.storage._records import (
     USED_STATUSES,
     DailyStatus,
@@ -85,7 +86,7 @@ def _schedule_record(row: Any) -> ScheduleRecord:
     )
 
 
-class SQLStorage(ABC):
+class SQLStorage(ReadingSQL, ABC):
     """:class:`~bot.storage.Storage` over SQL; subclasses provide the connection."""
 
     @abstractmethod

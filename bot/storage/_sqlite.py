@@ -21,6 +21,30 @@ from bot.storage._migrations import statements_for
 from bot.storage._sql import SQLStorage
 
 
+def integrity_problem(path: Path) -> str | None:
+    """Run SQLite's ``PRAGMA integrity_check`` on the existing file ``path`` (read-only, without
+    the busy handler's writes): ``None`` if it says ``ok``, else why the file cannot be trusted and
+    what to do, naming the path. Reads every page: about a second per 100 MB."""
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = db.execute("PRAGMA integrity_check(3)").fetchall()
+        finally:
+            db.close()
+        lines = [line for row in rows for line in str(row[0]).splitlines()]
+        found = "; ".join(line for line in lines if not line.startswith("***"))
+    except sqlite3.DatabaseError as error:
+        found = str(error)
+    if found == "ok":
+        return None
+    return (
+        f"{path} is damaged (SQLite's integrity check says: {found}). Stop every bot using it and "
+        f"keep a copy; then restore a backup, or save what is readable with "
+        f"`sqlite3 {path} .recover | sqlite3 {path.with_suffix('.recovered' + path.suffix)}` and "
+        "point storage.path at the new file, or delete the file to start with empty schedules"
+    )
+
+
 class SQLiteStorage(SQLStorage):
     """:class:`~bot.storage.Storage` on one SQLite file through aiosqlite.
 

@@ -72,13 +72,13 @@ def test_check_says_loaded_only_for_files_that_loaded(
 ) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "page.html").write_text("<p>a web page</p>\n")
+    (corpus / "page.rtf").write_text("{\\\\rtf1 a letter}\n")
     (corpus / "smart.txt").write_bytes(
         b"Smart Quotes\n\n\x93Quoted,\x94 she said, \x93in Windows-1252.\x94\n"
     )
     assert main(["check", "--corpus", str(corpus)]) == 0
     err = capsys.readouterr().err.splitlines()
-    [page] = [line for line in err if "page.html:" in line]
+    [page] = [line for line in err if "page.rtf:" in line]
     [smart] = [line for line in err if "smart.txt:" in line and "WARNING" in line]
     assert "unsupported file type" in page
     assert "(loaded)" not in page  # skipped, not loaded
@@ -303,16 +303,20 @@ def test_check_strict_fails_when_a_file_did_not_load(
     assert "1 file not loaded" in capsys.readouterr().out
 
 
-def test_index_cache_is_written_then_reused(
+def test_corpus_store_is_written_then_reused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = tmp_path / "config.yaml"
     config.write_text("corpus:\n  cache_dir: cache\n", encoding="utf-8")
     assert main(["check", "--config", str(config)]) == 0
-    assert "(from cache)" not in capsys.readouterr().out
-    assert (tmp_path / "cache" / "search-index" / "meta.json").is_file()
+    out = capsys.readouterr().out
+    assert "0 documents, 0 with quotes and summaries" in out  # from the store
+    assert "1 parsed, 1 derived, search index" in out  # rebuilt
+    assert list((tmp_path / "cache" / "index").glob("*/meta.json"))
     assert main(["check", "--config", str(config)]) == 0
-    assert "search index time (from cache)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "1 document, 1 with quotes and summaries, search index" in out
+    assert "0 parsed, 0 derived" in out
     hits = _json(capsys, ["search", "jaw jaw", "--json", "--config", str(config)])
     assert isinstance(hits, list)
     assert hits[0]["paragraph"] == 1

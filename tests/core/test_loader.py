@@ -167,7 +167,7 @@ def test_c35_no_document_at_all_is_refused_with_a_clear_message(cases: Path) -> 
 def test_require_documents_on_an_empty_folder_says_so(tmp_path: Path) -> None:
     corpus = load_corpus([tmp_path])
     assert len(corpus) == 0
-    with pytest.raises(CorpusError, match=r"no \.txt or \.md files"):
+    with pytest.raises(CorpusError, match=r"contains no documents \(\.txt, \.md, "):
         require_documents(corpus)
 
 
@@ -340,14 +340,15 @@ def test_parse_document_reports_title_only_and_empty_text() -> None:
 
 def test_plain_text_keeps_hashes_and_markers_verbatim() -> None:
     text = (
-        "Title\n\nStandfirst.\n\n# not a heading in plain text\n\n*stars* and _underscores_ stay.\n"
+        "Title\n\nStandfirst.\n\n# not a heading in plain text\n\n*stars* and snake_case stay.\n"
     )
     document = parse_document(text, document_id="plain")
     assert texts(document) == [
         "Standfirst.",
         "# not a heading in plain text",
-        "*stars* and _underscores_ stay.",
+        "*stars* and snake_case stay.",
     ]
+    # Only Gutenberg's _emphasis_ loses its underscores (tests/core/test_sections.py).
 
 
 # ---------------------------------------------------------------- Markdown and front matter
@@ -380,8 +381,12 @@ def test_markdown_front_matter_and_headings() -> None:
     assert document.standfirst == "What the essay is about."
     assert texts(document) == [
         "First paragraph, with emphasis read as Markdown.",  # the markers are not text
-        "A Section",
         "Second paragraph.",
+    ]
+    # A heading after the title starts a section; the text before it is an untitled one.
+    assert [(s.title, s.first, s.last) for s in document.sections] == [
+        (None, 1, 1),
+        ("A Section", 2, 2),
     ]
 
 
@@ -706,14 +711,15 @@ def test_a_byline_near_the_top_gives_the_author_and_is_not_a_paragraph(
     text = f"A Novel\n\n{byline}\n\nChapter 1\n\nIt was a bright cold day in April.\n"
     document = parse_document(text, document_id="novel")
     assert document.author == author
-    assert texts(document) == ["Chapter 1", "It was a bright cold day in April."]
+    assert texts(document) == ["It was a bright cold day in April."]
+    assert [(s.title, s.first, s.last) for s in document.sections] == [("Chapter 1", 1, 1)]
 
 
 def test_a_title_page_year_becomes_the_date_unless_the_metadata_has_one() -> None:
     text = "Persuasion\n\nby\n\nJane Austen\n\n(1818)\n\nChapter 1\n\nSir Walter Elliot.\n"
     document = parse_document(text, document_id="p")
     assert (document.author, document.date) == ("Jane Austen", "1818")
-    assert texts(document) == ["Chapter 1", "Sir Walter Elliot."]
+    assert texts(document) == ["Sir Walter Elliot."]
     joined = parse_document(
         "Northanger Abbey\n\nby\n\nJane Austen (1803)\n\nBody.\n", document_id="n"
     )
@@ -825,9 +831,12 @@ def test_a_project_gutenberg_file_keeps_only_the_book_between_its_markers() -> N
     assert document.author == "Herman Melville"
     assert document.date is None  # the e-text's release date is not the work's
     body = texts(document)
-    assert body[0] == "CHAPTER 1. Loomings."  # title lines and byline are not paragraphs
-    assert body[1].startswith("Call me Ishmael.")
-    assert body[2:] == ["It is a way I have of driving off the spleen."]
+    # Title lines and byline are not paragraphs; the chapter heading starts a section.
+    assert [(s.title, s.first, s.last) for s in document.sections] == [
+        ("Chapter 1. Loomings.", 1, 2)
+    ]
+    assert body[0].startswith("Call me Ishmael.")
+    assert body[1:] == ["It is a way I have of driving off the spleen."]
     everything = " ".join(body)
     for outside in ("LICENSE", "Updated editions", "Produced by", "End of the", "***", "Title:"):
         assert outside not in everything

@@ -11,6 +11,7 @@ import pytest
 
 from bot.core.loader import (
     MAX_FILE_BYTES,
+    SUPPORTED_SUFFIXES,
     TEXT_SUFFIXES,
     DocumentError,
     load_corpus,
@@ -179,8 +180,11 @@ def test_markdown_is_read_as_markdown() -> None:
         "numbered one",
         "numbered two",
         "A quoted line that wraps.",
-        "A Section",
         "Closing paragraph. Second line & more.",
+    ]
+    assert [(s.title, s.first, s.last) for s in document.sections] == [
+        (None, 1, 6),
+        ("A Section", 7, 7),
     ]
     everything = " ".join(s.text for s in document.sentences)
     for raw in ("**", "](", "!", "```", "def not_prose", "<div", "Buy now", "- first", "1."):
@@ -313,16 +317,17 @@ def test_duplicate_front_matter_keys_are_reported(tmp_path: Path) -> None:
 
 
 def test_an_explicit_unsupported_file_is_reported_not_read(tmp_path: Path) -> None:
-    page = write(tmp_path / "page.html", "<html><body><p>Hello there.</p></body></html>\n")
+    page = write(tmp_path / "letter.rtf", "{\\rtf1 Hello there.}\n")
     corpus = load_corpus([page])
     assert len(corpus) == 0
     [problem] = corpus.problems
     assert problem.path == str(page)
     assert problem.fatal
-    assert problem.reason.startswith("unsupported file type (.html); supported: ")
+    assert problem.reason.startswith("unsupported file type (.rtf); supported: ")
     listed = problem.reason.split("supported: ")[1].split(", ")
-    assert set(listed) == TEXT_SUFFIXES
-    with pytest.raises(DocumentError, match=r"unsupported file type \(\.html\)"):
+    assert set(listed) == SUPPORTED_SUFFIXES
+    assert TEXT_SUFFIXES < SUPPORTED_SUFFIXES
+    with pytest.raises(DocumentError, match=r"unsupported file type \(\.rtf\)"):
         load_document(page)
 
 
@@ -337,14 +342,14 @@ def test_unsupported_files_in_a_folder_are_listed_but_irrelevant_ones_are_not(
     tmp_path: Path,
 ) -> None:
     _good(tmp_path)
-    for name in ("page.html", "letter.rtf", "sub/notes.docx"):
+    for name in ("sheet.xlsx", "letter.rtf", "sub/notes.odt"):
         write(tmp_path / name, "x")
     for name in (".hidden.html", ".git/config", "README.rst", "LICENSE", "corpus.yaml"):
         write(tmp_path / name, "")
     corpus = load_corpus([tmp_path])
     assert [Path(d.path).name for d in corpus] == ["good.txt"]
     found = {Path(p.path).relative_to(tmp_path).as_posix(): p for p in corpus.problems}
-    assert set(found) == {"page.html", "letter.rtf", "sub/notes.docx"}
+    assert set(found) == {"sheet.xlsx", "letter.rtf", "sub/notes.odt"}
     assert not any(p.fatal for p in corpus.problems)
     assert "unsupported file type (.rtf)" in found["letter.rtf"].reason
 

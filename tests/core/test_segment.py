@@ -204,3 +204,34 @@ def test_segment_paragraph_builds_sentences_with_offsets() -> None:
         assert sentence.paragraph == 3
         assert sentence.document_id == "doc-1"
         assert text[sentence.start : sentence.end] == sentence.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Oh! she is absolutely charming! I never saw anyone so lovely.",
+            ["Oh! she is absolutely charming!", "I never saw anyone so lovely."],
+        ),
+        (
+            "She had talked her into love; but, alas! she was not so easily to be talked out of it.",
+            [
+                "She had talked her into love; but, alas! she was not so easily to be talked out"
+                " of it."
+            ],
+        ),
+        (
+            "Emma was silent. --Mr. Elton's absence just at this time was the very thing.",
+            ["Emma was silent.", "--Mr. Elton's absence just at this time was the very thing."],
+        ),
+        ("They ate 400,000 lbs. of beef in a year.", ["They ate 400,000 lbs. of beef in a year."]),
+        (
+            "The lantern burned all night long. Yes.",
+            ["The lantern burned all night long.", "Yes."],
+        ),
+    ],
+)
+def test_books_exclamations_and_old_abbreviations_do_not_cut_a_sentence(
+    text: str, expected: list[str]
+) -> None:
+    assert [text[s:e] for s, e in split_sentences(text)] == expected

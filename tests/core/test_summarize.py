@@ -439,7 +439,10 @@ def _novel() -> Document:
 @pytest.mark.parametrize("count", [1, 3, 4])
 def test_summaries_do_not_choose_chapter_headings(count: int) -> None:
     document = _novel()
-    assert any("Whiteness" in s.text for s in document.sentences)
+    # The chapter headings are sections now, not paragraphs; the lettered lines stay text.
+    assert document.sections[0].title == "Chapter 1. The Whiteness of The Whale."
+    assert not any("Whiteness" in s.text for s in document.sentences)
+    assert any("THE WHALE OF THE SHIP" in s.text for s in document.sentences)
     chosen = [s.text for s in summarize(document, sentences=count).sentences]
     assert len(chosen) == count
     for text in chosen:

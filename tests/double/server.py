@@ -126,6 +126,7 @@ EMBED_LINKS = 1 << 14
 ATTACH_FILES = 1 << 15
 READ_MESSAGE_HISTORY = 1 << 16
 USE_APPLICATION_COMMANDS = 1 << 31
+CREATE_PUBLIC_THREADS = 1 << 35
 DEFAULT_PERMISSIONS = (
     VIEW_CHANNEL
     | SEND_MESSAGES
@@ -134,6 +135,7 @@ DEFAULT_PERMISSIONS = (
     | READ_MESSAGE_HISTORY
     | ADD_REACTIONS
     | USE_APPLICATION_COMMANDS
+    | CREATE_PUBLIC_THREADS
 )
 """Permissions of @everyone (and so of the bot) unless a guild or channel says otherwise."""
 
@@ -638,6 +640,8 @@ class DiscordDouble:
         """Every message the double knows, by id (message JSON)."""
         self.attachment_blobs: dict[str, bytes] = {}
         """The bytes of every uploaded attachment, by its ``url``."""
+        self.threads: list[dict[str, Any]] = []
+        """Every thread the bot started from a message (channel JSON)."""
         self.recorded: list[RecordedRequest] = []
         self.violations: list[Violation] = []
         self.unknown_routes: list[RecordedRequest] = []
@@ -1455,6 +1459,11 @@ class DiscordDouble:
             ),
             ("POST", r"/channels/{}/messages".format(sf.format("cid")), self._post_channel_message),
             ("GET", r"/channels/{}".format(sf.format("cid")), self._get_channel),
+            (
+                "POST",
+                r"/channels/{}/messages/{}/threads".format(sf.format("cid"), sf.format("mid")),
+                self._start_thread,
+            ),
             ("GET", r"/guilds/{}".format(sf.format("gid")), self._get_guild),
             ("GET", r"/guilds/{}/channels".format(sf.format("gid")), self._get_guild_channels),
             ("GET", r"/users/{}".format(sf.format("uid")), self._get_user),
@@ -2096,6 +2105,48 @@ class DiscordDouble:
         if user is None:
             raise DiscordError(404, 10013, "Unknown User", detail=f"no user {m.group('uid')}")
         return 200, user
+
+    async def _start_thread(
+        self, request: web.Request, m: re.Match[str], body_blobs: Any
+    ) -> tuple[int, Any]:
+        """Start a thread from a message (``POST /channels/{id}/messages/{id}/threads``)."""
+        body, _ = body_blobs
+        channel = self._channel_or_error(m.group("cid"), need=CREATE_PUBLIC_THREADS)
+        if m.group("mid") not in self.messages:
+            raise DiscordError(404, 10008, "Unknown Message")
+        name = str((body or {}).get("name", ""))
+        if not 1 <= len(name) <= 100:
+            raise _invalid_form(
+                {
+                    "name": {
+                        "_errors": [
+                            {
+                                "code": "BASE_TYPE_BAD_LENGTH",
+                                "message": "Must be between 1 and 100 in length.",
+                            }
+                        ]
+                    }
+                },
+                "thread name length",
+            )
+        thread = {
+            "id": m.group("mid"),  # Discord gives a message's thread the message's id
+            "type": 11,
+            "guild_id": channel.guild_id,
+            "parent_id": channel.id,
+            "name": name,
+            "owner_id": self.bot_user["id"],
+            "message_count": 0,
+            "member_count": 1,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": int((body or {}).get("auto_archive_duration") or 1440),
+                "archive_timestamp": _now_iso(),
+                "locked": False,
+            },
+        }
+        self.threads.append(thread)
+        return 201, thread
 
     async def _get_channel(
         self, request: web.Request, m: re.Match[str], body: Any

@@ -43,3 +43,17 @@ def test_cli_prints_json_and_a_table(
     assert "server install" in table
     assert "message menu" in table
     assert not (tmp_path / "bot.sqlite3").exists()  # the real storage is not touched
+
+
+def test_cli_writes_a_card(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CORPUSBOT_CONFIG", raising=False)
+    out = tmp_path / "card.png"
+    assert main(["card", "--contains", "jaw jaw", "--style", "dark", "--out", str(out)]) == 0
+    assert out.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert "jaw jaw" in capsys.readouterr().out
+    assert main(["card", "--contains", "zzqqxx", "--out", str(tmp_path / "none.png")]) == 1
+    assert "No quote contains" in capsys.readouterr().err
+    assert not (tmp_path / "none.png").exists()

@@ -29,19 +29,30 @@ Speed
 
 from __future__ import annotations
 
-from bot.core.loader._corpus import load_corpus, load_document, parse_document, require_documents
+from bot.core.loader._corpus import (
+    format_of,
+    load_corpus,
+    load_document,
+    parse_document,
+    require_documents,
+)
 from bot.core.loader._decode import MAX_FILE_BYTES, decode_text
 from bot.core.loader._errors import DocumentError
 from bot.core.loader._ids import slugify
 from bot.core.loader._manifest import MANIFEST_NAME
-from bot.core.loader._plan import TEXT_SUFFIXES
+from bot.core.loader._plan import FORMATS, TEXT_SUFFIXES
+
+#: Every file suffix the loader reads (``.txt``, ``.md``, ``.html``, ``.epub``, ``.pdf``, ...).
+SUPPORTED_SUFFIXES = frozenset(FORMATS)
 
 __all__ = [
     "MANIFEST_NAME",
     "MAX_FILE_BYTES",
+    "SUPPORTED_SUFFIXES",
     "TEXT_SUFFIXES",
     "DocumentError",
     "decode_text",
+    "format_of",
     "load_corpus",
     "load_document",
     "parse_document",

@@ -7,16 +7,23 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from bot.core.errors import CorpusError
+from bot.core.loader._blocks import _Source
 from bot.core.loader._decode import _normalise, _read_bytes, decode_text
+from bot.core.loader._docx import read_docx
+from bot.core.loader._duplicates import drop_duplicates
+from bot.core.loader._epub import read_epub
 from bot.core.loader._errors import DocumentError
 from bot.core.loader._frontmatter import _split_front_matter
-from bot.core.loader._gutenberg import _split_gutenberg
+from bot.core.loader._gutenberg import _split_gutenberg, plain_emphasis
 from bot.core.loader._ids import _SLUG, _assign_ids, slugify
-from bot.core.loader._layout import _Layout, _layout, _Pending
+from bot.core.loader._layout import _Layout, _layout, _Pending, _text_blocks
 from bot.core.loader._manifest import _clean_metadata
-from bot.core.loader._plan import _MARKDOWN_SUFFIXES, TEXT_SUFFIXES, _Item, _plan, _unsupported
-from bot.core.models import Corpus, Document, LoadProblem
+from bot.core.loader._pdf import read_pdf
+from bot.core.loader._plan import FORMATS, _Item, _plan, _unsupported
+from bot.core.loader._webpage import read_html
+from bot.core.models import Corpus, Document, LoadProblem, Section
 from bot.core.segment import segment_paragraph
+from bot.core.text import title_case
 
 
 def load_corpus(
@@ -68,9 +75,12 @@ def load_corpus(
             progress(done, len(items), item.path)
 
     ids = _assign_ids(pending, problems)
-    documents = tuple(
-        _build(document_id, p.layout, p.metadata, str(p.item.path), p.item.path, language)
-        for document_id, p in zip(ids, pending, strict=True)
+    documents = drop_duplicates(
+        [
+            _build(document_id, p.layout, p.metadata, str(p.item.path), p.item.path, language)
+            for document_id, p in zip(ids, pending, strict=True)
+        ],
+        problems,
     )
     return Corpus(documents=documents, problems=tuple(problems))
 
@@ -172,41 +182,78 @@ def parse_document(
         DocumentError: the text is empty or has no body (e.g. only a title).
     """
     try:
-        meta, layout, _ = _prepare(_normalise(text), markdown, metadata or {}, {})
+        source = _Source("markdown" if markdown else "text", {}, text=_normalise(text))
+        meta, layout, _ = _prepare(source, metadata or {}, {})
     except DocumentError as error:
         raise DocumentError(error.reason, path=path) from None
     return _build(document_id, layout, meta, path, Path(path) if path else None, language)
 
 
+def format_of(path: Path) -> str:
+    """The format a file is read as: "text", "markdown", "html", "epub", "pdf" or "docx"."""
+    return FORMATS.get(path.suffix.lower(), "text")
+
+
 def _read(item: _Item, problems: list[LoadProblem]) -> _Pending:
-    """Read, decode and lay out one file; caveats go to ``problems``. Raises DocumentError."""
+    """Read and lay out one file; caveats go to ``problems``. Raises DocumentError."""
     suffix = item.path.suffix.lower()
-    if suffix and suffix not in TEXT_SUFFIXES:
+    if suffix and suffix not in FORMATS:
         raise DocumentError(_unsupported(item.path), path=str(item.path))
     data = _read_bytes(item.path)
-    text, caveats = decode_text(data)
-    for caveat in caveats:
-        problems.append(LoadProblem(str(item.path), caveat, fatal=False))
-    markdown = item.path.suffix.lower() in _MARKDOWN_SUFFIXES
-    metadata, layout, notes = _prepare(text, markdown, item.manifest, item.defaults)
+    source = _source(data, format_of(item.path))
+    metadata, layout, notes = _prepare(source, item.manifest, item.defaults)
     for note in notes:
         problems.append(LoadProblem(str(item.path), note, fatal=False))
-    return _Pending(item, metadata, layout)
+    return _Pending(item, metadata, layout, source.format)
+
+
+def _source(data: bytes, kind: str) -> _Source:
+    """What the reader of format ``kind`` makes of a file's bytes. Raises DocumentError."""
+    if kind == "html":
+        return read_html(data)
+    if kind == "epub":
+        return read_epub(data)
+    if kind == "pdf":
+        return read_pdf(data)
+    if kind == "docx":
+        return read_docx(data)
+    text, caveats = decode_text(data)
+    return _Source(kind, {}, text=text, notes=caveats)
 
 
 def _prepare(
-    text: str, markdown: bool, given: Mapping[str, object], defaults: Mapping[str, str]
+    source: _Source, given: Mapping[str, object], defaults: Mapping[str, str]
 ) -> tuple[dict[str, str], _Layout, list[str]]:
-    """Metadata and layout of decoded text: (metadata, layout, notes on the front matter)."""
-    front, body, notes = _split_front_matter(text, markdown=markdown)
-    if body.strip() == "" and text.strip() != "":
-        raise DocumentError("has only front matter and no text after it")
-    gutenberg = _split_gutenberg(body)
-    if gutenberg is not None:
-        header, body = gutenberg
-        front = {**header, **front}
+    """Metadata and layout of what a reader found: (metadata, layout, notes for the operator)."""
+    notes = list(source.notes)
+    front: dict[str, str] = dict(source.metadata)
+    gutenberg = False
+    if source.text is not None:
+        markdown = source.format == "markdown"
+        own, body, more = _split_front_matter(source.text, markdown=markdown)
+        notes.extend(more)
+        if body.strip() == "" and source.text.strip() != "":
+            raise DocumentError("has only front matter and no text after it")
+        split = _split_gutenberg(body)
+        if split is not None:
+            header, body = split
+            own = {**header, **own}
+            gutenberg = True
+        front = {**front, **own}
+        if not markdown:  # Markdown reads its own emphasis
+            body = plain_emphasis(body)
+        blocks, found = _text_blocks(body, markdown=markdown)
+        notes.extend(found)
+    else:
+        blocks = source.blocks or []
     metadata = {**front, **_clean_metadata(given, "metadata", strict=False)[0]}
-    layout = _layout(body, markdown=markdown, metadata=metadata, gutenberg=gutenberg is not None)
+    layout = _layout(
+        blocks,
+        markdown=source.format == "markdown",
+        metadata=metadata,
+        gutenberg=gutenberg,
+        structured=source.text is None,
+    )
     for key, value in defaults.items():
         # A document's own bio or byline (or title-page year) beats a folder default.
         if not (key == "author" and layout.author) and not (key == "date" and layout.date):
@@ -227,9 +274,20 @@ def _build(
         for number, text in enumerate(layout.paragraphs, start=1)
     )
     title = metadata.get("title") or layout.title or _title_from_name(file, document_id)
+    starts = layout.sections
+    sections = tuple(
+        Section(
+            number=index,
+            title=heading.title,
+            first=heading.first + 1,
+            last=starts[index].first if index < len(starts) else len(paragraphs),
+            level=heading.level,
+        )
+        for index, heading in enumerate(starts, start=1)
+    )
     return Document(
         id=document_id,
-        title=title,
+        title=title_case(title),
         paragraphs=paragraphs,
         author=metadata.get("author") or layout.author,
         standfirst=metadata.get("standfirst") or layout.standfirst,
@@ -238,6 +296,7 @@ def _build(
         outlet=metadata.get("outlet"),
         source_url=metadata.get("source_url"),
         path=path,
+        sections=sections,
     )
 
 

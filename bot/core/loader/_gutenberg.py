@@ -10,6 +10,10 @@ Project Gutenberg files
     the header's title, e.g. "MOBY-DICK;" then "or, THE WHALE.") are then not paragraphs.
     Files whose header was already stripped (as the books of ``tools/gather_books.sh`` mostly
     are) are read with the title-page rules above.
+
+    In any plain-text file, Gutenberg's italics ``_like this_`` (underscores at the edges of
+    words) lose their underscores, so quotes, summaries and search never show them;
+    ``snake_case`` stays as written.
 """
 
 from __future__ import annotations
@@ -80,3 +84,13 @@ def _is_transcriber_note(block: _Block, *, gutenberg: bool) -> bool:
         or re.search(r"^(?:original )?transcriber['’]?s notes?:?$", lowered) is not None
         or (text.startswith("[") and text.endswith("]"))
     )
+
+
+# Gutenberg's plain-text italics: "_You_ may have" (underscores at word edges, the words between
+# on one paragraph's lines). snake_case and a lone "_" are text.
+_EMPHASIS = re.compile(r"(?<![\w_])_(?=[^\s_])((?:[^_\n]|\n(?!\s*\n))+?)(?<=[^\s_])_(?![\w_])")
+
+
+def plain_emphasis(text: str) -> str:
+    """``text`` with Gutenberg's ``_emphasis_`` underscores removed ("_You_ may" -> "You may")."""
+    return _EMPHASIS.sub(r"\1", text)

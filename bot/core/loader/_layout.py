@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.core.loader._blocks import _Block, _join_lines, _words
 from bot.core.loader._errors import DocumentError
@@ -68,6 +68,7 @@ from bot.core.loader._metadata import (
     _title_page,
 )
 from bot.core.loader._plan import _Item
+from bot.core.loader._sections import _Heading, mark_chapter_headings, split_sections
 
 
 @dataclass(slots=True)
@@ -78,6 +79,8 @@ class _Layout:
     author_bio: str | None
     paragraphs: list[str]
     date: str | None = None
+    sections: list[_Heading] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -85,19 +88,22 @@ class _Pending:
     item: _Item
     metadata: dict[str, str]
     layout: _Layout
+    format: str = "text"
 
 
-def _blocks(text: str, *, markdown: bool) -> list[_Block]:
+def _text_blocks(text: str, *, markdown: bool) -> tuple[list[_Block], list[str]]:
+    """Blocks of a text file and notes: Markdown by markdown-it-py; plain text split at blank
+    lines, with chapter headings marked (:func:`mark_chapter_headings`)."""
+    if markdown:
+        return _markdown_blocks(text), []
     blocks: list[_Block] = []
     current: list[str] = []
 
     def flush() -> None:
         if current:
-            blocks.append(_Block(_join_lines(current), len(current)))
+            blocks.append(_Block(_join_lines(current), len(current), source=tuple(current)))
             current.clear()
 
-    if markdown:
-        return _markdown_blocks(text)
     for line in text.split("\n"):
         stripped = line.strip()
         if not stripped:
@@ -105,11 +111,16 @@ def _blocks(text: str, *, markdown: bool) -> list[_Block]:
             continue
         current.append(stripped)
     flush()
-    return blocks
+    return blocks, mark_chapter_headings(blocks)
 
 
 def _layout(
-    text: str, *, markdown: bool, metadata: Mapping[str, str], gutenberg: bool = False
+    source_blocks: list[_Block],
+    *,
+    markdown: bool,
+    metadata: Mapping[str, str],
+    gutenberg: bool = False,
+    structured: bool = False,
 ) -> _Layout:
     """Find title, byline, standfirst, bio and body paragraphs (rules in the module docstring).
 
@@ -117,11 +128,12 @@ def _layout(
     means a first block that is not a heading is body text; a given standfirst means only a block
     equal to it is taken out of the body as the standfirst. ``gutenberg``: the text came from
     between Project Gutenberg markers, so leading "Produced by ..." and "[... Note ...]" blocks
-    are transcribers' notes.
+    are transcribers' notes. ``structured``: the blocks come from a format with its own
+    metadata and headings (HTML, EPUB, DOCX): no title, byline or standfirst is guessed.
     """
     has_title = bool(metadata.get("title"))
     given_standfirst = metadata.get("standfirst")
-    blocks = [b for b in _blocks(text, markdown=markdown) if not _is_boilerplate(b.text)]
+    blocks = [b for b in source_blocks if b.heading or not _is_boilerplate(b.text)]
     if not blocks:
         if markdown:
             raise DocumentError(
@@ -141,8 +153,11 @@ def _layout(
         # The header's title, set over one or more lines ("MOBY-DICK;", "or, THE WHALE.").
         title = (title + " " if title else "") + blocks.pop(0).text
     first = blocks[0]
-    if title is None and (
-        first.heading or (not (markdown and has_title) and _looks_like_title(first))
+    if (
+        title is None
+        and not structured
+        and not first.chapter
+        and (first.heading or (not (markdown and has_title) and _looks_like_title(first)))
     ):
         title = first.text
         blocks.pop(0)
@@ -151,6 +166,11 @@ def _layout(
         blocks.pop()
 
     author = bio = None
+    if structured:
+        # The format's title, shown again as the first heading, is not a section.
+        if blocks[0].heading and _words(blocks[0].text) == _words(metadata.get("title", "")):
+            blocks.pop(0)
+        return _finish(blocks, title, None, None, None, None)
     if len(blocks) >= 2:
         found = _bio_author(blocks[-1].text)
         if found is not None:
@@ -166,8 +186,21 @@ def _layout(
     elif title is not None and len(blocks) >= 3 and _looks_like_standfirst(blocks[0]):
         standfirst = blocks.pop(0).text
 
-    if not blocks:
+    return _finish(blocks, title, standfirst, author, bio, year)
+
+
+def _finish(
+    blocks: list[_Block],
+    title: str | None,
+    standfirst: str | None,
+    author: str | None,
+    bio: str | None,
+    year: str | None,
+) -> _Layout:
+    """The layout of the remaining blocks: body paragraphs and sections."""
+    paragraphs, sections = split_sections(blocks)
+    if not paragraphs:
         if title is not None:
             raise DocumentError(f"has only a title (“{title}”) and no body text")
         raise DocumentError("has no body text")
-    return _Layout(title, standfirst, author, bio, [b.text for b in blocks], year)
+    return _Layout(title, standfirst, author, bio, paragraphs, year, sections)

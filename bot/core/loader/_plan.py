@@ -25,9 +25,18 @@ from bot.core.loader._manifest import MANIFEST_NAME, _read_manifest
 from bot.core.models import LoadProblem
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
-
-
 _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+#: Every suffix read, and the format it is read as (in the order people look for them).
+FORMATS = {
+    ".txt": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".epub": "epub",
+    ".pdf": "pdf",
+    ".docx": "docx",
+}
 
 
 UNSUPPORTED_LISTED = 20  # per folder; further unsupported files are counted in one problem
@@ -65,7 +74,11 @@ def _plan(paths: Sequence[Path], problems: list[LoadProblem]) -> list[_Item]:
                     documents.append(file)
             _report_unsupported(root, unsupported, problems)
             if not documents:
-                problems.append(LoadProblem(str(root), "contains no .txt or .md files"))
+                problems.append(
+                    LoadProblem(
+                        str(root), "contains no documents (.txt, .md, .html, .epub, .pdf, .docx)"
+                    )
+                )
             relative = {f.relative_to(root).as_posix(): f for f in documents}
             defaults, entries = _read_manifest(root / MANIFEST_NAME, set(relative), problems)
             for name, file in relative.items():
@@ -125,7 +138,7 @@ def _one_per_file(candidates: list[_Item], problems: list[LoadProblem]) -> list[
 
 
 def _supported_names() -> str:
-    return ".txt, .md, .markdown"  # TEXT_SUFFIXES, in the order people look for them
+    return ", ".join(FORMATS)
 
 
 def _unsupported(path: Path) -> str:
@@ -167,7 +180,7 @@ def _walk(folder: Path) -> tuple[list[Path], list[Path]]:
         for name in files:
             if name.startswith(".") or name == MANIFEST_NAME:
                 continue
-            if Path(name).suffix.lower() in TEXT_SUFFIXES:
+            if Path(name).suffix.lower() in FORMATS:
                 found.append(Path(current) / name)
             elif not _REPOSITORY_FILE.match(name):
                 other.append(Path(current) / name)

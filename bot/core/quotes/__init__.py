@@ -16,7 +16,7 @@ The package, by job:
 """
 
 from bot.core.quotes._book import QUOTABLE_THRESHOLD, QuoteBook, quote_key
-from bot.core.quotes._candidates import VERSION, DocumentQuotes, document_quotes
+from bot.core.quotes._candidates import VERSION, DocumentQuotes, document_quotes, document_speech
 from bot.core.quotes._scoring import FEATURES, explain, quotability
 from bot.core.quotes._speech import MIN_SPEECH_WORDS, SpeechSpan, extract_speech
 
@@ -29,6 +29,7 @@ __all__ = [
     "QuoteBook",
     "SpeechSpan",
     "document_quotes",
+    "document_speech",
     "explain",
     "extract_speech",
     "quotability",

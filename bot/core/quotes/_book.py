@@ -120,7 +120,11 @@ class QuoteBook:
             self._by_document[q.document_id] = (*self._by_document.get(q.document_id, ()), q)
         names = {q.speaker for q in (*self._quotes, *self._short) if q.speaker}
         names |= {self._authors[d] or "" for d in self._plain}
-        names |= {self._authors[q.document_id] or "" for q in self._quotes if q.speaker is None}
+        names |= {
+            self._authors[q.document_id] or ""
+            for q in self._quotes
+            if q.speaker is None and not q.quoted
+        }
         unique: dict[str, str] = {}
         for name in sorted((n for n in names if n), key=lambda n: (-n.count("."), n)):
             unique.setdefault(_fold(name), name)  # "Mr. Jaggers" and "Mr Jaggers" are one
@@ -181,8 +185,11 @@ class QuoteBook:
         return tuple(q for q in self.ranked(document) if q.score >= QUOTABLE_THRESHOLD)
 
     def speaker_of(self, quote: Quote) -> str | None:
-        """Who a quote is shown as from: its speaker, or the document's author for own lines."""
-        return quote.speaker or self._authors.get(quote.document_id)
+        """Who a quote is shown as from: its speaker, the document's author for own lines, or
+        ``None`` for speech whose speaker is not known (never the author's)."""
+        if quote.speaker or quote.quoted:
+            return quote.speaker
+        return self._authors.get(quote.document_id)
 
     def speakers(self, prefix: str = "", limit: int = 25) -> list[str]:
         """Speaker names for autocomplete: quoted speakers and the authors of own lines.

@@ -7,18 +7,21 @@ for the same text would change.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.models import Document, Paragraph, Quote, Sentence
-from bot.core.quotes._lexicon import WORD
+from bot.core.quotes._dialogue import resolve_dialogue
+from bot.core.quotes._lexicon import WORD, words
 from bot.core.quotes._names import _canonical, _name_runs
 from bot.core.quotes._scoring import FLOOR, quotability
 from bot.core.quotes._speech import MIN_SPEECH_WORDS, SpeechSpan, extract_speech
+from bot.core.summarize import is_heading
 
-VERSION = 1
+VERSION = 2
 """Bumped whenever :func:`document_quotes` gives a different result for the same document."""
 
 
@@ -80,18 +83,76 @@ def _not_own(sentence: Sentence, spans: Sequence[SpeechSpan]) -> bool:
 
 
 def _speech_chains(spans: Sequence[SpeechSpan]) -> list[list[SpeechSpan]]:
-    """Top-level spans with a speaker, grouped so that a span which :attr:`SpeechSpan.continues`
-    the previous one joins its chain ("“Their conduct has been such,” replied Elizabeth, “as
-    neither …”" is one chain of two spans)."""
+    """Top-level spans, grouped so that a span which :attr:`SpeechSpan.continues` the previous one
+    joins its chain ("“Their conduct has been such,” replied Elizabeth, “as neither …”" is one
+    chain of two spans). Spans with no known speaker are chains of their own."""
     chains: list[list[SpeechSpan]] = []
     for span in spans:
-        if span.depth or span.speaker is None:
+        if span.depth:
             continue
-        if span.continues and chains and chains[-1][-1].speaker == span.speaker:
+        joins = span.speaker is not None and span.continues and chains
+        if joins and chains[-1][-1].speaker == span.speaker:
             chains[-1].append(span)
         else:
             chains.append([span])
     return chains
+
+
+JOINED_SPEECH_WORDS = 40
+"""Speech interrupted by its speaker's tag is one quote up to this many words; longer, each part
+is split into its sentences."""
+
+_SPEECH_END = re.compile(r"[.!?…]+[”’\"']*(?=\s+[“‘\"'(—]*[A-Z0-9])")
+
+
+def _speech_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentences of the speech ``text[start:end]`` as stripped ``(start, end)`` offsets: cut after
+    end punctuation followed by a capital, not after a title or an initial ("Mr.", "J.")."""
+    pieces: list[tuple[int, int]] = []
+    at = start
+    for m in _SPEECH_END.finditer(text, start, end):
+        word = re.search(r"(\w+)$", text[at : m.start()])
+        if (
+            m.group(0) == "."
+            and word
+            and (word.group(1) in _TITLE_WORDS or len(word.group(1)) == 1)
+        ):
+            continue
+        pieces.append((at, m.end()))
+        at = m.end()
+    pieces.append((at, end))
+    out = []
+    for s, e in pieces:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e:
+            out.append((s, e))
+    return out
+
+
+_TITLE_WORDS = frozenset(
+    words("Mr Mrs Ms Dr St Sr Jr Capt Col Gen Lieut Rev Esq Messrs Prof Mt No vs etc")
+)
+
+
+def _speech_pieces(
+    paragraph: Paragraph, chain: Sequence[SpeechSpan]
+) -> list[tuple[int, int, bool]]:
+    """The candidate lines of a chain of speech as ``(start, end, last)``: offsets in the
+    paragraph, and whether the piece ends the speech (so a comma before its tag stands for a full
+    stop). A short interrupted speech is one verbatim stretch, tags included; otherwise each
+    sentence of each span is a piece."""
+    words = sum(span.word_count for span in chain)
+    if len(chain) > 1 and words <= JOINED_SPEECH_WORDS and chain[-1].closed:
+        return [(chain[0].mark_start, chain[-1].mark_end, True)]
+    pieces: list[tuple[int, int, bool]] = []
+    for number, span in enumerate(chain, 1):
+        sentences = _speech_sentences(paragraph.text, span.start, span.end)
+        for index, (start, end) in enumerate(sentences, 1):
+            pieces.append((start, end, number == len(chain) and index == len(sentences)))
+    return pieces
 
 
 def _chain_text(paragraph: Paragraph, chain: Sequence[SpeechSpan]) -> str:
@@ -116,27 +177,30 @@ def _well_formed(text: str) -> bool:
 
 
 def document_quotes(document: Document) -> DocumentQuotes:
-    """Score every sentence of a document and extract its quoted speech (see
+    """Score every sentence of a document, narration and speech alike (see
     :class:`~bot.core.quotes.QuoteBook` for the rules)."""
-    names = Counter(_document_names(document))
+    openings = _openings(document)
     quotes: list[Quote] = []
     short: list[Quote] = []
-    for paragraph in document.paragraphs:
-        spans = extract_speech(paragraph)
+    for paragraph, spans in zip(document.paragraphs, document_speech(document), strict=True):
         for sentence in paragraph.sentences:
             if _not_own(sentence, spans):
                 continue
-            score = quotability(sentence.text)
+            opening = sentence.index == 0 and paragraph.number in openings
+            score = quotability(sentence.text, opening=opening)
             if score > 0:
                 quotes.append(Quote(sentence.text, sentence, None, score))
         for chain in _speech_chains(spans):
-            quote = _speech_quote(paragraph, chain, names)
-            if quote is None:
-                continue
+            speaker = chain[0].speaker
             if sum(span.word_count for span in chain) < MIN_SPEECH_WORDS:
-                short.append(quote)
-            elif _well_formed(quote.text):
-                quotes.append(quote)
+                quote = _short_speech(paragraph, chain, speaker)
+                if quote is not None:
+                    (quotes if _complete(quote.text) else short).append(quote)
+                continue
+            for start, end, last in _speech_pieces(paragraph, chain):
+                quote = _speech_quote(paragraph, start, end, speaker, last=last)
+                if quote is not None:
+                    quotes.append(quote)
     plain: list[Quote] = []
     if not quotes:
         plain = [
@@ -147,27 +211,80 @@ def document_quotes(document: Document) -> DocumentQuotes:
     return DocumentQuotes(document.id, tuple(quotes), tuple(short), tuple(plain))
 
 
-def _speech_quote(
-    paragraph: Paragraph, chain: Sequence[SpeechSpan], names: Counter[str]
-) -> Quote | None:
-    """The quote for a chain of attributed speech, or ``None`` when it is unclosed or unplaced.
+def document_speech(document: Document) -> list[list[SpeechSpan]]:
+    """The quoted speech of each paragraph (``[i]`` for paragraph ``i + 1``) with speakers
+    resolved across paragraphs (pronoun tags, untagged turns: see ``_dialogue``) and given in
+    their fullest form found in the document (a form must be mentioned twice)."""
+    names = Counter(_document_names(document))
+    found = resolve_dialogue(document, [extract_speech(p) for p in document.paragraphs])
+    return [
+        [
+            dataclasses.replace(s, speaker=_canonical(s.speaker, names, min_count=2))
+            if s.speaker
+            else s
+            for s in spans
+        ]
+        for spans in found
+    ]
 
-    Short speech (under :data:`MIN_SPEECH_WORDS` words) is scored as written, floored at
-    :data:`FLOOR`; longer speech by the words spoken."""
-    if not chain[-1].closed or chain[0].speaker is None:
+
+def _openings(document: Document) -> frozenset[int]:
+    """Paragraphs that open the book or a chapter: the first paragraph of each section, the
+    first body paragraph, and a paragraph right after a heading line ("CHAPTER 1. Loomings.")."""
+    found = {section.first for section in document.sections}
+    previous_heading = True
+    for paragraph in document.paragraphs:
+        sentences = paragraph.sentences
+        # "CHAPTER 1. Loomings." is two sentences: a chapter line, then its title
+        heading = bool(sentences) and (
+            all(is_heading(s.text, alone=len(sentences) == 1) for s in sentences)
+            or (is_heading(sentences[0].text, alone=False) and len(paragraph.text.split()) <= 15)
+        )
+        if previous_heading and not heading:
+            found.add(paragraph.number)
+        previous_heading = heading
+    return frozenset(found)
+
+
+def _complete(text: str) -> bool:
+    """A complete short sentence: capitalised, ending with . ! or ? ("The sea is everything.")."""
+    return (
+        len(WORD.findall(text)) >= 3 and _well_formed(text) and text.rstrip(_CLOSING)[-1:] in ".!?"
+    )
+
+
+def _short_speech(
+    paragraph: Paragraph, chain: Sequence[SpeechSpan], speaker: str | None
+) -> Quote | None:
+    """Speech under :data:`MIN_SPEECH_WORDS` words: a quote when it is a complete sentence, kept
+    in reserve for a speaker filter when it has a speaker, else nothing (a scare quote)."""
+    if not chain[-1].closed:
         return None
     text = _chain_text(paragraph, chain)
-    spoken = " ".join(span.text for span in chain)
-    if len(chain) == 1 and text.endswith(","):
-        # "“You are dancing with the only handsome girl,” said Mr. Darcy.": the comma before the
-        # closing tag stands for a full stop
-        text = text[:-1].rstrip()
-        spoken = text + "."
-    at = chain[0].start if len(chain) == 1 else chain[0].mark_start
-    sentence = _sentence_at(paragraph, at)
-    if sentence is None:
+    sentence = _sentence_at(paragraph, chain[0].start)
+    if sentence is None or not (speaker is not None or _complete(text)):
         return None
-    speaker = _canonical(chain[0].speaker, names, min_count=2)
-    if sum(span.word_count for span in chain) < MIN_SPEECH_WORDS:
-        return Quote(text, sentence, speaker, max(FLOOR, quotability(text)))
-    return Quote(text, sentence, speaker, quotability(spoken))
+    return Quote(text, sentence, speaker, max(FLOOR, quotability(text)), quoted=speaker is None)
+
+
+def _speech_quote(
+    paragraph: Paragraph, start: int, end: int, speaker: str | None, *, last: bool
+) -> Quote | None:
+    """The quote for one piece of speech, or ``None`` when it is not well formed or scores 0.
+
+    The last piece of a speech ending with a comma just before its closing mark and tag loses the
+    comma and is
+    scored as if it ended with a full stop ("“You are dancing with the only handsome girl in the
+    room,” said Mr. Darcy.")."""
+    text = paragraph.text[start:end]
+    scored = text
+    if last and text.endswith(",") and paragraph.text[end : end + 1] in "”’\"'":
+        text = text[:-1].rstrip()
+        scored = text + "."
+    if not _well_formed(text):
+        return None
+    sentence = _sentence_at(paragraph, start)
+    score = quotability(scored)
+    if sentence is None or score <= 0:
+        return None
+    return Quote(text, sentence, speaker, score, quoted=speaker is None)

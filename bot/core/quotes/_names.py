@@ -14,16 +14,9 @@ from collections.abc import Iterable
 
 from rapidfuzz import fuzz
 
-from bot.core.quotes._lexicon import words
+from bot.core.text import HONORIFICS, NAME_PARTICLES, NOT_NAME_WORDS, TITLES, honorific
 
-_TITLES = (
-    "Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Dame|Lady|Lord|President|Vice\\s+President|Prime\\s+Minister|"
-    "Chancellor|Justice|Judge|Senator|Sen|Governor|Gov|General|Gen|Colonel|Col|Captain|Capt|"
-    "Major|Lieutenant|Lt|Admiral|Professor|Prof|King|Queen|Prince|Princess|Emperor|Empress|Pope|"
-    "Saint|St|Reverend|Rev|Father|Sister|Brother|Bishop|Archbishop|Rabbi|Imam|Sheikh|Duke|"
-    "Duchess|Earl|Count|Countess|Baron|Baroness|Ambassador|Secretary|Minister|Chairman|Mayor|"
-    "Aunt|Uncle|Cardinal|Dean"
-)
+_TITLES = "|".join(title.replace(" ", r"\s+") for title in TITLES)
 _TITLE_RE = re.compile(rf"^(?:{_TITLES})\.?$")
 _UP = "A-ZÀ-ÖØ-Þ"
 _LO = "a-zß-öø-ÿ"
@@ -31,22 +24,10 @@ _TOKEN = (
     rf"(?:[{_UP}](?:[’'][{_UP}])?[{_LO}]*(?:[{_UP}][{_LO}]+)?(?:[-’'][{_UP}]?[{_LO}]+)*"
     rf"|[{_UP}]\.)"
 )
-_PARTICLE = r"(?:de|da|di|du|del|della|van|von|der|den|le|la|bin|ibn|al|el)"
+_PARTICLE = "(?:" + "|".join(sorted(NAME_PARTICLES, key=len, reverse=True)) + ")"
 _NAME = rf"(?:(?:(?:{_TITLES})\.?\s+)*{_TOKEN}(?:\s+(?:{_PARTICLE}\s+)?{_TOKEN}){{0,3}})"
 _MENTION = re.compile(rf"(?<![\w’'])(?:(?:{_TITLES})\.?\s+)+{_TOKEN}(?:\s+{_TOKEN}){{0,2}}")
-_NAME_STOP = frozenset(
-    words(
-        "The A An As But And So If When Then This That These Those It Its Yet Or Nor For In On "
-        "At By With From To Of Not No Yes Oh Ah Well Now Here There What Who Why How Where After "
-        "Before While Whilst Though Although Because Since Once Still Even Just Only Also Indeed "
-        "However I We You They He She My Our Your Their His Her Said Says Asked Till Until Unless "
-        "Neither Either Had Has Have Is Was Were Are Am Be Did Do Does Could Would Should Will "
-        "Shall May Might Must Can Let Pray Poor Dear Good Upon Into Without Within Among During "
-        "Perhaps Surely Certainly Nay Whether Every Each Some Any Both All Such Nothing Everything "
-        "Nobody Everyone Many Much More Most Few Less Very Too Thus Hence Therefore Meanwhile "
-        "Besides Instead Indeed Ay Aye Alas"
-    )
-)
+_NAME_STOP = NOT_NAME_WORDS
 
 
 _RUN = re.compile(rf"{_TOKEN}(?:\s+(?:{_PARTICLE}\s+)?{_TOKEN})+")
@@ -97,32 +78,43 @@ def _core(name: str) -> tuple[str, ...]:
     return tuple(re.sub(r"[’']s$", "", t) for t in (tokens or name.split()))
 
 
-_HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Mx|Master|Madam|Madame)\.?\s", re.IGNORECASE)
+_LEADING_TITLES = re.compile(rf"^(?:(?:{_TITLES})\.?\s+)+")
+
+
+def _titles_of(name: str) -> str:
+    """The titles a name starts with, folded ("Mrs. Bennet" -> "mrs", "Sir John X" -> "sir"),
+    honorific spellings merged ("Madame" = "Madam"); "" when it has none."""
+    m = _LEADING_TITLES.match(name)
+    if m is None:
+        return ""
+    return " ".join(honorific(word) or word.rstrip(".").casefold() for word in m.group(0).split())
 
 
 def _canonical(name: str, known: Iterable[str] | Counter[str], *, min_count: int = 1) -> str:
-    """The fullest known form of a name.
+    """The fullest known form of a name, never another person's.
 
-    'President Reagan' becomes 'Ronald Reagan' when ``known`` (mid-sentence name mentions, see
-    :func:`_name_runs`) holds 'President Ronald Reagan' at least ``min_count`` times and no other
-    fuller '… Reagan'; titles are dropped when a first name is known ('Justice Michael Kirby' ->
-    'Michael Kirby'). A surname with an honorific ('Mrs. Bennet', 'Mr Darcy') only takes a fuller
-    form carrying the same honorific (so 'Mrs. Bennet' never becomes 'Elizabeth Bennet'), and
-    stays as written otherwise. Ambiguity (two different fuller forms) keeps the name as written.
-    ``known`` may be a :class:`~collections.Counter` of mentions (cheaper for a whole book).
+    'President Reagan' becomes 'President Ronald Reagan' -> 'Ronald Reagan' when ``known``
+    (mid-sentence name mentions, see :func:`_name_runs`) holds that fuller form at least
+    ``min_count`` times and no other fuller '… Reagan'; titles are dropped when a first name is
+    known ('Justice Michael Kirby' -> 'Michael Kirby'). A title plus a surname ('Mrs. Bennet',
+    'Captain Harville', 'Lady Middleton') is never the same person as a first name plus that
+    surname: it only takes a fuller form carrying the same title, and stays as written otherwise.
+    A bare surname ('Harville') stays as written when the text also names someone with a title
+    and that surname. Ambiguity (two different fuller forms) keeps the name as written. ``known``
+    may be a :class:`~collections.Counter` of mentions (cheaper for a whole book).
     """
     core = _core(name)
-    honorific = _HONORIFIC.match(name)
+    titles = _titles_of(name)
     counts: dict[tuple[str, ...], int] = {}
     tally = known if isinstance(known, Counter) else Counter(known)
     for other, mentions in tally.items():
         other_core = _core(other)
-        if (
-            len(other_core) > len(core)
-            and other_core[-1] == core[-1]
-            and all(t in other_core for t in core)
-        ):
-            if honorific and not other.casefold().startswith(honorific.group(0).casefold()):
+        if other_core[-1] != core[-1]:
+            continue
+        if len(core) == 1 and not titles and _titles_of(other):
+            return name  # 'Harville' may be Captain Harville or Fanny Harville
+        if len(other_core) > len(core) and all(t in other_core for t in core):
+            if len(core) == 1 and titles and _titles_of(other) != titles:
                 continue
             counts[other_core] = counts.get(other_core, 0) + mentions
     fuller = [c for c, n in counts.items() if n >= min_count]
@@ -130,38 +122,17 @@ def _canonical(name: str, known: Iterable[str] | Counter[str], *, min_count: int
     fuller = [c for c in fuller if not any(len(d) > len(c) and d[-len(c) :] == c for d in fuller)]
     if len(fuller) == 1:
         return " ".join(fuller[0])
-    if len(fuller) > 1 or len(core) < 2 or honorific:
+    if len(fuller) > 1 or len(core) < 2:
         return name
     return " ".join(core)
-
-
-_PERSONAL_HONORIFICS = {
-    "mr": "mr",
-    "mrs": "mrs",
-    "ms": "ms",
-    "miss": "miss",
-    "mx": "mx",
-    "master": "master",
-    "madam": "madam",
-    "madame": "madam",
-    "mme": "madam",
-    "mlle": "mlle",
-    "mademoiselle": "mlle",
-    "lady": "lady",
-    "lord": "lord",
-    "sir": "sir",
-    "dame": "dame",
-    "dr": "dr",
-    "doctor": "dr",
-}
 
 
 def _honorific(folded: str) -> tuple[str | None, list[str]]:
     """Split a folded name into its personal honorific ("mr", "mrs", "lady", …; "doctor" = "dr")
     and the remaining words."""
     words = folded.split()
-    if words and words[0] in _PERSONAL_HONORIFICS:
-        return _PERSONAL_HONORIFICS[words[0]], words[1:]
+    if words and words[0] in HONORIFICS:
+        return HONORIFICS[words[0]], words[1:]
     return None, words
 
 

@@ -34,12 +34,33 @@ CITATION = re.compile(
     re.IGNORECASE,
 )
 BOILERPLATE = re.compile(
-    r"^\W*(?:by|photo|photograph|image|source|read\s+more|click|subscribe|follow|share|"
-    r"advertisement|related|what[’']s\s+hot|sign\s+up|copyright)\b|\bworks\s+(?:for|at)\b|"
+    r"^\W*(?:(?:photo|photograph|image|source|related)\s*:|read\s+more\b|click\s+here\b|"
+    r"subscribe\b|follow\s+us\b|share\s+this\b|advertisement\b|what[’']s\s+hot\b|sign\s+up\b|"
+    r"copyright\b)|\bworks\s+(?:for|at)\b|"
     r"\bis\s+the\s+(?:co-?)?(?:author|founder|editor)\s+of\b|©|\ball\s+rights\s+reserved\b|"
     r"\bnewsletter\b|\bcookies?\s+policy\b",
     re.IGNORECASE,
 )
+BYLINE = re.compile(
+    r"^\W*[Bb][Yy]\s+[A-Z][\w.’'-]*(?:,?\s+(?:[A-Z][\w.’'-]*|and|&|de|van|von))*\W*$"
+)
+"""A byline: "By" and names, nothing else ("By Jane Doe and John Smith"); "By degrees …" is prose."""
+ASIDE = re.compile(
+    r"[,;—–-]\s*(?:I\s+(?:hope|am\s+sure|assure\s+you|believe|suppose|know|think|fancy|dare\s+say|"
+    r"declare|confess|own|must\s+say)|you\s+know|you\s+see|to\s+be\s+sure|I\s+am\s+afraid)\b"
+    r"|\b(?:madam|ma[’']am|sir|my\s+dear(?:est)?|my\s+love)\s*[,.!?;]",
+    re.IGNORECASE,
+)
+"""A conversational aside or address: ", I hope,", ", I am sure", ", you know", "madam,", "my
+dear!" — a line spoken to someone in a scene rather than a general statement."""
+REPLY_OPENER = re.compile(
+    r"^\W*(?:yes|no|nay|aye|ay|oh|o|ah|aha|alas|well|very\s+well|indeed|pray|hush|hm+|why|what|"
+    r"nonsense|true|certainly|to\s+be\s+sure|upon\s+my\s+word|dear\s+me|good\s+heavens?|"
+    r"my\s+dear|sir|madam|ma[’']am)\b\W",
+    re.IGNORECASE,
+)
+"""An answer or interjection opening a line of dialogue: "Yes, …", "Oh! …", "Very well, …",
+"Why, …", "My dear, …" — a reply that leans on what was said before."""
 VOCATIVE = re.compile(
     r"(?:^|,)\s*(?:(?:Mr|Mrs|Ms|Miss|Dr|Sir|Madam|President|Prime\s+Minister)\.?\s+)?"
     r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s*,\s*(?=[a-z])"
@@ -74,7 +95,7 @@ NOT_PAST = frozenset(
     )
 )
 GNOMIC_OPENING = re.compile(
-    r"^[A-Z][a-z]+\s+(?:means|is|are|can|cannot|must|does|guarantees|leads|lies|begins|ends|"
+    r"^(?!(?:It|This|That|There|Here|He|She|They|What|Which|Who|Such)\b)[A-Z][a-z]+\s+(?:means|is|are|can|cannot|must|does|guarantees|leads|lies|begins|ends|"
     r"becomes|requires|remains|replaces|makes|needs)\b"
 )
 ABSOLUTES = re.compile(

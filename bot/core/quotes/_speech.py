@@ -45,6 +45,10 @@ class SpeechSpan:
         opened: ``False`` when the paragraph starts inside speech continued from the previous
             paragraph (its first double mark is a closing one); then ``start == mark_start == 0``
             (after leading spaces).
+        pronoun: "he" or "she" when the speech tag is a pronoun this paragraph alone cannot
+            resolve ("“…,” she replied." opening a paragraph); the dialogue around it may
+            (see ``_dialogue``).
+        joint: ``True`` when the tag names several people ("said Catherine and Lydia").
         continues: ``True`` when this top-level span resumes the previous top-level span's
             speech by the same speaker after a speech tag or a few linking words, in the same
             sentence (the second span of "“Their conduct has been such,” replied Elizabeth, “as
@@ -62,6 +66,8 @@ class SpeechSpan:
     closed: bool = True
     opened: bool = True
     continues: bool = False
+    pronoun: str | None = None
+    joint: bool = False
 
     @property
     def word_count(self) -> int:
@@ -117,6 +123,7 @@ class _Found:
     speaker: str | None = None
     how: str = ""  # "before", "after", "inherited", "joint"
     continues: bool = False
+    pronoun: str | None = None
 
 
 def extract_speech(paragraph: Paragraph) -> list[SpeechSpan]:
@@ -183,7 +190,10 @@ def extract_speech(paragraph: Paragraph) -> list[SpeechSpan]:
         if who is not None and re.fullmatch(_PRONOUN, who):
             gap_start = last_attributed.close_at if last_attributed is not None else 0
             gap = text[gap_start : max(0, span.open_at)]
+            pronoun = who.casefold()
             who = _resolve_pronoun(gap, last_attributed, known)
+            if who is None:
+                span.pronoun = pronoun
         elif who is not None:
             who = _clean_name(who)
         if who is None and previous is not None and previous.speaker is not None:
@@ -225,6 +235,8 @@ def extract_speech(paragraph: Paragraph) -> list[SpeechSpan]:
                 closed=f.closed,
                 opened=f.open_at >= 0,
                 continues=f.continues,
+                pronoun=f.pronoun,
+                joint=f.how == "joint",
             )
         )
     return spans

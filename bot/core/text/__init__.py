@@ -84,3 +84,69 @@ def count_words(text: str) -> int:
 def honorific(word: str) -> str | None:
     """The honorific ``word`` stands for ("Mrs." -> "mrs", "Madame" -> "madam"), else ``None``."""
     return HONORIFICS.get(word.rstrip(".").casefold())
+
+
+_SMALL_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "but",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "nor",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "upon",
+        "with",
+    ]
+)
+_ROMAN = re.compile(r"(?=[MDCLXVI])M*(?:C[MD]|D?C{0,3})(?:X[CL]|L?X{0,3})(?:I[XV]|V?I{0,3})")
+
+
+def title_case(text: str) -> str:
+    """``text`` in title case when it is written in capitals, else unchanged.
+
+    "PRIDE AND PREJUDICE" -> "Pride and Prejudice", "CHAPTER IV. THE WHALE" -> "Chapter IV. The
+    Whale", "MOBY-DICK; OR, THE WHALE" -> "Moby-Dick; or, the Whale" (small words stay lower case
+    except first), Roman numerals stay in capitals, "O'BRIEN" -> "O'Brien". A text with any
+    lower-case letter is the author's own casing and is kept.
+    """
+    if not any(c.isupper() for c in text) or any(c.islower() for c in text):
+        return text
+    out: list[str] = []
+    for i, token in enumerate(re.split(r"(\s+)", text)):
+        if not token or token.isspace():
+            out.append(token)
+            continue
+        core = token.strip(".,;:!?()[]\"'“”‘’—–-")
+        if core and _ROMAN.fullmatch(core) and core not in ("I", "MIX", "DIM", "MILD", "LID"):
+            out.append(token)
+        elif (
+            i > 0
+            and core.lower() in _SMALL_WORDS
+            and out[-2][-1:] not in ".:!?—–-"
+            and not out[-2].rstrip(",;").isdigit()  # "190 A Four-Leaved Clover"
+        ):
+            out.append(token.lower())
+        else:
+            out.append(_capitalise(token.lower()))
+    return "".join(out)
+
+
+def _capitalise(word: str) -> str:
+    """ "moby-dick" -> "Moby-Dick", "o'brien" -> "O'Brien", "whale's" -> "Whale's"."""
+    parts = re.split(r"([-'’—–])", word)
+    for k in range(0, len(parts), 2):
+        after_apostrophe = k > 0 and parts[k - 1] in "'’"
+        if not after_apostrophe or len(parts[k - 2].lstrip('“‘"(')) == 1:
+            parts[k] = re.sub(r"[^\W\d_]", lambda m: m.group(0).upper(), parts[k], count=1)
+    return "".join(parts)

@@ -1,0 +1,85 @@
+"""Word documents (``.docx``), read with python-docx (MIT).
+
+The body's paragraphs in order (tables, headers, footers, comments and footnotes are not body
+text). A paragraph in a heading style ("Heading 1" to "Heading 9", or a built-in style based on
+one) starts a section of that level; a paragraph in the "Title" style is the title when the
+core properties give none (never a body paragraph), and "Subtitle" the standfirst. Core properties give title, author
+and date (created). A line break inside a paragraph joins like a wrapped line of plain text.
+A password-protected Word file is not a ZIP archive but an OLE container: it is reported as
+"encrypted".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+from bot.core.loader._blocks import _Block, _join_lines, _Source
+from bot.core.loader._errors import DocumentError
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_HEADING_STYLE = re.compile(r"heading\s*([1-9])", re.IGNORECASE)
+
+
+def read_docx(data: bytes) -> _Source:
+    """Paragraphs, headings and core properties of a ``.docx`` file.
+
+    Raises:
+        DocumentError: encrypted, an old binary ``.doc``, not a Word file, or no text.
+    """
+    import docx  # imported here: a corpus without Word files does not pay for it
+    from docx.opc.exceptions import PackageNotFoundError
+
+    if data.startswith(_OLE_MAGIC):
+        raise DocumentError(
+            "encrypted or an old binary Word file: give an unprotected copy saved as .docx"
+        )
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile):
+        raise DocumentError("not a Word .docx file (not a ZIP archive of one)") from None
+    except (KeyError, ValueError, AttributeError) as error:
+        raise DocumentError(f"broken Word .docx file ({error})") from None
+    metadata: dict[str, str] = {}
+    properties = document.core_properties
+    if properties.title and properties.title.strip():
+        metadata["title"] = " ".join(properties.title.split())
+    if properties.author and properties.author.strip():
+        metadata["author"] = " ".join(properties.author.split())
+    created = properties.created
+    if isinstance(created, dt.datetime):
+        metadata["date"] = created.date().isoformat()
+    blocks: list[_Block] = []
+    for paragraph in document.paragraphs:
+        lines = [" ".join(line.split()) for line in paragraph.text.split("\n")]
+        lines = [line for line in lines if line]
+        if not lines:
+            continue
+        text = _join_lines(lines)
+        style = _style_names(paragraph)
+        level = next((int(m.group(1)) for s in style if (m := _HEADING_STYLE.search(s))), 0)
+        if "title" in style:  # the title is metadata, never body text
+            metadata.setdefault("title", text)
+        elif "subtitle" in style and "standfirst" not in metadata and not blocks:
+            metadata["standfirst"] = text
+        elif level:
+            blocks.append(_Block(text, 1, heading=True, level=level))
+        else:
+            blocks.append(_Block(text, len(lines)))
+    if not any(not b.heading for b in blocks):
+        raise DocumentError("has no text (a Word file with no body paragraphs)")
+    return _Source("docx", metadata, blocks=blocks)
+
+
+def _style_names(paragraph: object) -> list[str]:
+    """The paragraph's style name and those it is based on, lower case."""
+    names: list[str] = []
+    style = getattr(paragraph, "style", None)
+    while style is not None and len(names) < 5:
+        name = getattr(style, "name", None)
+        if name:
+            names.append(str(name).lower())
+        style = getattr(style, "base_style", None)
+    return names

@@ -1,0 +1,241 @@
+"""PDF text layers, read with pypdfium2 (Apache-2.0/BSD; PDFium, the PDF engine of Chrome).
+
+Chosen by measurement (``python -m benchmarks.extraction``, and py-pdf/benchmarks' published
+figures: pypdfium2 about 0.2 s a document, pypdf 2.6 s, pdfminer.six 4.5 s); PyMuPDF is AGPL.
+PDFium gives each text line with its box; from those:
+
+- **columns**: a page whose lines fall on both sides of its middle with a gap and almost none
+  across it is read left column first, then right (a line spanning both, such as a title, is
+  read first when it is above the columns);
+- **page furniture**: a first or last line of a page that is a page number ("12", "- 12 -",
+  "Page 12", "12 of 40", Roman numerals), or whose text (digits ignored) is the first or last
+  line of at least half of the pages (two pages at least: a running header or footer), is
+  dropped;
+- **paragraphs**: a vertical gap wider than 1.4 times the usual line spacing, an indented first
+  line, or a short line ending a sentence ends a paragraph; a paragraph running over a page
+  break is joined when the page ends mid-sentence and the next starts in lower case;
+- **hyphenation**: a line ending in a hyphen (or a soft hyphen) between two lower-case letters
+  is joined to the next line without it ("exam-" + "ple" -> "example").
+
+The text is then laid out like plain text (title line, chapter headings, ...). Metadata:
+``Title``, ``Author`` and ``CreationDate`` of the document information dictionary. An
+encrypted PDF is reported as "encrypted: give an unprotected copy"; a PDF whose pages hold no
+text (a scan) as "no text layer (a scan?)".
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from bot.core.loader._blocks import _Source
+from bot.core.loader._errors import DocumentError
+
+_PAGE_NUMBER = re.compile(
+    r"(?:page\s+)?[-–—(\[]?\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*[-–—)\]]?(?:\s*(?:of|/)\s*\d{1,4})?",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?…:;\"”’)\]]$")
+_HYPHENS = ("-", "\u00ad", "\u2010", "\x02")
+PARAGRAPH_GAP = 1.4  # times the usual line pitch
+FURNITURE_SHARE = 0.5
+
+
+@dataclass(slots=True)
+class _Line:
+    x0: float
+    y0: float  # bottom (PDF coordinates grow upwards)
+    x1: float
+    y1: float
+    text: str
+
+
+def read_pdf(data: bytes) -> _Source:
+    """The text layer and metadata of a PDF (rules in the module docstring).
+
+    Raises:
+        DocumentError: encrypted, no text layer, or not a readable PDF.
+    """
+    import pypdfium2 as pdfium  # imported here: a corpus without PDFs does not pay for it
+
+    if not data.lstrip().startswith(b"%PDF"):
+        raise DocumentError("not a PDF file (it does not start with %PDF)")
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        if "password" in str(error).lower():
+            raise DocumentError("encrypted: give an unprotected copy") from None
+        raise DocumentError(f"damaged PDF file ({error})") from None
+    try:
+        pages = [_page_lines(document[index]) for index in range(len(document))]
+        metadata = _metadata(document.get_metadata_dict())
+    finally:
+        document.close()
+    if not any(pages):
+        raise DocumentError("no text layer (a scan?): give a PDF with text, or its text")
+    pages = _drop_furniture(pages)
+    return _Source("pdf", metadata, text=_text(pages))
+
+
+def _page_lines(page: object) -> list[_Line]:
+    """The text lines of a page in reading order (columns left then right)."""
+    textpage = page.get_textpage()  # type: ignore[attr-defined]
+    try:
+        lines: list[_Line] = []
+        for index in range(textpage.count_rects()):
+            x0, y0, x1, y1 = textpage.get_rect(index)
+            text = textpage.get_text_bounded(x0, y0, x1, y1)
+            text = " ".join(text.replace("\r", " ").replace("\n", " ").split())
+            if text:
+                lines.append(_Line(x0, y0, x1, y1, text))
+    finally:
+        textpage.close()
+    width = float(page.get_width())  # type: ignore[attr-defined]
+    return _reading_order(_merge_segments(lines), width)
+
+
+def _merge_segments(lines: list[_Line]) -> list[_Line]:
+    """Join segments of one printed line (a change of font splits a line in PDFium's rects)."""
+    merged: list[_Line] = []
+    for line in lines:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and abs((last.y0 + last.y1) / 2 - (line.y0 + line.y1) / 2) < (last.y1 - last.y0) / 2
+            and 0 <= line.x0 - last.x1 < 2 * (last.y1 - last.y0)
+        ):
+            gap = "" if line.x0 - last.x1 < 0.15 * (last.y1 - last.y0) else " "
+            last.text += gap + line.text
+            last.x1, last.y0, last.y1 = line.x1, min(last.y0, line.y0), max(last.y1, line.y1)
+        else:
+            merged.append(line)
+    return merged
+
+
+def _reading_order(lines: list[_Line], width: float) -> list[_Line]:
+    middle = width / 2
+    left = [ln for ln in lines if ln.x1 <= middle + 2]
+    right = [ln for ln in lines if ln.x0 >= middle - 2]
+    across = [ln for ln in lines if ln.x0 < middle - 2 and ln.x1 > middle + 2]
+    if len(left) >= 3 and len(right) >= 3 and len(across) <= 0.1 * len(lines):
+        columns_top = max(ln.y1 for ln in left + right)
+        above = [ln for ln in across if ln.y0 >= columns_top - 1]
+        below = [ln for ln in across if ln.y0 < columns_top - 1]
+
+        def down(group: list[_Line]) -> list[_Line]:
+            return sorted(group, key=lambda ln: (-ln.y1, ln.x0))
+
+        return down(above) + down(left) + down(right) + down(below)
+    return lines  # PDFium's order: the content stream's, which is the reading order here
+
+
+def _furniture_key(text: str) -> str:
+    return re.sub(r"\d+", "#", text.casefold()).strip()
+
+
+def _drop_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
+    """Drop page numbers and running headers and footers (see the module docstring)."""
+    edges: Counter[str] = Counter()
+    for lines in pages:
+        ends = {_furniture_key(ln.text) for ln in (lines[:1] + lines[-1:])}
+        edges.update(ends)
+    repeated = {
+        key
+        for key, count in edges.items()
+        if count >= 2 and count >= FURNITURE_SHARE * len(pages) and len(pages) >= 2
+    }
+    result: list[list[_Line]] = []
+    for lines in pages:
+        kept = list(lines)
+        for end in (0, -1):
+            while kept and (
+                _PAGE_NUMBER.fullmatch(kept[end].text) or _furniture_key(kept[end].text) in repeated
+            ):
+                kept.pop(end)
+                if end == 0:
+                    break
+        result.append(kept)
+    return result
+
+
+def _text(pages: list[list[_Line]]) -> str:
+    """Paragraphs separated by blank lines, the lines of each on lines of their own."""
+    paragraphs: list[list[str]] = []
+    for lines in pages:
+        if not lines:
+            continue
+        pitch = _usual_pitch(lines)
+        left = min(ln.x0 for ln in lines)
+        right = max(ln.x1 for ln in lines)
+        first = True
+        previous: _Line | None = None
+        for line in lines:
+            if first:
+                starts = not paragraphs or not _continues(paragraphs[-1][-1], line.text)
+            else:
+                assert previous is not None
+                starts = _breaks(previous, line, pitch, left, right)
+            if starts:
+                paragraphs.append([line.text])
+            else:
+                _append(paragraphs[-1], line.text)
+            first, previous = False, line
+    return "\n\n".join("\n".join(p) for p in paragraphs)
+
+
+def _usual_pitch(lines: list[_Line]) -> float:
+    gaps = [a.y0 - b.y0 for a, b in itertools.pairwise(lines) if a.y0 - b.y0 > 0]
+    return statistics.median(gaps) if gaps else 0.0
+
+
+def _breaks(previous: _Line, line: _Line, pitch: float, left: float, right: float) -> bool:
+    """Whether ``line`` starts a new paragraph after ``previous`` (same page)."""
+    gap = previous.y0 - line.y0
+    height = max(line.y1 - line.y0, 1.0)
+    if gap < 0 or (pitch and gap > PARAGRAPH_GAP * pitch):
+        return True  # a new column, or a blank line's worth of space
+    column_left = left if line.x0 < (left + right) / 2 else min(line.x0, previous.x0)
+    if line.x0 - column_left > 1.2 * height and abs(previous.x0 - column_left) < 0.5 * height:
+        return True  # an indented first line
+    short = previous.x1 < right - 0.15 * (right - left) and previous.x1 < line.x1 - 3 * height
+    return short and bool(_SENTENCE_END.search(previous.text))
+
+
+def _continues(text: str, following: str) -> bool:
+    """A paragraph running on over a page break: no sentence end, next starts lower case."""
+    return not _SENTENCE_END.search(text) and following[:1].islower()
+
+
+def _append(lines: list[str], text: str) -> None:
+    """Add a line to a paragraph, rejoining a word hyphenated across the line break."""
+    last = lines[-1]
+    if (
+        len(last) >= 2
+        and last.endswith(_HYPHENS)
+        and last[-2].isalpha()
+        and last[-2].islower()
+        and text[:1].islower()
+    ):
+        word, _, rest = text.partition(" ")
+        lines[-1] = last[:-1] + word
+        if rest:
+            lines.append(rest)
+        return
+    lines.append(text)
+
+
+def _metadata(info: dict[str, str]) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for field, key in (("Title", "title"), ("Author", "author")):
+        value = " ".join((info.get(field) or "").split())
+        if value and not re.fullmatch(
+            r"(?:untitled|microsoft word - .*|.*\.(?:docx?|pdf))", value, re.IGNORECASE
+        ):
+            result[key] = value
+    match = re.match(r"D:(\d{4})(\d{2})(\d{2})", info.get("CreationDate") or "")
+    if match is not None:
+        result["date"] = "-".join(match.groups())
+    return result

@@ -1,0 +1,204 @@
+"""Sections: chapter headings found in plain text, and body blocks split into sections.
+
+Chapter headings in plain text (:func:`mark_chapter_headings`)
+    A one-line block that names a division and its number is a heading: "CHAPTER I.", "Chapter
+    12", "CHAPTER 1. Loomings.", "BOOK TWO", "PART ONE", "VOLUME III", "LETTER IV", "STAVE ONE",
+    "Chapter the First", and "Prologue"/"Epilogue" alone. Numbers are digits, Roman numerals or
+    spelled out (one to ninety-nine, first to twentieth). The division word is capitalised
+    ("chapter 3 of the report" is prose). A bare Roman numeral line ("IV.") is a heading only
+    when the document has at least three of them. A block of two lines, a heading then a short
+    line ("CHAPTER I." / "Down the Rabbit-Hole"), is one heading, and so is a heading followed by
+    a one-line block that reads as its title ("CHAPTER ONE" then "THE EVE OF THE WAR", shown
+    "Chapter One: The Eve of the War"). Books, parts and volumes are
+    level 1 and the chapters inside them level 2 when the document has both; otherwise every
+    heading is level 1. A block of three or more lines that are all headings is a table of
+    contents: it is dropped and reported.
+
+Sections (:func:`split_sections`)
+    Heading blocks (from the format: Markdown, DOCX, HTML, EPUB; or found above) start sections;
+    the other blocks are the body paragraphs. Of headings that follow each other with no text
+    between (a part then its first chapter), the last one, right above the text, names the
+    section; a heading with no text after it is dropped. Text before the first heading is an
+    untitled section. A document without headings has no
+    sections. Titles written in capitals are title-cased (:func:`bot.core.text.title_case`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.core.loader._blocks import _Block
+from bot.core.text import title_case
+
+HEADING_MAX_CHARS = 100
+SUBTITLE_MAX_CHARS = 80
+ROMAN_HEADINGS_MIN = 3
+
+_UNITS = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen"
+)
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety"
+_ORDINALS = (
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth last"
+)
+_SPELLED = (
+    rf"(?:(?:{'|'.join(_TENS.split())})(?:[- ](?:{'|'.join(_UNITS.split()[:9])}))?"
+    rf"|{'|'.join(_UNITS.split())}|(?:the\s+)?(?:{'|'.join(_ORDINALS.split())}))"
+)
+_ROMAN = r"(?=[MDCLXVI])M{0,3}(?:C[MD]|D?C{0,3})(?:X[CL]|L?X{0,3})(?:I[XV]|V?I{0,3})"
+_NUMBER = rf"(?:\d{{1,4}}|{_ROMAN}|(?i:{_SPELLED}))"
+_TOP_KINDS = ("book", "part", "volume")
+_HEADING = re.compile(
+    rf"(?P<kind>Chapter|CHAPTER|Book|BOOK|Part|PART|Volume|VOLUME|Letter|LETTER|Stave|STAVE"
+    rf"|Canto|CANTO|Act|ACT|Scene|SCENE|Section|SECTION)\.?\s+(?P<number>{_NUMBER})\b"
+    rf"(?:[.:]?\s*(?:[-—–:.]\s*)?(?P<rest>[^\s].*)?)?"
+    r"|(?P<alone>Prologue|PROLOGUE|Epilogue|EPILOGUE)\.?",
+)
+_BARE_ROMAN = re.compile(rf"{_ROMAN}\.?")
+_DIVISION = re.compile(
+    r"^(?:CHAPTER|BOOK|PART|VOLUME|LETTER|STAVE|CANTO|ACT|SCENE|SECTION|PROLOGUE|EPILOGUE)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Heading:
+    """A section start: the index of its first body paragraph (0-based), title and level."""
+
+    first: int
+    title: str | None
+    level: int
+
+
+def _heading_kind(line: str) -> str | None:
+    """``"top"`` (book, part, volume), ``"chapter"`` (the rest), or ``None``: not a heading."""
+    if len(line) > HEADING_MAX_CHARS:
+        return None
+    match = _HEADING.fullmatch(line)
+    if match is None:
+        return None
+    if match.group("alone"):
+        return "chapter"
+    rest = match.group("rest") or ""
+    if rest and (rest[0].islower() or len(rest.split()) > 12):
+        return None  # "Chapter 3 of the report said ..." is prose
+    return "top" if match.group("kind").lower() in _TOP_KINDS else "chapter"
+
+
+def mark_chapter_headings(blocks: list[_Block]) -> list[str]:
+    """Mark chapter headings of plain text in place (see the module docstring).
+
+    Returns notes for the operator (a table of contents found and dropped).
+    """
+    notes: list[str] = []
+    kept = [b for b in blocks if not _is_contents(b)]
+    if len(kept) < len(blocks):
+        notes.append("looks like a table of contents: dropped its list of chapter headings")
+        blocks[:] = kept
+    kinds = [_block_kind(b) for b in blocks]
+    bare = sum(1 for b in blocks if b.lines == 1 and _BARE_ROMAN.fullmatch(b.text))
+    if bare >= ROMAN_HEADINGS_MIN:
+        kinds = [
+            kind or ("chapter" if b.lines == 1 and _BARE_ROMAN.fullmatch(b.text) else None)
+            for b, kind in zip(blocks, kinds, strict=True)
+        ]
+    two_levels = "top" in kinds and "chapter" in kinds
+    result: list[_Block] = []
+    for index, (block, kind) in enumerate(zip(blocks, kinds, strict=True)):
+        previous = result[-1] if result else None
+        if kind is not None and not block.heading:
+            block.heading = block.chapter = True
+            block.level = 2 if two_levels and kind == "chapter" else 1
+            if block.lines == 2:
+                block.text = _join_title(block.source)
+        elif (
+            previous is not None
+            and previous.chapter
+            and previous.lines == 1
+            and _has_no_title(previous.text)
+            and index + 1 < len(blocks)
+            and _is_subtitle(block)
+        ):
+            previous.text = _join_title((previous.text, block.text))
+            previous.lines = 2  # has its title now
+            continue
+        result.append(block)
+    blocks[:] = result
+    return notes
+
+
+def _block_kind(block: _Block) -> str | None:
+    """The heading kind of a block: one line, or a heading line then a short title line."""
+    if block.heading or block.lines > 2:
+        return None
+    lines = block.source or (block.text,)
+    kind = _heading_kind(lines[0])
+    if kind is not None and len(lines) == 2 and not _is_title_line(lines[1]):
+        return None
+    return kind
+
+
+def _has_no_title(line: str) -> bool:
+    """A heading that is only a division and its number ("CHAPTER ONE", "IV.")."""
+    match = _HEADING.fullmatch(line)
+    return match is None or not match.group("rest")
+
+
+def _is_subtitle(block: _Block) -> bool:
+    """A one-line block under a chapter heading that is the chapter's title."""
+    return block.lines == 1 and _is_title_line(block.text)
+
+
+def _is_title_line(line: str) -> bool:
+    """Short, not a sentence: in capitals, or every longer word capitalised and no final '.'."""
+    if len(line) > SUBTITLE_MAX_CHARS or line[:1] in "\"“‘'(" or _heading_kind(line):
+        return False
+    letters = [c for c in line if c.isalpha()]
+    if not letters:
+        return False
+    if line.isupper():
+        return True
+    long_words = [w for w in line.split() if len(w) >= 4]
+    return not line.endswith((".", ",", ";", "!", "?")) and all(w[0].isupper() for w in long_words)
+
+
+def _join_title(lines: tuple[str, ...]) -> str:
+    """ "CHAPTER I." + "Down the Rabbit-Hole" -> "CHAPTER I. Down the Rabbit-Hole"."""
+    first, second = lines[0].strip(), lines[1].strip()
+    return f"{first} {second}" if first.endswith((".", ":", "—")) else f"{first}: {second}"
+
+
+def _is_contents(block: _Block) -> bool:
+    """A block of three or more lines, each a chapter heading: a table of contents."""
+    if block.lines < 3 or block.heading:
+        return False
+    return all(_heading_kind(line.strip()) for line in block.source)
+
+
+def split_sections(blocks: list[_Block]) -> tuple[list[str], list[_Heading]]:
+    """Body paragraphs and section starts of ``blocks`` (rules in the module docstring)."""
+    paragraphs: list[str] = []
+    headings: list[_Heading] = []
+    run: list[_Block] = []
+    for block in blocks:
+        if block.heading:
+            run.append(block)
+            continue
+        if run:
+            headings.append(_joined(run, len(paragraphs)))
+            run = []
+        paragraphs.append(block.text)
+    if headings and headings[0].first > 0:
+        headings.insert(0, _Heading(0, None, headings[0].level))
+    return paragraphs, headings
+
+
+def _joined(run: list[_Block], first: int) -> _Heading:
+    """The section start of consecutive headings: the last one, right above the text."""
+    last = run[-1]
+    title = title_case(" ".join(last.text.split()))
+    if last.chapter:  # "CHAPTER 1. Loomings." -> "Chapter 1. Loomings."
+        title = _DIVISION.sub(lambda m: m.group(0).capitalize(), title, count=1)
+    return _Heading(first, title, last.level or 1)

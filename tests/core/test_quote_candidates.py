@@ -1,0 +1,146 @@
+"""Quote candidates in novels: every sentence, narration or speech, can be a quote; what decides
+is how well it stands alone (bot.core.quotes.document_quotes, through the public API)."""
+
+from __future__ import annotations
+
+from bot.core.loader import parse_document
+from bot.core.models import Corpus, Document, Quote
+from bot.core.quotes import (
+    QUOTABLE_THRESHOLD,
+    QuoteBook,
+    document_quotes,
+    document_speech,
+    quotability,
+)
+from bot.render import attribution
+
+NOVEL = """THE VOYAGE
+
+CHAPTER 1. Loomings.
+
+Call me Ishmael. Some years ago I went to sea with very little money in my purse.
+
+By degrees the harbour emptied and the gulls grew quiet over the water.
+
+By Herman Gray
+
+“Yes, very well, if it must be so, it must,” said Captain Ahab.
+
+“The sea is everything. A man who fears the deep should never leave the shore. We sail at dawn,” he said, and walked away.
+
+“My dear Sir,
+
+“A heart that is never risked is never won. I write in haste, and remain yours.
+"""
+
+
+def _doc() -> Document:
+    return parse_document(NOVEL, document_id="voyage")
+
+
+def _quotes() -> dict[str, Quote]:
+    return {q.text: q for q in document_quotes(_doc()).quotes}
+
+
+def test_a_short_memorable_opening_line_is_a_quote() -> None:
+    quotes = _quotes()
+    assert "Call me Ishmael." in quotes
+    assert quotes["Call me Ishmael."].score > quotability("Call me Ishmael.")  # it opens a chapter
+
+
+def test_a_sentence_starting_with_by_is_prose_unless_it_is_a_byline() -> None:
+    quotes = _quotes()
+    assert "By degrees the harbour emptied and the gulls grew quiet over the water." in quotes
+    assert not any(text.startswith("By Herman") for text in quotes)
+    assert quotability("By Jane Doe and John Smith") == 0.0
+
+
+def test_each_sentence_of_speech_is_a_candidate_with_its_speaker() -> None:
+    quotes = _quotes()
+    line = "A man who fears the deep should never leave the shore."
+    assert line in quotes
+    assert quotes[line].score >= QUOTABLE_THRESHOLD
+    assert quotes["The sea is everything."].score > 0
+
+
+def test_a_reply_fragment_scores_below_a_line_that_stands_alone() -> None:
+    quotes = _quotes()
+    reply = quotes["Yes, very well, if it must be so, it must"]
+    assert reply.speaker is not None  # "said the captain" names him
+    assert reply.score < QUOTABLE_THRESHOLD
+    assert quotability("Oh! it is so.") < quotability("The law is so.")
+
+
+def test_a_letter_inside_the_novel_is_prose_shown_as_quoted_not_as_the_author() -> None:
+    quotes = _quotes()
+    line = "A heart that is never risked is never won."
+    assert line in quotes
+    quote = quotes[line]
+    assert quote.quoted
+    assert quote.speaker is None
+    document = _doc()
+    book = QuoteBook.build(Corpus((document,)))
+    assert book.speaker_of(quote) is None
+    assert attribution(quote, document).startswith("— quoted in ")
+
+
+PEOPLE = """They talked of poor Fanny Harville, and of Charles Musgrove and Sir John Middleton.
+
+“A sailor must be ready to leave everything behind at an hour's notice,” said Captain Harville.
+
+“Nothing is so tiresome as a wet afternoon in the country,” said Lady Middleton.
+
+“There is no comfort like a warm fire in winter,” said Mrs Musgrove.
+
+Everyone remembered Fanny Harville, and liked Charles Musgrove, and dined with Sir John Middleton.
+"""
+
+
+def test_a_title_and_surname_is_never_merged_with_a_first_name_and_surname() -> None:
+    document = parse_document(PEOPLE, document_id="people")
+    speakers = {q.speaker for q in document_quotes(document).quotes if q.speaker}
+    assert speakers == {"Captain Harville", "Lady Middleton", "Mrs Musgrove"}
+
+
+DIALOGUE = """Elizabeth walked with Mr. Darcy along the lane. She was quiet, and she looked at the hills; she herself hardly knew why. Elizabeth smiled, and she laughed at herself. Elizabeth sighed; she herself was tired.
+
+Elizabeth found herself alone at last. Elizabeth, she thought, must keep herself busy.
+
+“The country is very pleasant in the spring of the year,” said Mr. Darcy.
+
+“It is pleasant in every season, if one has good company,” she replied.
+
+“Then you must find it pleasant at all times of the year.”
+
+“I find it pleasant when people do not talk of the weather.”
+
+“You are severe upon us all, Miss Bennet, and you know it.”
+
+“We are all severe on those who bore us,” said Elizabeth. “Let us walk on,” she added, “and leave the weather to the farmers.
+
+“Farmers at least have reason to talk of it.”
+"""
+
+
+def test_pronoun_tags_and_untagged_turns_are_resolved_from_the_dialogue() -> None:
+    document = parse_document(DIALOGUE, document_id="lane")
+    speech = document_speech(document)
+    first = {p: [s.speaker for s in spans if s.depth == 0] for p, spans in enumerate(speech, 1)}
+    assert first[3] == ["Mr. Darcy"]
+    assert first[4] == ["Elizabeth"]  # "she replied": the one woman in the dialogue
+    assert first[5] == ["Mr. Darcy"]  # untagged: turns alternate
+    assert first[6] == ["Elizabeth"]
+    assert first[7] == ["Mr. Darcy"]
+    assert first[9] == ["Elizabeth"]  # her speech left open runs on into this paragraph
+
+
+def test_an_unsure_pronoun_tag_gives_no_speaker() -> None:
+    text = (
+        "Jane and Lydia came in together.\n\n"
+        "“We shall go to the ball,” said Jane.\n\n"
+        "“I shall dance every dance,” said Lydia.\n\n"
+        "Kitty came in and sat down with them.\n\n"
+        "“It will be a fine evening for it,” she said.\n"
+    )
+    speech = document_speech(parse_document(text, document_id="sisters"))
+    assert [s.speaker for s in speech[4]] == [None]

@@ -1,0 +1,240 @@
+"""The corpus store: restart from it, incremental rebuilds, and every kind of damaged file."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from bot.core import store as store_package
+from bot.core.library import Library
+from bot.core.loader import load_corpus
+from bot.core.store import CorpusStore, StoreReport
+from bot.core.store.corpus import GRACE_SECONDS
+from bot.core.store.records import encode_record, read_record
+
+ROOT = Path(__file__).resolve().parents[2]
+
+STORY = """{title}
+
+By {author}
+
+“I shall never forget the harbour at dawn,” said Captain {author}. The gulls were loud that day.
+
+The ship left at noon. {line} Nobody on the quay said a word, and the bells rang over the water.
+
+“A {word} sea makes a patient sailor,” said the old pilot, watching the {word} waves come in.
+
+Later the crew sang of home, of {word} fields and of the long road back to the hills.
+"""
+
+
+def _write(folder: Path, name: str, word: str) -> Path:
+    path = folder / f"{name}.txt"
+    path.write_text(
+        STORY.format(
+            title=f"The {word.title()} Voyage",
+            author=name.title(),
+            word=word,
+            line=f"Courage is the {word} habit of doing what frightens you.",
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def corpus_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, word in (("ahab", "grey"), ("bligh", "green"), ("cook", "golden")):
+        _write(folder, name, word)
+    return folder
+
+
+def _load(folder: Path, store: Path | None) -> tuple[Library, StoreReport]:
+    corpus_store = CorpusStore(store)
+    corpus = corpus_store.read([folder])
+    return corpus_store.library(corpus), corpus_store.report
+
+
+def _answers(library: Library) -> object:
+    """What the commands would answer, as plain values (for comparing two libraries)."""
+    hits = library.search("courage habit frightens", limit=3, threshold=50)
+    return (
+        [(d.id, d.title, [p.text for p in d.paragraphs], d.sections) for d in library.corpus],
+        [(h.passage.document_id, h.passage.paragraph, h.score) for h in hits],
+        [(q.text, q.speaker, q.score, q.sentence) for q in library.quotes.ranked()],
+        library.quotes.speakers("", 100),
+        [library.summary(d.id)[0] for d in library.corpus],
+        library.quote(rng=random.Random(3))[0],
+    )
+
+
+def test_a_restart_reads_everything_from_the_store_and_answers_the_same(
+    corpus_folder: Path, tmp_path: Path
+) -> None:
+    fresh = Library.build(load_corpus([corpus_folder]))
+    first, report = _load(corpus_folder, tmp_path / "store")
+    assert (report.documents_parsed, report.derived_built, report.index_from_store) == (3, 3, False)
+    second, report = _load(corpus_folder, tmp_path / "store")
+    assert report.documents_from_store == 3
+    assert report.documents_parsed == 0
+    assert report.derived_from_store == 3
+    assert report.derived_built == 0
+    assert report.index_from_store
+    assert not report.damaged
+    assert _answers(first) == _answers(fresh) == _answers(second)
+
+
+def test_no_store_folder_builds_in_memory(corpus_folder: Path) -> None:
+    library, report = _load(corpus_folder, None)
+    assert report.documents_parsed == 3
+    assert report.folder is None
+    assert _answers(library) == _answers(Library.build(load_corpus([corpus_folder])))
+
+
+def test_a_changed_added_or_removed_file_costs_only_that_file(
+    corpus_folder: Path, tmp_path: Path
+) -> None:
+    store = tmp_path / "store"
+    _load(corpus_folder, store)
+    _write(corpus_folder, "bligh", "silver")  # changed
+    library, report = _load(corpus_folder, store)
+    assert (report.derived_from_store, report.derived_built, report.index_from_store) == (
+        2,
+        1,
+        False,
+    )
+    assert library.corpus.get("bligh") is not None
+    assert "silver" in library.corpus.get("bligh").title.lower()  # type: ignore[union-attr]
+    _write(corpus_folder, "drake", "blue")  # added
+    library, report = _load(corpus_folder, store)
+    assert (report.derived_from_store, report.derived_built) == (3, 1)
+    assert len(library.corpus) == 4
+    (corpus_folder / "ahab.txt").unlink()  # removed
+    library, report = _load(corpus_folder, store)
+    assert (report.derived_from_store, report.derived_built) == (3, 0)
+    assert [d.id for d in library.corpus] == ["bligh", "cook", "drake"]
+    assert _answers(library) == _answers(Library.build(load_corpus([corpus_folder])))
+
+
+def test_the_store_keeps_only_what_recent_corpora_use(
+    corpus_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_package.corpus, "GRACE_SECONDS", 0.0)
+    store = tmp_path / "store"
+    _load(corpus_folder, store)
+    for word in ("red", "amber", "violet"):
+        _write(corpus_folder, "cook", word)
+        _load(corpus_folder, store)
+    assert len(list((store / "documents").glob("*.rec"))) == 3
+    assert len(list((store / "derived").glob("*.rec"))) == 3
+    assert len(list((store / "index").glob("*/meta.json"))) == 1
+    assert GRACE_SECONDS > 60  # by default another process's fresh files are left alone
+
+
+def _flip(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[-3] ^= 0x20
+    path.write_bytes(bytes(data))
+
+
+def _tamper(path: Path) -> None:
+    """Valid header and checksum, content that breaks the model (an offset out of range)."""
+    kind = path.read_bytes().split(b" ", 3)[2].decode()
+    record = json.loads(read_record(path, kind))
+    if "sentences" in record:
+        record["sentences"][0] = [0, 10**9]
+    elif "quotes" in record:
+        record["quotes"] = [[10**6, 0, None, None, 0.5]]
+    else:
+        record["documents"] = [[1, 2, 3]]
+    path.write_bytes(encode_record(kind, json.dumps(record).encode()))
+
+
+DAMAGE = {
+    "missing": lambda p: p.unlink(),
+    "zero bytes": lambda p: p.write_bytes(b""),
+    "truncated": lambda p: p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2]),
+    "corrupted": _flip,
+    "not a store file": lambda p: p.write_bytes(b"\x80\x04\x95 pickle?"),
+    "another format": lambda p: p.write_bytes(p.read_bytes().replace(b" 1 ", b" 9 ", 1)),
+}
+
+
+@pytest.mark.parametrize("kind", ["corpora", "documents", "derived"])
+@pytest.mark.parametrize("damage", [*DAMAGE, "tampered"])
+def test_a_damaged_store_file_is_logged_and_rebuilt_never_wrong(
+    kind: str,
+    damage: str,
+    corpus_folder: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    store = tmp_path / "store"
+    expected = _answers(_load(corpus_folder, store)[0])
+    folder, pattern = {
+        "corpora": ("corpora", "*.rec"),
+        "documents": ("documents", "*.rec"),
+        "derived": ("derived", "*.rec"),
+    }[kind]
+    target = sorted((store / folder).glob(pattern))[0]
+    if damage == "tampered":
+        _tamper(target)
+    else:
+        DAMAGE[damage](target)
+    library, report = _load(corpus_folder, store)
+    assert _answers(library) == expected
+    if damage != "missing":
+        assert report.damaged
+        assert str(target) in report.damaged[0]
+        assert "it is rebuilt" in caplog.text
+    repaired, report = _load(corpus_folder, store)  # rebuilt: the next start is clean
+    assert not report.damaged
+    assert report.index_from_store
+    assert report.documents_from_store == 3
+    assert report.derived_from_store == 3
+    assert _answers(repaired) == expected
+
+
+@pytest.mark.parametrize("damage", ["missing", "zero bytes", "truncated", "corrupted"])
+def test_a_damaged_index_array_is_logged_and_rebuilt(
+    damage: str, corpus_folder: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """(The index's own format and its finer damage are tested in tests/bot/test_index_cache.py.)"""
+    store = tmp_path / "store"
+    expected = _answers(_load(corpus_folder, store)[0])
+    target = sorted((store / "index").glob("*/postings.npy"))[0]
+    DAMAGE[damage](target)
+    library, report = _load(corpus_folder, store)
+    assert _answers(library) == expected
+    assert not report.index_from_store
+    assert report.damaged
+    assert "it is rebuilt" in caplog.text
+    _, report = _load(corpus_folder, store)
+    assert report.index_from_store
+    assert not report.damaged
+
+
+def test_an_unwritable_store_folder_only_costs_time(
+    corpus_folder: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    library, report = _load(corpus_folder, blocker / "store")
+    assert report.write_error is not None
+    assert "cannot write" in caplog.text
+    assert _answers(library) == _answers(Library.build(load_corpus([corpus_folder])))
+
+
+def test_documents_are_derived_in_worker_processes(
+    corpus_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_package.corpus, "POOL_MIN_CHARS", 0)
+    corpus_store = CorpusStore(tmp_path / "store", workers=2)
+    library = corpus_store.library(corpus_store.read([corpus_folder]))
+    assert corpus_store.report.derived_built == 3
+    assert _answers(library) == _answers(Library.build(load_corpus([corpus_folder])))
