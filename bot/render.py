@@ -19,6 +19,7 @@ Rules kept here:
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -574,16 +575,34 @@ def reply_text(reply: Reply) -> str:
 # ---- autocomplete ---------------------------------------------------------------------------
 
 
+#: Characters that show nothing on their own: format characters (zero-width space, joiners, RTL
+#: and LTR marks, U+FEFF), controls, and the blank letters Hangul fillers and the Braille blank.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _visible(text: str) -> bool:
+    return any(
+        not ch.isspace() and ch not in _BLANK_LETTERS and unicodedata.category(ch)[0] not in "CZ"
+        for ch in text
+    )
+
+
 def choices(pairs: Iterable[tuple[str, str]]) -> list[discord.app_commands.Choice[str]]:
-    """Autocomplete choices from ``(name, value)`` pairs: at most 25, names and values 1-100 chars, unique values."""
+    """Autocomplete choices from ``(name, value)`` pairs: at most 25, unique values.
+
+    A value is sent back by Discord as the option's value, so it is never altered: one that is
+    empty or longer than 100 characters is left out (document ids come as short keys, see
+    ``Library.document_value``). A name that shows nothing (only zero-width, RTL or BOM
+    characters) is replaced by the value; names are cut to 100 characters.
+    """
     out: list[discord.app_commands.Choice[str]] = []
     seen: set[str] = set()
     for name, value in pairs:
-        value = choice_name(value)
-        if value in seen:
+        if not 1 <= len(value) <= CHOICE_NAME_LIMIT or value in seen:
             continue
         seen.add(value)
-        out.append(discord.app_commands.Choice(name=choice_name(name), value=value))
+        shown = name if _visible(name) else value
+        out.append(discord.app_commands.Choice(name=choice_name(shown), value=value))
         if len(out) == CHOICE_LIMIT:
             break
     return out

@@ -12,6 +12,7 @@ file is logged as a warning and rebuilt.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import random
 import threading
@@ -23,7 +24,7 @@ from rapidfuzz import fuzz, process, utils
 
 from bot.core.errors import NotFound
 from bot.core.models import Corpus, Document, Quote, SearchHit, Summary
-from bot.core.normalize import valid_text
+from bot.core.normalize import normalize_text, valid_text
 from bot.core.provenance import Provenance, locate
 from bot.core.quotes import QuoteBook
 from bot.core.search import IndexFileError, SearchIndex
@@ -31,6 +32,12 @@ from bot.core.sources import Source, source_of
 from bot.core.summarize import summarize
 
 _log = logging.getLogger(__name__)
+
+
+def name_key(text: str) -> str:
+    """A document name as search compares text: the matching key of :mod:`bot.core.normalize`
+    (NFKC, full case folding, ``ß`` -> ``ss``, punctuation and spacing to single spaces)."""
+    return normalize_text(text, punctuation=False)
 
 
 class Library:
@@ -64,6 +71,8 @@ class Library:
         self.timings: dict[str, float] = {}
         self.index_from_cache = False
         self.index_cache_problem: str | None = None  # why a damaged cache file was rebuilt
+        self._long_id_map: dict[str, Document] | None = None
+        self._name_key_map: dict[str, tuple[str, str]] | None = None
         self._progress = progress
         self._index: SearchIndex | None = index
         self._quotes: QuoteBook | None = quotes
@@ -152,9 +161,11 @@ class Library:
     def document(self, name: str | None) -> Document | None:
         """Resolve a user's document option (typed text or an autocomplete pick).
 
-        In order: an exact id; an id equal up to case; a unique id prefix (unless the text
-        also starts a word of another title, like "the"); a title equal up to
-        case, punctuation and spacing (rapidfuzz ``default_process``); a fuzzy title match
+        Names are compared as search compares text (:func:`name_key`: NFKC, full case folding,
+        punctuation and spacing ignored), so "Résumé" typed decomposed, "Strasse" for "Straße" and
+        full-width letters match. In order: an exact id or a :meth:`document_value` key; an id
+        equal up to that folding; a unique id prefix (unless the text also starts a word of
+        another title, like "the"); an equal title; a fuzzy title match
         (rapidfuzz ``WRatio``, for misspellings such as "pride and prejudce") only if the name
         has at least :attr:`FUZZY_MIN_CHARS` letters/digits and the best title scores at least
         :attr:`FUZZY_MIN_SCORE` and leads the second best by :attr:`FUZZY_MIN_LEAD` points.
@@ -169,30 +180,28 @@ class Library:
         if name is None or not name.strip():
             return None
         name = valid_text(name.strip())
-        exact = self.corpus.get(name)
+        exact = self.corpus.get(name) or self._long_ids().get(name)
         if exact is not None:
             return exact
-        folded = name.casefold()
         docs = list(self.corpus)
-        same_id = [d for d in docs if d.id.casefold() == folded]
+        keys = self._name_keys()
+        query = name_key(name)
+        same_id = [d for d in docs if keys[d.id][0] == query]
         if len(same_id) == 1:
             return same_id[0]
-        query = utils.default_process(name)
-        prefixed = [d for d in docs if d.id.casefold().startswith(folded)]
+        prefixed = [d for d in docs if query and keys[d.id][0].startswith(query)]
         # "the" or "e" also start a word of other titles ("The Whale", "Expectations")
         worded = {
-            d.id
-            for d in docs
-            if query and any(w.startswith(query) for w in utils.default_process(d.title).split())
+            d.id for d in docs if query and any(w.startswith(query) for w in keys[d.id][1].split())
         }
         if len(prefixed) == 1 and worded <= {prefixed[0].id}:
             return prefixed[0]
-        same_title = [d for d in docs if query and utils.default_process(d.title) == query]
+        same_title = [d for d in docs if query and keys[d.id][1] == query]
         if len(same_title) == 1:
             return same_title[0]
-        titles = {d.id: d.title for d in docs}
+        titles = {d.id: keys[d.id][1] for d in docs}
         scored = process.extract(
-            name, titles, scorer=fuzz.WRatio, processor=utils.default_process, limit=None
+            query, titles, scorer=fuzz.WRatio, processor=utils.default_process, limit=None
         )
         scored.sort(key=lambda item: -item[1])
         letters = sum(ch.isalnum() for ch in name)
@@ -234,20 +243,50 @@ class Library:
         docs = list(self.corpus)
         typed = valid_text(typed.strip())
         if not typed:
-            return [(d.title, d.id) for d in docs[:limit]]
-        query = utils.default_process(typed)
+            return [(d.title, self.document_value(d)) for d in docs[:limit]]
+        query = name_key(typed)
+        keys = self._name_keys()
         scored = []
         for position, doc in enumerate(docs):
-            title = utils.default_process(doc.title)
+            id_key, title = keys[doc.id]
             score = (
                 100.0
-                if title.startswith(query) or doc.id.startswith(query)
+                if title.startswith(query) or id_key.startswith(query)
                 else fuzz.partial_ratio(query, title)
             )
             if score >= 60:
                 scored.append((-score, position, doc))
         scored.sort(key=lambda item: (item[0], item[1]))
-        return [(d.title, d.id) for _, _, d in scored[:limit]]
+        return [(d.title, self.document_value(d)) for _, _, d in scored[:limit]]
+
+    LONG_ID = 64
+    """Ids longer than this are offered to autocomplete as a short key (:meth:`document_value`)."""
+
+    def document_value(self, document: Document) -> str:
+        """What an autocomplete choice sends back for ``document``: its id, or for an id longer
+        than :attr:`LONG_ID` characters ``"~"`` plus 20 hex digits of its BLAKE2b hash (stable
+        across restarts; ids never start with ``~``). :meth:`document` resolves both exactly."""
+        if len(document.id) <= self.LONG_ID:
+            return document.id
+        return (
+            "~"
+            + hashlib.blake2b(
+                document.id.encode("utf-8", "surrogatepass"), digest_size=10
+            ).hexdigest()
+        )
+
+    def _long_ids(self) -> dict[str, Document]:
+        if self._long_id_map is None:
+            self._long_id_map = {
+                self.document_value(d): d for d in self.corpus if len(d.id) > self.LONG_ID
+            }
+        return self._long_id_map
+
+    def _name_keys(self) -> dict[str, tuple[str, str]]:
+        """Document id -> (id key, title key), :func:`name_key` of each, computed once."""
+        if self._name_key_map is None:
+            self._name_key_map = {d.id: (name_key(d.id), name_key(d.title)) for d in self.corpus}
+        return self._name_key_map
 
     # ---- commands -----------------------------------------------------------------------
 

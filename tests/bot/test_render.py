@@ -133,6 +133,19 @@ def test_choices_are_capped_and_named_within_limits() -> None:
     assert [c.value for c in out] == [f"doc-{i}" for i in range(25)]  # stable order
 
 
+@pytest.mark.parametrize("title", ["\ufeff", "\u200f\u200e", "\u200b\u200b", " \u2060 ", "\u3164"])
+def test_choices_whose_title_shows_nothing_are_named_by_their_value(title: str) -> None:
+    (choice,) = render.choices([(title, "invisible-title")])
+    assert choice.name == "invisible-title"
+    assert choice.value == "invisible-title"
+
+
+def test_choice_values_are_never_altered() -> None:
+    long_value = "v" * 101
+    out = render.choices([("Too long", long_value), ("Fine", "x" * 100), ("Empty", "")])
+    assert [c.value for c in out] == ["x" * 100]  # a cut value would not round-trip: left out
+
+
 @pytest.mark.parametrize("message", ["No passage matched “zzqqxx”.", "x" * 3000])
 def test_user_errors_are_ephemeral_and_short(message: str) -> None:
     reply = render.user_error(message)

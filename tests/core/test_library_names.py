@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from bot.core.errors import NotFound
@@ -87,3 +89,62 @@ def test_nothing_close_lists_the_documents(library: Library) -> None:
 def test_an_empty_option_is_no_document(library: Library) -> None:
     assert library.document("  ") is None
     assert library.document(None) is None
+
+
+# ---- names typed in other Unicode forms resolve as search would find them -----------------
+
+
+@pytest.fixture(scope="module")
+def unicode_library() -> Library:
+    body = "It was a quiet morning in the town, and nobody was yet awake."
+    titles = {
+        "resume-noir": "Résumé Noir",
+        "grosse-strasse": "Große Straße",
+        "tokyo": "Tokyo Story",
+    }
+    docs = tuple(
+        parse_document(f"{title}\n\n{body}\n", document_id=doc_id)
+        for doc_id, title in titles.items()
+    )
+    return Library(Corpus(docs))
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        (unicodedata.normalize("NFD", "Résumé Noir"), "resume-noir"),  # decomposed accents
+        ("Grosse Strasse", "grosse-strasse"),  # ß folds to ss
+        ("GROSSE STRASSE", "grosse-strasse"),
+        ("Große Straße", "grosse-strasse"),
+        ("Ｔｏｋｙｏ Ｓｔｏｒｙ", "tokyo"),  # full-width letters
+        ("ｔｏｋｙｏ", "tokyo"),  # a full-width id
+    ],
+)
+def test_names_are_normalised_like_search(
+    unicode_library: Library, typed: str, expected: str
+) -> None:
+    found = unicode_library.document(typed)
+    assert found is not None
+    assert found.id == expected
+
+
+# ---- autocomplete values round-trip exactly --------------------------------------------------
+
+
+def test_long_ids_get_short_stable_keys_that_resolve_exactly() -> None:
+    body = "It was a quiet morning in the town, and nobody was yet awake."
+    stem = "a-very-long-document-id-" * 5  # 120 characters
+    ids = [stem + "first", stem + "second", "short"]
+    docs = tuple(parse_document(f"Title {i}\n\n{body}\n", document_id=i) for i in ids)
+    library = Library(Corpus(docs))
+    pairs = library.document_choices("")
+    values = [value for _, value in pairs]
+    assert len(set(values)) == 3  # ids sharing their first 100 characters stay apart
+    assert all(1 <= len(v) <= 100 for v in values)
+    for doc_id, value in zip(ids, values, strict=True):
+        found = library.document(value)
+        assert found is not None
+        assert found.id == doc_id
+    again = Library(Corpus(docs)).document_choices("")
+    assert again == pairs  # stable across restarts
+    assert values[2] == "short"  # short ids are sent as themselves
