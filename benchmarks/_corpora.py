@@ -1,6 +1,6 @@
 """Benchmark text for the search benchmark: real public-domain prose, gathered once and cached.
 
-Sources (gathered with ``../shared/tools/gather_books.sh`` and ``gather_corpora.sh`` into
+Sources (gathered with ``tools/gather_books.sh`` and ``gather_corpora.sh`` into
 ``benchmarks/data/search/``, which is git-ignored):
 
 * ten novels (six Jane Austen, Moby Dick, Great Expectations, The War of the Worlds, Twenty
@@ -28,7 +28,7 @@ from bot.core.models import Corpus, Document, Paragraph
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benchmarks" / "data" / "search"
-TOOLS = ROOT.parent / "shared" / "tools"
+TOOLS = ROOT / "tools"
 CHUNK = 400
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;:”\"’)])\s+(?=[“\"‘(A-Z0-9])")
@@ -44,7 +44,7 @@ class RealText:
 
 
 def gather() -> Path:
-    """Run the shared gathering scripts once; return the data directory."""
+    """Run the gathering scripts of ``tools/`` once; return the data directory."""
     books, corpora = DATA / "books", DATA / "corpora"
     if not any(books.glob("*.txt")):
         subprocess.run(["bash", str(TOOLS / "gather_books.sh"), str(books.resolve())], check=True)

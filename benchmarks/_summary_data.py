@@ -4,8 +4,8 @@ under ``benchmarks/data/`` (git-ignored).
 * Reuters: the 70 Reuters-21578 articles (20 "crude", 50 "acq") that Debian ships in
   ``r-cran-tm`` (``tm/texts/{crude,acq}/reut-*.xml``), each with its headline — the only
   documents with a human reference reachable offline. Fetched with ``apt-get download`` and
-  unpacked with ``dpkg -x``, as ``../shared/tools/gather_books.sh`` does.
-* Books: the novels of ``../shared/tools/gather_books.sh`` (for timing long documents).
+  unpacked with ``dpkg -x``, as ``tools/gather_books.sh`` does.
+* Books: the novels of ``tools/gather_books.sh`` (for timing long documents).
 * The seed essay, whose standfirst is the author's own one-line summary.
 
 Every loader returns plain values or :class:`bot.core.models.Document`s built with the product's
@@ -30,7 +30,6 @@ from bot.core.segment import segment_paragraph
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benchmarks" / "data"
-SHARED = ROOT.parent / "shared"
 REUTERS_DIR = DATA / "reuters"
 BOOKS_DIR = DATA / "books"
 SEED_DIR = ROOT / "seeds"
@@ -119,11 +118,11 @@ def seed_documents() -> list[Document]:
 
 
 def fetch_books() -> Path | None:
-    """Run ``../shared/tools/gather_books.sh`` into ``benchmarks/data/books`` once; ``None`` if
+    """Run ``tools/gather_books.sh`` into ``benchmarks/data/books`` once; ``None`` if
     the script is missing or fails (book timings are then skipped)."""
     if any(BOOKS_DIR.glob("*.txt")):
         return BOOKS_DIR
-    script = SHARED / "tools" / "gather_books.sh"
+    script = ROOT / "tools" / "gather_books.sh"
     if not script.exists():
         return None
     try:

@@ -1,4 +1,4 @@
-"""Load benchmark: 1,000 interactions through the real CorpusBot and the Discord double (C08).
+"""Load benchmark: 1,000 interactions through the real CorpusBot and the Discord double.
 
 Usage::
 

@@ -1,9 +1,9 @@
 """The ``commands.Bot`` subclass: holds settings, the library, storage; loads the cogs.
 
-Start-up order (see ARCHITECTURE.md): the CLI validates settings and builds the :class:`Library`
+Start-up order (see docs/ARCHITECTURE.md): the CLI validates settings and builds the :class:`Library`
 *before* the bot exists, so a bad config or an empty corpus never reaches Discord. ``setup_hook``
-(run once per process, unlike ``on_ready``, which repeats after reconnects — C06) opens storage,
-loads the cogs, installs the error handler and syncs commands only when asked (C12).
+(run once per process, unlike ``on_ready``, which repeats after reconnects) opens storage,
+loads the cogs, installs the error handler and syncs commands only when asked.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 #: If a core call has not finished after this many seconds, the interaction is deferred and the
-#: answer is sent as a follow-up (Discord's first-response deadline is 3 s; C08).
+#: answer is sent as a follow-up (Discord's first-response deadline is 3 s).
 DEFER_AFTER = 1.5
 
 #: ``Interaction.extras`` key set when :meth:`CorpusBot.run_core` deferred publicly ("thinking…").
@@ -95,7 +95,7 @@ class _FirstConnectionFilter(logging.Filter):
 
 
 def minimal_intents() -> discord.Intents:
-    """The intents slash commands need: guilds only (no privileged intent, C18)."""
+    """The intents slash commands need: guilds only (no privileged intent)."""
     intents = discord.Intents.none()
     intents.guilds = True
     return intents
@@ -174,7 +174,7 @@ class CorpusBot(commands.Bot):
         sys.setswitchinterval(SWITCH_INTERVAL)
 
     def commands_fingerprint(self) -> str:
-        """A hash of the command definitions, to sync only when they changed (C12)."""
+        """A hash of the command definitions, to sync only when they changed."""
         payload = [c.to_dict(self.tree) for c in self.tree.get_commands()]
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
@@ -182,7 +182,7 @@ class CorpusBot(commands.Bot):
         """Sync to the dev guild when configured, else globally — when asked or when definitions changed.
 
         "Changed" compares with the fingerprint stored at the last sync, so the first start syncs
-        once and ten restarts in a row sync no more (C12).
+        once and ten restarts in a row sync no more.
 
         Never both: with a dev guild, global commands are copied to it and not synced globally,
         and any global commands Discord still holds for the bot are removed (with a warning);
@@ -300,7 +300,7 @@ class CorpusBot(commands.Bot):
             self.storage = None
 
     async def on_ready(self) -> None:
-        """Log once per (re)connect. Start-up work lives in ``setup_hook``, never here (C06)."""
+        """Log once per (re)connect. Start-up work lives in ``setup_hook``, never here."""
         log.info(
             "ready as %s in %d guilds with %d documents",
             self.user,
@@ -316,7 +316,7 @@ class CorpusBot(commands.Bot):
         *args: Any,
         **kwargs: Any,
     ) -> T:
-        """Run a core call in the core worker thread; defer the interaction if it is slow (C08).
+        """Run a core call in the core worker thread; defer the interaction if it is slow.
 
         Returns the call's result or raises its exception (the tree's error handler answers).
         """

@@ -6,14 +6,14 @@ what a user sees in Discord, in the console and in JSON is the same data.
 
 Rules kept here:
 
-* Discord's limits (see ``shared/design/DISCORD_DOUBLE.md``): 2000 characters of message content,
+* Discord's limits (Discord's API documentation; see docs/ARCHITECTURE.md): 2000 characters of message content,
   embed title 256, description 4096, 25 fields of name 256 / value 1024, footer 2048, author 256,
   6000 characters across all embeds of a message, 25 autocomplete choices of 1-100 characters.
   Shortening never cuts a grapheme (emoji with joiners and modifiers, combining marks) in half,
-  and prefers paragraph, then sentence, then word boundaries (cases C14, C15).
-* Corpus and user text is Markdown-escaped so it reads exactly as written (C17). Nobody is
+  and prefers paragraph, then sentence, then word boundaries.
+* Corpus and user text is Markdown-escaped so it reads exactly as written. Nobody is
   pinged by corpus or user text: the client sets ``AllowedMentions.none()`` and every send passes
-  it too (C16). The one exception is deliberate: a daily post mentions the role a server's
+  it too. The one exception is deliberate: a daily post mentions the role a server's
   admins chose with ``/daily set mention_role`` (only that role).
 """
 
@@ -93,7 +93,7 @@ def shorten(text: str, limit: int, *, placeholder: str = ELLIPSIS) -> str:
 
 
 def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Split ``text`` into chunks of at most ``limit`` characters, at the best boundaries (C14).
+    """Split ``text`` into chunks of at most ``limit`` characters, at the best boundaries.
 
     Every chunk is non-empty; joining the chunks with the separators they were split at gives
     back the text (whitespace at the cut is dropped). No grapheme is cut in half.
@@ -119,7 +119,7 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
 
 
 def escape(text: str) -> str:
-    """Escape Discord Markdown so corpus or user text reads exactly as written (C17)."""
+    """Escape Discord Markdown so corpus or user text reads exactly as written."""
     return discord.utils.escape_markdown(text, ignore_links=False)
 
 
@@ -221,7 +221,7 @@ def apology() -> Reply:
 
 
 def fit_embed(embed: discord.Embed) -> discord.Embed:
-    """Bring an embed within every Discord limit, shortening lowest-priority parts first (C15).
+    """Bring an embed within every Discord limit, shortening lowest-priority parts first.
 
     Priority (kept longest): title, description, then fields in order; the footer and the
     trailing fields go first when the 6000-character total is exceeded.

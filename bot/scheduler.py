@@ -58,7 +58,7 @@ One pass (:meth:`DailyScheduler.run_once`), per enabled schedule, one guild afte
 The loop (:meth:`DailyScheduler.run`) sleeps until :func:`~bot.core.daily.next_wakeup`, capped
 at ``max_sleep`` (60 s) so schedule changes made by ``/daily set`` are seen within a minute.
 :meth:`DailyScheduler.start` is idempotent: call it from ``setup_hook`` or a cog's ``cog_load``
-(never needs ``on_ready``; a second call returns the running task, C06).
+(never needs ``on_ready``; a second call returns the running task).
 """
 
 from __future__ import annotations

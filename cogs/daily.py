@@ -1,8 +1,8 @@
 """``/daily``: a server's daily quote post (set, show, off, now, preview) and its scheduler.
 
-Wiring (see ARCHITECTURE.md): ``setup_hook`` opens storage, then loads this extension;
+Wiring (see docs/ARCHITECTURE.md): ``setup_hook`` opens storage, then loads this extension;
 :meth:`Daily.cog_load` builds the process's one :class:`~bot.scheduler.DailyScheduler` and starts
-it (``setup_hook`` runs once per process, ``on_ready`` after every reconnect: C06), and
+it (``setup_hook`` runs once per process, ``on_ready`` after every reconnect), and
 :meth:`Daily.cog_unload` (run by ``Bot.close``) stops it. The scheduler posts through
 :meth:`Daily.send_daily`, which renders the quote like ``/quote`` and maps discord.py's
 exceptions to :class:`~bot.scheduler.SendResult` outcomes.

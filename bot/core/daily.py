@@ -29,13 +29,13 @@ of two occurrences). Otherwise it is in a gap, and the transition instant is fou
 over whole seconds between the ``fold=1`` and ``fold=0`` readings (zoneinfo transitions fall on
 whole seconds).
 
-Grace-window policy (issue 3, case C07)
+Grace-window policy
 ---------------------------------------
 A local date's quote is *due* only while ``slot <= now < slot + grace``, the local date of ``now``
 is still that date, and that date (or a later one) has not been posted. Consequences:
 
 * A wake-up a few milliseconds early finds nothing due and sleeps until the slot; a late or
-  duplicate wake-up finds the date already posted (case C02).
+  duplicate wake-up finds the date already posted.
 * A bot started at 09:05 after a 09:00 slot posts today's quote once (within the grace window).
 * After days of downtime only today's slot can be due, and only within the window: never a
   burst of missed days. A slot missed by more than ``grace`` is skipped; the next one is kept.
@@ -319,7 +319,7 @@ def due_post(
     Due means: today's slot (today = the local date of ``now``) satisfies
     ``slot <= now < slot + grace``, and today is later than ``last_posted_local_date`` (the
     latest date already claimed). Past days are never due, so downtime never produces a burst
-    of posts (C07), and since the window ends with the local date, no local day gets two posts.
+    of posts, and since the window ends with the local date, no local day gets two posts.
 
     Raises:
         ValueError: ``now`` is naive or ``grace`` is outside (0, :data:`MAX_GRACE`].

@@ -481,7 +481,7 @@ def test_a_failed_storage_open_stops_its_sqlite_thread_before_returning(tmp_path
         assert [t for t in asyncio.run(attempt()) if t not in before] == []
 
 
-# ---- faults found by the second new-user tester --------------------------------------------
+# ---- empty corpus paths, odd time zones, messages ---------------------------------------------
 
 
 def test_an_empty_corpus_path_is_refused_not_read_as_the_working_folder(

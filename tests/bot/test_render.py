@@ -1,4 +1,4 @@
-"""Rendering stays within Discord's limits and shows corpus text exactly as written (C14-C17)."""
+"""Rendering stays within Discord's limits and shows corpus text exactly as written."""
 
 from __future__ import annotations
 

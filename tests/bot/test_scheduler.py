@@ -1,4 +1,4 @@
-"""DailyScheduler with a fake clock, a fake Discord and real storage (C02, C04, C06, C07)."""
+"""DailyScheduler with a fake clock, a fake Discord and real storage."""
 
 from __future__ import annotations
 
@@ -466,7 +466,7 @@ async def test_start_twice_runs_one_loop_and_stop_ends_it(
 
     sched = DailyScheduler(store, send=discord.send, quote_order=order, clock=clock, sleep=sleep)
     task = sched.start()
-    assert sched.start() is task  # e.g. on_ready after a reconnect (C06)
+    assert sched.start() is task  # e.g. on_ready after a reconnect
     assert sched.start() is task
     await asyncio.wait_for(fifty.wait(), timeout=5)
     assert len(loops) == 1

@@ -65,7 +65,7 @@ def test_every_case_file_gives_config_error_or_settings(tmp_path, monkeypatch):
     assert not (tmp_path / "pwned.txt").exists()
 
 
-def test_c24_yaml_booleans_where_text_is_expected():
+def test_yaml_booleans_where_text_is_expected():
     message = config_error(case("norway_and_bools.yaml"))
     assert "corpus.language (line 4)" in message
     assert 'language: "no"' in message
@@ -73,7 +73,7 @@ def test_c24_yaml_booleans_where_text_is_expected():
     assert 'status_text: "Off"' in message
 
 
-def test_c24_quoted_values_are_kept_as_text(tmp_path):
+def test_quoted_values_are_kept_as_text(tmp_path):
     path = write(
         tmp_path,
         """
@@ -96,7 +96,7 @@ def test_yaml_boolean_in_a_number_field_is_not_turned_into_one(tmp_path):
     assert "limit: 3" in message
 
 
-def test_c25_float_snowflake_rejected_naming_the_key():
+def test_float_snowflake_rejected_naming_the_key():
     message = config_error(case("snowflake_float.yaml"))
     assert "daily[0].channel_id (line 4)" in message
     assert "integer or a quoted string" in message
@@ -104,7 +104,7 @@ def test_c25_float_snowflake_rejected_naming_the_key():
     assert "guild_id" not in message  # the quoted id is fine
 
 
-def test_c25_quoted_and_integer_snowflakes_accepted(tmp_path):
+def test_quoted_and_integer_snowflakes_accepted(tmp_path):
     text = case("snowflake_float.yaml").read_text(encoding="utf-8")
     fixed = text.replace("1.2345678901234568e+17", "234567890123456789")
     path = write(tmp_path, fixed)
@@ -130,7 +130,7 @@ def test_bad_snowflakes_name_the_list_position(tmp_path, value, phrase):
     assert phrase in message
 
 
-def test_c27_duplicate_keys_name_key_and_both_lines():
+def test_duplicate_keys_name_key_and_both_lines():
     message = config_error(case("duplicate_keys.yaml"))
     assert "daily[0].channel_id" in message
     assert "'channel_id'" in message
@@ -155,7 +155,7 @@ def test_duplicate_keys_all_reported(tmp_path):
     assert message.count("duplicate key") == 2
 
 
-def test_c28_python_tag_rejected_and_nothing_executed(tmp_path, monkeypatch):
+def test_python_tag_rejected_and_nothing_executed(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     message = config_error(case("python_tag.yaml"))
     assert "corpus.paths (line 3)" in message
@@ -183,7 +183,7 @@ def test_any_tag_is_rejected_without_running(tmp_path, monkeypatch, tag):
     assert not (tmp_path / "pwned.txt").exists()
 
 
-def test_c29_tabs_report_file_line_column_and_fix():
+def test_tabs_report_file_line_column_and_fix():
     path = case("tabs.yaml")
     message = config_error(path)
     assert message.startswith(str(path))
@@ -192,7 +192,7 @@ def test_c29_tabs_report_file_line_column_and_fix():
     assert "replace tabs with spaces" in message
 
 
-def test_c36_unknown_key_reported_and_token_never_echoed():
+def test_unknown_key_reported_and_token_never_echoed():
     path = case("token_in_file.yaml")
     token = yaml.safe_load(path.read_text(encoding="utf-8"))["discord"]["token"]
     message = config_error(path)
@@ -202,7 +202,7 @@ def test_c36_unknown_key_reported_and_token_never_echoed():
     assert token.split(".")[-1] not in message
 
 
-def test_c36_token_from_file_works_with_a_warning_and_stays_hidden(tmp_path, caplog):
+def test_token_from_file_works_with_a_warning_and_stays_hidden(tmp_path, caplog):
     token = yaml.safe_load(case("token_in_file.yaml").read_text(encoding="utf-8"))["discord"][
         "token"
     ]
@@ -215,7 +215,7 @@ def test_c36_token_from_file_works_with_a_warning_and_stays_hidden(tmp_path, cap
     assert token not in settings.model_dump_json()
 
 
-def test_c37_impossible_schedule_names_keys_values_and_examples():
+def test_impossible_schedule_names_keys_values_and_examples():
     message = config_error(case("bad_timezone.yaml"))
     assert "daily[0].time (line 4)" in message
     assert '"25:61"' in message
@@ -722,7 +722,7 @@ def test_storage_check_names_the_key_and_its_source(tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------------------------------
-# Second new-user tester: empty corpus paths, time-zone abbreviations and UTC offsets
+# Empty corpus paths, time-zone abbreviations and UTC offsets
 # ------------------------------------------------------------------------------------------
 
 

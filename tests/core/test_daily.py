@@ -1,4 +1,4 @@
-"""Schedule arithmetic: slots, DST gaps and overlaps, skipped dates, grace window (C01, C02, C07)."""
+"""Schedule arithmetic: slots, DST gaps and overlaps, skipped dates, grace window."""
 
 from __future__ import annotations
 
@@ -40,10 +40,10 @@ def local(instant: datetime, zone: str) -> datetime:
     return instant.astimezone(ZoneInfo(zone))
 
 
-# -- C01: Asia/Tokyo 08:47, host clock 23:46:59 UTC the day before --------------------------
+# -- Across the UTC date line: Asia/Tokyo 08:47, host clock 23:46:59 UTC the day before
 
 
-def test_c01_tokyo_across_the_utc_date_line() -> None:
+def test_tokyo_across_the_utc_date_line() -> None:
     s = sched("08:47", "Asia/Tokyo")
     now = utc(2026, 5, 11, 23, 46, 59)  # 08:46:59 on 12 May in Tokyo
     assert due_post(s, now, None, grace=GRACE) is None
@@ -64,11 +64,11 @@ def test_c01_tokyo_across_the_utc_date_line() -> None:
     assert local(following, "Asia/Tokyo").date() == date(2026, 5, 13)
 
 
-# -- C02: early/late/duplicate wake-ups, restart right after posting ------------------------
+# -- Never twice: early/late/duplicate wake-ups, restart right after posting
 
 
 @pytest.mark.parametrize("offset_ms", [-5, -1])
-def test_c02_early_wakeup_is_not_due_and_sleeps_to_the_slot(offset_ms: int) -> None:
+def test_early_wakeup_is_not_due_and_sleeps_to_the_slot(offset_ms: int) -> None:
     s = sched("09:00", "Europe/Berlin")
     slot = utc(2026, 6, 1, 7, 0)
     now = slot + timedelta(milliseconds=offset_ms)
@@ -77,7 +77,7 @@ def test_c02_early_wakeup_is_not_due_and_sleeps_to_the_slot(offset_ms: int) -> N
 
 
 @pytest.mark.parametrize("offset_ms", [0, 1, 5, 900])
-def test_c02_late_or_duplicate_wakeup_posts_once(offset_ms: int) -> None:
+def test_late_or_duplicate_wakeup_posts_once(offset_ms: int) -> None:
     s = sched("09:00", "Europe/Berlin")
     now = utc(2026, 6, 1, 7, 0) + timedelta(milliseconds=offset_ms)
     day = due_post(s, now, date(2026, 5, 31), grace=GRACE)
@@ -87,10 +87,10 @@ def test_c02_late_or_duplicate_wakeup_posts_once(offset_ms: int) -> None:
         assert due_post(s, now + timedelta(milliseconds=later_ms), day, grace=GRACE) is None
 
 
-# -- C07: downtime ----------------------------------------------------------------------
+# -- Downtime: missed posts
 
 
-def test_c07_start_at_0905_after_0900_slot_posts_today_once() -> None:
+def test_start_at_0905_after_0900_slot_posts_today_once() -> None:
     s = sched("09:00", "Europe/Berlin")
     yesterday, today = date(2026, 6, 1), date(2026, 6, 2)
     start = utc(2026, 6, 2, 7, 5)  # 09:05 CEST
@@ -110,13 +110,13 @@ def _drain(s: DailySchedule, now: datetime, last: date | None) -> list[date]:
     return posted
 
 
-def test_c07_down_three_days_posts_only_today() -> None:
+def test_down_three_days_posts_only_today() -> None:
     s = sched("09:00", "Europe/Berlin")
     last = date(2026, 6, 1)
     assert _drain(s, utc(2026, 6, 4, 7, 5), last) == [date(2026, 6, 4)]
 
 
-def test_c07_down_three_days_started_before_todays_slot_waits_for_it() -> None:
+def test_down_three_days_started_before_todays_slot_waits_for_it() -> None:
     s = sched("09:00", "Europe/Berlin")
     last = date(2026, 6, 1)
     now = utc(2026, 6, 4, 5, 0)  # 07:00 local, before the slot
@@ -345,7 +345,7 @@ def test_canonical_zone_fixes_case_and_suggests_close_names() -> None:
         canonical_zone("Europe/Berln")
 
 
-# ---- time-zone input: offsets, abbreviations, cities (tester 2, fault 1) ---------------------
+# ---- time-zone input: offsets, abbreviations, cities -------------------------------------------
 
 
 @pytest.mark.parametrize(

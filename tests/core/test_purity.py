@@ -1,4 +1,4 @@
-"""``bot/core`` is pure: no discord, no network, no event loop (ARCHITECTURE.md)."""
+"""``bot/core`` is pure: no discord, no network, no event loop (docs/ARCHITECTURE.md)."""
 
 from __future__ import annotations
 

@@ -37,7 +37,7 @@ async def test_login_asks_for_no_privileged_intent_and_syncs_once(
     running_bot: CorpusBot, discord_double: DiscordDouble
 ) -> None:
     intents = discord_double.identify_payloads[0]["intents"]
-    assert intents == 1  # GUILDS only (C18)
+    assert intents == 1  # GUILDS only
     assert len(discord_double.syncs) == 1
     names = {c["name"] for c in discord_double.commands[None].values()}
     assert {"quote", "search", "summary", "about"} <= names
@@ -77,10 +77,10 @@ async def test_search_with_a_typo_highlights_the_churchill_passage(
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("zzqqxx", "No passage matched"),  # C21
-        ("the", "too short"),  # C20
-        ("!!!", "nothing to search for"),  # C22
-        ("x" * 400, "300"),  # C23: the cap is stated
+        ("zzqqxx", "No passage matched"),
+        ("the", "too short"),
+        ("!!!", "nothing to search for"),
+        ("x" * 400, "300"),  # the cap is stated
     ],
 )
 async def test_odd_queries_get_a_polite_ephemeral_answer(
@@ -109,9 +109,7 @@ async def test_search_for_everyone_pings_nobody(
     running_bot: CorpusBot, discord_double: DiscordDouble
 ) -> None:
     await _run(discord_double, "search", {"query": "@everyone"})
-    _no_pings(discord_double)  # C16
-
-
+    _no_pings(discord_double)
 async def test_summary_sentences_are_verbatim_in_document_order(
     running_bot: CorpusBot, discord_double: DiscordDouble, seed_library: Library
 ) -> None:
@@ -186,7 +184,7 @@ async def test_a_bug_is_logged_and_the_user_gets_an_apology(
 async def test_slow_work_is_deferred_then_followed_up(
     running_bot: CorpusBot, discord_double: DiscordDouble, slow_search: SlowSearch
 ) -> None:
-    """C08: a core call slower than the defer threshold is acknowledged in time, answered later."""
+    """A core call slower than the defer threshold is acknowledged in time, answered later."""
     slow_search(0.6, 0.2)
     discord_double.interaction_deadline = 0.5  # the double enforces a deadline the bot must meet
     handle = await discord_double.send_interaction(
@@ -200,7 +198,7 @@ async def test_slow_work_is_deferred_then_followed_up(
 async def test_restart_with_same_definitions_does_not_sync_again(
     make_bot: Any, discord_double: DiscordDouble
 ) -> None:
-    """C12: the first start syncs; ten restarts with unchanged commands do not."""
+    """The first start syncs; ten restarts with unchanged commands do not."""
     for _ in range(3):
         bot = make_bot(sync=False)
         async with connect_bot(bot, discord_double):
@@ -211,7 +209,7 @@ async def test_restart_with_same_definitions_does_not_sync_again(
 async def test_switching_to_a_dev_guild_and_back_never_lists_commands_twice(
     make_bot: Any, discord_double: DiscordDouble, tmp_path: Path
 ) -> None:
-    """C12 "never both": the scope synced before is cleared when the scope changes."""
+    """Never both scopes: the scope synced before is cleared when the scope changes."""
     double = discord_double
     guild = int(double.guild_id)
     storage = str(tmp_path / "scopes.sqlite3")
@@ -233,7 +231,7 @@ async def test_switching_to_a_dev_guild_and_back_never_lists_commands_twice(
     syncs = len(double.syncs)
     async with connect_bot(make_bot(settings=settings(), sync=False), double):
         pass
-    assert len(double.syncs) == syncs  # C12 still: no change, no sync
+    assert len(double.syncs) == syncs  # still no change, no sync
 
 
 async def test_a_dev_guild_on_a_fresh_storage_still_clears_global_commands(

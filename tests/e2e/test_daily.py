@@ -23,7 +23,7 @@ pytestmark = pytest.mark.e2e
 EPHEMERAL = 1 << 6
 CHANNEL = 7  # option types
 ROLE = 8
-# 08:47 in Asia/Tokyo on 2026-05-12 is 23:47 UTC on 2026-05-11 (C01)
+# 08:47 in Asia/Tokyo on 2026-05-12 is 23:47 UTC on 2026-05-11
 SLOT = datetime(2026, 5, 11, 23, 47, tzinfo=UTC)
 _TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -316,7 +316,7 @@ async def test_reconnects_keep_one_scheduler(make_bot: Any, discord_double: Disc
         scheduler = _cog(bot).scheduler
         assert scheduler is not None
         task = scheduler.start()
-        for _ in range(3):  # on_ready fires again after each failed resume (C06)
+        for _ in range(3):  # on_ready fires again after each failed resume
             ready.clear()
             await discord_double.invalidate_session()
             await asyncio.wait_for(ready.wait(), timeout=5)

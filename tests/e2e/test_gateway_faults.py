@@ -1,4 +1,4 @@
-"""Gateway and REST faults, with the real CorpusBot against the Discord double (issue 4, C06/C12).
+"""Gateway and REST faults, with the real CorpusBot against the Discord double (a reconnect neither sets up nor syncs again).
 
 A dropped websocket is resumed; an invalidated session is re-identified; neither runs
 ``setup_hook`` again nor syncs commands again. A 429 on the interaction callback is retried by
@@ -77,10 +77,8 @@ async def test_dropped_websocket_is_resumed_and_the_bot_still_answers(
     await _search_answers(discord_double)
     assert _ops(discord_double, 6) == 1  # RESUME
     assert len(discord_double.identify_payloads) == 1  # no new session
-    assert len(discord_double.syncs) == syncs == 1  # C12
-    assert counted.setup_hooks == 1  # C06
-
-
+    assert len(discord_double.syncs) == syncs == 1
+    assert counted.setup_hooks == 1
 async def test_invalidated_session_is_reidentified_and_the_bot_still_answers(
     counted: Counted, discord_double: DiscordDouble
 ) -> None:

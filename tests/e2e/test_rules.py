@@ -2,7 +2,7 @@
 
 One test per rule the bot could break: 2,000-character content, embed description / field /
 footer / author / total limits, autocomplete (≤ 25 choices, names and values 1-100 characters,
-stable order for empty input, C10), components (≤ 5 rows of ≤ 5 buttons, ``custom_id`` ≤ 100)
+stable order for empty input), components (≤ 5 rows of ≤ 5 buttons, ``custom_id`` ≤ 100)
 and the 3-second first response. The double answers a violation with Discord's 400/404 and
 records it; the ``discord_double`` fixture fails the test on any violation, and each test also
 checks the payload itself. (That the double rejects violating payloads is tested in
@@ -247,7 +247,7 @@ async def _choices(
 async def test_document_autocomplete_with_empty_input_offers_25_in_a_stable_order(
     worst_bot: CorpusBot, discord_double: DiscordDouble
 ) -> None:
-    """C10: 41 documents, 40 with 150-character titles; empty input."""
+    """41 documents, 40 with 150-character titles; empty input."""
     seen = []
     for command, options in (
         ("quote", {"document": ""}),

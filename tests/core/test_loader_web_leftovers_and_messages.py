@@ -1,4 +1,4 @@
-"""Corpus loading faults found by a second new-user tester: closing prose taken for web
+"""Corpus loading: closing prose not taken for web
 leftovers, web furniture kept, CJK author lines, HTML blocks and footnotes in Markdown, and
 messages about sizes, links, duplicate ids and missing paths."""
 

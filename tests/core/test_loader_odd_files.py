@@ -1,4 +1,4 @@
-"""Corpus loading faults found by a new-user tester: CJK and short paragraphs, Markdown, special
+"""Corpus loading of odd files: CJK and short paragraphs, Markdown, special
 files, front matter, unsupported file types and corpus.yaml problems."""
 
 from __future__ import annotations
