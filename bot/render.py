@@ -315,7 +315,11 @@ def quote_record(quote: Quote, document: Document) -> dict[str, Any]:
 
 
 def location(
-    document: Document | None, paragraph: int, last: int | None = None, *, bare: str = "paragraph {}"
+    document: Document | None,
+    paragraph: int,
+    last: int | None = None,
+    *,
+    bare: str = "paragraph {}",
 ) -> str:
     """Where paragraph ``paragraph`` (to ``last``) of ``document`` is, for every place a location
     is shown (quote, search hit, summary line, citation, More context).
@@ -328,8 +332,10 @@ def location(
     section = document.section_of(paragraph) if document is not None else None
     if section is not None and section.title and (last is None or last <= section.last):
         first_in = section.paragraph_in_section(paragraph)
-        span = f"¶{first_in}" if last in (None, paragraph) else (
-            f"¶{first_in}–{section.paragraph_in_section(last)}"
+        span = (
+            f"¶{first_in}"
+            if last in (None, paragraph)
+            else (f"¶{first_in}–{section.paragraph_in_section(last)}")
         )
         return f"{section.title}, {span}"
     if last is None or last == paragraph:
@@ -494,7 +500,11 @@ def summary_reply(summary: Summary, document: Document, *, bullets: bool = False
         size += extra
         shown += 1
     description = _join_within(lines, sep, EMBED_DESCRIPTION_LIMIT)
-    embed = _embed(title=shorten(document.title, EMBED_TITLE_LIMIT), description=description)
+    title = document.title
+    if summary.section is not None:
+        section = document.section(summary.section)
+        title = f"{document.title} — {section.title or f'Section {section.number}'}"
+    embed = _embed(title=shorten(title, EMBED_TITLE_LIMIT), description=description)
     if document.author:
         embed.set_author(name=shorten(document.author, EMBED_AUTHOR_LIMIT))
     count = len(summary.sentences)
@@ -532,6 +542,7 @@ def summary_record(summary: Summary, document: Document) -> dict[str, Any]:
         "title": document.title,
         "author": document.author,
         "method": summary.method,
+        "section": summary.section,
         "standfirst": summary.standfirst,
         "sentences": [{"text": s.text, "paragraph": s.paragraph} for s in summary.sentences],
     }
