@@ -57,6 +57,9 @@ CORE_WORKERS = 1
 #: and waiting for the GIL the rest of it.
 SWITCH_INTERVAL = 0.0002
 
+#: Seconds the bot waits out a REST rate limit; longer ones raise ``discord.RateLimited``.
+MAX_RATELIMIT_WAIT = 30.0
+
 #: Storage meta key: the scope (``"global"`` or ``"guild:ID"``) of the last command sync.
 SYNC_SCOPE_KEY = "commands_scope"
 
@@ -133,6 +136,9 @@ class CorpusBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
             guild_ready_timeout=guild_ready_timeout,
+            # A longer rate-limit wait (hours, for the daily command-create quota) is raised as
+            # discord.RateLimited instead of being slept through at start-up.
+            max_ratelimit_timeout=MAX_RATELIMIT_WAIT,
             owner_ids=set(settings.discord.owner_ids) or None,
             activity=discord.CustomActivity(name=settings.bot.status_text)
             if settings.bot.status_text
@@ -212,6 +218,9 @@ class CorpusBot(commands.Bot):
                 synced = await self.tree.sync()
         except discord.HTTPException as error:
             log.error("%s", render.sync_failed(error.status, error.code, error.text, dev_guild))
+            return False
+        except discord.RateLimited as error:
+            log.error("%s", render.sync_rate_limited(error.retry_after, dev_guild))
             return False
         await self.storage.set_meta(key, fingerprint)
         log.info("synced %d commands (%s)", len(synced), scope)

@@ -207,6 +207,19 @@ def sync_failed(status: int, code: int, text: str, dev_guild: int | None) -> str
     return f"could not register the slash commands {where}: {status} (code {code}) {text}; {advice}"
 
 
+def sync_rate_limited(retry_after: float, dev_guild: int | None) -> str:
+    """The log line for a command sync Discord asks to retry only after ``retry_after`` seconds
+    (its daily limit on creating commands, code 30034, answers with hours)."""
+    where = f"in the server {dev_guild} (discord.dev_guild_id)" if dev_guild else "globally"
+    hours = retry_after / 3600
+    wait = f"{hours:.1f} h" if hours >= 1 else f"{retry_after:.0f} s"
+    return (
+        f"could not register the slash commands {where}: Discord asks to wait {wait} (its daily "
+        "limit on creating commands, 200 a day, is probably used up); the commands registered "
+        "before stay; the next start tries again"
+    )
+
+
 APOLOGY = "Sorry, something went wrong while answering that. It has been logged; please try again in a moment."
 
 
@@ -315,7 +328,11 @@ def quote_record(quote: Quote, document: Document) -> dict[str, Any]:
 
 
 def location(
-    document: Document | None, paragraph: int, last: int | None = None, *, bare: str = "paragraph {}"
+    document: Document | None,
+    paragraph: int,
+    last: int | None = None,
+    *,
+    bare: str = "paragraph {}",
 ) -> str:
     """Where paragraph ``paragraph`` (to ``last``) of ``document`` is, for every place a location
     is shown (quote, search hit, summary line, citation, More context).
@@ -328,8 +345,10 @@ def location(
     section = document.section_of(paragraph) if document is not None else None
     if section is not None and section.title and (last is None or last <= section.last):
         first_in = section.paragraph_in_section(paragraph)
-        span = f"¶{first_in}" if last in (None, paragraph) else (
-            f"¶{first_in}–{section.paragraph_in_section(last)}"
+        span = (
+            f"¶{first_in}"
+            if last in (None, paragraph)
+            else (f"¶{first_in}–{section.paragraph_in_section(last)}")
         )
         return f"{section.title}, {span}"
     if last is None or last == paragraph:
