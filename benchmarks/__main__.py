@@ -18,6 +18,7 @@ BENCHMARKS = (
     ("summary", []),
     ("load", []),
     ("cards", []),
+    ("extraction", []),
 )
 
 

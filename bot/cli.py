@@ -572,7 +572,12 @@ def _answer(
     if command == "summary":
         length = options.get("length") or settings.summary.length
         sentences = _whole_number(options, "sentences", 1, 25)
-        summary, doc = library.summary(options.get("document"), length=length, sentences=sentences)
+        summary, doc = library.summary(
+            options.get("document"),
+            length=length,
+            sentences=sentences,
+            section=options.get("section"),
+        )
         reply = render.summary_reply(summary, doc, bullets=length == "key_points")
         return reply, render.summary_record(summary, doc)
     if command == "about":
@@ -1020,6 +1025,7 @@ def build_parser() -> argparse.ArgumentParser:
         "key_points",
     )
     summary.add_argument("--sentences", type=int, help="exactly this many sentences (1-25)")
+    summary.add_argument("--section", help="only this chapter or section (number or title)")
     summary.add_argument("--json", action="store_true", help="print JSON")
 
     sources = sub.add_parser("sources", parents=[common], help="list the documents")

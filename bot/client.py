@@ -25,6 +25,7 @@ from discord.ext import commands
 
 from bot import errors, render, views
 from bot.core.library import Library
+from bot.reload import Reloader
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -146,6 +147,7 @@ class CorpusBot(commands.Bot):
         )
         self.settings = settings
         self.library = library
+        self.reloader = Reloader(self)
         self.sync_requested = sync
         self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         self.started_at = self.clock()
@@ -172,6 +174,9 @@ class CorpusBot(commands.Bot):
         for name in self._extensions if self._extensions is not None else EXTENSIONS:
             await self.load_extension(name)
         await self.sync_if_needed()
+        self.reloader.install_signal()
+        if self.settings.corpus.watch:
+            self.reloader.start_watching()
         # The library never becomes garbage: move it (and the rest of start-up) out of the cyclic
         # collector's reach, so full collections stop scanning it. On ten novels each full
         # collection otherwise paused the event loop for 150-250 ms (benchmarks/load.py).
@@ -301,6 +306,7 @@ class CorpusBot(commands.Bot):
 
     async def close(self) -> None:
         """Close cogs, the connection and storage (in that order)."""
+        await self.reloader.close()
         await super().close()
         self._core_executor.shutdown(wait=False, cancel_futures=True)
         self._autocomplete_executor.shutdown(wait=False, cancel_futures=True)

@@ -147,11 +147,17 @@ class ReadingScheduler:
         if due is None:
             return None
         total = self.total_days(club)
-        if total is None:
-            return ReadingOutcome(club.guild_id, due, 0, "no_document", detail=club.document_id)
         day = await effective_next_day(self.storage, club)
-        if day > total:
-            return ReadingOutcome(club.guild_id, due, day, "finished")
+        if total is None or day > total:
+            # nothing to post today: the date is recorded, so no pass tries it again
+            result = "no_document" if total is None else "finished"
+            nonce = reading_nonce(club.guild_id, due)
+            if await self.storage.claim_reading_post(
+                club.guild_id, due, day, club.channel_id, nonce, now
+            ):
+                await self.storage.finish_reading_post(club.guild_id, due, FAILED, error=result)
+                log.info("reading club of guild %s: %s", club.guild_id, result.replace("_", " "))
+            return ReadingOutcome(club.guild_id, due, day, result, detail=club.document_id)
         key = (club.guild_id, due)
         self._in_flight.add(key)
         try:

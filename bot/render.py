@@ -513,7 +513,11 @@ def summary_reply(summary: Summary, document: Document, *, bullets: bool = False
         size += extra
         shown += 1
     description = _join_within(lines, sep, EMBED_DESCRIPTION_LIMIT)
-    embed = _embed(title=shorten(document.title, EMBED_TITLE_LIMIT), description=description)
+    title = document.title
+    if summary.section is not None:
+        section = document.section(summary.section)
+        title = f"{document.title} — {section.title or f'Section {section.number}'}"
+    embed = _embed(title=shorten(title, EMBED_TITLE_LIMIT), description=description)
     if document.author:
         embed.set_author(name=shorten(document.author, EMBED_AUTHOR_LIMIT))
     count = len(summary.sentences)
@@ -551,6 +555,7 @@ def summary_record(summary: Summary, document: Document) -> dict[str, Any]:
         "title": document.title,
         "author": document.author,
         "method": summary.method,
+        "section": summary.section,
         "standfirst": summary.standfirst,
         "sentences": [{"text": s.text, "paragraph": s.paragraph} for s in summary.sentences],
     }
@@ -1144,3 +1149,50 @@ def source_record(source: Source, document: Document | None = None) -> dict[str,
             for s in document.sections
         ]
     return record
+
+
+# ---- /reload --------------------------------------------------------------------------------
+
+RELOAD_OWNER_ONLY = "Only the bot's owners can reload the corpus."
+#: Document ids listed per kind of change before "and N more".
+RELOAD_LISTED = 10
+
+
+def _listed(ids: Sequence[str]) -> str:
+    shown = ", ".join(f"`{i}`" for i in ids[:RELOAD_LISTED])
+    more = len(ids) - RELOAD_LISTED
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def reload_text(
+    *,
+    ok: bool,
+    error: str | None,
+    added: Sequence[str],
+    removed: Sequence[str],
+    changed: Sequence[str],
+    problems: Sequence[str],
+    documents: int,
+    seconds: float,
+) -> str:
+    """What a reload did, for the owner who asked (and the log)."""
+    if not ok:
+        return (
+            f"Reload failed; still serving the previous corpus ({_count(documents, 'document')}).\n"
+            f"Why: {error}"
+        )
+    lines = [f"Corpus reloaded in {seconds:.1f} s: {_count(documents, 'document')}."]
+    for label, ids in (("Added", added), ("Removed", removed), ("Changed", changed)):
+        if ids:
+            lines.append(f"{label}: {_listed(ids)}")
+    if not (added or removed or changed):
+        lines.append("No document changed.")
+    if problems:
+        lines.append(f"Files with problems ({len(problems)}):")
+        lines += [f"• {escaped_shorten(p, 300)}" for p in problems[:RELOAD_LISTED]]
+    return "\n".join(lines)
+
+
+def reload_reply(text: str) -> Reply:
+    """The ephemeral answer to ``/reload``."""
+    return Reply(content=shorten(text, MESSAGE_LIMIT), ephemeral=True)

@@ -478,7 +478,9 @@ class CorpusSettings(_Section):
             file are resolved against the config file's folder). Default: the repo's ``seeds/``.
         language: sentence-splitting language code, e.g. ``"en"`` (lower-cased; a name such as
             ``English`` is refused).
-        cache_dir: folder for the search index cache, or ``None`` for no cache.
+        cache_dir: the corpus store folder (parsed documents, quotes, summaries, the search
+            index); ``None``: ``.corpusbot-cache`` beside the SQLite file.
+        watch: reload the corpus when its files change (checked every few seconds).
     """
 
     paths: Annotated[
@@ -489,6 +491,7 @@ class CorpusSettings(_Section):
     ] = Field(default_factory=lambda: (default_corpus_path(),))
     language: Annotated[str, AfterValidator(_language)] = "en"
     cache_dir: ResolvedPath | None = None
+    watch: bool = False
 
 
 class SearchSettings(_Section):

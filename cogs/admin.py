@@ -8,6 +8,7 @@ from discord.ext import commands
 from bot import installs, render
 from bot.client import CorpusBot
 from bot.errors import send
+from bot.reload import reload_text
 
 
 class Admin(commands.Cog):
@@ -33,6 +34,19 @@ class Admin(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         synced = await self.bot.sync_if_needed(force=True)
         await send(interaction, render.notice(render.SYNCED if synced else render.SYNC_FAILED))
+
+    @installs.servers_only
+    @app_commands.command(
+        name="reload", description="Owner only: read the corpus files again, without a restart"
+    )
+    @app_commands.default_permissions(administrator=True)
+    async def reload(self, interaction: Interaction[CorpusBot]) -> None:
+        if not await self.bot.is_owner(interaction.user):
+            await send(interaction, render.user_error(render.RELOAD_OWNER_ONLY))
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        outcome = await self.bot.reloader.reload(f"/reload by user {interaction.user.id}")
+        await send(interaction, render.reload_reply(reload_text(outcome)))
 
 
 async def setup(bot: CorpusBot) -> None:

@@ -90,12 +90,12 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
     async def cog_load(self) -> None:
         """Build and start the one scheduler (``start`` is idempotent)."""
         if self.scheduler is None:
-            document_ids = frozenset(d.id for d in self.bot.library.corpus)
             self.scheduler = DailyScheduler(
                 self.bot.storage,
                 send=self.send_daily,
                 quote_order=self.quote_order,
-                known_documents=lambda: document_ids,
+                # the corpus of the moment: a reload can add or remove documents
+                known_documents=lambda: frozenset(d.id for d in self.bot.library.corpus),
                 clock=self.bot.clock,
                 grace=self._grace(),
                 config_schedules=self._config_schedules(),

@@ -28,6 +28,7 @@ class Summaries(commands.Cog):
         document="Which document (default: the first)",
         length="short (1-2 sentences), medium (3-5), long (about 10%, at most 25) or key points",
         sentences="Exactly this many sentences (1-25), instead of a length",
+        section="Only this chapter or section (pick from the list)",
     )
     async def summary(
         self,
@@ -35,11 +36,17 @@ class Summaries(commands.Cog):
         document: str | None = None,
         length: Length | None = None,
         sentences: app_commands.Range[int, 1, 25] | None = None,
+        section: str | None = None,
     ) -> None:
         """Parse options, summarise (off the event loop), render, send."""
         chosen = length or self.bot.settings.summary.length
         summary, doc = await self.bot.run_core(
-            interaction, self.bot.library.summary, document, length=chosen, sentences=sentences
+            interaction,
+            self.bot.library.summary,
+            document,
+            length=chosen,
+            sentences=sentences,
+            section=section,
         )
         await send(interaction, render.summary_reply(summary, doc, bullets=chosen == "key_points"))
 
@@ -48,6 +55,13 @@ class Summaries(commands.Cog):
         self, interaction: Interaction[CorpusBot], current: str
     ) -> list[app_commands.Choice[str]]:
         return render.choices(self.bot.library.document_choices(current))
+
+    @summary.autocomplete("section")
+    async def section_autocomplete(
+        self, interaction: Interaction[CorpusBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        document = getattr(interaction.namespace, "document", None)
+        return render.choices(self.bot.library.section_choices(document, current))
 
 
 async def setup(bot: CorpusBot) -> None:

@@ -29,7 +29,7 @@ from bot.core.provenance import Provenance, locate
 from bot.core.quotes import QuoteBook
 from bot.core.search import IndexFileError, SearchIndex
 from bot.core.sources import Source, source_of
-from bot.core.summarize import summarize
+from bot.core.summarize_sections import summarize_document, summarize_section
 
 _log = logging.getLogger(__name__)
 
@@ -78,6 +78,7 @@ class Library:
         self._quotes: QuoteBook | None = quotes
         self._lock = threading.Lock()
         self._summaries: dict[tuple[str, str, int | None], Summary] = dict(summaries or {})
+        self._section_summaries: dict[tuple[str, str, int | None, int], Summary] = {}
 
     @classmethod
     def build(
@@ -343,18 +344,76 @@ class Library:
         )
 
     def summary(
-        self, document: str | None = None, *, length: str = "medium", sentences: int | None = None
+        self,
+        document: str | None = None,
+        *,
+        length: str = "medium",
+        sentences: int | None = None,
+        section: str | None = None,
     ) -> tuple[Summary, Document]:
-        """An extractive summary (``/summary``) of the named document, or of the first one."""
+        """An extractive summary (``/summary``) of the named document, or of the first one; of
+        one of its sections when ``section`` is given (its number or title, see
+        :meth:`section_number`). A long document (a novel, a long speech) is summarised from its
+        sections (:mod:`bot.core.summarize_sections`), others as a whole."""
         doc = self.document(document) or self.corpus.documents[0]
+        number = self.section_number(doc, section) if section and section.strip() else None
+        if number is not None:
+            section_key = (doc.id, length, sentences, number)
+            found = self._section_summaries.get(section_key)
+            if found is None:
+                found = summarize_section(doc, number, length=length, sentences=sentences)
+                self._section_summaries[section_key] = found
+            return found, doc
         key = (doc.id, length, sentences)
         cached = self._summaries.get(key)
         if cached is None:
             # Deterministic, so computed once per document and option (a whole novel costs
             # ~150 ms); a race computes it twice, harmlessly.
-            cached = summarize(doc, length=length, sentences=sentences)
+            cached = summarize_document(doc, length=length, sentences=sentences)
             self._summaries[key] = cached
         return cached, doc
+
+    def section_number(self, document: Document, section: str) -> int:
+        """The section a user's option names: its number ("3", as autocomplete sends it), or its
+        title up to case and spacing ("chapter 3"), or a unique title prefix.
+
+        Raises:
+            NotFound: no such section (the message says which numbers exist).
+        """
+        typed = valid_text(section.strip())
+        if not document.sections:
+            raise NotFound(f"“{document.title}” has no chapters or sections to choose from.")
+        if typed.isdigit() and 1 <= int(typed) <= len(document.sections):
+            return int(typed)
+        query = utils.default_process(typed)
+        titled = [(utils.default_process(s.title or ""), s.number) for s in document.sections]
+        exact = [n for title, n in titled if title == query]
+        prefixed = [n for title, n in titled if query and title.startswith(query)]
+        for found in (exact, prefixed):
+            if len(found) == 1:
+                return found[0]
+        raise NotFound(
+            f"“{document.title}” has no section “{typed}”: pick one of its "
+            f"{len(document.sections)} sections from the list (1-{len(document.sections)})."
+        )
+
+    def section_choices(
+        self, document: str | None, typed: str, *, limit: int = 25
+    ) -> list[tuple[str, str]]:
+        """Autocomplete for a section option: ``(label, number)`` pairs ("3 · Chapter 3", "3") of
+        the document the user picked (or the first), matching what was typed; ``[]`` when the
+        document is unknown or has no sections."""
+        try:
+            doc = self.document(document) or self.corpus.documents[0]
+        except NotFound:
+            return []
+        query = utils.default_process(valid_text(typed.strip()))
+        out = []
+        for s in doc.sections:
+            label = f"{s.number} · {s.title or 'Untitled'}"
+            if not query or query in utils.default_process(label):
+                out.append((label, str(s.number)))
+        return out[:limit]
 
     def where_from(self, text: str) -> Provenance | None:
         """The passage a chat message most likely quotes ("Where is this from?"); see

@@ -259,9 +259,11 @@ class Summary:
         sentences: the chosen sentences, in document order.
         method: the algorithm used (e.g. ``"lexrank"``), for display and benchmarks.
         standfirst: the document's own standfirst when it leads the summary (shown as such).
+        section: the summarised section's number when the summary is of one section only.
     """
 
     document_id: str
     sentences: tuple[Sentence, ...]
     method: str
     standfirst: str | None = None
+    section: int | None = None

@@ -78,6 +78,7 @@ __all__ = [
     "pacsum_scores",
     "rank_sentences",
     "summarize",
+    "summary_size",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -189,6 +190,19 @@ def summarize(
         method=method,
         standfirst=document.standfirst,
     )
+
+
+def summary_size(length: str, sentences: int | None, available: int) -> int:
+    """How many sentences a summary of ``available`` candidate sentences has for these options:
+    ``sentences`` when given, else the top of the named length's range ("short" 2, "medium" and
+    "key_points" 5; "long" about 10%, 5-:data:`MAX_SENTENCES`), never more than ``available``.
+
+    Raises:
+        SummaryOptionError: as :func:`summarize` does for invalid options.
+    """
+    size = _requested(length, sentences)
+    wanted = size.high if size is not None else min(MAX_SENTENCES, max(5, round(available / 10)))
+    return max(1, min(wanted, available))
 
 
 def _requested(length: str, sentences: int | None) -> _Size | None:

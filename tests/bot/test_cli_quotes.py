@@ -49,3 +49,20 @@ def test_quotes_text_shows_rank_score_and_location(capsys: pytest.CaptureFixture
 def test_quotes_of_an_unknown_document_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["quotes", "no-such-book", "--top", "3"]) == 1
     assert "no document called" in capsys.readouterr().err
+
+
+def test_summary_of_one_section_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    chapters = "\n\n".join(
+        f"CHAPTER {n}\n\nAnna walked to the mill in chapter {n}, and Boris followed her there. "
+        f"The carts went slowly along the lane in chapter {n}. Anna told Boris the news of the day."
+        for n in range(1, 6)
+    )
+    (tmp_path / "book.txt").write_text("The Mill\n\n" + chapters + "\n", encoding="utf-8")
+    argv = ["summary", "book", "--section", "3", "--corpus", str(tmp_path), "--json"]
+    assert main(argv) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["section"] == 3
+    assert record["sentences"]
+    assert all("chapter 3" in s["text"] for s in record["sentences"] if "chapter" in s["text"])

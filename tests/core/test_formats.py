@@ -103,7 +103,7 @@ def test_a_docx_gives_headings_as_sections_and_its_core_properties(
         "Ada Marsh",
         "2022-06-01",
     )
-    assert texts(notes) == [*fx.CHAPTER_ONE, *fx.CHAPTER_TWO]
+    assert texts(notes) == [*fx.NOTES_ONE, *fx.NOTES_TWO]
     assert sections(notes) == [("The Harbour", 1, 2), ("The Wind", 3, 4)]
     assert [s.level for s in notes.sections] == [1, 2]
 

@@ -27,8 +27,20 @@ The ship left at noon. {line} Nobody on the quay said a word, and the bells rang
 
 “A {word} sea makes a patient sailor,” said the old pilot, watching the {word} waves come in.
 
-Later the crew sang of home, of {word} fields and of the long road back to the hills.
+{own}
 """
+
+#: Text of each document's own (so the loader never takes two of them for duplicates).
+OWN = {
+    "ahab": "The whale rose beside the boat, and the harpooner froze with his iron raised. "
+    "Three days they chased it across the southern ocean, losing two boats and a mast.",
+    "bligh": "The breadfruit plants filled the great cabin, watered before the men drank. "
+    "After the mutiny the launch sailed four thousand miles to Timor with eighteen souls.",
+    "cook": "The astronomers set up their tents on the beach to watch Venus cross the sun. "
+    "Later the ship struck the reef, and they threw the cannon overboard to float her off.",
+    "drake": "Treasure from the Spanish ships weighed the hull down to the waterline. "
+    "The fleet came home round the Cape of Good Hope, the first to sail the whole globe.",
+}
 
 
 def _write(folder: Path, name: str, word: str) -> Path:
@@ -39,6 +51,7 @@ def _write(folder: Path, name: str, word: str) -> Path:
             author=name.title(),
             word=word,
             line=f"Courage is the {word} habit of doing what frightens you.",
+            own=OWN[name],
         ),
         encoding="utf-8",
     )

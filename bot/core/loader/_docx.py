@@ -52,13 +52,15 @@ def read_docx(data: bytes) -> _Source:
     if isinstance(created, dt.datetime):
         metadata["date"] = created.date().isoformat()
     blocks: list[_Block] = []
+    styles = _style_names(document)
+    default = styles.get(None, [])
     for paragraph in document.paragraphs:
         lines = [" ".join(line.split()) for line in paragraph.text.split("\n")]
         lines = [line for line in lines if line]
         if not lines:
             continue
         text = _join_lines(lines)
-        style = _style_names(paragraph)
+        style = styles.get(paragraph._p.style, default)
         level = next((int(m.group(1)) for s in style if (m := _HEADING_STYLE.search(s))), 0)
         if "title" in style:  # the title is metadata, never body text
             metadata.setdefault("title", text)
@@ -73,13 +75,21 @@ def read_docx(data: bytes) -> _Source:
     return _Source("docx", metadata, blocks=blocks)
 
 
-def _style_names(paragraph: object) -> list[str]:
-    """The paragraph's style name and those it is based on, lower case."""
-    names: list[str] = []
-    style = getattr(paragraph, "style", None)
-    while style is not None and len(names) < 5:
-        name = getattr(style, "name", None)
-        if name:
-            names.append(str(name).lower())
-        style = getattr(style, "base_style", None)
+def _style_names(document: object) -> dict[str | None, list[str]]:
+    """Each paragraph style id -> its name and the names of the styles it is based on (lower
+    case); ``None`` -> the default paragraph style's. Read once: a per-paragraph style lookup
+    costs python-docx a search of the styles part."""
+    names: dict[str | None, list[str]] = {}
+    for style in document.styles:  # type: ignore[attr-defined]
+        chain: list[str] = []
+        current = style
+        while current is not None and len(chain) < 5:
+            name = getattr(current, "name", None)
+            if name:
+                chain.append(str(name).lower())
+            current = getattr(current, "base_style", None)
+        style_id = getattr(style, "style_id", None)
+        names[style_id] = chain
+        if getattr(style, "default", False) and getattr(style, "type", None) == 1:
+            names[None] = chain
     return names

@@ -12,8 +12,10 @@ PDFium gives each text line with its box; from those:
   line of at least half of the pages (two pages at least: a running header or footer), is
   dropped;
 - **paragraphs**: a vertical gap wider than 1.4 times the usual line spacing, an indented first
-  line, or a short line ending a sentence ends a paragraph; a paragraph running over a page
-  break is joined when the page ends mid-sentence and the next starts in lower case;
+  line, a line that stops although the next line's first word would have fitted on it, or a
+  chapter heading ("CHAPTER 4") ends a paragraph; a paragraph runs on over a column break when
+  the column's last line is full, and over a page break when the page ends mid-sentence and
+  the next starts in lower case;
 - **hyphenation**: a line ending in a hyphen (or a soft hyphen) between two lower-case letters
   is joined to the next line without it ("exam-" + "ple" -> "example").
 
@@ -33,6 +35,7 @@ from dataclasses import dataclass
 
 from bot.core.loader._blocks import _Source
 from bot.core.loader._errors import DocumentError
+from bot.core.loader._sections import _heading_kind
 
 _PAGE_NUMBER = re.compile(
     r"(?:page\s+)?[-–—(\[]?\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*[-–—)\]]?(?:\s*(?:of|/)\s*\d{1,4})?",
@@ -42,6 +45,8 @@ _SENTENCE_END = re.compile(r"[.!?…:;\"”’)\]]$")
 _HYPHENS = ("-", "\u00ad", "\u2010", "\x02")
 PARAGRAPH_GAP = 1.4  # times the usual line pitch
 FURNITURE_SHARE = 0.5
+SHORT_LINE = 0.15  # of the column's width: a last line ends at least this far from the margin
+FIT_SLACK = 3.0  # characters: proportional fonts make the estimate of a word's width rough
 
 
 @dataclass(slots=True)
@@ -136,12 +141,20 @@ def _furniture_key(text: str) -> str:
     return re.sub(r"\d+", "#", text.casefold()).strip()
 
 
+def _edges(lines: list[_Line]) -> list[_Line]:
+    """The top and bottom lines of a page (by position: columns reorder the list)."""
+    if not lines:
+        return []
+    top = max(lines, key=lambda ln: ln.y1)
+    bottom = min(lines, key=lambda ln: ln.y0)
+    return [top] if top is bottom else [top, bottom]
+
+
 def _drop_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
     """Drop page numbers and running headers and footers (see the module docstring)."""
     edges: Counter[str] = Counter()
     for lines in pages:
-        ends = {_furniture_key(ln.text) for ln in (lines[:1] + lines[-1:])}
-        edges.update(ends)
+        edges.update({_furniture_key(ln.text) for ln in _edges(lines)})
     repeated = {
         key
         for key, count in edges.items()
@@ -150,13 +163,15 @@ def _drop_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
     result: list[list[_Line]] = []
     for lines in pages:
         kept = list(lines)
-        for end in (0, -1):
-            while kept and (
-                _PAGE_NUMBER.fullmatch(kept[end].text) or _furniture_key(kept[end].text) in repeated
-            ):
-                kept.pop(end)
-                if end == 0:
-                    break
+        for _ in range(2):  # a header or footer of two lines, or a number under a footer
+            furniture = [
+                ln
+                for ln in _edges(kept)
+                if _PAGE_NUMBER.fullmatch(ln.text) or _furniture_key(ln.text) in repeated
+            ]
+            if not furniture:
+                break
+            kept = [ln for ln in kept if all(ln is not f for f in furniture)]
         result.append(kept)
     return result
 
@@ -168,8 +183,7 @@ def _text(pages: list[list[_Line]]) -> str:
         if not lines:
             continue
         pitch = _usual_pitch(lines)
-        left = min(ln.x0 for ln in lines)
-        right = max(ln.x1 for ln in lines)
+        bounds = _column_bounds(lines)
         first = True
         previous: _Line | None = None
         for line in lines:
@@ -177,7 +191,7 @@ def _text(pages: list[list[_Line]]) -> str:
                 starts = not paragraphs or not _continues(paragraphs[-1][-1], line.text)
             else:
                 assert previous is not None
-                starts = _breaks(previous, line, pitch, left, right)
+                starts = _breaks(previous, line, pitch, bounds)
             if starts:
                 paragraphs.append([line.text])
             else:
@@ -186,27 +200,69 @@ def _text(pages: list[list[_Line]]) -> str:
     return "\n\n".join("\n".join(p) for p in paragraphs)
 
 
+_Bounds = tuple[tuple[float, float], tuple[float, float]]
+
+
+def _column_bounds(lines: list[_Line]) -> _Bounds:
+    """``((left, right) of the left column, (left, right) of the right one)``; one column: the
+    same bounds twice."""
+    left, right = min(ln.x0 for ln in lines), max(ln.x1 for ln in lines)
+    middle = (left + right) / 2
+    first = [ln for ln in lines if ln.x1 <= middle + 2]
+    second = [ln for ln in lines if ln.x0 >= middle - 2]
+    if len(first) < 3 or len(second) < 3:
+        return (left, right), (right + 1, right)  # nothing starts right of the page
+    return (
+        (left, max(ln.x1 for ln in first)),
+        (min(ln.x0 for ln in second), right),
+    )
+
+
 def _usual_pitch(lines: list[_Line]) -> float:
     gaps = [a.y0 - b.y0 for a, b in itertools.pairwise(lines) if a.y0 - b.y0 > 0]
     return statistics.median(gaps) if gaps else 0.0
 
 
-def _breaks(previous: _Line, line: _Line, pitch: float, left: float, right: float) -> bool:
+def _breaks(previous: _Line, line: _Line, pitch: float, bounds: _Bounds) -> bool:
     """Whether ``line`` starts a new paragraph after ``previous`` (same page)."""
     gap = previous.y0 - line.y0
     height = max(line.y1 - line.y0, 1.0)
-    if gap < 0 or (pitch and gap > PARAGRAPH_GAP * pitch):
-        return True  # a new column, or a blank line's worth of space
-    column_left = left if line.x0 < (left + right) / 2 else min(line.x0, previous.x0)
-    if line.x0 - column_left > 1.2 * height and abs(previous.x0 - column_left) < 0.5 * height:
+    previous_right = _column(previous, bounds)[1]
+    if gap < 0:  # the next column: the paragraph goes on when the column's last line was full
+        return not (_full(previous, line.text, previous_right) or _continues(previous, line))
+    if pitch and gap > PARAGRAPH_GAP * pitch:
+        return True  # a blank line's worth of space
+    if _heading_kind(line.text) or _heading_kind(previous.text):
+        return True  # a chapter heading is a line of its own
+    ends = bool(_SENTENCE_END.search(previous.text))
+    left = _column(line, bounds)[0]
+    previous_indented = abs(previous.x0 - left) >= 0.3 * height
+    if line.x0 - left > 0.6 * height and (ends or not previous_indented):
         return True  # an indented first line
-    short = previous.x1 < right - 0.15 * (right - left) and previous.x1 < line.x1 - 3 * height
-    return short and bool(_SENTENCE_END.search(previous.text))
+    # A line that stops although the next line's first word would have fitted ends a paragraph.
+    left_edge = _column(previous, bounds)[0]
+    short = previous.x1 < previous_right - SHORT_LINE * (previous_right - left_edge)
+    return ends and short and not _full(previous, line.text, previous_right, slack=FIT_SLACK)
 
 
-def _continues(text: str, following: str) -> bool:
-    """A paragraph running on over a page break: no sentence end, next starts lower case."""
-    return not _SENTENCE_END.search(text) and following[:1].islower()
+def _column(line: _Line, bounds: _Bounds) -> tuple[float, float]:
+    return bounds[0] if line.x0 < bounds[1][0] else bounds[1]
+
+
+def _full(line: _Line, following: str, right: float, *, slack: float = 0.5) -> bool:
+    """Whether the first word of ``following`` would not have fitted at the end of ``line``
+    (widths estimated from the line's average character width, give or take ``slack``
+    characters)."""
+    width = (line.x1 - line.x0) / max(len(line.text), 1)
+    word = following.split(" ", 1)[0]
+    return line.x1 + width * (len(word) + 1) > right - width * slack
+
+
+def _continues(previous: _Line | str, following: _Line | str) -> bool:
+    """A paragraph running on over a break: no sentence end, the next starts in lower case."""
+    text = previous if isinstance(previous, str) else previous.text
+    after = following if isinstance(following, str) else following.text
+    return not _SENTENCE_END.search(text) and after[:1].islower()
 
 
 def _append(lines: list[str], text: str) -> None:

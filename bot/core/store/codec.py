@@ -158,7 +158,9 @@ def _quote_rows(quotes: Sequence[Quote]) -> list[list[object]]:
     rows: list[list[object]] = []
     for quote in quotes:
         text = None if quote.text == quote.sentence.text else quote.text
-        rows.append([quote.paragraph, quote.sentence.index, text, quote.speaker, quote.score])
+        rows.append(
+            [quote.paragraph, quote.sentence.index, text, quote.speaker, quote.score, quote.quoted]
+        )
     return rows
 
 
@@ -191,13 +193,15 @@ def _quotes(document: Document, rows: object) -> tuple[Quote, ...]:
         raise ValueError("quotes missing")
     quotes = []
     for row in rows:
-        if not isinstance(row, list) or len(row) != 5:
+        if not isinstance(row, list) or len(row) not in (5, 6):
             raise ValueError("a quote is malformed")
+        quoted = len(row) == 6 and row[5] is True
         sentence = _sentence(document, row[0], row[1])
         text = sentence.text if row[2] is None else _str(row[2], "quote text")
         if type(row[4]) not in (int, float):
             raise ValueError("a quote score is not a number")
-        quotes.append(Quote(text, sentence, _opt_str(row[3], "speaker"), float(row[4])))
+        speaker = _opt_str(row[3], "speaker")
+        quotes.append(Quote(text, sentence, speaker, float(row[4]), quoted=quoted))
     return tuple(quotes)
 
 

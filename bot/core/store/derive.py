@@ -14,7 +14,7 @@ from bot.core.errors import NotFound
 from bot.core.models import Corpus, Document, Quote
 from bot.core.quotes import QuoteBook
 from bot.core.store.codec import Derived, decode_document, encode_derived
-from bot.core.summarize import summarize
+from bot.core.summarize_sections import summarize_document
 
 __all__ = ["derive", "derive_payload", "merge_quotes"]
 
@@ -30,7 +30,7 @@ def derive(document: Document, *, summary_lengths: Sequence[str] = ("medium",)) 
     summaries = {}
     for length in summary_lengths:
         try:
-            summaries[length] = summarize(document, length=length)
+            summaries[length] = summarize_document(document, length=length)
         except NotFound:
             continue
     return Derived(tuple(quotes), tuple(short), tuple(plain), summaries)
