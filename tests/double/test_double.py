@@ -791,7 +791,7 @@ def test_the_description_catches_an_answer_discord_would_not_give() -> None:
         "POST", "/channels/2/messages", 200, json.dumps(message).encode()
     )
     assert any("is a required property" in p for p in problems)
-    assert spec.check_response("POST", "/channels/2/messages", 204, b"") == []  # documented
+    assert spec.check_response("DELETE", "/channels/2/messages/3", 204, b"") == []  # documented
     deferred = {"interaction": {"id": "1", "type": 2}}
     assert spec.check_response("GET", "/users/@me", 418, json.dumps(deferred).encode())
 
