@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import discord
 from discord.ext import commands
 
-from bot import errors, render, views
+from bot import errors, render, sharding, views
 from bot.core.library import Library
 from bot.reload import Reloader
 from bot.settings import Settings
@@ -105,7 +105,7 @@ def minimal_intents() -> discord.Intents:
     return intents
 
 
-class CorpusBot(commands.Bot):
+class CorpusBot(sharding.ShardedBot):
     """The bot. Attributes filled at construction are available to every cog.
 
     Args:
@@ -144,6 +144,8 @@ class CorpusBot(commands.Bot):
             activity=discord.CustomActivity(name=settings.bot.status_text)
             if settings.bot.status_text
             else None,
+            shard_count=settings.discord.shard_count,
+            shard_ids=list(settings.discord.shard_ids) if settings.discord.shard_ids else None,  # type: ignore[arg-type]
         )
         self.settings = settings
         self.library = library
@@ -306,6 +308,10 @@ class CorpusBot(commands.Bot):
 
     async def close(self) -> None:
         """Close cogs, the connection and storage (in that order)."""
+        if not hasattr(self, "_AutoShardedClient__queue"):
+            # never logged in: discord.py's AutoShardedClient.close() posts to a queue that
+            # only login() creates (2.7.1)
+            self._AutoShardedClient__queue = asyncio.PriorityQueue()  # type: ignore[var-annotated]
         await self.reloader.close()
         await super().close()
         self._core_executor.shutdown(wait=False, cancel_futures=True)

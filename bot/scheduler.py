@@ -274,6 +274,8 @@ class DailyScheduler:
         unreached_base, unreached_max: after a send that never reached Discord (the network
             is down), no guild is tried for ``unreached_base`` seconds, doubling per further
             failure up to ``unreached_max``; the first success ends it.
+        owns: ``owns(guild_id)``, whether this process posts for the guild (its shards serve
+            it); ``None``: every guild.
 
     Raises:
         ValueError: ``grace`` outside (0, 24 h] or non-positive limits.
@@ -303,6 +305,7 @@ class DailyScheduler:
         known_documents: Callable[[], Collection[str]] | None = None,
         unreached_base: float = 5.0,
         unreached_max: float = 60.0,
+        owns: Callable[[int], bool] | None = None,
     ) -> None:
         if not timedelta(0) < grace <= MAX_GRACE:
             raise ValueError(f"grace must be in (0, {MAX_GRACE}], got {grace}")
@@ -327,6 +330,7 @@ class DailyScheduler:
         self._rng = rng or random.Random()
         self._cooldown: dict[int, datetime] = {}
         self.unreached_base = unreached_base
+        self._owns = owns
         self.unreached_max = unreached_max
         self._unreached_streak = 0
         self._network_retry_at: datetime | None = None
@@ -411,7 +415,7 @@ class DailyScheduler:
         """
         now = self._clock() if now is None else now
         outcomes: list[PostOutcome] = []
-        for schedule in await self.storage.all_schedules():
+        for schedule in await self._my_schedules():
             try:
                 outcomes.extend(await self._run_guild(schedule, now))
             except Exception as exc:
@@ -540,7 +544,7 @@ class DailyScheduler:
             return min(max(delay, self.MIN_SLEEP), self.max_sleep)
         states: list[tuple[DailySchedule, date | None]] = []
         wakes: list[datetime] = []
-        for schedule in await self.storage.all_schedules():
+        for schedule in await self._my_schedules():
             until = self._cooldown.get(schedule.guild_id)
             if until is not None and until > now:
                 wakes.append(until)
@@ -560,6 +564,13 @@ class DailyScheduler:
         # at least MIN_SLEEP: a timer that fires a little early (wall clock vs monotonic) must
         # still make progress instead of spinning on ever shorter sleeps
         return min(max(delay, self.MIN_SLEEP), self.max_sleep)
+
+    async def _my_schedules(self) -> list[DailySchedule]:
+        """The enabled schedules of the guilds this process posts for."""
+        schedules = await self.storage.all_schedules()
+        if self._owns is None:
+            return schedules
+        return [s for s in schedules if self._owns(s.guild_id)]
 
     def _done_date(self, last: PostRecord | None) -> date | None:
         """The latest local date that must not be posted again."""

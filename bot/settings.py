@@ -448,6 +448,16 @@ class IntentSettings(_Section):
         return tuple(name for name in _PRIVILEGED_SWITCHES if getattr(self, name))
 
 
+def _shard_range(value: Any) -> Any:
+    """``shard_ids`` as a list, or a range written ``"0-3"`` (both ends included)."""
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*-\s*\d+\s*", value):
+        low, high = (int(part) for part in value.split("-"))
+        if low > high:
+            raise PydanticCustomError("shard_range", "a range is written low-high, e.g. 0-3")
+        return list(range(low, high + 1))
+    return value
+
+
 class DiscordSettings(_Section):
     """Connection to Discord.
 
@@ -459,6 +469,10 @@ class DiscordSettings(_Section):
         gateway_url: gateway URL override, e.g. ``ws://127.0.0.1:8080/gateway``.
         owner_ids: user ids allowed to run owner commands.
         intents: privileged intents (all off by default).
+        shard_count: total shards across every process (``None``: Discord's recommendation
+            from ``GET /gateway/bot``).
+        shard_ids: the shards this process runs (a list or ``"0-3"``; ``None``: all of them).
+        identify_interval: seconds between two IDENTIFYs of one rate-limit bucket (Discord: 5).
     """
 
     token: Annotated[SecretStr | None, BeforeValidator(_token)] = None
@@ -468,6 +482,31 @@ class DiscordSettings(_Section):
     gateway_url: Annotated[str, AfterValidator(_url(("ws", "wss")))] | None = None
     owner_ids: Annotated[tuple[Snowflake, ...], BeforeValidator(_none_to_empty)] = ()
     intents: IntentSettings = IntentSettings()
+    shard_count: Annotated[Int, Field(ge=1, le=100_000)] | None = None
+    shard_ids: Annotated[
+        tuple[Annotated[Int, Field(ge=0)], ...], BeforeValidator(_shard_range)
+    ] | None = None
+    identify_interval: Annotated[float, BeforeValidator(_no_bool), Field(ge=0, le=60)] = 5.0
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> DiscordSettings:
+        if self.shard_ids is not None and self.shard_count is None:
+            raise PydanticCustomError(
+                "shard_ids_without_count",
+                "shard_ids needs shard_count (the total number of shards across every process)",
+            )
+        if self.shard_ids is not None and self.shard_count is not None:
+            outside = [i for i in self.shard_ids if i >= self.shard_count]
+            if outside:
+                raise PydanticCustomError(
+                    "shard_ids_outside",
+                    "{detail}",
+                    {
+                        "detail": f"shard_ids {outside} are not below shard_count "
+                        f"({self.shard_count}); shards are numbered 0 to {self.shard_count - 1}"
+                    },
+                )
+        return self
 
 
 class CorpusSettings(_Section):
@@ -696,6 +735,9 @@ _EXAMPLES: Mapping[str, str] = {
     "search.threshold": "70",
     "summary.length": "medium",
     "storage.path": "corpusbot.sqlite3",
+    "discord.shard_count": "12",
+    "discord.shard_ids": "0-3",
+    "discord.identify_interval": "5",
     "storage.url": "postgresql://corpusbot@localhost:5432/corpusbot",
     "scheduler.grace_minutes": "360",
     "daily": f'[{{guild_id: {_SNOWFLAKE_EXAMPLE}, channel_id: 234567890123456789, time: "09:00", '

@@ -99,6 +99,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
                 clock=self.bot.clock,
                 grace=self._grace(),
                 config_schedules=self._config_schedules(),
+                owns=self.bot.owns_guild,
             )
         self.scheduler.start()
 

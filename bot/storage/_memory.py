@@ -6,6 +6,7 @@ processes sharing one database.
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -36,6 +37,7 @@ class MemoryStorage(ReadingMemory):
         self._latest: dict[int, date] = {}
         self._status: dict[int, GuildStatus] = {}
         self._last_quote: dict[int, str] = {}
+        self._identify: dict[int, float] = {}
 
     async def close(self) -> None:
         return None
@@ -233,6 +235,12 @@ class MemoryStorage(ReadingMemory):
 
     async def get_status(self, guild_id: int) -> GuildStatus | None:
         return self._status.get(guild_id)
+
+    async def reserve_identify(self, bucket: int, interval: float) -> float:
+        now = time.time()
+        start = max(self._identify.get(bucket, now), now)
+        self._identify[bucket] = start + interval
+        return start - now
 
     async def last_quote_key(self, channel_id: int) -> str | None:
         return self._last_quote.get(channel_id)

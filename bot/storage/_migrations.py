@@ -94,6 +94,14 @@ MIGRATIONS: Sequence[tuple[str, ...]] = (
             PRIMARY KEY (guild_id, local_date)
         )""",
     ),
+    # 4: IDENTIFY slots shared by every process of a sharded bot (one row per rate-limit
+    # bucket, ``shard_id % max_concurrency``): the next free instant, Unix seconds
+    (
+        """CREATE TABLE identify_slots (
+            bucket INTEGER PRIMARY KEY,
+            next_at DOUBLE PRECISION NOT NULL
+        )""",
+    ),
 )
 """Schema migrations, applied in order by every SQL backend; after migration ``i`` (1-based)
 the database's schema version is ``i``. Append new migrations; never edit one that has shipped."""

@@ -47,6 +47,9 @@ class PostgresStorage(SQLStorage):
     of processes may open the same database.
     """
 
+    NOW_SQL = "EXTRACT(EPOCH FROM clock_timestamp())::DOUBLE PRECISION"
+    GREATEST_SQL = "GREATEST"
+
     def __init__(self, pool: Any, url: str) -> None:
         """Use :meth:`open`; this wraps an already created pool."""
         self._pool = pool

@@ -233,6 +233,13 @@ class Storage(ReadingStorage, Protocol):
     async def get_status(self, guild_id: int) -> GuildStatus | None:
         """The guild's daily-post status, or ``None`` if nothing was recorded."""
 
+    # -- gateway ----------------------------------------------------------------------------
+    async def reserve_identify(self, bucket: int, interval: float) -> float:
+        """Reserve the next IDENTIFY slot of rate-limit ``bucket`` (``shard_id %
+        max_concurrency``) for every process sharing this storage: returns the seconds to wait
+        before identifying; the slot after it starts ``interval`` seconds later. Slots are
+        handed out in one atomic statement on the database's clock."""
+
     # -- /quote -----------------------------------------------------------------------------
     async def last_quote_key(self, channel_id: int) -> str | None:
         """The key of the last quote ``/quote`` showed in the channel, or ``None``."""

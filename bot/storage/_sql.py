@@ -89,6 +89,11 @@ def _schedule_record(row: Any) -> ScheduleRecord:
 class SQLStorage(ReadingSQL, ABC):
     """:class:`~bot.storage.Storage` over SQL; subclasses provide the connection."""
 
+    NOW_SQL = "((julianday('now') - 2440587.5) * 86400.0)"
+    """The database clock in Unix seconds (a subclass for another dialect replaces it)."""
+    GREATEST_SQL = "MAX"
+    """The two-argument maximum function (``MAX`` in SQLite, ``GREATEST`` in PostgreSQL)."""
+
     @abstractmethod
     async def close(self) -> None:
         """Release the connection. The object is unusable afterwards."""
@@ -343,6 +348,18 @@ class SQLStorage(ReadingSQL, ABC):
             channel_id=row[4],
             local_date=date.fromisoformat(row[5]) if row[5] else None,
         )
+
+    # -- gateway ----------------------------------------------------------------------------
+    async def reserve_identify(self, bucket: int, interval: float) -> float:
+        now = self.NOW_SQL
+        row = await self._row(
+            "INSERT INTO identify_slots (bucket, next_at) VALUES (?, "
+            f"{now} + ?) ON CONFLICT (bucket) DO UPDATE SET next_at = "
+            f"{self.GREATEST_SQL}(identify_slots.next_at, {now}) + ? "
+            f"RETURNING next_at - ? - {now}",
+            (bucket, float(interval), float(interval), float(interval)),
+        )
+        return max(float(row[0]), 0.0) if row is not None else 0.0
 
     # -- /quote -----------------------------------------------------------------------------
     async def last_quote_key(self, channel_id: int) -> str | None:

@@ -368,3 +368,11 @@ async def test_postgres_concurrent_claims_from_many_pools_one_wins(postgres_url:
     finally:
         for pool in pools:
             await pool.close()
+
+
+async def test_identify_slots_are_handed_out_one_interval_apart(store: Storage) -> None:
+    """Every caller (task or process) sharing the storage gets its own slot per bucket."""
+    waits = await asyncio.gather(*(store.reserve_identify(0, 0.5) for _ in range(4)))
+    other = await store.reserve_identify(1, 0.5)
+    assert sorted(round(w * 2) for w in waits) == [0, 1, 2, 3]  # 0, 0.5, 1.0, 1.5 s
+    assert other < 0.1  # another bucket does not wait for bucket 0

@@ -96,6 +96,7 @@ from typing import Any
 from aiohttp import BodyPartReader, WSMsgType, web
 
 from tests.double import spec
+from tests.double.sharding import Sharding
 
 __all__ = [
     "ADD_REACTIONS",
@@ -612,6 +613,7 @@ class _Gateway:
     def __init__(self, ws: web.WebSocketResponse) -> None:
         self.ws = ws
         self.session_id: str | None = None
+        self.shard: tuple[int, int] | None = None
         self.ready = asyncio.Event()
         self.closed = asyncio.Event()
 
@@ -764,6 +766,8 @@ class DiscordDouble:
         self.heartbeat_interval_ms = 41250
         self.command_create_quota = 200
         self.nonce_window = 300.0
+        self.sharding = Sharding()
+        """Shard count, max_concurrency and IDENTIFY rate limit (:mod:`tests.double.sharding`)."""
 
         self.guilds: dict[str, _Guild] = {}
         self.messages: dict[str, dict[str, Any]] = {}
@@ -1300,22 +1304,34 @@ class DiscordDouble:
             if d.get("token") != self.token:
                 await gw.ws.close(code=4004, message=b"Authentication failed.")
                 return
+            admitted, problem = self.sharding.identify(gw, d)
+            if not admitted:
+                self._violation(
+                    "GATEWAY", "IDENTIFY", DiscordError(429, 0, "IDENTIFY refused", detail=problem)
+                )
+                await self._send(gw, {"op": 9, "d": False, "s": None, "t": None})
+                return
             session_id = secrets.token_hex(16)
             gw.session_id = session_id
             self._sessions[session_id] = 0
             ready = {
                 "v": 10,
                 "user": self.bot_user,
-                "guilds": [{"id": g, "unavailable": True} for g in self.guilds],
+                "guilds": [
+                    {"id": g, "unavailable": True}
+                    for g in self.sharding.guilds_for(gw, self.guilds)
+                ],
                 "session_id": session_id,
                 "resume_gateway_url": self.gateway_url,
                 "application": {"id": self.application_id, "flags": 0},
                 "private_channels": [],
                 "relationships": [],
             }
+            if gw.shard is not None:
+                ready["shard"] = list(gw.shard)
             await self._dispatch("READY", ready, gw)
-            for guild in self.guilds.values():
-                await self._dispatch("GUILD_CREATE", self._guild_payload(guild), gw)
+            for gid in self.sharding.guilds_for(gw, self.guilds):
+                await self._dispatch("GUILD_CREATE", self._guild_payload(self.guilds[gid]), gw)
             self._current = gw
             gw.ready.set()
             self._bump()
@@ -1331,7 +1347,7 @@ class DiscordDouble:
             self._bump()
 
     async def _dispatch(self, event: str, data: dict[str, Any], gw: _Gateway | None = None) -> None:
-        gw = gw or self._current
+        gw = gw or self.sharding.gateway_for(data) or self._current
         if gw is None or gw.session_id is None:
             raise RuntimeError(f"no gateway session to dispatch {event}")
         seq = self._sessions[gw.session_id] + 1
@@ -1757,16 +1773,9 @@ class DiscordDouble:
     async def _get_gateway(
         self, request: web.Request, m: re.Match[str], body: Any
     ) -> tuple[int, Any]:
-        data: dict[str, Any] = {"url": self.gateway_url}
         if request.path.endswith("/bot"):
-            data["shards"] = 1
-            data["session_start_limit"] = {
-                "total": 1000,
-                "remaining": 999,
-                "reset_after": 0,
-                "max_concurrency": 1,
-            }
-        return 200, data
+            return 200, self.sharding.gateway_bot(self.gateway_url)
+        return 200, {"url": self.gateway_url}
 
     def _check_app(self, m: re.Match[str]) -> None:
         if m.group("app") != self.application_id:
