@@ -179,6 +179,17 @@ def user_error(message: str) -> Reply:
     return Reply(content=shorten(message, MESSAGE_LIMIT), ephemeral=True)
 
 
+COMMAND_CHANGED = (
+    "This command changed: it will be updated shortly. Close the command and type it again in "
+    "a minute (if it does not show the new options, restart Discord with Ctrl+R)."
+)
+
+
+def command_changed() -> Reply:
+    """The ephemeral answer to a command or option the bot no longer has."""
+    return user_error(COMMAND_CHANGED)
+
+
 OWNER_ONLY = "Only the bot's owner can sync its commands."
 SYNCED = "Commands synced."
 SYNC_FAILED = "Discord refused to register the commands; see the bot's log."
