@@ -91,8 +91,6 @@ def stale_reason(
         param = params.get(str(option.get("name")))
         if param is None:
             return f"unknown option {option.get('name')} of /{command.qualified_name}"
-        if int(option.get("type", 0)) != param.type.value:
-            return f"option {param.display_name} of /{command.qualified_name} changed type"
     if interaction.type is discord.InteractionType.application_command:
         given = {str(o.get("name")) for o in options}
         missing = [
