@@ -35,14 +35,15 @@ def load_corpus(
     """Load every document under ``paths``.
 
     Args:
-        paths: folders (searched recursively for ``.txt``, ``.md`` and ``.markdown`` files, sorted
+        paths: folders (searched recursively for files of a supported format, :data:`FORMATS`:
+            ``.txt``, ``.md``, ``.markdown``, ``.html``, ``.htm``, ``.epub``, ``.pdf``, ``.docx``; sorted
             by relative path, skipping hidden files and folders and ``corpus.yaml``; files named
             ``README*``, ``LICENSE*``, ``LICENCE*``, ``CHANGELOG*`` or ``CONTRIBUTING*``, in any
             case, are skipped with a non-fatal problem "skipped: looks like a repository file,
             not a document"; other files are skipped with a non-fatal problem "skipped:
-            unsupported file type (.html); ...", at most :data:`UNSUPPORTED_LISTED` per folder
+            unsupported file type (.rtf); ...", at most :data:`UNSUPPORTED_LISTED` per folder
             and one count for the rest) or single files (whatever their name; a suffix other
-            than ``.txt``, ``.md``, ``.markdown`` is a fatal "unsupported file type", a file
+            than those is a fatal "unsupported file type", a file
             without a suffix is read as plain text). A ``corpus.yaml`` in a given folder is its
             manifest; for a single file, the ``corpus.yaml`` beside it supplies its entry (and
             a manifest that cannot be used at all is reported).
@@ -118,10 +119,10 @@ def require_documents(corpus: Corpus) -> Corpus:
         lines.append("Problems found:")
         lines.extend(f"  - {p.path}: {p.reason}" for p in corpus.problems)
     else:
-        lines.append("The corpus paths contain no .txt or .md files.")
+        lines.append("The corpus paths contain no documents (.txt, .md, .html, .epub, .pdf, .docx).")
     lines.append(
-        "Add at least one UTF-8 .txt or .md file with a title line and body paragraphs separated "
-        "by blank lines (or fix the files above), then start the bot again."
+        "Add at least one document (for example a UTF-8 .txt file with a title line and body "
+        "paragraphs separated by blank lines), or fix the files above, then start the bot again."
     )
     raise CorpusError("\n".join(lines))
 
@@ -144,7 +145,7 @@ def load_document(
 
     Raises:
         DocumentError: the file is unreadable, not a regular file, over :data:`MAX_FILE_BYTES`,
-            of an unsupported type (a suffix other than ``.txt``, ``.md``, ``.markdown``), empty,
+            of an unsupported type (a suffix not in :data:`FORMATS`), empty, encrypted, broken,
             not text, or has no body text.
     """
     problems: list[LoadProblem] = []
