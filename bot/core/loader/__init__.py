@@ -6,14 +6,18 @@ This is the only package of the product that reads corpus files; everything afte
 - :mod:`._corpus`: the public entry points (:func:`load_corpus`, :func:`load_document`,
   :func:`parse_document`, :func:`require_documents`) and metadata precedence;
 - :mod:`._plan`: which files are read (folders walked, unsupported and repository files
-  reported, a file reached twice read once);
+  reported, a file reached twice read once) and as which format;
 - :mod:`._decode`: reading bytes safely (regular files only, the size limit) and decoding text;
+- one reader per format: plain text and Markdown (:mod:`._blocks`, :mod:`._markdown`,
+  :mod:`._html` for HTML blocks in Markdown), web pages (:mod:`._webpage`, trafilatura),
+  EPUB (:mod:`._epub`), PDF (:mod:`._pdf`, pypdfium2), DOCX (:mod:`._docx`, python-docx);
+  :mod:`._markup` reads the XHTML of EPUB chapters and web articles;
 - :mod:`._manifest`, :mod:`._frontmatter`, :mod:`._yaml`: ``corpus.yaml`` and front matter;
-- :mod:`._gutenberg`: Project Gutenberg conventions (header, licence, transcribers' notes);
-- :mod:`._blocks`, :mod:`._markdown`, :mod:`._html`: a text split into blocks (plain text,
-  CommonMark, HTML fragments);
+- :mod:`._gutenberg`: Project Gutenberg conventions (header, licence, notes, ``_emphasis_``);
 - :mod:`._layout`, :mod:`._metadata`, :mod:`._furniture`: title, byline, standfirst, bio and
   body paragraphs; page furniture dropped;
+- :mod:`._sections`: chapter headings in plain text, sections from headings;
+- :mod:`._duplicates`: exact and near-duplicate documents loaded once;
 - :mod:`._ids`: document ids.
 
 Metadata precedence

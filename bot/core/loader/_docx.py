@@ -42,15 +42,7 @@ def read_docx(data: bytes) -> _Source:
         raise DocumentError("not a Word .docx file (not a ZIP archive of one)") from None
     except (KeyError, ValueError, AttributeError) as error:
         raise DocumentError(f"broken Word .docx file ({error})") from None
-    metadata: dict[str, str] = {}
-    properties = document.core_properties
-    if properties.title and properties.title.strip():
-        metadata["title"] = " ".join(properties.title.split())
-    if properties.author and properties.author.strip():
-        metadata["author"] = " ".join(properties.author.split())
-    created = properties.created
-    if isinstance(created, dt.datetime):
-        metadata["date"] = created.date().isoformat()
+    metadata = _core_properties(document.core_properties)
     blocks: list[_Block] = []
     styles = _style_names(document)
     default = styles.get(None, [])
@@ -73,6 +65,19 @@ def read_docx(data: bytes) -> _Source:
     if not any(not b.heading for b in blocks):
         raise DocumentError("has no text (a Word file with no body paragraphs)")
     return _Source("docx", metadata, blocks=blocks)
+
+
+def _core_properties(properties: object) -> dict[str, str]:
+    """Title, author and date (created) from a document's core properties."""
+    metadata: dict[str, str] = {}
+    for field, key in (("title", "title"), ("author", "author")):
+        value = getattr(properties, field, None)
+        if isinstance(value, str) and value.strip():
+            metadata[key] = " ".join(value.split())
+    created = getattr(properties, "created", None)
+    if isinstance(created, dt.datetime):
+        metadata["date"] = created.date().isoformat()
+    return metadata
 
 
 def _style_names(document: object) -> dict[str | None, list[str]]:

@@ -131,8 +131,6 @@ def _layout(
     are transcribers' notes. ``structured``: the blocks come from a format with its own
     metadata and headings (HTML, EPUB, DOCX): no title, byline or standfirst is guessed.
     """
-    has_title = bool(metadata.get("title"))
-    given_standfirst = metadata.get("standfirst")
     blocks = [b for b in source_blocks if b.heading or not _is_boilerplate(b.text)]
     if not blocks:
         if markdown:
@@ -141,9 +139,40 @@ def _layout(
                 "HTML comments or page furniture)"
             )
         raise DocumentError("has no text (only blank lines or page furniture)")
-
     while len(blocks) > 1 and _is_transcriber_note(blocks[0], gutenberg=gutenberg):
         blocks.pop(0)
+    title = None if structured else _take_title(blocks, metadata, markdown, gutenberg)
+    while blocks and _is_leftover(blocks[-1]):
+        blocks.pop()
+    if structured:
+        # The format's title, shown again as the first heading, is not a section.
+        if blocks[0].heading and _words(blocks[0].text) == _words(metadata.get("title", "")):
+            blocks.pop(0)
+        return _finish(blocks, title, None, None, None, None)
+
+    author = bio = None
+    if len(blocks) >= 2:
+        found = _bio_author(blocks[-1].text)
+        if found is not None:
+            author, bio = found, blocks.pop().text
+    byline, year = _title_page(blocks, gutenberg=gutenberg, after_title=title is not None)
+    author = byline or author
+
+    standfirst = None
+    given_standfirst = metadata.get("standfirst")
+    if given_standfirst:
+        if len(blocks) >= 2 and _words(blocks[0].text) == _words(given_standfirst):
+            standfirst = blocks.pop(0).text
+    elif title is not None and len(blocks) >= 3 and _looks_like_standfirst(blocks[0]):
+        standfirst = blocks.pop(0).text
+    return _finish(blocks, title, standfirst, author, bio, year)
+
+
+def _take_title(
+    blocks: list[_Block], metadata: Mapping[str, str], markdown: bool, gutenberg: bool
+) -> str | None:
+    """Take the title block(s) off the front of ``blocks``: a Gutenberg book's title lines, a
+    leading heading, or a first line that looks like a title (not a chapter heading)."""
     title: str | None = None
     title_words = set(re.findall(r"\w+", metadata.get("title", "").casefold()))
     while gutenberg and title_words and len(blocks) > 1 and blocks[0].lines == 1:
@@ -153,40 +182,15 @@ def _layout(
         # The header's title, set over one or more lines ("MOBY-DICK;", "or, THE WHALE.").
         title = (title + " " if title else "") + blocks.pop(0).text
     first = blocks[0]
+    has_title = bool(metadata.get("title"))
     if (
         title is None
-        and not structured
         and not first.chapter
         and (first.heading or (not (markdown and has_title) and _looks_like_title(first)))
     ):
         title = first.text
         blocks.pop(0)
-
-    while blocks and _is_leftover(blocks[-1]):
-        blocks.pop()
-
-    author = bio = None
-    if structured:
-        # The format's title, shown again as the first heading, is not a section.
-        if blocks[0].heading and _words(blocks[0].text) == _words(metadata.get("title", "")):
-            blocks.pop(0)
-        return _finish(blocks, title, None, None, None, None)
-    if len(blocks) >= 2:
-        found = _bio_author(blocks[-1].text)
-        if found is not None:
-            author, bio = found, blocks.pop().text
-
-    byline, year = _title_page(blocks, gutenberg=gutenberg, after_title=title is not None)
-    author = byline or author
-
-    standfirst = None
-    if given_standfirst:
-        if len(blocks) >= 2 and _words(blocks[0].text) == _words(given_standfirst):
-            standfirst = blocks.pop(0).text
-    elif title is not None and len(blocks) >= 3 and _looks_like_standfirst(blocks[0]):
-        standfirst = blocks.pop(0).text
-
-    return _finish(blocks, title, standfirst, author, bio, year)
+    return title
 
 
 def _finish(

@@ -19,7 +19,7 @@ Manifest (``corpus.yaml`` in a corpus folder, optional)::
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import yaml
@@ -78,8 +78,12 @@ def _read_manifest(
     if not isinstance(raw, dict):
         return refuse("should be a mapping with a 'documents' key")
 
+    return _defaults(raw, report), _entries(raw.get("documents"), files, path.parent, report)
+
+
+def _defaults(raw: Mapping[object, object], report: Callable[[str], None]) -> dict[str, str]:
+    """The manifest's top-level defaults (author, outlet, date); other keys are reported."""
     defaults: dict[str, str] = {}
-    entries: dict[str, dict[str, object]] = {}
     known_top = ("documents", *_MANIFEST_DEFAULT_KEYS)
     for key, value in raw.items():
         if key == "documents":
@@ -87,17 +91,23 @@ def _read_manifest(
         if key not in _MANIFEST_DEFAULT_KEYS:
             report(f"unknown key '{key}' (known keys: {', '.join(known_top)}); ignored it")
             continue
-        cleaned, messages = _clean_metadata({key: value}, key, strict=True)
+        cleaned, messages = _clean_metadata({str(key): value}, str(key), strict=True)
         defaults.update(cleaned)
         for message in messages:
             report(message)
+    return defaults
 
-    documents = raw.get("documents")
+
+def _entries(
+    documents: object, files: set[str] | None, folder: Path, report: Callable[[str], None]
+) -> dict[str, dict[str, object]]:
+    """The manifest's ``documents`` entries by file name; bad entries are reported."""
+    entries: dict[str, dict[str, object]] = {}
     if documents is None:
-        return defaults, entries
+        return entries
     if not isinstance(documents, dict):
         report("'documents' should map file names to their details; ignored it")
-        return defaults, entries
+        return entries
     for name, entry in documents.items():
         name = str(name)
         where_key = f"documents > {name}"
@@ -107,13 +117,13 @@ def _read_manifest(
             report(f"{where_key} should be a mapping of details (id, title, ...); ignored it")
             continue
         if files is not None and name not in files:
-            report(f"{where_key}: names a file that is not in {path.parent} (no such .txt or .md)")
+            report(f"{where_key}: names a file that is not in {folder} (no such document)")
             continue
         cleaned, messages = _clean_metadata(_str_keys(entry), where_key, strict=True)
         for message in messages:
             report(message)
         entries[name] = dict(cleaned)
-    return defaults, entries
+    return entries
 
 
 def _clean_metadata(

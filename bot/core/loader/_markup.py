@@ -124,6 +124,17 @@ def _is_document_head(element: etree._Element, name: str) -> bool:
     return name == "head" and (parent is None or _name(parent) == "html")
 
 
+def _dropped(element: etree._Element, name: str) -> bool:
+    """Not text: a comment, a skipped element, the document head, a note or a note marker."""
+    return (
+        name == ""
+        or name in _SKIPPED_TAGS
+        or _is_document_head(element, name)
+        or _is_note(element, name)
+        or _is_marker(element, name)
+    )
+
+
 def _walk(root: etree._Element) -> Iterator[tuple[str, etree._Element, str]]:
     """Events in document order: ("start"/"end", block), ("text"/"tail", element), ("break")."""
     stack: list[tuple[etree._Element, bool]] = [(root, False)]
@@ -137,12 +148,8 @@ def _walk(root: etree._Element) -> Iterator[tuple[str, etree._Element, str]]:
             if element is not root and element.tail:
                 yield "tail", element, name
             continue
-        if name == "" or name in _SKIPPED_TAGS or _is_document_head(element, name):
+        if _dropped(element, name):
             if element is not root and element.tail:
-                yield "tail", element, name
-            continue
-        if _is_note(element, name) or _is_marker(element, name):
-            if element.tail:
                 yield "tail", element, name
             continue
         if name in ("br", "lb"):

@@ -32,6 +32,7 @@ __all__ = [
     "WORD",
     "count_words",
     "honorific",
+    "title_case",
     "words",
 ]
 
