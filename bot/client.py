@@ -173,6 +173,9 @@ class CorpusBot(sharding.ShardedBot):
             await self.load_extension(name)
         await self.sync_if_needed()
         self.reloader.install_signal()
+        # parts of the library assembled on first use (the quote ranking): now, in the core
+        # thread, before the first command needs them (commands queue behind it and defer)
+        asyncio.get_running_loop().run_in_executor(self._core_executor, self.library.warm_up)
         if self.settings.corpus.watch:
             self.reloader.start_watching()
         # The library never becomes garbage: move it (and the rest of start-up) out of the cyclic

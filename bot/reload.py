@@ -77,7 +77,9 @@ def _prepare_store(settings: Settings) -> str | None:
 def _load(settings: Settings) -> Library:
     from bot.loading import load_library
 
-    return load_library(settings, quiet=True).library
+    library = load_library(settings, quiet=True).library
+    library.warm_up()  # before the swap: no command waits for the new quote ranking
+    return library
 
 
 def compare(old: Library, new: Library) -> tuple[tuple[str, ...], ...]:

@@ -48,7 +48,8 @@ class Library:
         index_cache: folder for the search index cache, or ``None`` for no cache.
         progress: called as ``progress(done, total)`` while the index is built.
         index, quotes, summaries: parts already built (by :class:`bot.core.store.CorpusStore`,
-            from the store or in parallel); ``summaries`` is keyed ``(document id, length,
+            from the store or in parallel); ``quotes`` may be a function that assembles the
+            :class:`QuoteBook` on first use; ``summaries`` is keyed ``(document id, length,
             None)``.
 
     Attributes:
@@ -63,7 +64,7 @@ class Library:
         index_cache: Path | None = None,
         progress: Callable[[int, int], None] | None = None,
         index: SearchIndex | None = None,
-        quotes: QuoteBook | None = None,
+        quotes: QuoteBook | Callable[[], QuoteBook] | None = None,
         summaries: Mapping[tuple[str, str, int | None], Summary] | None = None,
     ) -> None:
         self.corpus = corpus
@@ -75,7 +76,8 @@ class Library:
         self._name_key_map: dict[str, tuple[str, str]] | None = None
         self._progress = progress
         self._index: SearchIndex | None = index
-        self._quotes: QuoteBook | None = quotes
+        self._quotes: QuoteBook | None = quotes if isinstance(quotes, QuoteBook) else None
+        self._quote_factory = quotes if callable(quotes) else None
         self._lock = threading.Lock()
         self._summaries: dict[tuple[str, str, int | None], Summary] = dict(summaries or {})
         self._section_summaries: dict[tuple[str, str, int | None, int], Summary] = {}
@@ -139,6 +141,10 @@ class Library:
                 pass  # a cache that cannot be written only costs time; the caller may warn
         return index
 
+    def warm_up(self) -> None:
+        """Assemble what is built on first use (the quote ranking), so no command waits."""
+        _ = self.quotes
+
     @property
     def quotes(self) -> QuoteBook:
         """The ranked quotable lines and quoted speech (built on first use)."""
@@ -146,7 +152,8 @@ class Library:
             with self._lock:
                 if self._quotes is None:
                     started = time.perf_counter()
-                    self._quotes = QuoteBook.build(self.corpus)
+                    factory = self._quote_factory or (lambda: QuoteBook.build(self.corpus))
+                    self._quotes = factory()
                     self.timings["quotes"] = time.perf_counter() - started
         return self._quotes
 

@@ -269,7 +269,9 @@ class CorpusStore:
         for _ in jobs:  # the derive results, as they come
             pass
         parts = [derived[d.id] for d in corpus]
-        quotes = merge_quotes(corpus.documents, parts)
+        # Assembled on first use (about a second per ten novels): a restart answers sooner,
+        # and the bot warms it in its core thread once connected.
+        quotes = functools.partial(merge_quotes, corpus.documents, parts)
         summaries: dict[tuple[str, str, int | None], Summary] = {}
         for document, part in zip(corpus, parts, strict=True):
             for length, summary in part.summaries.items():

@@ -1,0 +1,217 @@
+"""Start-up benchmark: the corpus store against the code before it, whole process, same run.
+
+Usage::
+
+    .venv/bin/python -m benchmarks.startup [--big] [--baseline-big] [--runs 3]
+
+For each corpus, ``corpusbot check`` (which loads the corpus exactly as ``run`` does, then prints
+its table) is started as a separate process, and its wall time and peak resident memory
+(``ru_maxrss`` from ``wait4``) are measured:
+
+* *first start*: an empty store (cache) folder;
+* *restart*: the same again, nothing changed (median of ``--runs``);
+* *one changed file*: one document's file edited (a paragraph added), then a restart.
+
+Code compared: **today** is the product as it was before the corpus store (commit
+:data:`BASELINE`, extracted with ``git archive`` and put first on ``PYTHONPATH``; its
+``corpus.cache_dir`` kept the search index only), **store** is this checkout. Corpora: the ten
+gathered novels (``benchmarks/data/books``, about 7 MB); with ``--big``, 440 novels (about
+316 MB) made by mixing the ten novels' paragraphs into 440 different volumes (seeded; each shares
+about a tenth of its paragraphs with any other, so the loader's duplicate check keeps them all).
+The old code on 440 novels takes minutes and gigabytes: only with ``--baseline-big``.
+
+Targets (issue "A corpus that starts in seconds"): ten novels: first start <= 8 s, restart
+<= 1.5 s, RSS after restart <= 200 MB; 440 novels: first start <= 3 min, restart <= 15 s, RSS
+<= 1.5 GB, one changed file <= 20 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks._summary_data import fetch_books
+
+ROOT = Path(__file__).resolve().parent.parent
+#: The last commit before the corpus store (main when issue 11 was started).
+BASELINE = "81acf88"
+BIG_VOLUMES = 440
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    rss_mb: float
+    ok: bool
+
+
+@dataclass(frozen=True)
+class Row:
+    corpus: str
+    code: str
+    first: Run
+    restarts: list[Run]
+    changed: Run | None
+
+
+def _baseline(folder: Path) -> Path:
+    """The product at :data:`BASELINE`, extracted into ``folder``."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", BASELINE], check=True, capture_output=True
+    )
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    return folder
+
+
+def _check(code: Path | None, config: Path, cwd: Path) -> Run:
+    """One ``check`` process: wall seconds and peak RSS (MB)."""
+    env = dict(os.environ)
+    env.pop("DISCORD_TOKEN", None)
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "check", "--config", str(config)],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return Run(seconds, usage.ru_maxrss / 1024, process.returncode == 0)
+
+
+def _config(folder: Path, corpus: Path) -> Path:
+    config = folder / "config.yaml"
+    config.write_text(
+        f"corpus:\n  paths: [{corpus}]\n  cache_dir: {folder / 'cache'}\n"
+        f"storage:\n  path: {folder / 'bot.sqlite3'}\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def measure(name: str, code_name: str, code: Path | None, corpus: Path, runs: int) -> Row:
+    """First start, ``runs`` restarts and (one file changed) a restart, in a fresh folder."""
+    with tempfile.TemporaryDirectory(prefix="startup-") as tmp:
+        folder = Path(tmp)
+        config = _config(folder, corpus)
+        first = _check(code, config, folder)
+        restarts = [_check(code, config, folder) for _ in range(runs)]
+        victim = sorted(corpus.glob("*.txt"))[0]
+        original = victim.read_bytes()
+        try:
+            with victim.open("a", encoding="utf-8") as handle:
+                handle.write("\n\nA paragraph added for the benchmark, at the very end.\n")
+            changed = _check(code, config, folder)
+        finally:
+            victim.write_bytes(original)
+    return Row(name, code_name, first, restarts, changed)
+
+
+def big_corpus(books: Path, folder: Path, volumes: int = BIG_VOLUMES, seed: int = 0) -> Path:
+    """``volumes`` files of paragraphs drawn from the ten novels (each about one novel long)."""
+    rng = random.Random(seed)
+    novels = sorted(books.glob("*.txt"))
+    pools = [n.read_text(encoding="utf-8").split("\n\n") for n in novels]
+    paragraphs = [p.strip() for pool in pools for p in pool if len(p.strip()) > 40]
+    sizes = [n.stat().st_size for n in novels]
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(volumes):
+        target, size, chosen = sizes[number % len(sizes)], 0, []
+        while size < target:
+            paragraph = rng.choice(paragraphs)
+            chosen.append(paragraph)
+            size += len(paragraph) + 2
+        text = f"Mixed Volume {number + 1}\n\n" + "\n\n".join(chosen) + "\n"
+        (folder / f"volume-{number + 1:03d}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def _s(run: Run | None) -> str:
+    if run is None:
+        return "-"
+    return f"{run.seconds:.1f}" + ("" if run.ok else " (failed)")
+
+
+def table(rows: Sequence[Row]) -> str:
+    lines = [
+        "| corpus | code | first start s | restart s (median) | RSS after restart MB "
+        "| one changed file s |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        restart = statistics.median(r.seconds for r in row.restarts)
+        rss = statistics.median(r.rss_mb for r in row.restarts)
+        lines.append(
+            f"| {row.corpus} | {row.code} | {_s(row.first)} | {restart:.2f} | {rss:.0f} "
+            f"| {_s(row.changed)} |"
+        )
+    by_corpus: dict[str, dict[str, Row]] = {}
+    for row in rows:
+        by_corpus.setdefault(row.corpus, {})[row.code] = row
+    for corpus, codes in by_corpus.items():
+        if {"today", "store"} <= set(codes):
+            old, new = codes["today"], codes["store"]
+            ratio_restart = statistics.median(r.seconds for r in old.restarts) / statistics.median(
+                r.seconds for r in new.restarts
+            )
+            ratio_rss = statistics.median(r.rss_mb for r in old.restarts) / statistics.median(
+                r.rss_mb for r in new.restarts
+            )
+            lines.append(
+                f"\n{corpus}: first start {old.first.seconds / new.first.seconds:.1f}x faster, "
+                f"restart {ratio_restart:.1f}x faster, {ratio_rss:.1f}x less memory after restart"
+            )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--runs", type=int, default=3, help="restarts measured (median)")
+    parser.add_argument("--big", action="store_true", help="also 440 novels (store only)")
+    parser.add_argument("--baseline-big", action="store_true", help="and today's code on them")
+    args = parser.parse_args(argv)
+    books = fetch_books()
+    if books is None:
+        sys.stderr.write("no books: run ../shared/tools/gather_books.sh benchmarks/data/books\n")
+        return 2
+    load = os.getloadavg()[0]
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="baseline-") as tmp:
+        baseline = _baseline(Path(tmp))
+        ten = Path(tempfile.mkdtemp(prefix="ten-novels-"))
+        for book in sorted(books.glob("*.txt")):
+            shutil.copy(book, ten / book.name)
+        try:
+            rows.append(measure("10 novels", "today", baseline, ten, args.runs))
+            rows.append(measure("10 novels", "store", None, ten, args.runs))
+            if args.big:
+                big = big_corpus(books, Path(tempfile.mkdtemp(prefix="big-")) / "novels")
+                try:
+                    if args.baseline_big:
+                        rows.append(measure("440 novels", "today", baseline, big, 1))
+                    rows.append(measure("440 novels", "store", None, big, args.runs))
+                finally:
+                    shutil.rmtree(big.parent, ignore_errors=True)
+        finally:
+            shutil.rmtree(ten, ignore_errors=True)
+    print(f"load average at start: {load:.1f} (2 cores, shared)\n")
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
