@@ -27,6 +27,11 @@ MIN_SCORE = 85.0
 WINDOW_CHARS = 240
 #: At most this many windows of a long message are searched (spread over the message).
 MAX_WINDOWS = 6
+#: Word windows (for a long text whose sentences did not match): this many words each, a new
+#: one every :data:`WORD_STRIDE` words, at most :data:`MAX_WORD_WINDOWS` of them.
+WORD_WINDOW = 12
+WORD_STRIDE = 6
+MAX_WORD_WINDOWS = 24
 #: A quoted span needs at least this many words to be taken as "the quoted part".
 MIN_QUOTED_WORDS = 3
 
@@ -111,15 +116,48 @@ def search_windows(text: str, *, size: int = WINDOW_CHARS, count: int = MAX_WIND
     return [windows[round(i * step)] for i in range(count)]
 
 
+def word_windows(
+    text: str,
+    *,
+    words: int = WORD_WINDOW,
+    stride: int = WORD_STRIDE,
+    count: int = MAX_WORD_WINDOWS,
+) -> list[str]:
+    """Windows of ``words`` consecutive words, starting every ``stride`` words (at most
+    ``count``, spread evenly): a quotation pasted into chat without its punctuation is not a
+    sentence of its own, but some window lies inside it."""
+    tokens = text.split()
+    if len(tokens) <= words:
+        return []
+    starts = list(range(0, len(tokens) - words + 1, stride))
+    if starts[-1] != len(tokens) - words:
+        starts.append(len(tokens) - words)
+    if len(starts) > count:
+        step = (len(starts) - 1) / (count - 1)
+        starts = [starts[round(i * step)] for i in range(count)]
+    return [" ".join(tokens[i : i + words]) for i in starts]
+
+
 def locate(index: SearchIndex, text: str, *, min_score: float = MIN_SCORE) -> Provenance | None:
     """The passage ``text`` (a chat message) most likely quotes: the best hit of any window of
     its quoted part, :attr:`~Provenance.accepted` when it scores ``min_score`` or more; ``None``
     when nothing in the text can be searched or nothing resembles a passage at all.
 
-    Cost: one index search per window, at most :data:`MAX_WINDOWS`.
+    Cost: one index search per window: at most :data:`MAX_WINDOWS` sentence windows, and for a
+    long text whose sentences did not match, at most :data:`MAX_WORD_WINDOWS` word windows.
     """
-    best: Provenance | None = None
-    for window in search_windows(quoted_part(text)):
+    part = quoted_part(text)
+    best = _best(index, search_windows(part), min_score, None)
+    if (best is None or not best.accepted) and len(part) > WINDOW_CHARS:
+        best = _best(index, word_windows(part), min_score, best)
+    return best
+
+
+def _best(
+    index: SearchIndex, windows: list[str], min_score: float, best: Provenance | None
+) -> Provenance | None:
+    """The best hit over ``windows`` (or ``best`` if none beats it)."""
+    for window in windows:
         try:
             hits = index.search(window, limit=1, threshold=0.0, max_chars=WINDOW_CHARS * 2)
         except (QueryError, NotFound):

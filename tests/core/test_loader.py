@@ -339,9 +339,7 @@ def test_parse_document_reports_title_only_and_empty_text() -> None:
 
 
 def test_plain_text_keeps_hashes_and_markers_verbatim() -> None:
-    text = (
-        "Title\n\nStandfirst.\n\n# not a heading in plain text\n\n*stars* and snake_case stay.\n"
-    )
+    text = "Title\n\nStandfirst.\n\n# not a heading in plain text\n\n*stars* and snake_case stay.\n"
     document = parse_document(text, document_id="plain")
     assert texts(document) == [
         "Standfirst.",

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from bot.core.library import Library
-from bot.core.provenance import MAX_WINDOWS, WINDOW_CHARS, quoted_part, search_windows
+from bot.core.provenance import (
+    MAX_WINDOWS,
+    MAX_WORD_WINDOWS,
+    WINDOW_CHARS,
+    quoted_part,
+    search_windows,
+    word_windows,
+)
 from tests.core.test_search import make_corpus
 
 
@@ -48,3 +55,34 @@ def test_a_quotation_is_located_and_chatter_is_not() -> None:
     chatter = library.where_from("what time is the game tonight, can you bring snacks")
     assert chatter is None or not chatter.accepted
     assert library.where_from("!!! ???") is None
+
+
+def test_word_windows_overlap_and_cover_the_end() -> None:
+    words = [f"w{i}" for i in range(40)]
+    windows = word_windows(" ".join(words), words=12, stride=6)
+    assert windows[0].split() == words[:12]
+    assert windows[-1].split() == words[-12:]
+    assert word_windows("too short to need any") == []
+    many = word_windows(" ".join(f"w{i}" for i in range(1000)))
+    assert len(many) == MAX_WORD_WINDOWS
+
+
+def test_an_unpunctuated_quotation_inside_long_chatter_is_found() -> None:
+    corpus = make_corpus(
+        {
+            "d": [
+                "The sea was calm that night, and the stars burned over the quiet harbour.",
+                "Nobody in the village had ever seen a whale come so close to the shore, and the "
+                "children ran down to the water to watch it breathe.",
+            ]
+        }
+    )
+    library = Library(corpus)
+    chatter = "we were talking about this at dinner and nobody remembered the book. " * 5
+    quote = (
+        "nobody in the village had ever seen a whale come so close to the shore and the children"
+    )
+    found = library.where_from(chatter + quote + " " + chatter)
+    assert found is not None
+    assert found.accepted
+    assert found.hit.passage.paragraph == 2

@@ -110,6 +110,8 @@ async def test_search_for_everyone_pings_nobody(
 ) -> None:
     await _run(discord_double, "search", {"query": "@everyone"})
     _no_pings(discord_double)
+
+
 async def test_summary_sentences_are_verbatim_in_document_order(
     running_bot: CorpusBot, discord_double: DiscordDouble, seed_library: Library
 ) -> None:

@@ -79,6 +79,8 @@ async def test_dropped_websocket_is_resumed_and_the_bot_still_answers(
     assert len(discord_double.identify_payloads) == 1  # no new session
     assert len(discord_double.syncs) == syncs == 1
     assert counted.setup_hooks == 1
+
+
 async def test_invalidated_session_is_reidentified_and_the_bot_still_answers(
     counted: Counted, discord_double: DiscordDouble
 ) -> None:

@@ -98,6 +98,13 @@ async def test_user_installed_app_answers_in_dms_and_group_dms(
         )
         found = await (await discord_double.send_interaction(menu)).final()
         assert found["embeds"][0]["title"].startswith("From Trump Must Hold")
+        search = payloads.user_install(
+            payloads.slash_command("search", {"query": "jaw jaw better than war"}),
+            user,
+            context=context,
+        )
+        hits = await (await discord_double.send_interaction(search)).final()
+        assert "paragraph 1" in hits["embeds"][0]["fields"][0]["name"]
     discord_double.assert_no_violations()
 
 
@@ -107,7 +114,7 @@ async def test_server_commands_are_not_offered_to_a_user_install(
     registered = {c["name"]: c for c in discord_double.commands[None].values()}
     assert registered["daily"]["integration_types"] == [0]
     assert registered["daily"]["contexts"] == [0]
-    for name in ("quote", "search", "summary", MENU):
+    for name in ("quote", "search", "summary", "sources", MENU):
         assert registered[name]["integration_types"] == [0, 1]
         assert registered[name]["contexts"] == [0, 1, 2]
     daily = payloads.user_install(
