@@ -19,6 +19,7 @@ BENCHMARKS = (
     ("load", []),
     ("cards", []),
     ("extraction", []),
+    ("where_from", []),
 )
 
 

@@ -636,7 +636,10 @@ def about_reply(corpus: Corpus) -> Reply:
     embed.description = _join_within(lines, "\n", EMBED_DESCRIPTION_LIMIT - 500)
     embed.add_field(
         name="Commands",
-        value="/quote · /search · /summary · /daily (server managers)",
+        value=(
+            "/quote · /search · /summary · /sources · Apps → Where is this from? (on a message) · "
+            "/daily, /reading, /card_style (server managers)"
+        ),
         inline=False,
     )
     embed.add_field(
