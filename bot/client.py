@@ -157,6 +157,8 @@ class CorpusBot(sharding.ShardedBot):
         self.started_at = self.clock()
         self._extensions = extensions
         self.storage: Any = None
+        #: How much faster than real time ``clock`` runs (:mod:`bot.simclock`; 1 normally).
+        self.time_scale = 1.0
         #: Retry delays (seconds) while the gateway cannot be reached at start-up: first, cap.
         self.gateway_retry: tuple[float, float] = (1.0, 60.0)
         self._resync: asyncio.Task[bool] | None = None

@@ -1210,3 +1210,46 @@ def reload_text(
 def reload_reply(text: str) -> Reply:
     """The ephemeral answer to ``/reload``."""
     return Reply(content=shorten(text, MESSAGE_LIMIT), ephemeral=True)
+
+
+# ---- /documents -----------------------------------------------------------------------------
+
+
+def collection_label(folder: str) -> str:
+    """How a collection (a folder of documents) is named to users."""
+    return f"Folder: {folder}"
+
+
+def no_such_collection(folder: str) -> str:
+    return f"There is no folder called “{folder}” in the corpus. Pick one from the list."
+
+
+def _seen(summary: tuple[int, int]) -> str:
+    seen, total = summary
+    return f"This server now sees {seen} of {_count(total, 'document')}."
+
+
+def documents_reply(summary: tuple[int, int], label: str, enabled: bool) -> Reply:
+    """The answer to ``/documents enable`` or ``disable``."""
+    done = "Turned on" if enabled else "Turned off"
+    return Reply(content=f"{done}: {escape(label)}. {_seen(summary)}", ephemeral=True)
+
+
+def document_choices_reply(choices: dict[str, bool], summary: tuple[int, int]) -> Reply:
+    """``/documents list``: the server's choices, then how many documents it sees."""
+    if not choices:
+        return Reply(
+            content=f"No choices made: every document is on. {_seen(summary)}", ephemeral=True
+        )
+    lines = [
+        f"{'on ' if enabled else 'off'} · `{name}`" for name, enabled in sorted(choices.items())
+    ]
+    text = "\n".join(lines[:40]) + (f"\n…and {len(lines) - 40} more" if len(lines) > 40 else "")
+    return Reply(content=shorten(f"{text}\n{_seen(summary)}", MESSAGE_LIMIT), ephemeral=True)
+
+
+def documents_reset_reply(count: int) -> Reply:
+    """``/documents reset``."""
+    return Reply(
+        content=f"Forgot {_count(count, 'choice')}: every document is on again.", ephemeral=True
+    )
