@@ -179,6 +179,17 @@ def user_error(message: str) -> Reply:
     return Reply(content=shorten(message, MESSAGE_LIMIT), ephemeral=True)
 
 
+COMMAND_CHANGED = (
+    "This command changed: it will be updated shortly. Close the command and type it again in "
+    "a minute (if it does not show the new options, restart Discord with Ctrl+R)."
+)
+
+
+def command_changed() -> Reply:
+    """The ephemeral answer to a command or option the bot no longer has."""
+    return user_error(COMMAND_CHANGED)
+
+
 OWNER_ONLY = "Only the bot's owner can sync its commands."
 SYNCED = "Commands synced."
 SYNC_FAILED = "Discord refused to register the commands; see the bot's log."
@@ -205,6 +216,19 @@ def sync_failed(status: int, code: int, text: str, dev_guild: int | None) -> str
     else:
         advice = "the commands registered before stay; the next start tries again"
     return f"could not register the slash commands {where}: {status} (code {code}) {text}; {advice}"
+
+
+def sync_rate_limited(retry_after: float, dev_guild: int | None) -> str:
+    """The log line for a command sync Discord asks to retry only after ``retry_after`` seconds
+    (its daily limit on creating commands, code 30034, answers with hours)."""
+    where = f"in the server {dev_guild} (discord.dev_guild_id)" if dev_guild else "globally"
+    hours = retry_after / 3600
+    wait = f"{hours:.1f} h" if hours >= 1 else f"{retry_after:.0f} s"
+    return (
+        f"could not register the slash commands {where}: Discord asks to wait {wait} (its daily "
+        "limit on creating commands, 200 a day, is probably used up); the commands registered "
+        "before stay; the next start tries again"
+    )
 
 
 APOLOGY = "Sorry, something went wrong while answering that. It has been logged; please try again in a moment."
@@ -1186,3 +1210,46 @@ def reload_text(
 def reload_reply(text: str) -> Reply:
     """The ephemeral answer to ``/reload``."""
     return Reply(content=shorten(text, MESSAGE_LIMIT), ephemeral=True)
+
+
+# ---- /documents -----------------------------------------------------------------------------
+
+
+def collection_label(folder: str) -> str:
+    """How a collection (a folder of documents) is named to users."""
+    return f"Folder: {folder}"
+
+
+def no_such_collection(folder: str) -> str:
+    return f"There is no folder called “{folder}” in the corpus. Pick one from the list."
+
+
+def _seen(summary: tuple[int, int]) -> str:
+    seen, total = summary
+    return f"This server now sees {seen} of {_count(total, 'document')}."
+
+
+def documents_reply(summary: tuple[int, int], label: str, enabled: bool) -> Reply:
+    """The answer to ``/documents enable`` or ``disable``."""
+    done = "Turned on" if enabled else "Turned off"
+    return Reply(content=f"{done}: {escape(label)}. {_seen(summary)}", ephemeral=True)
+
+
+def document_choices_reply(choices: dict[str, bool], summary: tuple[int, int]) -> Reply:
+    """``/documents list``: the server's choices, then how many documents it sees."""
+    if not choices:
+        return Reply(
+            content=f"No choices made: every document is on. {_seen(summary)}", ephemeral=True
+        )
+    lines = [
+        f"{'on ' if enabled else 'off'} · `{name}`" for name, enabled in sorted(choices.items())
+    ]
+    text = "\n".join(lines[:40]) + (f"\n…and {len(lines) - 40} more" if len(lines) > 40 else "")
+    return Reply(content=shorten(f"{text}\n{_seen(summary)}", MESSAGE_LIMIT), ephemeral=True)
+
+
+def documents_reset_reply(count: int) -> Reply:
+    """``/documents reset``."""
+    return Reply(
+        content=f"Forgot {_count(count, 'choice')}: every document is on again.", ephemeral=True
+    )

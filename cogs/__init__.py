@@ -6,6 +6,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.search",
     "cogs.summary",
     "cogs.sources",
+    "cogs.documents",
     "cogs.daily",
     "cogs.admin",
     "cogs.where_from",

@@ -13,6 +13,7 @@ checked again on use) and answers ephemerally, except the post ``/daily now`` ma
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import socket
@@ -26,6 +27,7 @@ from discord import Interaction, app_commands
 from discord.ext import commands
 
 from bot import installs, render, render_community
+from bot.choices import allowed_for
 from bot.client import CorpusBot
 from bot.core.daily import (
     MAX_GRACE,
@@ -55,6 +57,10 @@ NEEDED = (
     ("embed_links", "Embed Links"),
 )
 
+#: Guilds a scheduler pass posts for at once: a thousand posts due at the same minute go out in
+#: seconds, well under Discord's global 50 requests per second (benchmarks.scale).
+DAILY_CONCURRENCY = 8
+
 # -- pure helpers (tested without Discord) -----------------------------------------------
 
 
@@ -76,6 +82,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
         self.bot = bot
         self.scheduler: DailyScheduler | None = None
         self._channel_guilds: dict[int, int] = {}  # channel id -> its guild, as Discord said
+        self._order_library: object = None  # the library the memoised quote orders are over
         super().__init__()
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -100,6 +107,11 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
                 grace=self._grace(),
                 config_schedules=self._config_schedules(),
                 owns=self.bot.owns_guild,
+                concurrency=DAILY_CONCURRENCY,
+                # a simulated fast clock (bot.simclock): sleeps shrink, Discord's nonce
+                # deduplication keeps its real duration
+                sleep=lambda seconds: asyncio.sleep(seconds / self.bot.time_scale),
+                nonce_window=timedelta(minutes=2) * self.bot.time_scale,
             )
         self.scheduler.start()
 
@@ -117,7 +129,15 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
     def quote_order(self, schedule: DailySchedule) -> Sequence[str]:
         """The guild's permutation of quote keys over its chosen documents (memoised: it hashes
         and sorts every quotable line, and the scheduler asks on the event loop)."""
-        return self._quote_order(schedule.documents, schedule.guild_id)
+        library = self.bot.library
+        if library is not self._order_library:  # a reload: orders over the old corpus are stale
+            self._quote_order.cache_clear()
+            self._order_library = library
+        documents = schedule.documents
+        allowed = allowed_for(self.bot, schedule.guild_id, library)
+        if not documents and allowed is not None:  # the server's own choice of documents
+            documents = tuple(d.id for d in library.corpus if d.id in allowed)
+        return self._quote_order(documents, schedule.guild_id)
 
     @functools.lru_cache(maxsize=256)  # noqa: B019 - one cog per process, lives as long as it
     def _quote_order(self, documents: tuple[str, ...], guild_id: int) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ from discord import Interaction, app_commands
 from discord.ext import commands
 
 from bot import installs, render, views
+from bot.choices import allowed_for
 from bot.client import CorpusBot
 from bot.core.quotes import quote_key
 from bot.errors import send
@@ -41,15 +42,17 @@ class Quotes(commands.Cog):
         last = (
             await storage.last_quote_key(interaction.channel_id) if interaction.channel_id else None
         )
+        library = self.bot.library  # one library for the whole command, even across a reload
         quote, doc = await self.bot.run_core(
             interaction,
-            self.bot.library.quote,
+            library.quote,
             document=document,
             contains=contains,
             speaker=speaker,
             exclude={last} if last else (),
+            allowed=allowed_for(self.bot, interaction.guild_id, library),
         )
-        view = views.quote_view(self.bot.library, interaction.user.id, quote)
+        view = views.quote_view(library, interaction.user.id, quote)
         if card:
             reply = await cards.quote_card_reply(self.bot, interaction, quote, doc)
         else:
@@ -65,7 +68,9 @@ class Quotes(commands.Cog):
     async def document_autocomplete(
         self, interaction: Interaction[CorpusBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return render.choices(self.bot.library.document_choices(current))
+        library = self.bot.library
+        allowed = allowed_for(self.bot, interaction.guild_id, library)
+        return render.choices(library.document_choices(current, allowed=allowed))
 
     @quote.autocomplete("speaker")
     async def speaker_autocomplete(

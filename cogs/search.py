@@ -8,6 +8,7 @@ from discord import Interaction, app_commands
 from discord.ext import commands
 
 from bot import installs, render, views
+from bot.choices import allowed_for
 from bot.client import CorpusBot
 from bot.errors import send
 
@@ -39,18 +40,20 @@ class Search(commands.Cog):
     ) -> None:
         """Parse options, search (off the event loop), render the hits, send."""
         cfg = self.bot.settings.search
+        library = self.bot.library  # one library for the whole command, even across a reload
         hits = await self.bot.run_core(
             interaction,
-            self.bot.library.search,
+            library.search,
             query,
             document=document,
             limit=limit or cfg.limit,
             threshold=cfg.threshold,
             min_chars=cfg.min_query_chars,
             max_chars=cfg.max_query_chars,
+            allowed=allowed_for(self.bot, interaction.guild_id, library),
         )
-        reply = render.search_reply(query, hits, self.bot.library.corpus)
-        view = views.hits_view(self.bot.library, interaction.user.id, hits)
+        reply = render.search_reply(query, hits, library.corpus)
+        view = views.hits_view(library, interaction.user.id, hits)
         reply.view = view
         await send(interaction, reply)
         view.interaction = interaction
@@ -74,7 +77,9 @@ class Search(commands.Cog):
     async def document_autocomplete(
         self, interaction: Interaction[CorpusBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return render.choices(self.bot.library.document_choices(current))
+        library = self.bot.library
+        allowed = allowed_for(self.bot, interaction.guild_id, library)
+        return render.choices(library.document_choices(current, allowed=allowed))
 
 
 async def setup(bot: CorpusBot) -> None:

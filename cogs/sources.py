@@ -6,6 +6,7 @@ from discord import Interaction, app_commands
 from discord.ext import commands
 
 from bot import installs, render
+from bot.choices import allowed_for
 from bot.client import CorpusBot
 from bot.errors import send
 from bot.paging import PageView
@@ -25,11 +26,14 @@ class Sources(commands.Cog):
     ) -> None:
         """List (paginated, buttons for the invoker only) or one document's details."""
         library = self.bot.library
+        allowed = allowed_for(self.bot, interaction.guild_id, library)
         if document:
-            source, doc, summary = await self.bot.run_core(interaction, library.source, document)
+            source, doc, summary = await self.bot.run_core(
+                interaction, library.source, document, allowed
+            )
             await send(interaction, render.source_reply(source, doc, summary))
             return
-        listed = await self.bot.run_core(interaction, library.sources)
+        listed = await self.bot.run_core(interaction, library.sources, allowed)
         reply = render.sources_page(listed, 0)
         pages = render.sources_page_count(len(listed))
         if listed and pages > 1:
@@ -44,7 +48,9 @@ class Sources(commands.Cog):
     async def document_autocomplete(
         self, interaction: Interaction[CorpusBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return render.choices(self.bot.library.document_choices(current))
+        library = self.bot.library
+        allowed = allowed_for(self.bot, interaction.guild_id, library)
+        return render.choices(library.document_choices(current, allowed=allowed))
 
 
 async def setup(bot: CorpusBot) -> None:

@@ -8,6 +8,7 @@ from discord import Interaction, app_commands
 from discord.ext import commands
 
 from bot import installs, render
+from bot.choices import allowed_for
 from bot.client import CorpusBot
 from bot.errors import send
 
@@ -40,13 +41,15 @@ class Summaries(commands.Cog):
     ) -> None:
         """Parse options, summarise (off the event loop), render, send."""
         chosen = length or self.bot.settings.summary.length
+        library = self.bot.library
         summary, doc = await self.bot.run_core(
             interaction,
-            self.bot.library.summary,
+            library.summary,
             document,
             length=chosen,
             sentences=sentences,
             section=section,
+            allowed=allowed_for(self.bot, interaction.guild_id, library),
         )
         await send(interaction, render.summary_reply(summary, doc, bullets=chosen == "key_points"))
 
@@ -54,7 +57,9 @@ class Summaries(commands.Cog):
     async def document_autocomplete(
         self, interaction: Interaction[CorpusBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return render.choices(self.bot.library.document_choices(current))
+        library = self.bot.library
+        allowed = allowed_for(self.bot, interaction.guild_id, library)
+        return render.choices(library.document_choices(current, allowed=allowed))
 
     @summary.autocomplete("section")
     async def section_autocomplete(

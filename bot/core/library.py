@@ -242,12 +242,20 @@ class Library:
             "(In Discord, start typing in the document option to pick one.)"
         )
 
-    def document_choices(self, typed: str, *, limit: int = 25) -> list[tuple[str, str]]:
+    def document_choices(
+        self, typed: str, *, limit: int = 25, allowed: Collection[str] | None = None
+    ) -> list[tuple[str, str]]:
         """Autocomplete for a document option: up to ``limit`` ``(title, id)`` pairs, stable order.
 
         Empty input lists documents in corpus order; otherwise titles are ranked by fuzzy match
-        (ties by corpus order).
+        (ties by corpus order). ``allowed``: only these document ids (a server's choice).
         """
+        if allowed is not None:
+            return [
+                pair
+                for pair in self.document_choices(typed, limit=len(self.corpus))
+                if self._value_id(pair[1]) in allowed
+            ][:limit]
         docs = list(self.corpus)
         typed = valid_text(typed.strip())
         if not typed:
@@ -283,6 +291,11 @@ class Library:
             ).hexdigest()
         )
 
+    def _value_id(self, value: str) -> str:
+        """The document id an autocomplete value (:meth:`document_value`) stands for."""
+        found = self._long_ids().get(value) if value.startswith("~") else None
+        return found.id if found is not None else value
+
     def _long_ids(self) -> dict[str, Document]:
         if self._long_id_map is None:
             self._long_id_map = {
@@ -306,9 +319,32 @@ class Library:
         speaker: str | None = None,
         exclude: Collection[str] = (),
         rng: random.Random | None = None,
+        allowed: Collection[str] | None = None,
     ) -> tuple[Quote, Document]:
-        """A quotable line (``/quote``) and its document. Raises :class:`NotFound` when none fits."""
-        doc = self.document(document)
+        """A quotable line (``/quote``) and its document. Raises :class:`NotFound` when none fits.
+
+        ``allowed``: only from these document ids (a server's choice); the documents are tried
+        in random order, so each with a fitting quote is as likely as with the whole corpus.
+        """
+        doc = self.allowed_document(document, allowed)
+        docs = self._allowed_or_refuse(allowed) if doc is None else None
+        if docs is not None and len(docs) < len(self.corpus):
+            rng = rng or random.Random()
+            rng.shuffle(docs)
+            failure: NotFound | None = None
+            for candidate in docs:
+                try:
+                    return self.quote(
+                        document=candidate.id,
+                        contains=contains,
+                        speaker=speaker,
+                        exclude=exclude,
+                        rng=rng,
+                    )
+                except NotFound as error:
+                    failure = failure or error
+            assert failure is not None
+            raise failure
         quote = self.quotes.pick(
             document=doc.id if doc else None,
             contains=valid_text(contains) if contains else None,
@@ -338,9 +374,28 @@ class Library:
         threshold: float = 70.0,
         min_chars: int = 3,
         max_chars: int = 300,
+        allowed: Collection[str] | None = None,
     ) -> list[SearchHit]:
-        """Ranked passages for a query (``/search``). Raises ``QueryError`` or :class:`NotFound`."""
-        doc = self.document(document)
+        """Ranked passages for a query (``/search``). Raises ``QueryError`` or :class:`NotFound`.
+
+        ``allowed``: only passages of these document ids (a server's choice): the best
+        :data:`ALLOWED_FETCH` hits of the whole corpus are filtered.
+        """
+        doc = self.allowed_document(document, allowed)
+        docs = self._allowed_or_refuse(allowed) if doc is None else None
+        if docs is not None and len(docs) < len(self.corpus):
+            ids = {d.id for d in docs}
+            hits = self.index.search(
+                query,
+                limit=max(limit, self.ALLOWED_FETCH),
+                threshold=threshold,
+                min_chars=min_chars,
+                max_chars=max_chars,
+            )
+            kept = [h for h in hits if h.passage.document_id in ids][:limit]
+            if not kept:
+                raise NotFound("Nothing close enough in the documents this server sees.")
+            return kept
         return self.index.search(
             query,
             limit=limit,
@@ -357,12 +412,14 @@ class Library:
         length: str = "medium",
         sentences: int | None = None,
         section: str | None = None,
+        allowed: Collection[str] | None = None,
     ) -> tuple[Summary, Document]:
         """An extractive summary (``/summary``) of the named document, or of the first one; of
         one of its sections when ``section`` is given (its number or title, see
         :meth:`section_number`). A long document (a novel, a long speech) is summarised from its
         sections (:mod:`bot.core.summarize_sections`), others as a whole."""
-        doc = self.document(document) or self.corpus.documents[0]
+        docs = self._allowed_or_refuse(allowed)
+        doc = self.allowed_document(document, allowed) or (docs or self.corpus.documents)[0]
         number = self.section_number(doc, section) if section and section.strip() else None
         if number is not None:
             section_key = (doc.id, length, sentences, number)
@@ -429,6 +486,9 @@ class Library:
 
     # ---- sources ------------------------------------------------------------------------
 
+    #: Hits fetched from the whole corpus before a server's choice filters them (``search``).
+    ALLOWED_FETCH = 50
+
     def sources(self, documents: Collection[str] | None = None) -> list[Source]:
         """``/sources``: every document (or those whose ids are in ``documents``), corpus order.
 
@@ -445,11 +505,13 @@ class Library:
             if documents is None or doc.id in documents
         ]
 
-    def source(self, name: str) -> tuple[Source, Document, Summary | None]:
+    def source(
+        self, name: str, allowed: Collection[str] | None = None
+    ) -> tuple[Source, Document, Summary | None]:
         """``/sources document:``: the document's :class:`Source`, the document (for its
         sections) and its short summary (``None`` when it has no sentence). Raises
         :class:`NotFound` like :meth:`document`."""
-        doc = self.document(name)
+        doc = self.allowed_document(name, allowed)
         if doc is None:
             raise NotFound("Name a document, or leave the option out to list them all.")
         try:
@@ -457,3 +519,28 @@ class Library:
         except NotFound:
             summary = None
         return source_of(doc, summary), doc, summary
+
+    # ---- a server's choice of documents -------------------------------------------------
+
+    def allowed_document(
+        self, name: str | None, allowed: Collection[str] | None
+    ) -> Document | None:
+        """:meth:`document`, refusing a document the server turned off (``allowed`` excludes it)."""
+        doc = self.document(name)
+        if doc is not None and allowed is not None and doc.id not in allowed:
+            raise NotFound(
+                f"“{doc.title}” is turned off in this server (a server manager can turn it on "
+                "with /documents enable)."
+            )
+        return doc
+
+    def _allowed_or_refuse(self, allowed: Collection[str] | None) -> list[Document] | None:
+        if allowed is None:
+            return None
+        docs = [d for d in self.corpus if d.id in allowed]
+        if not docs:
+            raise NotFound(
+                "Every document is turned off in this server; a server manager can turn some "
+                "on with /documents enable."
+            )
+        return docs

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from bot.core.daily import DailySchedule
+from bot.storage._choices import DocumentChoiceMemory
 from bot.storage._reading import ReadingMemory
 from bot.storage._records import (
     USED_STATUSES,
@@ -23,7 +24,7 @@ from bot.storage._records import (
 from bot.storage._sql import _now, _parse_ts, _ts
 
 
-class MemoryStorage(ReadingMemory):
+class MemoryStorage(ReadingMemory, DocumentChoiceMemory):
     """:class:`~bot.storage.Storage` in process memory: same semantics as :class:`SQLiteStorage`, no file.
 
     For tests, simulations and dry runs; state is lost when the object is dropped. Several

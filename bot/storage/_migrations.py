@@ -102,6 +102,16 @@ MIGRATIONS: Sequence[tuple[str, ...]] = (
             next_at DOUBLE PRECISION NOT NULL
         )""",
     ),
+    # 5: each server's choice of documents and collections (bot/storage/_choices.py)
+    (
+        """CREATE TABLE guild_documents (
+            guild_id INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            enabled INTEGER NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (guild_id, name)
+        )""",
+    ),
 )
 """Schema migrations, applied in order by every SQL backend; after migration ``i`` (1-based)
 the database's schema version is ``i``. Append new migrations; never edit one that has shipped."""

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
 from bot.core.daily import DailySchedule
+from bot.storage._choices import DocumentChoiceStorage
 from bot.storage._reading import ReadingStorage
 
 
@@ -119,7 +120,7 @@ class GuildStatus:
 
 
 @runtime_checkable
-class Storage(ReadingStorage, Protocol):
+class Storage(ReadingStorage, DocumentChoiceStorage, Protocol):
     """The storage interface used by cogs, the client and :class:`~bot.scheduler.DailyScheduler`.
 
     All instants are aware datetimes (stored as UTC); all ids are Discord snowflakes (``int``).

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from bot.core.daily import DailySchedule
+from bot.storage._choices import DocumentChoiceSQL
 from bot.storage._reading import ReadingSQL
 from bot.storage._records import (
     USED_STATUSES,
@@ -86,7 +87,7 @@ def _schedule_record(row: Any) -> ScheduleRecord:
     )
 
 
-class SQLStorage(ReadingSQL, ABC):
+class SQLStorage(ReadingSQL, DocumentChoiceSQL, ABC):
     """:class:`~bot.storage.Storage` over SQL; subclasses provide the connection."""
 
     NOW_SQL = "((julianday('now') - 2440587.5) * 86400.0)"
