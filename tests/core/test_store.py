@@ -221,7 +221,7 @@ def test_a_damaged_index_array_is_logged_and_rebuilt(
     """(The index's own format and its finer damage are tested in tests/bot/test_index_cache.py.)"""
     store = tmp_path / "store"
     expected = _answers(_load(corpus_folder, store)[0])
-    target = sorted((store / "index").glob("*/postings.npy"))[0]
+    target = sorted((store / "index").glob("*/gaps.npy"))[0]  # the posting lists
     DAMAGE[damage](target)
     library, report = _load(corpus_folder, store)
     assert _answers(library) == expected
