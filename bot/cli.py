@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from bot import card_cli, render
+from bot import card_cli, render, simclock
 from bot.command_payload import cmd_commands
 from bot.core.daily import EARLIEST_NOW, LATEST_NOW, zone_label
 from bot.core.errors import CorpusError, UserError
@@ -185,8 +185,12 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     check_with_corpus(settings, library)
     point_at(settings.discord.api_base, settings.discord.gateway_url)
 
+    simulated = os.environ.get(simclock.ENV)
+    clock = simclock.parse(simulated) if simulated else None
+
     async def main() -> None:
-        bot = CorpusBot(settings, library, sync=args.sync)
+        bot = CorpusBot(settings, library, sync=args.sync, clock=clock)
+        bot.time_scale = clock.scale if clock is not None else 1.0
         async with bot:
             await bot.start(token)
 

@@ -276,6 +276,7 @@ class DailyScheduler:
             failure up to ``unreached_max``; the first success ends it.
         owns: ``owns(guild_id)``, whether this process posts for the guild (its shards serve
             it); ``None``: every guild.
+        concurrency: guilds handled at once in a pass (1: one after another, in order).
 
     Raises:
         ValueError: ``grace`` outside (0, 24 h] or non-positive limits.
@@ -306,6 +307,7 @@ class DailyScheduler:
         unreached_base: float = 5.0,
         unreached_max: float = 60.0,
         owns: Callable[[int], bool] | None = None,
+        concurrency: int = 1,
     ) -> None:
         if not timedelta(0) < grace <= MAX_GRACE:
             raise ValueError(f"grace must be in (0, {MAX_GRACE}], got {grace}")
@@ -331,6 +333,7 @@ class DailyScheduler:
         self._cooldown: dict[int, datetime] = {}
         self.unreached_base = unreached_base
         self._owns = owns
+        self.concurrency = max(concurrency, 1)
         self.unreached_max = unreached_max
         self._unreached_streak = 0
         self._network_retry_at: datetime | None = None
@@ -411,30 +414,39 @@ class DailyScheduler:
         """One pass over every enabled schedule; returns what was done (nothing due: ``[]``).
 
         An exception in one guild is logged with guild and channel, puts that guild in
-        cool-down, and the pass goes on with the others.
+        cool-down, and the pass goes on with the others. Up to ``concurrency`` guilds are
+        handled at once (each guild's steps stay in order); outcomes keep the guilds' order.
         """
         now = self._clock() if now is None else now
-        outcomes: list[PostOutcome] = []
-        for schedule in await self._my_schedules():
-            try:
-                outcomes.extend(await self._run_guild(schedule, now))
-            except Exception as exc:
-                log.exception(
-                    "daily post failed for guild %s channel %s",
-                    schedule.guild_id,
-                    schedule.channel_id,
-                )
-                self._cool_down(schedule.guild_id, now, 1)
-                outcomes.append(
-                    PostOutcome(
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one(schedule: DailySchedule) -> list[PostOutcome]:
+            async with gate:
+                try:
+                    return await self._run_guild(schedule, now)
+                except Exception as exc:
+                    log.exception(
+                        "daily post failed for guild %s channel %s",
                         schedule.guild_id,
                         schedule.channel_id,
-                        None,
-                        PostResult.ERROR,
-                        detail=repr(exc),
                     )
-                )
-        return outcomes
+                    self._cool_down(schedule.guild_id, now, 1)
+                    return [
+                        PostOutcome(
+                            schedule.guild_id,
+                            schedule.channel_id,
+                            None,
+                            PostResult.ERROR,
+                            detail=repr(exc),
+                        )
+                    ]
+
+        schedules = await self._my_schedules()
+        if self.concurrency == 1:
+            results = [await one(schedule) for schedule in schedules]
+        else:
+            results = list(await asyncio.gather(*(one(schedule) for schedule in schedules)))
+        return [outcome for result in results for outcome in result]
 
     async def post_now(
         self, schedule: DailySchedule, *, channel_id: int | None = None, now: datetime | None = None

@@ -13,6 +13,7 @@ checked again on use) and answers ephemerally, except the post ``/daily now`` ma
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import socket
@@ -55,6 +56,10 @@ NEEDED = (
     ("send_messages", "Send Messages"),
     ("embed_links", "Embed Links"),
 )
+
+#: Guilds a scheduler pass posts for at once: a thousand posts due at the same minute go out in
+#: seconds, well under Discord's global 50 requests per second (benchmarks.scale).
+DAILY_CONCURRENCY = 8
 
 # -- pure helpers (tested without Discord) -----------------------------------------------
 
@@ -102,6 +107,11 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
                 grace=self._grace(),
                 config_schedules=self._config_schedules(),
                 owns=self.bot.owns_guild,
+                concurrency=DAILY_CONCURRENCY,
+                # a simulated fast clock (bot.simclock): sleeps shrink, Discord's nonce
+                # deduplication keeps its real duration
+                sleep=lambda seconds: asyncio.sleep(seconds / self.bot.time_scale),
+                nonce_window=timedelta(minutes=2) * self.bot.time_scale,
             )
         self.scheduler.start()
 
@@ -284,7 +294,11 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
         record = await storage.get_schedule_record(interaction.guild_id)
         status = await storage.get_status(interaction.guild_id)
         last = await storage.last_post(interaction.guild_id)
-        reply = render.daily_reply(render.show_text(record, status, last, self.bot.clock()))
+        corpus = self.bot.library.corpus
+        removed = [d for d in record.schedule.documents if corpus.get(d) is None] if record else []
+        reply = render.daily_reply(
+            render.show_text(record, status, last, self.bot.clock(), removed=removed)
+        )
         await send(
             interaction, render.with_offset_note(reply, record.schedule.timezone if record else "")
         )
