@@ -27,6 +27,7 @@ from bot import errors, render, sharding, views
 from bot.core.library import Library
 from bot.reload import Reloader
 from bot.settings import Settings
+from bot.staleness import CorpusTree, command_shape
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,9 @@ CORE_WORKERS = 1
 #: Profiling the stalls showed the loop thread on CPU for about a fifth of each slow iteration
 #: and waiting for the GIL the rest of it.
 SWITCH_INTERVAL = 0.0002
+
+#: Seconds the bot waits out a REST rate limit; longer ones raise ``discord.RateLimited``.
+MAX_RATELIMIT_WAIT = 30.0
 
 #: Storage meta key: the scope (``"global"`` or ``"guild:ID"``) of the last command sync.
 SYNC_SCOPE_KEY = "commands_scope"
@@ -134,6 +138,10 @@ class CorpusBot(sharding.ShardedBot):
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
             guild_ready_timeout=guild_ready_timeout,
+            # A longer rate-limit wait (hours, for the daily command-create quota) is raised as
+            # discord.RateLimited instead of being slept through at start-up.
+            max_ratelimit_timeout=MAX_RATELIMIT_WAIT,
+            tree_cls=CorpusTree,
             owner_ids=set(settings.discord.owner_ids) or None,
             activity=discord.CustomActivity(name=settings.bot.status_text)
             if settings.bot.status_text
@@ -153,6 +161,7 @@ class CorpusBot(sharding.ShardedBot):
         self.time_scale = 1.0
         #: Retry delays (seconds) while the gateway cannot be reached at start-up: first, cap.
         self.gateway_retry: tuple[float, float] = (1.0, 60.0)
+        self._resync: asyncio.Task[bool] | None = None
         self._core_executor = concurrent.futures.ThreadPoolExecutor(
             CORE_WORKERS, thread_name_prefix="corpusbot-core"
         )
@@ -212,7 +221,7 @@ class CorpusBot(sharding.ShardedBot):
         key = f"commands_fingerprint:{scope}"
         last = await self.storage.get_meta(key)
         asked = force or self.sync_requested or self.settings.discord.sync_commands
-        if not asked and last == fingerprint:
+        if not asked and last == fingerprint and await self._discord_holds_these(dev_guild):
             log.info("commands unchanged since the last sync (%s); not syncing", scope)
             return True
         try:
@@ -225,6 +234,9 @@ class CorpusBot(sharding.ShardedBot):
         except discord.HTTPException as error:
             log.error("%s", render.sync_failed(error.status, error.code, error.text, dev_guild))
             return False
+        except discord.RateLimited as error:
+            log.error("%s", render.sync_rate_limited(error.retry_after, dev_guild))
+            return False
         await self.storage.set_meta(key, fingerprint)
         log.info("synced %d commands (%s)", len(synced), scope)
         try:
@@ -232,6 +244,43 @@ class CorpusBot(sharding.ShardedBot):
         except discord.HTTPException as error:
             log.warning("could not remove the commands of the other scope: %s", error)
         return True
+
+    async def _discord_holds_these(self, dev_guild: int | None) -> bool:
+        """Whether the commands Discord holds (one cheap GET) are the ones this version would
+        sync; ``True`` when Discord cannot be asked (the local record is trusted then)."""
+        guild = discord.Object(id=dev_guild) if dev_guild else None
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        local = sorted(
+            command_shape(c.to_dict(self.tree)) for c in self.tree.get_commands(guild=guild)
+        )
+        assert self.application_id is not None  # set by login
+        try:
+            if dev_guild:
+                held = await self.http.get_guild_commands(self.application_id, dev_guild)
+            else:
+                held = await self.http.get_global_commands(self.application_id)
+        except (discord.HTTPException, discord.RateLimited) as error:
+            log.warning("could not read the commands Discord holds: %s", error)
+            return True
+        remote = sorted(command_shape(c) for c in held)
+        same = remote == local
+        if not same:
+            names = sorted({str(c[1]) for c in set(remote) ^ set(local)})
+            log.info(
+                "the commands Discord holds differ from this version's (%s); syncing",
+                ", ".join(names),
+            )
+        return same
+
+    def request_resync(self) -> None:
+        """Sync the commands now, in the background (once at a time): an interaction showed that
+        Discord holds older definitions than this version's."""
+        if self._resync is not None and not self._resync.done():
+            return
+        self._resync = asyncio.get_running_loop().create_task(
+            self.sync_if_needed(force=True), name="corpusbot-resync"
+        )
 
     async def _clear_other_scope(self, scope: str) -> None:
         """Remove the commands registered in the scope that is not ``scope`` (see above)."""

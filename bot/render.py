@@ -179,6 +179,17 @@ def user_error(message: str) -> Reply:
     return Reply(content=shorten(message, MESSAGE_LIMIT), ephemeral=True)
 
 
+COMMAND_CHANGED = (
+    "This command changed: it will be updated shortly. Close the command and type it again in "
+    "a minute (if it does not show the new options, restart Discord with Ctrl+R)."
+)
+
+
+def command_changed() -> Reply:
+    """The ephemeral answer to a command or option the bot no longer has."""
+    return user_error(COMMAND_CHANGED)
+
+
 OWNER_ONLY = "Only the bot's owner can sync its commands."
 SYNCED = "Commands synced."
 SYNC_FAILED = "Discord refused to register the commands; see the bot's log."
@@ -205,6 +216,19 @@ def sync_failed(status: int, code: int, text: str, dev_guild: int | None) -> str
     else:
         advice = "the commands registered before stay; the next start tries again"
     return f"could not register the slash commands {where}: {status} (code {code}) {text}; {advice}"
+
+
+def sync_rate_limited(retry_after: float, dev_guild: int | None) -> str:
+    """The log line for a command sync Discord asks to retry only after ``retry_after`` seconds
+    (its daily limit on creating commands, code 30034, answers with hours)."""
+    where = f"in the server {dev_guild} (discord.dev_guild_id)" if dev_guild else "globally"
+    hours = retry_after / 3600
+    wait = f"{hours:.1f} h" if hours >= 1 else f"{retry_after:.0f} s"
+    return (
+        f"could not register the slash commands {where}: Discord asks to wait {wait} (its daily "
+        "limit on creating commands, 200 a day, is probably used up); the commands registered "
+        "before stay; the next start tries again"
+    )
 
 
 APOLOGY = "Sorry, something went wrong while answering that. It has been logged; please try again in a moment."
@@ -909,8 +933,10 @@ def show_text(
     status: GuildStatus | None,
     last: PostRecord | None,
     now: datetime,
+    removed: Sequence[str] = (),
 ) -> str:
-    """The ``/daily show`` answer."""
+    """The ``/daily show`` answer; ``removed``: the schedule's documents no longer in the
+    corpus (a reload took them away), noted so the server knows why they are not posted."""
     if record is None:
         return "No daily quote is set for this server. Set one with `/daily set`."
     lines = [f"Daily quote: {describe_schedule(record.schedule)}."]
@@ -924,6 +950,12 @@ def show_text(
         lines.append(f"Last post: {last.local_date.isoformat()} ({last.status.value}).")
     if status is not None and status.status != STATUS_OK:
         lines.append(f"**{status.status.replace('_', ' ')}**: {status_text(status)}")
+    if removed:
+        names = ", ".join(f"`{escape(d)}`" for d in removed)
+        lines.append(
+            f"No longer in the corpus, so left out of the daily post: {names}. Choose the "
+            "documents again with `/daily set`."
+        )
     return "\n".join(lines)
 
 

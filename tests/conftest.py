@@ -39,8 +39,13 @@ async def discord_double(request: pytest.FixtureRequest) -> AsyncIterator[Discor
         yield double
     finally:
         await double.stop()
+    # Every answer of the double, and every request unless the test provokes violations on
+    # purpose, is held to Discord's OpenAPI description (tests/double/spec.py).
+    assert not double.spec_problems, "\n".join(dict.fromkeys(double.spec_problems))
     if request.node.get_closest_marker("discord_violations_expected") is None:
         double.assert_no_violations()
+        requests = double.spec_request_problems
+        assert not requests, "\n".join(dict.fromkeys(requests))
 
 
 @pytest.fixture(scope="session")

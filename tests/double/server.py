@@ -47,9 +47,10 @@ client raises exactly what production would, and each is appended to
   VIEW_CHANNEL → 403 50001, no SEND_MESSAGES → 403 50013; unknown channel →
   404 10003; unknown message → 404 10008;
 * command sync: at most :attr:`~DiscordDouble.command_create_quota` (200) command
-  *creates* per scope per day → code 30034. Discord sends that as a 429 whose
-  ``retry_after`` is hours; the double omits the ``Via`` header so discord.py
-  raises ``HTTPException(status=429, code=30034)`` at once instead of sleeping.
+  *creates* per scope per day → code 30034, sent as Discord sends it: a 429 with
+  ``retry_after`` (seconds to the next UTC midnight, hours), ``global: false`` and the
+  rate-limit headers (``X-RateLimit-Scope``, ``Via``), so a client that would sleep that long
+  inside ``tree.sync()`` is caught.
 
 Deliberate simplifications: no rate limits unless scripted with
 :meth:`DiscordDouble.fail_next`; no MESSAGE_CREATE echo of the bot's own
@@ -94,6 +95,7 @@ from typing import Any
 
 from aiohttp import BodyPartReader, WSMsgType, web
 
+from tests.double import spec
 from tests.double.sharding import Sharding
 
 __all__ = [
@@ -292,6 +294,8 @@ class DiscordError(Exception):
         errors: dict[str, Any] | None = None,
         detail: str = "",
         violation: bool = True,
+        retry_after: float | None = None,
+        scope: str = "user",
     ) -> None:
         super().__init__(f"{status} {code} {message}")
         self.status = status
@@ -300,12 +304,35 @@ class DiscordError(Exception):
         self.errors = errors or {}
         self.detail = detail or message
         self.violation = violation
+        self.retry_after = retry_after
+        self.headers = {} if retry_after is None else ratelimit_headers(retry_after, scope)
 
     def body(self) -> dict[str, Any]:
         body: dict[str, Any] = {"code": self.code, "message": self.message}
         if self.errors:
             body["errors"] = self.errors
+        if self.retry_after is not None:
+            body["retry_after"] = self.retry_after
+            body["global"] = False
         return body
+
+
+def ratelimit_headers(retry: float, scope: str, *, is_global: bool = False) -> dict[str, str]:
+    """The headers of a 429 as Discord sends them (https://discord.com/developers/docs/topics/rate-limits);
+    ``Via`` is there because discord.py treats a 429 without it as a Cloudflare ban."""
+    headers = {
+        "Retry-After": str(max(1, int(retry + 0.999))),
+        "X-RateLimit-Limit": "5",
+        "X-RateLimit-Remaining": "0",
+        "X-RateLimit-Reset": f"{time.time() + retry:.3f}",
+        "X-RateLimit-Reset-After": f"{retry:.3f}",
+        "X-RateLimit-Bucket": "double-" + secrets.token_hex(4),
+        "X-RateLimit-Scope": scope,
+        "Via": "1.1 google",
+    }
+    if is_global:
+        headers["X-RateLimit-Global"] = "true"
+    return headers
 
 
 # --------------------------------------------------------------------------- validation
@@ -594,6 +621,106 @@ class _Gateway:
 Route = Callable[[web.Request, "re.Match[str]", Any], Awaitable[tuple[int, Any]]]
 
 
+def _command_fields_as_discord_returns(cmd: Mapping[str, Any]) -> dict[str, Any]:
+    """Discord returns ``default_member_permissions`` as a string of digits and
+    ``integration_types`` / ``contexts`` as arrays (defaults when sent as null)."""
+    perms = cmd.get("default_member_permissions")
+    return {
+        "default_member_permissions": None if perms is None else str(perms),
+        "integration_types": cmd.get("integration_types") or [0],
+        "contexts": cmd.get("contexts") or [0, 1, 2],
+    }
+
+
+#: The fields of ``GET /guilds/{id}`` the double has no model for, as an ordinary small server
+#: without features has them (the description requires every one).
+_GUILD_DEFAULTS: dict[str, Any] = {
+    **dict.fromkeys(
+        (
+            "icon",
+            "description",
+            "home_header",
+            "splash",
+            "discovery_splash",
+            "banner",
+            "application_id",
+            "afk_channel_id",
+            "system_channel_id",
+            "widget_channel_id",
+            "max_presences",
+            "vanity_url_code",
+            "rules_channel_id",
+            "safety_alerts_channel_id",
+            "public_updates_channel_id",
+            "incidents_data",
+        )
+    ),
+    "region": "deprecated",  # the value Discord sends since voice regions moved
+    "features": [],
+    "afk_timeout": 300,
+    "system_channel_flags": 0,
+    "widget_enabled": False,
+    "verification_level": 0,
+    "default_message_notifications": 0,
+    "mfa_level": 0,
+    "explicit_content_filter": 0,
+    "max_members": 500000,
+    "max_stage_video_channel_users": 50,
+    "max_video_channel_users": 25,
+    "premium_tier": 0,
+    "premium_subscription_count": 0,
+    "preferred_locale": "en-US",
+    "premium_progress_bar_enabled": False,
+    "nsfw": False,
+    "nsfw_level": 0,
+    "emojis": [],
+    "stickers": [],
+}
+
+
+def _numbered(components: list[Any]) -> list[Any]:
+    """Components as Discord returns them: each with a numeric ``id`` (1, 2, ... in reading
+    order, unless the bot gave one; https://discord.com/developers/docs/components/reference)."""
+    counter = itertools.count(1)
+
+    def walk(items: list[Any]) -> list[Any]:
+        out = []
+        for item in items:
+            if isinstance(item, dict):
+                item = {**item, "id": item.get("id") or next(counter)}
+                if isinstance(item.get("components"), list):
+                    item["components"] = walk(item["components"])
+            out.append(item)
+        return out
+
+    return walk(copy.deepcopy(components))
+
+
+def _as_rest(out: Any) -> Any:
+    """A REST answer as Discord sends it: messages carry no ``guild_id`` (Discord puts it on
+    gateway events only), also inside an interaction callback's ``resource``."""
+
+    def strip(message: Any) -> Any:
+        if isinstance(message, dict) and "author" in message and "channel_id" in message:
+            return {k: v for k, v in message.items() if k != "guild_id"}
+        return message
+
+    if isinstance(out, list):
+        return [strip(item) for item in out]
+    if isinstance(out, dict) and isinstance(out.get("resource"), dict):
+        resource = out["resource"]
+        if "message" in resource:
+            return {**out, "resource": {**resource, "message": strip(resource["message"])}}
+    return strip(out)
+
+
+def _seconds_to_utc_midnight() -> float:
+    """When the daily command-create quota resets (the ``retry_after`` of a 30034)."""
+    now = dt.datetime.now(dt.UTC)
+    midnight = (now + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return round((midnight - now).total_seconds(), 3)
+
+
 def _now_iso() -> str:
     return dt.datetime.now(dt.UTC).isoformat()
 
@@ -629,6 +756,8 @@ class DiscordDouble:
             "global_name": None,
             "avatar": None,
             "bot": True,
+            "public_flags": 0,
+            "primary_guild": None,
             "flags": 0,
         }
         self.owner_user: dict[str, Any] = self._user("owner")
@@ -650,6 +779,11 @@ class DiscordDouble:
         self.recorded: list[RecordedRequest] = []
         self.violations: list[Violation] = []
         self.unknown_routes: list[RecordedRequest] = []
+        #: Answers (``spec_problems``) and requests that differ from Discord's OpenAPI
+        #: description (``spec.py``).
+        self.spec_problems: list[str] = []
+        self.spec_request_problems: list[str] = []
+        self.check_spec = True
         self.syncs: list[CommandSync] = []
         self.outgoing: list[OutgoingMessage] = []
         self.interactions: dict[str, InteractionHandle] = {}
@@ -747,6 +881,8 @@ class DiscordDouble:
             "global_name": username.title(),
             "avatar": None,
             "flags": 0,
+            "public_flags": 0,
+            "primary_guild": None,
         }
 
     def add_guild(
@@ -787,6 +923,9 @@ class DiscordDouble:
             "managed": False,
             "mentionable": False,
             "flags": 0,
+            "colors": {"primary_color": 0, "secondary_color": None, "tertiary_color": None},
+            "icon": None,
+            "unicode_emoji": None,
         }
 
     @staticmethod
@@ -902,6 +1041,7 @@ class DiscordDouble:
             "parent_id": None,
             "rate_limit_per_user": 0,
             "last_message_id": None,
+            "flags": 0,
         }
 
     def _guild_payload(self, guild: _Guild) -> dict[str, Any]:
@@ -1110,18 +1250,7 @@ class DiscordDouble:
                 "global": fault.is_global,
                 "code": fault.code or 0,
             }
-            headers = {
-                "Retry-After": str(max(1, int(retry + 0.999))),
-                "X-RateLimit-Limit": "5",
-                "X-RateLimit-Remaining": "0",
-                "X-RateLimit-Reset": f"{time.time() + retry:.3f}",
-                "X-RateLimit-Reset-After": f"{retry:.3f}",
-                "X-RateLimit-Bucket": "double-" + secrets.token_hex(4),
-                "X-RateLimit-Scope": fault.scope,
-                "Via": "1.1 google",
-            }
-            if fault.is_global:
-                headers["X-RateLimit-Global"] = "true"
+            headers = ratelimit_headers(retry, fault.scope, is_global=fault.is_global)
         else:
             body = {
                 "code": fault.code or 0,
@@ -1353,6 +1482,11 @@ class DiscordDouble:
             )
             d.setdefault("context", 1)
             d.setdefault("app_permissions", str(DEFAULT_PERMISSIONS))
+        elif d.get("guild_id") and str(d["guild_id"]) not in self.guilds and "member" in d:
+            # a user-installed app used in a server the bot is not in: Discord sends the member
+            # and channel as given, and the bot has no cache of that server
+            d.setdefault("context", 0)
+            d.setdefault("app_permissions", str(DEFAULT_PERMISSIONS))
         else:
             gid = str(d.get("guild_id") or self.guild_id)
             if gid not in self.guilds:
@@ -1554,7 +1688,9 @@ class DiscordDouble:
                 if fault.delay:
                     await asyncio.sleep(fault.delay)
                 if fault.status is not None:
-                    return self._fault_response(fault)
+                    faulted = self._fault_response(fault)
+                    self._check_spec(rec, faulted)
+                    return faulted
                 drop = fault.drop
                 break
         if drop:
@@ -1562,7 +1698,18 @@ class DiscordDouble:
             if request.transport is not None:
                 request.transport.abort()  # the effect happened; the answer is lost
             return response
-        return await self._route(request, path, rec, body, blobs)
+        response = await self._route(request, path, rec, body, blobs)
+        self._check_spec(rec, response)
+        return response
+
+    def _check_spec(self, rec: RecordedRequest, response: web.StreamResponse) -> None:
+        """Hold the request and this answer to Discord's OpenAPI description (``spec.py``)."""
+        if not self.check_spec or rec in self.unknown_routes:
+            return
+        body = response.body if isinstance(response, web.Response) else None
+        raw = body if isinstance(body, bytes) else None
+        self.spec_request_problems += spec.check_request(rec.method, rec.path, rec.query, rec.json)
+        self.spec_problems += spec.check_response(rec.method, rec.path, response.status, raw)
 
     async def _route(
         self,
@@ -1584,10 +1731,10 @@ class DiscordDouble:
             except DiscordError as err:
                 if err.violation:
                     self._violation(request.method, path, err)
-                return _json_response(err.status, err.body())
+                return _json_response(err.status, err.body(), err.headers)
             if status == 204:
                 return web.Response(status=204)
-            return _json_response(status, out)
+            return _json_response(status, _as_rest(out))
 
         self.unknown_routes.append(rec)
         self._bump()
@@ -1612,6 +1759,16 @@ class DiscordDouble:
             "bot_require_code_grant": False,
             "owner": self.owner_user,
             "verify_key": "00" * 32,
+            "type": None,
+            "flags_new": "0",
+            "redirect_uris": [],
+            "interactions_endpoint_url": None,
+            "role_connections_verification_url": None,
+            "approximate_guild_count": len(self.guilds),
+            "approximate_user_install_count": 0,
+            "approximate_user_authorization_count": 0,
+            "explicit_content_filter": 0,
+            "eligible_oauth2_scopes": ["bot", "applications.commands"],
             "team": None,
             "flags": 0,
             "summary": "",
@@ -1698,6 +1855,7 @@ class DiscordDouble:
                 30034,
                 f"Max number of daily application command creates has been reached ({self.command_create_quota})",
                 detail=f"{used} creates already today in scope {scope or 'global'}, {len(created)} more requested",
+                retry_after=_seconds_to_utc_midnight(),
             )
         self._creates_today[scope] = used + len(created)
         registered: dict[tuple[str, int], dict[str, Any]] = {}
@@ -1713,6 +1871,7 @@ class DiscordDouble:
                 "contexts": None,
                 "integration_types": [0],
                 **cmd,
+                **_command_fields_as_discord_returns(cmd),
                 "type": key[1],
                 "id": old["id"] if old else self.snowflake(),
                 "application_id": self.application_id,
@@ -1763,13 +1922,13 @@ class DiscordDouble:
             "mention_roles": [],
             "attachments": self._attachments(channel_id, mid, body, blobs),
             "embeds": body.get("embeds") or [],
-            "components": body.get("components") or [],
+            "components": _numbered(body.get("components") or []),
             "pinned": False,
             "type": msg_type,
             "flags": flags | int(body.get("flags") or 0),
         }
         if guild_id is not None:
-            msg["guild_id"] = guild_id
+            msg["guild_id"] = guild_id  # kept for the double's own use; not sent over REST
         if interaction is not None:
             msg["webhook_id"] = self.application_id
             msg["application_id"] = self.application_id
@@ -1794,7 +1953,8 @@ class DiscordDouble:
                     "size": len(blob),
                     "url": url,
                     "proxy_url": url,
-                    "description": att.get("description"),
+                    # Discord leaves the key out when the bot gave no description
+                    **({"description": att["description"]} if att.get("description") else {}),
                 }
             )
         return out
@@ -1805,6 +1965,7 @@ class DiscordDouble:
         for key in ("content", "embeds", "components", "poll"):
             if key in body:
                 msg[key] = body[key] if body[key] is not None else ([] if key != "content" else "")
+        msg["components"] = _numbered(msg.get("components") or [])
         if "attachments" in body:
             msg["attachments"] = self._attachments(msg["channel_id"], msg["id"], body, blobs)
         if "flags" in body and body["flags"] is not None:
@@ -1943,7 +2104,8 @@ class DiscordDouble:
                 response_message_loading=False,
                 response_message_ephemeral=bool(int(msg.get("flags", 0)) & FLAG_EPHEMERAL),
             )
-        if msg is not None and ctype != CB_DEFER_UPDATE:
+        if msg is not None and ctype in (CB_MESSAGE, CB_UPDATE):
+            # Discord returns the message only for these two types (deferrals have none yet)
             out["resource"] = {"type": ctype, "message": copy.deepcopy(msg)}
         handle._event(
             "response",
@@ -2102,7 +2264,7 @@ class DiscordDouble:
         for key in ("channels", "members", "threads", "presences", "voice_states", "joined_at"):
             payload.pop(key, None)
         payload["approximate_member_count"] = len(guild.members)
-        return 200, payload
+        return 200, {**_GUILD_DEFAULTS, **payload}
 
     async def _get_guild_channels(
         self, request: web.Request, m: re.Match[str], body: Any
@@ -2148,6 +2310,8 @@ class DiscordDouble:
             "owner_id": self.bot_user["id"],
             "message_count": 0,
             "member_count": 1,
+            "total_message_sent": 0,
+            "flags": 0,
             "thread_metadata": {
                 "archived": False,
                 "auto_archive_duration": int((body or {}).get("auto_archive_duration") or 1440),

@@ -20,7 +20,7 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from tests.double import DiscordDouble, connect_bot, payloads
+from tests.double import DiscordDouble, connect_bot, payloads, spec
 from tests.double.server import SEND_MESSAGES, VIEW_CHANNEL, validate_callback, validate_message
 
 FRUITS = ["apple", "apricot", "banana", "blackberry", "cherry"]
@@ -29,12 +29,13 @@ FRUITS = ["apple", "apricot", "banana", "blackberry", "cherry"]
 class TinyBot(commands.Bot):
     """Five commands that exercise each kind of answer; errors land in ``self.errors``."""
 
-    def __init__(self) -> None:
+    def __init__(self, **options: Any) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=discord.Intents.default(),
             guild_ready_timeout=0.1,
             allowed_mentions=discord.AllowedMentions.none(),
+            **options,
         )
         self.errors: list[BaseException] = []
         self.post_channel: int | None = None
@@ -212,13 +213,35 @@ async def test_sync_registers_commands_and_counts_creates(discord_double: Discor
 @pytest.mark.discord_violations_expected
 async def test_command_create_quota_answers_30034(discord_double: DiscordDouble) -> None:
     discord_double.command_create_quota = 3
-    tiny = TinyBot()
+    tiny = TinyBot(max_ratelimit_timeout=10.0)  # a longer wait is raised, not slept
     async with connect_bot(tiny, discord_double):
-        with pytest.raises(discord.HTTPException) as info:
+        with pytest.raises(discord.RateLimited) as info:
             await tiny.tree.sync()
-    assert info.value.code == 30034
+    assert info.value.retry_after > 10.0  # hours, until the quota resets
     assert [v.code for v in discord_double.violations] == [30034]
     assert not discord_double.syncs[0].accepted
+    [put] = discord_double.requests("/applications/", "PUT")
+    assert put.path.endswith("/commands")
+
+
+@pytest.mark.discord_violations_expected
+async def test_30034_comes_as_discord_sends_it(discord_double: DiscordDouble) -> None:
+    # Discord's rate-limit documentation: a 429 body has message, retry_after and global, and
+    # the headers say the scope; the description (spec.py) checks the body of every answer.
+    discord_double.command_create_quota = 0
+    async with aiohttp.ClientSession() as session:
+        resp = await session.put(
+            f"{discord_double.api_base}/applications/{discord_double.application_id}/commands",
+            json=[{"name": "x", "description": "y"}],
+            headers={"Authorization": f"Bot {discord_double.token}"},
+        )
+        body = await resp.json()
+    assert resp.status == 429
+    assert body["code"] == 30034
+    assert body["global"] is False
+    assert body["retry_after"] > 0
+    assert resp.headers["X-RateLimit-Scope"] == "user"
+    assert "Via" in resp.headers
 
 
 # ---------------------------------------------------------------- interaction round trips
@@ -757,3 +780,27 @@ async def test_unanswered_interaction_is_a_violation(discord_double: DiscordDoub
     assert [v.code for v in discord_double.violations] == [10062]
     with pytest.raises(AssertionError, match="did not respond"):
         discord_double.assert_no_violations()
+
+
+# ---------------------------------------------------------------- Discord's OpenAPI description
+
+
+def test_the_description_catches_an_answer_discord_would_not_give() -> None:
+    message = {"id": "1", "channel_id": "2", "content": "hi", "type": 0}  # no author, no flags...
+    problems = spec.check_response(
+        "POST", "/channels/2/messages", 200, json.dumps(message).encode()
+    )
+    assert any("is a required property" in p for p in problems)
+    assert spec.check_response("DELETE", "/channels/2/messages/3", 204, b"") == []  # documented
+    deferred = {"interaction": {"id": "1", "type": 2}}
+    assert spec.check_response("GET", "/users/@me", 418, json.dumps(deferred).encode())
+
+
+def test_the_description_catches_a_request_discord_would_refuse() -> None:
+    bad = [{"name": "quote", "description": "d", "type": 1, "options": [{"name": "x"}]}]
+    problems = spec.check_request("PUT", "/applications/1/commands", {}, bad)
+    assert problems
+    assert spec.check_request("GET", "/nowhere/at/all", {}, None) == [
+        "GET /nowhere/at/all: no such operation in Discord's API description"
+    ]
+    assert spec.check_request("GET", "/users/@me", {"bogus": "1"}, None)
