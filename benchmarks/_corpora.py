@@ -137,3 +137,19 @@ def build_corpus(size: int, *, seed: int = 0, real: RealText | None = None) -> t
         for doc_id, texts in by_doc.items()
     )
     return Corpus(documents), n_real
+
+
+def novels_corpus() -> Corpus:
+    """The ten gathered novels, one document each, as paragraphs (the index cuts long ones)."""
+    books = sorted((gather() / "books").glob("*.txt"))
+    documents = tuple(
+        Document(
+            id=path.stem,
+            title=path.stem,
+            paragraphs=tuple(
+                Paragraph(path.stem, n, text, ()) for n, text in enumerate(_paragraphs(path), 1)
+            ),
+        )
+        for path in books
+    )
+    return Corpus(documents)

@@ -57,6 +57,12 @@ _ASCII_PUNCT = {
     for c in map(chr, range(128))
     if unicodedata.category(c)[0] in "PS"
 }
+# The same for ASCII text as byte tables: every character str.split() takes for whitespace
+# (\x1c-\x1f too) becomes a space, and for the matching key punctuation and symbols as well.
+_ASCII_SPACE = bytes(0x20 if chr(c).isspace() else c for c in range(256))
+_ASCII_KEY = bytes(
+    0x20 if chr(c).isspace() or (c < 128 and _ASCII_PUNCT.get(c) == " ") else c for c in range(256)
+)
 _SIMPLE_CHARS = frozenset(map(chr, range(128))) | frozenset(chr(k) for k in _FOLD)
 _NON_SIMPLE = re.compile("[^" + re.escape("".join(sorted(_SIMPLE_CHARS))) + "]")
 # Simple characters the matching key deletes, and those it turns into a separator (space).
@@ -231,7 +237,11 @@ def normalize_text(text: str, *, punctuation: bool = True) -> str:
     fast path of ``str.translate``/``str.lower``/``str.split`` calls; anything else goes through
     :func:`normalize`.
     """
-    if not (text.isascii() or _NON_SIMPLE.search(text) is None):
+    if text.isascii():  # one bytes.translate (none of _FOLD's characters is ASCII)
+        data = text.encode("ascii").lower()
+        data = data.translate(_ASCII_SPACE) if punctuation else data.translate(_ASCII_KEY, b"'")
+        return b" ".join(data.split()).decode("ascii")
+    if _NON_SIMPLE.search(text) is not None:
         return normalize(text, punctuation=punctuation).text
     folded = text.translate(_FOLD).lower()
     if not punctuation:

@@ -410,8 +410,12 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
             assert loaded.search(query, limit=3) == built.search(query, limit=3)
         assert loaded.search("raven", document="b")[0].passage.document_id == "b"
         assert loaded.suggest("human rights rec") == built.suggest("human rights rec")
-    assert sorted(p.name for p in folder.iterdir())[:3] == ["doc.npy", "end.npy", "grams.npy"]
-    assert np.load(folder / "postings.npy", mmap_mode="r").dtype == np.int32
+    assert sorted(p.name for p in folder.iterdir())[:3] == [
+        "doc.npy",
+        "end.npy",
+        "escape16_ptr.npy",
+    ]
+    assert np.load(folder / "gaps.npy", mmap_mode="r").dtype == np.uint8
     built.save(folder)  # replacing a saved index leaves no temporary folder behind
     assert [p.name for p in folder.parent.iterdir()] == ["index"]
 
@@ -428,24 +432,24 @@ def test_load_refuses_a_stale_missing_or_damaged_index(tmp_path: Path) -> None:
         SearchIndex.load(folder, make_corpus({"seed": changed}))
     with pytest.raises(IndexFileError, match="window=400"):
         SearchIndex.load(folder, corpus, window=300)  # built with other windows
-    postings = folder / "postings.npy"
+    postings = folder / "gaps.npy"
     data = bytearray(postings.read_bytes())
-    data[-1] ^= 0xFF
+    data[-1] = 0xFF
     postings.write_bytes(bytes(data))
-    with pytest.raises(IndexFileError, match=r"postings\.npy is damaged"):
+    with pytest.raises(IndexFileError, match=r"gaps\.npy is damaged"):
         SearchIndex.load(folder, corpus)
     with pytest.raises(IndexFileError, match="posting lists do not fit") as caught:
         SearchIndex.load(folder, corpus, verify=False)  # the consistency checks catch it too
     assert caught.value.reason == "damaged"
     postings.write_bytes(b"")
-    with pytest.raises(IndexFileError, match=r"postings\.npy has 0 bytes"):
+    with pytest.raises(IndexFileError, match=r"gaps\.npy has 0 bytes"):
         SearchIndex.load(folder, corpus)
     SearchIndex.build(corpus).save(folder)
     (folder / "keys.npy").unlink()
     with pytest.raises(IndexFileError, match=r"keys\.npy"):
         SearchIndex.load(folder, corpus, verify=False)
     meta = folder / "meta.json"
-    meta.write_text(meta.read_text().replace('"version": 2', '"version": 1'))
+    meta.write_text(meta.read_text().replace('"version": 3', '"version": 1'))
     with pytest.raises(IndexFileError, match="format version 1"):
         SearchIndex.load(folder)
     meta.write_text("{not json")
@@ -565,3 +569,34 @@ def test_repeated_text_gives_as_many_hits_as_asked() -> None:
     hits = index.search("the miler counted sacks of grain for the wintr", limit=10)
     assert len(hits) == 10
     assert len({h.passage.document_id for h in hits}) == 10
+
+
+def test_half_remembered_phrases_with_words_moved_are_found_and_highlighted() -> None:
+    """Words dropped, swapped or moved: the passage that has them all, near each other, is
+    found first (character alignment alone scored these under the threshold), and the
+    highlight covers the words that matched, wherever they are."""
+    index = SearchIndex.build(
+        make_corpus(
+            {
+                "austen": [
+                    "It is a truth universally acknowledged, that a single man in possession of "
+                    "a good fortune, must be in want of a wife.",
+                    "However little known the feelings or views of such a man may be.",
+                ],
+                "other": [
+                    "The single man in possession of the house was a truth nobody doubted.",
+                    "A good fortune must be in want of a careful steward, she said.",
+                ],
+            }
+        )
+    )
+    hits = index.search("in want of a wife must be a good fortune")
+    assert (hits[0].passage.document_id, hits[0].passage.paragraph) == ("austen", 1)
+    assert hits[0].matched_text == "of a good fortune, must be in want of a wife"
+    assert not hits[0].exact
+    assert 70 <= hits[0].score < 100
+    hits = index.search("a good fortune in possession of a single man")
+    assert (hits[0].passage.document_id, hits[0].passage.paragraph) == ("austen", 1)
+    assert hits[0].matched_text == "a single man in possession of a good fortune"
+    hits = index.search("truth acknowledged universally that a single man")
+    assert hits[0].matched_text == "a truth universally acknowledged, that a single man"

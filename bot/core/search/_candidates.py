@@ -35,7 +35,7 @@ def votes(index: Postings, key: str, lo: int, hi: int) -> Votes:
 
     Returns ``hi - lo`` votes (``votes[i]`` for passage ``lo + i``).
     """
-    starts, df = index.lookup(key)
+    lists, df = index.lookup(key)
     if len(df) == 0:
         return np.zeros(hi - lo, dtype=np.float64)
     order = np.argsort(df, kind="stable")
@@ -44,9 +44,9 @@ def votes(index: Postings, key: str, lo: int, hi: int) -> Votes:
     keep = max(int(np.searchsorted(read, POSTINGS_BUDGET * n, side="right")), _MIN_LISTS)
     order = order[:keep]
     idf = np.log((n + 1) / (df[order] + 0.5))
-    slices: list[npt.NDArray[np.int32]] = []
+    slices: list[npt.NDArray[np.int64]] = []
     for t in order.tolist():
-        posting = index.postings[starts[t] : starts[t] + df[t]]
+        posting = index.ids(int(lists[t]))
         if lo > 0 or hi < n:
             a, b = np.searchsorted(posting, [lo, hi])
             posting = posting[a:b]
@@ -56,7 +56,7 @@ def votes(index: Postings, key: str, lo: int, hi: int) -> Votes:
         return np.zeros(hi - lo, dtype=np.float64)
     ids = np.concatenate(slices)
     if lo:
-        ids = ids - lo
+        ids -= lo
     counted = np.bincount(ids, weights=np.repeat(idf, lengths), minlength=hi - lo)
     return counted.astype(np.float64, copy=False)
 

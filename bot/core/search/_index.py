@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from array import array
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, overload
 
@@ -21,7 +22,8 @@ from bot.core.errors import NotFound
 from bot.core.models import Corpus, Document, Passage, SearchHit
 from bot.core.normalize import valid_text
 from bot.core.search import _candidates, _rescore
-from bot.core.search._grams import CHUNK_CHARS, Postings, build_postings
+from bot.core.search._build import CHUNK_CHARS, Builder
+from bot.core.search._grams import Postings
 from bot.core.search._text import match_key, shorten, snippet, validate, windows
 
 _HAS_ALNUM = re.compile(r"[^\W_]")  # a letter or digit (str.isalnum)
@@ -146,19 +148,15 @@ class SearchIndex:
             raise ValueError(
                 f"need window >= 20 and 0 <= overlap < window/2, got {window}, {overlap}"
             )
-        total = 0
+        chars = sum(len(p.text) + 2 for d in corpus for p in d.paragraphs)
+        total = len(corpus) + max(1, -(-chars // CHUNK_CHARS))
+        chunks = None
         if progress is not None:
-            chars = sum(len(p.text) + 2 for d in corpus for p in d.paragraphs)
-            total = len(corpus) + max(1, -(-chars // CHUNK_CHARS))
-        keys, rows = _cut(corpus, window, overlap, progress, total)
-        indexed = None
-        if progress is not None:
-            callback = progress
-            indexed = lambda chunks: callback(min(len(corpus) + chunks, total - 1), total)  # noqa: E731
-        postings = build_postings(keys, indexed)
-        blob, offsets = _pack(keys)
-        del keys
-        columns = {name: np.asarray(rows[i], dtype=np.int32) for i, name in enumerate(_COLUMNS)}
+            report = progress
+            chunks = lambda done: report(min(len(corpus) + done, total - 1), total)  # noqa: E731
+        builder = Builder(chars, chunks)
+        columns = _cut(corpus, window, overlap, builder, progress, total)
+        postings, blob, offsets = builder.finish()
         documents = tuple(corpus)
         if candidates is None:
             candidates = min(300, max(50, math.isqrt(len(offsets) - 1)))
@@ -242,8 +240,11 @@ class SearchIndex:
         return {
             "grams": p.grams,
             "indptr": p.indptr,
-            "postings": p.postings,
-            "stop": p.stop,
+            "gaps": p.gaps,
+            "escape16_ptr": p.escape16_ptr,
+            "escapes16": p.escapes16,
+            "escape32_ptr": p.escape32_ptr,
+            "escapes32": p.escapes32,
             "keys": self._keys,
             "key_offsets": self._key_offsets,
             **self._columns,
@@ -396,15 +397,14 @@ def _cut(
     corpus: Corpus,
     window: int,
     overlap: int,
+    builder: Builder,
     progress: Callable[[int, int], None] | None,
     total: int,
-) -> tuple[list[str], tuple[list[int], list[int], list[int], list[int]]]:
-    """Passages' matching keys and ``(doc, paragraph, start, end)`` columns (no-text ones dropped)."""
-    keys: list[str] = []
-    docs: list[int] = []
-    paragraphs: list[int] = []
-    starts: list[int] = []
-    ends: list[int] = []
+) -> dict[str, I32]:
+    """Feed every passage's matching key to ``builder`` (passages without a letter or digit
+    dropped); return the ``(doc, paragraph, start, end)`` columns."""
+    columns = {name: array("i") for name in _COLUMNS}
+    docs, paragraphs, starts, ends = (columns[name] for name in _COLUMNS)
     for number, document in enumerate(corpus):
         for paragraph in document.paragraphs:
             text = paragraph.text
@@ -412,14 +412,14 @@ def _cut(
                 key = match_key(text[start:end])
                 if _HAS_ALNUM.search(key) is None:
                     continue
-                keys.append(key)
+                builder.add(key)
                 docs.append(number)
                 paragraphs.append(paragraph.number)
                 starts.append(start)
                 ends.append(end)
         if progress is not None:
             progress(min(number + 1, total - 1), total)
-    return keys, (docs, paragraphs, starts, ends)
+    return {name: np.frombuffer(values, dtype=np.int32).copy() for name, values in columns.items()}
 
 
 def _pack(texts: list[str]) -> tuple[U8, I64]:

@@ -11,6 +11,7 @@ the stage-1 votes, then corpus order.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -33,15 +34,24 @@ INEXACT_MAX = 99.9
 #: Points off a one-word query's inexact hit per end of its best window inside a passage word
 #: (``"comment"`` against ``"recommended"``; measured in benchmarks/README.md).
 CUT_PENALTY = 6.0
+#: Queries of at least this many words are also scored by word alignment (:func:`realign`),
+#: every inexact candidate scoring at least ``FLOOR * threshold`` by ``partial_ratio``.
+MIN_WORDS = 3
+FLOOR = 0.8
+#: Least ``fuzz.ratio`` of a query word and a passage word that align (one typo in a 5-letter word).
+WORD_MATCH = 75.0
+_WORD = re.compile(r"\S+")
 
 
 @dataclass(frozen=True, slots=True)
 class Scored:
-    """A candidate's stage-2 result: passage id, score (0-100), exact phrase or not."""
+    """A candidate's stage-2 result: passage id, score (0-100), exact phrase or not, and the
+    words of the passage's matching key to highlight when word alignment set the score."""
 
     pid: int
     score: float
     exact: bool
+    span: tuple[int, int] | None = None  # the key's words [first, stop) that aligned best
 
 
 def rank(
@@ -56,33 +66,92 @@ def rank(
 
     ``votes[pid - lo]`` are the stage-1 votes. Order: exact phrases first, then score, then
     stage-1 votes (the passage sharing more of the whole query's q-grams), then corpus order.
-    Passages scoring under ``threshold`` are dropped.
+    Passages scoring under ``threshold`` are dropped. For a query of ``MIN_WORDS`` or more words
+    inexact passages are also scored by word alignment (:func:`realign`); a passage's score
+    never depends on the other candidates, so the index and the full scan agree.
     """
     if not choices:
         return []
     cutoff = max(threshold, 1e-9)
+    words = key.split()
+    floor = cutoff * FLOOR if len(words) >= MIN_WORDS else cutoff
     scores = process.cdist(
-        [key], choices, scorer=fuzz.partial_ratio, score_cutoff=cutoff, dtype=np.float64
+        [key], choices, scorer=fuzz.partial_ratio, score_cutoff=floor, dtype=np.float64
     )[0]
     qlen = len(key)
-    one_word = " " not in key
-    scored: list[Scored] = []
-    for j in np.flatnonzero(scores >= cutoff).tolist():
+    exact: list[Scored] = []
+    inexact: list[Scored] = []
+    for j in np.flatnonzero(scores >= floor).tolist():
         text = choices[j]
         if len(text) < qlen:  # partial_ratio would align the passage inside the query
-            score = fuzz.ratio(key, text, score_cutoff=cutoff)
-            if score >= cutoff:
-                scored.append(Scored(ids[j], min(score, INEXACT_MAX), False))
+            inexact.append(Scored(ids[j], fuzz.ratio(key, text), False))
         elif find_whole(key, text) >= 0:
-            scored.append(Scored(ids[j], 100.0, True))
+            exact.append(Scored(ids[j], 100.0, True))
+        elif len(words) == 1:
+            inexact.append(Scored(ids[j], word_aligned(key, text, float(scores[j])), False))
         else:
-            score = float(scores[j])
-            if one_word:
-                score = word_aligned(key, text, score)
-            if score >= cutoff:
-                scored.append(Scored(ids[j], min(score, INEXACT_MAX), False))
-    scored.sort(key=lambda s: (not s.exact, -s.score, -votes[s.pid - lo], s.pid))
-    return scored
+            inexact.append(Scored(ids[j], float(scores[j]), False))
+    order = lambda s: (not s.exact, -s.score, -votes[s.pid - lo], s.pid)  # noqa: E731
+    if len(words) >= MIN_WORDS and inexact:
+        text_of = dict(zip(ids, choices, strict=True))
+        inexact = realign(words, [text_of[s.pid] for s in inexact], inexact)
+    ranked = exact + [
+        Scored(s.pid, min(s.score, INEXACT_MAX), False, s.span)
+        for s in inexact
+        if s.score >= cutoff
+    ]
+    ranked.sort(key=order)
+    return ranked
+
+
+def realign(words: list[str], texts: list[str], scored: list[Scored]) -> list[Scored]:
+    """``scored`` (passages with matching keys ``texts``) rescored by word alignment, forgiving
+    dropped, swapped and moved words.
+
+    Every query word is compared with every passage word (``fuzz.ratio``, at least
+    ``WORD_MATCH`` to count, one ``process.cdist`` call for all passages); the passage window of
+    ``len(words) + 2`` words holding the most query letters, each query word counted by its best
+    match in the window whatever the order, gives the word score ``W`` (0-100). The new score is
+    ``max(P, (P + W) / 2)`` for the ``partial_ratio`` score ``P``: an in-order match keeps about
+    its score, a phrase remembered with words swapped or missing gains (recall@1 figures in
+    ``benchmarks/README.md``). The window, trimmed to its matched words, becomes the highlight
+    when it raises the score.
+    """
+    width = len(words) + 2
+    columns: list[str] = []
+    starts: list[int] = []
+    for text in texts:  # each passage's words, then width - 1 blanks so no window spans two
+        starts.append(len(columns))
+        columns.extend(text.split())
+        columns.extend([""] * (width - 1))
+    starts.append(len(columns))
+    matrix = process.cdist(
+        words, columns, scorer=fuzz.ratio, score_cutoff=WORD_MATCH, dtype=np.float32
+    )
+    weights = np.fromiter((len(w) for w in words), dtype=np.float32, count=len(words))
+    totals = weights @ _window_max(matrix, width)
+    matched = matrix.max(axis=0) > 0
+    # among equal windows, the one covering more matched passage words (a repeated query word)
+    counts = np.concatenate(([0], np.cumsum(matched, dtype=np.int32)))
+    totals += 1e-3 * (counts[width:] - counts[:-width])
+    # the best window of each passage: one starting at one of its words, not at a blank
+    bounds: npt.NDArray[np.int64] = np.asarray(starts, dtype=np.int64)
+    first = bounds[:-1]
+    columns_of: npt.NDArray[np.int64] = bounds[1:] - first
+    sizes = columns_of - (width - 1)  # words per passage
+    position = np.arange(len(totals))
+    offset = position - np.repeat(first, columns_of)[: len(totals)]
+    totals[offset >= np.repeat(sizes, columns_of)[: len(totals)]] = -1.0
+    best = np.maximum.reduceat(totals, first)
+    is_best = totals == np.repeat(best, columns_of)[: len(totals)]
+    at = np.minimum.reduceat(np.where(is_best, position, len(totals)), first)
+    old = np.fromiter((s.score for s in scored), dtype=np.float64, count=len(scored))
+    blended = (old + best / float(weights.sum())) / 2
+    out = list(scored)
+    for i in np.flatnonzero(blended > old).tolist():
+        window = int(at[i] - first[i])
+        out[i] = Scored(scored[i].pid, float(blended[i]), False, (window, window + width))
+    return out
 
 
 def hit(key: str, scored: Scored, passage: Passage) -> SearchHit:
@@ -98,6 +167,8 @@ def hit(key: str, scored: Scored, passage: Passage) -> SearchHit:
         start, end = snap_to_words(text, start, start + len(key))
     elif len(text) < len(key):
         start, end = 0, len(text)
+    elif scored.span is not None and (span := _matched_words(key, text, scored.span)):
+        start, end = span
     else:
         alignment = fuzz.partial_ratio_alignment(key, text)
         if alignment is None:  # only with a score_cutoff, which is not given
@@ -132,3 +203,27 @@ def word_aligned(key: str, text: str, score: float) -> float:
         end += 1
     widened = fuzz.ratio(key, text[start:end])
     return min(score, max(score - CUT_PENALTY * cuts, widened))
+
+
+def _window_max(matrix: npt.NDArray[np.float32], width: int) -> npt.NDArray[np.float32]:
+    """Maximum of every ``width`` consecutive columns (sparse-table doubling, ``log2(width)``
+    passes): ``out[:, j] = matrix[:, j : j + width].max(axis=1)``."""
+    span, best = 1, matrix
+    while span * 2 <= width:
+        best = np.maximum(best[:, :-span], best[:, span:])
+        span *= 2
+    count = matrix.shape[1] - width + 1
+    return np.maximum(best[:, :count], best[:, width - span : width - span + count])
+
+
+def _matched_words(key: str, text: str, window: tuple[int, int]) -> tuple[int, int] | None:
+    """The span of ``text`` from the first to the last word of its word ``window`` that matches
+    a word of ``key`` (as :func:`realign` counts them), or ``None`` if none does."""
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(text)][window[0] : window[1]]
+    if not spans:
+        return None
+    matrix = process.cdist(
+        key.split(), [text[a:b] for a, b in spans], scorer=fuzz.ratio, score_cutoff=WORD_MATCH
+    )
+    hits = np.flatnonzero(matrix.max(axis=0) > 0)
+    return (spans[hits[0]][0], spans[hits[-1]][1]) if len(hits) else None

@@ -29,14 +29,17 @@ if TYPE_CHECKING:
     from bot.core.search._index import SearchIndex
 
 FORMAT = "corpusbot-search-index"
-VERSION = 2  # bump when the saved layout or anything the index depends on changes
+VERSION = 3  # bump when the saved layout or anything the index depends on changes
 META = "meta.json"
 #: Array name -> dtype, in the order they are written.
 ARRAYS = {
     "grams": "<u4",
     "indptr": "<i8",
-    "postings": "<i4",
-    "stop": "<u4",
+    "gaps": "|u1",
+    "escape16_ptr": "<i8",
+    "escapes16": "<u2",
+    "escape32_ptr": "<i8",
+    "escapes32": "<u4",
     "keys": "|u1",
     "key_offsets": "<i8",
     "doc": "<i4",
@@ -179,10 +182,8 @@ def load(
     postings = Postings(
         int(meta["bits"]),
         len(arrays["key_offsets"]) - 1,
-        arrays["grams"],
-        arrays["indptr"],
-        arrays["postings"],
-        arrays["stop"],
+        *(arrays[name] for name in ("grams", "indptr", "gaps", "escape16_ptr", "escapes16")),
+        *(arrays[name] for name in ("escape32_ptr", "escapes32")),
     )
     texts, text_offsets = arrays["texts"], arrays["text_offsets"]
 
@@ -210,28 +211,29 @@ def _check_arrays(
     """Raise :class:`IndexFileError` unless the arrays fit together (a crafted or mixed-up folder
     can have valid checksums): lengths, offsets, posting ranges, document numbers, spans."""
     n = len(arrays["key_offsets"]) - 1
-    postings, indptr, grams = arrays["postings"], arrays["indptr"], arrays["grams"]
+    grams = arrays["grams"]
     doc, paragraph, start, end = (arrays[c] for c in ("doc", "paragraph", "start", "end"))
     problems = {
         "its arrays hold different numbers of passages": n < 0
         or len(arrays["text_offsets"]) != n + 1
         or any(len(a) != n for a in (doc, paragraph, start, end)),
         "its q-gram table does not fit together": not 12 <= bits <= 32
-        or len(indptr) != len(grams) + 1
+        or any(len(arrays[p]) != len(grams) + 1 for p in ("indptr", "escape16_ptr", "escape32_ptr"))
         or (len(grams) > 1 and bool(np.any(np.diff(grams.astype(np.int64)) <= 0))),
     }
-    for offsets, blob in (("key_offsets", "keys"), ("text_offsets", "texts")):
+    for offsets, blob in (
+        ("key_offsets", "keys"),
+        ("text_offsets", "texts"),
+        ("indptr", "gaps"),
+        ("escape16_ptr", "escapes16"),
+        ("escape32_ptr", "escapes32"),
+    ):
         o = arrays[offsets]
         problems[f"its {offsets} do not fit {blob}.npy"] = (
             len(o) == 0 or int(o[0]) != 0 or int(o[-1]) != len(arrays[blob]) or _decreasing(o)
         )
     if not any(problems.values()):
-        problems["its posting lists do not fit the passages"] = (
-            int(indptr[0]) != 0
-            or int(indptr[-1]) != len(postings)
-            or _decreasing(indptr)
-            or (len(postings) > 0 and not 0 <= int(postings.min()) <= int(postings.max()) < n)
-        )
+        problems["its posting lists do not fit the passages"] = not _lists_fit(arrays, n)
         problems["its passages point outside the documents"] = n > 0 and (
             not 0 <= int(doc.min()) <= int(doc.max()) < documents
             or _decreasing(doc)
@@ -275,6 +277,28 @@ def _check_against(
                 f"The search index in {source} is damaged: passage {pid} is not where the corpus "
                 "puts it."
             )
+
+
+def _lists_fit(arrays: dict[str, npt.NDArray[Any]], n: int) -> bool:
+    """Whether every gap-coded list has as many escapes as zero bytes and ends below ``n``."""
+    gaps, indptr = arrays["gaps"], arrays["indptr"]
+    e16, e32 = arrays["escape16_ptr"], arrays["escape32_ptr"]
+    zeros = _segment_sums((gaps == 0).view(np.uint8), indptr)
+    zeros16 = _segment_sums((arrays["escapes16"] == 0).view(np.uint8), e16)
+    if np.any(zeros != np.diff(e16)) or np.any(zeros16 != np.diff(e32)):
+        return False
+    last = _segment_sums(gaps, indptr) + _segment_sums(arrays["escapes16"], e16)
+    last += _segment_sums(arrays["escapes32"], e32)
+    return bool(np.all(last <= n))
+
+
+def _segment_sums(values: npt.NDArray[Any], ptr: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """``values[ptr[i]:ptr[i + 1]].sum()`` for every ``i`` (in int64, without an int64 copy)."""
+    sums = np.zeros(len(ptr) - 1, dtype=np.int64)
+    full = np.flatnonzero(ptr[1:] > ptr[:-1])
+    if len(full):
+        sums[full] = np.add.reduceat(values, ptr[:-1][full], dtype=np.int64)
+    return sums
 
 
 def _decreasing(values: npt.NDArray[Any]) -> bool:
