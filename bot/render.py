@@ -933,8 +933,10 @@ def show_text(
     status: GuildStatus | None,
     last: PostRecord | None,
     now: datetime,
+    removed: Sequence[str] = (),
 ) -> str:
-    """The ``/daily show`` answer."""
+    """The ``/daily show`` answer; ``removed``: the schedule's documents no longer in the
+    corpus (a reload took them away), noted so the server knows why they are not posted."""
     if record is None:
         return "No daily quote is set for this server. Set one with `/daily set`."
     lines = [f"Daily quote: {describe_schedule(record.schedule)}."]
@@ -948,6 +950,12 @@ def show_text(
         lines.append(f"Last post: {last.local_date.isoformat()} ({last.status.value}).")
     if status is not None and status.status != STATUS_OK:
         lines.append(f"**{status.status.replace('_', ' ')}**: {status_text(status)}")
+    if removed:
+        names = ", ".join(f"`{escape(d)}`" for d in removed)
+        lines.append(
+            f"No longer in the corpus, so left out of the daily post: {names}. Choose the "
+            "documents again with `/daily set`."
+        )
     return "\n".join(lines)
 
 

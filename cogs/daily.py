@@ -294,7 +294,11 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
         record = await storage.get_schedule_record(interaction.guild_id)
         status = await storage.get_status(interaction.guild_id)
         last = await storage.last_post(interaction.guild_id)
-        reply = render.daily_reply(render.show_text(record, status, last, self.bot.clock()))
+        corpus = self.bot.library.corpus
+        removed = [d for d in record.schedule.documents if corpus.get(d) is None] if record else []
+        reply = render.daily_reply(
+            render.show_text(record, status, last, self.bot.clock(), removed=removed)
+        )
         await send(
             interaction, render.with_offset_note(reply, record.schedule.timezone if record else "")
         )

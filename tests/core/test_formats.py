@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -224,3 +226,30 @@ def test_web_pages_reach_trafilaturas_published_f1(tmp_path: Path) -> None:
         pages[key] = "\n".join(texts(load_document(path)))
     f1 = _shingle_f1(pages, {k: v["articleBody"] for k, v in truth.items()})
     assert f1 >= 0.958, f1
+
+
+def test_an_epub_with_drm_is_reported_as_encrypted(tmp_path: Path) -> None:
+    source = zipfile.ZipFile(io.BytesIO(fx.epub_bytes()))
+    path = tmp_path / "locked.epub"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name in source.namelist():
+            archive.writestr(name, source.read(name))
+        archive.writestr(
+            "META-INF/encryption.xml",
+            '<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" '
+            'xmlns:enc="http://www.w3.org/2001/04/xmlenc#"><enc:EncryptedData><enc:CipherData>'
+            '<enc:CipherReference URI="OEBPS/one.xhtml"/></enc:CipherData></enc:EncryptedData>'
+            "</encryption>",
+        )
+    with pytest.raises(DocumentError, match=r"encrypted \(DRM\)"):
+        load_document(path)
+
+
+def test_a_tiny_page_without_an_article_is_read_whole_with_a_note(tmp_path: Path) -> None:
+    (tmp_path / "note.html").write_text(
+        "<html><body><nav>Home</nav><p>Back in ten minutes.</p></body></html>", encoding="utf-8"
+    )
+    corpus = load_corpus([tmp_path])
+    [page] = corpus.documents
+    assert texts(page) == ["Back in ten minutes."]
+    assert all(not p.fatal for p in corpus.problems)

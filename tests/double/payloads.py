@@ -314,7 +314,33 @@ def message_command(
 def user_install(payload: dict[str, Any], user_id: str, *, context: int = 1) -> dict[str, Any]:
     """``payload`` as Discord sends it to an app the user installed to their account: authorised
     by the user (``authorizing_integration_owners {"1": user_id}``), in ``context`` 1 (a DM with
-    the bot) or 2 (a group DM or another DM, where the bot is not a member)."""
+    the bot), 2 (a group DM or another DM, where the bot is not a member) or 0 (a server the bot
+    is not in: the member and channel come with the payload, the guild is unknown to the bot)."""
+    if context == 0:
+        guild_id, channel_id = "900000000000000004", "900000000000000005"
+        user = {"id": user_id, "username": "visitor", "discriminator": "0", "avatar": None}
+        payload.update(
+            guild_id=guild_id,
+            channel_id=channel_id,
+            channel={
+                "id": channel_id,
+                "type": 0,
+                "guild_id": guild_id,
+                "name": "elsewhere",
+                "position": 0,
+                "flags": 0,
+                "parent_id": None,
+                "nsfw": False,
+                "topic": None,
+                "last_message_id": None,
+                "rate_limit_per_user": 0,
+                "permissions": "0",
+            },
+            member={"user": user, "roles": [], "permissions": "0", "flags": 0},
+            context=0,
+            authorizing_integration_owners={"1": user_id},
+        )
+        return payload
     payload["dm"] = True
     payload["user_id"] = user_id
     payload["context"] = context

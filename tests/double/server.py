@@ -1482,6 +1482,11 @@ class DiscordDouble:
             )
             d.setdefault("context", 1)
             d.setdefault("app_permissions", str(DEFAULT_PERMISSIONS))
+        elif d.get("guild_id") and str(d["guild_id"]) not in self.guilds and "member" in d:
+            # a user-installed app used in a server the bot is not in: Discord sends the member
+            # and channel as given, and the bot has no cache of that server
+            d.setdefault("context", 0)
+            d.setdefault("app_permissions", str(DEFAULT_PERMISSIONS))
         else:
             gid = str(d.get("guild_id") or self.guild_id)
             if gid not in self.guilds:

@@ -115,3 +115,31 @@ async def test_only_server_managers_choose_and_other_servers_are_unaffected(
             "martians": False
         }
         assert await bot.storage.document_choices(12345) == {}
+
+
+async def test_daily_show_notes_a_schedule_document_no_longer_in_the_corpus(
+    settings: Settings, discord_double: DiscordDouble
+) -> None:
+    from datetime import time
+
+    from bot.core.daily import DailySchedule
+
+    bot = CorpusBot(
+        settings, load_library(settings, quiet=True).library, sync=True, guild_ready_timeout=0.1
+    )
+    async with connect_bot(bot, discord_double):
+        assert bot.storage is not None
+        await bot.storage.set_schedule(
+            DailySchedule(
+                guild_id=int(discord_double.guild_id),
+                channel_id=int(discord_double.channel_id),
+                time=time(8, 0),
+                timezone="Europe/London",
+                documents=("emma", "a-removed-book"),
+            )
+        )
+        shown = await _run(discord_double, "daily", subcommand="show")
+        assert "No longer in the corpus, so left out of the daily post: `a-removed-book`" in str(
+            shown
+        )
+        assert "`emma`" not in str(shown)

@@ -87,7 +87,7 @@ async def test_user_installed_app_answers_in_dms_and_group_dms(
     running_bot: CorpusBot, discord_double: DiscordDouble
 ) -> None:
     user = "900000000000000077"
-    for context in (1, 2):
+    for context in (0, 1, 2):  # a server without the bot, the bot's DM, a group DM
         quote = payloads.user_install(payloads.slash_command("quote"), user, context=context)
         shown = await (await discord_double.send_interaction(quote)).final()
         assert shown["embeds"][0]["description"].startswith("“")
