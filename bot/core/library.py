@@ -319,6 +319,7 @@ class Library:
         speaker: str | None = None,
         exclude: Collection[str] = (),
         rng: random.Random | None = None,
+        rotation: str | None = None,
         allowed: Collection[str] | None = None,
     ) -> tuple[Quote, Document]:
         """A quotable line (``/quote``) and its document. Raises :class:`NotFound` when none fits.
@@ -340,6 +341,7 @@ class Library:
                         speaker=speaker,
                         exclude=exclude,
                         rng=rng,
+                        rotation=rotation,
                     )
                 except NotFound as error:
                     failure = failure or error
@@ -351,6 +353,7 @@ class Library:
             speaker=valid_text(speaker) if speaker else None,
             exclude=exclude,
             rng=rng,
+            rotation=rotation,
         )
         found = self.corpus.get(quote.document_id)
         assert found is not None

@@ -18,8 +18,8 @@ Kryściński et al. 2021) keeps the book's order and covers all of it:
 * :func:`main_people`: the names the document mentions most (capitalised words in mid-sentence
   that are not function words or titles), used to prefer lines that say who does what.
 
-Which documents: :func:`is_long` (sections and at least :data:`LONG_SENTENCES` sentences, or
-twice that without sections). Short articles and papers keep the whole-document method, which is
+Which documents: :func:`is_long` (three sections or more and at least :data:`LONG_SENTENCES`
+sentences, or no sections and at least :data:`LONG_UNSECTIONED`). Short articles and papers keep the whole-document method, which is
 better there (``benchmarks/README.md``).
 """
 
@@ -44,6 +44,7 @@ from bot.core.text import NOT_NAME_WORDS, STOP_WORDS, TITLES, WORD
 
 __all__ = [
     "LONG_SENTENCES",
+    "LONG_UNSECTIONED",
     "is_long",
     "main_people",
     "summarize_document",
@@ -51,8 +52,12 @@ __all__ = [
     "summarize_section",
 ]
 
-LONG_SENTENCES: Final = 400
-"""A document with sections and at least this many sentences is summarised by section."""
+LONG_SENTENCES: Final = 1000
+"""A document with sections and at least this many sentences is summarised by section (novels
+have 2,000-8,000; the 250 ACLSum papers at most a few hundred, and stay whole)."""
+LONG_UNSECTIONED: Final = 200
+"""A document without sections and at least this many sentences (a long speech or essay) is
+summarised by equal stretches."""
 PEOPLE: Final = 6
 """How many of the most-mentioned names count as the document's main people."""
 
@@ -69,7 +74,7 @@ def is_long(document: Document) -> bool:
     count = sum(len(p.sentences) for p in document.paragraphs)
     if len(document.sections) >= 3:
         return count >= LONG_SENTENCES
-    return count >= 2 * LONG_SENTENCES
+    return not document.sections and count >= LONG_UNSECTIONED
 
 
 def main_people(document: Document, count: int = PEOPLE) -> list[str]:

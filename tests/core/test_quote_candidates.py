@@ -3,6 +3,8 @@ is how well it stands alone (bot.core.quotes.document_quotes, through the public
 
 from __future__ import annotations
 
+import random
+
 from bot.core.loader import parse_document
 from bot.core.models import Corpus, Document, Quote
 from bot.core.quotes import (
@@ -11,6 +13,7 @@ from bot.core.quotes import (
     document_quotes,
     document_speech,
     quotability,
+    quote_key,
 )
 from bot.render import attribution
 
@@ -144,3 +147,26 @@ def test_an_unsure_pronoun_tag_gives_no_speaker() -> None:
     )
     speech = document_speech(parse_document(text, document_id="sisters"))
     assert [s.speaker for s in speech[4]] == [None]
+
+
+def test_a_channel_asking_for_the_same_speaker_rotates_through_all_their_lines() -> None:
+    lines = [
+        "A wise man keeps his counsel until the evening comes.",
+        "Patience is the finest virtue a father can teach.",
+        "Nothing is so tiresome as a neighbour who is always right.",
+        "Every family has one sensible member, and it is rarely the loudest.",
+        "Good company is worth more than a large fortune.",
+        "A quiet library is the best refuge from a noisy house.",
+    ]
+    text = "\n\n".join(f"“{line}” said Mr. Bennet." for line in lines)
+    book = QuoteBook.build(Corpus((parse_document(text, document_id="bennet"),)))
+    rng, last, seen = random.Random(1), None, []
+    for _ in range(len(lines)):
+        quote = book.pick(
+            speaker="Mr. Bennet", rng=rng, exclude={last} if last else (), rotation="channel-1"
+        )
+        last = quote_key(quote)
+        seen.append(quote.text)
+    quotable = sorted(q.text for q in book.quotable())
+    assert len(quotable) >= 4
+    assert sorted(seen[: len(quotable)]) == quotable  # every line once before any repeats

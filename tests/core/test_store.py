@@ -11,6 +11,7 @@ import pytest
 from bot.core import store as store_package
 from bot.core.library import Library
 from bot.core.loader import load_corpus
+from bot.core.models import Corpus
 from bot.core.store import CorpusStore, StoreReport
 from bot.core.store.corpus import GRACE_SECONDS
 from bot.core.store.records import encode_record, read_record
@@ -251,3 +252,29 @@ def test_documents_are_derived_in_worker_processes(
     library = corpus_store.library(corpus_store.read([corpus_folder]))
     assert corpus_store.report.derived_built == 3
     assert _answers(library) == _answers(Library.build(load_corpus([corpus_folder])))
+
+
+def test_a_named_pipe_in_the_corpus_folder_is_reported_not_waited_on(tmp_path: Path) -> None:
+    """Hashing the folder for the store must not open a pipe (that blocks until a writer comes)."""
+    import os
+    import threading
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    _write(folder, "ahab", "grey")
+    os.mkfifo(folder / "pipe.txt")
+    result: list[Corpus] = []
+    worker = threading.Thread(
+        target=lambda: result.append(CorpusStore(tmp_path / "store").read([folder])), daemon=True
+    )
+    worker.start()
+    worker.join(timeout=30)
+    if worker.is_alive():  # unblock the reader so the test process can end
+        with open(folder / "pipe.txt", "wb"):
+            pass
+        pytest.fail("reading the corpus hung on a named pipe")
+    [corpus] = result
+    assert [d.id for d in corpus.documents] == ["ahab"]
+    assert any(
+        p.path.endswith("pipe.txt") and "not a regular file" in p.reason for p in corpus.problems
+    )

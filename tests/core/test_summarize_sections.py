@@ -75,7 +75,7 @@ def test_unknown_section_is_a_clear_error() -> None:
 
 
 def test_library_routes_long_documents_and_sections() -> None:
-    book = _book(chapters=90)
+    book = _book(chapters=210)
     assert is_long(book)
     library = Library(Corpus((book,)))
     whole, _ = library.summary("book")

@@ -163,6 +163,10 @@ class QuoteBook:
         plain = [q for d in derived for q in d.plain]
         return cls(quotes, documents, short, plain)
 
+    def document_position(self, document_id: str) -> int:
+        """The document's position in corpus order (unknown ids last)."""
+        return self._order.get(document_id, len(self._order))
+
     def __len__(self) -> int:
         return len(self._quotes)
 
@@ -293,8 +297,10 @@ class QuoteBook:
         rng: random.Random | None = None,
         exclude: Collection[str] = (),
         top_fraction: float = 0.3,
+        rotation: str | None = None,
     ) -> Quote:
-        """A random quote from the top of the ranking, with variety across documents.
+        """A random quote from the top of the ranking, with variety across documents; for a
+        filtered request with a ``rotation`` key, the next line of a rotation.
 
         Args:
             document: a document id to draw from; ``None`` for the whole corpus.
@@ -315,8 +321,15 @@ class QuoteBook:
             rng: the random source (tests pass a seeded one); a fresh ``random.Random()`` if
                 ``None``.
             exclude: quote keys (:func:`quote_key`) to avoid, e.g. the channel's last quote.
-            top_fraction: the share of each document's (filtered) ranking to draw from, at
-                least one quote per document.
+            top_fraction: the share of each document's ranking a request without a
+                ``speaker`` or ``contains`` filter draws from, at least one quote per document
+                (with one, all the matches are drawn from: they are few).
+            rotation: a key for rotating through a filtered request's matches (the bot passes
+                the channel id): the matches are put in an order salted by the key and the
+                filter (``blake2b``, as :meth:`cycle_order`), and the line after the excluded
+                one (the channel's last) comes next, so a channel asking the same thing again and
+                again sees every match before any repeats. Without it, or when no excluded line
+                is among the matches, a random draw as below.
 
         Selection: take the quotes of the document (or corpus); when there are none, its plain
         sentences, best :func:`quotability` first (see :class:`QuoteBook`); filter (a speaker
@@ -368,23 +381,15 @@ class QuoteBook:
             candidates = matched
         good = [q for q in candidates if q.score >= QUOTABLE_THRESHOLD] or candidates
 
-        by_document: dict[str, list[Quote]] = {}
-        for q in good:
-            by_document.setdefault(q.document_id, []).append(q)
-        excluded = set(exclude)
-        pool: dict[str, list[Quote]] = {}
-        for doc_id, quotes in by_document.items():
-            top = quotes[: max(1, math.ceil(top_fraction * len(quotes)))]
-            kept = [q for q in top if quote_key(q) not in excluded]
-            if kept:
-                pool[doc_id] = kept
-        if not pool:
-            remaining = [q for q in candidates if quote_key(q) not in excluded]
-            return remaining[0] if remaining else candidates[0]
-        doc_ids = sorted(pool, key=lambda d: self._order.get(d, len(self._order)))
-        chosen = pool[rng.choice(doc_ids)]
-        weights = [max(q.score, 1e-6) for q in chosen]
-        return rng.choices(chosen, weights=weights, k=1)[0]
+        narrowed = wants_speaker or bool(contains and contains.strip())
+        if not narrowed:  # the whole corpus or one document: its best lines, per document
+            good = _top(good, top_fraction)
+        if rotation is not None and (narrowed or document is not None):
+            salt = f"{rotation}\0{document}\0{contains}\0{speaker}"
+            rotated = _next_in_rotation(good, exclude, salt)
+            if rotated is not None:
+                return rotated
+        return _draw(self, good, candidates, exclude, rng)
 
     def cycle_order(self, documents: Sequence[str] | None, *, salt: str) -> tuple[Quote, ...]:
         """A deterministic permutation of the quotable quotes, for the daily post.
@@ -413,3 +418,53 @@ class QuoteBook:
             return hashlib.blake2b(f"{salt}\0{key}".encode(), digest_size=16).digest(), key
 
         return tuple(sorted(chosen, key=digest))
+
+
+def _digest(salt: str, key: str) -> bytes:
+    return hashlib.blake2b(f"{salt}\0{key}".encode(), digest_size=16).digest()
+
+
+def _next_in_rotation(good: Sequence[Quote], exclude: Collection[str], salt: str) -> Quote | None:
+    """The quote after the last excluded one in ``good`` ordered by ``_digest(salt, key)``, or
+    ``None`` when no excluded quote is in ``good``."""
+    order = sorted(good, key=lambda q: (_digest(salt, quote_key(q)), quote_key(q)))
+    keys = [quote_key(q) for q in order]
+    seen = [i for i, key in enumerate(keys) if key in exclude]
+    if not seen:
+        return None
+    for step in range(1, len(order) + 1):
+        i = (seen[-1] + step) % len(order)
+        if keys[i] not in exclude:
+            return order[i]
+    return None
+
+
+def _top(quotes: Sequence[Quote], fraction: float) -> list[Quote]:
+    """The best ``ceil(fraction × n)`` (at least one) of each document's ranked quotes."""
+    by_document: dict[str, list[Quote]] = {}
+    for q in quotes:
+        by_document.setdefault(q.document_id, []).append(q)
+    return [q for qs in by_document.values() for q in qs[: max(1, math.ceil(fraction * len(qs)))]]
+
+
+def _draw(
+    book: QuoteBook,
+    good: Sequence[Quote],
+    candidates: Sequence[Quote],
+    exclude: Collection[str],
+    rng: random.Random,
+) -> Quote:
+    """Pick a document uniformly, then one of its quotes in ``good`` (by score weight), avoiding
+    excluded keys; the best remaining match when excluding empties the pool."""
+    excluded = set(exclude)
+    pool: dict[str, list[Quote]] = {}
+    for q in good:
+        if quote_key(q) not in excluded:
+            pool.setdefault(q.document_id, []).append(q)
+    if not pool:
+        remaining = [q for q in candidates if quote_key(q) not in excluded]
+        return remaining[0] if remaining else candidates[0]
+    doc_ids = sorted(pool, key=book.document_position)
+    chosen = pool[rng.choice(doc_ids)]
+    weights = [max(q.score, 1e-6) for q in chosen]
+    return rng.choices(chosen, weights=weights, k=1)[0]

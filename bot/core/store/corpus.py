@@ -29,13 +29,14 @@ import logging
 import multiprocessing
 import os
 import shutil
+import stat
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.core.library import Library
-from bot.core.loader import load_corpus
+from bot.core.loader import MAX_FILE_BYTES, load_corpus
 from bot.core.models import Corpus, Document, LoadProblem, Summary
 from bot.core.search import IndexFileError, SearchIndex
 from bot.core.store.codec import (
@@ -112,14 +113,29 @@ def _file_hashes(paths: Sequence[Path], progress: Progress | None) -> dict[str, 
             files += [root, root.parent / "corpus.yaml"]
     hashes: dict[str, str] = {}
     for done, file in enumerate(files, 1):
-        try:
-            with open(file, "rb") as handle:
-                hashes[str(file)] = hashlib.file_digest(handle, "sha256").hexdigest()
-        except OSError as error:
-            hashes[str(file)] = f"unreadable: {error.__class__.__name__}"
+        hashes[str(file)] = _file_hash(file)
         if progress is not None:
             progress("reading", done, len(files))
     return hashes
+
+
+def _file_hash(file: Path) -> str:
+    """SHA-256 of a regular file's bytes; for anything else a description the loader agrees with.
+
+    Only regular files of at most :data:`MAX_FILE_BYTES` are read: opening a named pipe blocks
+    until a writer comes (the loader reports it as "not a regular file"), and a file over the
+    size limit is refused by the loader anyway, so its size and modification time stand for it.
+    """
+    try:
+        info = os.stat(file)
+        if not stat.S_ISREG(info.st_mode):
+            return f"not a regular file: mode {stat.S_IFMT(info.st_mode):o}"
+        if info.st_size > MAX_FILE_BYTES:
+            return f"too large: {info.st_size} bytes, modified {info.st_mtime_ns}"
+        with open(file, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError as error:
+        return f"unreadable: {error.__class__.__name__}"
 
 
 class CorpusStore:
