@@ -165,6 +165,7 @@ def reading_reply(text: str) -> render.Reply:
 NO_CLUB = "This server has no reading club. Start one with `/reading start`."
 CLUB_OVER = "The reading club has ended, or moved on to another book: these pages are gone."
 NOT_YET = "That instalment has not been posted yet."
+NOTHING_TO_SKIP = "The book is finished: there is no instalment left to skip."
 
 
 def size_words(size: int) -> str:

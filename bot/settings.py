@@ -483,9 +483,9 @@ class DiscordSettings(_Section):
     owner_ids: Annotated[tuple[Snowflake, ...], BeforeValidator(_none_to_empty)] = ()
     intents: IntentSettings = IntentSettings()
     shard_count: Annotated[Int, Field(ge=1, le=100_000)] | None = None
-    shard_ids: Annotated[
-        tuple[Annotated[Int, Field(ge=0)], ...], BeforeValidator(_shard_range)
-    ] | None = None
+    shard_ids: (
+        Annotated[tuple[Annotated[Int, Field(ge=0)], ...], BeforeValidator(_shard_range)] | None
+    ) = None
     identify_interval: Annotated[float, BeforeValidator(_no_bool), Field(ge=0, le=60)] = 5.0
 
     @model_validator(mode="after")

@@ -288,6 +288,8 @@ class Reading(commands.GroupCog, group_name="reading", group_description="The re
         if what == "stop":
             await storage.delete_reading_club(club.guild_id)
         elif what == "skip":
+            if next_day > (self.total_days(club) or 0):
+                raise ScheduleError(render_community.NOTHING_TO_SKIP)
             next_day += 1
             await storage.update_reading_club(club.guild_id, next_day=next_day)
         else:

@@ -192,6 +192,10 @@ async def test_pause_skip_and_a_lost_answer_resent_with_its_nonce(
         assert post["embeds"][0]["title"] == "Day 2 of 4 · Chapter 2 · paragraphs 6–10"
         sends = _sends(double)
         assert len({r.json["nonce"] for r in sends}) == 1
+        for _ in range(2):  # days 3 and 4 skipped; then there is nothing left
+            await _reading(double, "skip")
+        finished = await _reading(double, "skip")
+        assert "no instalment left" in finished["content"]
         stopped = await _reading(double, "stop")
         assert "stopped" in stopped["content"]
         nothing = await _reading(double, "status")

@@ -119,7 +119,9 @@ def require_documents(corpus: Corpus) -> Corpus:
         lines.append("Problems found:")
         lines.extend(f"  - {p.path}: {p.reason}" for p in corpus.problems)
     else:
-        lines.append("The corpus paths contain no documents (.txt, .md, .html, .epub, .pdf, .docx).")
+        lines.append(
+            "The corpus paths contain no documents (.txt, .md, .html, .epub, .pdf, .docx)."
+        )
     lines.append(
         "Add at least one document (for example a UTF-8 .txt file with a title line and body "
         "paragraphs separated by blank lines), or fix the files above, then start the bot again."

@@ -84,41 +84,15 @@ def _quoted_spans(text: str) -> list[tuple[int, int, int, bool]]:
 
     ``open_index`` is -1 for speech continued from the previous paragraph (the paragraph's first
     double mark is a closing one); ``close_index`` is ``len(text)`` for a quote left open."""
-    marks = [m.start() for m in _MARKS.finditer(text)]
-    roles: list[tuple[int, str, str]] = []  # (index, "d"/"s", role)
-    for i in marks:
-        if text[i] in '"“”«»':
-            roles.append((i, "d", ""))
-        else:
-            role = _single_role(text, i)
-            if role is not None:
-                roles.append((i, "s", role))
-
+    roles = _mark_roles(text)
     stack: list[tuple[str, int]] = []
     found: list[tuple[int, int, int, bool]] = []
-    open_doubles = 0
     seen_double = False
     for pos, (i, kind, single_role) in enumerate(roles):
         if kind == "d":
-            role = _double_role(text, i, open_doubles > 0)
-            if role == "open":
-                stack.append(("d", i))
-                open_doubles += 1
-            elif role == "close" and open_doubles:
-                while stack:
-                    k, opened = stack.pop()
-                    if k == "d":
-                        open_doubles -= 1
-                        found.append((opened, i, len(stack), True))
-                        break
-            elif role == "close" and not seen_double:
-                # the first double mark closes: speech continued from the previous paragraph
-                found = [(o, c, d + 1, cl) for o, c, d, cl in found]
-                found.append((-1, i, 0, True))
-                stack.clear()
+            found = _on_double(text, i, stack, found, first=not seen_double)
             seen_double = True
-            continue
-        if single_role == "open":
+        elif single_role == "open":
             stack.append(("s", i))
         elif stack and stack[-1][0] == "s":
             if single_role == "weak-close" and _better_close_follows(roles, pos):
@@ -129,6 +103,47 @@ def _quoted_spans(text: str) -> list[tuple[int, int, int, bool]]:
     if doubles:
         found.append((doubles[0], len(text), 0, False))
     found.sort()
+    return found
+
+
+def _mark_roles(text: str) -> list[tuple[int, str, str]]:
+    """``(index, "d" or "s", single role)`` of every quotation mark; apostrophes left out."""
+    roles: list[tuple[int, str, str]] = []
+    for m in _MARKS.finditer(text):
+        i = m.start()
+        if text[i] in '"“”«»':
+            roles.append((i, "d", ""))
+        elif (role := _single_role(text, i)) is not None:
+            roles.append((i, "s", role))
+    return roles
+
+
+def _on_double(
+    text: str,
+    i: int,
+    stack: list[tuple[str, int]],
+    found: list[tuple[int, int, int, bool]],
+    *,
+    first: bool,
+) -> list[tuple[int, int, int, bool]]:
+    """Apply the double mark at ``i``: it opens a quote, closes the innermost open double quote
+    (and any single quote left open inside it), or, as the paragraph's first double mark,
+    closes speech continued from the previous paragraph. Returns the found quotes."""
+    open_doubles = sum(1 for k, _ in stack if k == "d")
+    role = _double_role(text, i, open_doubles > 0)
+    if role == "open":
+        stack.append(("d", i))
+    elif role == "close" and open_doubles:
+        while stack:
+            k, opened = stack.pop()
+            if k == "d":
+                found.append((opened, i, len(stack), True))
+                break
+    elif role == "close" and first:
+        # the first double mark closes: speech continued from the previous paragraph
+        found = [(o, c, d + 1, cl) for o, c, d, cl in found]
+        found.append((-1, i, 0, True))
+        stack.clear()
     return found
 
 

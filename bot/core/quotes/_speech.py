@@ -196,19 +196,9 @@ def extract_speech(paragraph: Paragraph) -> list[SpeechSpan]:
                 span.pronoun = pronoun
         elif who is not None:
             who = _clean_name(who)
-        if who is None and previous is not None and previous.speaker is not None:
-            between = text[previous.close_at + 1 : max(0, span.open_at)]
-            words = len(_WORD.findall(between))
-            joined = words <= 6 and not re.search(r"[.;!?,]", between)
-            # "“Go,” said Anne, turning to Bob, “now.”": the speaker's own interruption
-            interrupted = (
-                previous.how == "after"
-                and words <= 12
-                and not _terminators(between)
-                and between.rstrip().endswith((",", ":", ";"))
-            )
-            if joined or interrupted:
-                who, how = previous.speaker, "inherited"
+        if who is None and _inherits(text, previous, span):
+            assert previous is not None
+            who, how = previous.speaker, "inherited"
         if who is not None:
             span.speaker = _canonical(who, known)
             span.how = how
@@ -216,30 +206,48 @@ def extract_speech(paragraph: Paragraph) -> list[SpeechSpan]:
             span.continues = previous is not None and _resumes(text, previous, span)
         previous = span
 
-    spans = []
-    for f in found:
-        start, end = f.open_at + 1, f.close_at
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        spans.append(
-            SpeechSpan(
-                start=start,
-                end=end,
-                mark_start=max(0, f.open_at),
-                mark_end=f.close_at + 1 if f.closed else len(text),
-                text=text[start:end],
-                speaker=f.speaker,
-                depth=f.depth,
-                closed=f.closed,
-                opened=f.open_at >= 0,
-                continues=f.continues,
-                pronoun=f.pronoun,
-                joint=f.how == "joint",
-            )
-        )
-    return spans
+    return [_span(text, f) for f in found]
+
+
+def _inherits(text: str, previous: _Found | None, span: _Found) -> bool:
+    """Whether an unattributed ``span`` takes the previous span's speaker: joined to it by at most
+    six words with no clause break ("“jaw jaw” is better than “war war”"), or resuming after the
+    speaker's own interruption ("“Go,” said Anne, turning to Bob, “now.”")."""
+    if previous is None or previous.speaker is None:
+        return False
+    between = text[previous.close_at + 1 : max(0, span.open_at)]
+    words = len(_WORD.findall(between))
+    joined = words <= 6 and not re.search(r"[.;!?,]", between)
+    interrupted = (
+        previous.how == "after"
+        and words <= 12
+        and not _terminators(between)
+        and between.rstrip().endswith((",", ":", ";"))
+    )
+    return joined or interrupted
+
+
+def _span(text: str, f: _Found) -> SpeechSpan:
+    """The public span for a found quote: offsets inside the marks, surrounding spaces dropped."""
+    start, end = f.open_at + 1, f.close_at
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return SpeechSpan(
+        start=start,
+        end=end,
+        mark_start=max(0, f.open_at),
+        mark_end=f.close_at + 1 if f.closed else len(text),
+        text=text[start:end],
+        speaker=f.speaker,
+        depth=f.depth,
+        closed=f.closed,
+        opened=f.open_at >= 0,
+        continues=f.continues,
+        pronoun=f.pronoun,
+        joint=f.how == "joint",
+    )
 
 
 _JOINT = ""
