@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from bot import card_cli, render, simclock
+from bot import card_cli, render, sharding, simclock
 from bot.command_payload import cmd_commands
 from bot.core.daily import EARLIEST_NOW, LATEST_NOW, zone_label
 from bot.core.errors import CorpusError, UserError
@@ -191,8 +191,18 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     async def main() -> None:
         bot = CorpusBot(settings, library, sync=args.sync, clock=clock)
         bot.time_scale = clock.scale if clock is not None else 1.0
+        sharding.label_logs(settings.discord.shard_count, settings.discord.shard_ids)
         async with bot:
-            await bot.start(token)
+            endpoints = None
+            if settings.health.port is not None:
+                from bot import health
+
+                endpoints = await health.serve(bot, settings.health.host, settings.health.port)
+            try:
+                await bot.start(token)
+            finally:
+                if endpoints is not None:
+                    await endpoints.cleanup()
 
     try:
         asyncio.run(main())

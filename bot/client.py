@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import discord
 from discord.ext import commands
 
-from bot import errors, render, sharding, views
+from bot import cooldowns, errors, render, sharding, views
 from bot.core.library import Library
 from bot.reload import Reloader
 from bot.settings import Settings
@@ -162,6 +162,8 @@ class CorpusBot(sharding.ShardedBot):
         #: Retry delays (seconds) while the gateway cannot be reached at start-up: first, cap.
         self.gateway_retry: tuple[float, float] = (1.0, 60.0)
         self._resync: asyncio.Task[bool] | None = None
+        #: Per-user and per-channel limits on the costly commands (``None``: no limits).
+        self.cooldowns: cooldowns.Limits | None = cooldowns.Limits()
         self._core_executor = concurrent.futures.ThreadPoolExecutor(
             CORE_WORKERS, thread_name_prefix="corpusbot-core"
         )

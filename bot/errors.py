@@ -85,7 +85,7 @@ def reply_for(error: BaseException) -> render.Reply | None:
     if isinstance(error, app_commands.NoPrivateMessage):
         return render.user_error("This command only works in a server.")
     if isinstance(error, app_commands.CommandOnCooldown):
-        return render.user_error(f"Slow down a little: try again in {error.retry_after:.0f} s.")
+        return render.cooldown(error.retry_after)
     if isinstance(error, app_commands.TransformerError | app_commands.CheckFailure):
         return render.user_error(str(error) or "That input was not understood.")
     return None

@@ -185,6 +185,13 @@ COMMAND_CHANGED = (
 )
 
 
+def cooldown(retry_after: float) -> Reply:
+    """The ephemeral answer to a costly command sent too often (``retry_after`` seconds)."""
+    return user_error(
+        f"You are going a little fast for this command: try again in {max(1, round(retry_after))} s."
+    )
+
+
 def command_changed() -> Reply:
     """The ephemeral answer to a command or option the bot no longer has."""
     return user_error(COMMAND_CHANGED)

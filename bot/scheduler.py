@@ -72,6 +72,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
+from bot import metrics
 from bot.core.daily import (
     DEFAULT_GRACE,
     MAX_GRACE,
@@ -446,7 +447,9 @@ class DailyScheduler:
             results = [await one(schedule) for schedule in schedules]
         else:
             results = list(await asyncio.gather(*(one(schedule) for schedule in schedules)))
-        return [outcome for result in results for outcome in result]
+        outcomes = [outcome for result in results for outcome in result]
+        metrics.count_outcomes([o.result for o in outcomes])
+        return outcomes
 
     async def post_now(
         self, schedule: DailySchedule, *, channel_id: int | None = None, now: datetime | None = None

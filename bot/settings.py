@@ -672,6 +672,13 @@ class LoggingSettings(_Section):
     level: Annotated[Literal["DEBUG", "INFO", "WARNING", "ERROR"], BeforeValidator(_upper)] = "INFO"
 
 
+class HealthSettings(_Section):
+    """``/healthz`` and ``/metrics`` on ``host:port``; ``port: null`` (the default) turns them off."""
+
+    port: Annotated[Int, Field(ge=1, le=65535)] | None = None
+    host: str = "127.0.0.1"
+
+
 class BotSettings(_Section):
     """Presentation. ``status_text`` is the bot's custom status line, or ``None`` for none."""
 
@@ -691,6 +698,7 @@ class _FileSettings(BaseModel):
     scheduler: SchedulerSettings = SchedulerSettings()
     daily: Annotated[tuple[DailySchedule, ...], BeforeValidator(_none_to_empty)] = ()
     logging: LoggingSettings = LoggingSettings()
+    health: HealthSettings = HealthSettings()
     bot: BotSettings = BotSettings()
 
     @model_validator(mode="after")
@@ -762,6 +770,8 @@ _EXAMPLES: Mapping[str, str] = {
     "search.threshold": "70",
     "summary.length": "medium",
     "storage.path": "corpusbot.sqlite3",
+    "health.port": "9102",
+    "health.host": "127.0.0.1",
     "discord.shard_count": "12",
     "discord.shard_ids": "0-3",
     "discord.identify_interval": "5",

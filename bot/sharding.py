@@ -77,6 +77,30 @@ async def wait_for_identify(
     return wait
 
 
+class _ProcessLabel(logging.Filter):
+    """Adds ``record.where``: ``"pid 1234 shards 0-3 of 12"``."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self.label = label
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.where = self.label
+        return True
+
+
+def label_logs(shard_count: int | None, shard_ids: Sequence[int] | None) -> None:
+    """Make every log line of this process say which process and shards it comes from."""
+    import os
+
+    label = f"pid {os.getpid()} {describe(shard_count, shard_ids)}"
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_ProcessLabel(label))
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)-7s [%(where)s] %(name)s: %(message)s")
+        )
+
+
 class ShardedBot(commands.AutoShardedBot):
     """``AutoShardedBot`` for processes that share shards through one database.
 

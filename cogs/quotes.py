@@ -5,7 +5,7 @@ from __future__ import annotations
 from discord import Interaction, app_commands
 from discord.ext import commands
 
-from bot import installs, render, views
+from bot import cooldowns, installs, render, views
 from bot.choices import allowed_for
 from bot.client import CorpusBot
 from bot.core.quotes import quote_key
@@ -29,6 +29,7 @@ class Quotes(commands.Cog):
         speaker="Only words said by this person",
         card="Post the quote as an image card",
     )
+    @cooldowns.costly(when=lambda i: bool(getattr(i.namespace, "contains", None)))
     async def quote(
         self,
         interaction: Interaction[CorpusBot],

@@ -7,7 +7,7 @@ import asyncio
 from discord import Interaction, app_commands
 from discord.ext import commands
 
-from bot import installs, render, views
+from bot import cooldowns, installs, render, views
 from bot.choices import allowed_for
 from bot.client import CorpusBot
 from bot.errors import send
@@ -31,6 +31,7 @@ class Search(commands.Cog):
         document="Only search this document",
         limit="How many passages to show (1-10)",
     )
+    @cooldowns.costly()
     async def search(
         self,
         interaction: Interaction[CorpusBot],

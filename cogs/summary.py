@@ -7,7 +7,7 @@ from typing import Literal
 from discord import Interaction, app_commands
 from discord.ext import commands
 
-from bot import installs, render
+from bot import cooldowns, installs, render
 from bot.choices import allowed_for
 from bot.client import CorpusBot
 from bot.errors import send
@@ -31,6 +31,7 @@ class Summaries(commands.Cog):
         sentences="Exactly this many sentences (1-25), instead of a length",
         section="Only this chapter or section (pick from the list)",
     )
+    @cooldowns.costly()
     async def summary(
         self,
         interaction: Interaction[CorpusBot],

@@ -78,6 +78,12 @@ async def test_three_processes_post_once_per_guild_despite_a_kill_and_an_outage(
                     await storage.close()
                 for index in range(3):
                     assert "Traceback" not in fleet.log(index), fleet.log(index)[-3000:]
+                # the cut-off process said so, naming itself and its shard
+                cut_off = [
+                    line for line in fleet.log(CUT_OFF).splitlines() if "unreachable" in line
+                ]
+                assert cut_off
+                assert all(f"shards {CUT_OFF} of 3] bot.scheduler" in line for line in cut_off)
             finally:
                 await fleet.kill_all()
         double.assert_no_violations()
