@@ -410,14 +410,32 @@ def validate_message(
     if not int(body.get("flags") or 0) & FLAG_COMPONENTS_V2:
         rows = body.get("components") or []
         _max_len(errors, (*prefix, "components"), rows, MAX_ACTION_ROWS)
+        custom_ids: set[str] = set()
         for i, row in enumerate(rows):
             items = row.get("components") or []
             _max_len(errors, (*prefix, "components", i, "components"), items, MAX_ROW_COMPONENTS)
             for j, item in enumerate(items):
                 at = (*prefix, "components", i, "components", j)
                 _max_len(errors, (*at, "custom_id"), item.get("custom_id"), MAX_CUSTOM_ID)
+                custom_id = item.get("custom_id")
+                if custom_id is not None and custom_id in custom_ids:
+                    # "custom_id ... must be unique per message" (Discord's component reference,
+                    # https://discord.com/developers/docs/components/reference#button)
+                    _put_error(
+                        errors,
+                        (*at, "custom_id"),
+                        "COMPONENT_CUSTOM_ID_DUPLICATED",
+                        "Component custom id cannot be duplicated",
+                    )
+                custom_ids.add(str(custom_id))
                 _max_len(errors, (*at, "label"), item.get("label"), MAX_BUTTON_LABEL)
                 _max_len(errors, (*at, "options"), item.get("options"), MAX_CHOICES)
+    nonce = body.get("nonce")
+    if isinstance(nonce, str) and len(nonce) > MAX_NONCE:
+        # https://discord.com/developers/docs/resources/message#create-message: up to 25 characters
+        _put_error(
+            errors, (*prefix, "nonce"), "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length."
+        )
     empty = require_content and not any(
         body.get(k)
         for k in ("content", "embeds", "components", "attachments", "poll", "sticker_ids", "files")
@@ -470,6 +488,61 @@ def _check_offered(d: Mapping[str, Any], registered: Mapping[str, Any]) -> None:
         raise ValueError(
             f"Discord does not offer {name!r} to installs {sorted(owners)} (types {installs})"
         )
+
+
+MAX_NONCE = 25
+
+
+def command_option_errors(
+    options: list[Any], errors: dict[str, Any], at: tuple[object, ...]
+) -> None:
+    """Discord's rules for a command's options that its OpenAPI description cannot state
+    (https://discord.com/developers/docs/interactions/application-commands: "Application Command
+    Naming", "Application Command Option Structure"): names match ``^[-_\\w]{1,32}$`` in lower
+    case and are unique; required options come before optional ones; at most 25 choices;
+    ``autocomplete`` may not be set together with ``choices``. Sub-commands are checked inside."""
+    seen: set[str] = set()
+    optional_seen = False
+    for i, option in enumerate(options):
+        where = (*at, i)
+        name = str(option.get("name", ""))
+        if not re.fullmatch(r"[-_\w]{1,32}", name) or name != name.lower():
+            _put_error(
+                errors,
+                (*where, "name"),
+                "APPLICATION_COMMAND_INVALID_NAME",
+                "Command name is invalid",
+            )
+        if name in seen:
+            _put_error(
+                errors,
+                (*where, "name"),
+                "APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS",
+                "Option names must be unique",
+            )
+        seen.add(name)
+        if option.get("type") in (1, 2):
+            command_option_errors(option.get("options") or [], errors, (*where, "options"))
+            continue
+        if option.get("required"):
+            if optional_seen:
+                _put_error(
+                    errors,
+                    (*where, "required"),
+                    "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID",
+                    "Required options must be placed before non-required options",
+                )
+        else:
+            optional_seen = True
+        choices = option.get("choices") or []
+        _max_len(errors, (*where, "choices"), choices, MAX_CHOICES)
+        if choices and option.get("autocomplete"):
+            _put_error(
+                errors,
+                (*where, "autocomplete"),
+                "APPLICATION_COMMAND_AUTOCOMPLETE_INVALID",
+                "Autocomplete cannot be set with choices",
+            )
 
 
 def _invalid_form(errors: dict[str, Any], detail: str) -> DiscordError:
@@ -1835,6 +1908,7 @@ class DiscordDouble:
                     "Must be between 1 and 100 in length.",
                 )
             _max_len(errors, (i, "options"), cmd.get("options") or [], 25)
+            command_option_errors(cmd.get("options") or [], errors, (i, "options"))
             if (name, ctype) in seen:
                 _put_error(
                     errors,

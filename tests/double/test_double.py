@@ -804,3 +804,91 @@ def test_the_description_catches_a_request_discord_would_refuse() -> None:
         "GET /nowhere/at/all: no such operation in Discord's API description"
     ]
     assert spec.check_request("GET", "/users/@me", {"bogus": "1"}, None)
+
+
+# ---------------------------------------------------------------- rules the description cannot state
+
+
+async def _raw(double: DiscordDouble, method: str, path: str, body: Any) -> tuple[int, Any]:
+    async with aiohttp.ClientSession() as session:
+        resp = await session.request(
+            method,
+            f"{double.api_base}{path}",
+            json=body,
+            headers={"Authorization": f"Bot {double.token}"},
+        )
+        return resp.status, await resp.json()
+
+
+def _option(name: str, **extra: Any) -> dict[str, Any]:
+    return {"type": 3, "name": name, "description": "an option", **extra}
+
+
+@pytest.mark.discord_violations_expected
+@pytest.mark.parametrize(
+    ("options", "path", "code"),
+    [
+        # Discord's "Application Command Naming": lower case, ^[-_\w]{1,32}$
+        ([_option("Query")], ("0", "options", "0", "name"), "APPLICATION_COMMAND_INVALID_NAME"),
+        ([_option("has space")], ("0", "options", "0", "name"), "APPLICATION_COMMAND_INVALID_NAME"),
+        # "Required options must be listed before optional options"
+        (
+            [_option("a"), _option("b", required=True)],
+            ("0", "options", "1", "required"),
+            "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID",
+        ),
+        # choices: "Max 25"
+        (
+            [_option("a", choices=[{"name": f"c{i}", "value": f"c{i}"} for i in range(26)])],
+            ("0", "options", "0", "choices"),
+            "BASE_TYPE_MAX_LENGTH",
+        ),
+        # "autocomplete may not be set to true if choices are present"
+        (
+            [_option("a", autocomplete=True, choices=[{"name": "x", "value": "x"}])],
+            ("0", "options", "0", "autocomplete"),
+            "APPLICATION_COMMAND_AUTOCOMPLETE_INVALID",
+        ),
+        (
+            [_option("a"), _option("a")],
+            ("0", "options", "1", "name"),
+            "APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS",
+        ),
+    ],
+)
+async def test_command_option_rules_are_enforced(
+    discord_double: DiscordDouble, options: list[dict[str, Any]], path: tuple[str, ...], code: str
+) -> None:
+    # https://discord.com/developers/docs/interactions/application-commands#application-command-object
+    command = {"name": "cmd", "description": "a command", "type": 1, "options": options}
+    status, body = await _raw(
+        discord_double, "PUT", f"/applications/{discord_double.application_id}/commands", [command]
+    )
+    assert (status, body["code"]) == (400, 50035)
+    node = body["errors"]
+    for part in path:
+        node = node[part]
+    assert code in [e["code"] for e in node["_errors"]]
+    discord_double.spec_request_problems.clear()  # some of these break the description too
+
+
+@pytest.mark.discord_violations_expected
+async def test_duplicate_custom_ids_and_long_nonces_are_refused(
+    discord_double: DiscordDouble,
+) -> None:
+    # custom_id unique per message (components reference); nonce up to 25 characters
+    # (https://discord.com/developers/docs/resources/message#create-message)
+    button = {"type": 2, "style": 1, "label": "x", "custom_id": "same"}
+    path = f"/channels/{discord_double.channel_id}/messages"
+    status, body = await _raw(
+        discord_double,
+        "POST",
+        path,
+        {"content": "hi", "components": [{"type": 1, "components": [button, dict(button)]}]},
+    )
+    assert status == 400
+    errors = body["errors"]["components"]["0"]["components"]["1"]["custom_id"]["_errors"]
+    assert errors[0]["code"] == "COMPONENT_CUSTOM_ID_DUPLICATED"
+    status, body = await _raw(discord_double, "POST", path, {"content": "hi", "nonce": "n" * 26})
+    assert status == 400
+    assert body["errors"]["nonce"]["_errors"][0]["code"] == "BASE_TYPE_MAX_LENGTH"
