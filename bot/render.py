@@ -400,7 +400,11 @@ def ranked_quotes_text(quotes: Sequence[Quote], document: Document) -> str:
         return f"No quotable lines in {document.title}."
     blocks = []
     for rank, quote in enumerate(quotes, 1):
-        who = f" — {quote.speaker}" if quote.speaker else ""
+        who = (
+            f" — {quote.speaker}"
+            if quote.speaker
+            else (" — (speaker unknown)" if quote.quoted else "")
+        )
         where = quote_location(quote, document)
         blocks.append(f"{rank:>3}. [{quote.score:.3f}] {quote.text}{who}\n     ({where})")
     return "\n".join(blocks)
@@ -414,6 +418,7 @@ def ranked_quotes_record(quotes: Sequence[Quote], document: Document) -> list[di
             "score": quote.score,
             "text": quote.text,
             "speaker": quote.speaker,
+            "quoted": quote.quoted,
             "document_id": document.id,
             "paragraph": quote.paragraph,
             "paragraph_in_section": paragraph_in_section(document, quote.paragraph),
