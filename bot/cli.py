@@ -765,22 +765,23 @@ def _search_batch(args: argparse.Namespace, settings: Settings, library: Library
 
 CONSOLE_HELP = """\
 Type a slash command as you would in Discord; options as name:value (quote values with spaces).
-  /quote [document:ID] [contains:WORDS] [speaker:NAME]
+  /quote [document:ID] [contains:WORDS] [speaker:NAME] [card:true (written to a PNG file)]
   /search QUERY [document:ID] [limit:N]
-  /summary [document:ID] [length:short|medium|long|key_points] [sentences:N]
+  /summary [document:ID] [length:short|medium|long|key_points] [sentences:N] [section:N]
   /sources [document:ID]
-  /about      /help      /quit
+  /about      /reload (read the corpus again; SIGHUP does it too)      /help      /quit
 """
 
 _PRIMARY = {"search": "query", "summary": "document", "quote": "contains", "sources": "document"}
 """The option that a command's free text (words without ``name:``) fills."""
 
 CONSOLE_OPTIONS: dict[str, tuple[str, ...]] = {
-    "quote": ("document", "contains", "speaker"),
+    "quote": ("document", "contains", "speaker", "card"),
     "search": ("query", "document", "limit"),
-    "summary": ("document", "length", "sentences"),
+    "summary": ("document", "length", "sentences", "section"),
     "sources": ("document",),
     "about": (),
+    "reload": (),
 }
 """The options each console command accepts, as in Discord."""
 
@@ -869,53 +870,10 @@ def _line_editing() -> None:
 def cmd_console(
     args: argparse.Namespace, settings: Settings, *, stdin: TextIO | None = None
 ) -> int:
-    """An interactive prompt that answers slash commands as the bot would, rendered as text."""
-    stdin = stdin or sys.stdin
-    library, _ = load_library(settings)
-    count = len(library.corpus)
-    print(
-        f"corpusbot console: {count} document{'s' if count != 1 else ''} loaded. "
-        "Type /help, /quit to leave."
-    )
-    interactive = stdin.isatty()
-    if interactive:
-        _line_editing()
-    while True:
-        if interactive:
-            try:
-                line = input("> ")
-            except EOFError:
-                break
-            except KeyboardInterrupt:  # Ctrl-C drops the line, as in Python's own prompt
-                print()
-                continue
-        else:
-            line = stdin.readline()
-            if not line:
-                break
-        line = line.strip()
-        if not line:
-            continue
-        if line in ("/quit", "/exit", "quit", "exit"):
-            break
-        if line.split()[0] in ("/help", "help", "?"):
-            print(CONSOLE_HELP)
-            continue
-        if not interactive:
-            print(f"> {line}")
-        try:
-            command, options = parse_console_line(line)
-            reply, _ = _answer(library, settings, command, options)
-        except UserError as error:
-            reply = render.user_error(str(error))
-        except KeyboardInterrupt:
-            if not interactive:
-                raise
-            print("(interrupted)")
-            continue
-        print(render.reply_text(reply))
-        print()
-    return EXIT_OK
+    """An interactive prompt that answers slash commands as the bot would (see bot.console)."""
+    from bot.console import run_console
+
+    return run_console(settings, stdin=stdin)
 
 
 # ---------------------------------------------------------------------------------------------
