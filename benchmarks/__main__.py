@@ -1,8 +1,8 @@
-"""Run every benchmark in turn: ``python -m benchmarks`` (about 6 minutes on 2 cores).
+"""Run every benchmark in turn: ``python -m benchmarks`` (several minutes on 2 cores).
 
-Each prints its own table (search: speed and recall against a brute-force scan; summary: ROUGE
-against lead-k and established implementations; load: deadline and event-loop stalls through the
-Discord double, against running the core on the event loop). Needs the ``bench`` extra:
+Each prints its own table (search: recall and cost against the previous index, tantivy and a
+brute-force scan; summary: ROUGE against lead-k and established implementations; load: deadline
+and event-loop stalls through the Discord double, against running the core on the event loop). Needs the ``bench`` extra:
 ``.venv/bin/pip install -e '.[test,bench]'``. Options go to no benchmark; run one alone
 (``python -m benchmarks.search --help``) to change sizes.
 """
@@ -14,7 +14,7 @@ import sys
 import time
 
 BENCHMARKS = (
-    ("search", ["--sizes", "10k,100k,1M", "--queries", "200"]),
+    ("search", ["--sizes", "novels,10k,100k", "--queries", "100"]),
     ("summary", []),
     ("load", []),
     ("cards", []),

@@ -47,10 +47,11 @@ import logging
 import multiprocessing
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -60,7 +61,7 @@ from benchmarks._summary_data import SEED_DIR, fetch_books
 from bot.client import CorpusBot
 from bot.core.library import Library
 from bot.core.loader import load_corpus
-from bot.settings import load_settings
+from bot.settings import Settings, load_settings
 from tests.double import DiscordDouble, InteractionHandle, connect_bot, payloads
 
 DEADLINE = 3.0
@@ -452,6 +453,8 @@ async def run_once(
     double_in: str = "process",
     forget: bool = True,
     patience: float = 20.0,
+    settings: Settings | None = None,
+    during: Callable[[CorpusBot], Awaitable[Any]] | None = None,
 ) -> Result:
     """Connect a fresh CorpusBot to a fresh double, warm up, fire ``jobs``; measure.
 
@@ -470,8 +473,11 @@ async def run_once(
     with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         if mode == "loop":
             stack.enter_context(core_calls_on_loop())
-        settings = load_settings(None, env={"CORPUSBOT_STORAGE": str(Path(tmp) / "bot.sqlite3")})
+        settings = settings or load_settings(
+            None, env={"CORPUSBOT_STORAGE": str(Path(tmp) / "bot.sqlite3")}
+        )
         bot = CorpusBot(settings, library, sync=True, guild_ready_timeout=0.1)
+        background: asyncio.Task[Any] | None = None
         probe = LagProbe()
         collections = stack.enter_context(GcPauses())
         if double_in == "process":
@@ -495,11 +501,15 @@ async def run_once(
                     collections.pauses.clear()
                     load = os.getloadavg()[0]
                     probe.start()
+                    if during is not None:  # e.g. a reload, while the interactions arrive
+                        background = asyncio.create_task(during(bot))
                     conn.send(("go",))
                     _, pairs, wall = await _recv(conn, "done")
                     outcomes = [_Outcome(ack, deferred) for ack, deferred in pairs]
                     await _drain(patience)
                     await probe.stop()
+                    if background is not None:
+                        await background
                     conn.send(("drained",))
                     _, violations_10062, other_violations = await _recv(conn, "violations")
                 conn.send(("stop",))
@@ -639,7 +649,52 @@ async def main_async(args: argparse.Namespace) -> list[Result]:
                     f"stall {_ms(result.worst_stall)} ms",
                     file=sys.stderr,
                 )
+            if args.reload and jobs:
+                results.append(await reload_run(name, paths, jobs, args, Path(tmp) / f"r{n}"))
     return results
+
+
+async def reload_run(
+    name: str, paths: Sequence[Path], jobs: Sequence[Job], args: argparse.Namespace, tmp: Path
+) -> Result:
+    """The product (worker thread) while a live reload runs: a copy of the corpus with its store
+    filled, one file changed as the interactions start, ``CorpusBot.reloader.reload`` (issue 11:
+    acks within 2x of the quiet run)."""
+    from bot.loading import load_library as load_through_store
+
+    corpus = tmp / "corpus"
+    for given in paths:
+        shutil.copytree(given, corpus / Path(given).name)
+    config = tmp / "config.yaml"
+    config.write_text(
+        f"corpus:\n  paths: [{corpus}]\n  cache_dir: {tmp / 'store'}\n"
+        f"storage:\n  path: {tmp / 'bot.sqlite3'}\n",
+        encoding="utf-8",
+    )
+    settings = load_settings(config, env={})
+    library = load_through_store(settings, quiet=True).library  # the store, as after a start
+    library.warm_up()
+    victim = sorted(corpus.rglob("*.txt"))[0]
+    seconds: list[float] = []
+
+    async def reload(bot: CorpusBot) -> None:
+        with victim.open("a", encoding="utf-8") as handle:
+            handle.write("\n\nA paragraph added while the bot runs.\n")
+        outcome = await bot.reloader.reload("benchmark")
+        seconds.append(outcome.seconds if outcome.ok else float("nan"))
+
+    result = await run_once(
+        f"{name} + reload",
+        library,
+        jobs,
+        mode="thread",
+        concurrency=args.concurrency,
+        double_in=args.double,
+        settings=settings,
+        during=reload,
+    )
+    print(f"  reload during the run: {seconds[0]:.1f} s", file=sys.stderr)
+    return result
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -657,6 +712,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=50, help="interactions in flight")
     parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--reload",
+        action="store_true",
+        help="also the product while a live reload of the corpus runs (changed file, store)",
+    )
     parser.add_argument(
         "--double",
         choices=("process", "loop"),

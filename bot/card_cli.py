@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -25,10 +26,30 @@ def add_parser(
     card.add_argument("--out", metavar="FILE.png", required=True, help="where to write the PNG")
 
 
+def out_problem(out: Path) -> str | None:
+    """Why ``out`` cannot be written (checked before the corpus loads), or ``None``: its folder
+    is missing or not a folder, it is a folder itself, or the folder is not writable."""
+    folder = out.parent
+    if out.is_dir():
+        return "it is a folder; give a file name such as quote.png"
+    if not folder.exists():
+        return f"the folder {folder} does not exist"
+    if not folder.is_dir():
+        return f"{folder} is not a folder"
+    if not os.access(folder, os.W_OK):
+        return f"the folder {folder} is not writable"
+    return None
+
+
 def cmd_card(args: argparse.Namespace, settings: Settings) -> int:
     """Pick a quote like ``corpusbot quote``, draw its card, write it; exit 1 when no quote fits."""
-    from bot.cli import EXIT_NO_ANSWER, EXIT_OK, load_library
+    from bot.cli import EXIT_BAD_INPUT, EXIT_NO_ANSWER, EXIT_OK, load_library
 
+    out = Path(args.out)
+    problem = out_problem(out)
+    if problem:
+        sys.stderr.write(f"cannot write the card to {out}: {problem}\n")
+        return EXIT_BAD_INPUT
     library, _ = load_library(settings, warm=False)
     try:
         quote, document = library.quote(
@@ -40,8 +61,11 @@ def cmd_card(args: argparse.Namespace, settings: Settings) -> int:
     started = time.perf_counter()
     png = render_card(*card_text(quote, document), args.style)
     elapsed = time.perf_counter() - started
-    out = Path(args.out)
-    out.write_bytes(png)
+    try:
+        out.write_bytes(png)
+    except OSError as error:
+        sys.stderr.write(f"cannot write the card to {out}: {error.strerror or error}\n")
+        return EXIT_BAD_INPUT
     words, who, source = card_text(quote, document)
     print(f"{out}: {len(png):,} bytes, drawn in {elapsed * 1000:.0f} ms")
     print(f"“{words}” {who} ({source})")

@@ -1089,14 +1089,29 @@ def _main(argv: Sequence[str] | None) -> int:
         settings = load_settings_from_args(args)
     except ConfigError as error:
         _setup_logging(None)
-        sys.stderr.write(f"{error}\n")
-        return EXIT_BAD_INPUT
+        return _config_failed(args, error)
     _setup_logging(settings, args.verbose, quiet=args.command in QUIET_COMMANDS)
     try:
         return COMMANDS[args.command](args, settings)
-    except (CorpusError, ConfigError) as error:
+    except ConfigError as error:
+        return _config_failed(args, error)
+    except CorpusError as error:
         sys.stderr.write(f"{error}\n")
         return EXIT_BAD_INPUT
+
+
+def _config_failed(args: argparse.Namespace, error: ConfigError) -> int:
+    """Report a configuration that cannot be used (exit 2): the message on stderr and, for
+    ``check --json``, a JSON object with the problems on stdout."""
+    sys.stderr.write(f"{error}\n")
+    if args.command == "check" and getattr(args, "json", False):
+        record = {
+            "ok": False,
+            "config": str(error.path) if error.path is not None else None,
+            "config_problems": error.records(),
+        }
+        sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+    return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -30,7 +30,7 @@ import discord
 from bot.core.context import Excerpt
 from bot.core.daily import DailySchedule, next_send_times, zone_offset_label, zone_offset_note
 from bot.core.graphemes import safe_cut
-from bot.core.models import Corpus, Document, Quote, SearchHit, Summary
+from bot.core.models import Corpus, Document, Quote, SearchHit, Section, Summary
 from bot.core.normalize import valid_text
 from bot.core.sources import Source
 from bot.scheduler import (
@@ -341,6 +341,8 @@ def quote_record(quote: Quote, document: Document) -> dict[str, Any]:
         "document_id": document.id,
         "title": document.title,
         "paragraph": quote.paragraph,
+        "paragraph_in_section": paragraph_in_section(document, quote.paragraph),
+        "location": quote_location(quote, document),
         "attribution": attribution(quote, document),
     }
 
@@ -361,6 +363,13 @@ def location(
     number (``"paragraph 12"``, ``"Paragraph 12"``, ``"¶12"``; ``"paragraphs 12–14"``).
     """
     section = document.section_of(paragraph) if document is not None else None
+    return section_span(section, paragraph, last, bare=bare)
+
+
+def section_span(
+    section: Section | None, paragraph: int, last: int | None = None, *, bare: str = "paragraph {}"
+) -> str:
+    """:func:`location` once the section holding ``paragraph`` is known (``None``: none)."""
     if section is not None and section.title and (last is None or last <= section.last):
         first_in = section.paragraph_in_section(paragraph)
         span = (
@@ -374,6 +383,12 @@ def location(
     return bare.replace("paragraph", "paragraphs").format(f"{paragraph}–{last}")
 
 
+def paragraph_in_section(document: Document | None, paragraph: int) -> int | None:
+    """For JSON: ``paragraph`` (document-wide) counted within its titled section, else ``None``."""
+    section = document.section_of(paragraph) if document is not None else None
+    return section.paragraph_in_section(paragraph) if section and section.title else None
+
+
 def quote_location(quote: Quote, document: Document) -> str:
     """Where a quote is (:func:`location`): "Chapter 3, ¶12", else "paragraph 12"."""
     return location(document, quote.paragraph)
@@ -385,7 +400,11 @@ def ranked_quotes_text(quotes: Sequence[Quote], document: Document) -> str:
         return f"No quotable lines in {document.title}."
     blocks = []
     for rank, quote in enumerate(quotes, 1):
-        who = f" — {quote.speaker}" if quote.speaker else ""
+        who = (
+            f" — {quote.speaker}"
+            if quote.speaker
+            else (" — (speaker unknown)" if quote.quoted else "")
+        )
         where = quote_location(quote, document)
         blocks.append(f"{rank:>3}. [{quote.score:.3f}] {quote.text}{who}\n     ({where})")
     return "\n".join(blocks)
@@ -399,8 +418,10 @@ def ranked_quotes_record(quotes: Sequence[Quote], document: Document) -> list[di
             "score": quote.score,
             "text": quote.text,
             "speaker": quote.speaker,
+            "quoted": quote.quoted,
             "document_id": document.id,
             "paragraph": quote.paragraph,
+            "paragraph_in_section": paragraph_in_section(document, quote.paragraph),
             "section": getattr(document.section_of(quote.paragraph), "title", None),
             "location": quote_location(quote, document),
         }
@@ -484,6 +505,8 @@ def search_record(hit: SearchHit, corpus: Corpus) -> dict[str, Any]:
         "title": doc.title if doc else None,
         "author": doc.author if doc else None,
         "paragraph": hit.passage.paragraph,
+        "paragraph_in_section": paragraph_in_section(doc, hit.passage.paragraph),
+        "location": location(doc, hit.passage.paragraph),
         "score": round(hit.score, 1),
         "exact": hit.exact,
         "text": hit.passage.text,
@@ -575,7 +598,15 @@ def summary_record(summary: Summary, document: Document) -> dict[str, Any]:
         "method": summary.method,
         "section": summary.section,
         "standfirst": summary.standfirst,
-        "sentences": [{"text": s.text, "paragraph": s.paragraph} for s in summary.sentences],
+        "sentences": [
+            {
+                "text": s.text,
+                "paragraph": s.paragraph,
+                "paragraph_in_section": paragraph_in_section(document, s.paragraph),
+                "location": location(document, s.paragraph),
+            }
+            for s in summary.sentences
+        ],
     }
 
 

@@ -30,12 +30,9 @@ NOTHING_TO_LOCATE = (
 
 
 def location(document: Document, paragraph: int) -> str:
-    """Where a paragraph is: ``"Chapter 3 · paragraph 12"`` (the section's title when the
-    document has sections, else the paragraph alone)."""
-    section = document.section_of(paragraph)
-    if section is not None and section.title:
-        return f"{section.title} · paragraph {paragraph}"
-    return f"paragraph {paragraph}"
+    """Where a paragraph is: :func:`bot.render.location` ("Chapter 3, ¶12", counted within the
+    section, as every other feature shows it), else ``"paragraph 12"``."""
+    return render.location(document, paragraph)
 
 
 def where_from_reply(found: Provenance, document: Document) -> render.Reply:
@@ -120,16 +117,17 @@ PAGE_CHARS = render.EMBED_DESCRIPTION_LIMIT - 196
 
 
 def instalment_heading(instalment: Instalment) -> str:
-    """``"Day 3 of 61 · Chapter 3"`` for a chapter a day; ``"Day 2 of 9 · Chapter 1 ·
-    paragraphs 6–10"`` for a number of paragraphs (the chapter they start in, when known)."""
+    """``"Day 3 of 61 · Chapter 3"`` for a chapter a day; ``"Day 2 of 9 · Chapter 1, ¶6–10"``
+    for a number of paragraphs within one chapter (:func:`bot.render.section_span`)."""
     section = instalment.section
-    span = f"paragraphs {instalment.first}–{instalment.last}"
-    if section is None or not section.title:
-        where = span
-    elif (section.first, section.last) == (instalment.first, instalment.last):
+    whole = section is not None and (section.first, section.last) == (
+        instalment.first,
+        instalment.last,
+    )
+    if section is not None and section.title and whole:
         where = section.title
     else:
-        where = f"{section.title} · {span}"
+        where = render.section_span(section, instalment.first, instalment.last)
     return f"Day {instalment.day} of {instalment.total} · {where}"
 
 

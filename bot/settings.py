@@ -147,6 +147,33 @@ class ConfigError(Exception):
             lines.append(f"Every key is documented with an example in {_EXAMPLE_CONFIG}.")
         super().__init__("\n".join(lines))
 
+    def records(self) -> list[dict[str, Any]]:
+        """The problems as JSON-ready records (``check --json``): ``key`` (the dotted key path,
+        ``None`` for a problem of the file as a whole), ``line`` (1-based or ``None``) and
+        ``message`` (the problem without the key), in file order."""
+        out: list[dict[str, Any]] = []
+        for problem in self.problems:
+            match = _PROBLEM_LINE.match(problem)
+            if match is None or match["key"] == "line":
+                at = re.match(r"line (\d+)(?:, column \d+)?: ", problem)
+                line_only = int(at[1]) if at else None
+                out.append({"key": None, "line": line_only, "message": problem})
+                continue
+            line = re.search(r"\bline (\d+)", match["where"] or "")
+            out.append(
+                {
+                    "key": match["key"],
+                    "line": int(line[1]) if line else None,
+                    "message": match["message"],
+                }
+            )
+        return out
+
+
+_PROBLEM_LINE = re.compile(
+    r"(?P<key>[A-Za-z_][\w.\[\]-]*)(?: \((?P<where>[^)]*)\))?: (?P<message>.*)", re.DOTALL
+)
+
 
 @dataclass(frozen=True)
 class _Problem:

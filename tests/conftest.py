@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import pytest
 
@@ -46,6 +47,33 @@ async def discord_double(request: pytest.FixtureRequest) -> AsyncIterator[Discor
         double.assert_no_violations()
         requests = double.spec_request_problems
         assert not requests, "\n".join(dict.fromkeys(requests))
+
+
+def _uses_postgres(item: pytest.Item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    return "postgres_server" in names or "postgres_url" in names or "[postgresql" in item.nodeid
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without PostgreSQL, leave its tests out and say so in one line at the end."""
+    if postgres_server_module.available():
+        return
+    dropped = [item for item in items if _uses_postgres(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if not _uses_postgres(item)]
+        config.stash[_PG_LEFT_OUT] = len(dropped)
+
+
+_PG_LEFT_OUT = pytest.StashKey[int]()
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    left_out = config.stash.get(_PG_LEFT_OUT, 0)
+    if left_out:
+        terminalreporter.write_line(
+            f"{left_out} {postgres_server_module.SKIP_REASON.replace('tests skipped', 'tests left out')}"
+        )
 
 
 @pytest.fixture(scope="session")

@@ -85,6 +85,11 @@ def _command(server: Server, name: str, *args: str) -> None:
     subprocess.run(argv, check=True, capture_output=True, timeout=60)
 
 
+def available() -> bool:
+    """Whether :func:`start` can give a server (an URL in the environment, or the binaries)."""
+    return bool(os.environ.get(ENV_URL)) or find_bin_dir() is not None
+
+
 def start() -> Server | None:
     """The server to test against: ``CORPUSBOT_TEST_POSTGRES_URL``'s, a new throwaway one, or
     ``None`` when neither is available."""

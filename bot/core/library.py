@@ -28,6 +28,7 @@ from bot.core.normalize import normalize_text, valid_text
 from bot.core.provenance import Provenance, locate
 from bot.core.quotes import QuoteBook
 from bot.core.search import IndexFileError, SearchIndex
+from bot.core.section_lookup import matching_sections, resolve_section
 from bot.core.sources import Source, source_of
 from bot.core.summarize_sections import summarize_document, summarize_section
 
@@ -441,46 +442,27 @@ class Library:
         return cached, doc
 
     def section_number(self, document: Document, section: str) -> int:
-        """The section a user's option names: its number ("3", as autocomplete sends it), or its
-        title up to case and spacing ("chapter 3"), or a unique title prefix.
+        """The section a user's option names (see :func:`bot.core.section_lookup.resolve_section`:
+        "#3" from autocomplete, a chapter number, a title or title words).
 
         Raises:
-            NotFound: no such section (the message says which numbers exist).
+            AmbiguousSection: several sections match (the message lists them).
+            NotFound: no such section.
         """
-        typed = valid_text(section.strip())
-        if not document.sections:
-            raise NotFound(f"“{document.title}” has no chapters or sections to choose from.")
-        if typed.isdigit() and 1 <= int(typed) <= len(document.sections):
-            return int(typed)
-        query = utils.default_process(typed)
-        titled = [(utils.default_process(s.title or ""), s.number) for s in document.sections]
-        exact = [n for title, n in titled if title == query]
-        prefixed = [n for title, n in titled if query and title.startswith(query)]
-        for found in (exact, prefixed):
-            if len(found) == 1:
-                return found[0]
-        raise NotFound(
-            f"“{document.title}” has no section “{typed}”: pick one of its "
-            f"{len(document.sections)} sections from the list (1-{len(document.sections)})."
-        )
+        return resolve_section(document, valid_text(section))
 
     def section_choices(
         self, document: str | None, typed: str, *, limit: int = 25
     ) -> list[tuple[str, str]]:
-        """Autocomplete for a section option: ``(label, number)`` pairs ("3 · Chapter 3", "3") of
-        the document the user picked (or the first), matching what was typed; ``[]`` when the
+        """Autocomplete for a section option: ``(label, value)`` pairs ("3 · Chapter 2", "#3")
+        of the document the user picked (or the first), matching what was typed; ``[]`` when the
         document is unknown or has no sections."""
         try:
             doc = self.document(document) or self.corpus.documents[0]
         except NotFound:
             return []
-        query = utils.default_process(valid_text(typed.strip()))
-        out = []
-        for s in doc.sections:
-            label = f"{s.number} · {s.title or 'Untitled'}"
-            if not query or query in utils.default_process(label):
-                out.append((label, str(s.number)))
-        return out[:limit]
+        found = matching_sections(doc, valid_text(typed))
+        return [(f"{s.number} · {s.title or 'Untitled'}", f"#{s.number}") for s in found][:limit]
 
     def where_from(self, text: str) -> Provenance | None:
         """The passage a chat message most likely quotes ("Where is this from?"); see

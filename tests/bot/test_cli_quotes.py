@@ -36,6 +36,7 @@ def test_quotes_json_lists_the_top_lines_in_rank_order(capsys: pytest.CaptureFix
     for record in records:
         assert record["text"] in SEED
         assert record["location"] == f"paragraph {record['paragraph']}"
+        assert record["quoted"] is False  # the essay's own lines and attributed speech
 
 
 def test_quotes_text_shows_rank_score_and_location(capsys: pytest.CaptureFixture[str]) -> None:

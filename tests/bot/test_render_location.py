@@ -54,3 +54,28 @@ def test_every_place_that_shows_a_location_uses_it() -> None:
     cited = citation(BOOK, 4, where=render.location(BOOK, 4))
     assert cited == "“A Book”, Chapter II, ¶1."
     assert citation(ESSAY, 2) == "“An Essay”, paragraph 2."
+
+
+def test_where_from_cards_and_reading_headers_count_within_the_section() -> None:
+    from bot import render_community
+    from bot.core.reading import Instalment
+
+    assert render_community.location(BOOK, 4) == "Chapter II, ¶1"
+    sentence = BOOK.paragraph(3).sentences[0]
+    _, _, source = render_community.card_text(Quote(text=sentence.text, sentence=sentence), BOOK)
+    assert source == "Chapter I, ¶2"
+    section = BOOK.section(2)
+    part = Instalment(day=2, total=4, first=3, last=3, section=section)
+    assert render_community.instalment_heading(part) == "Day 2 of 4 · Chapter I, ¶2"
+
+
+def test_json_records_carry_both_paragraph_numbers_named_apart() -> None:
+    sentence = BOOK.paragraph(5).sentences[0]
+    quote = Quote(text=sentence.text, sentence=sentence)
+    record = render.quote_record(quote, BOOK)
+    assert (record["paragraph"], record["paragraph_in_section"]) == (5, 2)
+    assert record["location"] == "Chapter II, ¶2"
+    [ranked] = render.ranked_quotes_record([quote], BOOK)
+    assert (ranked["paragraph"], ranked["paragraph_in_section"]) == (5, 2)
+    summary = render.summary_record(Summary("book", (sentence,), "lead"), BOOK)
+    assert summary["sentences"][0]["location"] == "Chapter II, ¶2"

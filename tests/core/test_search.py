@@ -600,3 +600,29 @@ def test_half_remembered_phrases_with_words_moved_are_found_and_highlighted() ->
     assert hits[0].matched_text == "a single man in possession of a good fortune"
     hits = index.search("truth acknowledged universally that a single man")
     assert hits[0].matched_text == "a truth universally acknowledged, that a single man"
+
+
+def test_loading_checks_each_long_paragraph_windows_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A book saved as one huge paragraph (a PDF, a one-line file) has thousands of passages; the
+    load-time check must not cut that paragraph into windows again for each of them."""
+    from bot.core.search import _text
+
+    words = [f"word{i}" for i in range(20_000)]
+    corpus = make_corpus({"book": [" ".join(words)], "b": ["Quoth the raven, nevermore."]})
+    folder = tmp_path / "index"
+    built = SearchIndex.build(corpus)
+    built.save(folder)
+    assert len(built.passages) > 100
+    calls: list[int] = []
+    real = _text.windows
+
+    def counting(text: str, window: int, overlap: int) -> list[tuple[int, int]]:
+        calls.append(len(text))
+        return real(text, window, overlap)
+
+    monkeypatch.setattr(_text, "windows", counting)
+    loaded = SearchIndex.load(folder, corpus)
+    assert loaded.passages == built.passages
+    assert len(calls) <= 2  # once per paragraph

@@ -84,6 +84,6 @@ def test_library_routes_long_documents_and_sections() -> None:
     assert one.section == 7
     two, _ = library.summary("book", section="7")
     assert two == one
-    assert library.section_choices("book", "chapter 1")[0] == ("1 · Chapter 1", "1")
+    assert library.section_choices("book", "chapter 1")[0] == ("1 · Chapter 1", "#1")
     with pytest.raises(NotFound, match="no section"):
         library.summary("book", section="Epilogue")

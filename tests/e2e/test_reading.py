@@ -189,7 +189,7 @@ async def test_pause_skip_and_a_lost_answer_resent_with_its_nonce(
         [again] = await scheduler.run_once()
         assert (again.result, again.day) == ("resent", 2)
         [post] = _posts(double)  # one message, not two
-        assert post["embeds"][0]["title"] == "Day 2 of 4 · Chapter 2 · paragraphs 6–10"
+        assert post["embeds"][0]["title"] == "Day 2 of 4 · Chapter 2, ¶4–8"
         sends = _sends(double)
         assert len({r.json["nonce"] for r in sends}) == 1
         for _ in range(2):  # days 3 and 4 skipped; then there is nothing left

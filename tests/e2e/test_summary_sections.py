@@ -48,7 +48,7 @@ async def test_section_autocomplete_lists_the_chosen_documents_chapters(
         )
         body = await handle.response()
     assert body["type"] == 8
-    assert [c["value"] for c in body["data"]["choices"]] == ["4"]
+    assert [c["value"] for c in body["data"]["choices"]] == ["#4"]
     assert body["data"]["choices"][0]["name"] == "4 · Chapter 4"
 
 
@@ -58,4 +58,4 @@ async def test_an_unknown_section_is_explained_privately(
     async with connect_bot(make_bot(library=_book(tmp_path)), discord_double):
         shown = await _run(discord_double, {"document": "mill", "section": "Epilogue"})
     assert int(shown.get("flags", 0)) & 64
-    assert "no section “Epilogue”" in shown["content"]
+    assert "no section called “Epilogue”" in shown["content"]

@@ -1,15 +1,19 @@
 """Quotable lines and quoted speech: what ``/quote`` and the daily post draw from.
 
-Two kinds of :class:`~bot.core.models.Quote` come out of a document: the author's own quotable
-sentences (``speaker is None``), scored by :func:`quotability`, and quoted speech with its
-speaker, found by :func:`extract_speech`. :class:`QuoteBook` ranks them once per corpus and
-answers ``/quote``, speaker autocomplete and the daily post's order.
+Every sentence of a document can be a :class:`~bot.core.models.Quote`: the author's narration
+(``speaker is None``) and each sentence of quoted speech, with its speaker when the text says who
+(:func:`extract_speech` reads a paragraph, :func:`document_speech` the dialogue around it) or
+marked ``quoted`` when it does not. What decides is :func:`quotability`, how well the line stands
+alone. :func:`document_quotes` does one document (stored per document, :data:`VERSION`);
+:class:`QuoteBook` ranks them once per corpus and answers ``/quote``, speaker autocomplete and the
+daily post's order.
 
 The package, by job:
 
 * ``_marks``: which quotation marks open and close quotes, where sentences end;
 * ``_names``: the name grammar, a name's fullest form, speaker-name matching;
 * ``_speech``: the speech-tag grammar and :func:`extract_speech`;
+* ``_dialogue``: speakers across paragraphs (pronoun tags, alternating turns);
 * ``_patterns`` and ``_scoring``: :func:`quotability` as a table of named, weighted features;
 * ``_candidates``: which sentences and which speech of a paragraph become quotes;
 * ``_book``: :class:`QuoteBook`, the query engine, and :func:`quote_key`.

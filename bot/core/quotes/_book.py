@@ -52,25 +52,32 @@ def _fold(text: str) -> str:
 class QuoteBook:
     """Every quote of a corpus, ranked once; cheap to query.
 
-    Holds the author's own sentences with a positive :func:`quotability` score (``speaker`` is
-    ``None``; shown as the document's author), leaving out sentences that are someone else's words
-    (quoted speech of :data:`MIN_SPEECH_WORDS`+ words, or 30% or more of the sentence inside
-    quotation marks), plus quoted speech with a known speaker. A single span ending with a comma
-    before its closing speech tag loses the comma (it stands for a full stop: "“You are dancing
-    with the only handsome girl in the room,” said Mr. Darcy." gives "You are dancing … room",
-    scored as if it ended with a full stop). Speech interrupted by a tag by the
-    same speaker is one quote, the verbatim stretch from the first opening mark to the last closing
-    mark ("“Their conduct has been such,” replied Elizabeth, “as neither …”"); a single span is
-    the words inside its marks. Speech is a quote when it has at least :data:`MIN_SPEECH_WORDS`
-    words, is closed, and is well formed: its first letter is not lower case and it does not end
-    with a comma, semicolon or colon (so no fragment such as "as neither you …" is posted). Its
-    score is the :func:`quotability` of the spoken words. A quote with no known speaker is never
-    shown as the author's. Every ``Quote.text`` is a verbatim substring of its paragraph.
+    Holds every sentence of every document with a positive :func:`quotability` score, narration
+    and speech alike (see :func:`~bot.core.quotes.document_quotes`):
+
+    * the author's own sentences (``speaker`` is ``None``; shown as the document's author), leaving
+      out sentences that are mostly someone else's words (quoted speech of
+      :data:`MIN_SPEECH_WORDS`+ words, or 30% or more inside quotation marks);
+    * each sentence of quoted speech, letters inside a novel included, with its speaker when the
+      paragraph or the dialogue around it says who (see ``_speech`` and ``_dialogue``), else with
+      ``quoted=True`` and no speaker: someone's words, never shown as the author's. Speech
+      interrupted by its speaker's tag is one quote up to 40 words, the verbatim stretch from the
+      first opening mark to the last closing mark ("“Their conduct has been such,” replied
+      Elizabeth, “as neither …”"). The last piece of a speech ending with a comma before its tag
+      loses the comma and is scored as if it ended with a full stop ("“You are dancing with the
+      only handsome girl in the room,” said Mr. Darcy." gives "You are dancing … room"). A piece
+      is a quote only when well formed: its first letter is not lower case and it does not end
+      with a comma, semicolon or colon (so no fragment such as "as neither you …" is posted);
+      speech under :data:`MIN_SPEECH_WORDS` words only when it is a complete sentence ("The sea is
+      everything.").
+
+    Every ``Quote.text`` is a verbatim substring of its paragraph.
 
     Two reserves, never in :meth:`ranked`, :meth:`quotable` or :meth:`cycle_order`, serve
     :meth:`pick` when nothing else can:
 
-    * *short speech*: attributed speech under :data:`MIN_SPEECH_WORDS` words ("as Winston
+    * *short speech*: attributed speech under :data:`MIN_SPEECH_WORDS` words that is not a
+      complete sentence ("as Winston
       Churchill said, “jaw jaw” is better than “war war”" gives "“jaw jaw” is better than “war
       war”"), for an explicit speaker filter that matches only such a speaker;
     * *plain sentences* of a document with no quote at all (a poem of short lines such as

@@ -21,7 +21,7 @@ from bot.core.quotes._scoring import FLOOR, quotability
 from bot.core.quotes._speech import MIN_SPEECH_WORDS, SpeechSpan, extract_speech
 from bot.core.summarize import is_heading
 
-VERSION = 2
+VERSION = 3
 """Bumped whenever :func:`document_quotes` gives a different result for the same document."""
 
 
@@ -31,9 +31,10 @@ class DocumentQuotes:
 
     Attributes:
         document_id: the document's id.
-        quotes: own sentences with a positive score and well-formed attributed speech of
-            :data:`MIN_SPEECH_WORDS`+ words, in text order.
-        short: attributed speech under :data:`MIN_SPEECH_WORDS` words (a reserve).
+        quotes: every narration sentence and every well-formed piece of speech with a positive
+            score, in text order (speech with its speaker, or ``quoted=True`` without one).
+        short: attributed speech under :data:`MIN_SPEECH_WORDS` words that is not a complete
+            sentence (a reserve for a speaker filter).
         plain: every sentence with a word, when ``quotes`` is empty (a reserve).
         version: the :data:`VERSION` that built it.
     """

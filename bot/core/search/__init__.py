@@ -6,9 +6,10 @@ section 7, "filtering"), written here rather than taken from a search engine bec
 match words, not phrases with typos inside and across words (``benchmarks/README.md`` compares
 tantivy):
 
-1. candidate retrieval by IDF-weighted character 4-gram votes (:mod:`._grams` builds the compact
-   inverted index, :mod:`._candidates` reads it);
-2. rescoring of the best-voted passages with rapidfuzz and placing the highlight
+1. candidate retrieval by IDF-weighted character 4-gram votes (:mod:`._build` builds the
+   compact inverted index of :mod:`._grams` in one streaming pass, :mod:`._candidates` reads it);
+2. rescoring of the best-voted passages with rapidfuzz ``partial_ratio`` and, for phrases
+   remembered with words dropped, swapped or moved, word alignment; then the highlight
    (:mod:`._rescore`).
 
 Ranking users can trust: an exact normalised phrase at word boundaries scores 100 and ranks

@@ -24,9 +24,9 @@ import numpy.typing as npt
 
 from bot.core.search._grams import Postings, bits_for, codes, gram_buckets
 
-CHUNK_CHARS = 1 << 23  # characters per chunk (bounds the build's temporary memory)
+CHUNK_CHARS = 1 << 24  # characters per chunk: its arrays (over 32 MB) are mmapped and freed
 _BLOCK = 256  # passages per sorted block (chunk-local id in the low 8 bits of a pair)
-_ENCODE_SLICE = 1 << 24  # postings gap-coded at a time
+_ENCODE_SLICE = 1 << 23  # postings gap-coded at a time
 _Chunk = tuple[int, npt.NDArray[np.uint32], npt.NDArray[np.int64]]
 
 

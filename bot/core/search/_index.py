@@ -345,7 +345,7 @@ class SearchIndex:
         key = match_key(valid_text(prefix))
         if sum(ch.isalnum() for ch in key) < 3 or len(key) > 300 or limit <= 0:
             return []
-        ranked = self._ranked(key, 0, self._n, max(4 * limit, 50), 60.0, exhaustive=False)
+        ranked = self._ranked(key, 0, self._n, max(4 * limit, 50), 60.0, prefix=True)
         out: list[str] = []
         for found in self._iter_hits(key, ranked):
             text = snippet(found.passage.text, found.match_start, 100)
@@ -364,7 +364,15 @@ class SearchIndex:
         return self._doc_ranges[document]
 
     def _ranked(
-        self, key: str, lo: int, hi: int, k: int, threshold: float, *, exhaustive: bool
+        self,
+        key: str,
+        lo: int,
+        hi: int,
+        k: int,
+        threshold: float,
+        *,
+        exhaustive: bool = False,
+        prefix: bool = False,
     ) -> list[_rescore.Scored]:
         """Stage 1 (votes, candidates) then stage 2 (scores) over passages ``[lo, hi)``."""
         votes = _candidates.votes(self._postings, key, lo, hi)
@@ -376,7 +384,7 @@ class SearchIndex:
             if len(ids) < k and hi - lo <= _SCAN_MAX:
                 ids = range(lo, hi)
         choices = [self.key(i) for i in ids]
-        return _rescore.rank(key, ids, choices, threshold, votes, lo)
+        return _rescore.rank(key, ids, choices, threshold, votes, lo, align_words=not prefix)
 
     def _iter_hits(self, key: str, ranked: list[_rescore.Scored]) -> Iterator[SearchHit]:
         """The ranked passages as hits, one per paragraph (the best of its windows)."""

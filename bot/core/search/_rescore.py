@@ -61,20 +61,24 @@ def rank(
     threshold: float,
     votes: npt.NDArray[np.float64],
     lo: int,
+    *,
+    align_words: bool = True,
 ) -> list[Scored]:
     """Score passages ``ids`` (matching keys ``choices``) against ``key``; best first.
 
     ``votes[pid - lo]`` are the stage-1 votes. Order: exact phrases first, then score, then
     stage-1 votes (the passage sharing more of the whole query's q-grams), then corpus order.
-    Passages scoring under ``threshold`` are dropped. For a query of ``MIN_WORDS`` or more words
-    inexact passages are also scored by word alignment (:func:`realign`); a passage's score
+    Passages scoring under ``threshold`` are dropped. With ``align_words``, for a query of
+    ``MIN_WORDS`` or more words inexact passages are also scored by word alignment
+    (:func:`realign`; not for a prefix still being typed, whose last word is cut); a passage's score
     never depends on the other candidates, so the index and the full scan agree.
     """
     if not choices:
         return []
     cutoff = max(threshold, 1e-9)
     words = key.split()
-    floor = cutoff * FLOOR if len(words) >= MIN_WORDS else cutoff
+    align_words = align_words and len(words) >= MIN_WORDS
+    floor = cutoff * FLOOR if align_words else cutoff
     scores = process.cdist(
         [key], choices, scorer=fuzz.partial_ratio, score_cutoff=floor, dtype=np.float64
     )[0]
@@ -92,7 +96,7 @@ def rank(
         else:
             inexact.append(Scored(ids[j], float(scores[j]), False))
     order = lambda s: (not s.exact, -s.score, -votes[s.pid - lo], s.pid)  # noqa: E731
-    if len(words) >= MIN_WORDS and inexact:
+    if align_words and inexact:
         text_of = dict(zip(ids, choices, strict=True))
         inexact = realign(words, [text_of[s.pid] for s in inexact], inexact)
     ranked = exact + [

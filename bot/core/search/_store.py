@@ -262,6 +262,9 @@ def _check_against(
     texts, offsets = arrays["texts"], arrays["text_offsets"]
     by_id = {document.id: document for document in corpus}
     sample = range(n) if n <= _SAMPLE else np.linspace(0, n - 1, _SAMPLE).astype(np.int64)
+    # A paragraph's windows are computed once: a long paragraph has thousands of passages, and
+    # recomputing its windows for each made loading quadratic in the paragraph's length.
+    spans_of: dict[tuple[str, int], set[tuple[int, int]]] = {}
     for pid in (int(i) for i in sample):
         document = by_id.get(documents[int(arrays["doc"][pid])][0])
         number = int(arrays["paragraph"][pid])
@@ -272,7 +275,10 @@ def _check_against(
             )
         text = document.paragraphs[number - 1].text
         saved = texts[offsets[pid] : offsets[pid + 1]].tobytes().decode("utf-8", "replace")
-        if span not in windows(text, window, overlap) or text[span[0] : span[1]] != saved:
+        key = (document.id, number)
+        if key not in spans_of:
+            spans_of[key] = set(windows(text, window, overlap))
+        if span not in spans_of[key] or text[span[0] : span[1]] != saved:
             raise IndexFileError(
                 f"The search index in {source} is damaged: passage {pid} is not where the corpus "
                 "puts it."
