@@ -68,7 +68,7 @@ def test_each_sentence_of_speech_is_a_candidate_with_its_speaker() -> None:
 
 def test_a_reply_fragment_scores_below_a_line_that_stands_alone() -> None:
     quotes = _quotes()
-    reply = quotes["Yes, very well, if it must be so, it must"]
+    reply = quotes["Yes, very well, if it must be so, it must."]
     assert reply.speaker is not None  # "said the captain" names him
     assert reply.score < QUOTABLE_THRESHOLD
     assert quotability("Oh! it is so.") < quotability("The law is so.")
@@ -226,3 +226,45 @@ def test_alternation_gives_way_when_the_previous_speech_addressed_someone_else()
     speech = document_speech(parse_document(ADDRESSED_DIALOGUE, document_id="whale"))
     assert [s.unnamed for s in speech[1] if s.depth == 0] == [True]
     assert [s.speaker for s in speech[5]] == [None]  # Starbuck spoke to Ahab: not Stubb's turn
+
+
+# Excerpts of Great Expectations, Pride and Prejudice and Moby Dick (public domain).
+INTERRUPTED = """\
+Excerpts
+
+“If a fool's head can't express better opinions than that,” said my sister, “and you have got any work to do, you had better go and do it.”
+
+“Nothing is more deceitful,” said Darcy, “than the appearance of humility. It is often only carelessness of opinion, and sometimes an indirect boast.”
+
+“You are dancing with the only handsome girl in the room,” said Mr. Darcy, looking at the eldest Miss Bennet.
+
+“‘Turn to! I make no promises, turn to, I say!’ That is what the captain cried to the men of the deck.”
+"""
+
+
+def _candidates(text: str) -> dict[str, Quote]:
+    document = parse_document(text, document_id="joined")
+    return {q.text: q for q in document_quotes(document).quotes}
+
+
+def test_speech_interrupted_by_a_tag_is_shown_joined_without_the_tag() -> None:
+    quotes = _candidates(INTERRUPTED)
+    sister = (
+        "If a fool's head can't express better opinions than that, and you have got any work "
+        "to do, you had better go and do it."
+    )
+    assert sister in quotes
+    assert quotes[sister].speaker is None  # "my sister": no name
+    darcy = (
+        "Nothing is more deceitful than the appearance of humility. It is often only "
+        "carelessness of opinion, and sometimes an indirect boast."
+    )
+    assert quotes[darcy].speaker == "Darcy"
+    assert not [t for t in quotes if "said" in t or (t.startswith("If a fool") and t != sister)]
+
+
+def test_speech_ending_with_a_comma_ends_properly_and_nested_marks_balance() -> None:
+    quotes = _candidates(INTERRUPTED)
+    assert "You are dancing with the only handsome girl in the room." in quotes
+    assert not [t for t in quotes if t.rstrip("”’\"'").endswith(",")]
+    assert not [t for t in quotes if t.endswith(("’", "'")) and "‘" not in t]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -708,7 +709,7 @@ def test_a_tag_naming_two_speakers_gives_no_single_speaker(bennets: QuoteBook) -
     assert [s.speaker for s in spans] == [None, None]
 
 
-def test_speech_interrupted_by_a_tag_is_one_verbatim_quote(bennets: QuoteBook) -> None:
+def test_speech_interrupted_by_a_tag_is_one_quote_of_the_spoken_words(bennets: QuoteBook) -> None:
     text = (
         "“Their conduct has been such,” replied Elizabeth, “as neither you, nor I, nor anybody "
         "can ever forget. It is useless to talk of it.”"
@@ -717,15 +718,20 @@ def test_speech_interrupted_by_a_tag_is_one_verbatim_quote(bennets: QuoteBook) -
     assert not first.continues
     assert second.continues
     (quote,) = [q for q in bennets.ranked() if q.speaker == "Elizabeth"]
-    assert quote.text == text
+    assert quote.text == (
+        "Their conduct has been such as neither you, nor I, nor anybody can ever forget. "
+        "It is useless to talk of it."
+    )
     assert bennets.pick(speaker="Elizabeth", rng=random.Random(0)) == quote
     assert bennets.get(quote_key(quote)) == quote
     assert quote.score >= QUOTABLE_THRESHOLD  # scored on the spoken words, not the tag
 
 
-def test_speech_ending_with_a_comma_before_its_tag_loses_the_comma(bennets: QuoteBook) -> None:
+def test_speech_ending_with_a_comma_before_its_tag_ends_with_a_full_stop(
+    bennets: QuoteBook,
+) -> None:
     (quote,) = [q for q in bennets.ranked() if q.speaker == "Lady Catherine"]
-    assert quote.text == "I am not at all in the habit of brooking disappointment"
+    assert quote.text == "I am not at all in the habit of brooking disappointment."
 
 
 def test_fragments_are_not_posted_on_their_own() -> None:
@@ -740,7 +746,7 @@ def test_fragments_are_not_posted_on_their_own() -> None:
     book = QuoteBook.build(Corpus((doc,)))
     texts = [q.text for q in book.ranked() if q.speaker]
     assert not [t for t in texts if "rain has stopped" in t]
-    assert any(t.startswith("“We must be patient") and t.endswith("all is well.”") for t in texts)
+    assert "We must be patient and we must be kind to each other, then all is well." in texts
 
 
 def test_short_speech_serves_an_explicit_speaker_filter(seed_book: QuoteBook) -> None:
@@ -834,9 +840,11 @@ def _check_quotes(book: QuoteBook, corpus: Corpus) -> None:
     paragraphs = {(d.id, p.number): p for d in corpus for p in d.paragraphs}
     for quote in book.ranked():
         paragraph = paragraphs[(quote.document_id, quote.paragraph)]
-        assert quote.text in paragraph.text
+        # verbatim, except that speech is joined without its tags and may end with a full stop
+        spoken = iter(re.findall(r"\w+", paragraph.text))
+        assert all(word in spoken for word in re.findall(r"\w+", quote.text))
         start = int(quote_key(quote).rsplit(":", 1)[1])
-        assert paragraph.text[start : start + len(quote.text)] == quote.text
+        assert paragraph.text[start:].startswith(quote.text[:8].rstrip("."))
         if quote.speaker is not None:
             first = next(c for c in quote.text if c.isalnum())
             assert not first.islower()
@@ -856,7 +864,9 @@ def test_quotes_are_verbatim_and_well_formed_on_dialogue(texts: list[str]) -> No
     book = QuoteBook.build(corpus)
     _check_quotes(book, corpus)
     for name in book.speakers(limit=25):
-        assert book.pick(speaker=name, rng=random.Random(0)).text in "\n".join(texts)
+        spoken = iter(re.findall(r"\w+", "\n".join(texts)))
+        picked = book.pick(speaker=name, rng=random.Random(0)).text
+        assert all(word in spoken for word in re.findall(r"\w+", picked))
 
 
 def book_quotes(document: Document) -> tuple[Quote, ...]:

@@ -32,6 +32,10 @@ def _quote_start(quote: Quote) -> int:
     at = sentence.text.find(quote.text)
     if at >= 0:
         return sentence.start + at
+    for size in (20, 8):  # speech joined without its tag: where its first words are
+        at = sentence.text.find(quote.text[:size])
+        if at >= 0:
+            return sentence.start + at
     for i, char in enumerate(sentence.text):
         if char == quote.text[0] and quote.text.startswith(sentence.text[i:].rstrip()):
             return sentence.start + i

@@ -8,6 +8,7 @@ for the same text would change.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -21,7 +22,7 @@ from bot.core.quotes._scoring import FLOOR, quotability
 from bot.core.quotes._speech import MIN_SPEECH_WORDS, SpeechSpan, extract_speech
 from bot.core.summarize import is_heading
 
-VERSION = 4
+VERSION = 5
 """Bumped whenever :func:`document_quotes` gives a different result for the same document."""
 
 
@@ -91,7 +92,8 @@ def _speech_chains(spans: Sequence[SpeechSpan]) -> list[list[SpeechSpan]]:
     for span in spans:
         if span.depth:
             continue
-        joins = span.speaker is not None and span.continues and chains
+        told = span.speaker is not None or span.narrator or span.unnamed
+        joins = told and span.continues and chains
         if joins and chains[-1][-1].speaker == span.speaker:
             chains[-1].append(span)
         else:
@@ -143,11 +145,8 @@ def _speech_pieces(
 ) -> list[tuple[int, int, bool]]:
     """The candidate lines of a chain of speech as ``(start, end, last)``: offsets in the
     paragraph, and whether the piece ends the speech (so a comma before its tag stands for a full
-    stop). A short interrupted speech is one verbatim stretch, tags included; otherwise each
-    sentence of each span is a piece."""
-    words = sum(span.word_count for span in chain)
-    if len(chain) > 1 and words <= JOINED_SPEECH_WORDS and chain[-1].closed:
-        return [(chain[0].mark_start, chain[-1].mark_end, True)]
+    stop). Each sentence of each span is a piece (a short interrupted speech is joined by
+    :func:`_chain_text` instead)."""
     pieces: list[tuple[int, int, bool]] = []
     for number, span in enumerate(chain, 1):
         sentences = _speech_sentences(paragraph.text, span.start, span.end)
@@ -156,12 +155,38 @@ def _speech_pieces(
     return pieces
 
 
+def _joinable(chain: Sequence[SpeechSpan]) -> bool:
+    """Whether a chain is a short speech interrupted by its tag, posted joined as one line."""
+    words = sum(span.word_count for span in chain)
+    return len(chain) > 1 and words <= JOINED_SPEECH_WORDS and chain[-1].closed
+
+
+_RUNS_ON = frozenset(
+    words(
+        "than as that to of in on at by with from for is are was were be will would shall should "
+        "could can may might must has have had"
+    )
+)
+"""Words that continue a clause: a comma the speech tag put before them is dropped ("“Nothing is
+more deceitful,” said Darcy, “than …”" is "Nothing is more deceitful than …")."""
+
+
 def _chain_text(paragraph: Paragraph, chain: Sequence[SpeechSpan]) -> str:
-    """The verbatim text of a chain: the words inside the marks for a single span, else the whole
-    stretch from the first opening mark to the last closing mark, speech tags included."""
-    if len(chain) == 1:
-        return chain[0].text
-    return paragraph.text[chain[0].mark_start : chain[-1].mark_end]
+    """The spoken words of a chain, joined without the speech tags between its spans ("“Go,” said
+    Anne, “now.”" is "Go, now."); spans linked by a few words of the sentence itself ("“jaw jaw”
+    is better than “war war”") are kept verbatim, marks included."""
+    if not any(
+        re.search(r"[,;:]", paragraph.text[a.mark_end : b.mark_start])
+        for a, b in itertools.pairwise(chain)
+    ):
+        return paragraph.text[chain[0].mark_start : chain[-1].mark_end]
+    text = chain[0].text
+    for span in chain[1:]:
+        first = WORD.search(span.text)
+        if text.endswith(",") and first is not None and first.group(0) in _RUNS_ON:
+            text = text[:-1]
+        text = f"{text} {span.text}"
+    return text
 
 
 _CLOSING = "”’»›\"' "
@@ -197,6 +222,11 @@ def document_quotes(document: Document) -> DocumentQuotes:
                 quote = _short_speech(paragraph, chain, speaker)
                 if quote is not None:
                     (quotes if _complete(quote.text) else short).append(quote)
+                continue
+            if _joinable(chain):
+                quote = _joined_quote(paragraph, chain, speaker)
+                if quote is not None:
+                    quotes.append(quote)
                 continue
             for start, end, last in _speech_pieces(paragraph, chain):
                 quote = _speech_quote(paragraph, start, end, speaker, last=last)
@@ -268,20 +298,51 @@ def _short_speech(
     return Quote(text, sentence, speaker, max(FLOOR, quotability(text)), quoted=speaker is None)
 
 
+def _joined_quote(
+    paragraph: Paragraph, chain: Sequence[SpeechSpan], speaker: str | None
+) -> Quote | None:
+    """A short speech interrupted by its tag as one line of spoken words (see
+    :func:`_chain_text`), or ``None`` when it is not well formed, does not end a sentence, or
+    scores 0."""
+    text = _balanced(_chain_text(paragraph, chain))
+    sentence = _sentence_at(paragraph, chain[0].start)
+    if sentence is None or not _well_formed(text) or text.rstrip(_CLOSING)[-1:] not in ".!?…—-":
+        return None
+    score = quotability(text)
+    return Quote(text, sentence, speaker, score, quoted=speaker is None) if score > 0 else None
+
+
+_TAG_ENDS = re.compile(
+    r"[^“”\"‘]*?(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\b[A-Z])[.!?](?=[\s”’\"')]|$)"
+)
+"""A speech tag that ends its sentence before any other quotation opens ("…,” said Mr. Darcy.")."""
+
+
+def _balanced(text: str) -> str:
+    """``text`` without a closing single mark left over from a quote opened in an earlier
+    sentence ("…, I say!’" when the "‘" is not in this text) or a lone opening mark at its start."""
+    if re.search(r"[.!?,;—-][’']$", text) and not re.search(r"(?:^|[\s“\"(])[‘']\w", text):
+        text = text[:-1]
+    if text[:1] in "“‘\"'" and len(re.findall(r"[”’\"']", text[1:])) == 0:
+        text = text[1:]
+    return text
+
+
 def _speech_quote(
     paragraph: Paragraph, start: int, end: int, speaker: str | None, *, last: bool
 ) -> Quote | None:
     """The quote for one piece of speech, or ``None`` when it is not well formed or scores 0.
 
-    The last piece of a speech ending with a comma just before its closing mark and tag loses the
-    comma and is
-    scored as if it ended with a full stop ("“You are dancing with the only handsome girl in the
-    room,” said Mr. Darcy.")."""
-    text = paragraph.text[start:end]
+    The last piece of a speech ending with a comma just before its closing mark ends with a full
+    stop instead when its tag ends the sentence ("“You are dancing with the only handsome girl in
+    the room,” said Mr. Darcy."); otherwise it is a fragment and gives ``None``."""
+    text = _balanced(paragraph.text[start:end])
     scored = text
-    if last and text.endswith(",") and paragraph.text[end : end + 1] in "”’\"'":
-        text = text[:-1].rstrip()
-        scored = text + "."
+    if text.endswith(","):
+        after = paragraph.text[end + 1 :]
+        if not (last and paragraph.text[end : end + 1] in "”’\"'" and _TAG_ENDS.match(after)):
+            return None
+        text = scored = text[:-1].rstrip() + "."
     if not _well_formed(text):
         return None
     sentence = _sentence_at(paragraph, start)

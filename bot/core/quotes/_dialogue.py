@@ -195,16 +195,22 @@ def _mentions(text: str, known: dict[str, re.Pattern[str]]) -> list[str]:
 
 
 def _addressed(
-    text: str, spans: Sequence[SpeechSpan], known: dict[str, re.Pattern[str]]
+    text: str,
+    spans: Sequence[SpeechSpan],
+    known: dict[str, re.Pattern[str]],
+    *,
+    titled: bool = False,
 ) -> list[str]:
-    """Known speakers the paragraph's speech addresses by name ("My dear Emma, …", "…, Fanny.")."""
+    """Known speakers the paragraph's speech addresses by name ("My dear Emma, …", "…, Fanny."),
+    with ``titled`` also by title and name ("…, Captain Ahab")."""
     out: list[str] = []
     for span in spans:
         if span.depth:
             continue
         for name, pattern in known.items():
             for m in pattern.finditer(span.text):
-                before = _TITLE_END.sub("", span.text[: m.start()]).rstrip()
+                before = span.text[: m.start()]
+                before = (_TITLE_END.sub("", before) if titled else before).rstrip()
                 after = span.text[m.end() : m.end() + 1]
                 if (
                     not before
@@ -245,6 +251,7 @@ def resolve_dialogue(
     out: list[list[SpeechSpan]] = []
     narrations: list[str] = []  # narration of the last paragraphs, most recent last
     addressed: list[str] = []
+    vocative: list[str] = []  # whom the previous paragraph's speech addressed, titles allowed
     for paragraph, found in zip(document.paragraphs, spans, strict=True):
         top = [s for s in found if s.depth == 0]
         if not top:
@@ -253,11 +260,11 @@ def resolve_dialogue(
                 turns.speakers.clear()
             turns.open_speaker = None
             out.append(list(found))
-            narrations, addressed = [*narrations[-(_SCENE - 1) :], paragraph.text], []
+            narrations, addressed, vocative = [*narrations[-(_SCENE - 1) :], paragraph.text], [], []
             continue
         narration = _narration(paragraph.text, top)
         tagged = any(s.speaker or s.pronoun or s.joint or s.narrator or s.unnamed for s in top)
-        own = _addressed(paragraph.text, top, patterns)
+        own = _addressed(paragraph.text, top, patterns, titled=True)
         resolved: list[SpeechSpan] = []
         for span in found:
             speaker = span.speaker
@@ -276,7 +283,7 @@ def resolve_dialogue(
                     previous = turns.speakers[-1] if turns.speakers else None
                     speaker = _by_pronoun(span.pronoun, tiers, genders, previous)
                 elif not tagged:
-                    speaker = _by_alternation(turns, narration, known, (addressed, own))
+                    speaker = _by_alternation(turns, narration, known, (vocative, own))
             resolved.append(dataclasses.replace(span, speaker=speaker) if speaker else span)
         first = next((s.speaker for s in resolved if s.depth == 0 and s.speaker), None)
         turns.speakers.append(first)
@@ -287,6 +294,7 @@ def resolve_dialogue(
         out.append(resolved)
         narrations = [*narrations[-(_SCENE - 1) :], narration]
         addressed = _addressed(paragraph.text, resolved, patterns)
+        vocative = own
     return out
 
 

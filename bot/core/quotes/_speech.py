@@ -212,6 +212,16 @@ def extract_speech(paragraph: Paragraph) -> list[SpeechSpan]:
             span.how = _untagged_kind(before, after)  # "I replied", "said the old man"
             previous = span
             continue
+        if (
+            who is None
+            and previous is not None
+            and previous.how in ("narrator", "unnamed")
+            and _interrupted(text, previous, span)  # "“…,” said my sister, “and …”"
+        ):
+            span.how = previous.how
+            span.continues = _resumes(text, previous, span)
+            previous = span
+            continue
         if who is not None and re.fullmatch(_PRONOUN, who):
             gap_start = last_attributed.close_at if last_attributed is not None else 0
             gap = text[gap_start : max(0, span.open_at)]
@@ -232,6 +242,17 @@ def extract_speech(paragraph: Paragraph) -> list[SpeechSpan]:
         previous = span
 
     return [_span(text, f) for f in found]
+
+
+def _interrupted(text: str, previous: _Found, span: _Found) -> bool:
+    """Whether ``span`` resumes ``previous`` after a short tag of at most twelve words ending with
+    a comma, colon or semicolon ("“Go,” said Anne, turning to Bob, “now.”")."""
+    between = text[previous.close_at + 1 : max(0, span.open_at)]
+    return (
+        len(_WORD.findall(between)) <= 12
+        and not _terminators(between)
+        and between.rstrip().endswith((",", ":", ";"))
+    )
 
 
 def _inherits(text: str, previous: _Found | None, span: _Found) -> bool:
@@ -317,7 +338,7 @@ def _resumes(text: str, previous: _Found, span: _Found) -> bool:
     first = text[max(0, previous.open_at + 1) : previous.close_at].rstrip()
     second = _WORD.search(text, span.open_at + 1, span.close_at)
     return (
-        span.how == "inherited"
+        span.how in ("inherited", "narrator", "unnamed")
         or first.endswith((",", ";", ":", "—", "–", "-"))
         or (second is not None and second.group(0)[0].islower())
     )
