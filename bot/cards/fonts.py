@@ -32,6 +32,7 @@ FALLBACKS = (
     "NotoNaskhArabic-Regular.ttf",
     "NotoSansHebrew-Regular.ttf",
     "NotoSansCJKsc-Common.otf",
+    "DroidSansFallback-Rare.ttf",  # the rarer ideographs, hangul and kana Noto's subset lacks
     EMOJI,
 )
 

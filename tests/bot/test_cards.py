@@ -127,3 +127,39 @@ def test_every_character_of_the_samples_has_a_glyph() -> None:
             missing = [ch for ch in run.text if ord(ch) not in fonts.coverage(run.font)]
             assert not [ch for ch in missing if not ch.isspace()], (run, missing)
     _png(render_card(EMOJI, "— Someone", "Notes · paragraph 2", "ink"))
+
+
+#: CJK Unified Ideographs, hangul syllables, hiragana and katakana, but U+9FF0-U+9FFF
+#: (Unicode 13 and 14, newer than every shipped font).
+CJK_BLOCKS = (
+    range(0x4E00, 0x9FF0),
+    range(0xAC00, 0xD7A4),
+    range(0x3041, 0x3097),
+    range(0x30A1, 0x30FB),
+)
+
+
+def test_the_fallback_chain_covers_every_cjk_ideograph_hangul_syllable_and_kana() -> None:
+    covered = frozenset().union(*(fonts.coverage(name) for name in fonts.FALLBACKS))
+    missing = [f"U+{c:04X}" for block in CJK_BLOCKS for c in block if c not in covered]
+    assert missing == []
+
+
+def _glyph(text: str, name: str) -> bytes:
+    font = fonts.font(name, 48, basic=True)
+    image = Image.new("L", (96, 96))
+    from PIL import ImageDraw
+
+    ImageDraw.Draw(image).text((8, 8), text, font=font, fill=255)
+    return image.tobytes()
+
+
+@pytest.mark.parametrize("rare", ["徼", "龘", "ゟ", "뷁"])
+def test_a_rare_character_is_drawn_with_a_font_that_has_it_not_as_a_box(rare: str) -> None:
+    line = f"故常无欲，以观其妙；常有欲，以观其{rare}。"
+    (run,) = [r for r in fonts.runs(line, fonts.SERIF) if rare in r.text]
+    assert ord(rare) in fonts.coverage(run.font)
+    drawn = _glyph(rare, run.font)
+    assert any(drawn)
+    assert drawn != _glyph("\ue000", run.font)  # a private-use character: the font's box
+    _png(render_card(line, "— 老子", "道德经 · 第一章"))
