@@ -2,7 +2,8 @@
 
 Each prints its own table (search: recall and cost against the previous index, tantivy and a
 brute-force scan; summary: ROUGE against lead-k and established implementations; load: deadline
-and event-loop stalls through the Discord double, against running the core on the event loop). Needs the ``bench`` extra:
+and event-loop stalls through the Discord double, against running the core on the event loop;
+burst: one member's burst with and without the costly-command cooldowns). Needs the ``bench`` extra:
 ``.venv/bin/pip install -e '.[test,bench]'``. Options go to no benchmark; run one alone
 (``python -m benchmarks.search --help``) to change sizes.
 """
@@ -17,6 +18,7 @@ BENCHMARKS = (
     ("search", ["--sizes", "novels,10k,100k", "--queries", "100"]),
     ("summary", []),
     ("load", []),
+    ("burst", []),
     ("cards", []),
     ("extraction", []),
     ("where_from", []),

@@ -170,3 +170,59 @@ def test_a_channel_asking_for_the_same_speaker_rotates_through_all_their_lines()
     quotable = sorted(q.text for q in book.quotable())
     assert len(quotable) >= 4
     assert sorted(seen[: len(quotable)]) == quotable  # every line once before any repeats
+
+
+# Great Expectations, chapter VIII (public domain): the first-person narrator answers Miss Havisham.
+NARRATOR_DIALOGUE = """\
+“You say nothing of her,” remarked Miss Havisham to me, as she looked on. “She says many hard things of you, but you say nothing of her. What do you think of her?”
+
+“I don't like to say,” I stammered.
+
+“Tell me in my ear,” said Miss Havisham, bending down.
+
+“I think she is very proud,” I replied, in a whisper.
+
+“Anything else?”
+
+“I think she is very pretty.”
+
+“And never see her again, though she is so pretty?”
+
+“I am not sure that I shouldn't like to see her again, but I should like to go home now.”
+
+“Then see her,” said Estella, looking on.
+"""
+
+
+def test_first_person_tags_are_the_narrators_turns_never_another_persons() -> None:
+    speech = document_speech(parse_document(NARRATOR_DIALOGUE, document_id="pip"))
+    first = [[s.speaker for s in spans if s.depth == 0] for spans in speech]
+    assert first[1] == [None]  # "I stammered": the unnamed narrator, not Estella
+    assert first[3] == [None]  # "I replied"
+    assert first[4] == ["Miss Havisham"]  # untagged: turns alternate with the narrator
+    assert first[5] == [None]  # the narrator's turn again: no speaker shown
+    assert first[7] == [None]
+    assert [s.narrator for s in speech[3]] == [True]
+    assert not any(s.speaker == "Estella" for spans in speech[:8] for s in spans)
+
+
+# Moby Dick, chapter 36 (public domain), abridged: Starbuck addresses Ahab, who answers untagged.
+ADDRESSED_DIALOGUE = """\
+“What do ye do when ye see a whale, men?” cried Ahab.
+
+“Aye, aye!” shouted the harpooneers and seamen, running closer to the excited old man.
+
+“I am game for his crooked jaw, and for the jaws of Death too, Captain Ahab,” said Starbuck.
+
+“He smites his chest,” whispered Stubb, “what's that for? methinks it rings most vast, but hollow.”
+
+“Vengeance on a dumb brute!” cried Starbuck, “that simply smote thee from blindest instinct! Madness! To be enraged with a dumb thing, Captain Ahab, seems blasphemous.”
+
+“Hark ye yet again--the little lower layer. All visible objects, man, are but as pasteboard masks.”
+"""
+
+
+def test_alternation_gives_way_when_the_previous_speech_addressed_someone_else() -> None:
+    speech = document_speech(parse_document(ADDRESSED_DIALOGUE, document_id="whale"))
+    assert [s.unnamed for s in speech[1] if s.depth == 0] == [True]
+    assert [s.speaker for s in speech[5]] == [None]  # Starbuck spoke to Ahab: not Stubb's turn

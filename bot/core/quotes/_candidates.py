@@ -21,7 +21,7 @@ from bot.core.quotes._scoring import FLOOR, quotability
 from bot.core.quotes._speech import MIN_SPEECH_WORDS, SpeechSpan, extract_speech
 from bot.core.summarize import is_heading
 
-VERSION = 3
+VERSION = 4
 """Bumped whenever :func:`document_quotes` gives a different result for the same document."""
 
 

@@ -15,7 +15,10 @@ Kondrak 2013, "Identification of Speakers in Novels", ACL; Muzny, Fang, Chang & 
   gender: a new paragraph is usually a new turn). Two people of that gender at the first step
   that finds any: unsure;
 * an untagged speech paragraph right after two speech paragraphs by A then B is A's (turns
-  alternate), unless its narration names someone else;
+  alternate), unless its narration names someone else, its speech addresses A by name, or the
+  previous speech addressed someone other than A by name; a first-person tag ("I replied") is a
+  turn of the narrator and a tag like "said the old man" one of someone unnamed: they take part
+  in the alternation but are never shown as speakers;
 * a name's gender comes from its title ("Mr", "Lady", "Captain") or, for a first name, from the
   pronoun that first follows it within 30 characters of a sentence ("she", "he", "his"; a
   reflexive "herself"/"himself" counts three times): at least 6 votes, 60% of them one way.
@@ -81,6 +84,10 @@ _FEMALE_TITLES = frozenset(
         "sister",
     ]
 )
+_TITLE_END = re.compile(
+    r"\b(?:" + "|".join(sorted(_MALE_TITLES | _FEMALE_TITLES)) + r")\.?\s*$", re.IGNORECASE
+)
+"""A title right before a name ("…, Captain Ahab"): the name is still addressed."""
 _PRONOUN_AFTER = re.compile(r"\b([Hh]e|[Ss]he|[Hh]is|[Hh]imself|[Hh]erself)\b")
 _EVIDENCE = {
     "he": ("m", 1),
@@ -97,6 +104,9 @@ _BREAK = 3
 """Narration paragraphs in a row that end a dialogue."""
 _SCENE = 3
 """Paragraphs whose narration may name the person a pronoun tag stands for."""
+_NARRATOR = "\x00narrator"
+_SOMEONE = "\x00someone"
+"""Turns of the first-person narrator and of someone unnamed: never shown as a speaker."""
 
 
 def _gender_of_title(name: str) -> str | None:
@@ -150,7 +160,7 @@ class _Turns:
         """Distinct known speakers of the recent turns, most recent first."""
         out: list[str] = []
         for speaker in reversed(self.speakers[-_RECENT:]):
-            if speaker is not None and speaker not in out:
+            if speaker is not None and speaker not in out and speaker[0] != "\x00":
                 out.append(speaker)
         return out
 
@@ -194,7 +204,7 @@ def _addressed(
             continue
         for name, pattern in known.items():
             for m in pattern.finditer(span.text):
-                before = span.text[: m.start()].rstrip()
+                before = _TITLE_END.sub("", span.text[: m.start()]).rstrip()
                 after = span.text[m.end() : m.end() + 1]
                 if (
                     not before
@@ -205,13 +215,20 @@ def _addressed(
     return out
 
 
-def _by_alternation(turns: _Turns, narration: str, known: set[str]) -> str | None:
+def _by_alternation(
+    turns: _Turns, narration: str, known: set[str], addressed: Sequence[Sequence[str]]
+) -> str | None:
+    """The speaker of the turn before last, or a sentinel (:data:`_NARRATOR`); ``None`` when
+    unsure. ``addressed`` holds whom the previous and this paragraph's speech address by name."""
     if turns.quiet or len(turns.speakers) < 2:
         return None
     before, last = turns.speakers[-2], turns.speakers[-1]
     if before is None or last is None or before == last:
         return None
     if any(_core(name)[-1] in narration for name in known if name not in (before, last)):
+        return None
+    previous, own = addressed
+    if before in own or any(name != before for name in previous):
         return None
     return before
 
@@ -239,12 +256,15 @@ def resolve_dialogue(
             narrations, addressed = [*narrations[-(_SCENE - 1) :], paragraph.text], []
             continue
         narration = _narration(paragraph.text, top)
-        tagged = any(s.speaker or s.pronoun or s.joint for s in top)
+        tagged = any(s.speaker or s.pronoun or s.joint or s.narrator or s.unnamed for s in top)
+        own = _addressed(paragraph.text, top, patterns)
         resolved: list[SpeechSpan] = []
         for span in found:
             speaker = span.speaker
             if speaker is None and span.depth == 0 and not span.joint:
-                if span.mark_start == 0 and turns.open_speaker is not None:
+                if span.narrator or span.unnamed:
+                    speaker = _NARRATOR if span.narrator else _SOMEONE
+                elif span.mark_start == 0 and turns.open_speaker is not None:
                     speaker = turns.open_speaker
                 elif span.pronoun is not None:
                     tiers = (
@@ -256,17 +276,25 @@ def resolve_dialogue(
                     previous = turns.speakers[-1] if turns.speakers else None
                     speaker = _by_pronoun(span.pronoun, tiers, genders, previous)
                 elif not tagged:
-                    speaker = _by_alternation(turns, narration, known)
+                    speaker = _by_alternation(turns, narration, known, (addressed, own))
             resolved.append(dataclasses.replace(span, speaker=speaker) if speaker else span)
-        out.append(resolved)
         first = next((s.speaker for s in resolved if s.depth == 0 and s.speaker), None)
         turns.speakers.append(first)
         turns.quiet = 0
         last = [s for s in resolved if s.depth == 0][-1]
         turns.open_speaker = last.speaker if not last.closed else None
+        resolved = [_shown(s) for s in resolved]
+        out.append(resolved)
         narrations = [*narrations[-(_SCENE - 1) :], narration]
         addressed = _addressed(paragraph.text, resolved, patterns)
     return out
+
+
+def _shown(span: SpeechSpan) -> SpeechSpan:
+    """``span`` with a sentinel speaker (narrator, someone unnamed) replaced by ``None``."""
+    if span.speaker is not None and span.speaker[0] == "\x00":
+        return dataclasses.replace(span, speaker=None)
+    return span
 
 
 def _narration(text: str, top: Sequence[SpeechSpan]) -> str:

@@ -49,6 +49,10 @@ class SpeechSpan:
             resolve ("“…,” she replied." opening a paragraph); the dialogue around it may
             (see ``_dialogue``).
         joint: ``True`` when the tag names several people ("said Catherine and Lydia").
+        narrator: ``True`` when the tag is in the first person ("I replied", "said I"): the
+            narrator speaks, who has no name here (``speaker`` stays ``None``).
+        unnamed: ``True`` when the tag names someone by description, not by name ("shouted the
+            harpooneers", "said the old man"): a turn by someone the text does not name.
         continues: ``True`` when this top-level span resumes the previous top-level span's
             speech by the same speaker after a speech tag or a few linking words, in the same
             sentence (the second span of "“Their conduct has been such,” replied Elizabeth, “as
@@ -68,6 +72,8 @@ class SpeechSpan:
     continues: bool = False
     pronoun: str | None = None
     joint: bool = False
+    narrator: bool = False
+    unnamed: bool = False
 
     @property
     def word_count(self) -> int:
@@ -112,6 +118,21 @@ _AFTER_PATTERNS = (
         re.IGNORECASE,
     ),
 )
+_FIRST_PERSON_BEFORE = re.compile(rf"(?:^|[^\w’'])I,?\s+{_AUX}{_VERB}\s*[,:]\s*$")
+_FIRST_PERSON_AFTER = re.compile(rf"^\s*[,:]?\s*(?:I,?\s+{_AUX}(?:{_VERB}|[a-z]+ed)|{_VERB}\s+I)\b")
+_UNNAMED_AFTER = re.compile(
+    rf"^\s*[,:]?\s*{_VERB}\s+(?:the|a|an|one|some|several|his|her|their|my|our|another)\s+[a-z]"
+)
+
+
+def _untagged_kind(before: str, after: str) -> str:
+    """ "narrator" for a first-person tag ("I replied", "said I"), "unnamed" for a tag naming
+    someone by description ("shouted the harpooneers"), else ""."""
+    if _FIRST_PERSON_BEFORE.search(before) or _FIRST_PERSON_AFTER.match(after):
+        return "narrator"
+    if _UNNAMED_AFTER.match(after):
+        return "unnamed"
+    return ""
 
 
 @dataclass(slots=True)
@@ -187,6 +208,10 @@ def extract_speech(paragraph: Paragraph) -> list[SpeechSpan]:
             span.how = "joint"
             previous = span
             continue
+        if who is None and _untagged_kind(before, after):
+            span.how = _untagged_kind(before, after)  # "I replied", "said the old man"
+            previous = span
+            continue
         if who is not None and re.fullmatch(_PRONOUN, who):
             gap_start = last_attributed.close_at if last_attributed is not None else 0
             gap = text[gap_start : max(0, span.open_at)]
@@ -247,6 +272,8 @@ def _span(text: str, f: _Found) -> SpeechSpan:
         continues=f.continues,
         pronoun=f.pronoun,
         joint=f.how == "joint",
+        narrator=f.how == "narrator",
+        unnamed=f.how == "unnamed",
     )
 
 
