@@ -186,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     books = fetch_books()
     if books is None:
-        sys.stderr.write("no books: run ../shared/tools/gather_books.sh benchmarks/data/books\n")
+        sys.stderr.write("no books: run tools/gather_books.sh benchmarks/data/books\n")
         return 2
     load = os.getloadavg()[0]
     rows: list[Row] = []
