@@ -14,7 +14,10 @@ its table) is started as a separate process, and its wall time and peak resident
 
 Code compared: **today** is the product as it was before the corpus store (commit
 :data:`BASELINE`, extracted with ``git archive`` and put first on ``PYTHONPATH``; its
-``corpus.cache_dir`` kept the search index only), **store** is this checkout. Corpora: the ten
+``corpus.cache_dir`` kept the search index only), **store** is this checkout, and **no store**
+this checkout without a store folder (in-memory storage, no ``cache_dir``: everything is built
+at every start, documents still derived in parallel), which separates what the store saves
+from what the rest of the code costs (``today`` predates heavier quote and summary code). Corpora: the ten
 gathered novels (``benchmarks/data/books``, about 7 MB); with ``--big``, 440 novels (about
 316 MB) made by mixing the ten novels' paragraphs into 440 different volumes (seeded; each shares
 about a tenth of its paragraphs with any other, so the loader's duplicate check keeps them all).
@@ -73,10 +76,13 @@ def _baseline(folder: Path) -> Path:
     return folder
 
 
-def _check(code: Path | None, config: Path, cwd: Path) -> Run:
-    """One ``check`` process: wall seconds and peak RSS (MB)."""
+def _check(code: Path | None, config: Path, cwd: Path, *, store: bool = True) -> Run:
+    """One ``check`` process: wall seconds and peak RSS (MB); ``store=False``: this checkout
+    with no store folder (everything built in memory at every start)."""
     env = dict(os.environ)
     env.pop("DISCORD_TOKEN", None)
+    if not store:
+        env["CORPUSBOT_STORAGE"] = ":memory:"
     if code is not None:
         env["PYTHONPATH"] = str(code)
     started = time.perf_counter()
@@ -93,11 +99,11 @@ def _check(code: Path | None, config: Path, cwd: Path) -> Run:
     return Run(seconds, usage.ru_maxrss / 1024, process.returncode == 0)
 
 
-def _config(folder: Path, corpus: Path) -> Path:
+def _config(folder: Path, corpus: Path, *, store: bool = True) -> Path:
     config = folder / "config.yaml"
+    cache = f"  cache_dir: {folder / 'cache'}\n" if store else ""
     config.write_text(
-        f"corpus:\n  paths: [{corpus}]\n  cache_dir: {folder / 'cache'}\n"
-        f"storage:\n  path: {folder / 'bot.sqlite3'}\n",
+        f"corpus:\n  paths: [{corpus}]\n{cache}storage:\n  path: {folder / 'bot.sqlite3'}\n",
         encoding="utf-8",
     )
     return config
@@ -105,20 +111,23 @@ def _config(folder: Path, corpus: Path) -> Path:
 
 def measure(name: str, code_name: str, code: Path | None, corpus: Path, runs: int) -> Row:
     """First start, ``runs`` restarts and (one file changed) a restart, in a fresh folder."""
+    store = code_name != "no store"
     with tempfile.TemporaryDirectory(prefix="startup-") as tmp:
         folder = Path(tmp)
-        config = _config(folder, corpus)
-        first = _check(code, config, folder)
-        restarts = [_check(code, config, folder) for _ in range(runs)]
+        config = _config(folder, corpus, store=store)
+        first = _check(code, config, folder, store=store)
+        restarts = [_check(code, config, folder, store=store) for _ in range(runs)]
         victim = sorted(corpus.glob("*.txt"))[0]
         original = victim.read_bytes()
         try:
             with victim.open("a", encoding="utf-8") as handle:
                 handle.write("\n\nA paragraph added for the benchmark, at the very end.\n")
-            changed = _check(code, config, folder)
+            changed = _check(code, config, folder, store=store)
         finally:
             victim.write_bytes(original)
-    return Row(name, code_name, first, restarts, changed)
+    row = Row(name, code_name, first, restarts, changed)
+    print(table([row]).splitlines()[-1], flush=True)  # as it comes: a big run takes long
+    return row
 
 
 def big_corpus(books: Path, folder: Path, volumes: int = BIG_VOLUMES, seed: int = 0) -> Path:
@@ -186,7 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     books = fetch_books()
     if books is None:
-        sys.stderr.write("no books: run ../shared/tools/gather_books.sh benchmarks/data/books\n")
+        sys.stderr.write("no books: run tools/gather_books.sh benchmarks/data/books\n")
         return 2
     load = os.getloadavg()[0]
     rows: list[Row] = []
@@ -197,6 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             shutil.copy(book, ten / book.name)
         try:
             rows.append(measure("10 novels", "today", baseline, ten, args.runs))
+            rows.append(measure("10 novels", "no store", None, ten, args.runs))
             rows.append(measure("10 novels", "store", None, ten, args.runs))
             if args.big:
                 big = big_corpus(books, Path(tempfile.mkdtemp(prefix="big-")) / "novels")

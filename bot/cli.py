@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from bot import card_cli, render, sharding, simclock
+from bot import card_cli, reading_cli, render, sharding, simclock
 from bot.command_payload import cmd_commands
 from bot.core.daily import EARLIEST_NOW, LATEST_NOW, zone_label
 from bot.core.errors import CorpusError, UserError
@@ -1020,6 +1020,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands.add_argument("--json", action="store_true", help="print the exact sync payload")
     card_cli.add_parser(sub, common)
+    reading_cli.add_parser(sub, common)
     return parser
 
 
@@ -1037,6 +1038,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "migrate": cmd_migrate,
     "commands": cmd_commands,
     "card": card_cli.cmd_card,
+    "reading": reading_cli.cmd_reading,
 }
 
 
@@ -1045,6 +1047,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
 QUIET_COMMANDS = {
     "sources",
     "card",
+    "reading",
     "quote",
     "quotes",
     "search",

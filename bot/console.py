@@ -26,7 +26,8 @@ from bot.settings import ConfigError, Settings
 #: Commands that act on a Discord server (its channels, members or settings): the console
 #: explains instead of answering.
 DISCORD_ONLY = {
-    "reading": "/reading runs a reading club in a Discord channel, so it only works in Discord.",
+    "reading": "/reading runs a reading club in a Discord channel, so it only works in Discord. "
+    "To see a document's instalments here, run: corpusbot reading DOCUMENT",
     "documents": "/documents turns documents on and off for a Discord server, so it only works "
     "in Discord. Here every document is on.",
     "card_style": "/card_style sets a Discord server's card look, so it only works in Discord. "

@@ -46,9 +46,9 @@ def test_books_hold_chapters_and_a_heading_line_takes_the_title_under_it() -> No
     document = parse_document(text, document_id="w")
     assert [p.text for p in document.paragraphs] == [PROSE, "Then it fell.", "And so on."]
     assert sections(document) == [
-        ("Chapter One: The Eve of the War", 1, 1, 2),
-        ("Chapter Two: The Falling Star", 2, 2, 2),
-        ("Chapter One: Under Foot", 3, 3, 2),
+        ("Book One, Chapter One: The Eve of the War", 1, 1, 2),
+        ("Book One, Chapter Two: The Falling Star", 2, 2, 2),
+        ("Book Two, Chapter One: Under Foot", 3, 3, 2),
     ]
 
 

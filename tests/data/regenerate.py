@@ -1,4 +1,5 @@
-"""Rebuild the test data that comes from public sources: ``tests/data/books``.
+"""Rebuild the test data that comes from public sources: ``tests/data/books`` (and its
+``structure`` excerpts: novels with volumes, parts and wrapped chapter titles).
 
     python3 tests/data/regenerate.py            # gathers the novels with tools/gather_books.sh
     python3 tests/data/regenerate.py BOOKS_DIR  # or cuts them from novels gathered before
@@ -22,6 +23,50 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 BOOKS = {"moby_dick.txt": 30_000, "pride_and_prejudice.txt": 20_000}
 END_MARK = "*** END OF"
+STRUCTURE = {
+    "emma_volumes.txt": (
+        "emma.txt",
+        ("VOLUME I", "CHAPTER II", "VOLUME II", "CHAPTER II", "VOLUME III"),
+    ),
+    "moby_dick_wrapped_titles.txt": (
+        "moby_dick.txt",
+        ("CHAPTER 55.", "CHAPTER 56.", "CHAPTER 57."),
+    ),
+    "twenty_thousand_leagues_parts.txt": (
+        "twenty_thousand_leagues_under_the_sea.txt",
+        ("PART ONE", "CHAPTER XXII", "PART TWO", "CHAPTER XX"),
+    ),
+    "the_war_of_the_worlds_books.txt": (
+        "the_war_of_the_worlds.txt",
+        ("BOOK ONE", "CHAPTER TWO", "BOOK TWO", "CHAPTER TWO"),
+    ),
+}
+"""Excerpts (file -> source novel, headings) that keep a novel's structure: its first lines (the title) and, for each heading in
+order, the heading and the text under it (``WINDOW`` lines, to the next blank line)."""
+HEAD_LINES = 12
+WINDOW = 20
+
+
+def structure_excerpt(text: str, headings: tuple[str, ...]) -> str:
+    """The first :data:`HEAD_LINES` lines (fewer when a heading comes first), then each of ``headings`` (the next line that is it,
+    or starts with it and a space) with the lines under it."""
+    lines = text.splitlines()
+
+    def find(heading: str, start: int) -> int:
+        return next(
+            i
+            for i in range(start, len(lines))
+            if lines[i].strip() == heading or lines[i].startswith(heading + " ")
+        )
+
+    at = min(HEAD_LINES, find(headings[0], 0))
+    parts = ["\n".join(lines[:at]).rstrip()]
+    for heading in headings:
+        at = find(heading, at)
+        end = next((i for i in range(at + WINDOW, len(lines)) if not lines[i].strip()), len(lines))
+        parts.append("\n".join(lines[at:end]).rstrip())
+        at = end
+    return "\n\n\n\n".join(parts) + "\n"
 
 
 def excerpt(text: str, head: int) -> str:
@@ -46,6 +91,12 @@ def main(argv: list[str]) -> int:
             text = (source / name).read_text(encoding="utf-8")
             (out / name).write_text(excerpt(text, head), encoding="utf-8")
             print(f"wrote {out / name}")
+        structure = out / "structure"
+        structure.mkdir(exist_ok=True)
+        for name, (book, headings) in STRUCTURE.items():
+            text = (source / book).read_text(encoding="utf-8")
+            (structure / name).write_text(structure_excerpt(text, headings), encoding="utf-8")
+            print(f"wrote {structure / name}")
     return 0
 
 

@@ -4,14 +4,19 @@ Chapter headings in plain text (:func:`mark_chapter_headings`)
     A one-line block that names a division and its number is a heading: "CHAPTER I.", "Chapter
     12", "CHAPTER 1. Loomings.", "BOOK TWO", "PART ONE", "VOLUME III", "LETTER IV", "STAVE ONE",
     "Chapter the First", and "Prologue"/"Epilogue" alone. Numbers are digits, Roman numerals or
-    spelled out (one to ninety-nine, first to twentieth). The division word is capitalised
+    spelled out (one to ninety-nine, first to twentieth). A heading whose title wraps onto a
+    second line ("CHAPTER 56. Of the Less Erroneous Pictures of Whales, and the True" /
+    "Pictures of Whaling Scenes.") is one heading. The division word is capitalised
     ("chapter 3 of the report" is prose). A bare Roman numeral line ("IV.") is a heading only
     when the document has at least three of them. A block of two lines, a heading then a short
     line ("CHAPTER I." / "Down the Rabbit-Hole"), is one heading, and so is a heading followed by
     a one-line block that reads as its title ("CHAPTER ONE" then "THE EVE OF THE WAR", shown
-    "Chapter One: The Eve of the War"). Books, parts and volumes are
-    level 1 and the chapters inside them level 2 when the document has both; otherwise every
-    heading is level 1. A block of three or more lines that are all headings is a table of
+    "Chapter One: The Eve of the War"); a title line may be in quotation marks ("AEGRI SOMNIA")
+    or in capitals with digits and abbreviations ("FROM LATITUDE 47 deg. 24'"). Books, parts
+    and volumes are level 1 and the chapters inside them level 2 when the document has both
+    (each chapter's section title then names its book, part or volume: "Volume II, Chapter I",
+    "Book Two, Chapter One: The Ruins", so titles that restart in each part stay distinct);
+    otherwise every heading is level 1. A block of three or more lines that are all headings is a table of
     contents: it is dropped and reported.
 
 Sections (:func:`split_sections`)
@@ -34,6 +39,8 @@ from bot.core.text import title_case
 HEADING_MAX_CHARS = 100
 SUBTITLE_MAX_CHARS = 80
 ROMAN_HEADINGS_MIN = 3
+CAPITALS_SHARE = 0.75
+"""A line with at least this share of its letters in capitals is written in capitals."""
 
 _UNITS = (
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
@@ -57,6 +64,7 @@ _HEADING = re.compile(
     rf"(?:[.:]?\s*(?:[-—–:.]\s*)?(?P<rest>[^\s].*)?)?"
     r"|(?P<alone>Prologue|PROLOGUE|Epilogue|EPILOGUE)\.?",
 )
+_QUOTED = re.compile(r"[\"“”](.+)[\"“”]")
 _BARE_ROMAN = re.compile(rf"{_ROMAN}\.?")
 _DIVISION = re.compile(
     r"^(?:CHAPTER|BOOK|PART|VOLUME|LETTER|STAVE|CANTO|ACT|SCENE|SECTION|PROLOGUE|EPILOGUE)\b"
@@ -135,9 +143,26 @@ def _block_kind(block: _Block) -> str | None:
         return None
     lines = block.source or (block.text,)
     kind = _heading_kind(lines[0])
-    if kind is not None and len(lines) == 2 and not _is_title_line(lines[1]):
-        return None
+    second = lines[1] if len(lines) == 2 else None
+    if kind is not None and second is not None:
+        return kind if _is_title_line(second) or _continues_title(lines[0], second) else None
     return kind
+
+
+def _continues_title(first: str, second: str) -> bool:
+    """A heading's title wrapped onto a second line ("CHAPTER 56. Of the Less Erroneous
+    Pictures of Whales, and the True" / "Pictures of Whaling Scenes."): the first line's title
+    stops mid-phrase (no final stop) and the second line is short and starts with a capital."""
+    match = _HEADING.fullmatch(first)
+    rest = (match.group("rest") or "") if match else ""
+    second = second.strip()
+    return (
+        bool(rest)
+        and not rest.rstrip().endswith((".", "!", "?", ":"))
+        and 0 < len(second) <= SUBTITLE_MAX_CHARS
+        and second[0].isupper()
+        and _heading_kind(second) is None
+    )
 
 
 def _has_no_title(line: str) -> bool:
@@ -153,13 +178,16 @@ def _is_subtitle(block: _Block) -> bool:
 
 def _is_title_line(line: str) -> bool:
     """Short, not a sentence: in capitals, or every longer word capitalised and no final '.'."""
+    quoted = _QUOTED.fullmatch(line)
+    if quoted:  # '"AEGRI SOMNIA"': a title in quotation marks
+        line = quoted.group(1)
     if len(line) > SUBTITLE_MAX_CHARS or line[:1] in "\"“‘'(" or _heading_kind(line):
         return False
     letters = [c for c in line if c.isalpha()]
     if not letters:
         return False
-    if line.isupper():
-        return True
+    if sum(c.isupper() for c in letters) >= CAPITALS_SHARE * len(letters):
+        return True  # in capitals, perhaps with "deg." or digits: "FROM LATITUDE 47 deg. 24'"
     long_words = [w for w in line.split() if len(w) >= 4]
     return not line.endswith((".", ",", ";", "!", "?")) and all(w[0].isupper() for w in long_words)
 
@@ -167,7 +195,9 @@ def _is_title_line(line: str) -> bool:
 def _join_title(lines: tuple[str, ...]) -> str:
     """ "CHAPTER I." + "Down the Rabbit-Hole" -> "CHAPTER I. Down the Rabbit-Hole"."""
     first, second = lines[0].strip(), lines[1].strip()
-    return f"{first} {second}" if first.endswith((".", ":", "—")) else f"{first}: {second}"
+    if first.endswith((".", ":", "—")) or _continues_title(first, second):
+        return f"{first} {second}"
+    return f"{first}: {second}"
 
 
 def _is_contents(block: _Block) -> bool:
@@ -182,12 +212,14 @@ def split_sections(blocks: list[_Block]) -> tuple[list[str], list[_Heading]]:
     paragraphs: list[str] = []
     headings: list[_Heading] = []
     run: list[_Block] = []
+    part: str | None = None
     for block in blocks:
         if block.heading:
+            part = _part_name(block) or part
             run.append(block)
             continue
         if run:
-            headings.append(_joined(run, len(paragraphs)))
+            headings.append(_joined(run, len(paragraphs), part))
             run = []
         paragraphs.append(block.text)
     if headings and headings[0].first > 0:
@@ -195,10 +227,26 @@ def split_sections(blocks: list[_Block]) -> tuple[list[str], list[_Heading]]:
     return paragraphs, headings
 
 
-def _joined(run: list[_Block], first: int) -> _Heading:
-    """The section start of consecutive headings: the last one, right above the text."""
+def _part_name(block: _Block) -> str | None:
+    """A book, part or volume heading of plain text over level-2 chapters, as its division and
+    number ("BOOK ONE: THE COMING OF THE MARTIANS" -> "Book One"); ``None`` for other blocks."""
+    if not (block.chapter and block.level == 1):
+        return None
+    match = _HEADING.match(block.text)
+    if match is None or not match.group("number") or match.group("kind").lower() not in _TOP_KINDS:
+        return None
+    number = match.group("number")
+    number = number if _BARE_ROMAN.fullmatch(number) or number.isdigit() else number.title()
+    return f"{match.group('kind').capitalize()} {number}"
+
+
+def _joined(run: list[_Block], first: int, part: str | None = None) -> _Heading:
+    """The section start of consecutive headings: the last one, right above the text; a
+    chapter inside a book, part or volume is named with it ("Volume II, Chapter I")."""
     last = run[-1]
     title = title_case(" ".join(last.text.split()))
     if last.chapter:  # "CHAPTER 1. Loomings." -> "Chapter 1. Loomings."
         title = _DIVISION.sub(lambda m: m.group(0).capitalize(), title, count=1)
+    if last.chapter and last.level == 2 and part:
+        title = f"{part}, {title}"
     return _Heading(first, title, last.level or 1)
