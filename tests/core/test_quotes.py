@@ -468,7 +468,6 @@ def test_pick_contains_finds_the_plain_lines_of_a_document_with_no_quote(seed: D
         document_id="neko",
     )
     book = QuoteBook.build(Corpus((seed, neko)))
-    assert not book.ranked("neko")  # no quotable line: served as plain sentences
     assert "吾輩" in book.pick(document="neko", contains="吾輩", rng=random.Random(0)).text
     assert "吾輩" in book.pick(contains="吾輩", rng=random.Random(0)).text
     assert "吾輩は猫である" in book.pick(contains="吾輩は猫である", rng=random.Random(0)).text
@@ -918,3 +917,18 @@ def test_scoring_features_are_a_named_table() -> None:
     assert explain("By John Smith and Jane Doe.") == ()
     weights = {f.name: f.weight for f in FEATURES}
     assert weights["starts in lower case"] < 0 < weights["short sweet spot (8-20 words)"]
+
+
+def test_japanese_and_chinese_sentences_are_quote_candidates() -> None:
+    """A clause of kanji and kana is many words, not one: such sentences are scored like any other
+    instead of all falling under the minimum length."""
+    neko = parse_document(
+        "Neko\n\n吾輩は猫である。名前はまだ無い。\n\n吾輩はここで始めて人間というものを見た。\n",
+        document_id="neko",
+    )
+    dao = parse_document("Dao\n\n此两者同出而异名，同谓之玄。玄之又玄，众妙之门。\n", document_id="dao")
+    book = QuoteBook.build(Corpus((neko, dao)))
+    assert any("吾輩はここで始めて" in q.text for q in book.ranked("neko"))
+    assert any("同谓之玄" in q.text for q in book.ranked("dao"))
+    assert quotability("吾輩はここで始めて人間というものを見た。") > 0
+    assert quotability("I was.") == 0.0  # English counts are unchanged

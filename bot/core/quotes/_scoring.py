@@ -23,6 +23,7 @@ from functools import cached_property
 
 from bot.core.quotes import _patterns as P
 from bot.core.quotes._lexicon import STOP, WORD
+from bot.core.text import NO_SPACE_SCRIPT
 
 FLOOR = 0.01
 """Any real sentence keeps this score, so it ranks last but a ``contains`` filter still finds it."""
@@ -220,11 +221,27 @@ def length_factor(words: int) -> float:
     return max(0.1, 0.5 - 0.4 * (words - 60) / 40)
 
 
+def _cjk_words(words: list[str]) -> list[str]:
+    """``words`` with each run of a script written without spaces (Chinese, Japanese, Thai) cut
+    into two-character pieces, about the length of a word there: :data:`WORD` sees a whole
+    clause of kanji and kana as one word, which put nearly every such sentence under
+    :data:`MIN_WORDS`. Text without such characters is returned unchanged."""
+    if not any(NO_SPACE_SCRIPT.search(w) for w in words):
+        return words
+    pieces: list[str] = []
+    for word in words:
+        if NO_SPACE_SCRIPT.search(word):
+            pieces += [word[i : i + 2] for i in range(0, len(word), 2)]
+        else:
+            pieces.append(word)
+    return pieces
+
+
 def _line(sentence_text: str, opening: bool = False) -> Line | None:
     """The line to score, or ``None`` for a hard zero: under :data:`MIN_WORDS` words, or a byline
     or boilerplate."""
     text = sentence_text.strip()
-    words = tuple(WORD.findall(text))
+    words = tuple(_cjk_words(WORD.findall(text)))
     if len(words) < MIN_WORDS or P.BOILERPLATE.search(text) or P.BYLINE.match(text):
         return None
     return Line(text, words, opening)
