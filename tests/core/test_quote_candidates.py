@@ -4,6 +4,7 @@ is how well it stands alone (bot.core.quotes.document_quotes, through the public
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 from bot.core.loader import parse_document
 from bot.core.models import Corpus, Document, Quote
@@ -268,3 +269,20 @@ def test_speech_ending_with_a_comma_ends_properly_and_nested_marks_balance() -> 
     assert "You are dancing with the only handsome girl in the room." in quotes
     assert not [t for t in quotes if t.rstrip("”’\"'").endswith(",")]
     assert not [t for t in quotes if t.endswith(("’", "'")) and "‘" not in t]
+
+
+def test_a_fortune_collection_credits_each_whole_saying_to_its_author() -> None:
+    # a small hand-written text in the format of the fortune collections (tests/data/fortunes)
+    path = Path(__file__).parent.parent / "data" / "fortunes" / "sayings.txt"
+    document = parse_document(path.read_text(encoding="utf-8"), document_id="sayings")
+    quotes = {q.text: q for q in document_quotes(document).quotes}
+    titanic = (
+        "I look at life as being cruise director on the Titanic. I may not get there, but "
+        "I'm going first class."
+    )
+    assert quotes[titanic].speaker == "Art Buchwald"
+    joke = "Why do we have to hide from the police, Daddy? Because we use vi, son. They use emacs."
+    assert quotes[joke].speaker == "Terry Pratchett"  # the punchline stays with its joke
+    match = "The best way to make a fire with two sticks is to make sure one of them is a match."
+    assert quotes[match].speaker is None
+    assert not [t for t in quotes if "--" in t or "Night Watch" in t]

@@ -926,7 +926,9 @@ def test_japanese_and_chinese_sentences_are_quote_candidates() -> None:
         "Neko\n\n吾輩は猫である。名前はまだ無い。\n\n吾輩はここで始めて人間というものを見た。\n",
         document_id="neko",
     )
-    dao = parse_document("Dao\n\n此两者同出而异名，同谓之玄。玄之又玄，众妙之门。\n", document_id="dao")
+    dao = parse_document(
+        "Dao\n\n此两者同出而异名，同谓之玄。玄之又玄，众妙之门。\n", document_id="dao"
+    )
     book = QuoteBook.build(Corpus((neko, dao)))
     assert any("吾輩はここで始めて" in q.text for q in book.ranked("neko"))
     assert any("同谓之玄" in q.text for q in book.ranked("dao"))

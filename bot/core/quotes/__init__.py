@@ -15,6 +15,7 @@ The package, by job:
 * ``_speech``: the speech-tag grammar and :func:`extract_speech`;
 * ``_dialogue``: speakers across paragraphs (pronoun tags, alternating turns);
 * ``_patterns`` and ``_scoring``: :func:`quotability` as a table of named, weighted features;
+* ``_credit``: fortune-style paragraphs ending with a credit line ("-- Art Buchwald");
 * ``_candidates``: which sentences and which speech of a paragraph become quotes;
 * ``_book``: :class:`QuoteBook`, the query engine, and :func:`quote_key`.
 """

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.models import Document, Paragraph, Quote, Sentence
+from bot.core.quotes._credit import credit_of
 from bot.core.quotes._dialogue import resolve_dialogue
 from bot.core.quotes._lexicon import WORD, words
 from bot.core.quotes._names import _canonical, _name_runs
@@ -22,7 +23,7 @@ from bot.core.quotes._scoring import FLOOR, quotability
 from bot.core.quotes._speech import MIN_SPEECH_WORDS, SpeechSpan, extract_speech
 from bot.core.summarize import is_heading
 
-VERSION = 5
+VERSION = 6
 """Bumped whenever :func:`document_quotes` gives a different result for the same document."""
 
 
@@ -209,6 +210,10 @@ def document_quotes(document: Document) -> DocumentQuotes:
     quotes: list[Quote] = []
     short: list[Quote] = []
     for paragraph, spans in zip(document.paragraphs, document_speech(document), strict=True):
+        credited = _credited_quote(paragraph)
+        if credited is not None:  # "… -- Art Buchwald": the whole saying, credited
+            quotes.append(credited)
+            continue
         for sentence in paragraph.sentences:
             if _not_own(sentence, spans):
                 continue
@@ -296,6 +301,19 @@ def _short_speech(
     if sentence is None or not (speaker is not None or _complete(text)):
         return None
     return Quote(text, sentence, speaker, max(FLOOR, quotability(text)), quoted=speaker is None)
+
+
+def _credited_quote(paragraph: Paragraph) -> Quote | None:
+    """A fortune-style paragraph ("… -- Art Buchwald") as one quote of the whole saying,
+    credited to the person named, the credit line left out (see ``_credit``)."""
+    credit = credit_of(paragraph.text)
+    if credit is None or not paragraph.sentences:
+        return None
+    scores = [quotability(s.text) for s in paragraph.sentences if s.start < credit.start]
+    score = max([quotability(credit.text), *scores])
+    if score <= 0:
+        return None
+    return Quote(credit.text, paragraph.sentences[0], credit.author, score)
 
 
 def _joined_quote(
