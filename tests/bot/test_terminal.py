@@ -58,8 +58,19 @@ def test_output_into_a_closed_pipe_ends_quietly() -> None:
     assert process.returncode == 0
 
 
+def _sigint_as_at_a_terminal() -> None:
+    # A shell running tests in the background (CI runners do) starts them with SIGINT ignored,
+    # and Python then installs no KeyboardInterrupt handler: give the child the terminal's default.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_in_the_console_ends_without_a_traceback() -> None:
-    process = _corpusbot("console", stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    process = _corpusbot(
+        "console",
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        preexec_fn=_sigint_as_at_a_terminal,
+    )
     assert process.stdout is not None
     banner = process.stdout.readline()  # the corpus is loaded, the console waits for a line
     assert b"corpusbot console" in banner
