@@ -62,7 +62,7 @@ MIGRATIONS: Sequence[tuple[str, ...]] = (
             quote_key TEXT NOT NULL
         )""",
     ),
-    # 2: a guild's status names its post's channel and date (render.py words it)
+    # 2: a guild's status names its post's channel and date (bot.render words it)
     (
         "ALTER TABLE guild_status ADD COLUMN channel_id INTEGER",
         "ALTER TABLE guild_status ADD COLUMN local_date TEXT",

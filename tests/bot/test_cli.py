@@ -522,7 +522,7 @@ def test_batch_reads_only_regular_files_up_to_a_cap_and_falls_back_to_cp1252(
 ) -> None:
     import threading
 
-    import bot.cli
+    import bot.cli._batch
 
     fifo = tmp_path / "queries.fifo"
     os.mkfifo(fifo)
@@ -543,7 +543,7 @@ def test_batch_reads_only_regular_files_up_to_a_cap_and_falls_back_to_cp1252(
     assert main(["search", "--batch", "/dev/zero"]) == 2
     assert "not a regular file" in capsys.readouterr().err
 
-    monkeypatch.setattr(bot.cli, "BATCH_MAX_BYTES", 64)
+    monkeypatch.setattr(bot.cli._batch, "BATCH_MAX_BYTES", 64)
     big = tmp_path / "big.txt"
     big.write_text("jaw jaw\n" * 20, encoding="utf-8")
     assert main(["search", "--batch", str(big)]) == 2
