@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.core.errors import NotFound
@@ -857,6 +857,12 @@ def test_quotes_are_verbatim_and_well_formed_on_the_seed(seed: Document) -> None
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(dialogue(), min_size=1, max_size=4))
+@example(
+    [  # a finished sentence ("Yes.") is not joined to the speech after its tag
+        "“Yes.” said Elizabeth, “and that is all,” said Elizabeth, "
+        "“It is useless to talk of it.” said Elizabeth,"
+    ]
+)
 def test_quotes_are_verbatim_and_well_formed_on_dialogue(texts: list[str]) -> None:
     doc = document("d", "Dialogue", None, *texts)
     corpus = Corpus((doc,))

@@ -336,6 +336,8 @@ def _resumes(text: str, previous: _Found, span: _Found) -> bool:
     if _terminators(between) or len(_WORD.findall(between)) > 12:
         return False
     first = text[max(0, previous.open_at + 1) : previous.close_at].rstrip()
+    if first.endswith((".", "!", "?", "…")):  # a finished sentence is not resumed ("“Yes.” …")
+        return False
     second = _WORD.search(text, span.open_at + 1, span.close_at)
     return (
         span.how in ("inherited", "narrator", "unnamed")
