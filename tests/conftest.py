@@ -8,14 +8,21 @@
 * ``connect_bot`` — re-exported from :mod:`tests.double`:
   ``async with connect_bot(bot, discord_double): ...`` (build the bot with
   ``guild_ready_timeout=0.1``).
+
+Property tests explore new random examples on every developer run; with ``CI`` set (as
+``.ci/run`` is run) they use Hypothesis's fixed, derandomised examples, so a CI verdict is the
+same on every run and a red one can be reproduced. A failure found locally is kept as an
+``@example``.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tests import postgres_server as postgres_server_module
 from tests.double import DiscordDouble, connect_bot
@@ -94,3 +101,8 @@ async def postgres_url(postgres_server: str) -> AsyncIterator[str]:
     """A URL whose search path is a fresh, empty schema (dropped after the test)."""
     async with postgres_server_module.fresh_schema(postgres_server) as url:
         yield url
+
+
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
