@@ -1,0 +1,278 @@
+"""Sentence centrality for extractive summaries: PacSum and LexRank over TF-IDF vectors.
+
+The ranking half of :mod:`bot.core.summarize` (which chooses and orders the lines): every
+sentence gets a score, higher is more central. PacSum is position-aware centrality (Zheng &
+Lapata, "Sentence Centrality Revisited for Unsupervised Summarization", ACL 2019); LexRank is
+Erkan & Radev's (JAIR 2004). Vectorised with numpy and computed in chunks of sentences, so a
+whole book ranks in seconds; the measurements are in ``benchmarks/README.md``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from typing import Final, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.core.text import STOP_WORDS, WORD
+
+FloatArray = npt.NDArray[np.float64]
+Method = Literal["pacsum", "lexrank", "lead"]
+
+#: Sentences ranked together; bounds memory (one dense chunk × chunk matrix at a time).
+CHUNK_SENTENCES: Final = 300
+#: PacSum links sentences at most this many positions apart (long documents only in effect).
+PACSUM_WINDOW: Final = 150
+_MAX_PAIRS: Final = 2_000_000  # term-sharing pairs per chunk before a dense product is cheaper
+
+#: PacSum weights (λ1 on edges to earlier sentences, λ2 to later ones) and edge threshold β as a
+#: fraction of the similarity range. Picked on the Reuters set (see the module docstring); the
+#: grid is printed by ``python -m benchmarks.summary --grid``.
+PACSUM_LAMBDA1: Final = -2.0
+PACSUM_LAMBDA2: Final = 1.0
+PACSUM_BETA: Final = 0.0
+
+#: LexRank damping (probability of a random jump, Erkan & Radev's ``d``), power-iteration limits.
+LEXRANK_DAMPING: Final = 0.15
+LEXRANK_TOLERANCE: Final = 1e-8
+LEXRANK_MAX_ITERATIONS: Final = 200
+
+# Words that carry no topic: function words, plus speech verbs, "one" and honorifics, frequent in
+# novels without saying what a passage is about.
+_STOPWORDS: Final = STOP_WORDS | frozenset(("said", "says", "say", "one", "mr", "mrs", "ms"))
+
+
+def rank_sentences(texts: Sequence[str], *, method: Method = "pacsum") -> FloatArray:
+    """Score every sentence; higher is more summary-worthy.
+
+    Long inputs are ranked in chunks of consecutive sentences (at most :data:`CHUNK_SENTENCES`
+    each), so time and memory grow linearly with the document. PacSum links each sentence to
+    the :data:`PACSUM_WINDOW` sentences either side of it (the chunk is scored with that much
+    context), so chunk boundaries leave no trace; LexRank runs per chunk, its scores scaled to
+    mean 1 per chunk. IDF weights always come from the whole input.
+
+    Args:
+        texts: sentences in document order.
+        method: ``"pacsum"``, ``"lexrank"`` or ``"lead"`` (score = minus position).
+
+    Returns:
+        float64 array of shape ``(len(texts),)``.
+    """
+    return _scores(_Vectors(texts), method)
+
+
+def _scores(vectors: _Vectors, method: Method) -> FloatArray:
+    n = len(vectors)
+    if method == "lead":
+        return -np.arange(n, dtype=np.float64)
+    scores = np.zeros(n, dtype=np.float64)
+    if method == "pacsum":
+        # Banded: each chunk is scored with PACSUM_WINDOW sentences of context on either side,
+        # so a chunk's first sentences are not mistaken for a lead (only the document's are).
+        for start, stop in _chunks(n, CHUNK_SENTENCES):
+            low, high = max(0, start - PACSUM_WINDOW), min(n, stop + PACSUM_WINDOW)
+            part = pacsum_scores(vectors.similarity(low, high), window=PACSUM_WINDOW)
+            scores[start:stop] = part[start - low : stop - low]
+        return scores
+    if method != "lexrank":
+        raise ValueError(f"unknown summary method {method!r}")
+    for start, stop in _chunks(n, CHUNK_SENTENCES):
+        part = lexrank_scores(vectors.similarity(start, stop))
+        scores[start:stop] = part * (stop - start)  # mean 1 in every chunk: comparable
+    return scores
+
+
+def _chunks(n: int, size: int) -> list[tuple[int, int]]:
+    """Split ``range(n)`` into nearly equal consecutive ``(start, stop)`` pieces of at most ``size``."""
+    pieces = max(1, math.ceil(n / size))
+    bounds = [round(k * n / pieces) for k in range(pieces + 1)]
+    return list(itertools.pairwise(bounds))
+
+
+def lexrank_scores(similarity: FloatArray, *, threshold: float = 0.0) -> FloatArray:
+    """Continuous LexRank (Erkan & Radev 2004, eq. 5 with weighted edges) by power iteration.
+
+    Args:
+        similarity: symmetric ``(n, n)`` idf-modified cosine matrix (diagonal ignored).
+        threshold: edges with similarity at or below it are dropped (0.1 in the paper's discrete
+            variant; 0 keeps all weighted edges).
+
+    Returns:
+        the stationary distribution, shape ``(n,)``, summing to 1.
+    """
+    n = similarity.shape[0]
+    if n == 0:
+        return np.zeros(0, dtype=np.float64)
+    weights = np.where(similarity > threshold, similarity, 0.0)
+    np.fill_diagonal(weights, 0.0)
+    row_sums = weights.sum(axis=1, keepdims=True)
+    # A sentence sharing no word with any other jumps uniformly (keeps the matrix stochastic).
+    transition = np.where(row_sums > 0, weights / np.where(row_sums > 0, row_sums, 1.0), 1.0 / n)
+    d = LEXRANK_DAMPING
+    p = np.full(n, 1.0 / n)
+    for _ in range(LEXRANK_MAX_ITERATIONS):
+        nxt = d / n + (1.0 - d) * (transition.T @ p)
+        if float(np.abs(nxt - p).sum()) < LEXRANK_TOLERANCE:
+            p = nxt
+            break
+        p = nxt
+    return np.asarray(p, dtype=np.float64)
+
+
+def pacsum_scores(
+    similarity: FloatArray,
+    *,
+    lambda1: float = PACSUM_LAMBDA1,
+    lambda2: float = PACSUM_LAMBDA2,
+    beta: float = PACSUM_BETA,
+    window: int | None = None,
+) -> FloatArray:
+    """Directed (position-augmented) degree centrality, PacSum (Zheng & Lapata 2019, §3).
+
+    ``score[i] = λ1·Σ_{j<i} e_ij + λ2·Σ_{j>i} e_ij`` with
+    ``e_ij = max(0, sim_ij − (min + β·(max − min)))``, min and max taken over the edges
+    considered (off-diagonal, and within ``window`` when given).
+
+    Args:
+        similarity: symmetric ``(n, n)`` cosine matrix, sentences in document order.
+        lambda1: weight of edges to earlier sentences (negative favours where themes begin).
+        lambda2: weight of edges to later sentences.
+        beta: edge threshold as a fraction of the similarity range, in [0, 1).
+        window: when given, only sentences at most this many positions apart are linked (our
+            extension for long documents; ``None`` is the paper's whole-document graph).
+
+    Returns:
+        scores, shape ``(n,)``.
+    """
+    n = similarity.shape[0]
+    if n < 2:
+        return np.zeros(n, dtype=np.float64)
+    offsets = np.subtract.outer(np.arange(n), np.arange(n))  # i - j
+    linked = offsets != 0
+    if window is not None:
+        linked &= np.abs(offsets) <= window
+    edges_considered = similarity[linked]
+    low, high = float(edges_considered.min()), float(edges_considered.max())
+    edges = np.where(linked, np.maximum(similarity - (low + beta * (high - low)), 0.0), 0.0)
+    later = np.where(offsets < 0, edges, 0.0).sum(axis=1)
+    earlier = np.where(offsets > 0, edges, 0.0).sum(axis=1)
+    return np.asarray(lambda1 * earlier + lambda2 * later, dtype=np.float64)
+
+
+# --------------------------------------------------------------------------- vectors
+
+
+def _terms(text: str) -> list[str]:
+    """Content words of a sentence, case-folded and lightly stemmed (plural / possessive)."""
+    out: list[str] = []
+    for word in WORD.findall(text.casefold()):
+        word = word.replace("’", "'")
+        if word.endswith("'s"):
+            word = word[:-2]
+        if word in _STOPWORDS or len(word) < 2:
+            continue
+        if len(word) > 4 and word.endswith("ies"):
+            word = word[:-3] + "y"
+        elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+            word = word[:-1]
+        out.append(word)
+    return out
+
+
+class _Vectors:
+    """L2-normalised TF-IDF rows for a list of sentences (IDF over those sentences).
+
+    Stored sparsely (one small ``(term ids, weights)`` pair per sentence); dense rows are built
+    only for one chunk at a time, so memory is ``O(chunk × chunk-vocabulary)``.
+    """
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        vocabulary: dict[str, int] = {}
+        rows: list[dict[int, int]] = []
+        for text in texts:
+            counts: dict[int, int] = {}
+            for term in _terms(text):
+                tid = vocabulary.setdefault(term, len(vocabulary))
+                counts[tid] = counts.get(tid, 0) + 1
+            rows.append(counts)
+        df = np.zeros(len(vocabulary), dtype=np.float64)
+        for counts in rows:
+            for tid in counts:
+                df[tid] += 1.0
+        n = max(1, len(texts))
+        idf = np.log((1.0 + n) / (1.0 + df)) + 1.0  # smoothed, always positive
+        self._rows: list[tuple[npt.NDArray[np.int64], FloatArray]] = []
+        for counts in rows:
+            ids = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+            weights = np.fromiter(counts.values(), dtype=np.float64, count=len(counts)) * idf[ids]
+            norm = float(np.sqrt((weights * weights).sum()))
+            self._rows.append((ids, weights / norm if norm > 0 else weights))
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def _entries(
+        self, indices: Sequence[int]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], FloatArray, int]:
+        """Non-zero ``(row, column, weight)`` entries of the rows for ``indices`` over the terms
+        shared by at least two of them, and the number of such terms.
+
+        A term found in one sentence only adds to that sentence's self-similarity, never to an
+        edge, so dropping it leaves every off-diagonal cosine unchanged (rows keep their full
+        norm) and keeps the work small.
+        """
+        if not indices:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0, dtype=np.float64), 0
+        ids = np.concatenate([self._rows[i][0] for i in indices])
+        weights = np.concatenate([self._rows[i][1] for i in indices])
+        rows = np.repeat(np.arange(len(indices)), [self._rows[i][0].size for i in indices])
+        _, where, counts = np.unique(ids, return_inverse=True, return_counts=True)
+        shared = counts >= 2
+        column = np.cumsum(shared) - 1  # column of each shared term
+        keep = shared[where]
+        return rows[keep], column[where[keep]], weights[keep], int(shared.sum())
+
+    def _dense(self, indices: Sequence[int]) -> FloatArray:
+        """Dense rows for ``indices`` over their shared terms, shape ``(len(indices), terms)``."""
+        rows, columns, weights, terms = self._entries(indices)
+        matrix = np.zeros((len(indices), terms), dtype=np.float64)
+        matrix[rows, columns] = weights
+        return matrix
+
+    def similarity(self, start: int, stop: int) -> FloatArray:
+        """Cosine similarity matrix of sentences ``start..stop-1``, shape ``(m, m)``; the diagonal
+        is not meaningful (see :meth:`_entries`) and callers ignore it.
+
+        Sentences share few terms, so the products are summed term by term (``Σ_t df_t²``
+        pairs) unless that would take more memory than :data:`_MAX_PAIRS` entries, in which case
+        a dense matrix product is used.
+        """
+        m = stop - start
+        rows, columns, weights, _ = self._entries(range(start, stop))
+        order = np.argsort(columns, kind="stable")
+        rows, columns, weights = rows[order], columns[order], weights[order]
+        group_size = np.bincount(columns)[columns]  # df of each entry's term within the chunk
+        pairs = int(group_size.sum())
+        if pairs > _MAX_PAIRS:
+            matrix = self._dense(range(start, stop))
+            return np.asarray(np.clip(matrix @ matrix.T, 0.0, 1.0), dtype=np.float64)
+        # Entry e pairs with every entry of its term's group: group_start[e] + 0..size-1.
+        group_start = np.searchsorted(columns, columns, side="left")
+        left = np.repeat(np.arange(columns.size), group_size)
+        offset = np.arange(pairs) - np.repeat(np.cumsum(group_size) - group_size, group_size)
+        right = np.repeat(group_start, group_size) + offset
+        flat = np.bincount(
+            rows[left] * m + rows[right], weights=weights[left] * weights[right], minlength=m * m
+        )
+        return np.asarray(np.clip(flat.reshape(m, m), 0.0, 1.0), dtype=np.float64)
+
+    def max_similarity(self, i: int, others: Sequence[int]) -> float:
+        """Largest cosine between sentence ``i`` and any of ``others``."""
+        matrix = self._dense([i, *others])
+        if matrix.shape[1] == 0:
+            return 0.0
+        return float((matrix[1:] @ matrix[0]).max())
