@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from bot.core.emphasis import strip_marks
 from bot.core.errors import CorpusError
 from bot.core.loader._blocks import _Source
 from bot.core.loader._decode import _normalise, _read_bytes, decode_text
@@ -14,7 +15,7 @@ from bot.core.loader._duplicates import drop_duplicates
 from bot.core.loader._epub import read_epub
 from bot.core.loader._errors import DocumentError
 from bot.core.loader._frontmatter import _split_front_matter
-from bot.core.loader._gutenberg import _split_gutenberg, plain_emphasis
+from bot.core.loader._gutenberg import _split_gutenberg, mark_emphasis
 from bot.core.loader._ids import _SLUG, _assign_ids, slugify
 from bot.core.loader._layout import _Layout, _layout, _Pending, _text_blocks
 from bot.core.loader._manifest import _clean_metadata
@@ -233,9 +234,10 @@ def _prepare(
     gutenberg = False
     if source.text is not None:
         markdown = source.format == "markdown"
-        own, body, more = _split_front_matter(source.text, markdown=markdown)
+        text = strip_marks(source.text)  # only readers mark emphasis
+        own, body, more = _split_front_matter(text, markdown=markdown)
         notes.extend(more)
-        if body.strip() == "" and source.text.strip() != "":
+        if body.strip() == "" and text.strip() != "":
             raise DocumentError("has only front matter and no text after it")
         split = _split_gutenberg(body)
         if split is not None:
@@ -244,7 +246,7 @@ def _prepare(
             gutenberg = True
         front = {**front, **own}
         if not markdown:  # Markdown reads its own emphasis
-            body = plain_emphasis(body)
+            body = mark_emphasis(body)
         blocks, found = _text_blocks(body, markdown=markdown)
         notes.extend(found)
     else:
@@ -272,9 +274,12 @@ def _build(
     file: Path | None,
     language: str,
 ) -> Document:
+    emphasis = layout.emphasis or [()] * len(layout.paragraphs)
     paragraphs = tuple(
-        segment_paragraph(document_id, number, text, language=language)
-        for number, text in enumerate(layout.paragraphs, start=1)
+        segment_paragraph(document_id, number, text, language=language, emphasis=spans)
+        for number, (text, spans) in enumerate(
+            zip(layout.paragraphs, emphasis, strict=True), start=1
+        )
     )
     title = metadata.get("title") or layout.title or _title_from_name(file, document_id)
     starts = layout.sections

@@ -1,7 +1,7 @@
 """JSON forms of a parsed document and of what is derived from it, with full validation.
 
 A :class:`Document` is stored as its metadata, its sections, its paragraph texts and, per
-paragraph, the sentence boundaries as offsets (a sentence's text is its paragraph's text between
+paragraph, its emphasis spans and the sentence boundaries as offsets (a sentence's text is its paragraph's text between
 them, so no text is stored twice). Quotes and summaries point at sentences by ``(paragraph,
 index)``, so decoding them reuses the document's own :class:`Sentence` objects.
 
@@ -28,6 +28,10 @@ __all__ = [
 ]
 
 _META = ("author", "standfirst", "author_bio", "date", "outlet", "source_url")
+
+#: Layout of a document record; a record of another layout is refused (the store rebuilds it).
+#: 2: paragraphs carry their emphasis spans.
+DOCUMENT_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +73,7 @@ def encode_document(document: Document) -> bytes:
                 texts[f"{paragraph.number}.{sentence.index}"] = sentence.text
         bounds.append(flat)
     record = {
+        "version": DOCUMENT_VERSION,
         "id": document.id,
         "title": document.title,
         "path": document.path,
@@ -77,6 +82,11 @@ def encode_document(document: Document) -> bytes:
         "paragraphs": [p.text for p in document.paragraphs],
         "sentences": bounds,
         "texts": texts,
+        "emphasis": {
+            str(p.number): [list(span) for span in p.emphasis]
+            for p in document.paragraphs
+            if p.emphasis
+        },
     }
     return _dumps(record)
 
@@ -97,6 +107,20 @@ def _int(value: object, what: str, low: int, high: int) -> int:
     return value
 
 
+def _spans(raw: object, size: int) -> tuple[tuple[int, int], ...]:
+    """Emphasis spans: sorted, non-overlapping ``[start, end]`` pairs inside ``0..size``."""
+    if not isinstance(raw, list):
+        raise ValueError("emphasis is malformed")
+    spans: list[tuple[int, int]] = []
+    for pair in raw:
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise ValueError("emphasis is malformed")
+        low = spans[-1][1] if spans else 0
+        start = _int(pair[0], "emphasis start", low, size)
+        spans.append((start, _int(pair[1], "emphasis end", start + 1, size)))
+    return tuple(spans)
+
+
 def decode_document(payload: bytes) -> Document:
     """The document encoded by :func:`encode_document`. Raises ``ValueError`` on any fault."""
     try:
@@ -105,6 +129,11 @@ def decode_document(payload: bytes) -> Document:
         raise ValueError(f"not JSON ({error})") from None
     if not isinstance(record, dict):
         raise ValueError("not a document")
+    if record.get("version") != DOCUMENT_VERSION:
+        raise ValueError(f"document record version {record.get('version')}, not {DOCUMENT_VERSION}")
+    emphasis = record.get("emphasis")
+    if not isinstance(emphasis, dict):
+        raise ValueError("emphasis missing")
     doc_id = _str(record.get("id"), "id")
     texts = record.get("texts", {})
     raw_paragraphs = record.get("paragraphs")
@@ -125,7 +154,8 @@ def decode_document(payload: bytes) -> Document:
             own = texts.get(f"{number}.{index}")
             sentence_text = text[start:end] if own is None else _str(own, "sentence text")
             sentences.append(Sentence(doc_id, number, index, start, end, sentence_text))
-        paragraphs.append(Paragraph(doc_id, number, text, tuple(sentences)))
+        spans = _spans(emphasis.get(str(number), []), len(text))
+        paragraphs.append(Paragraph(doc_id, number, text, tuple(sentences), spans))
     sections = []
     raw_sections = record.get("sections")
     if not isinstance(raw_sections, list):
