@@ -195,7 +195,8 @@ def document_label(document: Document) -> str:
 
 
 def reply_text(reply: Reply) -> str:
-    """A reply as plain terminal text: what the embed shows, Markdown escapes removed, bold kept as **."""
+    """A reply as plain terminal text: what the embed shows, Markdown escapes and italics
+    removed, bold kept as **."""
     parts: list[str] = []
     if reply.content:
         parts.append(("(only you can see this) " if reply.ephemeral else "") + reply.content)
@@ -205,9 +206,9 @@ def reply_text(reply: Reply) -> str:
         if embed.author and embed.author.name:
             parts.append(f"by {embed.author.name}")
         if embed.description:
-            parts.append(_unescape(embed.description))
+            parts.append(_unescape(embed.description, italics=False))
         for f in embed.fields:
-            parts.append(f"{f.name}\n  {_unescape(f.value or '')}")
+            parts.append(f"{f.name}\n  {_unescape(f.value or '', italics=False)}")
         if embed.footer and embed.footer.text:
             parts.append(f"[{embed.footer.text}]")
     return "\n".join(parts)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from bot.core.emphasis import strip_marks
 from bot.core.errors import CorpusError
 from bot.core.loader._blocks import _Source
 from bot.core.loader._decode import _normalise, _read_bytes, decode_text
@@ -15,14 +16,14 @@ from bot.core.loader._duplicates import drop_duplicates
 from bot.core.loader._epub import read_epub
 from bot.core.loader._errors import DocumentError
 from bot.core.loader._frontmatter import _split_front_matter
-from bot.core.loader._gutenberg import _split_gutenberg, plain_emphasis
+from bot.core.loader._gutenberg import _split_gutenberg, mark_emphasis
 from bot.core.loader._ids import _SLUG, _assign_ids, slugify
 from bot.core.loader._layout import _Layout, _layout, _Pending, _text_blocks
 from bot.core.loader._manifest import _clean_metadata
 from bot.core.loader._pdf import read_pdf
 from bot.core.loader._plan import FORMATS, _Item, _plan, _unsupported
 from bot.core.loader._webpage import read_html
-from bot.core.models import Corpus, Document, LoadProblem, Paragraph, Section
+from bot.core.models import Corpus, Document, LoadProblem, Section
 from bot.core.segment import segment_paragraph
 from bot.core.text import title_case
 
@@ -143,11 +144,10 @@ def with_id(document: Document, document_id: str) -> Document:
     if document.id == document_id:
         return document
     paragraphs = tuple(
-        Paragraph(
-            document_id,
-            p.number,
-            p.text,
-            tuple(replace(s, document_id=document_id) for s in p.sentences),
+        replace(
+            p,
+            document_id=document_id,
+            sentences=tuple(replace(s, document_id=document_id) for s in p.sentences),
         )
         for p in document.paragraphs
     )
@@ -301,9 +301,10 @@ def _prepare(
     gutenberg = False
     if source.text is not None:
         markdown = source.format == "markdown"
-        own, body, more = _split_front_matter(source.text, markdown=markdown)
+        text = strip_marks(source.text)  # only readers mark emphasis
+        own, body, more = _split_front_matter(text, markdown=markdown)
         notes.extend(more)
-        if body.strip() == "" and source.text.strip() != "":
+        if body.strip() == "" and text.strip() != "":
             raise DocumentError("has only front matter and no text after it")
         split = _split_gutenberg(body)
         if split is not None:
@@ -312,7 +313,7 @@ def _prepare(
             gutenberg = True
         front = {**front, **own}
         if not markdown:  # Markdown reads its own emphasis
-            body = plain_emphasis(body)
+            body = mark_emphasis(body)
         blocks, found = _text_blocks(body, markdown=markdown)
         notes.extend(found)
     else:
@@ -340,9 +341,12 @@ def _build(
     file: Path | None,
     language: str,
 ) -> Document:
+    emphasis = layout.emphasis or [()] * len(layout.paragraphs)
     paragraphs = tuple(
-        segment_paragraph(document_id, number, text, language=language)
-        for number, text in enumerate(layout.paragraphs, start=1)
+        segment_paragraph(document_id, number, text, language=language, emphasis=spans)
+        for number, (text, spans) in enumerate(
+            zip(layout.paragraphs, emphasis, strict=True), start=1
+        )
     )
     title = metadata.get("title") or layout.title or _title_from_name(file, document_id)
     starts = layout.sections

@@ -1,7 +1,7 @@
 """JSON forms of a parsed document and of what is derived from it, with full validation.
 
 A :class:`Document` is stored as its metadata, its sections, its paragraph texts and, per
-paragraph, the sentence boundaries as offsets (a sentence's text is its paragraph's text between
+paragraph, its emphasis spans and the sentence boundaries as offsets (a sentence's text is its paragraph's text between
 them, so no text is stored twice). Quotes and summaries point at sentences by ``(paragraph,
 index)``, so decoding them reuses the document's own :class:`Sentence` objects.
 
@@ -32,6 +32,10 @@ __all__ = [
 ]
 
 _META = ("author", "standfirst", "author_bio", "date", "outlet", "source_url")
+
+#: Layout of a document record; a record of another layout is refused (the store rebuilds it).
+#: 2: paragraphs carry their emphasis spans.
+DOCUMENT_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +77,7 @@ def encode_document(document: Document) -> bytes:
                 texts[f"{paragraph.number}.{sentence.index}"] = sentence.text
         bounds.append(flat)
     record = {
+        "version": DOCUMENT_VERSION,
         "id": document.id,
         "title": document.title,
         "path": document.path,
@@ -81,6 +86,11 @@ def encode_document(document: Document) -> bytes:
         "paragraphs": [p.text for p in document.paragraphs],
         "sentences": bounds,
         "texts": texts,
+        "emphasis": {
+            str(p.number): [list(span) for span in p.emphasis]
+            for p in document.paragraphs
+            if p.emphasis
+        },
     }
     return _dumps(record)
 
@@ -102,7 +112,12 @@ def _int(value: object, what: str, low: int, high: int) -> int:
 
 
 def _paragraph(
-    doc_id: str, number: int, raw_text: object, flat: object, texts: dict[str, object]
+    doc_id: str,
+    number: int,
+    raw_text: object,
+    flat: object,
+    texts: dict[str, object],
+    emphasis: object,
 ) -> Paragraph:
     """One paragraph from its text and flat sentence bounds ``[start, end, start, end, ...]``.
 
@@ -137,7 +152,21 @@ def _paragraph(
             sentence_texts,
         )
     )
-    return Paragraph(doc_id, number, text, sentences)
+    return Paragraph(doc_id, number, text, sentences, _spans(emphasis, size))
+
+
+def _spans(raw: object, size: int) -> tuple[tuple[int, int], ...]:
+    """Emphasis spans: sorted, non-overlapping ``[start, end]`` pairs inside ``0..size``."""
+    if not isinstance(raw, list):
+        raise ValueError("emphasis is malformed")
+    spans: list[tuple[int, int]] = []
+    for pair in raw:
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise ValueError("emphasis is malformed")
+        low = spans[-1][1] if spans else 0
+        start = _int(pair[0], "emphasis start", low, size)
+        spans.append((start, _int(pair[1], "emphasis end", start + 1, size)))
+    return tuple(spans)
 
 
 def decode_document(payload: bytes) -> Document:
@@ -148,6 +177,11 @@ def decode_document(payload: bytes) -> Document:
         raise ValueError(f"not JSON ({error})") from None
     if not isinstance(record, dict):
         raise ValueError("not a document")
+    if record.get("version") != DOCUMENT_VERSION:
+        raise ValueError(f"document record version {record.get('version')}, not {DOCUMENT_VERSION}")
+    emphasis = record.get("emphasis")
+    if not isinstance(emphasis, dict):
+        raise ValueError("emphasis missing")
     doc_id = _str(record.get("id"), "id")
     texts = record.get("texts", {})
     raw_paragraphs = record.get("paragraphs")
@@ -157,7 +191,7 @@ def decode_document(payload: bytes) -> Document:
     if not isinstance(raw_bounds, list) or len(raw_bounds) != len(raw_paragraphs):
         raise ValueError("sentence bounds do not match the paragraphs")
     paragraphs = [
-        _paragraph(doc_id, number, raw_text, flat, texts)
+        _paragraph(doc_id, number, raw_text, flat, texts, emphasis.get(str(number), []))
         for number, (raw_text, flat) in enumerate(zip(raw_paragraphs, raw_bounds, strict=True), 1)
     ]
     sections = []
