@@ -44,7 +44,7 @@ def folder(tmp_path: Path) -> Path:
 def test_check_json_lists_every_file_with_format_counts_and_warnings(
     folder: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["check", "--corpus", str(folder), "--json"]) == 0  # errors only with --strict
+    assert main(["check", "--corpus", str(folder), "--json"]) == 1  # two files did not load
     report = json.loads(capsys.readouterr().out)
     rows = {Path(row["file"]).name: row for row in report["files"]}
     assert set(rows) == {
