@@ -53,7 +53,7 @@ ARTICLE = """<!DOCTYPE html>
 <main><article>
 <h1>Harbour Reopens After Storm</h1>
 <p class="byline">By Maria Lopez</p>
-<p>The harbour reopened on Thursday morning after three days of closure, as fishing boats
+<p>The harbour reopened on Thursday morning after <em>three days</em> of closure, as fishing boats
 returned to the water under a clearing sky and the harbour master declared the channel safe.</p>
 <p>Engineers worked through the night to clear the debris that the storm had carried into the
 main channel, and the first ferry left at seven o'clock with a full load of passengers.</p>
