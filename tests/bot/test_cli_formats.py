@@ -105,6 +105,20 @@ def test_show_prints_an_outline_and_names_an_unknown_document(
     assert "No document 'nothing-like-it'" in capsys.readouterr().err
 
 
+def test_show_lists_the_paragraphs_of_a_document_without_sections(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "plain.txt").write_text(
+        "A Plain Essay\n\nThe first paragraph says one thing.\n\nThe second says another.\n",
+        encoding="utf-8",
+    )
+    assert main(["show", "plain", "--corpus", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "2 paragraphs, no sections" in out
+    assert "¶1 The first paragraph says one thing." in out
+    assert "¶2 The second says another." in out
+
+
 LONG = " ".join(
     f"Sentence {n} of the long story tells how the {w} crossed the river at dawn."
     for n, w in enumerate(["fox", "hare", "wolf", "bear", "crow", "deer", "lynx", "owl"] * 8)

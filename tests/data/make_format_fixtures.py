@@ -90,9 +90,11 @@ def _xhtml(title: str, body: str, kind: str = "") -> str:
     )
 
 
-def epub_bytes(*, with_nav: bool = True) -> bytes:
+def epub_bytes(*, with_nav: bool = True, numbered_nav: bool = False) -> bytes:
     """An EPUB 3 with a cover, a table of contents, a copyright page, two chapters (one with a
-    footnote, one with a word in italics) and a Japanese chapter with ruby readings."""
+    footnote, one with a word in italics) and a Japanese chapter with ruby readings.
+    ``numbered_nav``: the navigation labels are only numbers ("1", "2", "3") and the second
+    chapter has no heading of its own."""
     chapter_one = (
         "<h1>Chapter One</h1>"
         f"<p>{CHAPTER_ONE[0]}"
@@ -100,7 +102,7 @@ def epub_bytes(*, with_nav: bool = True) -> bytes:
         f"<p>{CHAPTER_ONE[1]}</p>"
         '<aside epub:type="footnote" id="n1"><p>A note about the harbour.</p></aside>'
     )
-    chapter_two = "<h1>Chapter Two</h1>" + "".join(
+    chapter_two = ("" if numbered_nav else "<h1>Chapter Two</h1>") + "".join(
         f"<p>{p.replace('fairer', '<em>fairer</em>')}</p>" for p in CHAPTER_TWO
     )
     japanese = (
@@ -115,11 +117,19 @@ def epub_bytes(*, with_nav: bool = True) -> bytes:
         "two.xhtml": _xhtml("Two", chapter_two),
         "three.xhtml": _xhtml("Three", japanese),
     }
+    labels = (
+        ("1", "2", "3")
+        if numbered_nav
+        else ("Chapter One: The Harbour", "Chapter Two: The Wind", "第三章")
+    )
     nav = _xhtml(
         "Navigation",
-        '<nav epub:type="toc"><ol><li><a href="one.xhtml">Chapter One: The Harbour</a></li>'
-        '<li><a href="two.xhtml">Chapter Two: The Wind</a></li>'
-        '<li><a href="three.xhtml">第三章</a></li></ol></nav>',
+        '<nav epub:type="toc"><ol>'
+        + "".join(
+            f'<li><a href="{name}.xhtml">{label}</a></li>'
+            for name, label in zip(("one", "two", "three"), labels, strict=True)
+        )
+        + "</ol></nav>",
     )
     manifest = "".join(
         f'<item id="{name[:-6]}" href="{name}" media-type="application/xhtml+xml"/>'
