@@ -29,6 +29,7 @@ from bot.render._limits import (
     NO_MENTIONS,
     _unescape,
     choice_name,
+    escape,
     shorten,
 )
 
@@ -248,6 +249,17 @@ def choices(pairs: Iterable[tuple[str, str]]) -> list[discord.app_commands.Choic
 
 
 BUTTONS_EXPIRED = "These buttons have expired: run the command again."
+
+
+def document_changed(title: str, *, removed: bool) -> Reply:
+    """The ephemeral answer to a button under a reply made before a reload, when the document
+    it points at has changed or left the corpus since."""
+    what = "was removed from the corpus" if removed else "has changed"
+    return user_error(
+        f"“{escape(title)}” {what} since this reply (the corpus was reloaded): run the command "
+        "again."
+    )
+
 
 NOT_YOURS = (
     "These buttons belong to the person who ran the command. Run it yourself to get your own."
