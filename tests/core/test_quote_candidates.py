@@ -69,7 +69,7 @@ def test_each_sentence_of_speech_is_a_candidate_with_its_speaker() -> None:
 
 def test_a_reply_fragment_scores_below_a_line_that_stands_alone() -> None:
     quotes = _quotes()
-    reply = quotes["Yes, very well, if it must be so, it must."]
+    reply = quotes["Yes, very well, if it must be so, it must"]
     assert reply.speaker is not None  # "said the captain" names him
     assert reply.score < QUOTABLE_THRESHOLD
     assert quotability("Oh! it is so.") < quotability("The law is so.")
@@ -248,27 +248,32 @@ def _candidates(text: str) -> dict[str, Quote]:
     return {q.text: q for q in document_quotes(document).quotes}
 
 
-def test_speech_interrupted_by_a_tag_is_shown_joined_without_the_tag() -> None:
+def test_speech_interrupted_by_a_tag_is_shown_verbatim_with_its_tag() -> None:
     quotes = _candidates(INTERRUPTED)
     sister = (
-        "If a fool's head can't express better opinions than that, and you have got any work "
-        "to do, you had better go and do it."
+        "“If a fool's head can't express better opinions than that,” said my sister, “and you "
+        "have got any work to do, you had better go and do it.”"
     )
     assert sister in quotes
     assert quotes[sister].speaker is None  # "my sister": no name
     darcy = (
-        "Nothing is more deceitful than the appearance of humility. It is often only "
-        "carelessness of opinion, and sometimes an indirect boast."
+        "“Nothing is more deceitful,” said Darcy, “than the appearance of humility. It is often "
+        "only carelessness of opinion, and sometimes an indirect boast.”"
     )
     assert quotes[darcy].speaker == "Darcy"
-    assert not [t for t in quotes if "said" in t or (t.startswith("If a fool") and t != sister)]
+    assert quotes[darcy].score >= QUOTABLE_THRESHOLD  # scored on the spoken words
+    # never the spoken words joined without the tag (not a substring of the paragraph)
+    assert not [t for t in quotes if t.startswith("Nothing is more deceitful than")]
+    assert not [t for t in quotes if t.startswith("If a fool") or t.startswith("and you")]
 
 
-def test_speech_ending_with_a_comma_ends_properly_and_nested_marks_balance() -> None:
+def test_speech_ending_with_a_comma_drops_it_and_nested_marks_balance() -> None:
     quotes = _candidates(INTERRUPTED)
-    assert "You are dancing with the only handsome girl in the room." in quotes
+    assert "You are dancing with the only handsome girl in the room" in quotes
     assert not [t for t in quotes if t.rstrip("”’\"'").endswith(",")]
     assert not [t for t in quotes if t.endswith(("’", "'")) and "‘" not in t]
+    paragraphs = parse_document(INTERRUPTED, document_id="joined").paragraphs
+    assert all(any(t in p.text for p in paragraphs) for t in quotes)
 
 
 def test_a_fortune_collection_credits_each_whole_saying_to_its_author() -> None:
