@@ -291,3 +291,46 @@ def test_a_fortune_collection_credits_each_whole_saying_to_its_author() -> None:
     match = "The best way to make a fire with two sticks is to make sure one of them is a match."
     assert quotes[match].speaker is None
     assert not [t for t in quotes if "--" in t or "Night Watch" in t]
+
+
+# Names sharing a first name ("Herbert Pocket", "Herbert") once made the speaker of a pronoun tag
+# depend on the order of a set of strings, which changes with Python's hash seed per process.
+SHARED_FIRST_NAME = """Chapter
+
+"I am glad to see you, and I hope we shall be friends," said Herbert Pocket.
+
+Herbert nodded, and he smiled. Herbert laughed, and he sat down. Herbert rose, and he walked to the window. Herbert turned, and he looked at me. Herbert sighed, and he shook his head. Herbert waited, and he said nothing.
+
+"Now, Herbert," said I, "with reference to gaining some knowledge of his history."
+
+"Yes. Ask him," said Herbert, "when we sit at breakfast in the morning."
+
+"Well!" he said, after consideration. "You're on your oath, you know, Pip's comrade?"
+"""
+
+_SPEAKERS_SCRIPT = """
+import sys
+from bot.core.loader import parse_document
+from bot.core.quotes import document_speech
+doc = parse_document(sys.stdin.read(), document_id="d")
+print([[s.speaker for s in spans if s.depth == 0] for spans in document_speech(doc)])
+"""
+
+
+def test_speakers_are_the_same_in_every_process() -> None:
+    import os
+    import subprocess
+    import sys
+
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _SPEAKERS_SCRIPT],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        )
+        for seed in range(4)  # before the fix, seed 0 gave another speaker than seeds 1-3
+    ]
+    answers = {run.communicate(SHARED_FIRST_NAME, timeout=60)[0] for run in runs}
+    assert len(answers) == 1, answers

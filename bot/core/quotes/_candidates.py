@@ -205,21 +205,12 @@ def document_quotes(document: Document) -> DocumentQuotes:
             if score > 0:
                 quotes.append(Quote(sentence.text, sentence, None, score))
         for chain in _speech_chains(spans):
-            speaker = chain[0].speaker
             if sum(span.word_count for span in chain) < MIN_SPEECH_WORDS:
-                quote = _short_speech(paragraph, chain, speaker)
+                quote = _short_speech(paragraph, chain, chain[0].speaker)
                 if quote is not None:
                     (quotes if _complete(_spoken(chain)) else short).append(quote)
-                continue
-            if _joinable(chain):
-                quote = _joined_quote(paragraph, chain, speaker)
-                if quote is not None:
-                    quotes.append(quote)
-                continue
-            for start, end, last in _speech_pieces(paragraph, chain):
-                quote = _speech_quote(paragraph, start, end, speaker, last=last)
-                if quote is not None:
-                    quotes.append(quote)
+            else:
+                quotes += _chain_quotes(paragraph, chain)
     plain: list[Quote] = []
     if not quotes:
         plain = [
@@ -228,6 +219,20 @@ def document_quotes(document: Document) -> DocumentQuotes:
             if WORD.search(sentence.text)
         ]
     return DocumentQuotes(document.id, tuple(quotes), tuple(short), tuple(plain))
+
+
+def _chain_quotes(paragraph: Paragraph, chain: Sequence[SpeechSpan]) -> list[Quote]:
+    """The quotes of a chain of speech of :data:`MIN_SPEECH_WORDS` words or more: one verbatim
+    line when it is short and interrupted by its tag, else one per well-formed sentence."""
+    speaker = chain[0].speaker
+    if _joinable(chain):
+        quote = _joined_quote(paragraph, chain, speaker)
+        return [quote] if quote is not None else []
+    pieces = (
+        _speech_quote(paragraph, start, end, speaker, last=last)
+        for start, end, last in _speech_pieces(paragraph, chain)
+    )
+    return [quote for quote in pieces if quote is not None]
 
 
 def document_speech(document: Document) -> list[list[SpeechSpan]]:
