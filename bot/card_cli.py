@@ -10,7 +10,6 @@ from pathlib import Path
 
 from bot.cards import DEFAULT_STYLE, STYLES, render_card
 from bot.core.errors import UserError
-from bot.render_community import card_text
 from bot.settings import Settings
 
 
@@ -44,6 +43,7 @@ def out_problem(out: Path) -> str | None:
 def cmd_card(args: argparse.Namespace, settings: Settings) -> int:
     """Pick a quote like ``corpusbot quote``, draw its card, write it; exit 1 when no quote fits."""
     from bot.cli import EXIT_BAD_INPUT, EXIT_NO_ANSWER, EXIT_OK, load_library
+    from bot.render_community import card_text  # imports discord: only for this command
 
     out = Path(args.out)
     problem = out_problem(out)

@@ -104,7 +104,8 @@ def document_json(document: Document) -> dict[str, Any]:
 
 def outline(document: Document, *, width: int = 100) -> list[str]:
     """A readable outline: title, author, source, then each section with its paragraph range
-    and the start of its first paragraph."""
+    and the start of its first paragraph; a document without sections lists its paragraphs
+    (``¶N`` and the start of each)."""
     lines = [f"{document.title} ({document.id})"]
     details = [
         f"by {document.author}" if document.author else "no author",
@@ -117,6 +118,8 @@ def outline(document: Document, *, width: int = 100) -> list[str]:
         lines.append(f"  {document.source_url}")
     if not document.sections:
         lines.append(f"  {len(document.paragraphs)} paragraphs, no sections")
+        for paragraph in document.paragraphs:
+            lines.append(_preview(f"  ¶{paragraph.number} ", paragraph.text, width))
     for section in document.sections:
         title = section.title or "(untitled)"
         span = (
@@ -126,7 +129,11 @@ def outline(document: Document, *, width: int = 100) -> list[str]:
         )
         indent = "  " * section.level
         start = document.paragraph(section.first).text
-        room = max(20, width - len(indent) - len(title) - len(span) - 6)
-        preview = start if len(start) <= room else start[: room - 1].rstrip() + "…"
-        lines.append(f"{indent}{title} [{span}] {preview}")
+        lines.append(_preview(f"{indent}{title} [{span}] ", start, width))
     return lines
+
+
+def _preview(head: str, text: str, width: int) -> str:
+    """``head`` then as much of ``text`` as fits in ``width`` (at least 20 characters of it)."""
+    room = max(20, width - len(head))
+    return head + (text if len(text) <= room else text[: room - 1].rstrip() + "…")

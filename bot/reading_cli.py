@@ -10,7 +10,6 @@ import argparse
 import json
 import sys
 
-from bot import render
 from bot.core.errors import UserError
 from bot.core.reading import CHAPTER, DEFAULT_PARAGRAPHS, MAX_PARAGRAPHS, instalments
 from bot.core.text import count_words
@@ -46,6 +45,7 @@ def add_parser(
 
 def cmd_reading(args: argparse.Namespace, settings: Settings) -> int:
     """Print each instalment's heading and size; exit 1 for an unknown document."""
+    from bot import render  # imports discord: only for this command
     from bot.cli import EXIT_NO_ANSWER, EXIT_OK, load_library
     from bot.render_community import instalment_heading, instalment_pages
 

@@ -17,7 +17,6 @@ reading cog provides, so this module never imports discord and runs in tests wit
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
@@ -26,6 +25,7 @@ from datetime import UTC, date, datetime, timedelta
 from bot.core.daily import DEFAULT_GRACE, due_post, next_wakeup
 from bot.core.reading import ReadingClub, reading_nonce
 from bot.scheduler import SendKind, SendResult
+from bot.scheduler._loop import PassLoop
 from bot.storage import ReadingStorage, effective_next_day
 from bot.storage._reading import FAILED, PENDING, SENT, UNKNOWN
 
@@ -50,8 +50,13 @@ class ReadingOutcome:
     detail: str = ""
 
 
-class ReadingScheduler:
-    """Posts the clubs' instalments (see the module docstring)."""
+class ReadingScheduler(PassLoop):
+    """Posts the clubs' instalments (see the module docstring); :meth:`start` runs the loop
+    (:class:`~bot.scheduler._loop.PassLoop`): pass, sleep until the next club's time (at most
+    ``max_sleep``), repeat."""
+
+    TASK_NAME = "reading-club"
+    LOG = log
 
     def __init__(
         self,
@@ -76,32 +81,10 @@ class ReadingScheduler:
         self.base_delay = base_delay
         self.max_sleep = max_sleep
         self._in_flight: set[tuple[int, date]] = set()
-        self._task: asyncio.Task[None] | None = None
+        self._sleep = asyncio.sleep
 
-    def start(self) -> asyncio.Task[None]:
-        """Start the loop once (further calls return the running task)."""
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self.run(), name="reading-club")
-        return self._task
-
-    async def stop(self) -> None:
-        """Cancel the loop; a claim in flight stays ``pending`` for the next start to settle."""
-        task, self._task = self._task, None
-        if task is not None and not task.done():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    async def run(self) -> None:
-        """Pass, sleep until the next club's time (at most ``max_sleep``), repeat."""
-        while True:
-            try:
-                await self.run_once()
-            except Exception:
-                log.exception("reading-club pass failed")
-            await asyncio.sleep(await self._seconds_to_next_pass())
-
-    async def _seconds_to_next_pass(self) -> float:
+    async def seconds_to_next_pass(self) -> float:
+        """Seconds until the next club's time, within [0.5, ``max_sleep``]."""
         now = self.clock()
         states = []
         for club in await self.storage.all_reading_clubs():

@@ -4,7 +4,8 @@ A reload (``/reload``, ``SIGHUP``, or a change seen by the ``corpus.watch`` poll
 corpus paths again through the corpus store in a worker process (parsing, deriving and indexing
 only what changed, all off this process's GIL), then loads the result from the store in a thread
 and replaces :attr:`CorpusBot.library` in one assignment. Commands running meanwhile finish on
-the old library; buttons on older replies keep the library they were made with. A reload that
+the old library; buttons on older replies answer from the new one when their document's text is
+unchanged, and otherwise say that it changed or was removed (:mod:`bot.views`). A reload that
 fails (no document left, a path gone, an error) keeps the old library and says why. One reload
 runs at a time; a request during one waits for it and shares its outcome.
 """

@@ -2,7 +2,9 @@
 
 Only the user who ran the command may press them; anyone else gets an ephemeral note. The view
 stops after :data:`TIMEOUT` seconds and then removes its buttons (the interaction token, which
-the edit uses, lives 15 minutes).
+the edit uses, lives 15 minutes). After a corpus reload a press answers from the new corpus when
+the document's text is unchanged, and otherwise says plainly (ephemeral) that the document
+changed or was removed, never answering from the old text.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import logging
 import re
 import secrets
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +23,7 @@ import discord
 from bot import render
 from bot.core.context import citation, steps
 from bot.core.library import Library
+from bot.core.models import Document
 from bot.errors import send
 
 log = logging.getLogger(__name__)
@@ -90,6 +93,8 @@ class ResultView(discord.ui.View):
     Rows of five: "More context 1-5", "More context 6-10", "Cite 1-5", "Cite 6-10" (the rows
     of 6-10 only when there are more than five results). Each "More context" press shows the
     next of :func:`bot.render.context_steps`; the button is disabled after the widest.
+    ``current`` returns the library serving at press time: after a reload, a press is answered
+    from it when the document's text is unchanged, else refused with a plain note.
     """
 
     def __init__(
@@ -99,9 +104,11 @@ class ResultView(discord.ui.View):
         targets: Sequence[Target],
         *,
         timeout: float = TIMEOUT,
+        current: Callable[[], Library] | None = None,
     ) -> None:
         super().__init__(timeout=timeout)
         self.library = library
+        self.current = current  # the library serving now (it changes on a reload)
         self.owner_id = owner_id
         self.targets = list(targets)[:MAX_TARGETS]
         self.shown = [0] * len(self.targets)  # context steps shown so far, per target
@@ -139,15 +146,34 @@ class ResultView(discord.ui.View):
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         """Only the command's user may press; others get an ephemeral note."""
-        if interaction.user.id == self.owner_id:
+        if interaction.user.id != self.owner_id:
+            await send(interaction, render.user_error(render.NOT_YOURS))
+            return False
+        data: Any = interaction.data or {}
+        return await self._follow_reload(interaction, str(data.get("custom_id", "")))
+
+    async def _follow_reload(self, interaction: discord.Interaction[Any], custom_id: str) -> bool:
+        """After a reload: move to the new library when the pressed button's document has the
+        same text there; else answer that it changed (or left) and refuse the press."""
+        library = self.current() if self.current is not None else self.library
+        if library is self.library:
             return True
-        await send(interaction, render.user_error(render.NOT_YOURS))
+        index = int(custom_id.split(":")[1]) if custom_id.count(":") == 2 else 0
+        target = self.targets[min(index, len(self.targets) - 1)]
+        old = self.library.corpus.get(target.document_id)
+        new = library.corpus.get(target.document_id)
+        if old is not None and new is not None and _same_text(old, new):
+            if all(_kept(self.library, library, t) for t in self.targets):
+                self.library = library  # every target unchanged: drop the old corpus
+            return True
+        title = old.title if old is not None else target.document_id
+        await send(interaction, render.document_changed(title, removed=new is None))
         return False
 
     def _more_callback(self, i: int) -> Any:
         async def callback(interaction: discord.Interaction[Any]) -> None:
             target = self.targets[i]
-            document = self.library.corpus.get(target.document_id)
+            document = self._document(target)
             assert document is not None
             if i not in self._steps:
                 excerpts = steps(document, target.paragraph, target.start, target.end)
@@ -166,6 +192,16 @@ class ResultView(discord.ui.View):
 
         return callback
 
+    def _document(self, target: Target) -> Document | None:
+        """The target's document: from the library serving now when it has the same text (a
+        press after a reload was let through by :meth:`_follow_reload`), else the reply's."""
+        if self.current is not None:
+            new = self.current().corpus.get(target.document_id)
+            old = self.library.corpus.get(target.document_id)
+            if new is not None and old is not None and _same_text(old, new):
+                return new
+        return self.library.corpus.get(target.document_id)
+
     async def _update_buttons(self) -> None:
         """Show the buttons' new state (a disabled "More context") on the original reply."""
         await self._edit_reply(self)
@@ -182,7 +218,7 @@ class ResultView(discord.ui.View):
     def _cite_callback(self, i: int) -> Any:
         async def callback(interaction: discord.Interaction[Any]) -> None:
             target = self.targets[i]
-            document = self.library.corpus.get(target.document_id)
+            document = self._document(target)
             assert document is not None
             await send(
                 interaction,
@@ -215,13 +251,38 @@ class ResultView(discord.ui.View):
             await send(interaction, render.apology())
 
 
-def quote_view(library: Library, owner_id: int, quote: Any) -> ResultView:
-    """Buttons for a :class:`~bot.core.models.Quote` (its sentence is the span)."""
+def _same_text(old: Document, new: Document) -> bool:
+    """Whether two loads of a document have the same paragraphs (what the buttons show)."""
+    return old is new or (
+        len(old.paragraphs) == len(new.paragraphs)
+        and all(a.text == b.text for a, b in zip(old.paragraphs, new.paragraphs, strict=True))
+    )
+
+
+def _kept(old: Library, new: Library, target: Target) -> bool:
+    before, after = old.corpus.get(target.document_id), new.corpus.get(target.document_id)
+    return before is not None and after is not None and _same_text(before, after)
+
+
+def quote_view(
+    library: Library,
+    owner_id: int,
+    quote: Any,
+    current: Callable[[], Library] | None = None,
+) -> ResultView:
+    """Buttons for a :class:`~bot.core.models.Quote` (its sentence is the span); ``current``
+    gives the library serving at press time (see :class:`ResultView`)."""
     s = quote.sentence
-    return ResultView(library, owner_id, [Target(s.document_id, s.paragraph, s.start, s.end)])
+    target = Target(s.document_id, s.paragraph, s.start, s.end)
+    return ResultView(library, owner_id, [target], current=current)
 
 
-def hits_view(library: Library, owner_id: int, hits: Sequence[Any]) -> ResultView:
+def hits_view(
+    library: Library,
+    owner_id: int,
+    hits: Sequence[Any],
+    current: Callable[[], Library] | None = None,
+) -> ResultView:
     """Buttons for the first :data:`MAX_TARGETS` :class:`~bot.core.models.SearchHit`s (the match is the span).
 
     ``/search`` shows at most 10 hits, so every hit gets its buttons.
@@ -235,7 +296,7 @@ def hits_view(library: Library, owner_id: int, hits: Sequence[Any]) -> ResultVie
         )
         for h in hits
     ]
-    return ResultView(library, owner_id, targets)
+    return ResultView(library, owner_id, targets, current=current)
 
 
 def add_card_button(view: ResultView, callback: Any) -> None:

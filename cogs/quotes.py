@@ -54,7 +54,7 @@ class Quotes(commands.Cog):
             rotation=str(interaction.channel_id) if interaction.channel_id else None,
             allowed=allowed_for(self.bot, interaction.guild_id, library),
         )
-        view = views.quote_view(library, interaction.user.id, quote)
+        view = views.quote_view(library, interaction.user.id, quote, lambda: self.bot.library)
         if card:
             reply = await cards.quote_card_reply(self.bot, interaction, quote, doc)
         else:

@@ -54,7 +54,7 @@ class Search(commands.Cog):
             allowed=allowed_for(self.bot, interaction.guild_id, library),
         )
         reply = render.search_reply(query, hits, library.corpus)
-        view = views.hits_view(library, interaction.user.id, hits)
+        view = views.hits_view(library, interaction.user.id, hits, lambda: self.bot.library)
         reply.view = view
         await send(interaction, reply)
         view.interaction = interaction

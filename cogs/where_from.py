@@ -54,7 +54,9 @@ class WhereFrom(commands.Cog):
         document = self.bot.library.corpus.get(found.hit.passage.document_id)
         assert document is not None
         reply = render_community.where_from_reply(found, document)
-        view = views.hits_view(self.bot.library, interaction.user.id, [found.hit])
+        view = views.hits_view(
+            self.bot.library, interaction.user.id, [found.hit], lambda: self.bot.library
+        )
         reply.view = view
         await send(interaction, reply)
         view.interaction = interaction

@@ -8,14 +8,16 @@ import argparse
 import random
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot import render
 from bot.cli._batch import read_batch_queries
 from bot.cli._setup import EXIT_BAD_INPUT, EXIT_NO_ANSWER, EXIT_OK, _print_json, load_library, log
 from bot.core.errors import UserError
 from bot.core.library import Library
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot import render
 
 
 def _whole_number(options: dict[str, Any], name: str, low: int, high: int) -> int | None:
@@ -42,6 +44,8 @@ def _answer(
     rng: random.Random | None = None,
 ) -> tuple[render.Reply, Any]:
     """One command's reply and its JSON record, shared by the one-shot commands and the console."""
+    from bot import render  # imports discord: only when an answer is rendered
+
     if command == "quote":
         quote, doc = library.quote(
             document=options.get("document"),
@@ -92,6 +96,8 @@ def _answer(
 
 def _sources_answer(library: Library, document: str | None) -> tuple[render.Reply, Any]:
     """``sources``: one document's details, or every page of the list (as one reply)."""
+    from bot import render  # imports discord: only when an answer is rendered
+
     if document:
         source, doc, summary = library.source(document)
         record = render.source_record(source, doc)
@@ -105,6 +111,8 @@ def _sources_answer(library: Library, document: str | None) -> tuple[render.Repl
 
 def cmd_quotes(args: argparse.Namespace, settings: Settings) -> int:
     """``quotes DOCUMENT --top N``: a document's most quotable lines in rank order."""
+    from bot import render  # imports discord: only when an answer is rendered
+
     library, _ = load_library(settings, warm=False)
     try:
         quotes, doc = library.ranked_quotes(args.document, top=args.top)
@@ -120,6 +128,8 @@ def cmd_quotes(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_oneshot(args: argparse.Namespace, settings: Settings) -> int:
     """``quote``, ``search`` and ``summary`` from the shell."""
+    from bot import render  # imports discord: only when an answer is rendered
+
     library, _ = load_library(settings, warm=False)
     if args.command == "search" and args.batch:
         if args.query:

@@ -157,16 +157,24 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         console.print(
             f"[green]config and corpus OK[/green]; {noted} loaded with a caveat (see above)"
         )
-        return EXIT_OK
-    if not_loaded or manifests:
+    elif not_loaded or manifests:
         parts = [_plural(len(library.corpus), "document") + " loaded"]
         if not_loaded:
             parts.append(f"{_plural(not_loaded, 'file')} not loaded")
         if manifests:
             parts.append(f"{_plural(manifests, 'corpus manifest')} not used")
         console.print(f"[yellow]config OK; {', '.join(parts)} (see above)[/yellow]")
-        return EXIT_NO_ANSWER if args.strict else EXIT_OK
-    console.print("[green]config and corpus OK[/green]")
+    else:
+        console.print("[green]config and corpus OK[/green]")
+    return check_exit(library.corpus, strict=args.strict)
+
+
+def check_exit(corpus: Corpus, *, strict: bool) -> int:
+    """The exit status of ``check``: 1 when a file did not load or a corpus manifest could not
+    be used (errors), and with ``strict`` also when a file loaded with a warning; else 0."""
+    files, not_loaded, manifests = problem_counts(corpus)
+    if not_loaded or manifests or (strict and files):
+        return EXIT_NO_ANSWER
     return EXIT_OK
 
 
@@ -209,7 +217,7 @@ def _check_json(args: argparse.Namespace, corpus: Corpus, timings: dict[str, flo
             "files": file_rows(corpus),
         }
     )
-    return EXIT_NO_ANSWER if args.strict and (not_loaded or manifests) else EXIT_OK
+    return check_exit(corpus, strict=args.strict)
 
 
 def cmd_show(args: argparse.Namespace, settings: Settings) -> int:

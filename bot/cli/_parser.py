@@ -76,7 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
         "check", parents=[common], help="validate config and corpus, print what loaded"
     )
     check.add_argument(
-        "--strict", action="store_true", help="exit 1 if any corpus file could not be loaded"
+        "--strict",
+        action="store_true",
+        help="exit 1 also when a file loaded with a caveat (decoding, duplicate, id); a file "
+        "that did not load always exits 1",
     )
     check.add_argument("--json", action="store_true", help="print every file's details as JSON")
     show = sub.add_parser(

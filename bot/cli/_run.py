@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from bot import sharding, simclock
+from bot import simclock
 from bot.cli._setup import EXIT_BAD_INPUT, EXIT_OK, check_with_corpus, load_library, log
 from bot.migrate import describe_target
 from bot.settings import Settings, check_storage
@@ -32,6 +32,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     import aiohttp
     import discord
 
+    from bot import sharding
     from bot.client import CorpusBot, point_at
 
     token = settings.token()

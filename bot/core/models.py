@@ -47,12 +47,18 @@ class Sentence:
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
-    """A body paragraph: its text (hard-wrapped lines joined) and its sentences in order."""
+    """A body paragraph: its text (hard-wrapped lines joined) and its sentences in order.
+
+    ``emphasis``: the italic parts of ``text`` (Gutenberg's ``_word_``, Markdown ``*word*``,
+    HTML ``<em>``, Word italics) as sorted ``(start, end)`` offsets into it; the text itself is
+    plain (see :mod:`bot.core.emphasis`).
+    """
 
     document_id: str
     number: int
     text: str
     sentences: tuple[Sentence, ...]
+    emphasis: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -119,7 +119,12 @@ def _repair(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def segment_paragraph(
-    document_id: str, number: int, text: str, *, language: str = "en"
+    document_id: str,
+    number: int,
+    text: str,
+    *,
+    language: str = "en",
+    emphasis: tuple[tuple[int, int], ...] = (),
 ) -> Paragraph:
     """Build a :class:`Paragraph` with its :class:`Sentence` list.
 
@@ -128,6 +133,7 @@ def segment_paragraph(
         number: 1-based body paragraph number.
         text: the paragraph text (kept as given; sentence offsets point into it).
         language: passed to :func:`split_sentences`.
+        emphasis: italic spans of ``text`` (kept as given).
 
     Returns:
         A paragraph whose sentences satisfy ``text[s.start:s.end] == s.text``.
@@ -143,7 +149,13 @@ def segment_paragraph(
         )
         for i, (start, end) in enumerate(split_sentences(text, language=language))
     )
-    return Paragraph(document_id=document_id, number=number, text=text, sentences=sentences)
+    return Paragraph(
+        document_id=document_id,
+        number=number,
+        text=text,
+        sentences=sentences,
+        emphasis=emphasis,
+    )
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:

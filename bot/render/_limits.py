@@ -4,10 +4,11 @@ sentence and paragraph edges so it fits them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import discord
 
+from bot.core.emphasis import CLOSE, OPEN, Span, clip, mark
 from bot.core.graphemes import safe_cut
 
 # Discord limits (characters).
@@ -79,16 +80,27 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     return [c for c in chunks if c]
 
 
-def escape(text: str) -> str:
-    """Escape Discord Markdown so corpus or user text reads exactly as written."""
-    return discord.utils.escape_markdown(text, ignore_links=False)
+def escape(text: str, emphasis: Sequence[Span] = ()) -> str:
+    """Escape Discord Markdown so corpus or user text reads exactly as written; the
+    ``emphasis`` spans of ``text`` (offsets into it) are then shown in italics (``*word*``).
+
+    The whole text is escaped at once, with the spans marked by characters Markdown ignores
+    (:mod:`bot.core.emphasis`), so escaping works as on plain text (a link is escaped whole).
+    """
+    if not emphasis:
+        return discord.utils.escape_markdown(text, ignore_links=False)
+    escaped = discord.utils.escape_markdown(mark(text, emphasis), ignore_links=False)
+    return escaped.replace(OPEN, "*").replace(CLOSE, "*")
 
 
-def escaped_shorten(text: str, limit: int) -> str:
-    """Escape ``text`` and shorten it so the *escaped* form fits ``limit``, never leaving a dangling backslash."""
+def escaped_shorten(text: str, limit: int, emphasis: Sequence[Span] = ()) -> str:
+    """Escape ``text`` and shorten it so the *escaped* form fits ``limit``, never leaving a
+    dangling backslash; ``emphasis`` as for :func:`escape` (the part still shown)."""
     raw_limit = limit
     while True:
-        out = escape(shorten(text, raw_limit))
+        short = shorten(text, raw_limit)
+        kept = emphasis if short == text else clip(emphasis, 0, len(short) - len(ELLIPSIS))
+        out = escape(short, kept)
         if len(out) <= limit:
             return out
         raw_limit -= max(1, len(out) - limit)
@@ -114,13 +126,22 @@ def _join_within(lines: Iterable[str], sep: str, limit: int) -> str:
     return sep.join(out)
 
 
-def _unescape(text: str) -> str:
+def _unescape(text: str, *, italics: bool = True) -> str:
+    """Discord Markdown as terminal text: escapes removed; with ``italics=False`` the italic
+    markers (a lone ``*``, or the third of ``***``) go too, while bold ``**`` stays."""
     out = []
     i = 0
     while i < len(text):
         if text[i] == "\\" and i + 1 < len(text):
             out.append(text[i + 1])
             i += 2
+            continue
+        if text[i] == "*" and not italics:
+            end = i
+            while end < len(text) and text[end] == "*":
+                end += 1
+            out.append("*" * ((end - i) // 2 * 2))
+            i = end
             continue
         out.append(text[i])
         i += 1

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.core.models import Document, Quote, Section
+from bot.core.emphasis import Span, align, clip
+from bot.core.models import Document, Quote, Section, Sentence
 from bot.render._limits import EMBED_DESCRIPTION_LIMIT, escaped_shorten
 from bot.render._replies import Reply, _embed, fit_embed
 
@@ -25,9 +26,22 @@ def attribution(quote: Quote, document: Document) -> str:
     return f"— {document.title}"
 
 
+def sentence_emphasis(
+    document: Document | None, sentence: Sentence, shown: str
+) -> tuple[Span, ...]:
+    """The italic spans of ``sentence`` placed on ``shown`` (its text, or a quote edited from it:
+    :func:`bot.core.emphasis.align`); ``()`` when the document is unknown."""
+    if document is None or not 1 <= sentence.paragraph <= len(document.paragraphs):
+        return ()
+    spans = clip(document.paragraph(sentence.paragraph).emphasis, sentence.start, sentence.end)
+    return align(spans, sentence.text, shown) if spans and shown != sentence.text else spans
+
+
 def quote_reply(quote: Quote, document: Document) -> Reply:
-    """Render a quote as one embed: the words, who said them, where (paragraph N of Title)."""
-    words = escaped_shorten(quote.text, EMBED_DESCRIPTION_LIMIT - 400)
+    """Render a quote as one embed: the words (italics as in the text), who said them, where
+    (paragraph N of Title)."""
+    emphasis = sentence_emphasis(document, quote.sentence, quote.text)
+    words = escaped_shorten(quote.text, EMBED_DESCRIPTION_LIMIT - 400, emphasis)
     if not quote.text.startswith(("“", '"', "‘", "'", "«")):  # joined speech keeps its own marks
         words = f"“{words}”"
     embed = _embed(description=f"{words}\n\n{escaped_shorten(attribution(quote, document), 300)}")

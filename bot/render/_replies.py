@@ -29,6 +29,7 @@ from bot.render._limits import (
     NO_MENTIONS,
     _unescape,
     choice_name,
+    escape,
     shorten,
 )
 
@@ -195,7 +196,8 @@ def document_label(document: Document) -> str:
 
 
 def reply_text(reply: Reply) -> str:
-    """A reply as plain terminal text: what the embed shows, Markdown escapes removed, bold kept as **."""
+    """A reply as plain terminal text: what the embed shows, Markdown escapes and italics
+    removed, bold kept as **."""
     parts: list[str] = []
     if reply.content:
         parts.append(("(only you can see this) " if reply.ephemeral else "") + reply.content)
@@ -205,9 +207,9 @@ def reply_text(reply: Reply) -> str:
         if embed.author and embed.author.name:
             parts.append(f"by {embed.author.name}")
         if embed.description:
-            parts.append(_unescape(embed.description))
+            parts.append(_unescape(embed.description, italics=False))
         for f in embed.fields:
-            parts.append(f"{f.name}\n  {_unescape(f.value or '')}")
+            parts.append(f"{f.name}\n  {_unescape(f.value or '', italics=False)}")
         if embed.footer and embed.footer.text:
             parts.append(f"[{embed.footer.text}]")
     return "\n".join(parts)
@@ -247,6 +249,17 @@ def choices(pairs: Iterable[tuple[str, str]]) -> list[discord.app_commands.Choic
 
 
 BUTTONS_EXPIRED = "These buttons have expired: run the command again."
+
+
+def document_changed(title: str, *, removed: bool) -> Reply:
+    """The ephemeral answer to a button under a reply made before a reload, when the document
+    it points at has changed or left the corpus since."""
+    what = "was removed from the corpus" if removed else "has changed"
+    return user_error(
+        f"“{escape(title)}” {what} since this reply (the corpus was reloaded): run the command "
+        "again."
+    )
+
 
 NOT_YOURS = (
     "These buttons belong to the person who ran the command. Run it yourself to get your own."

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.core.emphasis import Span, clip
 from bot.core.models import Corpus, SearchHit
 from bot.core.normalize import valid_text
 from bot.render._limits import (
@@ -32,6 +33,14 @@ def snippet(
     (``paragraph_length`` is the paragraph's length in characters, when known).
     """
     text = hit.passage.text
+    left, right = _window(hit, context)
+    lead, tail = _cuts(hit, left, right, paragraph_length)
+    return lead + text[left : hit.match_start], hit.matched_text, text[hit.match_end : right] + tail
+
+
+def _window(hit: SearchHit, context: int) -> tuple[int, int]:
+    """Offsets in the passage of the text shown around the match (word boundaries)."""
+    text = hit.passage.text
     start, end = hit.match_start, hit.match_end
     left = max(0, start - context)
     if left > 0:
@@ -41,21 +50,36 @@ def snippet(
     if right < len(text):
         space = text.rfind(" ", end, right)
         right = space if space != -1 else right
-    before = (ELLIPSIS if left > 0 or hit.passage.start > 0 else "") + text[left:start]
+    return left, right
+
+
+def _cuts(hit: SearchHit, left: int, right: int, paragraph_length: int | None) -> tuple[str, str]:
+    """The ellipses before and after the window: where text of the paragraph is left out."""
     window_cut = paragraph_length is not None and hit.passage.end < paragraph_length
-    after = text[end:right] + (ELLIPSIS if right < len(text) or window_cut else "")
-    return before, text[start:end], after
+    lead = ELLIPSIS if left > 0 or hit.passage.start > 0 else ""
+    return lead, ELLIPSIS if right < len(hit.passage.text) or window_cut else ""
 
 
-def _highlight(hit: SearchHit, limit: int, paragraph_length: int | None = None) -> str:
-    before, match, after = snippet(hit, paragraph_length=paragraph_length)
-    match = shorten(match, max(limit - 40, 40))
-    body = f"{escape(before)}**{escape(match)}**{escape(after)}"
+def _highlight(
+    hit: SearchHit, limit: int, paragraph_length: int | None = None, emphasis: Sequence[Span] = ()
+) -> str:
+    """The snippet with the match in bold and the paragraph's italics (``emphasis``: spans
+    in the passage's text) where they fall."""
+    start, end = hit.match_start, hit.match_end
+    match = shorten(hit.matched_text, max(limit - 40, 40))
+    inside = clip(emphasis, start, start + len(match.removesuffix(ELLIPSIS)))
+    bold = f"**{escape(match, inside)}**"
     context = SNIPPET_CONTEXT
-    while len(body) > limit and context > 0:
+    while True:
+        left, right = _window(hit, context)
+        lead, tail = _cuts(hit, left, right, paragraph_length)
+        text = hit.passage.text
+        before = escape(text[left:start], clip(emphasis, left, start))
+        after = escape(text[end:right], clip(emphasis, end, right))
+        body = f"{lead}{before}{bold}{after}{tail}"
+        if len(body) <= limit or context == 0:
+            break
         context //= 2
-        before, _, after = snippet(hit, context=context, paragraph_length=paragraph_length)
-        body = f"{escape(before)}**{escape(match)}**{escape(after)}"
     return body if len(body) <= limit else f"**{escaped_shorten(match, limit - 4)}**"
 
 
@@ -70,12 +94,23 @@ def search_reply(query: str, hits: Sequence[SearchHit], corpus: Corpus) -> Reply
         name = f"{rank}. {title} — {where} · score {hit.score:.0f}"
         embed.add_field(
             name=shorten(name, EMBED_FIELD_NAME_LIMIT),
-            value=_highlight(hit, EMBED_FIELD_VALUE_LIMIT, _paragraph_length(corpus, hit)),
+            value=_highlight(
+                hit, EMBED_FIELD_VALUE_LIMIT, _paragraph_length(corpus, hit), _emphasis(corpus, hit)
+            ),
             inline=False,
         )
     noun = "passage" if len(hits) == 1 else "passages"
     embed.set_footer(text=f"{len(hits)} {noun}; matched words in bold")
     return Reply(embeds=[fit_embed(embed)])
+
+
+def _emphasis(corpus: Corpus, hit: SearchHit) -> tuple[Span, ...]:
+    """The italic spans of the hit's paragraph inside its passage (passage offsets)."""
+    doc = corpus.get(hit.passage.document_id)
+    if doc is None or not 1 <= hit.passage.paragraph <= len(doc.paragraphs):
+        return ()
+    spans = doc.paragraph(hit.passage.paragraph).emphasis
+    return clip(spans, hit.passage.start, hit.passage.end)
 
 
 def _paragraph_length(corpus: Corpus, hit: SearchHit) -> int | None:

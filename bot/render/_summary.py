@@ -13,12 +13,13 @@ from bot.render._limits import (
     escape,
     shorten,
 )
-from bot.render._quotes import location, paragraph_in_section
+from bot.render._quotes import location, paragraph_in_section, sentence_emphasis
 from bot.render._replies import Reply, _embed, fit_embed
 
 
 def summary_reply(summary: Summary, document: Document, *, bullets: bool = False) -> Reply:
-    """Render a summary: the standfirst (marked) and each verbatim sentence with its paragraph.
+    """Render a summary: the standfirst (marked) and each verbatim sentence (italics as in the
+    text) with its paragraph.
 
     Sentences are never cut: as many whole sentences as fit in the 4,096-character description
     are shown, in order, and the footer then says how many of them
@@ -30,7 +31,8 @@ def summary_reply(summary: Summary, document: Document, *, bullets: bool = False
         lines.append(f"*Standfirst (the author's own):* {escape(summary.standfirst)}")
     mark = "• " if bullets else ""
     sentence_lines = [
-        f"{mark}{escape(s.text)} ({location(document, s.paragraph, bare='¶{}')})"
+        f"{mark}{escape(s.text, sentence_emphasis(document, s, s.text))} "
+        f"({location(document, s.paragraph, bare='¶{}')})"
         for s in summary.sentences
     ]
     sep = "\n" if bullets else "\n\n"

@@ -1,5 +1,6 @@
 """One guild's part of a scheduler pass: claim the day's post, deliver it with retries and
-backoff, and hold every guild back while the network is down."""
+backoff, and hold every guild back while the network is down (what each send's result does is
+in :mod:`bot.scheduler._settle`)."""
 
 from __future__ import annotations
 
@@ -18,24 +19,20 @@ from bot.core.daily import (
 )
 from bot.core.errors import UserError
 from bot.scheduler._results import (
-    STATUS_CHANNEL_MISSING,
-    STATUS_FAILING,
     STATUS_NO_QUOTES,
-    STATUS_OK,
-    STATUS_PAUSED,
-    STATUS_WRONG_GUILD,
     PostOutcome,
     PostResult,
     SendCallback,
     SendKind,
     SendResult,
 )
+from bot.scheduler._settle import _Sent, _Settle
 from bot.storage import PostRecord, PostStatus, Storage
 
 log = logging.getLogger("bot.scheduler")  # one logger name for the whole package
 
 
-class _GuildPass:
+class _GuildPass(_Settle):
     """The per-guild part of a pass (claim, deliver, retry, network back-off), a base class of
     :class:`~bot.scheduler.DailyScheduler`, which sets every attribute declared here."""
 
@@ -204,181 +201,11 @@ class _GuildPass:
         or a schedule moved since the claim): a definite failure there releases the claim and
         leaves the guild's status and schedule alone. The caller marks the date in flight.
         """
-        gid, day, channel = record.guild_id, record.local_date, record.channel_id
-        override = channel != schedule.channel_id
-        target = replace(schedule, channel_id=channel) if override else schedule
+        override = record.channel_id != schedule.channel_id
+        target = replace(schedule, channel_id=record.channel_id) if override else schedule
         result, attempts, uncertain = await self._send_with_retry(target, record, uncertain=resend)
-        at = self._clock()
-
-        def outcome(
-            result_name: PostResult, detail: str = "", message_id: int | None = None
-        ) -> PostOutcome:
-            return PostOutcome(
-                gid, channel, day, result_name, record.quote_key, message_id, detail, attempts
-            )
-
-        if result.kind == SendKind.OK:
-            message_id = result.message_id or 0
-            await self.storage.complete_post(gid, day, message_id, at)
-            await self.storage.set_status(
-                gid, STATUS_OK, "", at, channel_id=channel, local_date=day
-            )
-            self._cooldown.pop(gid, None)
-            self._network_up()
-            log.info("daily post of %s sent in guild %s channel %s", day, gid, channel)
-            return outcome(PostResult.RESENT if resend else PostResult.SENT, message_id=message_id)
-        if result.kind == SendKind.UNREACHED:
-            # no message exists: give the date back, so a later pass claims it again (same
-            # deterministic nonce) until the grace window ends; the claim count is unchanged
-            await self.storage.release_post(gid, day, f"Discord unreachable ({result.detail})")
-            self._network_down(at, result.detail)
-            return outcome(PostResult.UNREACHED, result.detail)
-        if result.kind == SendKind.UNKNOWN:
-            if at - record.claimed_at <= self.nonce_window:
-                # the row stays pending: the next pass resends it with its nonce (pending path)
-                self._cool_down(gid, at, 1)
-                log.warning(
-                    "daily post of %s for guild %s channel %s: outcome unknown (%s); "
-                    "resending with the same nonce while Discord deduplicates it",
-                    day,
-                    gid,
-                    channel,
-                    result.detail,
-                )
-                return outcome(PostResult.UNCONFIRMED, result.detail)
-            await self.storage.fail_post(
-                gid,
-                day,
-                PostStatus.UNKNOWN,
-                f"outcome unknown ({result.detail}) and Discord no longer deduplicates its "
-                "nonce; not resent (at most once)",
-            )
-            log.warning(
-                "daily post of %s for guild %s channel %s: outcome unknown (%s) after the "
-                "nonce window; not resending",
-                day,
-                gid,
-                channel,
-                result.detail,
-            )
-            return outcome(PostResult.ABANDONED, result.detail)
-        if override and result.kind in (
-            SendKind.FORBIDDEN,
-            SendKind.NOT_FOUND,
-            SendKind.WRONG_GUILD,
-            SendKind.ERROR,
-        ):
-            reason = (
-                f"missing {result.detail or 'Send Messages'}"
-                if result.kind == SendKind.FORBIDDEN
-                else f"channel belongs to guild {result.detail}"
-                if result.kind == SendKind.WRONG_GUILD
-                else result.detail or result.kind.value
-            )
-            if uncertain:
-                # an earlier attempt of this claim may have been delivered: never send again
-                await self.storage.fail_post(
-                    gid,
-                    day,
-                    PostStatus.UNKNOWN,
-                    f"{reason}; an earlier attempt's outcome is unknown, not resent (at most once)",
-                )
-            else:
-                await self.storage.release_post(gid, day, reason)
-            log.warning(
-                "daily post of %s for guild %s could not be made in channel %s, not the "
-                "schedule's channel %s (%s); %s",
-                day,
-                gid,
-                channel,
-                schedule.channel_id,
-                reason,
-                "not resent" if uncertain else "claim released",
-            )
-            name = {
-                SendKind.FORBIDDEN: PostResult.FORBIDDEN,
-                SendKind.NOT_FOUND: PostResult.NOT_FOUND,
-                SendKind.WRONG_GUILD: PostResult.WRONG_GUILD,
-            }
-            return outcome(name.get(result.kind, PostResult.FAILED_HERE), result.detail)
-        if result.kind == SendKind.FORBIDDEN:
-            permission = result.detail or "Send Messages"
-            await self.storage.fail_post(gid, day, PostStatus.FAILED, f"missing {permission}")
-            await self.storage.set_status(
-                gid, STATUS_PAUSED, permission, at, channel_id=channel, local_date=day
-            )
-            log.warning(
-                "daily post paused in guild %s channel %s: missing permission %s",
-                gid,
-                channel,
-                permission,
-            )
-            return outcome(PostResult.FORBIDDEN, permission)
-        if result.kind == SendKind.WRONG_GUILD:
-            await self.storage.fail_post(
-                gid, day, PostStatus.FAILED, f"channel belongs to guild {result.detail}"
-            )
-            await self.storage.set_status(
-                gid, STATUS_WRONG_GUILD, result.detail, at, channel_id=channel, local_date=day
-            )
-            log.error(
-                "daily post of %s for guild %s not sent: channel %s belongs to guild %s, not to "
-                "guild %s; fix the schedule's channel_id (daily[] in the config, or /daily set)",
-                day,
-                gid,
-                channel,
-                result.detail,
-                gid,
-            )
-            return outcome(PostResult.WRONG_GUILD, result.detail)
-        if result.kind == SendKind.NOT_FOUND:
-            await self.storage.fail_post(gid, day, PostStatus.FAILED, result.detail or "not found")
-            await self.storage.disable_schedule(gid, at=at)
-            await self.storage.set_status(
-                gid,
-                STATUS_CHANNEL_MISSING,
-                result.detail or "not found",
-                at,
-                channel_id=channel,
-                local_date=day,
-            )
-            log.warning(
-                "daily post stopped in guild %s: channel %s not found (%s); schedule disabled",
-                gid,
-                channel,
-                result.detail,
-            )
-            return outcome(PostResult.NOT_FOUND, result.detail)
-        if result.kind == SendKind.RETRYABLE:
-            if record.attempts >= self.max_claims:
-                await self.storage.fail_post(gid, day, PostStatus.FAILED, result.detail)
-                await self.storage.set_status(
-                    gid, STATUS_FAILING, result.detail, at, channel_id=channel, local_date=day
-                )
-                log.error(
-                    "daily post of %s for guild %s channel %s given up after %d passes: %s",
-                    day,
-                    gid,
-                    channel,
-                    record.attempts,
-                    result.detail,
-                )
-                return outcome(PostResult.GAVE_UP, result.detail)
-            await self.storage.fail_post(gid, day, PostStatus.RETRY, result.detail)
-            self._cool_down(gid, at, record.attempts)
-            log.warning(
-                "daily post of %s for guild %s channel %s: %s; will retry",
-                day,
-                gid,
-                channel,
-                result.detail,
-            )
-            return outcome(PostResult.RETRY_LATER, result.detail)
-        await self.storage.fail_post(gid, day, PostStatus.FAILED, result.detail)
-        log.error(
-            "daily post of %s for guild %s channel %s failed: %s", day, gid, channel, result.detail
-        )
-        return outcome(PostResult.FAILED, result.detail)
+        sent = _Sent(schedule, record, result, attempts, uncertain, resend, self._clock())
+        return await self._settle(sent)
 
     async def _send_with_retry(
         self, schedule: DailySchedule, record: PostRecord, *, uncertain: bool

@@ -4,7 +4,6 @@ sleep until the next pass."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable, Collection, Iterable, Sequence
@@ -19,6 +18,7 @@ from bot.core.daily import (
     next_wakeup,
     pick_for_date,
 )
+from bot.scheduler._loop import PassLoop
 from bot.scheduler._pass import _GuildPass
 from bot.scheduler._results import (
     PostOutcome,
@@ -32,7 +32,7 @@ from bot.storage import PostStatus, Storage
 log = logging.getLogger("bot.scheduler")  # one logger name for the whole package
 
 
-class DailyScheduler(_GuildPass):
+class DailyScheduler(_GuildPass, PassLoop):
     """Posts every enabled schedule's quote once per local day.
 
     Args:
@@ -74,6 +74,8 @@ class DailyScheduler(_GuildPass):
         ValueError: ``grace`` outside (0, 24 h] or non-positive limits.
     """
 
+    TASK_NAME = "daily-scheduler"
+    LOG = log
     MIN_SLEEP = 0.25
     """Shortest sleep between passes, seconds (a post is at most this late after its slot)."""
 
@@ -130,49 +132,14 @@ class DailyScheduler(_GuildPass):
         self._unreached_streak = 0
         self._network_retry_at: datetime | None = None
         self._in_flight: dict[tuple[int, date], int] = {}  # (guild, date) -> channel
-        self._task: asyncio.Task[None] | None = None
 
-    # -- lifecycle --------------------------------------------------------------------------
-    def start(self) -> asyncio.Task[None]:
-        """Start the loop as a task, once: while it runs, further calls return the same task."""
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self.run(), name="daily-scheduler")
-        return self._task
-
-    @property
-    def running(self) -> bool:
-        """Whether the loop task is alive."""
-        return self._task is not None and not self._task.done()
-
-    async def stop(self) -> None:
-        """Cancel the loop and wait for it to end (a pass in progress is abandoned; its claim
-        stays ``pending`` and is settled by the next start)."""
-        task, self._task = self._task, None
-        if task is not None and not task.done():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    async def run(self) -> None:
-        """The loop: merge config schedules, then pass, sleep, pass... until cancelled.
-
-        Only :class:`BaseException`\\ s that are not :class:`Exception` (cancellation) end it.
-        """
+    # -- lifecycle (start, stop, run: bot.scheduler._loop.PassLoop) ------------------------
+    async def before_passes(self) -> None:
+        """Before the first pass: merge the config's schedules (a failure is logged)."""
         try:
             await self.merge_config()
         except Exception:
             log.exception("could not merge the config's daily schedules into storage")
-        while True:
-            try:
-                await self.run_once()
-            except Exception:
-                log.exception("daily scheduler pass failed")
-            try:
-                delay = await self.seconds_to_next_pass()
-            except Exception:
-                log.exception("daily scheduler could not compute its next wake-up")
-                delay = self.max_sleep
-            await self._sleep(delay)
 
     async def merge_config(self) -> None:
         """Upsert the config's schedules into storage (``source="config"``).

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any, Protocol, runtime_checkable
+
+from bot.storage._stamps import stamp_text, utc_now
 
 
 @runtime_checkable
@@ -56,7 +57,7 @@ class DocumentChoiceSQL:
             "INSERT INTO guild_documents (guild_id, name, enabled, updated_at) "
             "VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, name) DO UPDATE SET "
             "enabled = excluded.enabled, updated_at = excluded.updated_at",
-            (guild_id, name, int(enabled), datetime.now(UTC).isoformat()),
+            (guild_id, name, int(enabled), stamp_text(utc_now())),
         )
 
     async def clear_document_choices(self, guild_id: int) -> int:

@@ -19,12 +19,14 @@ from bot.storage._records import (
     GuildStatus,
     PostRecord,
     PostStatus,
+    ScheduleReads,
     ScheduleRecord,
+    failure_status,
 )
-from bot.storage._sql import _now, _parse_ts, _ts
+from bot.storage._stamps import stored, utc_now
 
 
-class MemoryStorage(ReadingMemory, DocumentChoiceMemory):
+class MemoryStorage(ReadingMemory, DocumentChoiceMemory, ScheduleReads):
     """:class:`~bot.storage.Storage` in process memory: same semantics as :class:`SQLiteStorage`, no file.
 
     For tests, simulations and dry runs; state is lost when the object is dropped. Several
@@ -49,32 +51,25 @@ class MemoryStorage(ReadingMemory, DocumentChoiceMemory):
     async def set_meta(self, key: str, value: str) -> None:
         self._meta[key] = value
 
-    async def get_schedule(self, guild_id: int) -> DailySchedule | None:
-        record = self._schedules.get(guild_id)
-        return record.schedule if record is not None and record.enabled else None
-
     async def get_schedule_record(self, guild_id: int) -> ScheduleRecord | None:
         return self._schedules.get(guild_id)
 
     async def set_schedule(
         self, schedule: DailySchedule, *, source: str = "command", at: datetime | None = None
     ) -> None:
-        stamp = _parse_ts(_ts(at or _now()))
-        assert stamp is not None
         self._status.pop(schedule.guild_id, None)
-        self._schedules[schedule.guild_id] = ScheduleRecord(schedule, True, source, stamp)
+        self._schedules[schedule.guild_id] = ScheduleRecord(
+            schedule, True, source, stored(at or utc_now())
+        )
 
     async def disable_schedule(self, guild_id: int, *, at: datetime | None = None) -> bool:
         record = self._schedules.get(guild_id)
         if record is None:
             return False
-        stamp = _parse_ts(_ts(at or _now()))
-        assert stamp is not None
-        self._schedules[guild_id] = replace(record, enabled=False, updated_at=stamp)
+        self._schedules[guild_id] = replace(
+            record, enabled=False, updated_at=stored(at or utc_now())
+        )
         return True
-
-    async def all_schedules(self) -> list[DailySchedule]:
-        return [r.schedule for r in await self.all_schedule_records() if r.enabled]
 
     async def all_schedule_records(self) -> list[ScheduleRecord]:
         return [self._schedules[g] for g in sorted(self._schedules)]
@@ -91,6 +86,11 @@ class MemoryStorage(ReadingMemory, DocumentChoiceMemory):
     async def get_post(self, guild_id: int, local_date: date) -> PostRecord | None:
         return self._posts.get(guild_id, {}).get(local_date)
 
+    def _put(self, record: PostRecord) -> None:
+        """Store ``record`` as its guild's row for its local date (new or replaced)."""
+        self._note_date(record.guild_id, record.local_date)
+        self._posts.setdefault(record.guild_id, {})[record.local_date] = record
+
     async def claim_post(
         self,
         guild_id: int,
@@ -102,54 +102,61 @@ class MemoryStorage(ReadingMemory, DocumentChoiceMemory):
         cycle: int = 0,
         nonce: str | None = None,
     ) -> bool:
-        stamp = _parse_ts(_ts(now))
-        assert stamp is not None
-        existing = self._posts.get(guild_id, {}).get(local_date)
+        stamp = stored(now)
+        existing = await self.get_post(guild_id, local_date)
         if existing is None:
-            self._note_date(guild_id, local_date)
-            self._posts.setdefault(guild_id, {})[local_date] = PostRecord(
-                guild_id, local_date, quote_key, cycle, channel_id, PostStatus.PENDING, nonce, stamp
+            self._put(
+                PostRecord(
+                    guild_id,
+                    local_date,
+                    quote_key,
+                    cycle,
+                    channel_id,
+                    PostStatus.PENDING,
+                    nonce,
+                    stamp,
+                )
             )
             return True
         if existing.status != PostStatus.RETRY:
             return False
-        self._posts.setdefault(guild_id, {})[local_date] = replace(
-            existing,
-            status=PostStatus.PENDING,
-            quote_key=quote_key,
-            cycle=cycle,
-            channel_id=channel_id,
-            claimed_at=stamp,
-            nonce=existing.nonce if existing.nonce is not None else nonce,
-            attempts=existing.attempts + 1,
-            error=None,
+        self._put(
+            replace(
+                existing,
+                status=PostStatus.PENDING,
+                quote_key=quote_key,
+                cycle=cycle,
+                channel_id=channel_id,
+                claimed_at=stamp,
+                nonce=existing.nonce if existing.nonce is not None else nonce,
+                attempts=existing.attempts + 1,
+                error=None,
+            )
         )
         return True
 
     async def complete_post(
         self, guild_id: int, local_date: date, message_id: int, posted_at: datetime
     ) -> None:
-        existing = self._posts.get(guild_id, {}).get(local_date)
+        existing = await self.get_post(guild_id, local_date)
         if existing is not None:
-            self._posts.setdefault(guild_id, {})[local_date] = replace(
-                existing,
-                status=PostStatus.SENT,
-                message_id=message_id,
-                posted_at=_parse_ts(_ts(posted_at)),
-                error=None,
+            self._put(
+                replace(
+                    existing,
+                    status=PostStatus.SENT,
+                    message_id=message_id,
+                    posted_at=stored(posted_at),
+                    error=None,
+                )
             )
 
     async def fail_post(
         self, guild_id: int, local_date: date, status: PostStatus | str, error: str
     ) -> None:
-        status = PostStatus(status)
-        if status in (PostStatus.SENT, PostStatus.PENDING):
-            raise ValueError(f"fail_post cannot set status {status.value!r}")
-        existing = self._posts.get(guild_id, {}).get(local_date)
+        status = failure_status(status)
+        existing = await self.get_post(guild_id, local_date)
         if existing is not None:
-            self._posts.setdefault(guild_id, {})[local_date] = replace(
-                existing, status=status, error=error
-            )
+            self._put(replace(existing, status=status, error=error))
 
     async def release_post(self, guild_id: int, local_date: date, reason: str) -> bool:
         posts = self._posts.get(guild_id, {})
@@ -183,21 +190,9 @@ class MemoryStorage(ReadingMemory, DocumentChoiceMemory):
             return False
         if cycle is None:
             cycle = await self.current_cycle(guild_id)
-        stamp = _parse_ts(_ts(posted_at))
-        assert stamp is not None
-        self._note_date(guild_id, local_date)
-        self._posts.setdefault(guild_id, {})[local_date] = PostRecord(
-            guild_id,
-            local_date,
-            quote_key,
-            cycle,
-            channel_id,
-            PostStatus.SENT,
-            None,
-            stamp,
-            message_id=message_id,
-            posted_at=stamp,
-        )
+        # a claim and its completion in one step: the date had no row, so the claim succeeds
+        await self.claim_post(guild_id, local_date, quote_key, channel_id, posted_at, cycle=cycle)
+        await self.complete_post(guild_id, local_date, message_id, posted_at)
         return True
 
     async def current_cycle(self, guild_id: int) -> int:
@@ -223,13 +218,11 @@ class MemoryStorage(ReadingMemory, DocumentChoiceMemory):
         channel_id: int | None = None,
         local_date: date | None = None,
     ) -> None:
-        stamp = _parse_ts(_ts(at))
-        assert stamp is not None
         self._status[guild_id] = GuildStatus(
             guild_id,
             DailyStatus(status),
             detail,
-            stamp,
+            stored(at),
             channel_id=channel_id,
             local_date=local_date,
         )

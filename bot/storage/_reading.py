@@ -13,10 +13,11 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any, Protocol, runtime_checkable
 
 from bot.core.reading import ReadingClub
+from bot.storage._stamps import parse_stamp, stamp_text, utc_now
 
 #: Statuses of an instalment post (a subset of the daily post's).
 PENDING, SENT, FAILED, UNKNOWN = "pending", "sent", "failed", "unknown"
@@ -81,10 +82,6 @@ class ReadingStorage(Protocol):
         """Record the outcome of a claimed post; a ``sent`` one advances the club's next day."""
 
 
-def _ts(instant: datetime) -> str:
-    return instant.astimezone(UTC).isoformat()
-
-
 def _club(row: Any) -> ReadingClub:
     return ReadingClub(
         guild_id=row[0],
@@ -107,7 +104,7 @@ def _post(row: Any) -> ReadingPost:
         channel_id=row[3],
         status=row[4],
         nonce=row[5],
-        claimed_at=datetime.fromisoformat(row[6]).astimezone(UTC),
+        claimed_at=parse_stamp(row[6]),
         message_id=row[7],
         error=row[8],
     )
@@ -150,7 +147,7 @@ class ReadingSQL:
                 int(club.thread),
                 club.next_day,
                 int(club.paused),
-                _ts(datetime.now(UTC)),
+                stamp_text(utc_now()),
             ),
         )
         # a new club starts its count of sent days afresh
@@ -202,7 +199,7 @@ class ReadingSQL:
         changed = await self._write(
             f"INSERT INTO reading_posts ({_POST}) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL) "
             "ON CONFLICT (guild_id, local_date) DO NOTHING",
-            (guild_id, local_date.isoformat(), day, channel_id, PENDING, nonce, _ts(now)),
+            (guild_id, local_date.isoformat(), day, channel_id, PENDING, nonce, stamp_text(now)),
         )
         return changed > 0
 

@@ -5,6 +5,7 @@ See :mod:`bot.storage` for the exactly-once policy the post statuses implement.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -45,6 +46,18 @@ class DailyStatus(StrEnum):
 
 USED_STATUSES: tuple[PostStatus, ...] = (PostStatus.SENT, PostStatus.PENDING, PostStatus.UNKNOWN)
 """Posts whose quote counts as used in its cycle (it was, or may have been, seen)."""
+
+
+def failure_status(status: PostStatus | str) -> PostStatus:
+    """The status ``fail_post`` may set (``retry``, ``failed`` or ``unknown``).
+
+    Raises:
+        ValueError: ``sent`` or ``pending`` (those come from a send or a claim), or no status.
+    """
+    status = PostStatus(status)
+    if status in (PostStatus.SENT, PostStatus.PENDING):
+        raise ValueError(f"fail_post cannot set status {status.value!r}")
+    return status
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +130,27 @@ class GuildStatus:
     at: datetime
     channel_id: int | None = None
     local_date: date | None = None
+
+
+class ScheduleReads(ABC):
+    """The schedule reads every backend derives the same way from its schedule records."""
+
+    @abstractmethod
+    async def get_schedule_record(self, guild_id: int) -> ScheduleRecord | None:
+        """The guild's schedule whether enabled or not, with its bookkeeping, or ``None``."""
+
+    @abstractmethod
+    async def all_schedule_records(self) -> list[ScheduleRecord]:
+        """Every stored schedule, enabled or not, ordered by guild id."""
+
+    async def get_schedule(self, guild_id: int) -> DailySchedule | None:
+        """The guild's *enabled* schedule, or ``None``."""
+        record = await self.get_schedule_record(guild_id)
+        return record.schedule if record is not None and record.enabled else None
+
+    async def all_schedules(self) -> list[DailySchedule]:
+        """Every enabled schedule, ordered by guild id."""
+        return [r.schedule for r in await self.all_schedule_records() if r.enabled]
 
 
 @runtime_checkable

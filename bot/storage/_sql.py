@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from bot.core.daily import DailySchedule
@@ -24,23 +24,11 @@ from bot.storage._records import (
     GuildStatus,
     PostRecord,
     PostStatus,
+    ScheduleReads,
     ScheduleRecord,
+    failure_status,
 )
-
-
-def _ts(instant: datetime) -> str:
-    if instant.tzinfo is None:
-        raise ValueError("instants must be aware datetimes")
-    return instant.astimezone(UTC).isoformat()
-
-
-def _parse_ts(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text).astimezone(UTC)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
+from bot.storage._stamps import parse_stamp, stamp_text, utc_now
 
 _POST_COLUMNS = (
     "guild_id, local_date, quote_key, cycle, channel_id, status, nonce, claimed_at, attempts, "
@@ -53,8 +41,6 @@ _SCHEDULE_COLUMNS = (
 
 
 def _post(row: Any) -> PostRecord:
-    claimed = _parse_ts(row[7])
-    assert claimed is not None
     return PostRecord(
         guild_id=row[0],
         local_date=date.fromisoformat(row[1]),
@@ -63,10 +49,10 @@ def _post(row: Any) -> PostRecord:
         channel_id=row[4],
         status=PostStatus(row[5]),
         nonce=row[6],
-        claimed_at=claimed,
+        claimed_at=parse_stamp(row[7]),
         attempts=row[8],
         message_id=row[9],
-        posted_at=_parse_ts(row[10]),
+        posted_at=parse_stamp(row[10]),
         error=row[11],
     )
 
@@ -80,14 +66,12 @@ def _schedule_record(row: Any) -> ScheduleRecord:
         mention_role_id=row[4],
         documents=tuple(json.loads(row[5])),
     )
-    updated = _parse_ts(row[8])
-    assert updated is not None
     return ScheduleRecord(
-        schedule=schedule, enabled=bool(row[6]), source=row[7], updated_at=updated
+        schedule=schedule, enabled=bool(row[6]), source=row[7], updated_at=parse_stamp(row[8])
     )
 
 
-class SQLStorage(ReadingSQL, DocumentChoiceSQL, ABC):
+class SQLStorage(ReadingSQL, DocumentChoiceSQL, ScheduleReads, ABC):
     """:class:`~bot.storage.Storage` over SQL; subclasses provide the connection."""
 
     NOW_SQL = "((julianday('now') - 2440587.5) * 86400.0)"
@@ -132,10 +116,6 @@ class SQLStorage(ReadingSQL, DocumentChoiceSQL, ABC):
         )
 
     # -- schedules --------------------------------------------------------------------------
-    async def get_schedule(self, guild_id: int) -> DailySchedule | None:
-        record = await self.get_schedule_record(guild_id)
-        return record.schedule if record is not None and record.enabled else None
-
     async def get_schedule_record(self, guild_id: int) -> ScheduleRecord | None:
         row = await self._row(
             f"SELECT {_SCHEDULE_COLUMNS} FROM schedules WHERE guild_id = ?", (guild_id,)
@@ -145,7 +125,7 @@ class SQLStorage(ReadingSQL, DocumentChoiceSQL, ABC):
     async def set_schedule(
         self, schedule: DailySchedule, *, source: str = "command", at: datetime | None = None
     ) -> None:
-        stamp = _ts(at or _now())
+        stamp = stamp_text(at or utc_now())
         # Two single statements (each atomic): a crash between them leaves the old schedule
         # with no status, which is harmless; no multi-statement transaction on the shared
         # connection that other tasks' statements could fall into.
@@ -171,12 +151,9 @@ class SQLStorage(ReadingSQL, DocumentChoiceSQL, ABC):
     async def disable_schedule(self, guild_id: int, *, at: datetime | None = None) -> bool:
         changed = await self._write(
             "UPDATE schedules SET enabled = 0, updated_at = ? WHERE guild_id = ?",
-            (_ts(at or _now()), guild_id),
+            (stamp_text(at or utc_now()), guild_id),
         )
         return changed > 0
-
-    async def all_schedules(self) -> list[DailySchedule]:
-        return [r.schedule for r in await self.all_schedule_records() if r.enabled]
 
     async def all_schedule_records(self) -> list[ScheduleRecord]:
         rows = await self._rows(f"SELECT {_SCHEDULE_COLUMNS} FROM schedules ORDER BY guild_id")
@@ -218,7 +195,15 @@ class SQLStorage(ReadingSQL, DocumentChoiceSQL, ABC):
             "channel_id = excluded.channel_id, claimed_at = excluded.claimed_at, "
             "nonce = COALESCE(posts.nonce, excluded.nonce), attempts = posts.attempts + 1, "
             "error = NULL WHERE posts.status = 'retry'",
-            (guild_id, local_date.isoformat(), quote_key, cycle, channel_id, nonce, _ts(now)),
+            (
+                guild_id,
+                local_date.isoformat(),
+                quote_key,
+                cycle,
+                channel_id,
+                nonce,
+                stamp_text(now),
+            ),
         )
         return changed > 0
 
@@ -228,18 +213,15 @@ class SQLStorage(ReadingSQL, DocumentChoiceSQL, ABC):
         await self._write(
             "UPDATE posts SET status = 'sent', message_id = ?, posted_at = ?, error = NULL "
             "WHERE guild_id = ? AND local_date = ?",
-            (message_id, _ts(posted_at), guild_id, local_date.isoformat()),
+            (message_id, stamp_text(posted_at), guild_id, local_date.isoformat()),
         )
 
     async def fail_post(
         self, guild_id: int, local_date: date, status: PostStatus | str, error: str
     ) -> None:
-        status = PostStatus(status)
-        if status in (PostStatus.SENT, PostStatus.PENDING):
-            raise ValueError(f"fail_post cannot set status {status.value!r}")
         await self._write(
             "UPDATE posts SET status = ?, error = ? WHERE guild_id = ? AND local_date = ?",
-            (status.value, error, guild_id, local_date.isoformat()),
+            (failure_status(status).value, error, guild_id, local_date.isoformat()),
         )
 
     async def release_post(self, guild_id: int, local_date: date, reason: str) -> bool:
@@ -271,7 +253,7 @@ class SQLStorage(ReadingSQL, DocumentChoiceSQL, ABC):
     ) -> bool:
         if cycle is None:
             cycle = await self.current_cycle(guild_id)
-        stamp = _ts(posted_at)
+        stamp = stamp_text(posted_at)
         changed = await self._write(
             f"INSERT INTO posts ({_POST_COLUMNS}) VALUES (?, ?, ?, ?, ?, 'sent', NULL, ?, 1, ?, "
             "?, NULL) ON CONFLICT (guild_id, local_date) DO NOTHING",
@@ -325,7 +307,7 @@ class SQLStorage(ReadingSQL, DocumentChoiceSQL, ABC):
                 guild_id,
                 DailyStatus(status).value,
                 detail,
-                _ts(at),
+                stamp_text(at),
                 channel_id,
                 local_date.isoformat() if local_date else None,
             ),
@@ -339,13 +321,11 @@ class SQLStorage(ReadingSQL, DocumentChoiceSQL, ABC):
         )
         if row is None:
             return None
-        at = _parse_ts(row[3])
-        assert at is not None
         return GuildStatus(
             guild_id=row[0],
             status=DailyStatus(row[1]),
             detail=row[2],
-            at=at,
+            at=parse_stamp(row[3]),
             channel_id=row[4],
             local_date=date.fromisoformat(row[5]) if row[5] else None,
         )

@@ -193,7 +193,7 @@ def test_bad_files_are_reported_and_the_rest_loads(
     mixed_folder: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = mixed_folder
-    assert main(["check", "--corpus", str(folder)]) == 0
+    assert main(["check", "--corpus", str(folder)]) == 1  # a file that did not load: an error
     captured = capsys.readouterr()
     assert "empty.txt" in captured.out + captured.err
     assert "│ 1 " in captured.out
@@ -295,12 +295,21 @@ def test_summary_accepts_document_as_option_and_id_prefix(
     assert "kim-human-rights" in err  # the message lists the documents there are
 
 
-def test_check_strict_fails_when_a_file_did_not_load(
-    mixed_folder: Path, capsys: pytest.CaptureFixture[str]
+def test_check_fails_when_a_file_did_not_load_and_strict_fails_on_caveats_too(
+    mixed_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = mixed_folder
     assert main(["check", "--corpus", str(folder), "--strict"]) == 1
     assert "1 file not loaded" in capsys.readouterr().out
+    assert main(["check", "--corpus", str(folder), "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["not_loaded"] == 1
+    caveats = tmp_path / "caveats"
+    caveats.mkdir()
+    (caveats / "smart.txt").write_bytes(b"Smart\n\n\x93Quoted,\x94 she said, in cp1252.\n")
+    assert main(["check", "--corpus", str(caveats)]) == 0  # a warning only
+    assert main(["check", "--corpus", str(caveats), "--json"]) == 0
+    assert main(["check", "--corpus", str(caveats), "--strict"]) == 1
+    assert main(["check", "--corpus", str(caveats), "--json", "--strict"]) == 1
 
 
 def test_corpus_store_is_written_then_reused(
@@ -438,7 +447,7 @@ def test_common_options_go_before_or_after_the_command(
     config = tmp_path / "c.yaml"
     config.write_text(f"corpus:\n  paths: [{mixed_folder}]\n", encoding="utf-8")
     values = {"folder": str(mixed_folder), "config": str(config), "seeds": str(ROOT / "seeds")}
-    assert main([a.format(**values) for a in argv]) == 0
+    assert main([a.format(**values) for a in argv]) == 1  # mixed_folder's empty.txt
     out = capsys.readouterr().out
     assert "A Title" in out  # the document of mixed_folder, not the seeds
     assert "Benedict Rogers" not in out
@@ -448,7 +457,7 @@ def test_corpus_before_and_after_the_command_adds_up_in_order(
     mixed_folder: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     seeds = str(ROOT / "seeds")
-    assert main(["--corpus", seeds, "check", "--corpus", str(mixed_folder)]) == 0
+    assert main(["--corpus", seeds, "check", "--corpus", str(mixed_folder)]) == 1  # empty.txt
     out = capsys.readouterr().out
     assert "A Title" in out  # the document of mixed_folder
     assert "Benedict Rogers" in out  # and the seeds
@@ -605,7 +614,7 @@ def test_check_counts_files_and_manifests_in_words(
     (folder / "corpus.yaml").write_text(
         "documents:\n  one.txt:\n    id: a\n  one.txt:\n    id: b\n", encoding="utf-8"
     )
-    assert main(["check", "--corpus", str(folder)]) == 0
+    assert main(["check", "--corpus", str(folder)]) == 1
     captured = capsys.readouterr()
     assert "1 document loaded, 1 corpus manifest not used" in captured.out
     assert "not loaded" not in captured.out.replace("files not loaded (or", "")
@@ -615,11 +624,11 @@ def test_check_counts_files_and_manifests_in_words(
     (folder / "corpus.yaml").unlink()
     (folder / "smart.txt").write_bytes(b"Smart\n\n\x93Quoted,\x94 she said, in cp1252.\n")
     (folder / "empty.txt").write_bytes(b"")
-    assert main(["check", "--corpus", str(folder)]) == 0
+    assert main(["check", "--corpus", str(folder)]) == 1
     out = capsys.readouterr().out
     assert "files with problems │ 2 (1 not loaded)" in out  # the caveat counts as a problem
     assert "2 documents loaded, 1 file not loaded" in out
-    assert main(["-v", "check", "--corpus", str(folder)]) == 0
+    assert main(["-v", "check", "--corpus", str(folder)]) == 1
     assert "INFO" in capsys.readouterr().err
 
 

@@ -44,7 +44,7 @@ def folder(tmp_path: Path) -> Path:
 def test_check_json_lists_every_file_with_format_counts_and_warnings(
     folder: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["check", "--corpus", str(folder), "--json"]) == 0  # errors only with --strict
+    assert main(["check", "--corpus", str(folder), "--json"]) == 1  # two files did not load
     report = json.loads(capsys.readouterr().out)
     rows = {Path(row["file"]).name: row for row in report["files"]}
     assert set(rows) == {
@@ -103,6 +103,20 @@ def test_show_prints_an_outline_and_names_an_unknown_document(
     assert "The Wind [¶3–4]" in out
     assert main(["show", "nothing-like-it", "--corpus", str(folder)]) == 2
     assert "No document 'nothing-like-it'" in capsys.readouterr().err
+
+
+def test_show_lists_the_paragraphs_of_a_document_without_sections(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "plain.txt").write_text(
+        "A Plain Essay\n\nThe first paragraph says one thing.\n\nThe second says another.\n",
+        encoding="utf-8",
+    )
+    assert main(["show", "plain", "--corpus", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "2 paragraphs, no sections" in out
+    assert "¶1 The first paragraph says one thing." in out
+    assert "¶2 The second says another." in out
 
 
 LONG = " ".join(

@@ -296,3 +296,32 @@ def test_summary_footer_counts_every_sentence_when_all_fit() -> None:
     doc = _doc("First sentence here.")
     reply = render.summary_reply(Summary("d", tuple(doc.sentences), "lexrank"), doc)
     assert reply.embeds[0].footer.text == "1 sentence taken verbatim from the text"
+
+
+def test_emphasis_is_italic_after_escaping_and_never_unescapes_corpus_markdown() -> None:
+    plain = "I [never](http://x.example) said *that* to @everyone, truly."
+    spans = ((3, 8), (54, 59))
+    assert (plain[3:8], plain[54:59]) == ("never", "truly")
+    shown = render.escape(plain, spans)
+    # the masked link is escaped whole, as without italics; the corpus's own * stay escaped
+    assert (
+        render.escape(plain) == r"I \[never](http://x.example) said \*that\* to @everyone, truly."
+    )
+    assert shown == r"I \[*never*](http://x.example) said \*that\* to @everyone, *truly*."
+    cut = render.escaped_shorten(plain * 3, 80, spans)
+    assert len(cut) <= 80
+    assert cut.count("*never*") == 1
+
+
+def test_a_summary_line_keeps_its_italics_and_the_terminal_drops_them() -> None:
+    text = "She was never so happy in her life."
+    document = _doc(text)
+    document = Document(
+        id="d",
+        title="A Title",
+        paragraphs=(Paragraph("d", 1, text, document.paragraphs[0].sentences, ((8, 13),)),),
+    )
+    summary = Summary("d", document.paragraphs[0].sentences, "lexrank")
+    reply = render.summary_reply(summary, document)
+    assert "She was *never* so happy" in (reply.embeds[0].description or "")
+    assert "She was never so happy" in render.reply_text(reply)

@@ -80,6 +80,16 @@ def test_an_epub_without_navigation_takes_chapter_titles_from_headings(tmp_path:
     assert texts(book)[0] == fx.CHAPTER_ONE[0]
 
 
+def test_epub_navigation_labels_that_are_only_numbers_give_way_to_headings(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "numbered.epub"
+    path.write_bytes(fx.epub_bytes(numbered_nav=True))
+    book = load_document(path)
+    # "1" over the heading "Chapter One"; "2" over a chapter without one; "3" over "第三章"
+    assert sections(book) == [("Chapter One", 1, 2), ("Chapter 2", 3, 4), ("第三章", 5, 5)]
+
+
 def test_a_pdf_joins_lines_and_hyphens_and_drops_headers_and_page_numbers(
     built: dict[str, Path],
 ) -> None:
@@ -114,8 +124,8 @@ def test_a_docx_gives_headings_as_sections_and_its_core_properties(
     ("name", "reason"),
     [
         ("broken.html", "not an HTML file"),
-        ("broken.epub", "not an EPUB file"),
-        ("broken.pdf", "damaged PDF file"),
+        ("broken.epub", "damaged EPUB file (its ZIP archive is cut short or corrupted"),
+        ("broken.pdf", "damaged PDF file (data format error)"),
         ("broken.docx", "not a Word .docx file"),
         ("scan.pdf", "no text layer (a scan?)"),
     ],
@@ -135,6 +145,21 @@ def test_a_broken_file_is_reported_by_path_while_the_rest_loads(
     assert reason in problem.reason
     with pytest.raises(DocumentError, match="^" + str(folder / name).replace(".", r"\.")):
         load_document(folder / name)
+
+
+def test_damaged_and_foreign_files_are_told_apart_in_plain_words(
+    built: dict[str, Path], tmp_path: Path
+) -> None:
+    whole = built["voyage.epub"].read_bytes()
+    (tmp_path / "cut.epub").write_bytes(whole[: len(whole) // 2])
+    (tmp_path / "text.epub").write_bytes(b"just some text, saved with the wrong name")
+    (tmp_path / "cut.pdf").write_bytes(built["report.pdf"].read_bytes()[:200])
+    reasons = {Path(p.path).name: p.reason for p in load_corpus([tmp_path]).problems}
+    assert reasons["cut.epub"].startswith("damaged EPUB file (")
+    assert reasons["text.epub"] == "not an EPUB file (it is not a ZIP archive)"
+    assert reasons["cut.pdf"].startswith("damaged PDF file (")
+    assert "Failed to load" not in reasons["cut.pdf"]
+    assert "PDFium" not in reasons["cut.pdf"]
 
 
 def test_an_encrypted_pdf_asks_for_an_unprotected_copy(tmp_path: Path) -> None:
@@ -253,3 +278,20 @@ def test_a_tiny_page_without_an_article_is_read_whole_with_a_note(tmp_path: Path
     [page] = corpus.documents
     assert texts(page) == ["Back in ten minutes."]
     assert all(not p.fatal for p in corpus.problems)
+
+
+def test_a_page_without_an_article_is_noted_by_path_and_trafilatura_stays_quiet(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    page = tmp_path / "tiny.html"
+    page.write_text(
+        "<html><body><table><tr><td>A cell of text, and no article.</td></tr></table></body></html>",
+        encoding="utf-8",
+    )
+    with caplog.at_level("WARNING"):
+        corpus = load_corpus([tmp_path])
+    [problem] = corpus.problems
+    assert problem.path == str(page)
+    assert "no article found" in problem.reason
+    assert not problem.fatal
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("trafilatura")] == []

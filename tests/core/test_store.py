@@ -117,22 +117,45 @@ def test_a_changed_added_or_removed_file_costs_only_that_file(
     _load(corpus_folder, store)
     _write(corpus_folder, "bligh", "silver")  # changed
     library, report = _load(corpus_folder, store)
+    assert (report.documents_from_store, report.documents_parsed) == (2, 1)
     assert (report.derived_from_store, report.derived_built, report.index_from_store) == (
         2,
         1,
         False,
     )
+    assert _answers(library) == _answers(Library.build(load_corpus([corpus_folder])))
     assert library.corpus.get("bligh") is not None
     assert "silver" in library.corpus.get("bligh").title.lower()  # type: ignore[union-attr]
     _write(corpus_folder, "drake", "blue")  # added
     library, report = _load(corpus_folder, store)
+    assert (report.documents_from_store, report.documents_parsed) == (3, 1)
     assert (report.derived_from_store, report.derived_built) == (3, 1)
     assert len(library.corpus) == 4
     (corpus_folder / "ahab.txt").unlink()  # removed
     library, report = _load(corpus_folder, store)
+    assert (report.documents_from_store, report.documents_parsed) == (3, 0)
     assert (report.derived_from_store, report.derived_built) == (3, 0)
     assert [d.id for d in library.corpus] == ["bligh", "cook", "drake"]
     assert _answers(library) == _answers(Library.build(load_corpus([corpus_folder])))
+
+
+def test_ids_taken_by_another_file_stay_as_a_fresh_load_gives_them(
+    corpus_folder: Path, tmp_path: Path
+) -> None:
+    """Two files asking for one id: the later gets "-2" whichever of them was read again."""
+    store = tmp_path / "store"
+    for name in ("ahab", "bligh"):
+        text = (corpus_folder / f"{name}.txt").read_text(encoding="utf-8")
+        (corpus_folder / f"{name}.txt").write_text(f"---\nid: voyage\n---\n{text}", "utf-8")
+    first, _ = _load(corpus_folder, store)
+    assert [d.id for d in first.corpus] == ["voyage", "voyage-2", "cook"]
+    _write(corpus_folder, "ahab", "silver")  # no longer asks for the id: bligh's file gets it
+    library, report = _load(corpus_folder, store)
+    assert report.documents_parsed == 1
+    fresh = Library.build(load_corpus([corpus_folder]))
+    assert [d.id for d in library.corpus] == [d.id for d in fresh.corpus]
+    assert library.corpus.problems == fresh.corpus.problems
+    assert _answers(library) == _answers(fresh)
 
 
 def test_the_store_keeps_only_what_recent_corpora_use(

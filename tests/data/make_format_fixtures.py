@@ -90,9 +90,11 @@ def _xhtml(title: str, body: str, kind: str = "") -> str:
     )
 
 
-def epub_bytes(*, with_nav: bool = True) -> bytes:
+def epub_bytes(*, with_nav: bool = True, numbered_nav: bool = False) -> bytes:
     """An EPUB 3 with a cover, a table of contents, a copyright page, two chapters (one with a
-    footnote) and a Japanese chapter with ruby readings."""
+    footnote, one with a word in italics) and a Japanese chapter with ruby readings.
+    ``numbered_nav``: the navigation labels are only numbers ("1", "2", "3") and the second
+    chapter has no heading of its own."""
     chapter_one = (
         "<h1>Chapter One</h1>"
         f"<p>{CHAPTER_ONE[0]}"
@@ -100,7 +102,9 @@ def epub_bytes(*, with_nav: bool = True) -> bytes:
         f"<p>{CHAPTER_ONE[1]}</p>"
         '<aside epub:type="footnote" id="n1"><p>A note about the harbour.</p></aside>'
     )
-    chapter_two = "<h1>Chapter Two</h1>" + "".join(f"<p>{p}</p>" for p in CHAPTER_TWO)
+    chapter_two = ("" if numbered_nav else "<h1>Chapter Two</h1>") + "".join(
+        f"<p>{p.replace('fairer', '<em>fairer</em>')}</p>" for p in CHAPTER_TWO
+    )
     japanese = (
         "<h1>第三章</h1><p>吾輩は<ruby>猫<rt>ねこ</rt></ruby>である。\n名前はまだ無い。"
         "どこで<ruby>生<rp>(</rp><rt>うま</rt><rp>)</rp></ruby>れたかとんと見当がつかぬ。</p>"
@@ -113,11 +117,19 @@ def epub_bytes(*, with_nav: bool = True) -> bytes:
         "two.xhtml": _xhtml("Two", chapter_two),
         "three.xhtml": _xhtml("Three", japanese),
     }
+    labels = (
+        ("1", "2", "3")
+        if numbered_nav
+        else ("Chapter One: The Harbour", "Chapter Two: The Wind", "第三章")
+    )
     nav = _xhtml(
         "Navigation",
-        '<nav epub:type="toc"><ol><li><a href="one.xhtml">Chapter One: The Harbour</a></li>'
-        '<li><a href="two.xhtml">Chapter Two: The Wind</a></li>'
-        '<li><a href="three.xhtml">第三章</a></li></ol></nav>',
+        '<nav epub:type="toc"><ol>'
+        + "".join(
+            f'<li><a href="{name}.xhtml">{label}</a></li>'
+            for name, label in zip(("one", "two", "three"), labels, strict=True)
+        )
+        + "</ol></nav>",
     )
     manifest = "".join(
         f'<item id="{name[:-6]}" href="{name}" media-type="application/xhtml+xml"/>'
@@ -251,7 +263,8 @@ def _two_column_pages() -> list[list[tuple[float, float, str]]]:
 
 
 def docx_bytes() -> bytes:
-    """A Word file with core properties, a Title, two headings and body paragraphs."""
+    """A Word file with core properties, a Title, two headings and body paragraphs (one word in
+    an italic run)."""
     import datetime as dt
 
     import docx
@@ -267,7 +280,11 @@ def docx_bytes() -> bytes:
         document.add_paragraph(text)
     document.add_heading("The Wind", level=2)
     for text in NOTES_TWO:
-        document.add_paragraph(text)
+        before, italic, after = text.partition("never")
+        paragraph = document.add_paragraph(before)
+        if italic:  # one italic word, as Word writes it: a run of its own
+            paragraph.add_run(italic).italic = True
+            paragraph.add_run(after)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -186,3 +186,64 @@ async def test_watching_the_corpus_reloads_when_a_file_changes(
         await _until(lambda: bot.reloader.last is not None)
         assert bot.reloader.last is not None
         assert bot.reloader.last.changed == ("beacon",)
+
+
+def _buttons(message: dict[str, Any]) -> dict[str, str]:
+    """The message's first button of each kind (``ctx``, ``cite``): custom_ids end with a tag."""
+    ids = [c["custom_id"] for row in message.get("components", []) for c in row["components"]]
+    found: dict[str, str] = {}
+    for cid in ids:
+        found.setdefault(cid.split(":", 1)[0], cid)
+    return found
+
+
+async def _press(double: DiscordDouble, message: dict[str, Any], custom_id: str) -> dict[str, Any]:
+    handle = await double.send_interaction(payloads.component(custom_id, message))
+    return await handle.final(timeout=30)
+
+
+async def test_buttons_made_before_a_reload_say_plainly_that_their_document_changed(
+    tmp_path: Path, corpus: Path, discord_double: DiscordDouble
+) -> None:
+    bot = _bot(_settings(tmp_path, corpus, discord_double.user_id))
+    async with connect_bot(bot, discord_double):
+        anchor = await _run(
+            discord_double,
+            payloads.slash_command("search", {"query": "anchor of every sailor", "limit": 1}),
+        )
+        beacon = await _run(
+            discord_double,
+            payloads.slash_command("search", {"query": "beacon burned all night", "limit": 1}),
+        )
+        _write(corpus, "anchor", "Courage is the anchor of every sailor who sails at dawn.")
+        (corpus / "beacon.txt").unlink()
+        _write(corpus, "compass", "A compass needle trembles but always finds the north.")
+        reloaded = await _run(discord_double, payloads.slash_command("reload"))
+        assert "Changed: `anchor`" in reloaded["content"]
+        for message, what in ((anchor, "has changed"), (beacon, "was removed")):
+            for kind in ("ctx", "cite"):
+                shown = await _press(discord_double, message, _buttons(message)[kind])
+                assert int(shown.get("flags", 0)) & EPHEMERAL
+                assert what in shown["content"], shown
+                assert "run the command again" in shown["content"]
+                assert "sails at dawn" not in str(shown)
+                assert "leaves the bay" not in str(shown)
+
+
+async def test_buttons_made_before_a_reload_answer_from_the_new_corpus_when_unchanged(
+    tmp_path: Path, corpus: Path, discord_double: DiscordDouble
+) -> None:
+    bot = _bot(_settings(tmp_path, corpus, discord_double.user_id))
+    async with connect_bot(bot, discord_double):
+        old = bot.library
+        message = await _run(
+            discord_double, payloads.slash_command("search", {"query": "beacon burned all night"})
+        )
+        _write(corpus, "anchor", "Courage is the anchor of every sailor who sails at dawn.")
+        await _run(discord_double, payloads.slash_command("reload"))
+        assert bot.library is not old
+        shown = await _press(discord_double, message, _buttons(message)["ctx"])
+        assert "beacon burned" in str(shown).lower()
+        cited = await _press(discord_double, message, _buttons(message)["cite"])
+        assert "Beacon" in cited["content"]
+        assert "changed" not in cited["content"]

@@ -4,7 +4,8 @@ This is the only package of the product that reads corpus files; everything afte
 :class:`~bot.core.models.Corpus` values. One module per job:
 
 - :mod:`._corpus`: the public entry points (:func:`load_corpus`, :func:`load_document`,
-  :func:`parse_document`, :func:`require_documents`) and metadata precedence;
+  :func:`parse_document`, :func:`require_documents`) and metadata precedence; the same load one
+  file at a time for the corpus store (:func:`plan_files`, :func:`read_file`, :func:`assemble`);
 - :mod:`._plan`: which files are read (folders walked, unsupported and repository files
   reported, a file reached twice read once) and as which format;
 - :mod:`._decode`: reading bytes safely (regular files only, the size limit) and decoding text;
@@ -34,11 +35,17 @@ Speed
 from __future__ import annotations
 
 from bot.core.loader._corpus import (
+    FileRead,
+    PlannedFile,
+    assemble,
     format_of,
     load_corpus,
     load_document,
     parse_document,
+    plan_files,
+    read_file,
     require_documents,
+    with_id,
 )
 from bot.core.loader._decode import MAX_FILE_BYTES, decode_text
 from bot.core.loader._errors import DocumentError
@@ -55,11 +62,17 @@ __all__ = [
     "SUPPORTED_SUFFIXES",
     "TEXT_SUFFIXES",
     "DocumentError",
+    "FileRead",
+    "PlannedFile",
+    "assemble",
     "decode_text",
     "format_of",
     "load_corpus",
     "load_document",
     "parse_document",
+    "plan_files",
+    "read_file",
     "require_documents",
     "slugify",
+    "with_id",
 ]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from bot.core.emphasis import CLOSE, OPEN, Span, strip_marks, unmark
 from bot.core.text import NO_SPACE_SCRIPT
 
 _SENTENCE_END = re.compile(r"[.!?…。！？．｡][\"'”’»)\]」』）〕】]*$")
@@ -17,7 +18,9 @@ class _Block:
 
     ``lines``: source lines joined into ``text``; ``level``: a heading's depth (1 = top);
     ``chapter``: a chapter heading found in plain text (never the document's title);
-    ``source``: the stripped source lines of a plain-text block.
+    ``source``: the stripped source lines of a plain-text block; ``emphasis``: italic spans of
+    ``text``. A reader may build ``text`` with emphasis marks (:mod:`bot.core.emphasis`): they
+    become ``emphasis`` here, so ``text`` and ``source`` are always plain.
     """
 
     text: str
@@ -26,6 +29,15 @@ class _Block:
     level: int = 0
     chapter: bool = False
     source: tuple[str, ...] = ()
+    emphasis: tuple[Span, ...] = ()
+
+    def __post_init__(self) -> None:
+        self.text, found = unmark(self.text)
+        self.emphasis = self.emphasis or found
+        self.source = tuple(strip_marks(line) for line in self.source)
+
+
+_MARKS = OPEN + CLOSE
 
 
 def _join_lines(lines: Sequence[str]) -> str:
@@ -33,11 +45,29 @@ def _join_lines(lines: Sequence[str]) -> str:
     ends and the next starts with a character of a script written without spaces (CJK, Thai)."""
     joined = lines[0]
     for line in lines[1:]:
-        if NO_SPACE_SCRIPT.match(joined[-1]) and NO_SPACE_SCRIPT.match(line[0]):
+        end, start = joined.rstrip(_MARKS)[-1:], line.lstrip(_MARKS)[:1]
+        if end and start and NO_SPACE_SCRIPT.match(end) and NO_SPACE_SCRIPT.match(start):
             joined += line
         else:
             joined += " " + line
     return joined
+
+
+def _text_lines(lines: Iterable[str]) -> list[str]:
+    """``lines`` with their whitespace collapsed and blank lines dropped; the emphasis marks of
+    a dropped line move to the next line (or to the last one), so none is lost."""
+    out: list[str] = []
+    carry = ""
+    for line in lines:
+        line = " ".join(line.split())
+        if not strip_marks(line).strip():
+            carry += "".join(c for c in line if c in _MARKS)
+            continue
+        out.append(carry + line)
+        carry = ""
+    if carry and out:
+        out[-1] += carry
+    return out
 
 
 def _words(text: str) -> list[str]:

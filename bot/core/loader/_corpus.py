@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from bot.core.emphasis import strip_marks
 from bot.core.errors import CorpusError
 from bot.core.loader._blocks import _Source
 from bot.core.loader._decode import _normalise, _read_bytes, decode_text
@@ -14,7 +16,7 @@ from bot.core.loader._duplicates import drop_duplicates
 from bot.core.loader._epub import read_epub
 from bot.core.loader._errors import DocumentError
 from bot.core.loader._frontmatter import _split_front_matter
-from bot.core.loader._gutenberg import _split_gutenberg, plain_emphasis
+from bot.core.loader._gutenberg import _split_gutenberg, mark_emphasis
 from bot.core.loader._ids import _SLUG, _assign_ids, slugify
 from bot.core.loader._layout import _Layout, _layout, _Pending, _text_blocks
 from bot.core.loader._manifest import _clean_metadata
@@ -24,6 +26,9 @@ from bot.core.loader._webpage import read_html
 from bot.core.models import Corpus, Document, LoadProblem, Section
 from bot.core.segment import segment_paragraph
 from bot.core.text import title_case
+
+#: A file :func:`plan_files` chose, with its manifest entry and defaults.
+PlannedFile = _Item
 
 
 def load_corpus(
@@ -59,31 +64,94 @@ def load_corpus(
         CorpusError: a given path does not exist (the message names it, and for a relative
             path the working directory it was resolved from). Bad files never raise.
     """
+    items, problems = plan_files(paths)
+    reads = []
+    for done, item in enumerate(items, start=1):
+        reads.append(read_file(item, language=language))
+        if progress is not None:
+            progress(done, len(items), item.path)
+    return assemble(items, reads, problems)
+
+
+@dataclass(frozen=True, slots=True)
+class FileRead:
+    """What one planned file gave (:func:`read_file`), before ids are made unique.
+
+    Attributes:
+        document: its document, under the id it has when no other file claims it; ``None``
+            when the file could not be loaded.
+        explicit_id: the id its manifest entry or front matter asked for, or ``None``.
+        notes: caveats for the operator (non-fatal problems), in order.
+        error: why the file was not loaded (a fatal problem), or ``None``.
+    """
+
+    document: Document | None
+    explicit_id: str | None = None
+    notes: tuple[str, ...] = ()
+    error: str | None = None
+
+
+def plan_files(paths: Sequence[Path]) -> tuple[list[PlannedFile], list[LoadProblem]]:
+    """The files :func:`load_corpus` reads under ``paths``, and the problems met planning.
+
+    Raises:
+        CorpusError: a given path does not exist.
+    """
     missing = [Path(p) for p in paths if not Path(p).exists()]
     if missing:
         raise CorpusError(_not_found(missing))
-
     problems: list[LoadProblem] = []
-    items = _plan(paths, problems)
+    return _plan(paths, problems), problems
 
-    pending: list[_Pending] = []
-    for done, item in enumerate(items, start=1):
-        try:
-            pending.append(_read(item, problems))
-        except DocumentError as error:
-            problems.append(LoadProblem(str(item.path), error.reason))
-        if progress is not None:
-            progress(done, len(items), item.path)
 
-    ids = _assign_ids(pending, problems)
-    documents = drop_duplicates(
-        [
-            _build(document_id, p.layout, p.metadata, str(p.item.path), p.item.path, language)
-            for document_id, p in zip(ids, pending, strict=True)
-        ],
-        problems,
+def read_file(item: PlannedFile, *, language: str = "en") -> FileRead:
+    """Read, lay out and segment one planned file: the costly part of a load, one file at a
+    time (so a store can keep it per file and workers can share the files)."""
+    problems: list[LoadProblem] = []
+    try:
+        pending = _read(item, problems)
+    except DocumentError as error:
+        return FileRead(None, error=error.reason)
+    explicit = pending.metadata.get("id") or None
+    alone = slugify(explicit or item.path.stem)
+    document = _build(alone, pending.layout, pending.metadata, str(item.path), item.path, language)
+    return FileRead(document, explicit, tuple(p.reason for p in problems))
+
+
+def assemble(
+    items: Sequence[PlannedFile], reads: Sequence[FileRead], problems: list[LoadProblem]
+) -> Corpus:
+    """The corpus of the files read (same order as ``items``): problems reported, ids made
+    unique (in load order), duplicates left out. ``problems`` are those of :func:`plan_files`."""
+    kept: list[tuple[PlannedFile, FileRead]] = []
+    for item, read in zip(items, reads, strict=True):
+        if read.error is not None or read.document is None:
+            problems.append(LoadProblem(str(item.path), read.error or "not loaded"))
+            continue
+        problems.extend(LoadProblem(str(item.path), note, fatal=False) for note in read.notes)
+        kept.append((item, read))
+    ids = _assign_ids([(item, read.explicit_id) for item, read in kept], problems)
+    documents = [
+        with_id(read.document, document_id)
+        for document_id, (_, read) in zip(ids, kept, strict=True)
+        if read.document is not None
+    ]
+    return Corpus(documents=drop_duplicates(documents, problems), problems=tuple(problems))
+
+
+def with_id(document: Document, document_id: str) -> Document:
+    """``document`` under another id (its paragraphs and sentences too); itself if unchanged."""
+    if document.id == document_id:
+        return document
+    paragraphs = tuple(
+        replace(
+            p,
+            document_id=document_id,
+            sentences=tuple(replace(s, document_id=document_id) for s in p.sentences),
+        )
+        for p in document.paragraphs
     )
-    return Corpus(documents=documents, problems=tuple(problems))
+    return replace(document, id=document_id, paragraphs=paragraphs)
 
 
 def _not_found(missing: Sequence[Path]) -> str:
@@ -233,9 +301,10 @@ def _prepare(
     gutenberg = False
     if source.text is not None:
         markdown = source.format == "markdown"
-        own, body, more = _split_front_matter(source.text, markdown=markdown)
+        text = strip_marks(source.text)  # only readers mark emphasis
+        own, body, more = _split_front_matter(text, markdown=markdown)
         notes.extend(more)
-        if body.strip() == "" and source.text.strip() != "":
+        if body.strip() == "" and text.strip() != "":
             raise DocumentError("has only front matter and no text after it")
         split = _split_gutenberg(body)
         if split is not None:
@@ -244,7 +313,7 @@ def _prepare(
             gutenberg = True
         front = {**front, **own}
         if not markdown:  # Markdown reads its own emphasis
-            body = plain_emphasis(body)
+            body = mark_emphasis(body)
         blocks, found = _text_blocks(body, markdown=markdown)
         notes.extend(found)
     else:
@@ -272,9 +341,12 @@ def _build(
     file: Path | None,
     language: str,
 ) -> Document:
+    emphasis = layout.emphasis or [()] * len(layout.paragraphs)
     paragraphs = tuple(
-        segment_paragraph(document_id, number, text, language=language)
-        for number, text in enumerate(layout.paragraphs, start=1)
+        segment_paragraph(document_id, number, text, language=language, emphasis=spans)
+        for number, (text, spans) in enumerate(
+            zip(layout.paragraphs, emphasis, strict=True), start=1
+        )
     )
     title = metadata.get("title") or layout.title or _title_from_name(file, document_id)
     starts = layout.sections

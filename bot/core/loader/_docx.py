@@ -4,7 +4,8 @@ The body's paragraphs in order (tables, headers, footers, comments and footnotes
 text). A paragraph in a heading style ("Heading 1" to "Heading 9", or a built-in style based on
 one) starts a section of that level; a paragraph in the "Title" style is the title when the
 core properties give none (never a body paragraph), and "Subtitle" the standfirst. Core properties give title, author
-and date (created). A line break inside a paragraph joins like a wrapped line of plain text.
+and date (created). A line break inside a paragraph joins like a wrapped line of plain text; italic runs are the
+paragraph's emphasis.
 A password-protected Word file is not a ZIP archive but an OLE container: it is reported as
 "encrypted".
 """
@@ -15,8 +16,10 @@ import datetime as dt
 import io
 import re
 import zipfile
+from typing import Any
 
-from bot.core.loader._blocks import _Block, _join_lines, _Source
+from bot.core.emphasis import CLOSE, OPEN, strip_marks
+from bot.core.loader._blocks import _Block, _join_lines, _Source, _text_lines
 from bot.core.loader._errors import DocumentError
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -47,17 +50,16 @@ def read_docx(data: bytes) -> _Source:
     styles = _style_names(document)
     default = styles.get(None, [])
     for paragraph in document.paragraphs:
-        lines = [" ".join(line.split()) for line in paragraph.text.split("\n")]
-        lines = [line for line in lines if line]
+        lines = _text_lines(_marked_text(paragraph).split("\n"))
         if not lines:
             continue
         text = _join_lines(lines)
         style = styles.get(paragraph._p.style, default)
         level = next((int(m.group(1)) for s in style if (m := _HEADING_STYLE.search(s))), 0)
         if "title" in style:  # the title is metadata, never body text
-            metadata.setdefault("title", text)
+            metadata.setdefault("title", strip_marks(text))
         elif "subtitle" in style and "standfirst" not in metadata and not blocks:
-            metadata["standfirst"] = text
+            metadata["standfirst"] = strip_marks(text)
         elif level:
             blocks.append(_Block(text, 1, heading=True, level=level))
         else:
@@ -65,6 +67,19 @@ def read_docx(data: bytes) -> _Source:
     if not any(not b.heading for b in blocks):
         raise DocumentError("has no text (a Word file with no body paragraphs)")
     return _Source("docx", metadata, blocks=blocks)
+
+
+def _marked_text(paragraph: Any) -> str:
+    """A paragraph's text with its italic runs marked as emphasis (:mod:`bot.core.emphasis`)."""
+    runs = paragraph.runs
+    if not any(run.italic for run in runs):
+        return str(paragraph.text)
+    parts: list[str] = []
+    for item in paragraph.iter_inner_content():
+        text = str(item.text)
+        italic = getattr(item, "italic", False)
+        parts.append(f"{OPEN}{text}{CLOSE}" if italic and text.strip() else text)
+    return "".join(parts)
 
 
 def _core_properties(properties: object) -> dict[str, str]:

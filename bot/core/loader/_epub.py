@@ -6,6 +6,8 @@ manifest lists the files and whose spine gives the reading order. Chapter titles
 navigation document (EPUB 3 ``nav``) or the NCX (EPUB 2): a spine file that a table-of-contents
 entry points at starts a section with that entry's title; the headings inside the chapters
 (``h1``-``h6``) are sections too, and a heading that repeats the entry's title is not doubled.
+An entry titled only with a number ("190") gives way to the chapter's own heading, or reads
+"Chapter 190" when the chapter has none.
 
 Not body text: the navigation document itself, spine items marked ``linear="no"``, and front
 and back matter recognised by the ``epub:type`` of the file's ``body``/``section`` or the
@@ -43,6 +45,8 @@ _MATTER = re.compile(
     r"\b(?:cover|titlepage|halftitlepage|title-page|toc|copyright-page|copyright|colophon"
     r"|imprint|landmarks|loi|lot)\b"
 )
+#: A navigation label that is only a number ("190", "XII."): not a title on its own.
+_NUMBER_ONLY = re.compile(r"(?:\d{1,5}|[IVXLCDM]{1,8}|[ivxlcdm]{1,8})\.?")
 _MATTER_NAME = re.compile(
     r"(?:^|[/_.-])(?:cover|toc|contents|copyright|titlepage|title-page|colophon|imprint)"
     r"(?:[/_.-]|\d|$)",
@@ -68,6 +72,11 @@ def read_epub(data: bytes) -> _Source:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
+        if data.startswith(b"PK"):  # a ZIP archive cut short or corrupted
+            raise DocumentError(
+                "damaged EPUB file (its ZIP archive is cut short or corrupted: no directory "
+                "of its contents); give a complete copy"
+            ) from None
         raise DocumentError("not an EPUB file (it is not a ZIP archive)") from None
     with archive:
         if _encrypted_content(archive):
@@ -260,7 +269,12 @@ def _chapter(archive: zipfile.ZipFile, href: str, entries: list[_Entry]) -> list
     whole_file = [e for e in entries if not e.fragment]
     if whole_file:
         entry = whole_file[0]
-        if blocks and blocks[0].heading and _same(blocks[0].text, entry.title):
+        numbered = _NUMBER_ONLY.fullmatch(entry.title) is not None
+        if numbered and blocks and blocks[0].heading:
+            blocks[0].level = entry.depth  # "190" says less than the chapter's own heading
+        elif numbered:
+            blocks.insert(0, _Block(f"Chapter {entry.title}", 1, heading=True, level=entry.depth))
+        elif blocks and blocks[0].heading and _same(blocks[0].text, entry.title):
             # The fuller of the two: "Chapter One: The Harbour" over "Chapter One".
             if len(entry.title) > len(blocks[0].text):
                 blocks[0].text = entry.title

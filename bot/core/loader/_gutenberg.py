@@ -12,14 +12,16 @@ Project Gutenberg files
     are) are read with the title-page rules above.
 
     In any plain-text file, Gutenberg's italics ``_like this_`` (underscores at the edges of
-    words) lose their underscores, so quotes, summaries and search never show them;
-    ``snake_case`` stays as written.
+    words) lose their underscores and become the paragraph's emphasis spans
+    (:mod:`bot.core.emphasis`): quotes, summaries and search never show the underscores, and
+    Discord shows the words in italics; ``snake_case`` stays as written.
 """
 
 from __future__ import annotations
 
 import re
 
+from bot.core.emphasis import CLOSE, OPEN
 from bot.core.loader._blocks import _Block
 
 _GUTENBERG_START = re.compile(
@@ -91,6 +93,7 @@ def _is_transcriber_note(block: _Block, *, gutenberg: bool) -> bool:
 _EMPHASIS = re.compile(r"(?<![\w_])_(?=[^\s_])((?:[^_\n]|\n(?!\s*\n))+?)(?<=[^\s_])_(?![\w_])")
 
 
-def plain_emphasis(text: str) -> str:
-    """``text`` with Gutenberg's ``_emphasis_`` underscores removed ("_You_ may" -> "You may")."""
-    return _EMPHASIS.sub(r"\1", text)
+def mark_emphasis(text: str) -> str:
+    """``text`` with Gutenberg's ``_emphasis_`` underscores turned into emphasis marks
+    ("_You_ may" -> OPEN "You" CLOSE " may"; see :mod:`bot.core.emphasis`)."""
+    return _EMPHASIS.sub(lambda m: f"{OPEN}{m.group(1)}{CLOSE}", text)

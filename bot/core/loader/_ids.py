@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Set
+from collections.abc import Sequence, Set
 
-from bot.core.loader._layout import _Pending
+from bot.core.loader._plan import _Item
 from bot.core.models import LoadProblem
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -30,26 +30,30 @@ def slugify(text: str) -> str:
     return slug or "document"
 
 
-def _assign_ids(pending: list[_Pending], problems: list[LoadProblem]) -> list[str]:
+def _assign_ids(
+    pending: Sequence[tuple[_Item, str | None]], problems: list[LoadProblem]
+) -> list[str]:
     """One unique id per pending document: explicit ids first, then file-name slugs.
 
     An explicit id (manifest or front matter) that another document already has is reported
     as a non-fatal problem naming both files and the id given instead ("two-2"); when the id
     came from ``corpus.yaml`` the problem's path is the manifest and the reason names the
     entry ("documents > e2.txt").
+
+    ``pending`` holds each file read and the id its manifest entry or front matter gave (or
+    ``None``).
     """
     ids: list[str | None] = [None] * len(pending)
     owner: dict[str, int] = {}
     clashes: list[tuple[int, str]] = []
-    for i, p in enumerate(pending):
-        explicit = p.metadata.get("id")
+    for i, (item, explicit) in enumerate(pending):
         if not explicit:
             continue
         if not _SLUG.fullmatch(explicit):
             fixed = slugify(explicit)
             problems.append(
                 LoadProblem(
-                    str(p.item.path),
+                    str(item.path),
                     f"id '{explicit}' is not a slug (lowercase letters, digits, hyphens); "
                     f"using '{fixed}'",
                     fatal=False,
@@ -63,16 +67,16 @@ def _assign_ids(pending: list[_Pending], problems: list[LoadProblem]) -> list[st
         ids[i] = explicit
     taken = set(owner)
     result: list[str] = []
-    for i, p in enumerate(pending):
+    for i, (item, explicit) in enumerate(pending):
         chosen = ids[i]
         if chosen is None:
-            base = p.metadata.get("id") or slugify(p.item.path.stem)
+            base = explicit or slugify(item.path.stem)
             chosen = _unique(slugify(base), taken)
             taken.add(chosen)
         result.append(chosen)
     for i, explicit in clashes:
-        item = pending[i].item
-        other = pending[owner[explicit]].item.path
+        item = pending[i][0]
+        other = pending[owner[explicit]][0].path
         from_manifest = bool(item.entry) and "id" in item.manifest
         where = item.entry.split(" > ", 1)[0] if from_manifest else str(item.path)
         prefix = f"{item.entry.split(' > ', 1)[1]}: " if from_manifest else ""

@@ -56,6 +56,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from bot.core.emphasis import Span
 from bot.core.loader._blocks import _Block, _join_lines, _words
 from bot.core.loader._errors import DocumentError
 from bot.core.loader._furniture import _is_boilerplate, _is_leftover
@@ -81,6 +82,8 @@ class _Layout:
     date: str | None = None
     sections: list[_Heading] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: italic spans of each paragraph (``emphasis[i]`` belongs to ``paragraphs[i]``)
+    emphasis: list[tuple[Span, ...]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -202,9 +205,11 @@ def _finish(
     year: str | None,
 ) -> _Layout:
     """The layout of the remaining blocks: body paragraphs and sections."""
-    paragraphs, sections = split_sections(blocks)
-    if not paragraphs:
+    body, sections = split_sections(blocks)
+    if not body:
         if title is not None:
             raise DocumentError(f"has only a title (“{title}”) and no body text")
         raise DocumentError("has no body text")
-    return _Layout(title, standfirst, author, bio, paragraphs, year, sections)
+    paragraphs = [block.text for block in body]
+    emphasis = [block.emphasis for block in body]
+    return _Layout(title, standfirst, author, bio, paragraphs, year, sections, emphasis=emphasis)

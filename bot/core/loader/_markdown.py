@@ -38,7 +38,8 @@ from collections.abc import Sequence
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from bot.core.loader._blocks import _Block, _join_lines
+from bot.core.emphasis import CLOSE, OPEN
+from bot.core.loader._blocks import _Block, _join_lines, _text_lines
 from bot.core.loader._html import _html_blocks
 
 
@@ -53,7 +54,7 @@ def _markdown_blocks(text: str) -> list[_Block]:
 
     Each paragraph (also inside list items and block quotes) is a block and each heading a
     heading block; ``lines`` is the number of source lines. Inline markup is reduced to its
-    text: emphasis, strong and strikethrough markers go, a link keeps its text, inline code
+    text: emphasis (kept as the block's emphasis spans), strong and strikethrough markers go, a link keeps its text, inline code
     keeps its content, images and inline HTML are dropped. HTML blocks keep their text, tags
     stripped (:func:`_html_blocks`). Footnotes (a GFM extension CommonMark leaves literal) are
     undone: a reference ``[^1]`` is removed and a definition paragraph ``[^1]: ...`` dropped; a
@@ -100,7 +101,8 @@ _TASK_BOX = re.compile(r"^\[[ xX]\]\s+")
 def _inline_lines(children: Sequence[Token]) -> list[str]:
     """The text of an inline token's children, one string per source line, blank lines dropped.
 
-    Footnote references (``[^1]``) are removed from the text (not from inline code).
+    Footnote references (``[^1]``) are removed from the text (not from inline code); emphasis
+    (``*word*``, ``_word_``) is marked (:mod:`bot.core.emphasis`).
     """
     lines: list[str] = []
     current: list[str] = []
@@ -109,8 +111,10 @@ def _inline_lines(children: Sequence[Token]) -> list[str]:
             current.append(_FOOTNOTE_REFERENCE.sub("", child.content))
         elif child.type == "code_inline":
             current.append(child.content)
+        elif child.type in ("em_open", "em_close"):
+            current.append(OPEN if child.type == "em_open" else CLOSE)
         elif child.type in ("softbreak", "hardbreak"):
             lines.append("".join(current))
             current = []
     lines.append("".join(current))
-    return [" ".join(line.split()) for line in lines if line.strip()]
+    return _text_lines(lines)

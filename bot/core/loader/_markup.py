@@ -7,7 +7,8 @@ heading blocks with their level. Dropped: scripts, styles, tables, navigation, r
 page-break markers, footnote and endnote bodies (``aside`` or any element whose ``epub:type``
 or ``role`` says footnote, endnote or note, or whose class names one), and footnote markers
 (a link or superscript marked ``noteref``, or a superscript or link whose text is only a
-number, a symbol or ``[12]``). The lines of a paragraph are joined with a space, or with none
+number, a symbol or ``[12]``). Italics (``em``, ``i``, ``cite``, trafilatura's ``hi rend="#i"``)
+are marked as emphasis (:mod:`bot.core.emphasis`). The lines of a paragraph are joined with a space, or with none
 between two characters of a script written without spaces.
 """
 
@@ -18,7 +19,8 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from bot.core.loader._blocks import _Block, _join_lines
+from bot.core.emphasis import CLOSE, OPEN
+from bot.core.loader._blocks import _Block, _join_lines, _text_lines
 
 # fmt: off
 _BLOCK_TAGS = frozenset((
@@ -83,8 +85,7 @@ def element_blocks(root: etree._Element) -> list[_Block]:
         nonlocal heading
         text = "".join(parts)
         parts.clear()
-        lines = [" ".join(line.split()) for line in text.split("\n")]
-        lines = [line for line in lines if line]
+        lines = _text_lines(text.split("\n"))
         if lines:
             joined = _join_lines(lines)
             if heading:
@@ -96,6 +97,8 @@ def element_blocks(root: etree._Element) -> list[_Block]:
     for event, element, name in _walk(root):
         if event == "text":
             parts.append(element.text or "")
+        elif event in ("italic", "roman"):
+            parts.append(OPEN if event == "italic" else CLOSE)
         elif event == "tail":
             parts.append(element.tail or "")
         elif event == "break":
@@ -107,6 +110,11 @@ def element_blocks(root: etree._Element) -> list[_Block]:
             flush()
     flush()
     return blocks
+
+
+def _is_italic(element: etree._Element, name: str) -> bool:
+    """Inline italics: ``em``, ``i``, ``cite``, or trafilatura's ``<hi rend="#i">``."""
+    return name in ("em", "i", "cite") or (name == "hi" and "#i" in (element.get("rend") or ""))
 
 
 def _heading_level(element: etree._Element, name: str) -> int:
@@ -145,6 +153,8 @@ def _walk(root: etree._Element) -> Iterator[tuple[str, etree._Element, str]]:
         if closing:
             if is_block:
                 yield "end", element, name
+            elif _is_italic(element, name):
+                yield "roman", element, name
             if element is not root and element.tail:
                 yield "tail", element, name
             continue
@@ -159,6 +169,8 @@ def _walk(root: etree._Element) -> Iterator[tuple[str, etree._Element, str]]:
             continue
         if is_block:
             yield "start", element, name
+        elif _is_italic(element, name):
+            yield "italic", element, name
         if element.text:
             yield "text", element, name
         stack.append((element, True))

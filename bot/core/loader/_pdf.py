@@ -73,7 +73,7 @@ def read_pdf(data: bytes) -> _Source:
     except pdfium.PdfiumError as error:
         if "password" in str(error).lower():
             raise DocumentError("encrypted: give an unprotected copy") from None
-        raise DocumentError(f"damaged PDF file ({error})") from None
+        raise DocumentError(f"damaged PDF file ({_pdfium_reason(error)})") from None
     try:
         pages = [_page_lines(document[index]) for index in range(len(document))]
         metadata = _metadata(document.get_metadata_dict())
@@ -83,6 +83,15 @@ def read_pdf(data: bytes) -> _Source:
         raise DocumentError("no text layer (a scan?): give a PDF with text, or its text")
     pages = _drop_furniture(pages)
     return _Source("pdf", metadata, text=_text(pages))
+
+
+def _pdfium_reason(error: Exception) -> str:
+    """PDFium's reason in plain words: "Failed to load document (PDFium: Data format error)."
+    -> "data format error"."""
+    text = str(error).strip().rstrip(".")
+    match = re.search(r"\(PDFium: ([^)]*)\)", text)
+    reason = match.group(1) if match else text
+    return reason[:1].lower() + reason[1:] if reason[1:2].islower() else reason
 
 
 def _page_lines(page: object) -> list[_Line]:

@@ -207,9 +207,9 @@ def _is_contents(block: _Block) -> bool:
     return all(_heading_kind(line.strip()) for line in block.source)
 
 
-def split_sections(blocks: list[_Block]) -> tuple[list[str], list[_Heading]]:
+def split_sections(blocks: list[_Block]) -> tuple[list[_Block], list[_Heading]]:
     """Body paragraphs and section starts of ``blocks`` (rules in the module docstring)."""
-    paragraphs: list[str] = []
+    paragraphs: list[_Block] = []
     headings: list[_Heading] = []
     run: list[_Block] = []
     part: str | None = None
@@ -221,7 +221,7 @@ def split_sections(blocks: list[_Block]) -> tuple[list[str], list[_Heading]]:
         if run:
             headings.append(_joined(run, len(paragraphs), part))
             run = []
-        paragraphs.append(block.text)
+        paragraphs.append(block)
     if headings and headings[0].first > 0:
         headings.insert(0, _Heading(0, None, headings[0].level))
     return paragraphs, headings

@@ -16,6 +16,8 @@ tags stripped (:func:`._html._html_blocks`), navigation and furniture dropped.
 
 from __future__ import annotations
 
+import logging
+
 from bot.core.loader._blocks import _Block, _Source
 from bot.core.loader._errors import DocumentError
 from bot.core.loader._html import _html_blocks
@@ -37,6 +39,10 @@ def read_html(data: bytes) -> _Source:
         DocumentError: no text at all in the page.
     """
     import trafilatura  # imported here: a corpus without web pages does not pay for it
+
+    # Its warnings name no file ("discarding data: None" when it finds no article); what they
+    # mean reaches the operator as this file's own note, with its path.
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
     if not data.strip():
         raise DocumentError("the file is empty")

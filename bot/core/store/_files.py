@@ -1,0 +1,188 @@
+"""Reading the corpus through the store one file at a time.
+
+A file whose bytes, manifest entry and path are as recorded (and read by this code version)
+comes from its record (``files/<key>.rec``: id, notes or error, and the key of its document in
+``documents/``); the others are read by the loader, in worker processes when there is enough to
+read. The loader then assembles the corpus (unique ids, duplicates left out) exactly as
+:func:`~bot.core.loader.load_corpus` does, so a changed file costs only that file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.core.loader import FileRead, PlannedFile, assemble, plan_files
+from bot.core.models import Corpus, Document
+from bot.core.store._disk import Disk, Progress, code_version, file_hash, key
+from bot.core.store._pool import read_payload
+from bot.core.store.codec import decode_document, encode_document
+
+__all__ = ["Parsed", "read_files"]
+
+
+@dataclass(slots=True)
+class Parsed:
+    """The corpus read, with each document's stored JSON and key (by document id), the file
+    record keys used, and how many files the loader read (the rest came from the store)."""
+
+    corpus: Corpus
+    payloads: dict[str, bytes] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)
+    file_keys: list[str] = field(default_factory=list)
+    parsed: int = 0
+    from_store: int = 0
+
+
+def _file_key(item: PlannedFile, hashes: dict[str, str], language: str) -> str:
+    content = hashes.get(str(item.path)) or file_hash(item.path)
+    entry = json.dumps(
+        [str(item.path), item.manifest, item.defaults, item.entry, language],
+        sort_keys=True,
+        default=repr,
+    )
+    return key(code_version(), content, entry)
+
+
+def read_files(
+    disk: Disk,
+    paths: Sequence[Path],
+    *,
+    language: str,
+    hashes: dict[str, str],
+    pool: Callable[[int], ProcessPoolExecutor | None],
+    progress: Progress | None,
+) -> Parsed:
+    """The corpus under ``paths``; ``pool(chars)`` gives worker processes for that much to read
+    (or ``None``: read here). Raises :class:`~bot.core.errors.CorpusError` like the loader."""
+    items, problems = plan_files(paths)
+    file_keys = [_file_key(item, hashes, language) if disk.folder else "" for item in items]
+    reads: list[FileRead | None] = [None] * len(items)
+    payloads: dict[int, bytes] = {}
+    for number, file_key in enumerate(file_keys):
+        stored = _stored_file(disk, file_key)
+        if stored is not None:
+            reads[number], payload = stored
+            if payload is not None:
+                payloads[number] = payload
+    todo = [n for n, read in enumerate(reads) if read is None]
+    for number, (meta, payload) in _read_all(
+        [items[n] for n in todo], todo, language, pool, progress
+    ):
+        reads[number] = _file_read(meta, None if payload is None else decode_document(payload))
+        if payload is not None:
+            payloads[number] = payload
+        _save_file(disk, file_keys[number], meta, payload)
+    corpus = assemble(items, [r or FileRead(None, error="not read") for r in reads], problems)
+    result = Parsed(corpus, file_keys=file_keys, parsed=len(todo))
+    by_path = {str(item.path): payloads.get(n) for n, item in enumerate(items)}
+    unread = {str(items[n].path) for n in set(range(len(items))) - set(todo)}
+    result.from_store = sum(document.path in unread for document in corpus)
+    for document in corpus:
+        payload = by_path.get(document.path)
+        if payload is None or decode_id(payload) != document.id:
+            payload = encode_document(document)  # its id was taken by another file
+            disk.write(disk.path("documents", key(code_version(), payload)), "document", payload)
+        result.payloads[document.id] = payload
+        result.keys[document.id] = key(code_version(), payload)
+    return result
+
+
+def decode_id(payload: bytes) -> str | None:
+    """The id in a document's JSON, read cheaply (it is the first field)."""
+    head = payload[:400].split(b'"id":"', 1)
+    if len(head) < 2:
+        return None
+    return head[1].split(b'"', 1)[0].decode("utf-8", "replace")
+
+
+def _read_all(
+    items: list[PlannedFile],
+    numbers: list[int],
+    language: str,
+    pool: Callable[[int], ProcessPoolExecutor | None],
+    progress: Progress | None,
+) -> Iterator[tuple[int, tuple[bytes, bytes | None]]]:
+    """Each file read, as ``(number, (record, document JSON))``, in worker processes when
+    ``pool`` gives them."""
+    if not items:
+        return
+    size = sum(_size(item.path) for item in items)
+    workers = pool(size) if len(items) > 1 else None
+    if workers is None:
+        for done, (number, item) in enumerate(zip(numbers, items, strict=True), 1):
+            yield number, read_payload(item, language)
+            if progress is not None:
+                progress("reading", done, len(items))
+        return
+    futures = {
+        workers.submit(read_payload, item, language): number
+        for number, item in zip(numbers, items, strict=True)
+    }
+    for done, future in enumerate(as_completed(futures), 1):
+        yield futures[future], future.result()
+        if progress is not None:
+            progress("reading", done, len(items))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _file_read(meta: bytes, document: Document | None) -> FileRead:
+    """A :class:`FileRead` from a file record and its document. Raises ``ValueError``."""
+    try:
+        record = json.loads(meta)
+        notes = tuple(str(note) for note in record["notes"])
+        error, explicit = record["error"], record["explicit"]
+    except (ValueError, KeyError, TypeError) as fault:
+        raise ValueError(f"invalid file record ({fault})") from None
+    if error is not None:
+        return FileRead(None, None, notes, str(error))
+    if document is None or document.id != record.get("id"):
+        raise ValueError("its document is missing or is another file's")
+    return FileRead(document, None if explicit is None else str(explicit), notes)
+
+
+def _stored_file(disk: Disk, file_key: str) -> tuple[FileRead, bytes | None] | None:
+    """A file's record and document from the store, or ``None`` (missing or damaged)."""
+    path = disk.path("files", file_key)
+    meta = disk.read(path, "file")
+    if meta is None:
+        return None
+    try:
+        document_key = json.loads(meta).get("document")
+    except (ValueError, AttributeError) as error:
+        disk.damaged(f"{path}: invalid content ({error})")
+        return None
+    document, payload = None, None
+    if document_key is not None:
+        document_path = disk.path("documents", str(document_key))
+        payload = disk.read(document_path, "document")
+        if payload is None:
+            return None
+        try:
+            document = decode_document(payload)
+        except ValueError as error:
+            disk.damaged(f"{document_path}: invalid content ({error})")
+            return None
+    try:
+        return _file_read(meta, document), payload
+    except ValueError as error:
+        disk.damaged(f"{path}: invalid content ({error})")
+        return None
+
+
+def _save_file(disk: Disk, file_key: str, meta: bytes, payload: bytes | None) -> None:
+    record = json.loads(meta)
+    record["document"] = None
+    if payload is not None:
+        record["document"] = key(code_version(), payload)
+        disk.write(disk.path("documents", record["document"]), "document", payload)
+    disk.write(disk.path("files", file_key), "file", json.dumps(record).encode())
