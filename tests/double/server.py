@@ -694,6 +694,18 @@ class _Gateway:
 Route = Callable[[web.Request, "re.Match[str]", Any], Awaitable[tuple[int, Any]]]
 
 
+def _type_as_registered(options: list[dict[str, Any]], defined: list[dict[str, Any]]) -> None:
+    """Give each option the type of the option Discord holds under its name (sub-commands
+    included): Discord sends an interaction's options with the types of the definition it holds,
+    whatever a payload builder guessed from the Python value."""
+    by_name = {o.get("name"): o for o in defined}
+    for option in options:
+        spec = by_name.get(option.get("name"))
+        if spec is not None and spec.get("type") is not None:
+            option["type"] = spec["type"]
+            _type_as_registered(option.get("options") or [], spec.get("options") or [])
+
+
 def _command_fields_as_discord_returns(cmd: Mapping[str, Any]) -> dict[str, Any]:
     """Discord returns ``default_member_permissions`` as a string of digits and
     ``integration_types`` / ``contexts`` as arrays (defaults when sent as null)."""
@@ -1606,6 +1618,7 @@ class DiscordDouble:
                 registered = self.commands.get(None, {}).get(key)
         if registered is not None:
             _check_offered(d, registered)
+            _type_as_registered(data.get("options") or [], registered.get("options") or [])
         data.setdefault("id", registered["id"] if registered else self.snowflake())
         data.setdefault("type", 1)
         resolved: dict[str, dict[str, Any]] = {}
