@@ -137,36 +137,48 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         for p in library.corpus.problems:
             problems.add_row(p.path, p.reason + _loaded_note(p))
         console.print(problems)
+    schedules = _schedules_table(settings)
+    if schedules is not None:
+        console.print(schedules)
+    console.print(_verdict(library.corpus))
+    return check_exit(library.corpus, strict=args.strict)
+
+
+def _schedules_table(settings: Settings) -> Any:
+    """The ``check`` table of the config's daily schedules and their next send, or ``None``."""
+    from rich.table import Table
+
     schedule_rows = _schedule_rows(settings, datetime.now(UTC))
-    if schedule_rows:
-        sched = Table(title="daily schedules (from config)")
-        for column in ("guild", "channel", "local time", "next send (UTC)", "next send (local)"):
-            sched.add_column(column)
-        for row in schedule_rows:
-            sched.add_row(
-                str(row["guild_id"]),
-                str(row["channel_id"]),
-                f"{row['time']} {zone_label(row['timezone'])}",
-                row["next"][0]["utc_short"],
-                row["next"][0]["local_short"],
-            )
-        console.print(sched)
-    files, not_loaded, manifests = problem_counts(library.corpus)
+    if not schedule_rows:
+        return None
+    sched = Table(title="daily schedules (from config)")
+    for column in ("guild", "channel", "local time", "next send (UTC)", "next send (local)"):
+        sched.add_column(column)
+    for row in schedule_rows:
+        sched.add_row(
+            str(row["guild_id"]),
+            str(row["channel_id"]),
+            f"{row['time']} {zone_label(row['timezone'])}",
+            row["next"][0]["utc_short"],
+            row["next"][0]["local_short"],
+        )
+    return sched
+
+
+def _verdict(corpus: Corpus) -> str:
+    """``check``'s last line (rich markup): all loaded, loaded with caveats, or what did not."""
+    files, not_loaded, manifests = problem_counts(corpus)
     if files and not (not_loaded or manifests):
         noted = _plural(files, "file")
-        console.print(
-            f"[green]config and corpus OK[/green]; {noted} loaded with a caveat (see above)"
-        )
-    elif not_loaded or manifests:
-        parts = [_plural(len(library.corpus), "document") + " loaded"]
+        return f"[green]config and corpus OK[/green]; {noted} loaded with a caveat (see above)"
+    if not_loaded or manifests:
+        parts = [_plural(len(corpus), "document") + " loaded"]
         if not_loaded:
             parts.append(f"{_plural(not_loaded, 'file')} not loaded")
         if manifests:
             parts.append(f"{_plural(manifests, 'corpus manifest')} not used")
-        console.print(f"[yellow]config OK; {', '.join(parts)} (see above)[/yellow]")
-    else:
-        console.print("[green]config and corpus OK[/green]")
-    return check_exit(library.corpus, strict=args.strict)
+        return f"[yellow]config OK; {', '.join(parts)} (see above)[/yellow]"
+    return "[green]config and corpus OK[/green]"
 
 
 def check_exit(corpus: Corpus, *, strict: bool) -> int:

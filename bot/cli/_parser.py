@@ -67,6 +67,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"corpusbot {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    _add_setup_commands(sub, common)
+    _add_answer_commands(sub, common)
+    _add_admin_commands(sub, common)
+    card_cli.add_parser(sub, common)
+    reading_cli.add_parser(sub, common)
+    return parser
+
+
+def _add_setup_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    """``run``, ``check``, ``show`` and ``console``: start the bot or look at what it loads."""
     run = sub.add_parser("run", parents=[common], help="connect to Discord (needs DISCORD_TOKEN)")
     run.add_argument(
         "--sync", action="store_true", help="register the slash commands with Discord now"
@@ -91,6 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
         "console", parents=[common], help="try the commands in the terminal, no Discord needed"
     )
 
+
+def _add_answer_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    """``quote``, ``quotes``, ``search``, ``summary`` and ``sources``: the bot's answers in the
+    terminal."""
     quote = sub.add_parser("quote", parents=[common], help="print a quotable line")
     quote.add_argument("--document", help="document id or title")
     quote.add_argument("--contains", help="a word or phrase the quote should contain")
@@ -136,6 +154,11 @@ def build_parser() -> argparse.ArgumentParser:
     sources.add_argument("document", nargs="?", help="one document's details (id or title)")
     sources.add_argument("--json", action="store_true", help="print JSON")
 
+
+def _add_admin_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    """``migrate``, ``schedule`` and ``commands``: storage, daily posts and the command payload."""
     sub.add_parser(
         "migrate", parents=[common], help="apply the storage migrations to the configured database"
     )
@@ -151,6 +174,3 @@ def build_parser() -> argparse.ArgumentParser:
         "commands", parents=[common], help="the application commands the bot syncs to Discord"
     )
     commands.add_argument("--json", action="store_true", help="print the exact sync payload")
-    card_cli.add_parser(sub, common)
-    reading_cli.add_parser(sub, common)
-    return parser

@@ -110,46 +110,54 @@ def show_text(
     return "\n".join(lines)
 
 
+_SENT_NOW = "Posted today's quote here. The scheduled post resumes tomorrow."
+_BEING_POSTED = "Today's quote is being posted in {where} right now."
+_UNKNOWN_NOW = (
+    "I cannot tell whether today's quote reached {where}{why}. It is not sent again, "
+    "so it appears at most once; the next post is tomorrow's."
+)
+_FAILED_NOW = "Today's quote could not be posted{why}, and it is not retried today."
+
+#: The ``/daily now`` answer for each outcome; ``{where}`` is the channel, ``{why}`` the
+#: detail in parentheses (or nothing), ``{detail}`` the detail itself.
+_NOW_TEXTS: dict[PostResult, str] = {
+    PostResult.SENT: _SENT_NOW,
+    PostResult.RESENT: _SENT_NOW,
+    PostResult.ALREADY_POSTED: "Today's quote was already posted in {where}.",
+    PostResult.BEING_POSTED: _BEING_POSTED,
+    PostResult.ALREADY_CLAIMED: _BEING_POSTED,
+    PostResult.ALREADY_FAILED: (
+        "Today's quote could not be posted in {where}{why}, and it is not retried today. "
+        "The next post is tomorrow's."
+    ),
+    PostResult.ALREADY_UNKNOWN: _UNKNOWN_NOW,
+    PostResult.ABANDONED: _UNKNOWN_NOW,
+    PostResult.UNCONFIRMED: (
+        "Discord did not confirm today's post in {where}{why}. I will resend it for a "
+        "minute or two with the same nonce, so it appears at most once."
+    ),
+    PostResult.UNREACHED: (
+        "I could not reach Discord to post today's quote. I will try again in a minute."
+    ),
+    PostResult.FORBIDDEN: "I could not post here: I am missing the {detail} permission.",
+    PostResult.NOT_FOUND: "I could not post here: I cannot see this channel.",
+    PostResult.WRONG_GUILD: "I could not post here: this channel belongs to another server.",
+    PostResult.FAILED_HERE: "I could not post here{why}. Today's scheduled post is not affected.",
+    PostResult.NO_QUOTES: "{detail}",
+    PostResult.FAILED: _FAILED_NOW,
+    PostResult.GAVE_UP: _FAILED_NOW,
+}
+
+
 def now_text(outcome: PostOutcome) -> str:
     """The ``/daily now`` answer for each outcome of :meth:`DailyScheduler.post_now`."""
-    where = f"<#{outcome.channel_id}>"
+    template = _NOW_TEXTS.get(outcome.result)
+    if template is None:
+        return (
+            f"I could not post today's quote ({outcome.detail or outcome.result}). Try again later."
+        )
     why = f" ({outcome.detail})" if outcome.detail else ""
-    if outcome.result in (PostResult.SENT, PostResult.RESENT):
-        return "Posted today's quote here. The scheduled post resumes tomorrow."
-    if outcome.result == PostResult.ALREADY_POSTED:
-        return f"Today's quote was already posted in {where}."
-    if outcome.result in (PostResult.BEING_POSTED, PostResult.ALREADY_CLAIMED):
-        return f"Today's quote is being posted in {where} right now."
-    if outcome.result == PostResult.ALREADY_FAILED:
-        return (
-            f"Today's quote could not be posted in {where}{why}, and it is not retried today. "
-            "The next post is tomorrow's."
-        )
-    if outcome.result in (PostResult.ALREADY_UNKNOWN, PostResult.ABANDONED):
-        return (
-            f"I cannot tell whether today's quote reached {where}{why}. It is not sent again, "
-            "so it appears at most once; the next post is tomorrow's."
-        )
-    if outcome.result == PostResult.UNCONFIRMED:
-        return (
-            f"Discord did not confirm today's post in {where}{why}. I will resend it for a "
-            "minute or two with the same nonce, so it appears at most once."
-        )
-    if outcome.result == PostResult.UNREACHED:
-        return "I could not reach Discord to post today's quote. I will try again in a minute."
-    if outcome.result == PostResult.FORBIDDEN:
-        return f"I could not post here: I am missing the {outcome.detail} permission."
-    if outcome.result == PostResult.NOT_FOUND:
-        return "I could not post here: I cannot see this channel."
-    if outcome.result == PostResult.WRONG_GUILD:
-        return "I could not post here: this channel belongs to another server."
-    if outcome.result == PostResult.FAILED_HERE:
-        return f"I could not post here{why}. Today's scheduled post is not affected."
-    if outcome.result == PostResult.NO_QUOTES:
-        return outcome.detail
-    if outcome.result in (PostResult.FAILED, PostResult.GAVE_UP):
-        return f"Today's quote could not be posted{why}, and it is not retried today."
-    return f"I could not post today's quote ({outcome.detail or outcome.result}). Try again later."
+    return template.format(where=f"<#{outcome.channel_id}>", why=why, detail=outcome.detail)
 
 
 def with_offset_note(reply: Reply, zone: str) -> Reply:

@@ -115,6 +115,42 @@ def _warnings(settings: _FileSettings, file_token: bool, env_token: bool, where:
     return notes
 
 
+def _read_config(config_path: Path | None) -> tuple[_Parsed | None, Any]:
+    """The config file parsed (``None`` without a file) and its data (``{}`` for no file or an
+    empty one; ``None`` after a syntax error)."""
+    if config_path is None:
+        return None, {}
+    parsed = _parse_yaml(_read_file(config_path))
+    raw = parsed.data
+    if raw is None and not parsed.problems:
+        raw = {}
+    return parsed, raw
+
+
+def _file_token(raw: Any) -> Any:
+    """What the file gives as ``discord.token`` (any type; ``None`` when absent)."""
+    if isinstance(raw, dict) and isinstance(raw.get("discord"), dict):
+        return raw["discord"].get("token")
+    return None
+
+
+def _validation_problems(
+    error: ValidationError, parsed: _Parsed | None, problems: Sequence[_Problem]
+) -> list[_Problem]:
+    """The problems of a failed validation, except those the loader already explained (e.g. a
+    rejected tag) under the same key."""
+    reported = [p.loc for p in problems if p.loc is not None]
+    extra = []
+    for item in error.errors(include_url=False, include_context=False):
+        problem = _problem_from_error(item, parsed)
+        if problem.loc is not None and any(
+            problem.loc[: len(r)] == r for r in reported if r is not None
+        ):
+            continue  # already explained by the loader (e.g. a rejected tag)
+        extra.append(problem)
+    return extra
+
+
 def load_settings(
     path: Path | None = None,
     *,
@@ -144,24 +180,12 @@ def load_settings(
     environ: Mapping[str, str] = os.environ if env is None else env
     cwd = Path.cwd()
     config_path = path.expanduser().resolve() if path is not None else None
-    secrets = [environ.get("DISCORD_TOKEN", "").strip()]
-
-    parsed: _Parsed | None = None
-    raw: Any = {}
-    if config_path is not None:
-        text = _read_file(config_path)
-        parsed = _parse_yaml(text)
-        raw = parsed.data
-        if raw is None and not parsed.problems:
-            raw = {}
+    parsed, raw = _read_config(config_path)
     problems: list[_Problem] = list(parsed.problems) if parsed else []
-
-    if isinstance(raw, dict) and isinstance(raw.get("discord"), dict):
-        file_token = raw["discord"].get("token")
-        if isinstance(file_token, str):
-            secrets.append(file_token.strip())
-    else:
-        file_token = None
+    file_token = _file_token(raw)
+    secrets = [environ.get("DISCORD_TOKEN", "").strip()]
+    if isinstance(file_token, str):
+        secrets.append(file_token.strip())
 
     def fail(extra: Sequence[_Problem], sources: Mapping[Loc, str] | None = None) -> ConfigError:
         ordered = sorted([*problems, *extra], key=_Problem.sort_key)
@@ -172,14 +196,8 @@ def load_settings(
         raise fail(())  # a syntax error: nothing further can be checked
     if not isinstance(raw, dict):
         kind = "a list" if isinstance(raw, list) else _show(raw)
-        raise fail(
-            [
-                _Problem(
-                    f"the file must be a mapping of sections (discord:, corpus:, ...); got {kind}.",
-                    line=1,
-                )
-            ]
-        )
+        mapping = f"the file must be a mapping of sections (discord:, corpus:, ...); got {kind}."
+        raise fail([_Problem(mapping, line=1)])
 
     raw = copy.deepcopy(raw)
     if raw.get("storage") is None:
@@ -189,16 +207,7 @@ def load_settings(
     try:
         validated = _FileSettings.model_validate(raw, context={"base_dir": base_dir})
     except ValidationError as error:
-        reported = [p.loc for p in problems if p.loc is not None]
-        extra = []
-        for item in error.errors(include_url=False, include_context=False):
-            problem = _problem_from_error(item, parsed)
-            if problem.loc is not None and any(
-                problem.loc[: len(r)] == r for r in reported if r is not None
-            ):
-                continue  # already explained by the loader (e.g. a rejected tag)
-            extra.append(problem)
-        raise fail(extra, sources) from None
+        raise fail(_validation_problems(error, parsed, problems), sources) from None
     if problems:
         raise fail((), sources)
 

@@ -152,42 +152,62 @@ def _problem_from_error(error: Mapping[str, Any], parsed: _Parsed | None) -> _Pr
     loc: Loc = tuple(p for p in error["loc"] if isinstance(p, str | int))
     kind = str(error["type"])
     value = error.get("input")
-    line = None
-    raw = None
-    if parsed is not None:
-        for cut in range(len(loc), 0, -1):
-            if loc[:cut] in parsed.lines:
-                line = parsed.lines[loc[:cut]]
-                break
-        raw = parsed.raw.get(loc)
+    line, raw = _where(parsed, loc)
     secret = loc[:2] == _TOKEN_LOC
     example = _example_for(loc)
-
     if kind == "extra_forbidden":
-        parent = _model_at(loc[:-1])
-        known = list(parent.model_fields) if parent is not None else []
-        if parent is _FileSettings:
-            known = [k for k in known if k not in ("warnings", "config_path")]
-        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
-        hint = f" Did you mean {close[0]}?" if close else ""
-        where = _dotted(loc[:-1]) or "the top level"
-        message = f"unknown key.{hint} Known keys in {where}: {', '.join(known)}."
-        return _Problem(message, line=line, loc=loc)
-
+        return _Problem(_unknown_key_message(loc), line=line, loc=loc)
     if isinstance(value, bool) and kind not in ("bool_type", "bool_parsing") and not secret:
-        written = raw if raw is not None else str(value).lower()
-        message = f"YAML 1.1 reads the unquoted word {written} as the boolean {str(value).lower()}"
-        if kind in _TEXT_KINDS:
-            message += f', but text is expected here: write {loc[-1]}: "{written}" (in quotes)'
-        else:
-            message += ", which this key does not take"
-        if example:
-            message += f"; {example}"
-        return _Problem(message + ".", line=line, loc=loc)
-
+        return _Problem(_boolean_message(kind, loc, value, raw, example), line=line, loc=loc)
     if kind == "time_number":
         return _Problem(_time_number_message(loc, value, raw), line=line, loc=loc)
+    message = _value_message(error, loc, raw, secret=secret)
+    if example:
+        message += f"; {example}"
+    return _Problem(message + ".", line=line, loc=loc)
 
+
+def _where(parsed: _Parsed | None, loc: Loc) -> tuple[int | None, str | None]:
+    """The line of ``loc`` (or of its nearest parent written in the file) and the text written
+    there; ``(None, None)`` without a file."""
+    if parsed is None:
+        return None, None
+    line = next(
+        (parsed.lines[loc[:cut]] for cut in range(len(loc), 0, -1) if loc[:cut] in parsed.lines),
+        None,
+    )
+    return line, parsed.raw.get(loc)
+
+
+def _unknown_key_message(loc: Loc) -> str:
+    """An unknown key: the closest known one, and every known key of its section."""
+    parent = _model_at(loc[:-1])
+    known = list(parent.model_fields) if parent is not None else []
+    if parent is _FileSettings:
+        known = [k for k in known if k not in ("warnings", "config_path")]
+    close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+    hint = f" Did you mean {close[0]}?" if close else ""
+    where = _dotted(loc[:-1]) or "the top level"
+    return f"unknown key.{hint} Known keys in {where}: {', '.join(known)}."
+
+
+def _boolean_message(kind: str, loc: Loc, value: bool, raw: str | None, example: str | None) -> str:
+    """A YAML 1.1 boolean (``yes``, ``off``) where this key takes something else."""
+    written = raw if raw is not None else str(value).lower()
+    message = f"YAML 1.1 reads the unquoted word {written} as the boolean {str(value).lower()}"
+    if kind in _TEXT_KINDS:
+        message += f', but text is expected here: write {loc[-1]}: "{written}" (in quotes)'
+    else:
+        message += ", which this key does not take"
+    if example:
+        message += f"; {example}"
+    return message + "."
+
+
+def _value_message(error: Mapping[str, Any], loc: Loc, raw: str | None, *, secret: bool) -> str:
+    """What is wrong with a value, and what was written (never for the token)."""
+    kind = str(error["type"])
+    value = error.get("input")
     if value is None and kind != "missing" and not secret:
         message = "has no value; give one or delete the line to use the default"
     else:
@@ -207,9 +227,7 @@ def _problem_from_error(error: Mapping[str, Any], parsed: _Parsed | None) -> _Pr
         if kind == "string_type" and raw is not None and not isinstance(value, str):
             # e.g. an unquoted date or number where text is expected
             message += f'; if you mean the text, write {loc[-1]}: "{raw}" (in quotes)'
-    if example:
-        message += f"; {example}"
-    return _Problem(message + ".", line=line, loc=loc)
+    return message
 
 
 def _time_number_message(loc: Loc, value: Any, raw: str | None) -> str:

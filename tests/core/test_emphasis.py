@@ -48,7 +48,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return fx.build(tmp_path_factory.mktemp("fixtures"))
 
 
-def test_epub_em_and_docx_italic_runs_become_emphasis(built: dict[str, Path]) -> None:
+def test_epub_em_web_page_em_and_docx_italic_runs_become_emphasis(
+    built: dict[str, Path],
+) -> None:
+    assert emphasised(load_document(built["article.html"])) == ["three days"]
     assert emphasised(load_document(built["voyage.epub"])) == ["fairer"]
     notes = load_document(built["notes.docx"])
     assert emphasised(notes) == ["never"]

@@ -98,6 +98,14 @@ def test_a_pdf_joins_lines_and_hyphens_and_drops_headers_and_page_numbers(
     assert texts(report) == fx.REPORT_PARAGRAPHS
 
 
+def test_a_pdf_drops_its_contents_lines_and_keeps_bullets_with_their_items(
+    built: dict[str, Path],
+) -> None:
+    manual = load_document(built["manual.pdf"])
+    assert manual.title == "Library Manual"
+    assert texts(manual) == fx.MANUAL_PARAGRAPHS
+
+
 def test_a_two_column_pdf_page_is_read_column_by_column(built: dict[str, Path]) -> None:
     page = load_document(built["columns.pdf"])
     assert texts(page) == [

@@ -104,3 +104,26 @@ def test_every_hit_scores_as_in_the_scan(
     assert scores == sorted(scores, reverse=True)
     if found:
         assert found[0].score <= max(h.score for h in scan.values())
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(0, 2**32 - 1),
+    st.lists(st.sampled_from(WORDS), min_size=3, max_size=7),
+    st.integers(1, 4),
+    st.booleans(),
+)
+def test_fewer_hits_are_the_first_of_more(
+    seed: int, words: list[str], limit: int, exhaustive: bool
+) -> None:
+    """Asking for ``limit`` hits gives the first ``limit`` of a longer answer, in paragraphs cut
+    into several windows too (only what the best ``limit`` paragraphs need is word-aligned)."""
+    rng = random.Random(seed)
+    paragraphs = tuple(
+        Paragraph("doc", n, " ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 120))), ())
+        for n in range(1, rng.randint(30, 90))
+    )
+    index = SearchIndex.build(Corpus((Document(id="doc", title="doc", paragraphs=paragraphs),)))
+    query = " ".join(words)
+    everything = _search(index, query, exhaustive=exhaustive, limit=len(index))
+    assert _search(index, query, exhaustive=exhaustive, limit=limit) == everything[:limit]

@@ -53,7 +53,7 @@ ARTICLE = """<!DOCTYPE html>
 <main><article>
 <h1>Harbour Reopens After Storm</h1>
 <p class="byline">By Maria Lopez</p>
-<p>The harbour reopened on Thursday morning after three days of closure, as fishing boats
+<p>The harbour reopened on Thursday morning after <em>three days</em> of closure, as fishing boats
 returned to the water under a clearing sky and the harbour master declared the channel safe.</p>
 <p>Engineers worked through the night to clear the debris that the storm had carried into the
 main channel, and the first ferry left at seven o'clock with a full load of passengers.</p>
@@ -231,6 +231,29 @@ REPORT_PARAGRAPHS = [
 ]
 
 
+MANUAL_PARAGRAPHS = [
+    "The library offers the three things listed below.",
+    "• parsing of definitions;",
+    "• encoding and decoding;",
+    "• error messages in plain words.",
+]
+
+
+def _manual_pages() -> list[list[tuple[float, float, str]]]:
+    """A title, a table of contents with dot leaders, then a bulleted list (each bullet glyph
+    drawn on its own, as typesetters do)."""
+    contents = [
+        (72, 780, "Library Manual"),
+        (72, 750, "1 Introduction . . . . . . . . . . . . . . . . . . 2"),
+        (72, 736, "2 Installing the library . . . . . . . . . . . . 3"),
+    ]
+    body = [(72, 740, MANUAL_PARAGRAPHS[0])]
+    for row, item in enumerate(MANUAL_PARAGRAPHS[1:]):
+        y = 720 - 14 * row
+        body += [(72, y, "•"), (84, y, item.removeprefix("• "))]
+    return [contents, body]
+
+
 def _report_pages() -> list[list[tuple[float, float, str]]]:
     """Two pages: running header, page-number footer, a hyphenated word, an indented paragraph."""
     header = (72, 800, "Harbour Committee Annual Report")
@@ -303,6 +326,7 @@ def build(folder: Path) -> dict[str, Path]:
             _report_pages(), info={"Title": "Harbour Report", "Author": "Harbour Committee"}
         ),
         "columns.pdf": pdf_bytes(_two_column_pages()),
+        "manual.pdf": pdf_bytes(_manual_pages()),
         "scan.pdf": pdf_bytes([[]], drawing_only=True),
         "notes.docx": docx_bytes(),
         # Broken files of each format: the rest of a corpus must still load.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 
 from bot.core.daily._lexicon import (
@@ -190,37 +191,40 @@ def timezone_suggestions(typed: str, *, limit: int = 25) -> list[tuple[str, str]
     ``Etc/GMT±N`` names are labelled with their real offset (``"UTC-2 (Etc/GMT+2)"``), so the
     inverted POSIX sign cannot mislead. Empty input gives :data:`COMMON_ZONES`.
     """
-    out: dict[str, str] = {}
-
-    def add(value: str, label: str | None = None) -> None:
-        if value not in out:
-            out[value] = label or zone_label(value)
-
     text = typed.strip()
     if not text:
         return [(zone_label(z), z) for z in COMMON_ZONES[:limit]]
+    out: dict[str, str] = {}
+    for value, label in _candidates(text):
+        if len(out) >= limit:
+            break
+        if value not in out:
+            out[value] = label or zone_label(value)
+    return [(label, value) for value, label in out.items()]
+
+
+def _candidates(text: str) -> Iterator[tuple[str, str | None]]:
+    """The zones :func:`timezone_suggestions` offers for ``text``, best first, each with its
+    label (``None``: :func:`zone_label`'s); a zone may come more than once."""
     minutes = _parse_offset(text)
     if minutes is not None:
         whole = offset_zone(text)
         if whole is not None:
-            add(whole, _offset_text(minutes) if whole != "UTC" else None)
+            yield whole, _offset_text(minutes) if whole != "UTC" else None
         for zone in PART_HOUR_ZONES.get(minutes, ()):
-            add(zone, f"{zone} ({_offset_text(minutes)} standard time)")
+            yield zone, f"{zone} ({_offset_text(minutes)} standard time)"
     abbreviation = _abbreviation(text)
     if abbreviation is not None:
         key, zones = abbreviation
         for zone, who in zones:
-            add(zone, f"{zone} ({key}: {who})")
+            yield zone, f"{zone} ({key}: {who})"
     needle = _fold(text)
     if len(needle) >= 3:
         for alias, zone in CITY_ALIASES.items():
             if alias.startswith(needle):
-                add(zone, f"{zone} ({alias.replace('_', ' ').title()})")
+                yield zone, f"{zone} ({alias.replace('_', ' ').title()})"
     for name in _name_matches(needle):
-        add(name)
-        if len(out) >= limit:
-            break
-    return [(label, value) for value, label in list(out.items())[:limit]]
+        yield name, None
 
 
 def timezone_choices(typed: str, *, limit: int = 25) -> list[str]:

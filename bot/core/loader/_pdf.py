@@ -4,9 +4,13 @@ Chosen by measurement (``python -m benchmarks.extraction``, and py-pdf/benchmark
 figures: pypdfium2 about 0.2 s a document, pypdf 2.6 s, pdfminer.six 4.5 s); PyMuPDF is AGPL.
 PDFium gives each text line with its box; from those:
 
+- **lines**: PDFium's text rects on one baseline are joined (a change of font, or a bullet
+  glyph, is a rect of its own);
 - **columns**: a page whose lines fall on both sides of its middle with a gap and almost none
   across it is read left column first, then right (a line spanning both, such as a title, is
   read first when it is above the columns);
+- **contents and index**: a line that ends in dot leaders and a page number ("2.2 Naming
+  . . . . 3") is dropped;
 - **page furniture**: a first or last line of a page that is a page number ("12", "- 12 -",
   "Page 12", "12 of 40", Roman numerals), or whose text (digits ignored) is the first or last
   line of at least half of the pages (two pages at least: a running header or footer), is
@@ -41,6 +45,8 @@ _PAGE_NUMBER = re.compile(
     r"(?:page\s+)?[-–—(\[]?\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*[-–—)\]]?(?:\s*(?:of|/)\s*\d{1,4})?",
     re.IGNORECASE,
 )
+# A line of a table of contents or an index: dot leaders to a page number ("Naming . . . 3").
+_LEADER = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlcdm]{1,7})$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…:;\"”’)\]]$")
 _HYPHENS = ("-", "\u00ad", "\u2010", "\x02")
 PARAGRAPH_GAP = 1.4  # times the usual line pitch
@@ -81,7 +87,9 @@ def read_pdf(data: bytes) -> _Source:
         document.close()
     if not any(pages):
         raise DocumentError("no text layer (a scan?): give a PDF with text, or its text")
-    pages = _drop_furniture(pages)
+    pages = [
+        [ln for ln in lines if not _LEADER.search(ln.text)] for lines in _drop_furniture(pages)
+    ]
     return _Source("pdf", metadata, text=_text(pages))
 
 
@@ -116,12 +124,14 @@ def _merge_segments(lines: list[_Line]) -> list[_Line]:
     merged: list[_Line] = []
     for line in lines:
         last = merged[-1] if merged else None
+        # The taller of the two sets the scale: a bullet glyph is a rect of its own, 2 pt high.
+        height = max(last.y1 - last.y0, line.y1 - line.y0) if last is not None else 0.0
         if (
             last is not None
-            and abs((last.y0 + last.y1) / 2 - (line.y0 + line.y1) / 2) < (last.y1 - last.y0) / 2
-            and 0 <= line.x0 - last.x1 < 2 * (last.y1 - last.y0)
+            and abs((last.y0 + last.y1) / 2 - (line.y0 + line.y1) / 2) < height / 2
+            and 0 <= line.x0 - last.x1 < 2 * height
         ):
-            gap = "" if line.x0 - last.x1 < 0.15 * (last.y1 - last.y0) else " "
+            gap = "" if line.x0 - last.x1 < 0.15 * height else " "
             last.text += gap + line.text
             last.x1, last.y0, last.y1 = line.x1, min(last.y0, line.y0), max(last.y1, line.y1)
         else:

@@ -6,7 +6,8 @@ shingle F1 of 0.987, against 0.946 for its default mode, 0.973 for readability-l
 jusText and 0.809 for plain tag stripping (``python -m benchmarks.extraction``; the
 benchmark's published figures on all 181 pages: trafilatura 0.958, readability 0.922, tag
 stripping 0.665). Navigation, share bars, comments, "related" boxes and cookie notices are
-left out by it; what remains is read as blocks by :mod:`._markup` (headings become sections).
+left out by it; what remains is read as blocks by :mod:`._markup` (headings become sections,
+italics the paragraphs' emphasis: asking trafilatura to keep formatting left the F1 at 0.988).
 
 Metadata (title, author, date, site name as ``outlet``, canonical URL as ``source_url``)
 comes from the page's ``<title>``, Open Graph, JSON-LD and ``<meta>`` tags, through trafilatura.
@@ -51,7 +52,11 @@ def read_html(data: bytes) -> _Source:
     html = _decode(data)
     try:
         found = trafilatura.bare_extraction(
-            html, favor_precision=True, with_metadata=True, include_tables=False
+            html,
+            favor_precision=True,
+            with_metadata=True,
+            include_tables=False,
+            include_formatting=True,
         )
     except (ValueError, TypeError, AttributeError):
         found = None

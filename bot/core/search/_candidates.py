@@ -16,6 +16,8 @@ threshold starting at half the best vote and lowered until ``k`` passages pass i
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import numpy.typing as npt
 
@@ -27,38 +29,40 @@ _MIN_LISTS = 6
 #: At most this many times ``k`` candidates when many passages tie with the ``k``-th vote.
 TIE_FACTOR = 4
 
-Votes = npt.NDArray[np.float64]
+#: Votes are integers: each list's IDF times at most this, rounded (a 2 MB ``uint16`` array at a
+#: million passages, four times smaller than ``float64`` and twice as fast to fill and scan).
+VOTE_SCALE = 64.0
+_MAX_VOTE = 65_535
+
+Votes = npt.NDArray[np.uint16]
 
 
 def votes(index: Postings, key: str, lo: int, hi: int) -> Votes:
     """IDF-weighted count of ``key``'s q-grams in each passage of ``[lo, hi)``.
 
-    Returns ``hi - lo`` votes (``votes[i]`` for passage ``lo + i``).
+    Returns ``hi - lo`` votes (``votes[i]`` for passage ``lo + i``): the sum of the IDFs of the
+    lists read, each scaled by the same factor (``VOTE_SCALE``, less when the sum could overflow
+    16 bits) and rounded to a whole number (at least 1).
     """
+    counted = np.zeros(hi - lo, dtype=np.uint16)
     lists, df = index.lookup(key)
     if len(df) == 0:
-        return np.zeros(hi - lo, dtype=np.float64)
+        return counted
     order = np.argsort(df, kind="stable")
     read = np.cumsum(df[order])
     n = index.passages
     keep = max(int(np.searchsorted(read, POSTINGS_BUDGET * n, side="right")), _MIN_LISTS)
     order = order[:keep]
     idf = np.log((n + 1) / (df[order] + 0.5))
-    slices: list[npt.NDArray[np.int64]] = []
-    for t in order.tolist():
-        posting = index.ids(int(lists[t]))
+    scale = min(VOTE_SCALE, _MAX_VOTE / float(np.ceil(idf).sum() + len(idf)))
+    weights = np.maximum(np.round(idf * scale), 1).astype(np.uint16).tolist()
+    for t, weight in zip(lists[order].tolist(), weights, strict=True):
+        posting = index.ids(t)  # distinct ids: a fancy-indexed add counts each once
         if lo > 0 or hi < n:
             a, b = np.searchsorted(posting, [lo, hi])
-            posting = posting[a:b]
-        slices.append(posting)
-    lengths = np.fromiter((len(s) for s in slices), dtype=np.int64, count=len(slices))
-    if lengths.sum() == 0:
-        return np.zeros(hi - lo, dtype=np.float64)
-    ids = np.concatenate(slices)
-    if lo:
-        ids -= lo
-    counted = np.bincount(ids, weights=np.repeat(idf, lengths), minlength=hi - lo)
-    return counted.astype(np.float64, copy=False)
+            posting = posting[a:b] - lo
+        counted[posting] += np.uint16(weight)
+    return counted
 
 
 def best(scores: Votes, lo: int, k: int) -> list[int]:
@@ -71,14 +75,14 @@ def best(scores: Votes, lo: int, k: int) -> list[int]:
     q-gram of the query, and which of them reach stage 2 must not depend on how a partition
     happens to break ties.
     """
-    top = float(scores.max(initial=0.0))
+    top = int(scores.max(initial=0))
     if top <= 0:
         return []
     threshold = top * 0.5
-    chosen = np.flatnonzero(scores >= threshold)
+    chosen = np.flatnonzero(scores >= scores.dtype.type(math.ceil(threshold)))
     while len(chosen) < k and threshold > top * 1e-3:
         threshold *= 0.6
-        chosen = np.flatnonzero(scores >= threshold)
+        chosen = np.flatnonzero(scores >= scores.dtype.type(math.ceil(threshold)))
     if len(chosen) < k:
         chosen = np.flatnonzero(scores > 0)
     if len(chosen) > k:

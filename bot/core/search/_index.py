@@ -317,7 +317,7 @@ class SearchIndex:
         # partial_ratio costs more past 64 characters, and a long query's q-gram votes are sharper:
         # fewer candidates for long queries keeps them within the same time.
         k = self._candidates if len(key) <= 64 else max(50, self._candidates * 64 // len(key))
-        ranked = self._ranked(key, lo, hi, k, threshold, exhaustive=exhaustive)
+        ranked = self._ranked(key, lo, hi, k, threshold, exhaustive=exhaustive, top=limit)
         hits = list(itertools.islice(self._iter_hits(key, ranked), limit))
         if not hits:
             title = self._titles.get(document or "", document or "")
@@ -373,8 +373,10 @@ class SearchIndex:
         *,
         exhaustive: bool = False,
         prefix: bool = False,
+        top: int | None = None,
     ) -> list[_rescore.Scored]:
-        """Stage 1 (votes, candidates) then stage 2 (scores) over passages ``[lo, hi)``."""
+        """Stage 1 (votes, candidates) then stage 2 (scores) over passages ``[lo, hi)``; with
+        ``top``, only what the best ``top`` paragraphs need (see :func:`._rescore.rank`)."""
         votes = _candidates.votes(self._postings, key, lo, hi)
         ids: Sequence[int]
         if exhaustive or hi - lo <= k:
@@ -384,7 +386,14 @@ class SearchIndex:
             if len(ids) < k and hi - lo <= _SCAN_MAX:
                 ids = range(lo, hi)
         choices = [self.key(i) for i in ids]
-        return _rescore.rank(key, ids, choices, threshold, votes, lo, align_words=not prefix)
+        where = np.asarray(ids, dtype=np.int64)
+        groups = (self._columns["doc"][where].astype(np.int64) << 32) | self._columns[
+            "paragraph"
+        ][where]
+        return _rescore.rank(
+            key, ids, choices, threshold, votes, lo, align_words=not prefix, top=top,
+            groups=groups.tolist(),
+        )
 
     def _iter_hits(self, key: str, ranked: list[_rescore.Scored]) -> Iterator[SearchHit]:
         """The ranked passages as hits, one per paragraph (the best of its windows)."""

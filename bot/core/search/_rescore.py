@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -59,10 +60,12 @@ def rank(
     ids: Sequence[int],
     choices: Sequence[str],
     threshold: float,
-    votes: npt.NDArray[np.float64],
+    votes: npt.NDArray[Any],
     lo: int,
     *,
     align_words: bool = True,
+    top: int | None = None,
+    groups: Sequence[int] | None = None,
 ) -> list[Scored]:
     """Score passages ``ids`` (matching keys ``choices``) against ``key``; best first.
 
@@ -72,6 +75,11 @@ def rank(
     ``MIN_WORDS`` or more words inexact passages are also scored by word alignment
     (:func:`realign`; not for a prefix still being typed, whose last word is cut); a passage's score
     never depends on the other candidates, so the index and the full scan agree.
+
+    With ``top`` and ``groups`` (one paragraph id per choice), only what the best ``top``
+    paragraphs need is aligned: a passage whose best possible aligned score is below the
+    ``top``-th best paragraph's score before alignment cannot be among them, and is dropped
+    (:func:`_prune`; the other passages' scores are unchanged).
     """
     if not choices:
         return []
@@ -82,7 +90,30 @@ def rank(
     scores = process.cdist(
         [key], choices, scorer=fuzz.partial_ratio, score_cutoff=floor, dtype=np.float64
     )[0]
-    qlen = len(key)
+    exact, inexact = _first_scores(key, ids, choices, scores, floor)
+    if align_words and inexact:
+        if top is not None and groups is not None:
+            inexact = _prune(exact, inexact, ids, groups, top, cutoff)
+        text_of = dict(zip(ids, choices, strict=True))
+        inexact = realign(words, [text_of[s.pid] for s in inexact], inexact)
+    ranked = exact + [
+        Scored(s.pid, min(s.score, INEXACT_MAX), False, s.span)
+        for s in inexact
+        if s.score >= cutoff
+    ]
+    ranked.sort(key=lambda s: (not s.exact, -s.score, -float(votes[s.pid - lo]), s.pid))
+    return ranked
+
+
+def _first_scores(
+    key: str,
+    ids: Sequence[int],
+    choices: Sequence[str],
+    scores: npt.NDArray[np.float64],
+    floor: float,
+) -> tuple[list[Scored], list[Scored]]:
+    """``(exact, inexact)``: the passages scoring ``floor`` or more before word alignment."""
+    qlen, one_word = len(key), len(key.split()) == 1
     exact: list[Scored] = []
     inexact: list[Scored] = []
     for j in np.flatnonzero(scores >= floor).tolist():
@@ -91,21 +122,39 @@ def rank(
             inexact.append(Scored(ids[j], fuzz.ratio(key, text), False))
         elif find_whole(key, text) >= 0:
             exact.append(Scored(ids[j], 100.0, True))
-        elif len(words) == 1:
+        elif one_word:
             inexact.append(Scored(ids[j], word_aligned(key, text, float(scores[j])), False))
         else:
             inexact.append(Scored(ids[j], float(scores[j]), False))
-    order = lambda s: (not s.exact, -s.score, -votes[s.pid - lo], s.pid)  # noqa: E731
-    if align_words and inexact:
-        text_of = dict(zip(ids, choices, strict=True))
-        inexact = realign(words, [text_of[s.pid] for s in inexact], inexact)
-    ranked = exact + [
-        Scored(s.pid, min(s.score, INEXACT_MAX), False, s.span)
-        for s in inexact
-        if s.score >= cutoff
-    ]
-    ranked.sort(key=order)
-    return ranked
+    return exact, inexact
+
+
+def _prune(
+    exact: list[Scored],
+    inexact: list[Scored],
+    ids: Sequence[int],
+    groups: Sequence[int],
+    top: int,
+    cutoff: float,
+) -> list[Scored]:
+    """The inexact passages that word alignment could still lift into the best ``top``
+    paragraphs (``groups[j]`` is the paragraph of ``ids[j]``).
+
+    Alignment never lowers a score and raises ``P`` to at most ``(P + 100) / 2`` (plus the
+    tie-break of :func:`realign`, under 0.5): a passage below the ``top``-th best paragraph's
+    score before alignment ranks under ``top`` other paragraphs whatever its words.
+    """
+    group_of = dict(zip(ids, groups, strict=True))
+    best: dict[int, float] = {}
+    for s in exact:
+        best[group_of[s.pid]] = 101.0
+    for s in inexact:
+        g = group_of[s.pid]
+        best[g] = max(best.get(g, 0.0), min(s.score, INEXACT_MAX))
+    if len(best) < top:
+        return inexact
+    bar = max(sorted(best.values(), reverse=True)[top - 1], cutoff)
+    return [s for s in inexact if min((s.score + 101.0) / 2, INEXACT_MAX) >= bar]
 
 
 def realign(words: list[str], texts: list[str], scored: list[Scored]) -> list[Scored]:
