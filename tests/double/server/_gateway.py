@@ -34,6 +34,7 @@ from tests.double.server._state import (
 )
 from tests.double.server._validation import (
     _check_offered,
+    _type_as_registered,
 )
 
 
@@ -343,6 +344,7 @@ class GatewaySide:
                 registered = self.commands.get(None, {}).get(key)
         if registered is not None:
             _check_offered(d, registered)
+            _type_as_registered(data.get("options") or [], registered.get("options") or [])
         data.setdefault("id", registered["id"] if registered else self.snowflake())
         data.setdefault("type", 1)
         resolved: dict[str, dict[str, Any]] = {}

@@ -198,6 +198,18 @@ def _check_offered(d: Mapping[str, Any], registered: Mapping[str, Any]) -> None:
         )
 
 
+def _type_as_registered(options: list[dict[str, Any]], defined: list[dict[str, Any]]) -> None:
+    """Give each option the type of the option Discord holds under its name (sub-commands
+    included): Discord sends an interaction's options with the types of the definition it holds,
+    whatever a payload builder guessed from the Python value."""
+    by_name = {o.get("name"): o for o in defined}
+    for option in options:
+        spec = by_name.get(option.get("name"))
+        if spec is not None and spec.get("type") is not None:
+            option["type"] = spec["type"]
+            _type_as_registered(option.get("options") or [], spec.get("options") or [])
+
+
 MAX_NONCE = 25
 
 
