@@ -74,7 +74,7 @@ def start_deriving(
     if progress is not None:
         progress("deriving", 0, len(documents))
     chars = sum(len(p.text) for d, _, _ in documents for p in d.paragraphs)
-    workers = pool(chars) if len(documents) > 1 else None
+    workers = pool(chars) if documents else None
     if workers is None:
         return _derive_here(disk, documents, lengths, into, progress)
     futures = {

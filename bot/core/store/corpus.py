@@ -53,10 +53,13 @@ __all__ = ["GRACE_SECONDS", "CorpusStore", "Progress", "StoreReport", "code_vers
 
 #: Unreferenced store files younger than this are kept (another process may be about to use them).
 GRACE_SECONDS = 600.0
-#: Less text than this (characters, or bytes of files to read) is handled in this process:
-#: starting worker processes costs about a second, deriving a megabyte of prose about two
-#: seconds of one core, reading and segmenting it about a third of a second.
+#: Fewer bytes of files to read than this are read in this process: starting worker processes
+#: costs about a second, reading and segmenting a megabyte of prose about a third of a second.
 POOL_MIN_CHARS = 1_500_000
+#: Less text to derive than this (characters) is derived in this process. Deriving costs about
+#: two seconds of one core per megabyte, and in workers it overlaps the index build here, so one
+#: changed novel is worth the workers' start.
+DERIVE_POOL_MIN_CHARS = 300_000
 #: How many recent sets of inputs (corpus paths and language) keep their records.
 KEEP_INPUTS = 4
 
@@ -81,9 +84,10 @@ class CorpusStore:
         self._hashes: dict[str, str] = {}
         self._pool: ProcessPoolExecutor | None = None
 
-    def _workers(self, size: int) -> ProcessPoolExecutor | None:
-        """The worker processes for ``size`` characters of work, or ``None``: do it here."""
-        if self.workers <= 1 or size < POOL_MIN_CHARS:
+    def _workers(self, size: int, minimum: int | None = None) -> ProcessPoolExecutor | None:
+        """The worker processes for ``size`` characters of work, or ``None``: do it here (less
+        than ``minimum``, default :data:`POOL_MIN_CHARS`)."""
+        if self.workers <= 1 or size < (POOL_MIN_CHARS if minimum is None else minimum):
             return None
         if self._pool is None:
             self._pool = worker_pool(self.workers)
@@ -194,7 +198,8 @@ class CorpusStore:
         self.report.derived_from_store = len(parts)
         self.report.derived_built = len(missing)
         try:
-            jobs = start_deriving(self._disk, missing, lengths, parts, self._workers, progress)
+            pool = functools.partial(self._workers, minimum=DERIVE_POOL_MIN_CHARS)
+            jobs = start_deriving(self._disk, missing, lengths, parts, pool, progress)
             index, index_key = index_of(self._disk, corpus, progress)
             for _ in jobs:  # the derive results, as they come
                 pass
