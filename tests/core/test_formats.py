@@ -99,6 +99,14 @@ def test_a_pdf_joins_lines_and_hyphens_and_drops_headers_and_page_numbers(
     assert texts(report) == fx.REPORT_PARAGRAPHS
 
 
+def test_a_pdf_drops_running_headers_that_change_with_the_chapter(
+    built: dict[str, Path],
+) -> None:
+    document = load_document(built["chapters.pdf"])
+    assert texts(document) == fx.CHAPTER_PAGES
+    assert document.sections == ()
+
+
 def test_a_pdf_drops_its_contents_lines_and_keeps_bullets_with_their_items(
     built: dict[str, Path],
 ) -> None:

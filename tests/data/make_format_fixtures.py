@@ -261,6 +261,26 @@ def _manual_pages() -> list[list[tuple[float, float, str]]]:
     return [contents, body]
 
 
+CHAPTER_PAGES = [
+    "The harbour was quiet on the first morning of the voyage.",
+    "The captain walked the deck twice before he spoke.",
+    "By noon the wind had turned and the sails filled.",
+    "Nobody aboard could remember a fairer day for leaving.",
+    "Land rose out of the sea on the twelfth morning.",
+    "They anchored in a bay of white sand and stayed.",
+]
+
+
+def _chapter_header_pages() -> list[list[tuple[float, float, str]]]:
+    """Six pages, two a chapter, each under a running header that names its chapter and ends
+    with the page number ("Chapter 2: The Wind 3"), each holding one paragraph."""
+    names = ["The Harbour", "The Wind", "The Island"]
+    return [
+        [(72, 800, f"Chapter {n // 2 + 1}: {names[n // 2]} {n + 1}"), (72, 740, text)]
+        for n, text in enumerate(CHAPTER_PAGES)
+    ]
+
+
 def _hyphenated_lines(paragraph: str, width: int) -> list[str]:
     """Wrap at ``width`` characters, splitting long words across lines with a hyphen."""
     lines: list[str] = []
@@ -381,6 +401,7 @@ def build(folder: Path) -> dict[str, Path]:
         ),
         "columns.pdf": pdf_bytes(_two_column_pages()),
         "manual.pdf": pdf_bytes(_manual_pages()),
+        "chapters.pdf": pdf_bytes(_chapter_header_pages()),
         "scan.pdf": pdf_bytes([[]], drawing_only=True),
         "notes.docx": docx_bytes(),
         # Broken files of each format: the rest of a corpus must still load.

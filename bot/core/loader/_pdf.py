@@ -13,8 +13,9 @@ PDFium gives each text line with its box; from those:
   . . . . 3") is dropped;
 - **page furniture**: a first or last line of a page that is a page number ("12", "- 12 -",
   "Page 12", "12 of 40", Roman numerals), or whose text (digits ignored) is the first or last
-  line of at least half of the pages (two pages at least: a running header or footer), is
-  dropped;
+  line of at least half of the pages (two pages at least: a running header or footer), or of
+  two pages when it has three words or more and a page number at one end (a header that
+  changes with the chapter: "Chapter 2: Naming 7"), is dropped;
 - **paragraphs** and **hyphenation**: :mod:`._pdf_paragraphs` (gaps, indents, lines that
   stop short, bullets, headings; words hyphenated at a line end rejoined).
 
@@ -40,6 +41,9 @@ _PAGE_NUMBER = re.compile(
 # A line of a table of contents or an index: dot leaders to a page number ("Naming . . . 3").
 _LEADER = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlcdm]{1,7})$", re.IGNORECASE)
 FURNITURE_SHARE = 0.5
+# A running header that changes with the chapter and carries the page number: three words at
+# least and a number at one end ("Chapter 2: ASN.1 structure handling 3", digits as "#").
+_PAGED = re.compile(r"^(?=(?:\S+\s+){2}\S)(?:#\s.*|.*\s#)$")
 
 
 def read_pdf(data: bytes) -> _Source:
@@ -161,7 +165,7 @@ def _drop_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
     repeated = {
         key
         for key, count in edges.items()
-        if count >= 2 and count >= FURNITURE_SHARE * len(pages) and len(pages) >= 2
+        if count >= 2 and (count >= FURNITURE_SHARE * len(pages) or _PAGED.search(key))
     }
     result: list[list[_Line]] = []
     for lines in pages:
