@@ -387,11 +387,18 @@ class SearchIndex:
                 ids = range(lo, hi)
         choices = [self.key(i) for i in ids]
         where = np.asarray(ids, dtype=np.int64)
-        groups = (self._columns["doc"][where].astype(np.int64) << 32) | self._columns[
-            "paragraph"
-        ][where]
+        groups = (self._columns["doc"][where].astype(np.int64) << 32) | self._columns["paragraph"][
+            where
+        ]
         return _rescore.rank(
-            key, ids, choices, threshold, votes, lo, align_words=not prefix, top=top,
+            key,
+            ids,
+            choices,
+            threshold,
+            votes,
+            lo,
+            align_words=not prefix,
+            top=top,
             groups=groups.tolist(),
         )
 
