@@ -139,45 +139,8 @@ def source_chapters() -> list[tuple[str, list[str]]]:
     return [("Chapter One", fx.CHAPTER_ONE * 20), ("Chapter Two", fx.CHAPTER_TWO * 20)]
 
 
-def _hyphenated_lines(paragraph: str, width: int) -> list[str]:
-    """Wrap at ``width`` characters, splitting long words across lines with a hyphen."""
-    lines: list[str] = []
-    current = ""
-    for word in paragraph.split():
-        if len(current) + 1 + len(word) <= width or not current:
-            current = f"{current} {word}".strip()
-            continue
-        room = width - len(current) - 2
-        if len(word) >= 8 and word.isalpha() and room >= 3:
-            cut = min(room, len(word) - 3)
-            lines.append(f"{current} {word[:cut]}-")
-            current = word[cut:]
-        else:
-            lines.append(current)
-            current = word
-    lines.append(current)
-    return lines
-
-
 def book_pdf(chapters: list[tuple[str, list[str]]], *, columns: int) -> bytes:
-    width, x_starts = (88, [72.0]) if columns == 1 else (42, [50.0, 310.0])
-    pages: list[list[tuple[float, float, str]]] = []
-    lines: list[tuple[float, str]] = []  # (indent, text)
-    for title, paragraphs in chapters:
-        lines.append((0.0, title.upper()))
-        for paragraph in paragraphs:
-            for i, line in enumerate(_hyphenated_lines(paragraph, width)):
-                lines.append((14.0 if i == 0 else 0.0, line))
-    per_column = 52
-    chunk = per_column * columns
-    for page_number, start in enumerate(range(0, len(lines), chunk), start=1):
-        page = [(72.0, 800.0, "Pride and Prejudice")]
-        for c in range(columns):
-            column = lines[start + c * per_column : start + (c + 1) * per_column]
-            for row, (indent, text) in enumerate(column):
-                page.append((x_starts[c] + indent, 760.0 - 13.5 * row, text))
-        page.append((290.0, 40.0, str(page_number)))
-        pages.append(page)
+    pages = fx.book_pages(chapters, columns=columns, header="Pride and Prejudice")
     return fx.pdf_bytes(pages, info={"Title": "Pride and Prejudice", "Author": "Jane Austen"})
 
 

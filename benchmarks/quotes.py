@@ -16,6 +16,8 @@
    only a pronoun tag, annotated by reading the text), how many speakers are right, wrong or left
    unknown.
 4. **Pool**: how many distinct lines 200 unfiltered ``/quote`` draws of each novel give.
+5. **Verbatim**: how many ranked quotes are a verbatim substring of their paragraph (whitespace
+   aside), as ``/quote`` promises.
 """
 
 from __future__ import annotations
@@ -176,6 +178,21 @@ def pool_table(books: dict[str, Any], docs: Sequence[Document]) -> None:
         print(f"| {name} | {statistics.median(counts):.0f} |")
 
 
+def verbatim_table(books: dict[str, Any], docs: Sequence[Document]) -> None:
+    paragraphs = {(d.id, p.number): " ".join(p.text.split()) for d in docs for p in d.paragraphs}
+    print("\n| code | ranked quotes | verbatim substring of their paragraph | not verbatim |")
+    print("|---|---:|---:|---:|")
+    for name, book in books.items():
+        ranked = book.ranked()
+        bad = [
+            q
+            for q in ranked
+            if " ".join(q.text.split()) not in paragraphs[(q.document_id, q.paragraph)]
+        ]
+        share = 100 * (len(ranked) - len(bad)) / max(1, len(ranked))
+        print(f"| {name} | {len(ranked):,} | {share:.2f}% | {len(bad):,} |")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--unjudged", action="store_true", help="list answers not yet judged")
@@ -201,6 +218,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     speaker_table(docs)
     print("\n### Variety")
     pool_table(books, docs)
+    print("\n### Verbatim quotes")
+    verbatim_table(books, docs)
     return 0
 
 

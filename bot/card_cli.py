@@ -6,11 +6,27 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
-from bot.cards import DEFAULT_STYLE, STYLES, render_card
 from bot.core.errors import UserError
 from bot.settings import Settings
+
+
+class _Styles:
+    """The card styles as argparse choices, read from :mod:`bot.cards` only when a ``--style``
+    is checked or listed (Pillow and the fonts load for the ``card`` command, not for every
+    command the CLI parses)."""
+
+    def __contains__(self, value: object) -> bool:
+        from bot.cards import STYLES
+
+        return value in STYLES
+
+    def __iter__(self) -> Iterator[str]:
+        from bot.cards import STYLES
+
+        return iter(sorted(STYLES))
 
 
 def add_parser(
@@ -21,7 +37,7 @@ def add_parser(
     card.add_argument("--document", help="document id or title")
     card.add_argument("--contains", help="a word or phrase the quote should contain")
     card.add_argument("--speaker", help="only words said by this person")
-    card.add_argument("--style", choices=sorted(STYLES), default=DEFAULT_STYLE, help="the look")
+    card.add_argument("--style", choices=_Styles(), metavar="STYLE", help="the look: %(choices)s")
     card.add_argument("--out", metavar="FILE.png", required=True, help="where to write the PNG")
 
 
@@ -42,6 +58,7 @@ def out_problem(out: Path) -> str | None:
 
 def cmd_card(args: argparse.Namespace, settings: Settings) -> int:
     """Pick a quote like ``corpusbot quote``, draw its card, write it; exit 1 when no quote fits."""
+    from bot.cards import DEFAULT_STYLE, render_card  # Pillow and fonts: only for this command
     from bot.cli import EXIT_BAD_INPUT, EXIT_NO_ANSWER, EXIT_OK, load_library
     from bot.render_community import card_text  # imports discord: only for this command
 
@@ -59,7 +76,7 @@ def cmd_card(args: argparse.Namespace, settings: Settings) -> int:
         sys.stderr.write(f"{error}\n")
         return EXIT_NO_ANSWER
     started = time.perf_counter()
-    png = render_card(*card_text(quote, document), args.style)
+    png = render_card(*card_text(quote, document), args.style or DEFAULT_STYLE)
     elapsed = time.perf_counter() - started
     try:
         out.write_bytes(png)

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from discord import app_commands
+
+from bot import render
 from bot.core.library import Library
 from bot.core.sources import visible_documents
 
@@ -71,3 +74,13 @@ def allowed_for(
     if choices is None:
         return None
     return choices.allowed(library or bot.library, guild_id, bot.settings.corpus.paths)
+
+
+def document_autocomplete(
+    bot: CorpusBot, guild_id: int | None, current: str
+) -> list[app_commands.Choice[str]]:
+    """Autocomplete for a command's ``document`` option: the documents the guild sees (its
+    choice, :func:`allowed_for`) that match what was typed, as Discord choices."""
+    library = bot.library
+    allowed = allowed_for(bot, guild_id, library)
+    return render.choices(library.document_choices(current, allowed=allowed))

@@ -16,7 +16,7 @@ import discord
 
 from bot import render
 from bot.core.models import Document, Quote
-from bot.core.provenance import Provenance
+from bot.core.provenance import MIN_MATCHED_WORDS, Provenance
 from bot.core.reading import CHAPTER, Instalment, ReadingClub, instalment_text
 
 # ---- "Where is this from?" ------------------------------------------------------------------
@@ -55,6 +55,12 @@ def not_from_corpus(best: Provenance | None) -> render.Reply:
     """No passage matched well enough: say so, privately, with how close the best one came."""
     if best is None:
         detail = "nothing in it resembles any passage"
+    elif best.score >= best.min_score:  # close, but on too few words to be a quotation
+        words = "word matches" if best.matched_words == 1 else "words match"
+        detail = (
+            f"only {best.matched_words} {words} a passage; a quotation needs "
+            f"{MIN_MATCHED_WORDS} or more"
+        )
     else:
         detail = (
             f"the closest passage scored {best.score:.0f} of 100; {best.min_score:.0f} is needed"

@@ -27,15 +27,24 @@ log = logging.getLogger(__name__)
 _COMMAND, _SUB, _GROUP = 1, 1, 2  # application command type; option types of sub-commands
 
 
+_ALL_CONTEXTS = (0, 1, 2)  # a server, the bot's DM, a group DM: where a command without them works
+_GUILD_INSTALL = (0,)  # the installation a command without integration types has
+
+
 def command_shape(payload: Mapping[str, Any]) -> tuple[Any, ...]:
-    """What users see of a command definition (names, types, descriptions, options, choices,
-    permissions), normalised so that a local payload and Discord's copy compare equal."""
+    """What users see of a command definition (names, types, descriptions, options with their
+    types, required flags and choices, permissions, age restriction, the contexts it is offered in
+    and the installations it comes with), normalised so that a local payload and Discord's copy
+    compare equal (unset contexts and integration types as Discord's defaults)."""
     perms = payload.get("default_member_permissions")
     return (
         payload.get("type", 1),
         payload.get("name"),
         payload.get("description", ""),
         None if perms is None else str(perms),
+        bool(payload.get("nsfw", False)),
+        tuple(sorted(payload.get("contexts") or _ALL_CONTEXTS)),
+        tuple(sorted(payload.get("integration_types") or _GUILD_INSTALL)),
         tuple(_option_shape(o) for o in payload.get("options") or ()),
     )
 
@@ -52,6 +61,7 @@ def _option_shape(option: Mapping[str, Any]) -> tuple[Any, ...]:
         option.get("max_value"),
         option.get("min_length"),
         option.get("max_length"),
+        tuple(sorted(option.get("channel_types") or ())),
         tuple(_option_shape(o) for o in option.get("options") or ()),
     )
 
@@ -59,7 +69,8 @@ def _option_shape(option: Mapping[str, Any]) -> tuple[Any, ...]:
 def stale_reason(
     tree: app_commands.CommandTree[Any], interaction: discord.Interaction[Any]
 ) -> str | None:
-    """Why ``interaction`` names a command or option the bot does not have, or ``None``."""
+    """Why ``interaction`` names a command, sub-command or option the bot does not have (or an
+    option of another type, or lacks a required one), or ``None``."""
     if interaction.type not in (
         discord.InteractionType.application_command,
         discord.InteractionType.autocomplete,
@@ -86,12 +97,24 @@ def stale_reason(
         command, options = sub, options[0].get("options") or []
     if isinstance(command, app_commands.Group):
         return f"/{name} needs a sub-command now"
+    return _option_problem(command, options, interaction.type)
+
+
+def _option_problem(
+    command: app_commands.Command[Any, ..., Any],
+    options: Sequence[Mapping[str, Any]],
+    kind: discord.InteractionType,
+) -> str | None:
+    """Why the options of an interaction do not fit ``command``: an option it does not have, one
+    of another type, or (for a command, not an autocomplete) a required one missing."""
     params = {p.display_name: p for p in command.parameters}
     for option in options:
         param = params.get(str(option.get("name")))
         if param is None:
             return f"unknown option {option.get('name')} of /{command.qualified_name}"
-    if interaction.type is discord.InteractionType.application_command:
+        if option.get("type") is not None and int(option["type"]) != param.type.value:
+            return f"option {param.display_name} of /{command.qualified_name} changed type"
+    if kind is discord.InteractionType.application_command:
         given = {str(o.get("name")) for o in options}
         missing = [
             p.display_name for p in command.parameters if p.required and p.display_name not in given

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import socket
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
@@ -41,6 +40,7 @@ from bot.core.daily import (
 from bot.core.errors import NotFound
 from bot.core.models import Document, Quote
 from bot.core.quotes import quote_key
+from bot.delivery import failed_send
 from bot.errors import send
 from bot.scheduler import (
     DailyScheduler,
@@ -211,21 +211,12 @@ class Daily(commands.GroupCog, group_name="daily", group_description="The daily 
         channel = self.bot.get_partial_messageable(schedule.channel_id, guild_id=schedule.guild_id)
         try:
             message = await channel.send(nonce=nonce, **kwargs)
-        except discord.Forbidden as exc:
-            return SendResult.forbidden(self._missing_for(schedule, exc))
-        except discord.NotFound as exc:
-            return SendResult.not_found(f"{exc.status} {exc.code} {exc.text}".strip())
-        except discord.HTTPException as exc:
-            detail = f"{exc.status} {exc.text}".strip()
-            if exc.status == 429 or exc.status >= 500:
-                return SendResult.retryable(detail, retry_after=getattr(exc, "retry_after", None))
-            return SendResult.error(f"{exc.status} {exc.code} {exc.text}".strip())
-        except (aiohttp.ClientConnectorError, ConnectionRefusedError, socket.gaierror) as exc:
-            # no connection was made (refused, DNS failure): the request never left
-            return SendResult.unreached(repr(exc))
-        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            # the request may have reached Discord: resent only with its nonce, in time
-            return SendResult.unknown(repr(exc))
+        except Exception as exc:
+            missing = functools.partial(self._missing_for, schedule)
+            result = failed_send(exc, permission=missing)
+            if result is None:
+                raise
+            return result
         return SendResult.ok(message.id)
 
     # -- commands -------------------------------------------------------------------------

@@ -14,7 +14,6 @@ import functools
 import logging
 from typing import Any
 
-import aiohttp
 import discord
 from discord import Interaction, app_commands
 from discord.ext import commands
@@ -30,6 +29,7 @@ from bot.core.daily import (
 )
 from bot.core.models import Document
 from bot.core.reading import CHAPTER, MAX_PARAGRAPHS, Instalment, ReadingClub, instalments
+from bot.delivery import failed_send
 from bot.errors import send
 from bot.reading_scheduler import ReadingScheduler
 from bot.scheduler import SendResult
@@ -157,16 +157,11 @@ class Reading(commands.GroupCog, group_name="reading", group_description="The re
         channel = self.bot.get_partial_messageable(club.channel_id, guild_id=club.guild_id)
         try:
             message = await channel.send(nonce=nonce, **reply.send_kwargs(channel=True))
-        except discord.Forbidden:
-            return SendResult.forbidden("Send Messages")
-        except discord.NotFound as exc:
-            return SendResult.not_found(f"{exc.status} {exc.code} {exc.text}".strip())
-        except discord.HTTPException as exc:
-            if exc.status == 429 or exc.status >= 500:
-                return SendResult.retryable(f"{exc.status} {exc.text}".strip())
-            return SendResult.error(f"{exc.status} {exc.code} {exc.text}".strip())
-        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            return SendResult.unknown(repr(exc))
+        except Exception as exc:
+            result = failed_send(exc)
+            if result is None:
+                raise
+            return result
         if club.thread:
             name = render_community.instalment_heading(
                 self._plan(club.document_id, club.size)[day - 1]

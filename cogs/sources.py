@@ -6,7 +6,7 @@ from discord import Interaction, app_commands
 from discord.ext import commands
 
 from bot import installs, render
-from bot.choices import allowed_for
+from bot.choices import allowed_for, document_autocomplete
 from bot.client import CorpusBot
 from bot.errors import send
 from bot.paging import PageView
@@ -48,9 +48,7 @@ class Sources(commands.Cog):
     async def document_autocomplete(
         self, interaction: Interaction[CorpusBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        library = self.bot.library
-        allowed = allowed_for(self.bot, interaction.guild_id, library)
-        return render.choices(library.document_choices(current, allowed=allowed))
+        return document_autocomplete(self.bot, interaction.guild_id, current)
 
 
 async def setup(bot: CorpusBot) -> None:

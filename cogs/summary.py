@@ -8,7 +8,7 @@ from discord import Interaction, app_commands
 from discord.ext import commands
 
 from bot import cooldowns, installs, render
-from bot.choices import allowed_for
+from bot.choices import allowed_for, document_autocomplete
 from bot.client import CorpusBot
 from bot.errors import send
 
@@ -58,9 +58,7 @@ class Summaries(commands.Cog):
     async def document_autocomplete(
         self, interaction: Interaction[CorpusBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        library = self.bot.library
-        allowed = allowed_for(self.bot, interaction.guild_id, library)
-        return render.choices(library.document_choices(current, allowed=allowed))
+        return document_autocomplete(self.bot, interaction.guild_id, current)
 
     @summary.autocomplete("section")
     async def section_autocomplete(

@@ -233,9 +233,9 @@ class Quote:
     """A quotable line.
 
     Attributes:
-        text: the quote, verbatim (for quoted speech: the words inside the quotation marks;
-            speech interrupted by its tag is joined without the tag, and a comma before a tag
-            that ends the sentence becomes a full stop).
+        text: the quote, a verbatim substring of its paragraph (whitespace aside; for quoted
+            speech: the words inside the quotation marks, or, for speech interrupted by its tag,
+            the whole stretch from the first mark to the last, tag included).
         sentence: the sentence it came from (its paragraph number gives the citation).
         speaker: who said it when it is quoted speech and the text names them, else ``None``.
         score: quotability score in [0, 1] (see :mod:`bot.core.quotes`).

@@ -16,6 +16,7 @@ from bot.core.models import Document
 from tests.data import make_format_fixtures as fx
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "formats"
+BOOKS = SAMPLES.parent / "books"
 
 
 @pytest.fixture(scope="module")
@@ -98,12 +99,36 @@ def test_a_pdf_joins_lines_and_hyphens_and_drops_headers_and_page_numbers(
     assert texts(report) == fx.REPORT_PARAGRAPHS
 
 
+def test_a_pdf_drops_running_headers_that_change_with_the_chapter(
+    built: dict[str, Path],
+) -> None:
+    document = load_document(built["chapters.pdf"])
+    assert texts(document) == fx.CHAPTER_PAGES
+    assert document.sections == ()
+
+
 def test_a_pdf_drops_its_contents_lines_and_keeps_bullets_with_their_items(
     built: dict[str, Path],
 ) -> None:
     manual = load_document(built["manual.pdf"])
     assert manual.title == "Library Manual"
     assert texts(manual) == fx.MANUAL_PARAGRAPHS
+
+
+@pytest.mark.parametrize("columns", [1, 2])
+def test_a_book_set_ragged_keeps_its_paragraphs_over_columns_and_pages(
+    tmp_path: Path, columns: int
+) -> None:
+    # Real text (the first chapters of Pride and Prejudice) set ragged: a line that ends a
+    # sentence short of the margin, because the next word did not fit, ends no paragraph.
+    book = load_document(BOOKS / "pride_and_prejudice.txt")
+    chapters = [
+        (s.title or "", [book.paragraph(n).text for n in range(s.first, s.last + 1)])
+        for s in book.sections[:4]
+    ]
+    path = tmp_path / "book.pdf"
+    path.write_bytes(fx.pdf_bytes(fx.book_pages(chapters, columns=columns, header="Pride")))
+    assert texts(load_document(path)) == [p for _, paragraphs in chapters for p in paragraphs]
 
 
 def test_a_two_column_pdf_page_is_read_column_by_column(built: dict[str, Path]) -> None:

@@ -69,7 +69,7 @@ def test_each_sentence_of_speech_is_a_candidate_with_its_speaker() -> None:
 
 def test_a_reply_fragment_scores_below_a_line_that_stands_alone() -> None:
     quotes = _quotes()
-    reply = quotes["Yes, very well, if it must be so, it must."]
+    reply = quotes["Yes, very well, if it must be so, it must"]
     assert reply.speaker is not None  # "said the captain" names him
     assert reply.score < QUOTABLE_THRESHOLD
     assert quotability("Oh! it is so.") < quotability("The law is so.")
@@ -248,27 +248,32 @@ def _candidates(text: str) -> dict[str, Quote]:
     return {q.text: q for q in document_quotes(document).quotes}
 
 
-def test_speech_interrupted_by_a_tag_is_shown_joined_without_the_tag() -> None:
+def test_speech_interrupted_by_a_tag_is_shown_verbatim_with_its_tag() -> None:
     quotes = _candidates(INTERRUPTED)
     sister = (
-        "If a fool's head can't express better opinions than that, and you have got any work "
-        "to do, you had better go and do it."
+        "“If a fool's head can't express better opinions than that,” said my sister, “and you "
+        "have got any work to do, you had better go and do it.”"
     )
     assert sister in quotes
     assert quotes[sister].speaker is None  # "my sister": no name
     darcy = (
-        "Nothing is more deceitful than the appearance of humility. It is often only "
-        "carelessness of opinion, and sometimes an indirect boast."
+        "“Nothing is more deceitful,” said Darcy, “than the appearance of humility. It is often "
+        "only carelessness of opinion, and sometimes an indirect boast.”"
     )
     assert quotes[darcy].speaker == "Darcy"
-    assert not [t for t in quotes if "said" in t or (t.startswith("If a fool") and t != sister)]
+    assert quotes[darcy].score >= QUOTABLE_THRESHOLD  # scored on the spoken words
+    # never the spoken words joined without the tag (not a substring of the paragraph)
+    assert not [t for t in quotes if t.startswith("Nothing is more deceitful than")]
+    assert not [t for t in quotes if t.startswith("If a fool") or t.startswith("and you")]
 
 
-def test_speech_ending_with_a_comma_ends_properly_and_nested_marks_balance() -> None:
+def test_speech_ending_with_a_comma_drops_it_and_nested_marks_balance() -> None:
     quotes = _candidates(INTERRUPTED)
-    assert "You are dancing with the only handsome girl in the room." in quotes
+    assert "You are dancing with the only handsome girl in the room" in quotes
     assert not [t for t in quotes if t.rstrip("”’\"'").endswith(",")]
     assert not [t for t in quotes if t.endswith(("’", "'")) and "‘" not in t]
+    paragraphs = parse_document(INTERRUPTED, document_id="joined").paragraphs
+    assert all(any(t in p.text for p in paragraphs) for t in quotes)
 
 
 def test_a_fortune_collection_credits_each_whole_saying_to_its_author() -> None:
@@ -286,3 +291,46 @@ def test_a_fortune_collection_credits_each_whole_saying_to_its_author() -> None:
     match = "The best way to make a fire with two sticks is to make sure one of them is a match."
     assert quotes[match].speaker is None
     assert not [t for t in quotes if "--" in t or "Night Watch" in t]
+
+
+# Names sharing a first name ("Herbert Pocket", "Herbert") once made the speaker of a pronoun tag
+# depend on the order of a set of strings, which changes with Python's hash seed per process.
+SHARED_FIRST_NAME = """Chapter
+
+"I am glad to see you, and I hope we shall be friends," said Herbert Pocket.
+
+Herbert nodded, and he smiled. Herbert laughed, and he sat down. Herbert rose, and he walked to the window. Herbert turned, and he looked at me. Herbert sighed, and he shook his head. Herbert waited, and he said nothing.
+
+"Now, Herbert," said I, "with reference to gaining some knowledge of his history."
+
+"Yes. Ask him," said Herbert, "when we sit at breakfast in the morning."
+
+"Well!" he said, after consideration. "You're on your oath, you know, Pip's comrade?"
+"""
+
+_SPEAKERS_SCRIPT = """
+import sys
+from bot.core.loader import parse_document
+from bot.core.quotes import document_speech
+doc = parse_document(sys.stdin.read(), document_id="d")
+print([[s.speaker for s in spans if s.depth == 0] for spans in document_speech(doc)])
+"""
+
+
+def test_speakers_are_the_same_in_every_process() -> None:
+    import os
+    import subprocess
+    import sys
+
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _SPEAKERS_SCRIPT],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        )
+        for seed in range(4)  # before the fix, seed 0 gave another speaker than seeds 1-3
+    ]
+    answers = {run.communicate(SHARED_FIRST_NAME, timeout=60)[0] for run in runs}
+    assert len(answers) == 1, answers

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import sys
+import textwrap
 import zipfile
 from pathlib import Path
 
@@ -234,7 +235,8 @@ REPORT_PARAGRAPHS = [
 MANUAL_PARAGRAPHS = [
     "The library offers the three things listed below.",
     "• parsing of definitions;",
-    "• encoding and decoding;",
+    "• encoding and decoding, of every type the definitions name, into a buffer of the "
+    "caller's choosing;",
     "• error messages in plain words.",
 ]
 
@@ -248,10 +250,82 @@ def _manual_pages() -> list[list[tuple[float, float, str]]]:
         (72, 736, "2 Installing the library . . . . . . . . . . . . 3"),
     ]
     body = [(72, 740, MANUAL_PARAGRAPHS[0])]
-    for row, item in enumerate(MANUAL_PARAGRAPHS[1:]):
-        y = 720 - 14 * row
-        body += [(72, y, "•"), (84, y, item.removeprefix("• "))]
+    y = 720.0
+    for item in MANUAL_PARAGRAPHS[1:]:
+        first, *rest = textwrap.wrap(item.removeprefix("• "), 80)
+        body += [(72, y, "•"), (84, y, first)]
+        for line in rest:  # the item's next lines hang under its text, not its bullet
+            y -= 14
+            body.append((84, y, line))
+        y -= 14
     return [contents, body]
+
+
+CHAPTER_PAGES = [
+    "The harbour was quiet on the first morning of the voyage.",
+    "The captain walked the deck twice before he spoke.",
+    "By noon the wind had turned and the sails filled.",
+    "Nobody aboard could remember a fairer day for leaving.",
+    "Land rose out of the sea on the twelfth morning.",
+    "They anchored in a bay of white sand and stayed.",
+]
+
+
+def _chapter_header_pages() -> list[list[tuple[float, float, str]]]:
+    """Six pages, two a chapter, each under a running header that names its chapter and ends
+    with the page number ("Chapter 2: The Wind 3"), each holding one paragraph."""
+    names = ["The Harbour", "The Wind", "The Island"]
+    return [
+        [(72, 800, f"Chapter {n // 2 + 1}: {names[n // 2]} {n + 1}"), (72, 740, text)]
+        for n, text in enumerate(CHAPTER_PAGES)
+    ]
+
+
+def _hyphenated_lines(paragraph: str, width: int) -> list[str]:
+    """Wrap at ``width`` characters, splitting long words across lines with a hyphen."""
+    lines: list[str] = []
+    current = ""
+    for word in paragraph.split():
+        if len(current) + 1 + len(word) <= width or not current:
+            current = f"{current} {word}".strip()
+            continue
+        room = width - len(current) - 2
+        if len(word) >= 8 and word.isalpha() and room >= 3:
+            cut = min(room, len(word) - 3)
+            lines.append(f"{current} {word[:cut]}-")
+            current = word[cut:]
+        else:
+            lines.append(current)
+            current = word
+    lines.append(current)
+    return lines
+
+
+def book_pages(
+    chapters: list[tuple[str, list[str]]], *, columns: int, header: str
+) -> list[list[tuple[float, float, str]]]:
+    """Chapters ``(title, paragraphs)`` set as a book for :func:`pdf_bytes`: ragged lines of 88
+    characters (42 in two columns) with long words hyphenated, first lines indented, chapter
+    titles in capitals, 52 lines a column, a running header and page numbers."""
+    width, x_starts = (88, [72.0]) if columns == 1 else (42, [50.0, 310.0])
+    pages: list[list[tuple[float, float, str]]] = []
+    lines: list[tuple[float, str]] = []  # (indent, text)
+    for title, paragraphs in chapters:
+        lines.append((0.0, title.upper()))
+        for paragraph in paragraphs:
+            for i, line in enumerate(_hyphenated_lines(paragraph, width)):
+                lines.append((14.0 if i == 0 else 0.0, line))
+    per_column = 52
+    chunk = per_column * columns
+    for page_number, start in enumerate(range(0, len(lines), chunk), start=1):
+        page = [(72.0, 800.0, header)]
+        for c in range(columns):
+            column = lines[start + c * per_column : start + (c + 1) * per_column]
+            for row, (indent, text) in enumerate(column):
+                page.append((x_starts[c] + indent, 760.0 - 13.5 * row, text))
+        page.append((290.0, 40.0, str(page_number)))
+        pages.append(page)
+    return pages
 
 
 def _report_pages() -> list[list[tuple[float, float, str]]]:
@@ -327,6 +401,7 @@ def build(folder: Path) -> dict[str, Path]:
         ),
         "columns.pdf": pdf_bytes(_two_column_pages()),
         "manual.pdf": pdf_bytes(_manual_pages()),
+        "chapters.pdf": pdf_bytes(_chapter_header_pages()),
         "scan.pdf": pdf_bytes([[]], drawing_only=True),
         "notes.docx": docx_bytes(),
         # Broken files of each format: the rest of a corpus must still load.

@@ -12,7 +12,7 @@ template), and validates against it, with ``jsonschema`` (Draft 2020-12, which O
 
 Problems are strings (``"POST /channels/1/messages: request: ..."``); the ``discord_double``
 fixture fails the test when there are any. Validators are compiled once per schema and process.
-Rules the description cannot express are enforced by the double itself (``server.py``), each with
+Rules the description cannot express are enforced by the double itself (``server/``), each with
 the Discord documentation page it comes from.
 """
 

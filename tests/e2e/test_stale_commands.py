@@ -10,6 +10,7 @@ changed" (an autocomplete: no choices) while the bot re-syncs, with no error log
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -59,6 +60,39 @@ async def test_a_restart_syncs_when_discord_holds_older_commands(
     assert "contains" in {o["name"] for o in options}
 
 
+def _option(command: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(o for o in command["options"] if o["name"] == name)
+
+
+#: Ways Discord's copy of /quote can be older than the bot's without any name changing.
+OLDER: dict[str, Callable[[dict[str, Any]], None]] = {
+    "an option's type": lambda c: _option(c, "contains").update(type=4),
+    "an option's required flag": lambda c: _option(c, "contains").update(required=True),
+    "an option's choices": lambda c: _option(c, "contains").update(
+        choices=[{"name": "war", "value": "war"}]
+    ),
+    "the contexts it is offered in": lambda c: c.update(contexts=[0]),
+    "the installations it comes with": lambda c: c.update(integration_types=[0]),
+}
+
+
+@pytest.mark.parametrize("older", list(OLDER))
+async def test_a_restart_syncs_when_discord_holds_a_command_of_another_shape(
+    make_bot: BotFactory, discord_double: DiscordDouble, older: str
+) -> None:
+    async with connect_bot(make_bot(), discord_double):
+        pass
+    current = dict(discord_double.commands[None][("quote", 1)])
+    OLDER[older](discord_double.commands[None][("quote", 1)])
+    async with connect_bot(make_bot(sync=False), discord_double):
+        pass
+    assert len(discord_double.syncs) == 2  # Discord's copy was compared and found old
+    held = discord_double.commands[None][("quote", 1)]
+    assert held["contexts"] == current["contexts"]
+    assert held["integration_types"] == current["integration_types"]
+    assert _option(held, "contains")["type"] == 3
+
+
 async def test_a_restart_with_current_commands_on_discord_does_not_sync(
     make_bot: BotFactory, discord_double: DiscordDouble
 ) -> None:
@@ -88,6 +122,17 @@ async def test_an_option_the_bot_no_longer_has_is_answered_and_resynced(
     assert ("quote", 1) in discord_double.commands[None]
     options = discord_double.commands[None][("quote", 1)]["options"]
     assert "text" not in {o["name"] for o in options}  # the sync put the current definitions
+
+
+async def test_an_option_of_another_type_is_answered_and_resynced(
+    running_bot: CorpusBot, discord_double: DiscordDouble, caplog: pytest.LogCaptureFixture
+) -> None:
+    _option(discord_double.commands[None][("quote", 1)], "contains")["type"] = 4
+    with caplog.at_level(logging.WARNING):
+        # Before: the number reached the command as text and failed: "something went wrong".
+        await _changed_answer(discord_double, payloads.slash_command("quote", {"contains": 5}))
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert _option(discord_double.commands[None][("quote", 1)], "contains")["type"] == 3
 
 
 async def test_a_command_the_bot_no_longer_has_is_answered_and_resynced(

@@ -64,6 +64,26 @@ async def test_chat_that_is_not_from_the_corpus_gets_a_private_no(
     assert "is needed" in shown["content"]  # type: ignore[operator]
 
 
+async def test_a_lone_word_is_not_claimed_word_for_word(
+    running_bot: CorpusBot, discord_double: DiscordDouble
+) -> None:
+    # "Churchill" is in the seed essay, but one word is not a quotation
+    shown = await _where_from(discord_double, "Churchill")
+    assert int(shown.get("flags", 0)) & EPHEMERAL  # type: ignore[call-overload]
+    assert "does not seem to be from this corpus" in shown["content"]  # type: ignore[operator]
+    assert "only 1 word matches a passage" in shown["content"]  # type: ignore[operator]
+
+
+async def test_a_single_quoted_line_in_chat_is_found(
+    running_bot: CorpusBot, discord_double: DiscordDouble
+) -> None:
+    shown = await _where_from(
+        discord_double, "my uncle always says 'jaw jaw is better than war war' at dinner, lol"
+    )
+    embed = shown["embeds"][0]  # type: ignore[index]
+    assert embed["title"].startswith("From Trump Must Hold")
+
+
 async def test_a_message_without_text_is_explained(
     running_bot: CorpusBot, discord_double: DiscordDouble
 ) -> None:

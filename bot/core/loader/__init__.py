@@ -11,7 +11,8 @@ This is the only package of the product that reads corpus files; everything afte
 - :mod:`._decode`: reading bytes safely (regular files only, the size limit) and decoding text;
 - one reader per format: plain text and Markdown (:mod:`._blocks`, :mod:`._markdown`,
   :mod:`._html` for HTML blocks in Markdown), web pages (:mod:`._webpage`, trafilatura),
-  EPUB (:mod:`._epub`), PDF (:mod:`._pdf`, pypdfium2), DOCX (:mod:`._docx`, python-docx);
+  EPUB (:mod:`._epub`), PDF (:mod:`._pdf`, pypdfium2, and :mod:`._pdf_paragraphs`), DOCX
+  (:mod:`._docx`, python-docx);
   :mod:`._markup` reads the XHTML of EPUB chapters and web articles;
 - :mod:`._manifest`, :mod:`._frontmatter`, :mod:`._yaml`: ``corpus.yaml`` and front matter;
 - :mod:`._gutenberg`: Project Gutenberg conventions (header, licence, notes, ``_emphasis_``);

@@ -11,18 +11,14 @@ from bot.core.emphasis import strip_marks
 from bot.core.errors import CorpusError
 from bot.core.loader._blocks import _Source
 from bot.core.loader._decode import _normalise, _read_bytes, decode_text
-from bot.core.loader._docx import read_docx
 from bot.core.loader._duplicates import drop_duplicates
-from bot.core.loader._epub import read_epub
 from bot.core.loader._errors import DocumentError
 from bot.core.loader._frontmatter import _split_front_matter
 from bot.core.loader._gutenberg import _split_gutenberg, mark_emphasis
 from bot.core.loader._ids import _SLUG, _assign_ids, slugify
 from bot.core.loader._layout import _Layout, _layout, _Pending, _text_blocks
 from bot.core.loader._manifest import _clean_metadata
-from bot.core.loader._pdf import read_pdf
 from bot.core.loader._plan import FORMATS, _Item, _plan, _unsupported
-from bot.core.loader._webpage import read_html
 from bot.core.models import Corpus, Document, LoadProblem, Section
 from bot.core.segment import segment_paragraph
 from bot.core.text import title_case
@@ -280,13 +276,22 @@ def _read(item: _Item, problems: list[LoadProblem]) -> _Pending:
 
 def _source(data: bytes, kind: str) -> _Source:
     """What the reader of format ``kind`` makes of a file's bytes. Raises DocumentError."""
+    # Each reader (and its library: lxml, trafilatura, pypdfium2) loads when its format is met.
     if kind == "html":
+        from bot.core.loader._webpage import read_html
+
         return read_html(data)
     if kind == "epub":
+        from bot.core.loader._epub import read_epub
+
         return read_epub(data)
     if kind == "pdf":
+        from bot.core.loader._pdf import read_pdf
+
         return read_pdf(data)
     if kind == "docx":
+        from bot.core.loader._docx import read_docx
+
         return read_docx(data)
     text, caveats = decode_text(data)
     return _Source(kind, {}, text=text, notes=caveats)

@@ -61,7 +61,6 @@ from bot.core.loader._blocks import _Block, _join_lines, _words
 from bot.core.loader._errors import DocumentError
 from bot.core.loader._furniture import _is_boilerplate, _is_leftover
 from bot.core.loader._gutenberg import _is_transcriber_note
-from bot.core.loader._markdown import _markdown_blocks
 from bot.core.loader._metadata import (
     _bio_author,
     _looks_like_standfirst,
@@ -98,6 +97,8 @@ def _text_blocks(text: str, *, markdown: bool) -> tuple[list[_Block], list[str]]
     """Blocks of a text file and notes: Markdown by markdown-it-py; plain text split at blank
     lines, with chapter headings marked (:func:`mark_chapter_headings`)."""
     if markdown:
+        from bot.core.loader._markdown import _markdown_blocks  # markdown-it: for Markdown only
+
         return _markdown_blocks(text), []
     blocks: list[_Block] = []
     current: list[str] = []

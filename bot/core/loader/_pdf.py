@@ -13,15 +13,11 @@ PDFium gives each text line with its box; from those:
   . . . . 3") is dropped;
 - **page furniture**: a first or last line of a page that is a page number ("12", "- 12 -",
   "Page 12", "12 of 40", Roman numerals), or whose text (digits ignored) is the first or last
-  line of at least half of the pages (two pages at least: a running header or footer), is
-  dropped;
-- **paragraphs**: a vertical gap wider than 1.4 times the usual line spacing, an indented first
-  line, a line that stops although the next line's first word would have fitted on it, or a
-  chapter heading ("CHAPTER 4") ends a paragraph; a paragraph runs on over a column break when
-  the column's last line is full, and over a page break when the page ends mid-sentence and
-  the next starts in lower case;
-- **hyphenation**: a line ending in a hyphen (or a soft hyphen) between two lower-case letters
-  is joined to the next line without it ("exam-" + "ple" -> "example").
+  line of at least half of the pages (two pages at least: a running header or footer), or of
+  two pages when it has three words or more and a page number at one end (a header that
+  changes with the chapter: "Chapter 2: Naming 7"), is dropped;
+- **paragraphs** and **hyphenation**: :mod:`._pdf_paragraphs` (gaps, indents, lines that
+  stop short, bullets, headings; words hyphenated at a line end rejoined).
 
 The text is then laid out like plain text (title line, chapter headings, ...). Metadata:
 ``Title``, ``Author`` and ``CreationDate`` of the document information dictionary. An
@@ -31,15 +27,12 @@ text (a scan) as "no text layer (a scan?)".
 
 from __future__ import annotations
 
-import itertools
 import re
-import statistics
 from collections import Counter
-from dataclasses import dataclass
 
 from bot.core.loader._blocks import _Source
 from bot.core.loader._errors import DocumentError
-from bot.core.loader._sections import _heading_kind
+from bot.core.loader._pdf_paragraphs import _Line, _text
 
 _PAGE_NUMBER = re.compile(
     r"(?:page\s+)?[-–—(\[]?\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*[-–—)\]]?(?:\s*(?:of|/)\s*\d{1,4})?",
@@ -47,21 +40,10 @@ _PAGE_NUMBER = re.compile(
 )
 # A line of a table of contents or an index: dot leaders to a page number ("Naming . . . 3").
 _LEADER = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlcdm]{1,7})$", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?…:;\"”’)\]]$")
-_HYPHENS = ("-", "\u00ad", "\u2010", "\x02")
-PARAGRAPH_GAP = 1.4  # times the usual line pitch
 FURNITURE_SHARE = 0.5
-SHORT_LINE = 0.15  # of the column's width: a last line ends at least this far from the margin
-FIT_SLACK = 3.0  # characters: proportional fonts make the estimate of a word's width rough
-
-
-@dataclass(slots=True)
-class _Line:
-    x0: float
-    y0: float  # bottom (PDF coordinates grow upwards)
-    x1: float
-    y1: float
-    text: str
+# A running header that changes with the chapter and carries the page number: three words at
+# least and a number at one end ("Chapter 2: ASN.1 structure handling 3", digits as "#").
+_PAGED = re.compile(r"^(?=(?:\S+\s+){2}\S)(?:#\s.*|.*\s#)$")
 
 
 def read_pdf(data: bytes) -> _Source:
@@ -124,11 +106,12 @@ def _merge_segments(lines: list[_Line]) -> list[_Line]:
     merged: list[_Line] = []
     for line in lines:
         last = merged[-1] if merged else None
-        # The taller of the two sets the scale: a bullet glyph is a rect of its own, 2 pt high.
+        # The taller of the two sets the scale: a bullet glyph or a comma is a rect of its own,
+        # 2 pt high, so one printed line is boxes that overlap vertically, side by side.
         height = max(last.y1 - last.y0, line.y1 - line.y0) if last is not None else 0.0
         if (
             last is not None
-            and abs((last.y0 + last.y1) / 2 - (line.y0 + line.y1) / 2) < height / 2
+            and _overlap(last, line) >= 0.3 * min(last.y1 - last.y0, line.y1 - line.y0)
             and 0 <= line.x0 - last.x1 < 2 * height
         ):
             gap = "" if line.x0 - last.x1 < 0.15 * height else " "
@@ -137,6 +120,11 @@ def _merge_segments(lines: list[_Line]) -> list[_Line]:
         else:
             merged.append(line)
     return merged
+
+
+def _overlap(a: _Line, b: _Line) -> float:
+    """How far the boxes of ``a`` and ``b`` overlap vertically (points; negative: apart)."""
+    return min(a.y1, b.y1) - max(a.y0, b.y0)
 
 
 def _reading_order(lines: list[_Line], width: float) -> list[_Line]:
@@ -177,7 +165,7 @@ def _drop_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
     repeated = {
         key
         for key, count in edges.items()
-        if count >= 2 and count >= FURNITURE_SHARE * len(pages) and len(pages) >= 2
+        if count >= 2 and (count >= FURNITURE_SHARE * len(pages) or _PAGED.search(key))
     }
     result: list[list[_Line]] = []
     for lines in pages:
@@ -193,113 +181,6 @@ def _drop_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
             kept = [ln for ln in kept if all(ln is not f for f in furniture)]
         result.append(kept)
     return result
-
-
-def _text(pages: list[list[_Line]]) -> str:
-    """Paragraphs separated by blank lines, the lines of each on lines of their own."""
-    paragraphs: list[list[str]] = []
-    for lines in pages:
-        if not lines:
-            continue
-        pitch = _usual_pitch(lines)
-        bounds = _column_bounds(lines)
-        first = True
-        previous: _Line | None = None
-        for line in lines:
-            if first:
-                starts = not paragraphs or not _continues(paragraphs[-1][-1], line.text)
-            else:
-                assert previous is not None
-                starts = _breaks(previous, line, pitch, bounds)
-            if starts:
-                paragraphs.append([line.text])
-            else:
-                _append(paragraphs[-1], line.text)
-            first, previous = False, line
-    return "\n\n".join("\n".join(p) for p in paragraphs)
-
-
-_Bounds = tuple[tuple[float, float], tuple[float, float]]
-
-
-def _column_bounds(lines: list[_Line]) -> _Bounds:
-    """``((left, right) of the left column, (left, right) of the right one)``; one column: the
-    same bounds twice."""
-    left, right = min(ln.x0 for ln in lines), max(ln.x1 for ln in lines)
-    middle = (left + right) / 2
-    first = [ln for ln in lines if ln.x1 <= middle + 2]
-    second = [ln for ln in lines if ln.x0 >= middle - 2]
-    if len(first) < 3 or len(second) < 3:
-        return (left, right), (right + 1, right)  # nothing starts right of the page
-    return (
-        (left, max(ln.x1 for ln in first)),
-        (min(ln.x0 for ln in second), right),
-    )
-
-
-def _usual_pitch(lines: list[_Line]) -> float:
-    gaps = [a.y0 - b.y0 for a, b in itertools.pairwise(lines) if a.y0 - b.y0 > 0]
-    return statistics.median(gaps) if gaps else 0.0
-
-
-def _breaks(previous: _Line, line: _Line, pitch: float, bounds: _Bounds) -> bool:
-    """Whether ``line`` starts a new paragraph after ``previous`` (same page)."""
-    gap = previous.y0 - line.y0
-    height = max(line.y1 - line.y0, 1.0)
-    previous_right = _column(previous, bounds)[1]
-    if gap < 0:  # the next column: the paragraph goes on when the column's last line was full
-        return not (_full(previous, line.text, previous_right) or _continues(previous, line))
-    if pitch and gap > PARAGRAPH_GAP * pitch:
-        return True  # a blank line's worth of space
-    if _heading_kind(line.text) or _heading_kind(previous.text):
-        return True  # a chapter heading is a line of its own
-    ends = bool(_SENTENCE_END.search(previous.text))
-    left = _column(line, bounds)[0]
-    previous_indented = abs(previous.x0 - left) >= 0.3 * height
-    if line.x0 - left > 0.6 * height and (ends or not previous_indented):
-        return True  # an indented first line
-    # A line that stops although the next line's first word would have fitted ends a paragraph.
-    left_edge = _column(previous, bounds)[0]
-    short = previous.x1 < previous_right - SHORT_LINE * (previous_right - left_edge)
-    return ends and short and not _full(previous, line.text, previous_right, slack=FIT_SLACK)
-
-
-def _column(line: _Line, bounds: _Bounds) -> tuple[float, float]:
-    return bounds[0] if line.x0 < bounds[1][0] else bounds[1]
-
-
-def _full(line: _Line, following: str, right: float, *, slack: float = 0.5) -> bool:
-    """Whether the first word of ``following`` would not have fitted at the end of ``line``
-    (widths estimated from the line's average character width, give or take ``slack``
-    characters)."""
-    width = (line.x1 - line.x0) / max(len(line.text), 1)
-    word = following.split(" ", 1)[0]
-    return line.x1 + width * (len(word) + 1) > right - width * slack
-
-
-def _continues(previous: _Line | str, following: _Line | str) -> bool:
-    """A paragraph running on over a break: no sentence end, the next starts in lower case."""
-    text = previous if isinstance(previous, str) else previous.text
-    after = following if isinstance(following, str) else following.text
-    return not _SENTENCE_END.search(text) and after[:1].islower()
-
-
-def _append(lines: list[str], text: str) -> None:
-    """Add a line to a paragraph, rejoining a word hyphenated across the line break."""
-    last = lines[-1]
-    if (
-        len(last) >= 2
-        and last.endswith(_HYPHENS)
-        and last[-2].isalpha()
-        and last[-2].islower()
-        and text[:1].islower()
-    ):
-        word, _, rest = text.partition(" ")
-        lines[-1] = last[:-1] + word
-        if rest:
-            lines.append(rest)
-        return
-    lines.append(text)
 
 
 def _metadata(info: dict[str, str]) -> dict[str, str]:

@@ -17,11 +17,13 @@ The package, by job:
 * ``_patterns`` and ``_scoring``: :func:`quotability` as a table of named, weighted features;
 * ``_credit``: fortune-style paragraphs ending with a credit line ("-- Art Buchwald");
 * ``_candidates``: which sentences and which speech of a paragraph become quotes;
-* ``_book``: :class:`QuoteBook`, the query engine, and :func:`quote_key`.
+* ``_book``: :class:`QuoteBook`, the query engine; ``_select``: how it narrows and draws;
+* ``_keys``: :func:`quote_key` and the salted orders built on it.
 """
 
-from bot.core.quotes._book import QUOTABLE_THRESHOLD, QuoteBook, quote_key
+from bot.core.quotes._book import QUOTABLE_THRESHOLD, QuoteBook
 from bot.core.quotes._candidates import VERSION, DocumentQuotes, document_quotes, document_speech
+from bot.core.quotes._keys import quote_key
 from bot.core.quotes._scoring import FEATURES, explain, quotability
 from bot.core.quotes._speech import MIN_SPEECH_WORDS, SpeechSpan, extract_speech
 

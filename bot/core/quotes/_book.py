@@ -3,50 +3,23 @@ speaker autocomplete and the daily post's order."""
 
 from __future__ import annotations
 
-import hashlib
-import math
 import random
 from collections.abc import Collection, Iterable, Sequence
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from bot.core.errors import NotFound
 from bot.core.models import Corpus, Document, Quote
 from bot.core.normalize import normalize_text
 from bot.core.quotes._candidates import DocumentQuotes, document_quotes
+from bot.core.quotes._keys import _quote_start, quote_key, salted
 from bot.core.quotes._names import _name_tier
+from bot.core.quotes._select import draw, matching, next_in_rotation, top
 
 QUOTABLE_THRESHOLD = 0.55
 """Quotes scoring at least this are *quotable*: eligible for an unfiltered ``/quote`` and the daily
 post. Calibrated on the seed essay: its clear quotes score 0.75-1.0, its context-bound sentences
 below 0.5."""
-
-CONTAINS_THRESHOLD = 85.0
-"""Minimum rapidfuzz ``partial_ratio`` (0-100) between a ``contains`` filter and a quote."""
-_CONTAINS_CHUNK = 1000  # quotes per rapidfuzz call in ``contains`` matching
-
-
-def _quote_start(quote: Quote) -> int:
-    """Offset of the quote's first character in its paragraph."""
-    sentence = quote.sentence
-    at = sentence.text.find(quote.text)
-    if at >= 0:
-        return sentence.start + at
-    for size in (20, 8):  # speech joined without its tag: where its first words are
-        at = sentence.text.find(quote.text[:size])
-        if at >= 0:
-            return sentence.start + at
-    for i, char in enumerate(sentence.text):
-        if char == quote.text[0] and quote.text.startswith(sentence.text[i:].rstrip()):
-            return sentence.start + i
-    return sentence.start
-
-
-def quote_key(quote: Quote) -> str:
-    """A stable id for a quote: ``"{document_id}:{paragraph}:{start}"``, where ``start`` is the
-    character offset of the quote in its paragraph. Unchanged across restarts while the document
-    is unchanged; used to avoid repeats (``exclude``) and to order the daily cycle."""
-    return f"{quote.document_id}:{quote.paragraph}:{_quote_start(quote)}"
 
 
 def _fold(text: str) -> str:
@@ -66,10 +39,11 @@ class QuoteBook:
       paragraph or the dialogue around it says who (see ``_speech`` and ``_dialogue``), else with
       ``quoted=True`` and no speaker: someone's words, never shown as the author's. Speech
       interrupted by its speaker's tag is one quote up to 40 words, the verbatim stretch from the
-      first opening mark to the last closing mark ("“Their conduct has been such,” replied
-      Elizabeth, “as neither …”"). The last piece of a speech ending with a comma before its tag
-      loses the comma and is scored as if it ended with a full stop ("“You are dancing with the
-      only handsome girl in the room,” said Mr. Darcy." gives "You are dancing … room"). A piece
+      first opening mark to the last closing mark, tag included ("“Their conduct has been
+      such,” replied Elizabeth, “as neither …”"), scored on its spoken words. The last piece of a
+      speech ending with a comma before its tag loses the comma and is scored as if it ended
+      with a full stop ("“You are dancing with the only handsome girl in the room,” said Mr.
+      Darcy." gives "You are dancing … room"). A piece
       is a quote only when well formed: its first letter is not lower case and it does not end
       with a comma, semicolon or colon (so no fragment such as "as neither you …" is posted);
       speech under :data:`MIN_SPEECH_WORDS` words only when it is a complete sentence ("The sea is
@@ -280,23 +254,7 @@ class QuoteBook:
 
     def _matching(self, query: str, candidates: Sequence[Quote]) -> list[Quote]:
         """The candidates whose folded text contains ``query`` fuzzily (see :meth:`pick`)."""
-        texts = [self._fold_quote(q) for q in candidates]
-        longer = [i for i, t in enumerate(texts) if len(t) >= len(query)]
-        shorter = [i for i, t in enumerate(texts) if len(t) < len(query)]
-        hits: set[int] = set()
-        # In chunks: one rapidfuzz call holds the GIL throughout, and the bot's event loop waits
-        # for it (31,000 novel quotes in one call stalled the loop ~50 ms; benchmarks/load.py).
-        for at in range(0, len(longer), _CONTAINS_CHUNK):
-            chunk = longer[at : at + _CONTAINS_CHUNK]
-            found = process.extract(
-                query,
-                [texts[i] for i in chunk],
-                scorer=fuzz.partial_ratio,
-                score_cutoff=CONTAINS_THRESHOLD,
-                limit=None,
-            )
-            hits.update(chunk[j] for _, _, j in found)
-        hits |= {i for i in shorter if fuzz.ratio(query, texts[i]) >= CONTAINS_THRESHOLD}
+        hits = matching(query, [self._fold_quote(q) for q in candidates])
         return [q for i, q in enumerate(candidates) if i in hits]
 
     def pick(
@@ -394,13 +352,13 @@ class QuoteBook:
 
         narrowed = wants_speaker or bool(contains and contains.strip())
         if not narrowed:  # the whole corpus or one document: its best lines, per document
-            good = _top(good, top_fraction)
+            good = top(good, top_fraction)
         if rotation is not None and (narrowed or document is not None):
             salt = f"{rotation}\0{document}\0{contains}\0{speaker}"
-            rotated = _next_in_rotation(good, exclude, salt)
+            rotated = next_in_rotation(good, exclude, salt)
             if rotated is not None:
                 return rotated
-        return _draw(self, good, candidates, exclude, rng)
+        return draw(good, candidates, exclude, rng, self.document_position)
 
     def cycle_order(self, documents: Sequence[str] | None, *, salt: str) -> tuple[Quote, ...]:
         """A deterministic permutation of the quotable quotes, for the daily post.
@@ -423,59 +381,4 @@ class QuoteBook:
         for doc_id in dict.fromkeys(ids):
             quotes = self.quotable(doc_id) or self.ranked(doc_id) or self._plain.get(doc_id, ())
             chosen.extend(quotes)
-
-        def digest(q: Quote) -> tuple[bytes, str]:
-            key = quote_key(q)
-            return hashlib.blake2b(f"{salt}\0{key}".encode(), digest_size=16).digest(), key
-
-        return tuple(sorted(chosen, key=digest))
-
-
-def _digest(salt: str, key: str) -> bytes:
-    return hashlib.blake2b(f"{salt}\0{key}".encode(), digest_size=16).digest()
-
-
-def _next_in_rotation(good: Sequence[Quote], exclude: Collection[str], salt: str) -> Quote | None:
-    """The quote after the last excluded one in ``good`` ordered by ``_digest(salt, key)``, or
-    ``None`` when no excluded quote is in ``good``."""
-    order = sorted(good, key=lambda q: (_digest(salt, quote_key(q)), quote_key(q)))
-    keys = [quote_key(q) for q in order]
-    seen = [i for i, key in enumerate(keys) if key in exclude]
-    if not seen:
-        return None
-    for step in range(1, len(order) + 1):
-        i = (seen[-1] + step) % len(order)
-        if keys[i] not in exclude:
-            return order[i]
-    return None
-
-
-def _top(quotes: Sequence[Quote], fraction: float) -> list[Quote]:
-    """The best ``ceil(fraction × n)`` (at least one) of each document's ranked quotes."""
-    by_document: dict[str, list[Quote]] = {}
-    for q in quotes:
-        by_document.setdefault(q.document_id, []).append(q)
-    return [q for qs in by_document.values() for q in qs[: max(1, math.ceil(fraction * len(qs)))]]
-
-
-def _draw(
-    book: QuoteBook,
-    good: Sequence[Quote],
-    candidates: Sequence[Quote],
-    exclude: Collection[str],
-    rng: random.Random,
-) -> Quote:
-    """Pick a document uniformly, then one of its quotes in ``good`` (by score weight), avoiding
-    excluded keys; the best remaining match when excluding empties the pool."""
-    excluded = set(exclude)
-    pool: dict[str, list[Quote]] = {}
-    for q in good:
-        if quote_key(q) not in excluded:
-            pool.setdefault(q.document_id, []).append(q)
-    if not pool:
-        remaining = [q for q in candidates if quote_key(q) not in excluded]
-        return remaining[0] if remaining else candidates[0]
-    doc_ids = sorted(pool, key=book.document_position)
-    chosen = pool[rng.choice(doc_ids)]
-    weights = [max(q.score, 1e-6) for q in chosen]
-    return rng.choices(chosen, weights=weights, k=1)[0]
+        return tuple(sorted(chosen, key=lambda q: (salted(salt, quote_key(q)), quote_key(q))))

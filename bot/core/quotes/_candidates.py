@@ -8,7 +8,6 @@ for the same text would change.
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -23,7 +22,7 @@ from bot.core.quotes._scoring import FLOOR, quotability
 from bot.core.quotes._speech import MIN_SPEECH_WORDS, SpeechSpan, extract_speech
 from bot.core.summarize import is_heading
 
-VERSION = 6
+VERSION = 7
 """Bumped whenever :func:`document_quotes` gives a different result for the same document."""
 
 
@@ -162,32 +161,16 @@ def _joinable(chain: Sequence[SpeechSpan]) -> bool:
     return len(chain) > 1 and words <= JOINED_SPEECH_WORDS and chain[-1].closed
 
 
-_RUNS_ON = frozenset(
-    words(
-        "than as that to of in on at by with from for is are was were be will would shall should "
-        "could can may might must has have had"
-    )
-)
-"""Words that continue a clause: a comma the speech tag put before them is dropped ("“Nothing is
-more deceitful,” said Darcy, “than …”" is "Nothing is more deceitful than …")."""
-
-
 def _chain_text(paragraph: Paragraph, chain: Sequence[SpeechSpan]) -> str:
-    """The spoken words of a chain, joined without the speech tags between its spans ("“Go,” said
-    Anne, “now.”" is "Go, now."); spans linked by a few words of the sentence itself ("“jaw jaw”
-    is better than “war war”") are kept verbatim, marks included."""
-    if not any(
-        re.search(r"[,;:]", paragraph.text[a.mark_end : b.mark_start])
-        for a, b in itertools.pairwise(chain)
-    ):
-        return paragraph.text[chain[0].mark_start : chain[-1].mark_end]
-    text = chain[0].text
-    for span in chain[1:]:
-        first = WORD.search(span.text)
-        if text.endswith(",") and first is not None and first.group(0) in _RUNS_ON:
-            text = text[:-1]
-        text = f"{text} {span.text}"
-    return text
+    """A chain of speech as the paragraph has it: from its first opening mark to its last closing
+    mark, speech tags and all ("“Go,” said Anne, “now.”"), so that the line is verbatim. Either
+    part alone would be a fragment ("Go,"; "than the appearance …" starts in lower case)."""
+    return paragraph.text[chain[0].mark_start : chain[-1].mark_end]
+
+
+def _spoken(chain: Sequence[SpeechSpan]) -> str:
+    """The spoken words of a chain without its tags: what its quotability is scored on."""
+    return " ".join(span.text for span in chain)
 
 
 _CLOSING = "”’»›\"' "
@@ -222,21 +205,12 @@ def document_quotes(document: Document) -> DocumentQuotes:
             if score > 0:
                 quotes.append(Quote(sentence.text, sentence, None, score))
         for chain in _speech_chains(spans):
-            speaker = chain[0].speaker
             if sum(span.word_count for span in chain) < MIN_SPEECH_WORDS:
-                quote = _short_speech(paragraph, chain, speaker)
+                quote = _short_speech(paragraph, chain, chain[0].speaker)
                 if quote is not None:
-                    (quotes if _complete(quote.text) else short).append(quote)
-                continue
-            if _joinable(chain):
-                quote = _joined_quote(paragraph, chain, speaker)
-                if quote is not None:
-                    quotes.append(quote)
-                continue
-            for start, end, last in _speech_pieces(paragraph, chain):
-                quote = _speech_quote(paragraph, start, end, speaker, last=last)
-                if quote is not None:
-                    quotes.append(quote)
+                    (quotes if _complete(_spoken(chain)) else short).append(quote)
+            else:
+                quotes += _chain_quotes(paragraph, chain)
     plain: list[Quote] = []
     if not quotes:
         plain = [
@@ -245,6 +219,20 @@ def document_quotes(document: Document) -> DocumentQuotes:
             if WORD.search(sentence.text)
         ]
     return DocumentQuotes(document.id, tuple(quotes), tuple(short), tuple(plain))
+
+
+def _chain_quotes(paragraph: Paragraph, chain: Sequence[SpeechSpan]) -> list[Quote]:
+    """The quotes of a chain of speech of :data:`MIN_SPEECH_WORDS` words or more: one verbatim
+    line when it is short and interrupted by its tag, else one per well-formed sentence."""
+    speaker = chain[0].speaker
+    if _joinable(chain):
+        quote = _joined_quote(paragraph, chain, speaker)
+        return [quote] if quote is not None else []
+    pieces = (
+        _speech_quote(paragraph, start, end, speaker, last=last)
+        for start, end, last in _speech_pieces(paragraph, chain)
+    )
+    return [quote for quote in pieces if quote is not None]
 
 
 def document_speech(document: Document) -> list[list[SpeechSpan]]:
@@ -296,11 +284,12 @@ def _short_speech(
     in reserve for a speaker filter when it has a speaker, else nothing (a scare quote)."""
     if not chain[-1].closed:
         return None
-    text = _chain_text(paragraph, chain)
+    text, spoken = _chain_text(paragraph, chain), _spoken(chain)
     sentence = _sentence_at(paragraph, chain[0].start)
-    if sentence is None or not (speaker is not None or _complete(text)):
+    if sentence is None or not (speaker is not None or _complete(spoken)):
         return None
-    return Quote(text, sentence, speaker, max(FLOOR, quotability(text)), quoted=speaker is None)
+    score = max(FLOOR, quotability(spoken))
+    return Quote(text, sentence, speaker, score, quoted=speaker is None)
 
 
 def _credited_quote(paragraph: Paragraph) -> Quote | None:
@@ -319,14 +308,14 @@ def _credited_quote(paragraph: Paragraph) -> Quote | None:
 def _joined_quote(
     paragraph: Paragraph, chain: Sequence[SpeechSpan], speaker: str | None
 ) -> Quote | None:
-    """A short speech interrupted by its tag as one line of spoken words (see
-    :func:`_chain_text`), or ``None`` when it is not well formed, does not end a sentence, or
-    scores 0."""
+    """A short speech interrupted by its tag as one verbatim line, tag included (see
+    :func:`_chain_text`), scored on its spoken words; ``None`` when it is not well formed, does
+    not end a sentence, or scores 0."""
     text = _balanced(_chain_text(paragraph, chain))
     sentence = _sentence_at(paragraph, chain[0].start)
     if sentence is None or not _well_formed(text) or text.rstrip(_CLOSING)[-1:] not in ".!?…—-":
         return None
-    score = quotability(text)
+    score = quotability(_spoken(chain))
     return Quote(text, sentence, speaker, score, quoted=speaker is None) if score > 0 else None
 
 
@@ -351,16 +340,18 @@ def _speech_quote(
 ) -> Quote | None:
     """The quote for one piece of speech, or ``None`` when it is not well formed or scores 0.
 
-    The last piece of a speech ending with a comma just before its closing mark ends with a full
-    stop instead when its tag ends the sentence ("“You are dancing with the only handsome girl in
-    the room,” said Mr. Darcy."); otherwise it is a fragment and gives ``None``."""
+    The last piece of a speech ending with a comma just before its closing mark loses the comma
+    (and is scored as if it ended with a full stop) when its tag ends the sentence ("“You are
+    dancing with the only handsome girl in the room,” said Mr. Darcy." gives "You are dancing …
+    room"); otherwise it is a fragment and gives ``None``. The text stays verbatim."""
     text = _balanced(paragraph.text[start:end])
     scored = text
     if text.endswith(","):
         after = paragraph.text[end + 1 :]
         if not (last and paragraph.text[end : end + 1] in "”’\"'" and _TAG_ENDS.match(after)):
             return None
-        text = scored = text[:-1].rstrip() + "."
+        text = text[:-1].rstrip()
+        scored = text + "."
     if not _well_formed(text):
         return None
     sentence = _sentence_at(paragraph, start)

@@ -31,7 +31,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from bot.core.models import Document
 from bot.core.quotes._names import _core, _titles_of
@@ -120,16 +120,19 @@ def _gender_of_title(name: str) -> str | None:
     return None
 
 
-def _genders(document: Document, names: set[str]) -> dict[str, str]:
-    """Each name's gender, "m" or "f", where the title or the narration says so clearly."""
+def _genders(document: Document, names: Collection[str]) -> dict[str, str]:
+    """Each name's gender, "m" or "f", where the title or the narration says so clearly. Of the
+    names sharing a first name, only the last in sorted order gets it from the narration
+    (usually the fullest: "Herbert Pocket", not "Herbert"), so a pronoun stays unsure between
+    them; sorted, so that every process gives the same answer."""
     genders: dict[str, str] = {}
-    firsts: dict[str, str] = {}
-    for name in names:
+    firsts: dict[str, list[str]] = {}
+    for name in sorted(names):
         titled = _gender_of_title(name)
         if titled is not None:
             genders[name] = titled
         elif not _titles_of(name):
-            firsts[_core(name)[0]] = name
+            firsts.setdefault(_core(name)[0], []).append(name)
     if not firsts:
         return genders
     votes: dict[str, Counter[str]] = {first: Counter() for first in firsts}
@@ -141,10 +144,10 @@ def _genders(document: Document, names: set[str]) -> dict[str, str]:
                 if after is not None:
                     gender, weight = _EVIDENCE[after.group(1).casefold()]
                     votes[m.group(1)][gender] += weight
-    for first, name in firsts.items():
+    for first, named in firsts.items():
         for top, count in votes[first].most_common(1):
             if sum(votes[first].values()) >= 6 and count >= 0.6 * sum(votes[first].values()):
-                genders[name] = top
+                genders[named[-1]] = top
     return genders
 
 
@@ -222,7 +225,7 @@ def _addressed(
 
 
 def _by_alternation(
-    turns: _Turns, narration: str, known: set[str], addressed: Sequence[Sequence[str]]
+    turns: _Turns, narration: str, known: Collection[str], addressed: Sequence[Sequence[str]]
 ) -> str | None:
     """The speaker of the turn before last, or a sentinel (:data:`_NARRATOR`); ``None`` when
     unsure. ``addressed`` holds whom the previous and this paragraph's speech address by name."""
@@ -244,7 +247,8 @@ def resolve_dialogue(
 ) -> list[list[SpeechSpan]]:
     """``spans[i]`` (from :func:`extract_speech` of paragraph ``i``) with speakers filled in by
     the rules of the module docstring; spans already attributed are kept as they are."""
-    known = {s.speaker for paragraph in spans for s in paragraph if s.speaker}
+    # sorted: the same answer in every process (a set's order depends on the hash seed)
+    known = sorted({s.speaker for paragraph in spans for s in paragraph if s.speaker})
     genders = _genders(document, known)
     patterns = {name: re.compile(rf"(?<![\w’']){re.escape(name)}(?![\w’'])") for name in known}
     turns = _Turns()
