@@ -41,7 +41,17 @@ class TinyBot(commands.Bot):
         self.post_channel: int | None = None
 
     async def setup_hook(self) -> None:
-        tree = self.tree
+        self._add_answer_commands(self.tree)
+        self._add_message_commands(self.tree)
+
+        @self.tree.error
+        async def on_error(
+            interaction: discord.Interaction, error: app_commands.AppCommandError
+        ) -> None:
+            self.errors.append(getattr(error, "original", error))
+
+    def _add_answer_commands(self, tree: app_commands.CommandTree[Any]) -> None:
+        """Commands that answer in each way: at once, deferred, autocompleted, twice, late."""
 
         @tree.command(description="Repeat some text")
         async def echo(
@@ -86,6 +96,9 @@ class TinyBot(commands.Bot):
             await asyncio.sleep(seconds)
             await interaction.response.send_message("finally")
 
+    def _add_message_commands(self, tree: app_commands.CommandTree[Any]) -> None:
+        """Commands that post to a channel, show buttons or an embed, and a command group."""
+
         @tree.command(description="Post to a channel")
         async def post(
             interaction: discord.Interaction, channel: discord.TextChannel, text: str
@@ -118,12 +131,6 @@ class TinyBot(commands.Bot):
             await interaction.response.send_message(f"stats detail={detail} in {where}")
 
         tree.add_command(admin)
-
-        @tree.error
-        async def on_error(
-            interaction: discord.Interaction, error: app_commands.AppCommandError
-        ) -> None:
-            self.errors.append(getattr(error, "original", error))
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         """Skip discord.py's 5 s pause before a re-IDENTIFY (documented override point)."""
