@@ -290,7 +290,7 @@ def _chapter(archive: zipfile.ZipFile, href: str, entries: list[_Entry]) -> list
 def _name_numbered_headings(blocks: list[_Block], entries: list[_Entry]) -> None:
     """Give a heading that is only a number ("190") the table-of-contents title that starts
     with that number ("190 A Four-Leaved Clover"), else call it "Chapter 190"."""
-    titles = {}
+    titles: dict[str, str] = {}
     for entry in entries:
         number, _, rest = entry.title.partition(" ")
         if rest and _NUMBER_ONLY.fullmatch(number):
