@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from bot.core.emphasis import clip
 from bot.core.models import Document
 
 MAX_LEVEL = 4
@@ -37,6 +38,7 @@ class Excerpt:
         target_start/target_end: character offsets of the widened span in ``text``
             (``text[target_start:target_end]`` is the quote or the match), so a shortened
             excerpt can stay centred on it.
+        emphasis: the italic spans of its paragraphs, as offsets into ``text``.
     """
 
     document_id: str
@@ -47,6 +49,7 @@ class Excerpt:
     widest: bool
     target_start: int = 0
     target_end: int = 0
+    emphasis: tuple[tuple[int, int], ...] = ()
 
 
 def widen(document: Document, paragraph: int, start: int, end: int, level: int) -> Excerpt:
@@ -69,8 +72,9 @@ def widen(document: Document, paragraph: int, start: int, end: int, level: int) 
         text = para.text[offset : para.sentences[hi].end] if para.sentences else para.text
         whole_document = lo == 0 and hi >= len(para.sentences) - 1 and len(document.paragraphs) == 1
         t_start, t_end = _clamp_span(start - offset, end - offset, len(text))
+        spans = clip(para.emphasis, offset, offset + len(text))
         return Excerpt(
-            document.id, paragraph, paragraph, text, level, whole_document, t_start, t_end
+            document.id, paragraph, paragraph, text, level, whole_document, t_start, t_end, spans
         )
     reach = level - 2
     first = max(1, paragraph - reach)
@@ -80,7 +84,12 @@ def widen(document: Document, paragraph: int, start: int, end: int, level: int) 
     offset = sum(len(t) + 2 for t in texts[: paragraph - first])
     widest = level == MAX_LEVEL or (first == 1 and last == len(document.paragraphs))
     t_start, t_end = _clamp_span(start + offset, end + offset, len(text))
-    return Excerpt(document.id, first, last, text, level, widest, t_start, t_end)
+    italics: list[tuple[int, int]] = []
+    at = 0
+    for number, paragraph_text in enumerate(texts, start=first):
+        italics += [(at + s, at + e) for s, e in document.paragraph(number).emphasis]
+        at += len(paragraph_text) + 2
+    return Excerpt(document.id, first, last, text, level, widest, t_start, t_end, tuple(italics))
 
 
 def _clamp_span(start: int, end: int, length: int) -> tuple[int, int]:

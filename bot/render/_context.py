@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.context import Excerpt
+from bot.core.emphasis import Span, clip
 from bot.core.models import Document
 from bot.render._limits import (
     ELLIPSIS,
@@ -71,8 +72,9 @@ def _snap_right(text: str, hi: int, limit_at: int) -> int:
     return hi
 
 
-def _window(text: str, start: int, end: int, extra: int) -> Fitted:
-    """``[start, end)`` grown by about ``extra`` characters shared between both sides, snapped."""
+def _window(text: str, start: int, end: int, extra: int, emphasis: Sequence[Span] = ()) -> Fitted:
+    """``[start, end)`` grown by about ``extra`` characters shared between both sides, snapped;
+    ``emphasis``: italic spans of ``text``, shown where they fall."""
     before, after = start, len(text) - end
     left = min(before, extra // 2)
     right = min(after, extra - left)
@@ -84,13 +86,20 @@ def _window(text: str, start: int, end: int, extra: int) -> Fitted:
         lo += 1
     while hi > lo and text[hi - 1].isspace():
         hi -= 1
-    body = escape(text[lo:hi])
+    body = escape(text[lo:hi], clip(emphasis, lo, hi))
     shown = (ELLIPSIS if lo > 0 else "") + body + (ELLIPSIS if hi < len(text) else "")
     return Fitted(shown, lo, hi, lo > 0 or hi < len(text))
 
 
-def fit_around(text: str, start: int, end: int, limit: int = EMBED_DESCRIPTION_LIMIT) -> Fitted:
-    """``text`` Markdown-escaped within ``limit`` characters, kept centred on ``[start, end)``.
+def fit_around(
+    text: str,
+    start: int,
+    end: int,
+    limit: int = EMBED_DESCRIPTION_LIMIT,
+    emphasis: Sequence[Span] = (),
+) -> Fitted:
+    """``text`` Markdown-escaped within ``limit`` characters, kept centred on ``[start, end)``;
+    its ``emphasis`` spans (offsets into ``text``) in italics.
 
     When the escaped text is too long, the anchor span ``[start, end)`` (the quote or match, or
     what the previous context step showed) is kept whole and the room left is shared equally
@@ -100,10 +109,10 @@ def fit_around(text: str, start: int, end: int, limit: int = EMBED_DESCRIPTION_L
     is found by bisection on the number of characters added. Offsets are raw characters of
     ``text``; ``0 <= start <= end <= len(text)``.
     """
-    whole = escape(text)
+    whole = escape(text, emphasis)
     if len(whole) <= limit:
         return Fitted(whole, 0, len(text), False)
-    first = _window(text, start, end, 0)
+    first = _window(text, start, end, 0, emphasis)
     if len(first.text) > limit:
         kept = escaped_shorten(text[start:end], max(limit - 2 * len(ELLIPSIS), 1))
         shown = (ELLIPSIS if start > 0 else "") + kept + ELLIPSIS
@@ -112,7 +121,7 @@ def fit_around(text: str, start: int, end: int, limit: int = EMBED_DESCRIPTION_L
     best = first
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        candidate = _window(text, start, end, mid)
+        candidate = _window(text, start, end, mid, emphasis)
         if len(candidate.text) <= limit:
             lo, best = mid, candidate if candidate.size >= best.size else best
         else:
@@ -154,7 +163,7 @@ def context_steps(
         else:
             shift = excerpt.target_start - previous.target_start
             lo, hi = anchor[0] + shift, anchor[1] + shift
-        fitted = fit_around(excerpt.text, lo, hi, limit)
+        fitted = fit_around(excerpt.text, lo, hi, limit, excerpt.emphasis)
         gain = MIN_CONTEXT_GAIN if fitted.cut else 1
         if previous is not None and out and fitted.size < out[-1].fitted.size + gain:
             continue
@@ -181,7 +190,9 @@ def context_reply(
     another press would show more (default: ``excerpt.widest``).
     """
     if fitted is None:
-        fitted = fit_around(excerpt.text, excerpt.target_start, excerpt.target_end)
+        fitted = fit_around(
+            excerpt.text, excerpt.target_start, excerpt.target_end, emphasis=excerpt.emphasis
+        )
     where = location(document, excerpt.first_paragraph, excerpt.last_paragraph)
     embed = _embed(title=shorten(f"{document.title} — {where}", EMBED_TITLE_LIMIT))
     embed.description = fitted.text

@@ -267,12 +267,23 @@ def test_an_unwritable_store_folder_only_costs_time(
     assert _answers(library) == _answers(Library.build(load_corpus([corpus_folder])))
 
 
-def test_documents_are_derived_in_worker_processes(
+def test_documents_are_read_and_derived_in_worker_processes(
     corpus_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(store_package.corpus, "POOL_MIN_CHARS", 0)
+    monkeypatch.setattr(store_package.corpus, "DERIVE_POOL_MIN_CHARS", 0)
+    started: list[int] = []
+    real_pool = store_package.corpus.worker_pool
+
+    def pool(workers: int) -> object:
+        started.append(workers)
+        return real_pool(workers)
+
+    monkeypatch.setattr(store_package.corpus, "worker_pool", pool)
     corpus_store = CorpusStore(tmp_path / "store", workers=2)
     library = corpus_store.library(corpus_store.read([corpus_folder]))
+    assert started == [2]  # one pool of two processes, for reading and for deriving
+    assert corpus_store.report.documents_parsed == 3
     assert corpus_store.report.derived_built == 3
     assert _answers(library) == _answers(Library.build(load_corpus([corpus_folder])))
 

@@ -61,6 +61,29 @@ async def test_quote_and_search_show_emphasis_as_discord_italics(
     assert all(m is not None and m.get("parse") == [] for m in discord_double.allowed_mentions)
 
 
+async def test_more_context_keeps_the_italics_of_every_paragraph_it_shows(
+    make_bot: BotFactory, discord_double: DiscordDouble, book: Path
+) -> None:
+    library = Library.build(load_corpus([book]))
+    async with connect_bot(make_bot(library=library), discord_double):
+        message = await _run(discord_double, "search", {"query": "Morning Herald", "limit": 1})
+        button = next(
+            c["custom_id"]
+            for row in message["components"]
+            for c in row["components"]
+            if c["custom_id"].startswith("ctx:")
+        )
+        shown = []
+        for _ in range(4):
+            handle = await discord_double.send_interaction(
+                payloads.component(button, message, user_id=discord_double.user_id)
+            )
+            shown.append((await handle.final())["embeds"][0]["description"])
+    assert "*Morning Herald*" in shown[0]
+    assert "*never*" in shown[-1]  # the widest step reaches the first paragraph
+    assert all("_" not in text for text in shown)
+
+
 def test_the_terminal_shows_the_plain_words(book: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["quote", "--contains", "dreadful", "--corpus", str(book)]) == 0
     out = capsys.readouterr().out

@@ -138,6 +138,7 @@ class Library(DocumentNames):
                     started = time.perf_counter()
                     factory = self._quote_factory or (lambda: QuoteBook.build(self.corpus))
                     self._quotes = factory()
+                    self._quote_factory = None  # what it was built from can go
                     self.timings["quotes"] = time.perf_counter() - started
         return self._quotes
 

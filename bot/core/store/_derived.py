@@ -2,36 +2,71 @@
 
 A document's record is found under its document key and the summary lengths; its summaries are
 decoded at load, its quotes only when the quote ranking is first used (decoding every quote of
-ten novels costs about a fifth of a second that a restart need not pay). A record whose quotes
-turn out damaged then is reported and derived again. Missing records are derived in worker
-processes (see :mod:`._pool`) while the caller builds the search index.
+ten novels costs about a fifth of a second that a restart need not pay); until then the record
+stays as its compact JSON bytes. A record whose quotes turn out damaged then is reported and
+derived again. Missing records are derived in worker processes (see :mod:`._pool`) while the
+caller builds the search index: a thread keeps a few documents per worker in flight and writes
+each record as it comes, so memory does not grow with the corpus.
 """
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from bot.core.models import Document, Summary
 from bot.core.quotes import QuoteBook
 from bot.core.store._disk import Disk, Progress, key
+from bot.core.store._pool import derive_record
 from bot.core.store.codec import (
     Derived,
-    decode_derived,
     derived_quotes,
     derived_summaries,
     encode_derived,
     parse_derived,
 )
-from bot.core.store.derive import derive, derive_payload, merge_quotes
+from bot.core.store.derive import derive, merge_quotes
 
-__all__ = ["Part", "derived_path", "quote_book", "start_deriving", "stored_part", "summaries_of"]
+__all__ = [
+    "IN_FLIGHT",
+    "Job",
+    "Part",
+    "Stored",
+    "derived_path",
+    "quote_book",
+    "start_deriving",
+    "stored_part",
+    "summaries_of",
+]
 
-#: What is known of one document's derived data: built now, or a stored record whose quotes
-#: are not decoded yet.
-Part = Derived | dict[str, Any]
+#: Documents handed to each worker process at a time.
+IN_FLIGHT = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """A derived record read back: its JSON (quotes decoded on first use) and its summaries."""
+
+    payload: bytes
+    summaries: dict[str, Summary]
+
+
+#: What is known of one document's derived data: built here, or a record's bytes.
+Part = Derived | Stored
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """A document to derive: its JSON, or the path of its record when the store holds it
+    (so its JSON need not be kept in memory), and where its derived record goes."""
+
+    document: Document
+    source: Callable[[], bytes | str]
+    path: Path | None
 
 
 def derived_path(disk: Disk, document_key: str, lengths: tuple[str, ...]) -> Path | None:
@@ -39,80 +74,119 @@ def derived_path(disk: Disk, document_key: str, lengths: tuple[str, ...]) -> Pat
     return disk.path("derived", key(document_key, *lengths))
 
 
-def stored_part(disk: Disk, document: Document, path: Path | None) -> Part | None:
-    """The stored derived record of ``document`` (summaries checked), or ``None``."""
-    payload = disk.read(path, "derived")
+def stored_part(
+    disk: Disk, document: Document, path: Path | None, payload: bytes | None = None
+) -> Stored | None:
+    """The derived record of ``document`` (read from ``path`` unless ``payload`` is given),
+    its summaries checked; ``None`` when missing or damaged (damage is reported)."""
+    if payload is None:
+        payload = disk.read(path, "derived")
     if payload is None:
         return None
     try:
-        record = parse_derived(payload)
-        record["_summaries"] = derived_summaries(record, document)
+        summaries = derived_summaries(parse_derived(payload), document)
     except ValueError as error:
         disk.damaged(f"{path}: invalid content ({error})")
         return None
-    return record
+    return Stored(payload, summaries)
 
 
-def summaries_of(document: Document, part: Part) -> dict[str, Summary]:
+def summaries_of(part: Part) -> dict[str, Summary]:
     """The summaries (by length name) in ``part``."""
-    if isinstance(part, Derived):
-        return part.summaries
-    summaries: dict[str, Summary] = part["_summaries"]
-    return summaries
+    return part.summaries
 
 
 def start_deriving(
     disk: Disk,
-    documents: list[tuple[Document, bytes, Path | None]],
+    jobs: list[Job],
     lengths: tuple[str, ...],
     into: dict[str, Part],
     pool: Callable[[int], ProcessPoolExecutor | None],
     progress: Progress | None,
+    *,
+    processes: int = 1,
 ) -> Iterator[None]:
-    """Start deriving ``(document, its JSON, its record path)``; iterate the result to wait
-    for them (filling ``into`` by document id and writing their records)."""
+    """Start deriving ``jobs`` (in ``pool`` of ``processes`` workers when it gives one);
+    iterate the result to wait for them (filling ``into`` by document id and writing their
+    records)."""
     if progress is not None:
-        progress("deriving", 0, len(documents))
-    chars = sum(len(p.text) for d, _, _ in documents for p in d.paragraphs)
-    workers = pool(chars) if len(documents) > 1 else None
+        progress("deriving", 0, len(jobs))
+    chars = sum(len(p.text) for job in jobs for p in job.document.paragraphs)
+    workers = pool(chars) if jobs else None
     if workers is None:
-        return _derive_here(disk, documents, lengths, into, progress)
-    futures = {
-        workers.submit(derive_payload, payload, lengths): (document, path)
-        for document, payload, path in documents
-    }
-    return _collect(disk, futures, into, progress)
+        return _derive_here(disk, jobs, lengths, into, progress)
+    done: queue.Queue[tuple[Job, bytes | None]] = queue.Queue()
+    feeder = threading.Thread(
+        target=_feed,
+        args=(workers, IN_FLIGHT * processes, jobs, lengths, done),
+        name="derive-feeder",
+        daemon=True,
+    )
+    feeder.start()
+    return _collect(disk, jobs, lengths, into, done, progress)
 
 
 def _derive_here(
     disk: Disk,
-    documents: list[tuple[Document, bytes, Path | None]],
+    jobs: list[Job],
     lengths: tuple[str, ...],
     into: dict[str, Part],
     progress: Progress | None,
 ) -> Iterator[None]:
-    for done, (document, _, path) in enumerate(documents, 1):
-        derived = derive(document, summary_lengths=lengths)
-        into[document.id] = derived
-        disk.write(path, "derived", encode_derived(derived))
+    for done, job in enumerate(jobs, 1):
+        derived = derive(job.document, summary_lengths=lengths)
+        into[job.document.id] = derived
+        disk.write(job.path, "derived", encode_derived(derived))
         if progress is not None:
-            progress("deriving", done, len(documents))
+            progress("deriving", done, len(jobs))
         yield
+
+
+def _feed(
+    workers: ProcessPoolExecutor,
+    limit: int,
+    jobs: list[Job],
+    lengths: tuple[str, ...],
+    done: queue.Queue[tuple[Job, bytes | None]],
+) -> None:
+    """Keep ``limit`` jobs submitted; put each result (``None``: the worker could not use the
+    document's record) on ``done`` as it finishes."""
+    waiting = iter(jobs)
+    running: dict[Future[bytes], Job] = {}
+    while True:
+        while len(running) < limit and (job := next(waiting, None)) is not None:
+            try:
+                running[workers.submit(derive_record, job.source(), lengths)] = job
+            except Exception:  # a broken pool: the caller derives the rest itself
+                done.put((job, None))
+        if not running:
+            return
+        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in finished:
+            job = running.pop(future)
+            try:
+                done.put((job, future.result()))
+            except Exception:  # a damaged record, a worker that died: derived by the caller
+                done.put((job, None))
 
 
 def _collect(
     disk: Disk,
-    futures: dict[Any, tuple[Document, Path | None]],
+    jobs: list[Job],
+    lengths: tuple[str, ...],
     into: dict[str, Part],
+    done: queue.Queue[tuple[Job, bytes | None]],
     progress: Progress | None,
 ) -> Iterator[None]:
-    for done, future in enumerate(as_completed(futures), 1):
-        document, path = futures[future]
-        payload = future.result()
-        into[document.id] = decode_derived(payload, document)
-        disk.write(path, "derived", payload)
+    for count in range(1, len(jobs) + 1):
+        job, payload = done.get()
+        if payload is None:  # its document record changed under the worker: derive it here
+            payload = encode_derived(derive(job.document, summary_lengths=lengths))
+        disk.write(job.path, "derived", payload)
+        part = stored_part(disk, job.document, job.path, payload)
+        into[job.document.id] = part or derive(job.document, summary_lengths=lengths)
         if progress is not None:
-            progress("deriving", done, len(futures))
+            progress("deriving", count, len(jobs))
         yield
 
 
@@ -130,7 +204,7 @@ def quote_book(
             derived.append(part)
             continue
         try:
-            quotes, short, plain = derived_quotes(part, document)
+            quotes, short, plain = derived_quotes(parse_derived(part.payload), document)
         except ValueError as error:
             disk.damaged(f"{path}: invalid content ({error})")
             fresh = derive(document, summary_lengths=lengths)

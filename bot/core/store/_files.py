@@ -26,11 +26,10 @@ __all__ = ["Parsed", "read_files"]
 
 @dataclass(slots=True)
 class Parsed:
-    """The corpus read, with each document's stored JSON and key (by document id), the file
-    record keys used, and how many files the loader read (the rest came from the store)."""
+    """The corpus read, with each document's record key (by document id), the file record keys
+    used, and how many files the loader read (the rest came from the store)."""
 
     corpus: Corpus
-    payloads: dict[str, bytes] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
     file_keys: list[str] = field(default_factory=list)
     parsed: int = 0
@@ -61,42 +60,36 @@ def read_files(
     items, problems = plan_files(paths)
     file_keys = [_file_key(item, hashes, language) if disk.folder else "" for item in items]
     reads: list[FileRead | None] = [None] * len(items)
-    payloads: dict[int, bytes] = {}
+    keys: dict[int, str] = {}  # each document's record key, under the id its file gave it
     for number, file_key in enumerate(file_keys):
         stored = _stored_file(disk, file_key)
         if stored is not None:
             reads[number], payload = stored
             if payload is not None:
-                payloads[number] = payload
+                keys[number] = key(code_version(), payload)
     todo = [n for n, read in enumerate(reads) if read is None]
     for number, (meta, payload) in _read_all(
         [items[n] for n in todo], todo, language, pool, progress
     ):
         reads[number] = _file_read(meta, None if payload is None else decode_document(payload))
         if payload is not None:
-            payloads[number] = payload
+            keys[number] = key(code_version(), payload)
         _save_file(disk, file_keys[number], meta, payload)
     corpus = assemble(items, [r or FileRead(None, error="not read") for r in reads], problems)
     result = Parsed(corpus, file_keys=file_keys, parsed=len(todo))
-    by_path = {str(item.path): payloads.get(n) for n, item in enumerate(items)}
+    numbers = {str(item.path): n for n, item in enumerate(items)}
     unread = {str(items[n].path) for n in set(range(len(items))) - set(todo)}
     result.from_store = sum(document.path in unread for document in corpus)
     for document in corpus:
-        payload = by_path.get(document.path)
-        if payload is None or decode_id(payload) != document.id:
-            payload = encode_document(document)  # its id was taken by another file
-            disk.write(disk.path("documents", key(code_version(), payload)), "document", payload)
-        result.payloads[document.id] = payload
-        result.keys[document.id] = key(code_version(), payload)
+        number = numbers[document.path]
+        read = reads[number]
+        if read is not None and read.document is not None and read.document.id == document.id:
+            result.keys[document.id] = keys[number]
+        else:  # its id was taken by another file: stored again under its own id
+            payload = encode_document(document)
+            result.keys[document.id] = key(code_version(), payload)
+            disk.write(disk.path("documents", result.keys[document.id]), "document", payload)
     return result
-
-
-def decode_id(payload: bytes) -> str | None:
-    """The id in a document's JSON, read cheaply (it is the first field)."""
-    head = payload[:400].split(b'"id":"', 1)
-    if len(head) < 2:
-        return None
-    return head[1].split(b'"', 1)[0].decode("utf-8", "replace")
 
 
 def _read_all(

@@ -9,17 +9,20 @@ from __future__ import annotations
 import concurrent.futures
 import json
 import multiprocessing
+from pathlib import Path
 
 from bot.core.loader import PlannedFile, read_file
 from bot.core.store.codec import encode_document
+from bot.core.store.derive import derive_payload
+from bot.core.store.records import read_record
 
-__all__ = ["read_payload", "worker_pool"]
+__all__ = ["derive_record", "read_payload", "worker_pool"]
 
 
 def worker_pool(workers: int) -> concurrent.futures.ProcessPoolExecutor:
     """A pool of ``workers`` processes with the loader and the derive code imported."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["bot.core.store._pool", "bot.core.store.derive"])
+    context.set_forkserver_preload(["bot.core.store._pool"])
     return concurrent.futures.ProcessPoolExecutor(workers, mp_context=context)
 
 
@@ -36,3 +39,12 @@ def read_payload(item: PlannedFile, language: str) -> tuple[bytes, bytes | None]
     }
     payload = None if document is None else encode_document(document)
     return json.dumps(record, ensure_ascii=False).encode(), payload
+
+
+def derive_record(source: bytes | str, lengths: tuple[str, ...]) -> bytes:
+    """:func:`~bot.core.store.derive.derive_payload` of a document given as its JSON or as the
+    path of its record in the store (read and checked here, so the document does not cross the
+    process boundary). Raises ``StoreDamaged`` or ``ValueError`` for a record that cannot be
+    used (the caller derives that document itself)."""
+    payload = source if isinstance(source, bytes) else read_record(Path(source), "document")
+    return derive_payload(payload, lengths)

@@ -28,7 +28,7 @@ import functools
 import json
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -36,6 +36,7 @@ from bot.core.library import Library
 from bot.core.models import Corpus, Document, LoadProblem, Summary
 from bot.core.store._clean import clean, save_inputs
 from bot.core.store._derived import (
+    Job,
     Part,
     derived_path,
     quote_book,
@@ -53,10 +54,13 @@ __all__ = ["GRACE_SECONDS", "CorpusStore", "Progress", "StoreReport", "code_vers
 
 #: Unreferenced store files younger than this are kept (another process may be about to use them).
 GRACE_SECONDS = 600.0
-#: Less text than this (characters, or bytes of files to read) is handled in this process:
-#: starting worker processes costs about a second, deriving a megabyte of prose about two
-#: seconds of one core, reading and segmenting it about a third of a second.
+#: Fewer bytes of files to read than this are read in this process: starting worker processes
+#: costs about a second, reading and segmenting a megabyte of prose about a third of a second.
 POOL_MIN_CHARS = 1_500_000
+#: Less text to derive than this (characters) is derived in this process. Deriving costs about
+#: two seconds of one core per megabyte, and in workers it overlaps the index build here, so one
+#: changed novel is worth the workers' start.
+DERIVE_POOL_MIN_CHARS = 300_000
 #: How many recent sets of inputs (corpus paths and language) keep their records.
 KEEP_INPUTS = 4
 
@@ -75,15 +79,15 @@ class CorpusStore:
         self.report = StoreReport(folder)
         self._disk = Disk(self.report)
         self._keys: dict[str, str] = {}
-        self._payloads: dict[str, bytes] = {}
         self._file_keys: list[str] = []
         self._inputs: str | None = None
         self._hashes: dict[str, str] = {}
         self._pool: ProcessPoolExecutor | None = None
 
-    def _workers(self, size: int) -> ProcessPoolExecutor | None:
-        """The worker processes for ``size`` characters of work, or ``None``: do it here."""
-        if self.workers <= 1 or size < POOL_MIN_CHARS:
+    def _workers(self, size: int, minimum: int | None = None) -> ProcessPoolExecutor | None:
+        """The worker processes for ``size`` characters of work, or ``None``: do it here (less
+        than ``minimum``, default :data:`POOL_MIN_CHARS`)."""
+        if self.workers <= 1 or size < (POOL_MIN_CHARS if minimum is None else minimum):
             return None
         if self._pool is None:
             self._pool = worker_pool(self.workers)
@@ -120,7 +124,7 @@ class CorpusStore:
                 progress=progress,
             )
             corpus = parsed.corpus
-            self._keys, self._payloads = parsed.keys, parsed.payloads
+            self._keys = parsed.keys
             self._file_keys = parsed.file_keys
             self.report.documents_parsed = parsed.parsed
             self.report.documents_from_store = parsed.from_store
@@ -166,7 +170,6 @@ class CorpusStore:
             self._disk.damaged(f"{path}: invalid content ({error})")
             return None
         self._keys[document.id] = document_key
-        self._payloads[document.id] = payload
         return document
 
     # ---- deriving -----------------------------------------------------------------------
@@ -188,13 +191,16 @@ class CorpusStore:
         for document in corpus:
             found = stored_part(self._disk, document, paths[document.id])
             if found is None:
-                missing.append((document, self._payload(document), paths[document.id]))
+                missing.append(Job(document, self._source(document), paths[document.id]))
             else:
                 parts[document.id] = found
         self.report.derived_from_store = len(parts)
         self.report.derived_built = len(missing)
         try:
-            jobs = start_deriving(self._disk, missing, lengths, parts, self._workers, progress)
+            pool = functools.partial(self._workers, minimum=DERIVE_POOL_MIN_CHARS)
+            jobs = start_deriving(
+                self._disk, missing, lengths, parts, pool, progress, processes=self.workers
+            )
             index, index_key = index_of(self._disk, corpus, progress)
             for _ in jobs:  # the derive results, as they come
                 pass
@@ -206,7 +212,7 @@ class CorpusStore:
         quotes = functools.partial(quote_book, self._disk, corpus.documents, ordered, lengths)
         summaries: dict[tuple[str, str, int | None], Summary] = {}
         for document in corpus:
-            for length, summary in summaries_of(document, parts[document.id]).items():
+            for length, summary in summaries_of(parts[document.id]).items():
                 summaries[(document.id, length, None)] = summary
         self.report.timings["derive"] = time.perf_counter() - started
         if self.folder is not None and self.report.write_error is None:
@@ -214,16 +220,18 @@ class CorpusStore:
             clean(self.folder, keep_inputs=KEEP_INPUTS, grace=GRACE_SECONDS)
         return Library(corpus, index=index, quotes=quotes, summaries=summaries)
 
-    def _payload(self, document: Document) -> bytes:
-        payload = self._payloads.get(document.id)
-        if payload is None:
-            payload = self._payloads[document.id] = encode_document(document)
-        return payload
+    def _source(self, document: Document) -> Callable[[], bytes | str]:
+        """What a worker derives ``document`` from: the path of its record in the store, or
+        (no store, or one that cannot be written) its JSON, made when the worker needs it."""
+        record = self._disk.path("documents", self._keys.get(document.id, ""))
+        if record is not None and document.id in self._keys and self.report.write_error is None:
+            return functools.partial(str, record)
+        return functools.partial(encode_document, document)
 
     def _derived_path(self, document: Document, lengths: tuple[str, ...]) -> Path | None:
         if self.folder is None:
             return None
-        document_key = self._keys.get(document.id) or key(code_version(), self._payload(document))
+        document_key = self._keys.get(document.id) or key(code_version(), encode_document(document))
         return derived_path(self._disk, document_key, lengths)
 
     def _save_inputs(self, corpus: Corpus, derived: list[str], index_key: str) -> None:

@@ -300,6 +300,34 @@ class GatewaySide:
             self._complete_command_data(d, data)
         return d
 
+    def _resolve_options(
+        self, options: list[dict[str, Any]], gid: str | None, resolved: dict[str, dict[str, Any]]
+    ) -> None:
+        """Add to ``resolved`` the users, members, channels and roles that ``options`` (and
+        their sub-options) name, as Discord resolves them for the bot."""
+        for opt in options:
+            if "options" in opt:
+                self._resolve_options(opt["options"], gid, resolved)
+            value = str(opt.get("value"))
+            if opt.get("type") in (6, 9):
+                user = self._find_user(value)
+                if user is not None:
+                    resolved.setdefault("users", {})[value] = user
+                    if gid and value in self.guilds[gid].members:
+                        m = {
+                            k: v for k, v in self.guilds[gid].members[value].items() if k != "user"
+                        }
+                        m["permissions"] = str(self.member_permissions(gid, value))
+                        resolved.setdefault("members", {})[value] = m
+            if opt.get("type") in (7,):
+                channel = self._find_channel(value)
+                if channel is not None:
+                    payload = self._channel_payload(channel)
+                    payload["permissions"] = str(self.bot_permissions(channel.id))
+                    resolved.setdefault("channels", {})[value] = payload
+            if opt.get("type") in (8, 9) and gid and value in self.guilds[gid].roles:
+                resolved.setdefault("roles", {})[value] = self.guilds[gid].roles[value]
+
     def _complete_command_data(self, d: dict[str, Any], data: dict[str, Any]) -> None:
         key = (data["name"], data.get("type", 1))
         scope = data.get("guild_id")
@@ -320,35 +348,7 @@ class GatewaySide:
         data.setdefault("id", registered["id"] if registered else self.snowflake())
         data.setdefault("type", 1)
         resolved: dict[str, dict[str, Any]] = {}
-        gid = d.get("guild_id")
-
-        def walk(options: list[dict[str, Any]]) -> None:
-            for opt in options:
-                if "options" in opt:
-                    walk(opt["options"])
-                value = str(opt.get("value"))
-                if opt.get("type") in (6, 9):
-                    user = self._find_user(value)
-                    if user is not None:
-                        resolved.setdefault("users", {})[value] = user
-                        if gid and value in self.guilds[gid].members:
-                            m = {
-                                k: v
-                                for k, v in self.guilds[gid].members[value].items()
-                                if k != "user"
-                            }
-                            m["permissions"] = str(self.member_permissions(gid, value))
-                            resolved.setdefault("members", {})[value] = m
-                if opt.get("type") in (7,):
-                    channel = self._find_channel(value)
-                    if channel is not None:
-                        payload = self._channel_payload(channel)
-                        payload["permissions"] = str(self.bot_permissions(channel.id))
-                        resolved.setdefault("channels", {})[value] = payload
-                if opt.get("type") in (8, 9) and gid and value in self.guilds[gid].roles:
-                    resolved.setdefault("roles", {})[value] = self.guilds[gid].roles[value]
-
-        walk(data.get("options") or [])
+        self._resolve_options(data.get("options") or [], d.get("guild_id"), resolved)
         for target in (data.get("resolved") or {}).get("messages", {}).values():
             target.setdefault("channel_id", d["channel_id"])  # a message command's message
         if resolved and "resolved" not in data:

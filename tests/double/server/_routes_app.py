@@ -101,37 +101,7 @@ class AppRoutes:
                 },
                 "body is not a list",
             )
-        errors: dict[str, Any] = {}
-        seen: set[tuple[str, int]] = set()
-        for i, cmd in enumerate(commands):
-            name = cmd.get("name", "")
-            ctype = cmd.get("type", 1)
-            if (ctype == 1 and not re.fullmatch(r"[-_\w]{1,32}", name)) or (
-                name != name.lower() and ctype == 1
-            ):
-                _put_error(
-                    errors,
-                    (i, "name"),
-                    "APPLICATION_COMMAND_INVALID_NAME",
-                    "Command name is invalid",
-                )
-            if ctype == 1 and not 1 <= len(cmd.get("description", "")) <= 100:
-                _put_error(
-                    errors,
-                    (i, "description"),
-                    "BASE_TYPE_BAD_LENGTH",
-                    "Must be between 1 and 100 in length.",
-                )
-            _max_len(errors, (i, "options"), cmd.get("options") or [], 25)
-            command_option_errors(cmd.get("options") or [], errors, (i, "options"))
-            if (name, ctype) in seen:
-                _put_error(
-                    errors,
-                    (i, "name"),
-                    "APPLICATION_COMMANDS_DUPLICATE_NAME",
-                    "Application command names must be unique",
-                )
-            seen.add((name, ctype))
+        errors, seen = _command_errors(commands)
         if errors:
             raise _invalid_form(errors, "invalid application command payload")
         existing = self.commands.get(scope, {})
@@ -147,26 +117,73 @@ class AppRoutes:
                 retry_after=_seconds_to_utc_midnight(),
             )
         self._creates_today[scope] = used + len(created)
-        registered: dict[tuple[str, int], dict[str, Any]] = {}
-        for cmd in commands:
-            key = (cmd["name"], cmd.get("type", 1))
-            old = existing.get(key)
-            registered[key] = {
-                "description": "",
-                "options": [],
-                "default_member_permissions": None,
-                "dm_permission": True,
-                "nsfw": False,
-                "contexts": None,
-                "integration_types": [0],
-                **cmd,
-                **_command_fields_as_discord_returns(cmd),
-                "type": key[1],
-                "id": old["id"] if old else self.snowflake(),
-                "application_id": self.application_id,
-                "version": self.snowflake(),
-                **({"guild_id": scope} if scope else {}),
-            }
+        registered = {
+            (cmd["name"], cmd.get("type", 1)): self._as_registered(cmd, existing, scope)
+            for cmd in commands
+        }
         self.commands[scope] = registered
         self.syncs.append(CommandSync(scope, commands, created, True, time.monotonic()))
         return 200, list(registered.values())
+
+    def _as_registered(
+        self, cmd: dict[str, Any], existing: dict[tuple[str, int], Any], scope: str | None
+    ) -> dict[str, Any]:
+        """A command as Discord holds it after a sync: defaults filled, its id kept if it
+        existed, a new version."""
+        key = (cmd["name"], cmd.get("type", 1))
+        old = existing.get(key)
+        return {
+            "description": "",
+            "options": [],
+            "default_member_permissions": None,
+            "dm_permission": True,
+            "nsfw": False,
+            "contexts": None,
+            "integration_types": [0],
+            **cmd,
+            **_command_fields_as_discord_returns(cmd),
+            "type": key[1],
+            "id": old["id"] if old else self.snowflake(),
+            "application_id": self.application_id,
+            "version": self.snowflake(),
+            **({"guild_id": scope} if scope else {}),
+        }
+
+
+def _command_errors(
+    commands: list[Any],
+) -> tuple[dict[str, Any], set[tuple[str, int]]]:
+    """Discord's rules for a bulk command overwrite: names, descriptions, options, no
+    duplicates. Returns the nested ``errors`` (``{}`` if valid) and every ``(name, type)``."""
+    errors: dict[str, Any] = {}
+    seen: set[tuple[str, int]] = set()
+    for i, cmd in enumerate(commands):
+        name = cmd.get("name", "")
+        ctype = cmd.get("type", 1)
+        if (ctype == 1 and not re.fullmatch(r"[-_\w]{1,32}", name)) or (
+            name != name.lower() and ctype == 1
+        ):
+            _put_error(
+                errors,
+                (i, "name"),
+                "APPLICATION_COMMAND_INVALID_NAME",
+                "Command name is invalid",
+            )
+        if ctype == 1 and not 1 <= len(cmd.get("description", "")) <= 100:
+            _put_error(
+                errors,
+                (i, "description"),
+                "BASE_TYPE_BAD_LENGTH",
+                "Must be between 1 and 100 in length.",
+            )
+        _max_len(errors, (i, "options"), cmd.get("options") or [], 25)
+        command_option_errors(cmd.get("options") or [], errors, (i, "options"))
+        if (name, ctype) in seen:
+            _put_error(
+                errors,
+                (i, "name"),
+                "APPLICATION_COMMANDS_DUPLICATE_NAME",
+                "Application command names must be unique",
+            )
+        seen.add((name, ctype))
+    return errors, seen

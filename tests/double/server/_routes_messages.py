@@ -162,6 +162,31 @@ class MessageRoutes:
         self, request: web.Request, m: re.Match[str], body_blobs: Any
     ) -> tuple[int, Any]:
         body, blobs = body_blobs
+        handle = self._check_callback(m, body)
+        ctype = body["type"]
+        data = body.get("data") or {}
+        self._record_outgoing("callback", request, data, handle.id)
+        handle.callback = {"type": ctype, "data": data}
+        if handle._deadline_timer is not None:
+            handle._deadline_timer.cancel()
+        interaction = {"id": handle.id, "type": handle.type}
+        out: dict[str, Any] = {"interaction": interaction}
+        msg = self._answer_message(handle, ctype, data, blobs, interaction)
+        if msg is not None and ctype in (CB_MESSAGE, CB_UPDATE):
+            # Discord returns the message only for these two types (deferrals have none yet)
+            out["resource"] = {"type": ctype, "message": copy.deepcopy(msg)}
+        handle._event(
+            "response",
+            copy.deepcopy(msg) if msg is not None else dict(handle.callback),
+            shown=ctype not in (CB_DEFER, CB_DEFER_UPDATE),
+        )
+        if request.query.get("with_response") not in ("1", "true", "True"):
+            return 204, None
+        return 200, out
+
+    def _check_callback(self, m: re.Match[str], body: Any) -> InteractionHandle:
+        """The interaction a callback answers, once Discord's rules for it hold: a live
+        interaction, a valid type for it, a first answer within the deadline, the limits."""
         handle = self.interactions.get(m.group("iid"))
         if handle is None or handle.token != m.group("token"):
             raise DiscordError(
@@ -194,26 +219,7 @@ class MessageRoutes:
                 detail=f"first response {elapsed:.2f}s after delivery (deadline {self.interaction_deadline}s)",
             )
         ctype = body["type"]
-        allowed = {
-            INTERACTION_COMMAND: {CB_MESSAGE, CB_DEFER, CB_MODAL},
-            INTERACTION_COMPONENT: {CB_MESSAGE, CB_DEFER, CB_DEFER_UPDATE, CB_UPDATE, CB_MODAL},
-            INTERACTION_AUTOCOMPLETE: {CB_AUTOCOMPLETE},
-            INTERACTION_MODAL: {CB_MESSAGE, CB_DEFER, CB_DEFER_UPDATE, CB_UPDATE},
-        }.get(handle.type, set())
-        if ctype not in allowed:
-            raise _invalid_form(
-                {
-                    "type": {
-                        "_errors": [
-                            {
-                                "code": "INTERACTION_RESPONSE_TYPE_INVALID",
-                                "message": "Invalid interaction response type",
-                            }
-                        ]
-                    }
-                },
-                f"callback type {ctype} is not valid for interaction type {handle.type}",
-            )
+        _check_callback_type(handle, ctype)
         errors = validate_callback(body)
         if errors:
             raise _invalid_form(errors, f"callback type {ctype} breaks Discord's limits")
@@ -222,12 +228,18 @@ class MessageRoutes:
             _, empty = validate_message(data)
             if empty:
                 raise DiscordError(400, 50006, "Cannot send an empty message")
-        self._record_outgoing("callback", request, data, handle.id)
-        handle.callback = {"type": ctype, "data": data}
-        if handle._deadline_timer is not None:
-            handle._deadline_timer.cancel()
-        interaction = {"id": handle.id, "type": handle.type}
-        out: dict[str, Any] = {"interaction": interaction}
+        return handle
+
+    def _answer_message(
+        self,
+        handle: InteractionHandle,
+        ctype: int,
+        data: dict[str, Any],
+        blobs: Any,
+        interaction: dict[str, Any],
+    ) -> dict[str, Any] | None:
+        """The message a callback creates or updates (``None`` for none), noted in
+        ``interaction`` as Discord's callback response notes it."""
         channel_id = handle.payload.get("channel_id", "")
         guild_id = handle.payload.get("guild_id")
         msg: dict[str, Any] | None = None
@@ -269,17 +281,7 @@ class MessageRoutes:
                 response_message_loading=False,
                 response_message_ephemeral=bool(int(msg.get("flags", 0)) & FLAG_EPHEMERAL),
             )
-        if msg is not None and ctype in (CB_MESSAGE, CB_UPDATE):
-            # Discord returns the message only for these two types (deferrals have none yet)
-            out["resource"] = {"type": ctype, "message": copy.deepcopy(msg)}
-        handle._event(
-            "response",
-            copy.deepcopy(msg) if msg is not None else dict(handle.callback),
-            shown=ctype not in (CB_DEFER, CB_DEFER_UPDATE),
-        )
-        if request.query.get("with_response") not in ("1", "true", "True"):
-            return 204, None
-        return 200, out
+        return msg
 
     async def _followup(
         self, request: web.Request, m: re.Match[str], body_blobs: Any
@@ -366,3 +368,27 @@ class MessageRoutes:
         self._edit_message(msg, body, blobs)
         handle._event(kind if mid == "@original" else "edit_followup", copy.deepcopy(msg))
         return 200, copy.deepcopy(msg)
+
+
+def _check_callback_type(handle: InteractionHandle, ctype: int) -> None:
+    """Discord's callback types for each interaction type (a modal cannot answer a modal...)."""
+    allowed = {
+        INTERACTION_COMMAND: {CB_MESSAGE, CB_DEFER, CB_MODAL},
+        INTERACTION_COMPONENT: {CB_MESSAGE, CB_DEFER, CB_DEFER_UPDATE, CB_UPDATE, CB_MODAL},
+        INTERACTION_AUTOCOMPLETE: {CB_AUTOCOMPLETE},
+        INTERACTION_MODAL: {CB_MESSAGE, CB_DEFER, CB_DEFER_UPDATE, CB_UPDATE},
+    }.get(handle.type, set())
+    if ctype not in allowed:
+        raise _invalid_form(
+            {
+                "type": {
+                    "_errors": [
+                        {
+                            "code": "INTERACTION_RESPONSE_TYPE_INVALID",
+                            "message": "Invalid interaction response type",
+                        }
+                    ]
+                }
+            },
+            f"callback type {ctype} is not valid for interaction type {handle.type}",
+        )

@@ -73,7 +73,24 @@ def validate_message(
     content = body.get("content")
     if content is not None:
         _max_len(errors, (*prefix, "content"), content, MAX_CONTENT)
-    embeds = body.get("embeds") or []
+    _check_embeds(errors, prefix, body.get("embeds") or [])
+    if not int(body.get("flags") or 0) & FLAG_COMPONENTS_V2:
+        _check_components(errors, prefix, body.get("components") or [])
+    nonce = body.get("nonce")
+    if isinstance(nonce, str) and len(nonce) > MAX_NONCE:
+        # https://discord.com/developers/docs/resources/message#create-message: up to 25 characters
+        _put_error(
+            errors, (*prefix, "nonce"), "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length."
+        )
+    empty = require_content and not any(
+        body.get(k)
+        for k in ("content", "embeds", "components", "attachments", "poll", "sticker_ids", "files")
+    )
+    return errors, empty
+
+
+def _check_embeds(errors: dict[str, Any], prefix: tuple[str, ...], embeds: list[Any]) -> None:
+    """Discord's embed limits: count, title, description, fields, footer, author, total size."""
     if len(embeds) > MAX_EMBEDS:
         _max_len(errors, (*prefix, "embeds"), embeds, MAX_EMBEDS)
     total = 0
@@ -107,40 +124,31 @@ def validate_message(
             "MAX_EMBED_SIZE_EXCEEDED",
             f"Embed size exceeds maximum size of {MAX_EMBED_TOTAL}",
         )
-    if not int(body.get("flags") or 0) & FLAG_COMPONENTS_V2:
-        rows = body.get("components") or []
-        _max_len(errors, (*prefix, "components"), rows, MAX_ACTION_ROWS)
-        custom_ids: set[str] = set()
-        for i, row in enumerate(rows):
-            items = row.get("components") or []
-            _max_len(errors, (*prefix, "components", i, "components"), items, MAX_ROW_COMPONENTS)
-            for j, item in enumerate(items):
-                at = (*prefix, "components", i, "components", j)
-                _max_len(errors, (*at, "custom_id"), item.get("custom_id"), MAX_CUSTOM_ID)
-                custom_id = item.get("custom_id")
-                if custom_id is not None and custom_id in custom_ids:
-                    # "custom_id ... must be unique per message" (Discord's component reference,
-                    # https://discord.com/developers/docs/components/reference#button)
-                    _put_error(
-                        errors,
-                        (*at, "custom_id"),
-                        "COMPONENT_CUSTOM_ID_DUPLICATED",
-                        "Component custom id cannot be duplicated",
-                    )
-                custom_ids.add(str(custom_id))
-                _max_len(errors, (*at, "label"), item.get("label"), MAX_BUTTON_LABEL)
-                _max_len(errors, (*at, "options"), item.get("options"), MAX_CHOICES)
-    nonce = body.get("nonce")
-    if isinstance(nonce, str) and len(nonce) > MAX_NONCE:
-        # https://discord.com/developers/docs/resources/message#create-message: up to 25 characters
-        _put_error(
-            errors, (*prefix, "nonce"), "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length."
-        )
-    empty = require_content and not any(
-        body.get(k)
-        for k in ("content", "embeds", "components", "attachments", "poll", "sticker_ids", "files")
-    )
-    return errors, empty
+
+
+def _check_components(errors: dict[str, Any], prefix: tuple[str, ...], rows: list[Any]) -> None:
+    """Discord's limits on action rows of buttons and selects; ``custom_id`` unique per message."""
+    _max_len(errors, (*prefix, "components"), rows, MAX_ACTION_ROWS)
+    custom_ids: set[str] = set()
+    for i, row in enumerate(rows):
+        items = row.get("components") or []
+        _max_len(errors, (*prefix, "components", i, "components"), items, MAX_ROW_COMPONENTS)
+        for j, item in enumerate(items):
+            at = (*prefix, "components", i, "components", j)
+            _max_len(errors, (*at, "custom_id"), item.get("custom_id"), MAX_CUSTOM_ID)
+            custom_id = item.get("custom_id")
+            if custom_id is not None and custom_id in custom_ids:
+                # "custom_id ... must be unique per message" (Discord's component reference,
+                # https://discord.com/developers/docs/components/reference#button)
+                _put_error(
+                    errors,
+                    (*at, "custom_id"),
+                    "COMPONENT_CUSTOM_ID_DUPLICATED",
+                    "Component custom id cannot be duplicated",
+                )
+            custom_ids.add(str(custom_id))
+            _max_len(errors, (*at, "label"), item.get("label"), MAX_BUTTON_LABEL)
+            _max_len(errors, (*at, "options"), item.get("options"), MAX_CHOICES)
 
 
 def validate_callback(body: Mapping[str, Any]) -> dict[str, Any]:
