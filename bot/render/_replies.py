@@ -210,7 +210,7 @@ def reply_text(reply: Reply) -> str:
             parts.append(_unescape(embed.description, italics=False))
         for f in embed.fields:
             value = _unescape(f.value or "", italics=False)
-            parts.append("\n".join([f.name, *(f"  {line}" for line in value.splitlines())]))
+            parts.append("\n".join([f.name or "", *(f"  {line}" for line in value.splitlines())]))
         if embed.footer and embed.footer.text:
             parts.append(f"[{embed.footer.text}]")
     return "\n".join(parts)
