@@ -186,8 +186,10 @@ def table(rows: Sequence[Row]) -> str:
             ratio_rss = statistics.median(r.rss_mb for r in old.restarts) / statistics.median(
                 r.rss_mb for r in new.restarts
             )
+            first = old.first.seconds / new.first.seconds
+            than = f"{first:.1f}x faster" if first >= 1 else f"{1 / first:.1f}x slower"
             lines.append(
-                f"\n{corpus}: first start {old.first.seconds / new.first.seconds:.1f}x faster, "
+                f"\n{corpus}: first start {than}, "
                 f"restart {ratio_restart:.1f}x faster, {ratio_rss:.1f}x less memory after restart"
             )
     return "\n".join(lines)
