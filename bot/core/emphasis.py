@@ -14,6 +14,7 @@ slice of the paragraph (a sentence, a passage), :func:`align` for text that was 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 
@@ -25,6 +26,8 @@ CLOSE = "\ufdd1"
 
 #: ``(start, end)`` character offsets, end exclusive.
 Span = tuple[int, int]
+
+_MARKS = re.compile(f"([{OPEN}{CLOSE}])")
 
 
 def strip_marks(text: str) -> str:
@@ -43,7 +46,7 @@ def unmark(text: str) -> tuple[str, tuple[Span, ...]]:
     plain: list[str] = []
     spans: list[Span] = []
     size = depth = start = 0
-    for piece in _pieces(text):
+    for piece in _MARKS.split(text):
         if piece == OPEN:
             if depth == 0:
                 start = size
@@ -57,19 +60,6 @@ def unmark(text: str) -> tuple[str, tuple[Span, ...]]:
             size += len(piece)
     joined = "".join(plain)
     return joined, _tidy(joined, spans)
-
-
-def _pieces(text: str) -> Iterable[str]:
-    """``text`` as runs of plain characters and single marks."""
-    run = 0
-    for index, char in enumerate(text):
-        if char in (OPEN, CLOSE):
-            if index > run:
-                yield text[run:index]
-            yield char
-            run = index + 1
-    if run < len(text):
-        yield text[run:]
 
 
 def mark(text: str, spans: Sequence[Span]) -> str:

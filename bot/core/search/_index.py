@@ -22,7 +22,7 @@ from bot.core.errors import NotFound
 from bot.core.models import Corpus, Document, Passage, SearchHit
 from bot.core.normalize import valid_text
 from bot.core.search import _candidates, _rescore
-from bot.core.search._build import CHUNK_CHARS, Builder
+from bot.core.search._build import CHUNK_CHARS, Builder, release_free_memory, small_pages
 from bot.core.search._grams import Postings
 from bot.core.search._text import match_key, shorten, snippet, validate, windows
 
@@ -155,8 +155,11 @@ class SearchIndex:
             report = progress
             chunks = lambda done: report(min(len(corpus) + done, total - 1), total)  # noqa: E731
         builder = Builder(chars, chunks)
-        columns = _cut(corpus, window, overlap, builder, progress, total)
-        postings, blob, offsets = builder.finish()
+        with small_pages():
+            columns = _cut(corpus, window, overlap, builder, progress, total)
+            postings, blob, offsets = builder.finish()
+        del builder
+        release_free_memory()  # the build's freed temporaries, back to the OS
         documents = tuple(corpus)
         if candidates is None:
             candidates = min(300, max(50, math.isqrt(len(offsets) - 1)))
@@ -387,11 +390,18 @@ class SearchIndex:
                 ids = range(lo, hi)
         choices = [self.key(i) for i in ids]
         where = np.asarray(ids, dtype=np.int64)
-        groups = (self._columns["doc"][where].astype(np.int64) << 32) | self._columns[
-            "paragraph"
-        ][where]
+        groups = (self._columns["doc"][where].astype(np.int64) << 32) | self._columns["paragraph"][
+            where
+        ]
         return _rescore.rank(
-            key, ids, choices, threshold, votes, lo, align_words=not prefix, top=top,
+            key,
+            ids,
+            choices,
+            threshold,
+            votes,
+            lo,
+            align_words=not prefix,
+            top=top,
             groups=groups.tolist(),
         )
 
