@@ -23,7 +23,8 @@ from bot.cli._setup import (
     log,
 )
 from bot.core.daily import zone_label
-from bot.core.models import Corpus, Document
+from bot.core.errors import CorpusError
+from bot.core.models import Corpus, Document, LoadProblem
 from bot.core.store import StoreReport
 from bot.settings import Settings
 
@@ -120,7 +121,13 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
     for warning in settings.warnings:
         log.warning("%s", warning)
-    library, timings, report = _load(settings)
+    met: list[LoadProblem] = []
+    try:
+        library, timings, report = _load(settings, problems=met.append)
+    except CorpusError as error:
+        if all(Path(p.path).is_dir() for p in met):  # no file at all: the paths are wrong
+            raise
+        return _nothing_loaded(args, error, Corpus((), tuple(met)))
     check_with_corpus(settings, library, storage=True)
     if args.json:
         return _check_json(args, library.corpus, timings)
@@ -144,6 +151,15 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     return check_exit(library.corpus, strict=args.strict)
 
 
+def _nothing_loaded(args: argparse.Namespace, error: CorpusError, corpus: Corpus) -> int:
+    """``check`` when files were found but none loaded: the files (as JSON with ``--json``) or
+    the reasons, and exit 1 like any file that did not load."""
+    if args.json:
+        return _check_json(args, corpus, {"load_s": 0.0})
+    sys.stderr.write(f"{error}\n")
+    return EXIT_NO_ANSWER
+
+
 def _schedules_table(settings: Settings) -> Any:
     """The ``check`` table of the config's daily schedules and their next send, or ``None``."""
     from rich.table import Table
@@ -165,12 +181,21 @@ def _schedules_table(settings: Settings) -> Any:
     return sched
 
 
+def _caveats(corpus: Corpus) -> int:
+    """Files loaded with a warning: the problems that were not errors, and documents with a
+    warning of their own in the files table ("no author found")."""
+    from bot.inspection import file_rows
+
+    noted = {p.path for p in corpus.problems if not p.fatal and not p.skipped}
+    noted |= {
+        row["file"] for row in file_rows(corpus) if row["status"] == "loaded" and row["warnings"]
+    }
+    return len(noted)
+
+
 def _verdict(corpus: Corpus) -> str:
     """``check``'s last line (rich markup): all loaded, loaded with caveats, or what did not."""
-    files, not_loaded, manifests = problem_counts(corpus)
-    if files and not (not_loaded or manifests):
-        noted = _plural(files, "file")
-        return f"[green]config and corpus OK[/green]; {noted} loaded with a caveat (see above)"
+    _files, not_loaded, manifests = problem_counts(corpus)
     if not_loaded or manifests:
         parts = [_plural(len(corpus), "document") + " loaded"]
         if not_loaded:
@@ -178,14 +203,19 @@ def _verdict(corpus: Corpus) -> str:
         if manifests:
             parts.append(f"{_plural(manifests, 'corpus manifest')} not used")
         return f"[yellow]config OK; {', '.join(parts)} (see above)[/yellow]"
+    caveats = _caveats(corpus)
+    if caveats:
+        noted = _plural(caveats, "file")
+        return f"[green]config and corpus OK[/green]; {noted} loaded with a caveat (see above)"
     return "[green]config and corpus OK[/green]"
 
 
 def check_exit(corpus: Corpus, *, strict: bool) -> int:
     """The exit status of ``check``: 1 when a file did not load or a corpus manifest could not
-    be used (errors), and with ``strict`` also when a file loaded with a warning; else 0."""
-    files, not_loaded, manifests = problem_counts(corpus)
-    if not_loaded or manifests or (strict and files):
+    be used (errors), and with ``strict`` also when a file loaded with a warning (including
+    "no author found"); else 0."""
+    _files, not_loaded, manifests = problem_counts(corpus)
+    if not_loaded or manifests or (strict and _caveats(corpus)):
         return EXIT_NO_ANSWER
     return EXIT_OK
 

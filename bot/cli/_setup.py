@@ -57,13 +57,19 @@ def load_library(
 
 
 def _load(
-    settings: Settings, *, stream: TextIO = sys.stderr
+    settings: Settings,
+    *,
+    stream: TextIO = sys.stderr,
+    problems: Callable[[LoadProblem], None] | None = None,
 ) -> tuple[Library, dict[str, float], StoreReport]:
+    """Load the library, logging each load problem (and passing it to ``problems``)."""
     from bot.loading import load_library as load
 
     def report(problem: LoadProblem) -> None:
         level = logging.ERROR if problem.fatal else logging.WARNING
         log.log(level, "%s: %s%s", problem.path, problem.reason, _loaded_note(problem))
+        if problems is not None:
+            problems(problem)
 
     loaded = load(settings, stream=stream, problems=report)
     return loaded.library, loaded.timings, loaded.report

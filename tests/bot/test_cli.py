@@ -203,8 +203,13 @@ def test_no_documents_refuses_to_start(tmp_path: Path, capsys: pytest.CaptureFix
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "empty.txt").write_bytes(b"")
-    assert main(["check", "--corpus", str(folder)]) == 2
-    assert "empty.txt" in capsys.readouterr().err
+    assert main(["check", "--corpus", str(folder)]) == 1  # a file did not load
+    err = capsys.readouterr().err
+    assert "empty.txt" in err
+    assert "No document could be loaded" in err
+    (folder / "empty.txt").unlink()
+    assert main(["check", "--corpus", str(folder)]) == 2  # nothing to read: the paths are wrong
+    assert "contains no documents" in capsys.readouterr().err
 
 
 DAILY_CONFIG = """\
@@ -676,3 +681,39 @@ def test_summary_refuses_a_document_given_twice(capsys: pytest.CaptureFixture[st
     err = capsys.readouterr().err
     assert "nosuch" in err
     assert "not both" in err
+
+
+def test_check_strict_fails_on_a_document_without_an_author(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "anonymous"
+    folder.mkdir()
+    (folder / "notes.txt").write_text(
+        "Notes\n\nA paragraph long enough to be read as the body of a document.\n",
+        encoding="utf-8",
+    )
+    assert main(["check", "--corpus", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "no author found" in out
+    assert "1 file loaded with a caveat" in out  # the verdict does not say plainly "OK"
+    assert main(["check", "--corpus", str(folder), "--strict"]) == 1
+    assert main(["check", "--corpus", str(folder), "--strict", "--json"]) == 1
+
+
+def test_check_json_lists_the_files_when_none_loaded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "fake.docx").write_bytes(b"not a zip archive")
+    assert main(["check", "--corpus", str(folder), "--json"]) == 1  # files did not load: 1
+    record = json.loads(capsys.readouterr().out)
+    assert record["documents"] == 0
+    assert record["not_loaded"] == 2
+    assert {Path(row["file"]).name for row in record["files"]} == {"empty.txt", "fake.docx"}
+    assert {row["status"] for row in record["files"]} == {"not loaded"}
+    assert main(["check", "--corpus", str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert "fake.docx" in err
+    assert "Traceback" not in err

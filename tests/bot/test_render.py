@@ -325,3 +325,20 @@ def test_a_summary_line_keeps_its_italics_and_the_terminal_drops_them() -> None:
     reply = render.summary_reply(summary, document)
     assert "She was *never* so happy" in (reply.embeds[0].description or "")
     assert "She was never so happy" in render.reply_text(reply)
+
+
+@given(st.text(max_size=80), st.lists(st.integers(min_value=0, max_value=80), max_size=6))
+def test_italics_never_change_the_words_shown_in_the_terminal(text: str, cuts: list[int]) -> None:
+    from bot.core.emphasis import CLOSE, OPEN, unmark
+    from bot.render._limits import _unescape
+
+    text = text.replace(OPEN, "").replace(CLOSE, "")
+    marked, at = [], 0
+    for i, cut in enumerate(sorted({min(c, len(text)) for c in cuts})):
+        marked += [text[at:cut], OPEN if i % 2 == 0 else CLOSE]
+        at = cut
+    plain, spans = unmark("".join(marked) + text[at:])
+    assert plain == text
+    shown = render.escape(text, spans)
+    assert shown.count("*") - render.escape(text).count("*") == 2 * len(spans)
+    assert _unescape(shown, italics=False) == text

@@ -192,7 +192,7 @@ async def simulate(
         except Restart:
             world.stats["restarts"] += 1
             # downtime shorter than the nonce window, so a post interrupted by a crash is
-            # resent with its nonce and no day is lost (longer downtime: see test_scheduler)
+            # resent with its nonce and no day is lost (longer downtime: see tests/bot/scheduler)
             world.now += timedelta(seconds=rng.uniform(1, 100))
 
 

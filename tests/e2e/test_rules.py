@@ -6,7 +6,7 @@ stable order for empty input), components (≤ 5 rows of ≤ 5 buttons, ``custom
 and the 3-second first response. The double answers a violation with Discord's 400/404 and
 records it; the ``discord_double`` fixture fails the test on any violation, and each test also
 checks the payload itself. (That the double rejects violating payloads is tested in
-``tests/double/test_double.py``.)
+``tests/double/test_double_rules.py``.)
 
 The worst-case corpus (built in ``tmp_path``): one document with a 20,000-character paragraph, a
 2,600-character sentence, a 300-character author and Markdown characters that escaping doubles;

@@ -7,7 +7,9 @@ navigation document (EPUB 3 ``nav``) or the NCX (EPUB 2): a spine file that a ta
 entry points at starts a section with that entry's title; the headings inside the chapters
 (``h1``-``h6``) are sections too, and a heading that repeats the entry's title is not doubled.
 An entry titled only with a number ("190") gives way to the chapter's own heading, or reads
-"Chapter 190" when the chapter has none.
+"Chapter 190" when the chapter has none; a heading that is only a number takes the title of
+the table-of-contents entry that starts with it ("190 A FOUR-LEAVED CLOVER"), else reads
+"Chapter 190".
 
 Not body text: the navigation document itself, spine items marked ``linear="no"``, and front
 and back matter recognised by the ``epub:type`` of the file's ``body``/``section`` or the
@@ -266,6 +268,7 @@ def _chapter(archive: zipfile.ZipFile, href: str, entries: list[_Entry]) -> list
     if _MATTER.search(kinds.lower()) or (not kinds.strip() and _MATTER_NAME.search(href)):
         return []
     blocks = element_blocks(body)
+    _name_numbered_headings(blocks, entries)
     whole_file = [e for e in entries if not e.fragment]
     if whole_file:
         entry = whole_file[0]
@@ -282,6 +285,19 @@ def _chapter(archive: zipfile.ZipFile, href: str, entries: list[_Entry]) -> list
         else:
             blocks.insert(0, _Block(entry.title, 1, heading=True, level=entry.depth))
     return blocks
+
+
+def _name_numbered_headings(blocks: list[_Block], entries: list[_Entry]) -> None:
+    """Give a heading that is only a number ("190") the table-of-contents title that starts
+    with that number ("190 A Four-Leaved Clover"), else call it "Chapter 190"."""
+    titles: dict[str, str] = {}
+    for entry in entries:
+        number, _, rest = entry.title.partition(" ")
+        if rest and _NUMBER_ONLY.fullmatch(number):
+            titles.setdefault(number.rstrip("."), entry.title)
+    for block in blocks:
+        if block.heading and _NUMBER_ONLY.fullmatch(block.text):
+            block.text = titles.get(block.text.rstrip(".")) or f"Chapter {block.text}"
 
 
 def _same(a: str, b: str) -> bool:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
+from typing import Any
 
 from bot.core.models import Document, Paragraph, Quote, Sentence
 from bot.core.quotes._credit import credit_of
@@ -54,14 +57,45 @@ def _document_names(document: Document) -> list[str]:
     return names
 
 
+_STARTS: list[Any] = [None, []]
+"""The last paragraph :func:`_sentence_at` searched and its sentences' start offsets."""
+
+
 def _sentence_at(paragraph: Paragraph, offset: int) -> Sentence | None:
-    for sentence in paragraph.sentences:
-        if sentence.start <= offset < sentence.end:
-            return sentence
-    for sentence in paragraph.sentences:
-        if offset < sentence.start:
-            return sentence
-    return paragraph.sentences[-1] if paragraph.sentences else None
+    """The sentence holding ``offset``, else the first one after it, else the last one
+    (binary search: a one-line book has tens of thousands of sentences)."""
+    sentences = paragraph.sentences
+    if not sentences:
+        return None
+    if _STARTS[0] is not paragraph:  # one paragraph's speech is read at a time
+        _STARTS[:] = [paragraph, [sentence.start for sentence in sentences]]
+    i = bisect_right(_STARTS[1], offset) - 1
+    if i >= 0 and offset < sentences[i].end:
+        return sentences[i]
+    return sentences[i + 1] if i + 1 < len(sentences) else sentences[-1]
+
+
+class _SpanWindow:
+    """A paragraph's speech spans, found by the character range they overlap in O(log n + k):
+    sorted by opening mark, with the running maximum of their closing marks (a paragraph that
+    is one 16 MB line holds tens of thousands of spans and sentences)."""
+
+    def __init__(self, spans: Sequence[SpeechSpan]) -> None:
+        self._spans = sorted(spans, key=lambda span: span.mark_start)
+        self._starts = [span.mark_start for span in self._spans]
+        self._reach = list(accumulate((span.mark_end for span in self._spans), max))
+
+    def overlapping(self, start: int, end: int) -> list[SpeechSpan]:
+        """The spans whose marks overlap ``[start, end)`` or open inside it, in order."""
+        hi = bisect_left(self._starts, end)
+        found: list[SpeechSpan] = []
+        i = hi - 1
+        while i >= 0 and self._reach[i] > start:
+            if self._spans[i].mark_end > start:
+                found.append(self._spans[i])
+            i -= 1
+        found.reverse()
+        return found
 
 
 def _quoted_share(sentence: Sentence, spans: Sequence[SpeechSpan]) -> float:
@@ -197,8 +231,9 @@ def document_quotes(document: Document) -> DocumentQuotes:
         if credited is not None:  # "… -- Art Buchwald": the whole saying, credited
             quotes.append(credited)
             continue
+        window = _SpanWindow(spans)
         for sentence in paragraph.sentences:
-            if _not_own(sentence, spans):
+            if _not_own(sentence, window.overlapping(sentence.start, sentence.end)):
                 continue
             opening = sentence.index == 0 and paragraph.number in openings
             score = quotability(sentence.text, opening=opening)

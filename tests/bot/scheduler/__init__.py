@@ -1,0 +1,1 @@
+"""DailyScheduler with a fake clock, a fake Discord and real storage."""
