@@ -99,6 +99,20 @@ def test_a_pdf_joins_lines_and_hyphens_and_drops_headers_and_page_numbers(
     assert texts(report) == fx.REPORT_PARAGRAPHS
 
 
+def test_a_pdf_line_starting_with_a_dash_goes_on_with_its_paragraph(tmp_path: Path) -> None:
+    lines = [
+        (72.0, 740.0, "He stood at the rail for a long time and looked back at the town"),
+        (72.0, 726.0, "– and then, without a word to anyone, he went below."),
+        (90.0, 712.0, "Nobody saw him again that day."),
+    ]
+    path = tmp_path / "dash.pdf"
+    path.write_bytes(fx.pdf_bytes([lines]))
+    assert texts(load_document(path)) == [
+        f"{lines[0][2]} {lines[1][2]}",
+        lines[2][2],
+    ]
+
+
 def test_a_pdf_drops_running_headers_that_change_with_the_chapter(
     built: dict[str, Path],
 ) -> None:

@@ -12,7 +12,7 @@ import discord
 import pytest
 
 from tests.double import DiscordDouble, connect_bot
-from tests.e2e.test_daily import SLOT, FakeClock, _cog, _daily, _daily_posts, _set_options
+from tests.e2e.daily_helpers import SLOT, FakeClock, daily_cog, daily_posts, run_daily, set_options
 
 pytestmark = pytest.mark.e2e
 
@@ -33,8 +33,8 @@ async def test_an_outage_of_minutes_delays_the_post_and_it_appears_once(
     double = discord_double
     clock = FakeClock(SLOT - timedelta(hours=1))
     async with connect_bot(make_bot(clock=clock), double) as bot:
-        await _daily(double, "set", _set_options(double.channel_id))
-        scheduler = _cog(bot).scheduler
+        await run_daily(double, "set", set_options(double.channel_id))
+        scheduler = daily_cog(bot).scheduler
         assert scheduler is not None
         working = discord.http.Route.BASE
         monkeypatch.setattr(
@@ -47,7 +47,7 @@ async def test_an_outage_of_minutes_delays_the_post_and_it_appears_once(
             clock.now += timedelta(seconds=20)
         assert results
         assert set(results) == {"unreached"}
-        assert _daily_posts(double, double.channel_id) == []
+        assert daily_posts(double, double.channel_id) == []
         monkeypatch.setattr(discord.http.Route, "BASE", working)  # the network is back
         end = clock.now
         while not (sent := [o for o in await scheduler.run_once() if o.result == "sent"]):
@@ -57,6 +57,6 @@ async def test_an_outage_of_minutes_delays_the_post_and_it_appears_once(
         for _ in range(5):  # later passes post nothing more
             clock.now += timedelta(minutes=10)
             assert await scheduler.run_once() == []
-        assert len(_daily_posts(double, double.channel_id)) == 1
-        shown = await _daily(double, "show")
+        assert len(daily_posts(double, double.channel_id)) == 1
+        shown = await run_daily(double, "show")
         assert "Last post: 2026-05-12 (sent)" in shown["content"]

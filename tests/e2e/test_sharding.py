@@ -18,7 +18,7 @@ from bot.core.library import Library
 from bot.settings import Settings, load_settings
 from bot.sharding import describe, owns, shard_of
 from tests.double import DiscordDouble, connect_bot
-from tests.e2e.test_daily import FakeClock
+from tests.e2e.daily_helpers import FakeClock
 
 pytestmark = pytest.mark.e2e
 

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 
 from bot.core.loader._sections import _heading_kind
 
-_BULLET = re.compile(r"[•◦▪‣∙·–—*-]\s")
+# A bullet glyph and a space (not a dash: "– and then" may start a wrapped line of prose).
+_BULLET = re.compile(r"[•◦▪‣∙·]\s")
 _SENTENCE_END = re.compile(r"[.!?…:;\"”’)\]]$")
 _HYPHENS = ("-", "\u00ad", "\u2010", "\x02")
 PARAGRAPH_GAP = 1.4  # times the usual line pitch
