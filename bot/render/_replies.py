@@ -209,7 +209,8 @@ def reply_text(reply: Reply) -> str:
         if embed.description:
             parts.append(_unescape(embed.description, italics=False))
         for f in embed.fields:
-            parts.append(f"{f.name}\n  {_unescape(f.value or '', italics=False)}")
+            value = _unescape(f.value or "", italics=False)
+            parts.append("\n".join([f.name or "", *(f"  {line}" for line in value.splitlines())]))
         if embed.footer and embed.footer.text:
             parts.append(f"[{embed.footer.text}]")
     return "\n".join(parts)

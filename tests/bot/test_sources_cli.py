@@ -73,3 +73,21 @@ def test_console_sources(folder: Path, capsys: pytest.CaptureFixture[str]) -> No
     out = capsys.readouterr().out
     assert "Voyage 11" in out
     assert "== Voyage 2 ==" in out
+
+
+def test_one_documents_section_list_is_indented_under_its_heading(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "book"
+    corpus.mkdir()
+    chapters = "\n\n".join(
+        f"CHAPTER {n}\n\nThe ship sailed on day {n}, and the crew sang as the sea grew calm."
+        for n in range(1, 5)
+    )
+    (corpus / "voyage.txt").write_text(f"The Voyage\n\n{chapters}\n", encoding="utf-8")
+    assert main(["sources", "voyage", "--corpus", str(corpus)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    heading = next(i for i, line in enumerate(lines) if line.startswith("Sections"))
+    listed = [line for line in lines[heading + 1 :] if "Chapter" in line or "CHAPTER" in line]
+    assert len(listed) == 4
+    assert all(line.startswith("  ") for line in listed), listed
