@@ -34,6 +34,7 @@ from bot.render._admin import (
     documents_reply,
     documents_reset_reply,
     no_such_collection,
+    reload_no_documents,
     reload_reply,
     reload_text,
 )
@@ -217,6 +218,7 @@ __all__ = [
     "ranked_quotes_record",
     "ranked_quotes_text",
     "reload_reply",
+    "reload_no_documents",
     "reload_text",
     "reply_text",
     "search_record",
