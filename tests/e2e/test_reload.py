@@ -262,5 +262,6 @@ async def test_a_reload_with_only_broken_files_names_them_and_keeps_serving(
         text = reply["content"]
         assert "Reload failed; still serving the previous corpus (2 documents)" in text
         assert "Why: no document could be loaded: " in text
-        assert "anchor.txt" in text and "beacon.txt" in text
+        assert "anchor.txt" in text
+        assert "beacon.txt" in text
         assert "start the bot" not in text
