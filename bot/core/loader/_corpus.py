@@ -18,7 +18,6 @@ from bot.core.loader._gutenberg import _split_gutenberg, mark_emphasis
 from bot.core.loader._ids import _SLUG, _assign_ids, slugify
 from bot.core.loader._layout import _Layout, _layout, _Pending, _text_blocks
 from bot.core.loader._manifest import _clean_metadata
-from bot.core.loader._markdown import plain_inline
 from bot.core.loader._plan import FORMATS, _Item, _plan, _unsupported
 from bot.core.models import Corpus, Document, LoadProblem, Section
 from bot.core.segment import segment_paragraph
@@ -317,6 +316,8 @@ def _prepare(
         own, body, more = _split_front_matter(text, markdown=markdown)
         notes.extend(more)
         if markdown and own.get("title"):
+            from bot.core.loader._markdown import plain_inline  # markdown-it: for Markdown only
+
             own["title"] = plain_inline(own["title"])
         if body.strip() == "" and text.strip() != "":
             raise DocumentError("has only front matter and no text after it")
