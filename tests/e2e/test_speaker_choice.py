@@ -3,7 +3,6 @@ every document's), people who speak only, never a document's author."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
