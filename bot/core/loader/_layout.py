@@ -69,6 +69,7 @@ from bot.core.loader._metadata import (
 )
 from bot.core.loader._plan import _Item
 from bot.core.loader._sections import _Heading, mark_chapter_headings, split_sections
+from bot.core.loader._unbroken import paragraph_lines
 
 
 @dataclass(slots=True)
@@ -104,9 +105,9 @@ def _text_blocks(text: str, *, markdown: bool) -> tuple[list[_Block], list[str]]
     current: list[str] = []
 
     def flush() -> None:
-        if current:
-            blocks.append(_Block(_join_lines(current), len(current), source=tuple(current)))
-            current.clear()
+        for lines in paragraph_lines(current) if current else ():
+            blocks.append(_Block(_join_lines(lines), len(lines), source=tuple(lines)))
+        current.clear()
 
     for line in text.split("\n"):
         stripped = line.strip()

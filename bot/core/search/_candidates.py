@@ -37,8 +37,9 @@ _MAX_VOTE = 65_535
 Votes = npt.NDArray[np.uint16]
 
 
-def votes(index: Postings, key: str, lo: int, hi: int) -> Votes:
-    """IDF-weighted count of ``key``'s q-grams in each passage of ``[lo, hi)``.
+def votes(index: Postings, key: str, lo: int, hi: int, *, budget: float = POSTINGS_BUDGET) -> Votes:
+    """IDF-weighted count of ``key``'s q-grams in each passage of ``[lo, hi)``, reading posting
+    lists rarest first until about ``budget * N`` postings.
 
     Returns ``hi - lo`` votes (``votes[i]`` for passage ``lo + i``): the sum of the IDFs of the
     lists read, each scaled by the same factor (``VOTE_SCALE``, less when the sum could overflow
@@ -51,7 +52,7 @@ def votes(index: Postings, key: str, lo: int, hi: int) -> Votes:
     order = np.argsort(df, kind="stable")
     read = np.cumsum(df[order])
     n = index.passages
-    keep = max(int(np.searchsorted(read, POSTINGS_BUDGET * n, side="right")), _MIN_LISTS)
+    keep = max(int(np.searchsorted(read, budget * n, side="right")), _MIN_LISTS)
     order = order[:keep]
     idf = np.log((n + 1) / (df[order] + 0.5))
     scale = min(VOTE_SCALE, _MAX_VOTE / float(np.ceil(idf).sum() + len(idf)))
@@ -65,12 +66,12 @@ def votes(index: Postings, key: str, lo: int, hi: int) -> Votes:
     return counted
 
 
-def best(scores: Votes, lo: int, k: int) -> list[int]:
+def best(scores: Votes, lo: int, k: int, *, ties: int = TIE_FACTOR) -> list[int]:
     """The (at most) ``k`` passages with the highest positive votes, any order, offset by ``lo``.
 
     Keeps entries at or above a threshold (half the top vote, lowered by 0.6x until ``k`` pass),
     then partitions only those: two or three linear scans instead of a partition of all ``N``.
-    Passages tied with the ``k``-th vote are all kept, up to ``TIE_FACTOR * k`` candidates in all
+    Passages tied with the ``k``-th vote are all kept, up to ``ties * k`` candidates in all
     (then evenly spaced in corpus order): in a corpus of repeated text many passages hold every
     q-gram of the query, and which of them reach stage 2 must not depend on how a partition
     happens to break ties.
@@ -89,7 +90,7 @@ def best(scores: Votes, lo: int, k: int) -> list[int]:
         sub = scores[chosen]
         cut = np.partition(sub, len(sub) - k)[len(sub) - k]
         above, tied = chosen[sub > cut], chosen[sub == cut]
-        room = TIE_FACTOR * k - len(above)
+        room = ties * k - len(above)
         if len(tied) > room:  # spread over the corpus, not the first paragraphs only
             tied = tied[np.linspace(0, len(tied) - 1, room).astype(np.int64)]
         chosen = np.concatenate((above, tied))

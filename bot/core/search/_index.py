@@ -10,61 +10,41 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
-from array import array
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, overload
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from bot.core.errors import NotFound
-from bot.core.models import Corpus, Document, Passage, SearchHit
+from bot.core.models import Corpus, Passage, SearchHit
 from bot.core.normalize import valid_text
 from bot.core.search import _candidates, _rescore
-from bot.core.search._build import CHUNK_CHARS, Builder, release_free_memory, small_pages
+from bot.core.search._candidates import POSTINGS_BUDGET, TIE_FACTOR
 from bot.core.search._grams import Postings
-from bot.core.search._text import match_key, shorten, snippet, validate, windows
+from bot.core.search._passages import (
+    PassageList,
+    corpus_text,
+    index_corpus,
+    pack,
+)
+from bot.core.search._text import match_key, shorten, snippet, validate
 
-_HAS_ALNUM = re.compile(r"[^\W_]")  # a letter or digit (str.isalnum)
 #: A document range at most this long is scored whole when its votes give too few candidates
 #: (a query made only of stop grams, see :mod:`._grams`).
 _SCAN_MAX = 3_000
+#: Search-as-you-type bounds its work per keystroke by counts, not time: candidates per snippet
+#: asked for, how many passages tied with the last candidate are kept (times the candidates), and
+#: posting lists read (times the passages; see :mod:`._candidates`).
+SUGGEST_CANDIDATES = 2
+SUGGEST_TIES = 2
+SUGGEST_BUDGET = 0.5
 
 U8 = npt.NDArray[np.uint8]
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
 
-
-class PassageList(Sequence[Passage]):
-    """The index's passages in corpus order, made on access (a read-only sequence)."""
-
-    def __init__(self, index: SearchIndex) -> None:
-        self._index = index
-
-    def __len__(self) -> int:
-        return len(self._index)
-
-    @overload
-    def __getitem__(self, i: int) -> Passage: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[Passage]: ...
-    def __getitem__(self, i: int | slice) -> Passage | Sequence[Passage]:
-        if isinstance(i, slice):
-            return tuple(self._index.passage(j) for j in range(len(self))[i])
-        if not -len(self) <= i < len(self):
-            raise IndexError(i)
-        return self._index.passage(i % len(self))
-
-    def __iter__(self) -> Iterator[Passage]:
-        return (self._index.passage(i) for i in range(len(self)))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-
-    __hash__ = None  # type: ignore[assignment]
+__all__ = ["PassageList", "SearchIndex"]
 
 
 class SearchIndex:
@@ -148,18 +128,7 @@ class SearchIndex:
             raise ValueError(
                 f"need window >= 20 and 0 <= overlap < window/2, got {window}, {overlap}"
             )
-        chars = sum(len(p.text) + 2 for d in corpus for p in d.paragraphs)
-        total = len(corpus) + max(1, -(-chars // CHUNK_CHARS))
-        chunks = None
-        if progress is not None:
-            report = progress
-            chunks = lambda done: report(min(len(corpus) + done, total - 1), total)  # noqa: E731
-        builder = Builder(chars, chunks)
-        with small_pages():
-            columns = _cut(corpus, window, overlap, builder, progress, total)
-            postings, blob, offsets = builder.finish()
-        del builder
-        release_free_memory()  # the build's freed temporaries, back to the OS
+        postings, blob, offsets, columns = index_corpus(corpus, window, overlap, progress)
         documents = tuple(corpus)
         if candidates is None:
             candidates = min(300, max(50, math.isqrt(len(offsets) - 1)))
@@ -169,14 +138,12 @@ class SearchIndex:
             key_offsets=offsets,
             columns=columns,
             documents=[(d.id, d.title) for d in documents],
-            text_of=_corpus_text(documents, columns),
+            text_of=corpus_text(documents, columns),
             candidates=candidates,
             window=window,
             overlap=overlap,
             corpus=corpus,
         )
-        if progress is not None:
-            progress(total, total)
         return index
 
     # ------------------------------------------------------------------ persistence
@@ -238,7 +205,7 @@ class SearchIndex:
 
     def _persisted(self) -> dict[str, npt.NDArray[Any]]:
         """Every array :meth:`save` writes, by name (passage texts packed like the keys)."""
-        texts, text_offsets = _pack([self._text_of(i) for i in range(self._n)])
+        texts, text_offsets = pack([self._text_of(i) for i in range(self._n)])
         p = self._postings
         return {
             "grams": p.grams,
@@ -348,7 +315,8 @@ class SearchIndex:
         key = match_key(valid_text(prefix))
         if sum(ch.isalnum() for ch in key) < 3 or len(key) > 300 or limit <= 0:
             return []
-        ranked = self._ranked(key, 0, self._n, max(4 * limit, 50), 60.0, prefix=True)
+        k = max(SUGGEST_CANDIDATES * limit, 50)
+        ranked = self._ranked(key, 0, self._n, k, 60.0, prefix=True)
         out: list[str] = []
         for found in self._iter_hits(key, ranked):
             text = snippet(found.passage.text, found.match_start, 100)
@@ -380,12 +348,13 @@ class SearchIndex:
     ) -> list[_rescore.Scored]:
         """Stage 1 (votes, candidates) then stage 2 (scores) over passages ``[lo, hi)``; with
         ``top``, only what the best ``top`` paragraphs need (see :func:`._rescore.rank`)."""
-        votes = _candidates.votes(self._postings, key, lo, hi)
+        budget, ties = (SUGGEST_BUDGET, SUGGEST_TIES) if prefix else (POSTINGS_BUDGET, TIE_FACTOR)
+        votes = _candidates.votes(self._postings, key, lo, hi, budget=budget)
         ids: Sequence[int]
         if exhaustive or hi - lo <= k:
             ids = range(lo, hi)
         else:
-            ids = _candidates.best(votes, lo, k)
+            ids = _candidates.best(votes, lo, k, ties=ties)
             if len(ids) < k and hi - lo <= _SCAN_MAX:
                 ids = range(lo, hi)
         choices = [self.key(i) for i in ids]
@@ -415,62 +384,3 @@ class SearchIndex:
                 continue
             seen.add(where)
             yield _rescore.hit(key, scored, self.passage(scored.pid))
-
-
-_COLUMNS = ("doc", "paragraph", "start", "end")
-
-
-def _cut(
-    corpus: Corpus,
-    window: int,
-    overlap: int,
-    builder: Builder,
-    progress: Callable[[int, int], None] | None,
-    total: int,
-) -> dict[str, I32]:
-    """Feed every passage's matching key to ``builder`` (passages without a letter or digit
-    dropped); return the ``(doc, paragraph, start, end)`` columns."""
-    columns = {name: array("i") for name in _COLUMNS}
-    docs, paragraphs, starts, ends = (columns[name] for name in _COLUMNS)
-    for number, document in enumerate(corpus):
-        for paragraph in document.paragraphs:
-            text = paragraph.text
-            for start, end in windows(text, window, overlap):
-                key = match_key(text[start:end])
-                if _HAS_ALNUM.search(key) is None:
-                    continue
-                builder.add(key)
-                docs.append(number)
-                paragraphs.append(paragraph.number)
-                starts.append(start)
-                ends.append(end)
-        if progress is not None:
-            progress(min(number + 1, total - 1), total)
-    return {name: np.frombuffer(values, dtype=np.int32).copy() for name, values in columns.items()}
-
-
-def _pack(texts: list[str]) -> tuple[U8, I64]:
-    """``texts`` as one UTF-8 buffer and ``len(texts) + 1`` byte offsets."""
-    joined = "".join(texts)
-    if joined.isascii():
-        sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-        data = joined.encode("ascii")
-    else:
-        encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
-        sizes = np.fromiter(map(len, encoded), dtype=np.int64, count=len(texts))
-        data = b"".join(encoded)
-    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum(sizes, out=offsets[1:])
-    return np.frombuffer(data, dtype=np.uint8), offsets
-
-
-def _corpus_text(documents: Sequence[Document], columns: dict[str, I32]) -> Callable[[int], str]:
-    """``text_of(pid)`` for an index built from ``documents``: a slice of the paragraph."""
-    doc, paragraph = columns["doc"], columns["paragraph"]
-    start, end = columns["start"], columns["end"]
-
-    def text_of(pid: int) -> str:
-        paragraphs = documents[int(doc[pid])].paragraphs
-        return paragraphs[int(paragraph[pid]) - 1].text[int(start[pid]) : int(end[pid])]
-
-    return text_of
