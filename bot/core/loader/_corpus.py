@@ -315,6 +315,10 @@ def _prepare(
         text = strip_marks(source.text)  # only readers mark emphasis
         own, body, more = _split_front_matter(text, markdown=markdown)
         notes.extend(more)
+        if markdown and own.get("title"):
+            from bot.core.loader._markdown import plain_inline  # markdown-it: for Markdown only
+
+            own["title"] = plain_inline(own["title"])
         if body.strip() == "" and text.strip() != "":
             raise DocumentError("has only front matter and no text after it")
         split = _split_gutenberg(body)
