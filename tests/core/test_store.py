@@ -190,7 +190,7 @@ def _tamper(path: Path) -> None:
     elif "explicit" in record:
         record["id"] = "someone-else"
     else:
-        record["documents"] = [[1, 2, 3]]
+        record["documents"] = [[1, 2, 3, 4]]  # an entry is [id, key, path]
     path.write_bytes(encode_record(kind, json.dumps(record).encode()))
 
 
