@@ -10,7 +10,7 @@
   readability-lxml (when installed) and plain tag stripping. Published on all 181 pages:
   trafilatura 0.958, readability 0.922, jusText 0.804, tag stripping 0.665.
 * **PDF**: shingle F1 and paragraph count against the source text, on PDFs typeset by
-  ``tests/data/make_format_fixtures.pdf_bytes`` from real book text (the first chapters of Pride
+  ``tests/data/pdf_fixtures.book_pages`` from real book text (the first chapters of Pride
   and Prejudice from ``benchmarks/data/search/books`` when gathered, else the fixture text):
   one column with a running header, page numbers, indented paragraphs and words hyphenated at
   line ends, and the same in two columns. Our reader against PDFium's raw text, pypdf and

@@ -102,14 +102,15 @@ class ConsoleSession:
     def reload(self, trigger: str) -> str:
         """Read the corpus again; the words for what changed (or why nothing did)."""
         from bot.cli import load_library
-        from bot.reload import ReloadOutcome, compare, reload_text
+        from bot.reload import ReloadOutcome, compare, failure_reason, reload_text
 
         started = time.perf_counter()
         old = self.library
         try:
             new, _ = load_library(self.settings)
         except (CorpusError, ConfigError) as error:
-            outcome = ReloadOutcome(False, str(error), documents=len(old.corpus), trigger=trigger)
+            reason = failure_reason(error)
+            outcome = ReloadOutcome(False, reason, documents=len(old.corpus), trigger=trigger)
             return reload_text(outcome)
         self.library = new
         added, removed, changed = compare(old, new)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from bot.core.errors import CorpusError
 from bot.core.library import Library
 from bot.core.models import LoadProblem
 from bot.core.store import CorpusStore, Progress, StoreReport
@@ -104,6 +105,16 @@ def _nothing() -> None:
     pass
 
 
+class NoDocuments(CorpusError):
+    """No document could be loaded (the message is the start-up wording); ``problems`` holds
+    each file's problem (empty: the corpus paths hold no document), for a reload to word its own
+    answer."""
+
+    def __init__(self, message: str, problems: tuple[LoadProblem, ...]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
 def load_library(
     settings: Settings,
     *,
@@ -131,7 +142,10 @@ def load_library(
         for problem in corpus.problems:
             if problems is not None:
                 problems(problem)
-        require_documents(corpus)
+        try:
+            require_documents(corpus)
+        except CorpusError as error:
+            raise NoDocuments(str(error), corpus.problems) from None
         library = store.library(corpus, summary_length=settings.summary.length, progress=progress)
     finally:
         stop()

@@ -75,6 +75,18 @@ def _prepare_store(settings: Settings) -> str | None:
     return None
 
 
+def failure_reason(error: CorpusError | ConfigError) -> str:
+    """Why a reload failed, worded for a bot that keeps serving (not the start-up wording)."""
+    from bot import render
+    from bot.loading import NoDocuments
+
+    if isinstance(error, NoDocuments):
+        return render.reload_no_documents(
+            [f"{p.path}: {p.reason}" for p in error.problems if not p.skipped]
+        )
+    return str(error)
+
+
 def _load(settings: Settings) -> Library:
     from bot.loading import load_library
 
@@ -127,7 +139,8 @@ class Reloader:
             # comparing every paragraph is work: in a thread, not on the event loop
             diff = await asyncio.get_running_loop().run_in_executor(None, compare, old, new)
         except (CorpusError, ConfigError) as error:
-            outcome = ReloadOutcome(False, str(error), documents=len(old.corpus), trigger=trigger)
+            reason = failure_reason(error)
+            outcome = ReloadOutcome(False, reason, documents=len(old.corpus), trigger=trigger)
         except Exception as error:  # a bug must not take the bot down: keep serving
             log.exception("reload failed")
             reason = f"{error.__class__.__name__}: {error}"

@@ -172,9 +172,20 @@ NOT_YET = "That instalment has not been posted yet."
 NOTHING_TO_SKIP = "The book is finished: there is no instalment left to skip."
 
 
+def bad_instalment_size(given: int, most: int) -> str:
+    """The answer to ``/reading start paragraphs:`` outside 1..``most`` (a non-standard client
+    can send it); nothing is saved."""
+    return (
+        f"`paragraphs` must be a whole number from 1 to {most}, not {given}. "
+        "Leave it out for a chapter a day. Nothing was saved."
+    )
+
+
 def size_words(size: int) -> str:
     """``"a chapter a day"`` or ``"12 paragraphs a day"``."""
-    return "a chapter a day" if size == CHAPTER else f"{size} paragraphs a day"
+    if size == CHAPTER:
+        return "a chapter a day"
+    return "1 paragraph a day" if size == 1 else f"{size} paragraphs a day"
 
 
 def reading_started(

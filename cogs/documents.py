@@ -103,11 +103,11 @@ class Documents(
         library = self.bot.library
         roots = list(self.bot.settings.corpus.paths)
         typed = current.strip().casefold()
-        folders = [
+        labels = [
             (render.collection_label(folder), COLLECTION_PREFIX + folder)
             for folder in collections(library.corpus, roots)
-            if typed in folder.casefold()
         ]
+        folders = [(label, value) for label, value in labels if typed in label.casefold()]
         return render.choices([*folders[:5], *library.document_choices(current)])
 
 

@@ -10,6 +10,7 @@ from bot.choices import allowed_for, document_autocomplete
 from bot.client import CorpusBot
 from bot.core.quotes import quote_key
 from bot.errors import send
+from bot.speakers import speaker_choices
 from cogs import cards
 
 
@@ -76,7 +77,14 @@ class Quotes(commands.Cog):
     async def speaker_autocomplete(
         self, interaction: Interaction[CorpusBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return render.choices((s, s) for s in self.bot.library.quotes.speakers(current))
+        library = self.bot.library
+        names = speaker_choices(
+            library,
+            getattr(interaction.namespace, "document", None),
+            allowed_for(self.bot, interaction.guild_id, library),
+            current,
+        )
+        return render.choices((s, s) for s in names)
 
 
 async def setup(bot: CorpusBot) -> None:

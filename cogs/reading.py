@@ -222,6 +222,8 @@ class Reading(commands.GroupCog, group_name="reading", group_description="The re
         thread: bool = False,
     ) -> None:
         assert interaction.guild is not None
+        if paragraphs is not None and not 1 <= paragraphs <= MAX_PARAGRAPHS:
+            raise ScheduleError(render_community.bad_instalment_size(paragraphs, MAX_PARAGRAPHS))
         me = interaction.guild.me
         if me is not None:
             allowed = channel.permissions_for(me)

@@ -183,13 +183,10 @@ def _schedules_table(settings: Settings) -> Any:
 
 def _caveats(corpus: Corpus) -> int:
     """Files loaded with a warning: the problems that were not errors, and documents with a
-    warning of their own in the files table ("no author found")."""
-    from bot.inspection import file_rows
-
+    warning of their own in the files table ("no author found", see
+    :func:`bot.inspection.file_rows`)."""
     noted = {p.path for p in corpus.problems if not p.fatal and not p.skipped}
-    noted |= {
-        row["file"] for row in file_rows(corpus) if row["status"] == "loaded" and row["warnings"]
-    }
+    noted |= {document.path for document in corpus if not document.author}
     return len(noted)
 
 

@@ -111,7 +111,8 @@ class Provenance:
 
 def quoted_part(text: str) -> str:
     """The first of :func:`quoted_parts`: what ``text`` marks as quoted, else the whole text."""
-    return quoted_parts(text)[0] if quoted_parts(text) else ""
+    parts = quoted_parts(text)
+    return parts[0] if parts else ""
 
 
 def quoted_parts(text: str) -> list[str]:

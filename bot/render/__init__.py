@@ -34,6 +34,7 @@ from bot.render._admin import (
     documents_reply,
     documents_reset_reply,
     no_such_collection,
+    reload_no_documents,
     reload_reply,
     reload_text,
 )
@@ -216,6 +217,7 @@ __all__ = [
     "quote_reply",
     "ranked_quotes_record",
     "ranked_quotes_text",
+    "reload_no_documents",
     "reload_reply",
     "reload_text",
     "reply_text",

@@ -91,6 +91,18 @@ def reload_text(
     return "\n".join(lines)
 
 
+def reload_no_documents(problems: Sequence[str]) -> str:
+    """Why a reload failed when no document could be loaded (``problems``: "path: reason")."""
+    if not problems:
+        return (
+            "no document could be loaded: the corpus paths contain no documents "
+            "(.txt, .md, .html, .epub, .pdf, .docx). Add or fix a file, then reload again."
+        )
+    listed = "; ".join(problems[:RELOAD_LISTED])
+    more = len(problems) - RELOAD_LISTED
+    return f"no document could be loaded: {listed}" + (f" and {more} more" if more > 0 else "")
+
+
 def reload_reply(text: str) -> Reply:
     """The ephemeral answer to ``/reload``."""
     return Reply(content=shorten(text, MESSAGE_LIMIT), ephemeral=True)

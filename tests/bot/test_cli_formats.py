@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import textwrap
 from collections.abc import Iterator
@@ -134,6 +135,8 @@ def test_exact_and_near_duplicates_load_once_naming_both_files(tmp_path: Path) -
     near = near.replace("Sentence 9 of the long story", "Sentence 9 of the short tale")
     (tmp_path / "c-near.md").write_text(f"# A Story\n\n{near}\n\nA closing line.\n")
     (tmp_path / "d-other.txt").write_text("Other\n\nSomething else entirely, told briefly.\n")
+    when = (tmp_path / "a-story.txt").stat().st_mtime - 60  # the oldest copy is the one kept
+    os.utime(tmp_path / "a-story.txt", (when, when))
     corpus = load_corpus([tmp_path])
     assert [Path(d.path).name for d in corpus] == ["a-story.txt", "d-other.txt"]
     reasons = {Path(p.path).name: p.reason for p in corpus.problems}

@@ -381,9 +381,9 @@ def test_markdown_front_matter_and_headings() -> None:
         "First paragraph, with emphasis read as Markdown.",  # the markers are not text
         "Second paragraph.",
     ]
-    # A heading after the title starts a section; the text before it is an untitled one.
+    # With a front-matter title, a first heading that differs from it heads the first section.
     assert [(s.title, s.first, s.last) for s in document.sections] == [
-        (None, 1, 1),
+        ("A Heading Title", 1, 1),
         ("A Section", 2, 2),
     ]
 

@@ -187,6 +187,8 @@ def _tamper(path: Path) -> None:
         record["sentences"][0] = [0, 10**9]
     elif "quotes" in record:
         record["quotes"] = [[10**6, 0, None, None, 0.5]]
+    elif "explicit" in record:
+        record["id"] = "someone-else"
     else:
         record["documents"] = [[1, 2, 3]]
     path.write_bytes(encode_record(kind, json.dumps(record).encode()))
@@ -235,6 +237,32 @@ def test_a_damaged_store_file_is_logged_and_rebuilt_never_wrong(
     assert report.documents_from_store == 3
     assert report.derived_from_store == 3
     assert _answers(repaired) == expected
+
+
+@pytest.mark.parametrize("damage", [*DAMAGE, "tampered"])
+def test_a_damaged_file_record_costs_a_reading_of_that_file_only(
+    damage: str, corpus_folder: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A file record is read when another file changed (the corpus record no longer fits)."""
+    store = tmp_path / "store"
+    _load(corpus_folder, store)
+    [ahab] = [
+        path
+        for path in (store / "files").glob("*.rec")
+        if json.loads(read_record(path, "file"))["id"] == "ahab"
+    ]
+    if damage == "tampered":
+        _tamper(ahab)
+    else:
+        DAMAGE[damage](ahab)
+    _write(corpus_folder, "cook", "silver")  # so the files are looked up one by one
+    library, report = _load(corpus_folder, store)
+    assert report.documents_parsed == 2  # cook's change, and ahab's record rebuilt
+    assert report.documents_from_store == 1
+    assert _answers(library) == _answers(Library.build(load_corpus([corpus_folder])))
+    if damage != "missing":
+        assert str(ahab) in report.damaged[0]
+        assert "it is rebuilt" in caplog.text
 
 
 @pytest.mark.parametrize("damage", ["missing", "zero bytes", "truncated", "corrupted"])
@@ -312,3 +340,18 @@ def test_a_named_pipe_in_the_corpus_folder_is_reported_not_waited_on(tmp_path: P
     assert any(
         p.path.endswith("pipe.txt") and "not a regular file" in p.reason for p in corpus.problems
     )
+
+
+def test_a_document_record_gone_before_a_worker_reads_it_is_derived_here(
+    corpus_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_package.corpus, "DERIVE_POOL_MIN_CHARS", 0)
+    store = tmp_path / "store"
+    corpus_store = CorpusStore(store, workers=2)
+    corpus = corpus_store.read([corpus_folder])
+    for record in (store / "documents").glob("*.rec"):
+        record.unlink()  # the workers derive from these records: now they must not be used
+    library = corpus_store.library(corpus)
+    assert corpus_store.report.derived_built == 3
+    assert _answers(library) == _answers(Library.build(load_corpus([corpus_folder])))
+    assert len(list((store / "derived").glob("*.rec"))) == 3

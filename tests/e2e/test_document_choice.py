@@ -143,3 +143,23 @@ async def test_daily_show_notes_a_schedule_document_no_longer_in_the_corpus(
             shown
         )
         assert "`emma`" not in str(shown)
+
+
+@pytest.mark.parametrize("typed", ["fold", "Folder: aus", "austen"])
+async def test_the_name_autocomplete_finds_a_folder_by_what_it_shows(
+    settings: Settings, discord_double: DiscordDouble, typed: str
+) -> None:
+    bot = CorpusBot(
+        settings, load_library(settings, quiet=True).library, sync=True, guild_ready_timeout=0.1
+    )
+    async with connect_bot(bot, discord_double):
+        handle = await discord_double.send_interaction(
+            payloads.autocomplete(
+                "documents", {"name": typed}, focused="name", subcommand="disable"
+            )
+        )
+        offered = await handle.final()
+        names = [c["name"] for c in offered["choices"]]
+        assert "Folder: austen" in names
+        if typed != "fold":
+            assert "Folder: wells" not in names

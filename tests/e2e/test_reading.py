@@ -235,3 +235,38 @@ async def test_start_refuses_a_channel_where_the_bot_cannot_open_threads(
         refused = await _reading(discord_double, "start", options)
         assert "Create Public Threads" in refused["content"]
         assert await bot.storage.get_reading_club(int(discord_double.guild_id)) is None
+
+
+@pytest.mark.parametrize("size", [-3, 0, 10_000])
+async def test_start_refuses_an_out_of_range_size_and_saves_nothing(
+    make_bot: Any, discord_double: DiscordDouble, book: Library, size: int
+) -> None:
+    """Discord's clients enforce the option's bounds; a non-standard client does not."""
+    async with connect_bot(make_bot(library=book), discord_double) as bot:
+        options = [
+            payloads.option("document", "harbour"),
+            payloads.option("channel", discord_double.channel_id, payloads.CHANNEL),
+            payloads.option("time", "08:00"),
+            payloads.option("timezone", "Europe/Berlin"),
+            payloads.option("paragraphs", size, 4),
+        ]
+        refused = await _reading(discord_double, "start", options)
+        assert int(refused["flags"]) & EPHEMERAL
+        assert f"from 1 to 200, not {size}" in refused["content"]
+        assert "went wrong" not in refused["content"]
+        assert await bot.storage.get_reading_club(int(discord_double.guild_id)) is None
+
+
+async def test_start_with_one_paragraph_a_day_says_paragraph(
+    make_bot: Any, discord_double: DiscordDouble, book: Library
+) -> None:
+    async with connect_bot(make_bot(library=book), discord_double):
+        options = [
+            payloads.option("document", "harbour"),
+            payloads.option("channel", discord_double.channel_id, payloads.CHANNEL),
+            payloads.option("time", "08:00"),
+            payloads.option("timezone", "Europe/Berlin"),
+            payloads.option("paragraphs", 1, 4),
+        ]
+        started = await _reading(discord_double, "start", options)
+        assert "1 paragraph a day" in started["content"]

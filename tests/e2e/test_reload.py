@@ -91,7 +91,9 @@ async def test_a_failed_reload_keeps_the_old_corpus_and_says_why(
             (corpus / f"{name}.txt").unlink()
         reply = await _run(discord_double, payloads.slash_command("reload"))
         assert "Reload failed; still serving the previous corpus (2 documents)" in reply["content"]
-        assert "No document could be loaded" in reply["content"]
+        assert "Why: no document could be loaded: " in reply["content"]
+        assert "contains no documents" in reply["content"]
+        assert "start" not in reply["content"]  # it keeps running: no start-up advice
         found = await _run(
             discord_double, payloads.slash_command("search", {"query": "beacon burned all night"})
         )
@@ -247,3 +249,19 @@ async def test_buttons_made_before_a_reload_answer_from_the_new_corpus_when_unch
         cited = await _press(discord_double, message, _buttons(message)["cite"])
         assert "Beacon" in cited["content"]
         assert "changed" not in cited["content"]
+
+
+async def test_a_reload_with_only_broken_files_names_them_and_keeps_serving(
+    tmp_path: Path, corpus: Path, discord_double: DiscordDouble
+) -> None:
+    bot = _bot(_settings(tmp_path, corpus, discord_double.user_id))
+    async with connect_bot(bot, discord_double):
+        for name in ("anchor", "beacon"):
+            (corpus / f"{name}.txt").write_bytes(b"")
+        reply = await _run(discord_double, payloads.slash_command("reload"))
+        text = reply["content"]
+        assert "Reload failed; still serving the previous corpus (2 documents)" in text
+        assert "Why: no document could be loaded: " in text
+        assert "anchor.txt" in text
+        assert "beacon.txt" in text
+        assert "start the bot" not in text

@@ -11,7 +11,7 @@ from bot.core.emphasis import strip_marks
 from bot.core.errors import CorpusError
 from bot.core.loader._blocks import _Source
 from bot.core.loader._decode import _normalise, _read_bytes, decode_text
-from bot.core.loader._duplicates import drop_duplicates
+from bot.core.loader._duplicates import drop_duplicates, duplicate_problem
 from bot.core.loader._errors import DocumentError
 from bot.core.loader._frontmatter import _split_front_matter
 from bot.core.loader._gutenberg import _split_gutenberg, mark_emphasis
@@ -118,7 +118,8 @@ def assemble(
     items: Sequence[PlannedFile], reads: Sequence[FileRead], problems: list[LoadProblem]
 ) -> Corpus:
     """The corpus of the files read (same order as ``items``): problems reported, ids made
-    unique (in load order), duplicates left out. ``problems`` are those of :func:`plan_files`."""
+    unique (in load order), duplicates left out first (the older file kept, see
+    :func:`~bot.core.loader._duplicates.preference`). ``problems`` are those of :func:`plan_files`."""
     kept: list[tuple[PlannedFile, FileRead]] = []
     for item, read in zip(items, reads, strict=True):
         if read.error is not None or read.document is None:
@@ -126,13 +127,18 @@ def assemble(
             continue
         problems.extend(LoadProblem(str(item.path), note, fatal=False) for note in read.notes)
         kept.append((item, read))
+    # Duplicates first, so a copy never takes the id of the document it duplicates.
+    unique, dropped = drop_duplicates([read.document for _, read in kept if read.document])
+    kept = [kept[n] for n in unique]
     ids = _assign_ids([(item, read.explicit_id) for item, read in kept], problems)
     documents = [
         with_id(read.document, document_id)
         for document_id, (_, read) in zip(ids, kept, strict=True)
         if read.document is not None
     ]
-    return Corpus(documents=drop_duplicates(documents, problems), problems=tuple(problems))
+    final = {document.path: document.id for document in documents}
+    problems.extend(duplicate_problem(d, final[d[1].path]) for d in dropped)
+    return Corpus(documents=tuple(documents), problems=tuple(problems))
 
 
 def with_id(document: Document, document_id: str) -> Document:
@@ -309,6 +315,10 @@ def _prepare(
         text = strip_marks(source.text)  # only readers mark emphasis
         own, body, more = _split_front_matter(text, markdown=markdown)
         notes.extend(more)
+        if markdown and own.get("title"):
+            from bot.core.loader._markdown import plain_inline  # markdown-it: for Markdown only
+
+            own["title"] = plain_inline(own["title"])
         if body.strip() == "" and text.strip() != "":
             raise DocumentError("has only front matter and no text after it")
         split = _split_gutenberg(body)

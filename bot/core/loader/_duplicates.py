@@ -12,16 +12,21 @@ apostrophes straightened, so punctuation, quotes, emphasis marks and line breaks
   through an inverted index, so a corpus of many documents is not compared pair by pair.
 
 Documents under :data:`MIN_WORDS` words are never duplicates (two short notes may well say
-the same thing). The first document in load order is kept; each later duplicate is left out with a non-fatal
-problem naming both files.
+the same thing). Of duplicates, the one kept is chosen by a rule that a new arrival cannot
+change: the older file (modification time), then the one nearer the top folder, then the
+shorter path, then load order (:func:`preference`); so dropping a copy into the corpus never
+renames the document already served. Each one left out gets a non-fatal problem naming both
+files.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.core.models import Document, LoadProblem
 from bot.core.text import WORD
@@ -48,41 +53,76 @@ def _sample(words: list[str]) -> set[int]:
     return {value for value in values if value % SAMPLE_EVERY == 0}
 
 
+def preference(path: str) -> tuple[float, int, int]:
+    """Sort key of a document's file among its duplicates (lowest is kept): modification time
+    in seconds (a file that cannot be read for it last), folder depth, path length."""
+    try:
+        mtime = os.stat(path).st_mtime
+    except OSError:
+        mtime = float("inf")
+    return mtime, len(Path(path).parts), len(path)
+
+
+#: A document left out: ``(document, the one kept instead, how alike: "the same text")``.
+Duplicate = tuple[Document, Document, str]
+
+
 def drop_duplicates(
-    documents: Sequence[Document], problems: list[LoadProblem]
-) -> tuple[Document, ...]:
-    """``documents`` without later exact or near duplicates; each dropped one is reported."""
-    kept: list[Document] = []
+    documents: Sequence[Document],
+) -> tuple[list[int], list[Duplicate]]:
+    """The positions in ``documents`` (in load order) of those kept, without exact or near
+    duplicates: of each group the one :func:`preference` ranks first is kept. Also each
+    document left out, with the one kept instead (report it with :func:`duplicate_problem`)."""
+    order = sorted(range(len(documents)), key=lambda n: (preference(documents[n].path), n))
+    dropped: list[Duplicate] = []
+    survivors = set(_unique(documents, order, dropped))
+    return sorted(survivors), dropped
+
+
+def duplicate_problem(duplicate: Duplicate, original_id: str) -> LoadProblem:
+    """The non-fatal problem reporting a document left out as a duplicate."""
+    document, original, how = duplicate
+    return LoadProblem(
+        document.path,
+        f"duplicate of {original.path} ({how}): loaded once, as '{original_id}'",
+        fatal=False,
+    )
+
+
+def _unique(documents: Sequence[Document], order: list[int], dropped: list[Duplicate]) -> list[int]:
+    """Positions in ``order`` of documents not exact or near duplicates of one before."""
+    kept: list[int] = []
     exact: dict[str, Document] = {}
     index: defaultdict[int, list[int]] = defaultdict(list)
     samples: list[set[int]] = []
     lengths: list[int] = []
-    for document in documents:
+    for position in order:
+        document = documents[position]
         words = _words(document)
         if len(words) < MIN_WORDS:
-            kept.append(document)
+            kept.append(position)
             samples.append(set())
             lengths.append(len(words))
             continue
         key = hashlib.blake2b(" ".join(words).encode(), digest_size=16).hexdigest()
         original = exact.get(key)
         if original is not None:
-            problems.append(_problem(document, original, "the same text"))
+            dropped.append((document, original, "the same text"))
             continue
         sample = _sample(words)
         match = _near(sample, len(words), index, samples, lengths)
         if match is not None:
-            original, share = kept[match[0]], match[1]
-            problems.append(_problem(document, original, f"{share:.0%} the same text"))
+            original, share = documents[kept[match[0]]], match[1]
+            dropped.append((document, original, f"{share:.0%} the same text"))
             continue
         number = len(kept)
-        kept.append(document)
+        kept.append(position)
         exact[key] = document
         samples.append(sample)
         lengths.append(len(words))
         for value in sample:
             index[value].append(number)
-    return tuple(kept)
+    return kept
 
 
 def _near(
@@ -104,11 +144,3 @@ def _near(
         if shorter and count / shorter >= NEAR_SHARE and short_words >= LENGTH_SHARE * long_words:
             return number, count / shorter
     return None
-
-
-def _problem(document: Document, original: Document, how: str) -> LoadProblem:
-    return LoadProblem(
-        document.path,
-        f"duplicate of {original.path} ({how}): loaded once, as '{original.id}'",
-        fatal=False,
-    )

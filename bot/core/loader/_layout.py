@@ -56,7 +56,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bot.core.emphasis import Span
+from bot.core.emphasis import Span, strip_marks
 from bot.core.loader._blocks import _Block, _join_lines, _words
 from bot.core.loader._errors import DocumentError
 from bot.core.loader._furniture import _is_boilerplate, _is_leftover
@@ -69,6 +69,7 @@ from bot.core.loader._metadata import (
 )
 from bot.core.loader._plan import _Item
 from bot.core.loader._sections import _Heading, mark_chapter_headings, split_sections
+from bot.core.loader._unbroken import paragraph_lines
 
 
 @dataclass(slots=True)
@@ -104,9 +105,9 @@ def _text_blocks(text: str, *, markdown: bool) -> tuple[list[_Block], list[str]]
     current: list[str] = []
 
     def flush() -> None:
-        if current:
-            blocks.append(_Block(_join_lines(current), len(current), source=tuple(current)))
-            current.clear()
+        for lines in paragraph_lines(current) if current else ():
+            blocks.append(_Block(_join_lines(lines), len(lines), source=tuple(lines)))
+        current.clear()
 
     for line in text.split("\n"):
         stripped = line.strip()
@@ -186,15 +187,25 @@ def _take_title(
         # The header's title, set over one or more lines ("MOBY-DICK;", "or, THE WHALE.").
         title = (title + " " if title else "") + blocks.pop(0).text
     first = blocks[0]
-    has_title = bool(metadata.get("title"))
+    given = metadata.get("title", "")
+    # In Markdown with a front-matter title, a leading heading that does not repeat it
+    # ("# Intro") is the first section's heading, not a second title.
+    heading_is_title = first.heading and not (markdown and given and not _same_title(first, given))
     if (
         title is None
         and not first.chapter
-        and (first.heading or (not (markdown and has_title) and _looks_like_title(first)))
+        and (heading_is_title or (not (markdown and given) and _looks_like_title(first)))
     ):
         title = first.text
         blocks.pop(0)
     return title
+
+
+def _same_title(block: _Block, title: str) -> bool:
+    def key(text: str) -> list[str]:
+        return re.findall(r"\w+", strip_marks(text).casefold())
+
+    return key(block.text) == key(title)
 
 
 def _finish(

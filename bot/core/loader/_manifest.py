@@ -19,6 +19,7 @@ Manifest (``corpus.yaml`` in a corpus folder, optional)::
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -159,9 +160,16 @@ def _clean_metadata(
                 hint = " (put it in quotes)" if isinstance(value, bool) else ""
                 messages.append(f"{where}: '{key}' should be text, not {kind}{hint}; ignored it")
             continue
+        if key == "date" and text and not _HAS_YEAR.search(text):
+            messages.append(f"{where}: date '{text}' is not a date (no year in it); ignored it")
+            continue
         if text:
             cleaned[key] = text
     return cleaned, messages
+
+
+#: A date names its year ("2020-05-01", "June 1851", "c. 1600"); "not-a-date", "tbd" do not.
+_HAS_YEAR = re.compile(r"\d{3}")
 
 
 def _str_keys(raw: Mapping[object, object]) -> dict[str, object]:

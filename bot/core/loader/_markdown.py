@@ -1,7 +1,8 @@
 """Markdown files: CommonMark blocks by markdown-it-py.
 
 Markdown (``.md``, ``.markdown``)
-    Optional YAML front matter between ``---`` lines (a safe YAML loader; keys ``title``,
+    Optional YAML front matter between ``---`` lines (a safe YAML loader; keys ``title`` (its
+    inline Markdown read as text: ``"My *Notes*"`` is "My Notes"),
     ``author``, ``date``, ``outlet``, ``source_url`` or ``url``, ``standfirst`` or ``description``,
     ``id``; other keys are ignored). A value YAML cannot construct (``date: 2020-02-30``) or a key
     given twice is dropped alone and reported with its line; the other keys are used. An
@@ -38,7 +39,7 @@ from collections.abc import Sequence
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from bot.core.emphasis import CLOSE, OPEN
+from bot.core.emphasis import CLOSE, OPEN, strip_marks
 from bot.core.loader._blocks import _Block, _join_lines, _text_lines
 from bot.core.loader._html import _html_blocks
 
@@ -87,6 +88,14 @@ def _markdown_blocks(text: str) -> list[_Block]:
             count = 1 if heading or token.map is None else max(1, token.map[1] - token.map[0])
             blocks.append(_Block(_join_lines(lines), count, heading=heading))
     return blocks
+
+
+def plain_inline(text: str) -> str:
+    """``text`` (one line of Markdown, e.g. a front-matter title) as plain text: ``"My *Notes*"``
+    -> ``"My Notes"``; a link keeps its text, inline code its content, HTML is dropped."""
+    tokens = _markdown_parser().parseInline(text)
+    lines = _inline_lines(tokens[0].children or []) if tokens else []
+    return strip_marks(" ".join(line for line in lines if line)) or text
 
 
 _FOOTNOTE_REFERENCE = re.compile(r"\[\^[^\]\s]+\]")

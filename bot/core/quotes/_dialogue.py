@@ -197,6 +197,11 @@ def _mentions(text: str, known: dict[str, re.Pattern[str]]) -> list[str]:
     return out
 
 
+_LOOK_BEHIND = 80
+"""Characters before a name read to decide whether it is addressed ("my dear Captain Ahab"):
+reading the whole span before it made a speech span of a one-line book quadratic."""
+
+
 def _addressed(
     text: str,
     spans: Sequence[SpeechSpan],
@@ -212,7 +217,7 @@ def _addressed(
             continue
         for name, pattern in known.items():
             for m in pattern.finditer(span.text):
-                before = span.text[: m.start()]
+                before = span.text[max(0, m.start() - _LOOK_BEHIND) : m.start()]
                 before = (_TITLE_END.sub("", before) if titled else before).rstrip()
                 after = span.text[m.end() : m.end() + 1]
                 if (

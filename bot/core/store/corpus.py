@@ -18,8 +18,10 @@ documents whose derived record is missing or damaged are derived, in worker proc
 the search index is built (or loaded) in this one. The code version is a hash of the
 ``bot/core`` sources, so any change of the code that derives rebuilds what it derived. Damaged
 files are logged and rebuilt; a store folder that cannot be written only costs time.
-Unreferenced records older than :data:`GRACE_SECONDS` are deleted, so the store stays the size
-of one corpus (a few recent inputs).
+What the previous load of the same inputs used and this one does not (an old index, the records
+of a changed file) is deleted once the new record is written; other unreferenced records once
+older than :data:`GRACE_SECONDS` (see :mod:`._clean`), so the store stays the size of one corpus
+(a few recent inputs).
 """
 
 from __future__ import annotations
@@ -216,8 +218,10 @@ class CorpusStore:
                 summaries[(document.id, length, None)] = summary
         self.report.timings["derive"] = time.perf_counter() - started
         if self.folder is not None and self.report.write_error is None:
-            self._save_inputs(corpus, [p.stem for p in paths.values() if p], index_key)
-            clean(self.folder, keep_inputs=KEEP_INPUTS, grace=GRACE_SECONDS)
+            superseded = self._save_inputs(corpus, [p.stem for p in paths.values() if p], index_key)
+            clean(
+                self.folder, keep_inputs=KEEP_INPUTS, grace=GRACE_SECONDS, superseded=superseded
+            )
         return Library(corpus, index=index, quotes=quotes, summaries=summaries)
 
     def _source(self, document: Document) -> Callable[[], bytes | str]:
@@ -234,7 +238,7 @@ class CorpusStore:
         document_key = self._keys.get(document.id) or key(code_version(), encode_document(document))
         return derived_path(self._disk, document_key, lengths)
 
-    def _save_inputs(self, corpus: Corpus, derived: list[str], index_key: str) -> None:
+    def _save_inputs(self, corpus: Corpus, derived: list[str], index_key: str) -> set[str]:
         assert self._inputs is not None
         record = {
             "files": self._hashes,
@@ -243,4 +247,4 @@ class CorpusStore:
             "file_keys": self._file_keys,
             "keys": [*derived, index_key, *self._file_keys],
         }
-        save_inputs(self._disk, self._inputs, record)
+        return save_inputs(self._disk, self._inputs, record)
