@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -90,3 +92,27 @@ def test_another_corpus_in_the_same_store_keeps_its_records(
     # the first corpus was not pruned by the second's edits
     assert "2 documents, 2 with quotes and summaries, search index" in out
     assert "0 parsed, 0 derived" in out
+
+
+def test_a_moved_corpus_folder_is_read_from_the_store_under_its_new_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _corpus(tmp_path / "corpus")
+    (folder / "corpus.yaml").write_text(
+        "documents:\n  orchard.txt:\n    author: Mary Webb\n", encoding="utf-8"
+    )
+    _check(folder, capsys)
+    moved = tmp_path / "elsewhere" / "renamed"
+    moved.parent.mkdir()
+    shutil.move(folder, moved)
+    out = _check(moved, capsys)
+    assert "2 documents, 2 with quotes and summaries, search index" in out  # from the store
+    assert "0 parsed, 0 derived" in out
+    assert main(["show", "orchard", "--json", "--corpus", str(moved)]) == 0
+    (shown,) = json.loads(capsys.readouterr().out)
+    assert shown["path"] == str(moved / "orchard.txt")
+    assert shown["author"] == "Mary Webb"
+    # and again at the new path (the corpus record of these paths), still the new path
+    assert "0 parsed, 0 derived" in _check(moved, capsys)
+    assert main(["show", "harbour", "--json", "--corpus", str(moved)]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["path"] == str(moved / "harbour.txt")

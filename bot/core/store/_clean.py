@@ -27,7 +27,7 @@ FOLDERS = ("files", "documents", "derived", "index")
 
 
 def save_inputs(disk: Disk, inputs: str, record: Mapping[str, object]) -> set[str]:
-    """Record what the inputs held (``files``: hashes; ``documents``: ``[id, key]``;
+    """Record what the inputs held (``files``: hashes; ``documents``: ``[id, key, path]``;
     ``problems``) and every key they use (``keys``), for the next start and :func:`clean`.
     Returns the keys the record it replaced used and this one does not (the superseded)."""
     path = disk.path("corpora", inputs)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.core.loader import FileRead, PlannedFile, assemble, plan_files
@@ -21,7 +21,7 @@ from bot.core.store._disk import Disk, Progress, code_version, file_hash, key
 from bot.core.store._pool import read_payload
 from bot.core.store.codec import decode_document, encode_document
 
-__all__ = ["Parsed", "read_files"]
+__all__ = ["Parsed", "at", "read_files"]
 
 
 @dataclass(slots=True)
@@ -37,9 +37,13 @@ class Parsed:
 
 
 def _file_key(item: PlannedFile, hashes: dict[str, str], language: str) -> str:
+    """The key of a file's record: what decides what the loader makes of it (its bytes, its
+    name, which gives the id and format, its manifest entry and defaults, the language and the
+    code version), not where it is: a moved or copied corpus folder is read from the store,
+    the path patched in (:func:`_at`)."""
     content = hashes.get(str(item.path)) or file_hash(item.path)
     entry = json.dumps(
-        [str(item.path), item.manifest, item.defaults, item.entry, language],
+        [item.path.name, item.manifest, item.defaults, language],
         sort_keys=True,
         default=repr,
     )
@@ -62,7 +66,7 @@ def read_files(
     reads: list[FileRead | None] = [None] * len(items)
     keys: dict[int, str] = {}  # each document's record key, under the id its file gave it
     for number, file_key in enumerate(file_keys):
-        stored = _stored_file(disk, file_key)
+        stored = _stored_file(disk, file_key, str(items[number].path))
         if stored is not None:
             reads[number], payload = stored
             if payload is not None:
@@ -143,8 +147,9 @@ def _file_read(meta: bytes, document: Document | None) -> FileRead:
     return FileRead(document, None if explicit is None else str(explicit), notes)
 
 
-def _stored_file(disk: Disk, file_key: str) -> tuple[FileRead, bytes | None] | None:
-    """A file's record and document from the store, or ``None`` (missing or damaged)."""
+def _stored_file(disk: Disk, file_key: str, where: str) -> tuple[FileRead, bytes | None] | None:
+    """A file's record and document (at path ``where``) from the store, or ``None`` (missing
+    or damaged)."""
     path = disk.path("files", file_key)
     meta = disk.read(path, "file")
     if meta is None:
@@ -161,7 +166,7 @@ def _stored_file(disk: Disk, file_key: str) -> tuple[FileRead, bytes | None] | N
         if payload is None:
             return None
         try:
-            document = decode_document(payload)
+            document = at(decode_document(payload), where)
         except ValueError as error:
             disk.damaged(f"{document_path}: invalid content ({error})")
             return None
@@ -170,6 +175,12 @@ def _stored_file(disk: Disk, file_key: str) -> tuple[FileRead, bytes | None] | N
     except ValueError as error:
         disk.damaged(f"{path}: invalid content ({error})")
         return None
+
+
+def at(document: Document, path: str) -> Document:
+    """``document`` as loaded from ``path`` (its record may have been written for a file of the
+    same name and bytes elsewhere: the path is the only thing that differs)."""
+    return document if document.path == path else replace(document, path=path)
 
 
 def _save_file(disk: Disk, file_key: str, meta: bytes, payload: bytes | None) -> None:

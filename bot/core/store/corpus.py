@@ -3,9 +3,10 @@
 Layout of the store folder (every file a checksummed record, see :mod:`.records`)::
 
     corpora/<inputs>.rec    what the corpus paths held last time: each file's SHA-256, the
-                            documents (id and key), the load problems and every key used
-    files/<key>.rec         what one file gave the loader (key: its SHA-256, manifest entry,
-                            path, language and the code version): id, notes or error
+                            documents (id, key and path), the load problems and every key used
+    files/<key>.rec         what one file gave the loader (key: its SHA-256, name, manifest
+                            entry, language and the code version, not its folder: a moved
+                            corpus is read from the store): id, notes or error
     documents/<key>.rec     one parsed document (key: SHA-256 of its JSON and the code version)
     derived/<key>.rec       its quotes and summaries
     index/<key>/            the search index of the whole corpus (``SearchIndex.save``: ``.npy``
@@ -47,7 +48,7 @@ from bot.core.store._derived import (
     summaries_of,
 )
 from bot.core.store._disk import Disk, Progress, StoreReport, code_version, file_hashes, key
-from bot.core.store._files import read_files
+from bot.core.store._files import at, read_files
 from bot.core.store._index import index_of
 from bot.core.store._pool import worker_pool
 from bot.core.store.codec import decode_document, encode_document
@@ -144,7 +145,7 @@ class CorpusStore:
             record = json.loads(payload)
             if record["files"] != hashes:
                 return None
-            listed = [(str(i), str(k)) for i, k in record["documents"]]
+            listed = [(str(i), str(k), str(p)) for i, k, p in record["documents"]]
             problems = tuple(
                 LoadProblem(str(p), str(r), bool(f), bool(s)) for p, r, f, s in record["problems"]
             )
@@ -153,11 +154,11 @@ class CorpusStore:
             self._disk.damaged(f"{path}: invalid content ({error})")
             return None
         documents = []
-        for document_id, document_key in listed:
+        for document_id, document_key, where in listed:
             document = self._stored_document(document_key)
             if document is None or document.id != document_id:
                 return None
-            documents.append(document)
+            documents.append(at(document, where))
         self._file_keys = file_keys
         return Corpus(tuple(documents), problems)
 
@@ -219,9 +220,7 @@ class CorpusStore:
         self.report.timings["derive"] = time.perf_counter() - started
         if self.folder is not None and self.report.write_error is None:
             superseded = self._save_inputs(corpus, [p.stem for p in paths.values() if p], index_key)
-            clean(
-                self.folder, keep_inputs=KEEP_INPUTS, grace=GRACE_SECONDS, superseded=superseded
-            )
+            clean(self.folder, keep_inputs=KEEP_INPUTS, grace=GRACE_SECONDS, superseded=superseded)
         return Library(corpus, index=index, quotes=quotes, summaries=summaries)
 
     def _source(self, document: Document) -> Callable[[], bytes | str]:
@@ -242,7 +241,7 @@ class CorpusStore:
         assert self._inputs is not None
         record = {
             "files": self._hashes,
-            "documents": [[d.id, self._keys[d.id]] for d in corpus],
+            "documents": [[d.id, self._keys[d.id], d.path] for d in corpus],
             "problems": [[p.path, p.reason, p.fatal, p.skipped] for p in corpus.problems],
             "file_keys": self._file_keys,
             "keys": [*derived, index_key, *self._file_keys],
