@@ -11,7 +11,14 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from bot.cli._batch import read_batch_queries
-from bot.cli._setup import EXIT_BAD_INPUT, EXIT_NO_ANSWER, EXIT_OK, _print_json, load_library, log
+from bot.cli._setup import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    _no_answer,
+    _print_json,
+    load_library,
+    log,
+)
 from bot.core.errors import UserError
 from bot.core.library import Library
 from bot.settings import Settings
@@ -117,8 +124,7 @@ def cmd_quotes(args: argparse.Namespace, settings: Settings) -> int:
     try:
         quotes, doc = library.ranked_quotes(args.document, top=args.top)
     except UserError as error:
-        sys.stderr.write(f"{error}\n")
-        return EXIT_NO_ANSWER
+        return _no_answer(args, error)
     if args.json:
         _print_json(render.ranked_quotes_record(quotes, doc))
     else:
@@ -151,11 +157,7 @@ def cmd_oneshot(args: argparse.Namespace, settings: Settings) -> int:
     try:
         reply, record = _answer(library, settings, args.command, options)
     except UserError as error:
-        if args.json:
-            _print_json({"error": str(error)})
-        else:
-            sys.stderr.write(f"{error}\n")
-        return EXIT_NO_ANSWER
+        return _no_answer(args, error)
     if args.json:
         _print_json(record)
     else:

@@ -12,18 +12,18 @@ from typing import Any
 
 from bot.cli._schedule import _schedule_rows
 from bot.cli._setup import (
-    EXIT_BAD_INPUT,
     EXIT_NO_ANSWER,
     EXIT_OK,
     _load,
     _loaded_note,
+    _no_answer,
     _print_json,
     check_with_corpus,
     load_library,
     log,
 )
 from bot.core.daily import zone_label
-from bot.core.errors import CorpusError
+from bot.core.errors import CorpusError, UserError
 from bot.core.models import Corpus, Document, LoadProblem
 from bot.core.store import StoreReport
 from bot.settings import Settings
@@ -268,13 +268,12 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     corpus = library.corpus
     chosen: list[Document] = []
     for name in args.documents or []:
-        found = _find_document(corpus, name)
-        if found is None:
-            sys.stderr.write(
-                f"No document '{name}'. Known ids: {', '.join(d.id for d in corpus)}\n"
-            )
-            return EXIT_BAD_INPUT
-        chosen.append(found)
+        try:  # a file name, else as every other command names a document
+            found = _find_document(corpus, name) or library.document(name)
+        except UserError as error:
+            return _no_answer(args, error)
+        if found is not None:
+            chosen.append(found)
     chosen = chosen or list(corpus)
     if args.json:
         _print_json([document_json(d) for d in chosen])

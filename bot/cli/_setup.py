@@ -120,6 +120,16 @@ def _print_json(value: Any) -> None:
     print(json.dumps(value, ensure_ascii=False, indent=2))
 
 
+def _no_answer(args: Any, error: Exception) -> int:
+    """Report a refused request (an unknown document, nothing matched): ``{"error": …}`` on
+    stdout with ``--json``, else the message on stderr. Returns :data:`EXIT_NO_ANSWER`."""
+    if getattr(args, "json", False):
+        _print_json({"error": str(error)})
+    else:
+        sys.stderr.write(f"{error}\n")
+    return EXIT_NO_ANSWER
+
+
 def _loaded_note(problem: LoadProblem) -> str:
     """``" (loaded)"`` after a caveat about a file that did load; nothing after an error or a skip."""
     return "" if problem.fatal or problem.skipped else " (loaded)"

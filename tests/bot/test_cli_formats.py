@@ -102,8 +102,23 @@ def test_show_prints_an_outline_and_names_an_unknown_document(
     out = capsys.readouterr().out
     assert "Notes on the Voyage (notes)" in out
     assert "The Wind [¶3–4]" in out
-    assert main(["show", "nothing-like-it", "--corpus", str(folder)]) == 2
-    assert "No document 'nothing-like-it'" in capsys.readouterr().err
+    assert main(["show", "nothing-like-it", "--corpus", str(folder)]) == 1
+    assert "There is no document called “nothing-like-it”" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["show", "quotes", "summary", "sources", "quote"])
+def test_an_unknown_document_is_exit_1_and_a_json_error_with_json(
+    folder: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """Every command names an unknown document the same way, as JSON under ``--json``."""
+    capsys.readouterr()
+    name = ["--document", "zzqx"] if command == "quote" else ["zzqx"]
+    assert main([command, *name, "--corpus", str(folder)]) == 1
+    plain = capsys.readouterr()
+    assert "There is no document called “zzqx”" in plain.err
+    assert main([command, *name, "--json", "--corpus", str(folder)]) == 1
+    record = json.loads(capsys.readouterr().out)
+    assert "There is no document called “zzqx”" in record["error"]
 
 
 def test_show_lists_the_paragraphs_of_a_document_without_sections(

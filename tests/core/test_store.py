@@ -279,6 +279,7 @@ def test_a_damaged_index_array_is_logged_and_rebuilt(
     assert not report.index_from_store
     assert report.damaged
     assert "it is rebuilt" in caplog.text
+    assert ".;" not in caplog.text  # one sentence, not "… (checksum mismatch).; it is …"
     _, report = _load(corpus_folder, store)
     assert report.index_from_store
     assert not report.damaged

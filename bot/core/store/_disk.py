@@ -91,7 +91,7 @@ class Disk:
         """Log and report a store file that cannot be used (it is rebuilt); once per fault."""
         if message in self.report.damaged:
             return
-        log.warning("corpus store: %s; it is rebuilt", message)
+        log.warning("corpus store: %s; it is rebuilt", message.rstrip("."))
         self.report.damaged.append(message)
 
     def write(self, path: Path | None, kind: str, payload: bytes) -> None:
