@@ -4,6 +4,7 @@ is (:func:`location`, shared by every reply that cites one).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -76,7 +77,8 @@ def location(
     is shown (quote, search hit, summary line, citation, More context).
 
     In a titled section: ``"Chapter 3, ¶12"`` (``"Chapter 3, ¶12–14"``), the paragraph counted
-    within the section. Elsewhere (no sections, text before the first heading, a range across
+    within the section, the title's final full stop dropped (``"Chapter 1. Loomings, ¶1"``).
+    Elsewhere (no sections, an untitled section, a range across
     sections, an unknown document): as before sections existed, ``bare`` with the document-wide
     number (``"paragraph 12"``, ``"Paragraph 12"``, ``"¶12"``; ``"paragraphs 12–14"``).
     """
@@ -95,10 +97,14 @@ def section_span(
             if last in (None, paragraph)
             else (f"¶{first_in}–{section.paragraph_in_section(last)}")
         )
-        return f"{section.title}, {span}"
+        # "Chapter 1. Loomings." -> "Chapter 1. Loomings, ¶1": no full stop before the comma.
+        return f"{_TITLE_STOP.sub('', section.title)}, {span}"
     if last is None or last == paragraph:
         return bare.format(paragraph)
     return bare.replace("paragraph", "paragraphs").format(f"{paragraph}–{last}")
+
+
+_TITLE_STOP = re.compile(r"(?<!\.)\.$")
 
 
 def paragraph_in_section(document: Document | None, paragraph: int) -> int | None:

@@ -16,10 +16,10 @@ ESSAY = parse_document("An Essay\n\nFirst point made.\n\nSecond point made.\n", 
 
 
 def test_location_names_the_section_and_counts_paragraphs_within_it() -> None:
-    assert [s.title for s in BOOK.sections] == [None, "Chapter I", "Chapter II"]
+    assert [s.title for s in BOOK.sections] == ["Opening", "Chapter I", "Chapter II"]
     assert render.location(BOOK, 4) == "Chapter II, ¶1"
     assert render.location(BOOK, 2, 3) == "Chapter I, ¶1–2"
-    assert render.location(BOOK, 1) == "paragraph 1"  # before the first heading
+    assert render.location(BOOK, 1) == "Opening, ¶1"  # before the first heading
     assert render.location(BOOK, 3, 4) == "paragraphs 3–4"  # across two chapters
     assert render.location(ESSAY, 2, bare="¶{}") == "¶2"
     assert render.location(None, 7, bare="Paragraph {}") == "Paragraph 7"
@@ -79,3 +79,16 @@ def test_json_records_carry_both_paragraph_numbers_named_apart() -> None:
     assert (ranked["paragraph"], ranked["paragraph_in_section"]) == (5, 2)
     summary = render.summary_record(Summary("book", (sentence,), "lead"), BOOK)
     assert summary["sentences"][0]["location"] == "Chapter II, ¶2"
+
+
+def test_a_heading_s_final_full_stop_is_not_doubled_before_the_paragraph() -> None:
+    novel = parse_document(
+        "A Novel\n\nCHAPTER 1. Loomings.\n\nCall me Ishmael.\n\nSome years ago.\n\n"
+        "CHAPTER 2. The Carpet-Bag.\n\nI stuffed a shirt or two.\n",
+        document_id="novel",
+    )
+    assert novel.sections[0].title == "Chapter 1. Loomings."  # the heading as written
+    assert render.location(novel, 2) == "Chapter 1. Loomings, ¶2"
+    assert render.location(novel, 3) == "Chapter 2. The Carpet-Bag, ¶1"
+    cited = citation(novel, 1, where=render.location(novel, 1))
+    assert cited == "“A Novel”, Chapter 1. Loomings, ¶1."

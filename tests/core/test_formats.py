@@ -55,7 +55,7 @@ def test_a_web_page_gives_its_article_and_its_own_metadata(built: dict[str, Path
         "Privacy",
     ):
         assert furniture not in everything
-    assert sections(page) == [(None, 1, 2), ("Damage to the sea wall", 3, 4)]
+    assert sections(page) == [("Opening", 1, 2), ("Damage to the sea wall", 3, 4)]
 
 
 def test_an_epub_reads_its_spine_with_chapter_titles_and_no_front_matter(

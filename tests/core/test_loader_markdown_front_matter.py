@@ -51,7 +51,7 @@ def test_a_first_heading_repeating_the_title_is_not_a_section() -> None:
     text = "---\ntitle: My *Notes*\n---\n# My Notes\n\nFirst.\n\n## Later\n\nSecond.\n"
     document = parse_document(text, document_id="notes", markdown=True)
     assert document.title == "My Notes"
-    assert [(s.title, s.first) for s in document.sections] == [(None, 1), ("Later", 2)]
+    assert [(s.title, s.first) for s in document.sections] == [("Opening", 1), ("Later", 2)]
 
 
 def test_a_date_with_a_year_is_kept() -> None:

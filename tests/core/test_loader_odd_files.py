@@ -183,7 +183,7 @@ def test_markdown_is_read_as_markdown() -> None:
         "Closing paragraph. Second line & more.",
     ]
     assert [(s.title, s.first, s.last) for s in document.sections] == [
-        (None, 1, 6),
+        ("Opening", 1, 6),
         ("A Section", 7, 7),
     ]
     everything = " ".join(s.text for s in document.sentences)

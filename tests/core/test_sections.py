@@ -90,7 +90,7 @@ def test_a_table_of_contents_is_dropped_and_reported(tmp_path: Path) -> None:
     corpus = load_corpus([book])
     [document] = corpus.documents
     assert [s.title for s in document.sections] == [
-        None,
+        "Opening",
         "Chapter I. The Start",
         "Chapter II. The Middle",
         "Chapter III. The End",
@@ -101,12 +101,12 @@ def test_a_table_of_contents_is_dropped_and_reported(tmp_path: Path) -> None:
     assert "looks like a table of contents" in note.reason
 
 
-def test_text_before_the_first_heading_is_an_untitled_section() -> None:
+def test_text_before_the_first_heading_is_an_opening_section() -> None:
     document = parse_document(
         f"A Book\n\n{PROSE}\n\nCHAPTER I\n\nFirst.\n\nCHAPTER II\n\nSecond.\n", document_id="b"
     )
     assert sections(document) == [
-        (None, 1, 1, 1),
+        ("Opening", 1, 1, 1),
         ("Chapter I", 2, 2, 1),
         ("Chapter II", 3, 3, 1),
     ]
@@ -132,3 +132,16 @@ def test_gutenberg_emphasis_loses_its_underscores_in_plain_text_only() -> None:
         "“You may have the long phrase now,” said she; see my_file_name."
     )
     assert "_" not in " ".join(s.text for s in document.sentences).replace("my_file_name", "")
+
+
+def test_the_opening_section_is_named_from_a_heading_line_in_capitals() -> None:
+    # A transcriber's note, then "ETYMOLOGY." over its text, before the first chapter.
+    document = parse_document(
+        "A Book\n\nIn chapters 24 and 89 we substituted a letter for a symbol.\n\nETYMOLOGY.\n\n"
+        f"{PROSE}\n\nCHAPTER I\n\nFirst.\n",
+        document_id="b",
+    )
+    assert [(s.title, s.first, s.last) for s in document.sections] == [
+        ("Etymology", 1, 3),
+        ("Chapter I", 4, 4),
+    ]

@@ -65,13 +65,13 @@ def test_chapters_of_each_volume_are_named_with_their_volume() -> None:
 def test_books_and_parts_qualify_chapters_and_odd_titles_are_titles(
     name: str, expected: list[str]
 ) -> None:
-    titles = [t for t in _titles(_load(name)) if t is not None]
+    titles = [t for t in _titles(_load(name)) if t != "Opening"]
     assert titles == expected
 
 
 def test_a_chapter_title_wrapped_onto_a_second_line_is_one_heading() -> None:
     moby = _load("moby_dick_wrapped_titles.txt")
-    titles = [t for t in _titles(moby) if t is not None]
+    titles = [t for t in _titles(moby) if t != "Opening"]
     assert titles == [
         "Chapter 55. Of the Monstrous Pictures of Whales.",
         "Chapter 56. Of the Less Erroneous Pictures of Whales, and the True Pictures of "

@@ -23,8 +23,10 @@ Sections (:func:`split_sections`)
     Heading blocks (from the format: Markdown, DOCX, HTML, EPUB; or found above) start sections;
     the other blocks are the body paragraphs. Of headings that follow each other with no text
     between (a part then its first chapter), the last one, right above the text, names the
-    section; a heading with no text after it is dropped. Text before the first heading is an
-    untitled section. A document without headings has no
+    section; a heading with no text after it is dropped. Text before the first heading is a
+    section too, named from one of its first paragraphs that is a short line in capitals
+    ("ETYMOLOGY." -> "Etymology"), else "Opening" (true of a book's front matter, an article's
+    lede or notes alike, where "Front matter" would be wrong for the last two). A document without headings has no
     sections. Titles written in capitals are title-cased (:func:`bot.core.text.title_case`).
 """
 
@@ -223,8 +225,34 @@ def split_sections(blocks: list[_Block]) -> tuple[list[_Block], list[_Heading]]:
             run = []
         paragraphs.append(block)
     if headings and headings[0].first > 0:
-        headings.insert(0, _Heading(0, None, headings[0].level))
+        opening = _opening_title(paragraphs[: headings[0].first])
+        headings.insert(0, _Heading(0, opening, headings[0].level))
     return paragraphs, headings
+
+
+OPENING = "Opening"
+"""The title of the text before the first heading when it has no heading-like first line."""
+OPENING_HEADING_MAX_CHARS = 40
+OPENING_LOOKS = 3
+
+
+def _opening_title(blocks: list[_Block]) -> str:
+    """The title of the text before the first heading: the first of its first
+    :data:`OPENING_LOOKS` paragraphs that is a short line in capitals over more text
+    ("ETYMOLOGY." -> "Etymology", after a transcriber's note), else :data:`OPENING`."""
+    for block in blocks[: min(OPENING_LOOKS, len(blocks) - 1)]:
+        line = block.text.strip()
+        letters = [c for c in line if c.isalpha()]
+        if (
+            "\n" not in line
+            and len(line) <= OPENING_HEADING_MAX_CHARS
+            and len(line.split()) <= 5
+            and letters
+            and all(c.isupper() for c in letters)
+            and line[-1] not in ",;:!?"
+        ):
+            return re.sub(r"(?<!\.)\.$", "", title_case(line))
+    return OPENING
 
 
 def _part_name(block: _Block) -> str | None:
