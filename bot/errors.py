@@ -15,7 +15,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot import render
+from bot import cooldowns, render
 from bot.core.errors import UserError
 
 #: ``Interaction.extras`` key :meth:`bot.client.CorpusBot.run_core` sets when it defers publicly.
@@ -95,6 +95,9 @@ async def on_app_command_error(
     interaction: discord.Interaction[Any], error: app_commands.AppCommandError
 ) -> None:
     """The tree's error handler: explain user errors, log bugs and apologise."""
+    original = getattr(error, "original", error)
+    if cooldowns.bad_input(interaction, original):
+        cooldowns.refund(interaction)  # a member correcting a typo is not told to slow down
     reply = reply_for(error)
     if reply is None:
         original = getattr(error, "original", error)

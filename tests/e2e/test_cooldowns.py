@@ -81,3 +81,32 @@ async def test_a_cheap_command_is_not_limited(
     for _ in range(6):
         handle = await discord_double.send_interaction(payloads.slash_command("quote"))
         assert not _refused(await handle.final())
+
+
+async def _slash(double: DiscordDouble, name: str, options: dict[str, str]) -> dict[str, Any]:
+    handle = await double.send_interaction(payloads.slash_command(name, options))
+    return await handle.final()
+
+
+async def test_a_command_refused_for_bad_input_gives_its_turn_back(
+    running_bot: CorpusBot, discord_double: DiscordDouble, counted_searches: list[int]
+) -> None:
+    """A member who mistypes the document is told so and may correct it at once: only commands
+    refused for their input give their turn back, not those that found nothing."""
+    running_bot.cooldowns = LIMITS
+    double = discord_double
+    query = "jaw jaw is better than war"
+    typos = [await _slash(double, "search", {"query": query, "document": "zzqx"}) for _ in range(6)]
+    assert not any(_refused(shown) for shown in typos)
+    assert all("no document called" in str(shown) for shown in typos)
+    answered = [await _search(double) for _ in range(4)]
+    assert [_refused(shown) for shown in answered] == [False, False, False, True]
+
+
+async def test_a_command_that_finds_nothing_still_counts(
+    running_bot: CorpusBot, discord_double: DiscordDouble
+) -> None:
+    running_bot.cooldowns = LIMITS
+    double = discord_double
+    misses = [await _slash(double, "quote", {"contains": "zzqxwv"}) for _ in range(4)]
+    assert [_refused(shown) for shown in misses] == [False, False, False, True]
