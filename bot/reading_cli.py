@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
 from bot.core.errors import UserError
 from bot.core.reading import CHAPTER, DEFAULT_PARAGRAPHS, MAX_PARAGRAPHS, instalments
@@ -47,14 +46,14 @@ def cmd_reading(args: argparse.Namespace, settings: Settings) -> int:
     """Print each instalment's heading and size; exit 1 for an unknown document."""
     from bot import render  # imports discord: only for this command
     from bot.cli import EXIT_NO_ANSWER, EXIT_OK, load_library
+    from bot.cli._setup import _no_answer
     from bot.render_community import instalment_heading, instalment_pages
 
     library, _ = load_library(settings, warm=False)
     try:
         document = library.document(args.document)
     except UserError as error:
-        sys.stderr.write(f"{error}\n")
-        return EXIT_NO_ANSWER
+        return _no_answer(args, error)  # JSON with --json
     if document is None:
         return EXIT_NO_ANSWER
     size = args.paragraphs or CHAPTER

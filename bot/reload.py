@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import ctypes
 import gc
 import logging
 import multiprocessing
@@ -164,8 +165,10 @@ class Reloader:
         finally:
             if collecting:
                 gc.enable()
+        del old  # garbage once the commands still using it finish, so the trim below can free it
         self.last = outcome
         if outcome.ok:
+            await asyncio.get_running_loop().run_in_executor(None, release_memory)
             log.info(
                 "corpus reloaded in %.1f s: %d documents, %d added, %d removed, %d changed",
                 outcome.seconds,
@@ -237,6 +240,18 @@ class Reloader:
             with contextlib.suppress(Exception):
                 asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
             self.signal_installed = False
+
+
+def release_memory() -> None:
+    """Give the heap memory freed by the old library back to the system (glibc's
+    ``malloc_trim``; nothing where the C library has no such call). Without it the process
+    keeps the freed pages: on ten novels RSS stayed about 75 MB above the start after the
+    first reload, about 35 MB with it (see benchmarks/README.md)."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError):
+        return
+    trim(0)
 
 
 def reload_text(outcome: ReloadOutcome) -> str:

@@ -127,3 +127,34 @@ def test_sighup_reloads_the_console_instead_of_killing_it(tmp_path: Path) -> Non
     assert b"Added: `pride" in out
     assert process.returncode == 0
     assert b"Pride and Prejudice" in out_rest
+
+
+class _EmptiedBeforeReload(io.StringIO):
+    """Console input that moves every corpus file away just before ``/reload`` is read."""
+
+    def __init__(self, text: str, folder: Path) -> None:
+        super().__init__(text)
+        self.folder = folder
+
+    def readline(self, size: int | None = -1) -> str:
+        line = super().readline(-1 if size is None else size)
+        if line.startswith("/reload"):
+            for path in self.folder.iterdir():
+                path.unlink()
+        return line
+
+
+def test_a_failed_reload_in_the_console_says_it_keeps_serving(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(BOOK, folder / BOOK.name)
+    text = "/reload\n/quote\n"
+    monkeypatch.setattr(sys, "stdin", _EmptiedBeforeReload(text, folder))
+    assert main(["--corpus", str(folder), "console"]) == 0
+    out = capsys.readouterr().out
+    assert "Reload failed; still serving the previous corpus (1 document)" in out
+    assert "Why: no document could be loaded: " in out
+    assert "start the bot" not in out
+    assert "Pride and Prejudice" in out  # still answering from the old corpus

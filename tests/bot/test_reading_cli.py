@@ -69,6 +69,8 @@ def test_paragraphs_a_day_cut_the_book_into_equal_instalments(
 def test_unknown_document_and_bad_size_are_explained(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--corpus", str(BOOK), "reading", "nosuch"]) == 1
     assert "no document called “nosuch”" in capsys.readouterr().err
+    assert main(["--corpus", str(BOOK), "reading", "nosuch", "--json"]) == 1
+    assert "no document called “nosuch”" in json.loads(capsys.readouterr().out)["error"]
     with pytest.raises(SystemExit):
         main(["--corpus", str(BOOK), "reading", "pride", "--paragraphs", "0"])
     assert "give a whole number from 1 to 200" in capsys.readouterr().err

@@ -11,7 +11,8 @@ An entry titled only with a number ("190") gives way to the chapter's own headin
 the table-of-contents entry that starts with it ("190 A FOUR-LEAVED CLOVER"), else reads
 "Chapter 190".
 
-Not body text: the navigation document itself, spine items marked ``linear="no"``, and front
+Not body text: an author's name in capitals right after a heading (an anthology's byline,
+"HANS CHRISTIAN ANDERSEN"), the navigation document itself, spine items marked ``linear="no"``, and front
 and back matter recognised by the ``epub:type`` of the file's ``body``/``section`` or the
 package guide (cover, title page, table of contents, copyright page, colophon, imprint,
 half-title) or, failing those, by the file name (``cover``, ``toc``, ``copyright``,
@@ -31,6 +32,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from bot.core.emphasis import strip_marks
 from bot.core.loader._blocks import _Block, _Source
 from bot.core.loader._errors import DocumentError
 from bot.core.loader._markup import element_blocks
@@ -267,7 +269,7 @@ def _chapter(archive: zipfile.ZipFile, href: str, entries: list[_Entry]) -> list
     )
     if _MATTER.search(kinds.lower()) or (not kinds.strip() and _MATTER_NAME.search(href)):
         return []
-    blocks = element_blocks(body)
+    blocks = _without_bylines(element_blocks(body))
     _name_numbered_headings(blocks, entries)
     whole_file = [e for e in entries if not e.fragment]
     if whole_file:
@@ -285,6 +287,35 @@ def _chapter(archive: zipfile.ZipFile, href: str, entries: list[_Entry]) -> list
         else:
             blocks.insert(0, _Block(entry.title, 1, heading=True, level=entry.depth))
     return blocks
+
+
+#: A story's byline under its heading: a name in capitals, perhaps with a note in brackets
+#: ("ABRAM S. ISAACS", "HANS CHRISTIAN ANDERSEN (Version by Alice Corbin Henderson)").
+_BYLINE = re.compile(r"[A-Z][A-Z'’.-]*(?:\s+[A-Z][A-Z'’.-]*){1,5}(?:\s+\([^()\n]{1,60}\))?")
+_NOT_NAMES = frozenset(
+    ["CHAPTER", "PART", "BOOK", "VOLUME", "THE", "END", "CONTENTS", "PREFACE", "INTRODUCTION"]
+)
+
+
+def _without_bylines(blocks: list[_Block]) -> list[_Block]:
+    """``blocks`` without the author's name in capitals right after a heading: an anthology's
+    byline is not body text (it would be quoted and summarised); it is dropped."""
+    return [
+        block
+        for i, block in enumerate(blocks)
+        if not (i and blocks[i - 1].heading and not block.heading and _is_byline(block.text))
+    ]
+
+
+def _is_byline(text: str) -> bool:
+    text = strip_marks(text).strip()
+    match = _BYLINE.fullmatch(text)
+    if match is None:
+        return False
+    words = text.split("(")[0].split()
+    return not _NOT_NAMES.intersection(w.strip(".") for w in words) and any(
+        len(w.strip(".")) > 1 for w in words
+    )
 
 
 def _name_numbered_headings(blocks: list[_Block], entries: list[_Entry]) -> None:
