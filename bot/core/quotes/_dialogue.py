@@ -191,10 +191,7 @@ def _mentions(text: str, known: dict[str, re.Pattern[str]]) -> list[str]:
     """Known speakers named in ``text``, in order of their last mention (last first)."""
     # ``name in text`` first: a name's pattern can only match where the name is a substring
     found = [
-        (m.start(), name)
-        for name, p in known.items()
-        if name in text
-        for m in p.finditer(text)
+        (m.start(), name) for name, p in known.items() if name in text for m in p.finditer(text)
     ]
     out: list[str] = []
     for _, name in sorted(found, reverse=True):

@@ -6,6 +6,40 @@ import re
 
 from bot.core.quotes._lexicon import words
 
+
+def _lower_literals(source: str) -> str:
+    """``source`` with its letters in lower case, escapes (``\\W``, ``\\b``, …) kept."""
+    out, escaped = [], False
+    for char in source:
+        out.append(char if escaped else char.lower())
+        escaped = not escaped and char == "\\"
+    return "".join(out)
+
+
+class Caseless:
+    """A case-insensitive pattern, with a fast path for ASCII text (all but a few sentences of
+    the novels): on a sentence lowered with ``str.lower``, the pattern with its letters lowered
+    and without ``re.IGNORECASE`` matches at the same places (ASCII lowering keeps every
+    character's place and word class) and is 2-3x cheaper; ``needles`` (lower case), when given,
+    are substrings one of which every match holds, so most sentences skip the search."""
+
+    __slots__ = ("_lowered", "_needles", "pattern")
+
+    def __init__(self, source: str, needles: tuple[str, ...] = ()) -> None:
+        self.pattern = re.compile(source, re.IGNORECASE)
+        self._lowered = re.compile(_lower_literals(source))
+        self._needles = needles
+
+    def search(self, text: str, lowered: str | None = None) -> bool:
+        """Whether the pattern occurs in ``text``; pass ``lowered`` (``text.lower()``) only
+        when ``text`` is ASCII."""
+        if lowered is None:
+            return self.pattern.search(text) is not None
+        if self._needles and not any(needle in lowered for needle in self._needles):
+            return False
+        return self._lowered.search(lowered) is not None
+
+
 # Openers that point back to earlier text: demonstratives, personal pronouns, connectives.
 DANGLING_OPENERS = re.compile(
     r"^\W*(?:either\s+way|on\s+the\s+other\s+hand|as\s+a\s+result|in\s+that\s+case|"
@@ -19,37 +53,39 @@ DANGLING_OPENERS = re.compile(
 EXPLETIVE_IT = re.compile(
     r"^It(?:[’']s|\s+is|\s+was|\s+will\s+be|\s+would\s+be)\b[^.;?!]{0,60}?\b(?:that|to)\b"
 )
-DANGLING_REFERENCES = re.compile(
+DANGLING_REFERENCES = Caseless(
     r"\b(?:the\s+above|above[- ]mentioned|aforementioned|as\s+(?:mentioned|noted|discussed|shown)|"
     r"the\s+following|see\s+below|below|the\s+former|the\s+latter|this\s+(?:article|essay|post|"
     r"piece|book|chapter|report)|(?:this|last|next)\s+(?:week|month|year|time)|yesterday|today|"
-    r"tomorrow|tonight|ago|recently|currently|put\s+that\s+way)\b",
-    re.IGNORECASE,
+    r"tomorrow|tonight|ago|recently|currently|put\s+that\s+way)\b"
 )
 DEMONSTRATIVE_DETERMINER = re.compile(r"\b(?:these|those|this|that)\s+(?!is\b|was\b|of\b)[a-z]{3,}")
 THIRD_PERSON = re.compile(r"\b(?:he|she|him|her|they|them)\b", re.IGNORECASE)
 SECOND_PERSON = re.compile(r"\b(?:you|your|yours)\b", re.IGNORECASE)
-CITATION = re.compile(
+CITATION = Caseless(
     r"https?://|www\.|\[\d+\]|\(\s*\d{4}\s*\)|\bet\s+al\.|\bibid\b|\bpp?\.\s*\d|@\w|\bdoi:",
-    re.IGNORECASE,
+    ("://", "www.", "[", "(", "al.", "ibid", "p.", "@", "doi:"),
 )
-BOILERPLATE = re.compile(
+BOILERPLATE = Caseless(
     r"^\W*(?:(?:photo|photograph|image|source|related)\s*:|read\s+more\b|click\s+here\b|"
     r"subscribe\b|follow\s+us\b|share\s+this\b|advertisement\b|what[’']s\s+hot\b|sign\s+up\b|"
     r"copyright\b)|\bworks\s+(?:for|at)\b|"
     r"\bis\s+the\s+(?:co-?)?(?:author|founder|editor)\s+of\b|©|\ball\s+rights\s+reserved\b|"
     r"\bnewsletter\b|\bcookies?\s+policy\b",
-    re.IGNORECASE,
+    (
+        *("photo", "image", "source", "related", "read", "click", "subscribe", "follow"),
+        *("share", "advertisement", "what", "sign", "copyright", "works", "author"),
+        *("founder", "editor", "©", "rights", "newsletter", "cookie"),
+    ),
 )
 BYLINE = re.compile(
     r"^\W*[Bb][Yy]\s+[A-Z][\w.’'-]*(?:,?\s+(?:[A-Z][\w.’'-]*|and|&|de|van|von))*\W*$"
 )
 """A byline: "By" and names, nothing else ("By Jane Doe and John Smith"); "By degrees …" is prose."""
-ASIDE = re.compile(
+ASIDE = Caseless(
     r"[,;—–-]\s*(?:I\s+(?:hope|am\s+sure|assure\s+you|believe|suppose|know|think|fancy|dare\s+say|"
     r"declare|confess|own|must\s+say)|you\s+know|you\s+see|to\s+be\s+sure|I\s+am\s+afraid)\b"
-    r"|\b(?:madam|ma[’']am|sir|my\s+dear(?:est)?|my\s+love)\s*[,.!?;]",
-    re.IGNORECASE,
+    r"|\b(?:madam|ma[’']am|sir|my\s+dear(?:est)?|my\s+love)\s*[,.!?;]"
 )
 """A conversational aside or address: ", I hope,", ", I am sure", ", you know", "madam,", "my
 dear!" — a line spoken to someone in a scene rather than a general statement."""
@@ -66,18 +102,16 @@ VOCATIVE = re.compile(
     r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s*,\s*(?=[a-z])"
     r"|(?:^|,)\s*(?:Mr|Mrs|Ms|Miss|Dr|Sir|Madam|President)\.?\s+[A-Z][a-z]+\s*[,?!]"
 )
-ANTITHESIS = re.compile(
+ANTITHESIS = Caseless(
     r"\bnot\b[^.;?!]{1,80}?\bbut\b|\bnot\s+only\b|\b(?:better|worse|more|less|rather|"
     r"greater|stronger|weaker)\b[^.;?!]{0,60}?\bthan\b|\binstead\s+of\b|\brather\s+than\b|"
-    r"\bneither\b[^.;?!]{1,80}\bnor\b|\bnot\b[^.?!]{1,120}\bnor\b|\bwithout\b[^.?!]+\bwithout\b",
-    re.IGNORECASE,
+    r"\bneither\b[^.;?!]{1,80}\bnor\b|\bnot\b[^.?!]{1,120}\bnor\b|\bwithout\b[^.?!]+\bwithout\b"
 )
-CONTRAST = re.compile(r"[,;–—]\s*(?:but|yet|while|whereas|though|although)\b", re.IGNORECASE)
-PRESENT = re.compile(
+CONTRAST = Caseless(r"[,;–—]\s*(?:but|yet|while|whereas|though|although)\b")
+PRESENT = Caseless(
     r"\b(?:is|are|means|mean|can|cannot|can[’']t|must|does|do|makes|make|leads|lead|guarantees|"
     r"guarantee|lies|begins|ends|becomes|needs|requires|remains|matters|goes|go|stands|belongs|"
-    r"will|won[’']t|never|always)\b",
-    re.IGNORECASE,
+    r"will|won[’']t|never|always)\b"
 )
 PAST_WORDS = frozenset(
     words(
@@ -91,7 +125,7 @@ PAST_WORDS = frozenset(
 PAST = re.compile(r"\b(?:[a-z]{3,}ed|" + "|".join(sorted(PAST_WORDS)) + r")\b", re.IGNORECASE)
 """A past-tense marker: a whole word (a run of ``\\w``) in :data:`PAST_WORDS` or of 3+ letters
 and "-ed", any case (see ``_scoring.past_markers`` for the fast equivalent)."""
-ANY_THIRD_PERSON = re.compile(r"\b(?:he|she|him|her|his|hers|they|them|their)\b", re.IGNORECASE)
+ANY_THIRD_PERSON = Caseless(r"\b(?:he|she|him|her|his|hers|they|them|their)\b")
 NOT_PAST = frozenset(
     words(
         "need indeed speed seed feed bed red shed greed creed breed deed weed proceed succeed "
@@ -103,9 +137,8 @@ GNOMIC_OPENING = re.compile(
     r"^(?!(?:It|This|That|There|Here|He|She|They|What|Which|Who|Such)\b)[A-Z][a-z]+\s+(?:means|is|are|can|cannot|must|does|guarantees|leads|lies|begins|ends|"
     r"becomes|requires|remains|replaces|makes|needs)\b"
 )
-ABSOLUTES = re.compile(
-    r"\b(?:never|always|only|no|nothing|every|everyone|everything|nobody|none|all)\b",
-    re.IGNORECASE,
+ABSOLUTES = Caseless(
+    r"\b(?:never|always|only|no|nothing|every|everyone|everything|nobody|none|all)\b"
 )
 
 TERMINAL = ".!?…”\"’'»)"

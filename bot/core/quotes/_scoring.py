@@ -42,6 +42,8 @@ class Line:
     text: str
     words: tuple[str, ...]
     opening: bool = False
+    lowered: str | None = None
+    """``text.lower()`` when the text is ASCII, for :class:`~._patterns.Caseless` patterns."""
 
     @property
     def n(self) -> int:
@@ -148,8 +150,8 @@ def _anaphora(line: Line) -> bool:
     return len(counted) != len(set(counted))
 
 
-def _search(pattern: re.Pattern[str]) -> Callable[[Line], bool]:
-    return lambda line: pattern.search(line.text) is not None
+def _search(pattern: P.Caseless) -> Callable[[Line], bool]:
+    return lambda line: pattern.search(line.text, line.lowered)
 
 
 def _search_start(pattern: re.Pattern[str]) -> Callable[[Line], bool]:
@@ -214,7 +216,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature(
         "aphoristic present tense",
         0.10,
-        lambda s: s.past == 0 and P.PRESENT.search(s.text) is not None,
+        lambda s: s.past == 0 and P.PRESENT.search(s.text, s.lowered),
     ),
     Feature(
         "gnomic opening ('Peace means', 'Knowledge is', 'It is a truth … that')",
@@ -270,9 +272,12 @@ def _line(sentence_text: str, opening: bool = False) -> Line | None:
     if NO_SPACE_SCRIPT.search(text):  # else no word of it has such a script (the usual case)
         found = _cjk_words(found)
     words = tuple(found)
-    if len(words) < MIN_WORDS or P.BOILERPLATE.search(text) or P.BYLINE.match(text):
+    if len(words) < MIN_WORDS:
         return None
-    return Line(text, words, opening)
+    lowered = text.lower() if text.isascii() else None
+    if P.BOILERPLATE.search(text, lowered) or P.BYLINE.match(text):
+        return None
+    return Line(text, words, opening, lowered)
 
 
 def explain(sentence_text: str, *, opening: bool = False) -> Sequence[Feature]:

@@ -2,8 +2,9 @@
 
 Layout of the store folder (every file a checksummed record, see :mod:`.records`)::
 
-    corpora/<inputs>.rec    what the corpus paths held last time: each file's SHA-256, the
-                            documents (id, key and path), the load problems and every key used
+    corpora/<inputs>.rec    what the corpus paths held last time, read by which code version:
+                            each file's SHA-256, the documents (id, key and path), the load
+                            problems and every key used
     files/<key>.rec         what one file gave the loader (key: its SHA-256, name, manifest
                             entry, language and the code version, not its folder: a moved
                             corpus is read from the store): id, notes or error
@@ -111,7 +112,9 @@ class CorpusStore:
         (only the changed files are read). Raises :class:`~bot.core.errors.CorpusError` like
         :func:`~bot.core.loader.load_corpus`."""
         started = time.perf_counter()
-        inputs = key(json.dumps([[str(p) for p in paths], language, code_version()]))
+        # Not the code version: a new version's record replaces the old one's, whose records are
+        # then deleted as superseded (see _clean) instead of lingering as a fifth of the store.
+        inputs = key(json.dumps([[str(p) for p in paths], language]))
         corpus = None
         if self.folder is not None:
             self._inputs = inputs
@@ -143,7 +146,7 @@ class CorpusStore:
             return None
         try:
             record = json.loads(payload)
-            if record["files"] != hashes:
+            if record.get("code") != code_version() or record["files"] != hashes:
                 return None
             listed = [(str(i), str(k), str(p)) for i, k, p in record["documents"]]
             problems = tuple(
@@ -240,6 +243,7 @@ class CorpusStore:
     def _save_inputs(self, corpus: Corpus, derived: list[str], index_key: str) -> set[str]:
         assert self._inputs is not None
         record = {
+            "code": code_version(),
             "files": self._hashes,
             "documents": [[d.id, self._keys[d.id], d.path] for d in corpus],
             "problems": [[p.path, p.reason, p.fatal, p.skipped] for p in corpus.problems],
