@@ -3,6 +3,7 @@ every document's), people who speak only, never a document's author."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -69,3 +70,36 @@ async def test_speakers_of_the_chosen_document_only_and_never_authors(
             quoted = await (await discord_double.send_interaction(payload)).final()
             assert name in str(quoted)
             assert "went wrong" not in str(quoted)
+
+
+async def test_without_a_document_the_speakers_of_what_the_server_sees(
+    tmp_path: Path, discord_double: DiscordDouble
+) -> None:
+    from bot.client import CorpusBot
+    from bot.loading import load_library
+    from bot.settings import load_settings
+    from tests.double.server import MANAGE_GUILD
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "ball.md").write_text(BALL, encoding="utf-8")
+    (corpus / "whale.md").write_text(WHALE, encoding="utf-8")
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"corpus:\n  paths: [{corpus}]\nstorage:\n  path: {tmp_path / 'bot.sqlite3'}\n",
+        encoding="utf-8",
+    )
+    settings = load_settings(config, env={})
+    library = load_library(settings, quiet=True).library
+    bot = CorpusBot(settings, library, sync=True, guild_ready_timeout=0.1)
+    async with connect_bot(bot, discord_double):
+        payload = payloads.slash_command(
+            "documents", {"name": "whale"}, subcommand="disable", permissions=MANAGE_GUILD
+        )
+        await (await discord_double.send_interaction(payload)).final()
+        assert await _offered(discord_double, {"speaker": ""}) == ["Bingley", "Elizabeth"]
+        # a turned-off document is not a way round the server's choice
+        assert await _offered(discord_double, {"document": "whale", "speaker": ""}) == [
+            "Bingley",
+            "Elizabeth",
+        ]
