@@ -117,8 +117,8 @@ def _line_scores(sentences: Sequence[Sentence], people: Sequence[str]) -> list[f
     scores: list[float] = []
     for i, sentence in enumerate(sentences):
         words = len(sentence.text.split())
-        unfit = is_heading(sentence.text, alone=False) or sentence.text.rstrip().endswith(":")
-        if not MIN_WORDS <= words <= MAX_WORDS or unfit:
+        # a line out of the length range is unfit whatever it is: no heading test for it
+        if not MIN_WORDS <= words <= MAX_WORDS or _unfit(sentence.text):
             scores.append(float("-inf"))
             continue
         named = sum(weight[n] for n in set(pattern.findall(sentence.text))) if pattern else 0.0
@@ -127,6 +127,11 @@ def _line_scores(sentences: Sequence[Sentence], people: Sequence[str]) -> list[f
         score -= 0.3 if _BACK_REFERENCE.match(sentence.text) else 0.0
         scores.append(score)
     return scores
+
+
+def _unfit(text: str) -> bool:
+    """A heading, or a line ending with a colon (it leads into what follows)."""
+    return is_heading(text, alone=False) or text.rstrip().endswith(":")
 
 
 def _best(sentences: Sequence[Sentence], scores: Sequence[float], k: int) -> list[Sentence]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
@@ -62,3 +63,27 @@ def test_caseless_fast_path_matches_as_the_pattern() -> None:
             assert caseless.search(text) == expected
             hits += expected
     assert hits > 1000  # the sentences do hit the patterns
+
+
+_ONE_BOILERPLATE = re.compile(
+    "|".join((P.BOILERPLATE_START.pattern, P.BOILERPLATE.pattern.pattern)), re.IGNORECASE
+)
+
+
+def test_boilerplate_at_start_or_anywhere_is_the_one_pattern() -> None:
+    rng = random.Random(5)
+    vocabulary = words(
+        "Photo: photograph : read more click here subscribe follow us share this what's hot "
+        "sign up copyright works for at is the co-author founder of all rights reserved "
+        "newsletter cookie cookies policy -- The man - ©"
+    )
+    hits = 0
+    for _ in range(4000):
+        text = " ".join(rng.choice(vocabulary) for _ in range(rng.randint(1, 8)))
+        text = text.upper() if rng.random() < 0.2 else text
+        expected = _ONE_BOILERPLATE.search(text) is not None
+        lowered = text.lower() if text.isascii() else None
+        found = bool(P.BOILERPLATE_START.match(text)) or P.BOILERPLATE.search(text, lowered)
+        assert found == expected, text
+        hits += expected
+    assert hits > 500

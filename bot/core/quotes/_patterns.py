@@ -66,18 +66,20 @@ CITATION = Caseless(
     r"https?://|www\.|\[\d+\]|\(\s*\d{4}\s*\)|\bet\s+al\.|\bibid\b|\bpp?\.\s*\d|@\w|\bdoi:",
     ("://", "www.", "[", "(", "al.", "ibid", "p.", "@", "doi:"),
 )
-BOILERPLATE = Caseless(
+BOILERPLATE_START = re.compile(
     r"^\W*(?:(?:photo|photograph|image|source|related)\s*:|read\s+more\b|click\s+here\b|"
     r"subscribe\b|follow\s+us\b|share\s+this\b|advertisement\b|what[’']s\s+hot\b|sign\s+up\b|"
-    r"copyright\b)|\bworks\s+(?:for|at)\b|"
+    r"copyright\b)",
+    re.IGNORECASE,
+)
+"""Boilerplate at a sentence's start ("Photo: …", "Read more", "Subscribe …")."""
+BOILERPLATE = Caseless(
+    r"\bworks\s+(?:for|at)\b|"
     r"\bis\s+the\s+(?:co-?)?(?:author|founder|editor)\s+of\b|©|\ball\s+rights\s+reserved\b|"
     r"\bnewsletter\b|\bcookies?\s+policy\b",
-    (
-        *("photo", "image", "source", "related", "read", "click", "subscribe", "follow"),
-        *("share", "advertisement", "what", "sign", "copyright", "works", "author"),
-        *("founder", "editor", "©", "rights", "newsletter", "cookie"),
-    ),
+    ("works", "author", "founder", "editor", "©", "rights", "newsletter", "cookie"),
 )
+"""Boilerplate anywhere in a sentence ("X works for …", "©", "All rights reserved")."""
 BYLINE = re.compile(
     r"^\W*[Bb][Yy]\s+[A-Z][\w.’'-]*(?:,?\s+(?:[A-Z][\w.’'-]*|and|&|de|van|von))*\W*$"
 )

@@ -62,7 +62,7 @@ class Line:
     @cached_property
     def digit_words(self) -> int:
         # the words are pieces of the text: no digit in it (the usual case), none in them
-        if not any(c.isdigit() for c in set(self.text)):
+        if self.lowered is not None and _ASCII_DIGIT.search(self.text) is None:
             return 0
         return sum(1 for w in self.words if any(c.isdigit() for c in w))
 
@@ -81,6 +81,8 @@ class Line:
 
 
 _RUN = re.compile(r"\w+")
+_ASCII_DIGIT = re.compile("[0-9]")
+"""The digits of ASCII text (where ``str.isdigit`` holds for these only)."""
 
 
 def past_markers(text: str) -> int:
@@ -275,7 +277,11 @@ def _line(sentence_text: str, opening: bool = False) -> Line | None:
     if len(words) < MIN_WORDS:
         return None
     lowered = text.lower() if text.isascii() else None
-    if P.BOILERPLATE.search(text, lowered) or P.BYLINE.match(text):
+    if (
+        P.BOILERPLATE_START.match(text)
+        or P.BOILERPLATE.search(text, lowered)
+        or P.BYLINE.match(text)
+    ):
         return None
     return Line(text, words, opening, lowered)
 
