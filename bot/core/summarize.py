@@ -283,7 +283,15 @@ def _headings(sentences: Sequence[Sentence]) -> list[bool]:
     ]
 
 
+_ASCII_UPPER = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_ASCII_LOWER = str.maketrans("", "", "abcdefghijklmnopqrstuvwxyz")
+
+
 def _mostly_capitals(text: str) -> bool:
+    if text.isascii():  # the same counts, by deleting letters in C (5x cheaper)
+        capitals = len(text) - len(text.translate(_ASCII_UPPER))
+        count = capitals + len(text) - len(text.translate(_ASCII_LOWER))
+        return count >= 4 and capitals >= 0.8 * count
     letters = [c for c in text if c.isalpha()]
     upper = sum(c.isupper() for c in letters)
     return len(letters) >= 4 and upper >= 0.8 * len(letters)

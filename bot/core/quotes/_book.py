@@ -26,6 +26,15 @@ def _fold(text: str) -> str:
     return normalize_text(text, punctuation=False)
 
 
+def _grouped(quotes: Iterable[Quote]) -> dict[str, tuple[Quote, ...]]:
+    """``quotes`` by document id, each group in the given order (linear: growing a tuple per
+    quote was quadratic in a document's quotes)."""
+    groups: dict[str, list[Quote]] = {}
+    for q in quotes:
+        groups.setdefault(q.document_id, []).append(q)
+    return {document: tuple(group) for document, group in groups.items()}
+
+
 class QuoteBook:
     """Every quote of a corpus, ranked once; cheap to query.
 
@@ -94,15 +103,11 @@ class QuoteBook:
         self._authors = {d.id: d.author for d in documents}
         self._quotes = self._sorted(quotes)
         self._short = self._sorted(short)
-        self._plain: dict[str, tuple[Quote, ...]] = {}
-        for q in self._sorted(plain):
-            self._plain[q.document_id] = (*self._plain.get(q.document_id, ()), q)
+        self._plain = _grouped(self._sorted(plain))
         self._by_key: dict[str, Quote] = {}
         for q in (*self._quotes, *self._short, *(q for p in self._plain.values() for q in p)):
             self._by_key.setdefault(quote_key(q), q)
-        self._by_document: dict[str, tuple[Quote, ...]] = {}
-        for q in self._quotes:
-            self._by_document[q.document_id] = (*self._by_document.get(q.document_id, ()), q)
+        self._by_document = _grouped(self._quotes)
         names = {q.speaker for q in (*self._quotes, *self._short) if q.speaker}
         names |= {self._authors[d] or "" for d in self._plain}
         names |= {
