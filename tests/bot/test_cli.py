@@ -717,3 +717,12 @@ def test_check_json_lists_the_files_when_none_loaded(
     err = capsys.readouterr().err
     assert "fake.docx" in err
     assert "Traceback" not in err
+
+
+def test_an_unknown_document_in_the_terminal_names_no_discord_option(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["quotes", "no-such-document"]) == 1
+    err = capsys.readouterr().err
+    assert "There is no document called “no-such-document”" in err
+    assert "In Discord" not in err

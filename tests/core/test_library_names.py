@@ -74,7 +74,7 @@ def test_short_or_ambiguous_names_list_the_candidates(
         library.document(typed)
     message = str(caught.value)
     assert f"“{typed}” matches several documents" in message
-    assert "Pick one from the list" in message
+    assert "Give one of these ids" in message
     for doc_id in candidates:
         assert doc_id in message
 

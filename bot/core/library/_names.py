@@ -117,14 +117,11 @@ class DocumentNames:
                 f" and {len(shown) - 8} more" if len(shown) > 8 else ""
             )
             return NotFound(
-                f"“{name}” matches several documents: {listed}. Pick one from the list."
+                f"“{name}” matches several documents: {listed}. Give one of these ids."
             )
         known = ", ".join(d.id for d in self.corpus.documents[:10])
         more = f" and {len(self.corpus) - 10} more" if len(self.corpus) > 10 else ""
-        return NotFound(
-            f"There is no document called “{name}”. Documents: {known}{more}. "
-            "(In Discord, start typing in the document option to pick one.)"
-        )
+        return NotFound(f"There is no document called “{name}”. Documents: {known}{more}.")
 
     def document_choices(
         self, typed: str, *, limit: int = 25, allowed: Collection[str] | None = None
