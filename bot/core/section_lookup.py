@@ -82,6 +82,17 @@ _ORDINALS: Final = [
 _DIVISIONS: Final = frozenset(
     ["chapter", "book", "part", "volume", "letter", "stave", "canto", "act", "scene", "section"]
 )
+_ABBREVIATIONS: Final = {
+    "ch": "chapter",
+    "chap": "chapter",
+    "chapt": "chapter",
+    "bk": "book",
+    "pt": "part",
+    "vol": "volume",
+    "sec": "section",
+    "sect": "section",
+}
+"""Short forms of division words, read as the word ("chap 3", "Vol. II")."""
 _ROMAN: Final = re.compile(
     r"(?=[mdclxvi])m{0,3}(?:c[md]|d?c{0,3})(?:x[cl]|l?x{0,3})(?:i[xv]|v?i{0,3})"
 )
@@ -140,9 +151,11 @@ def _number(token: str) -> int | None:
 def title_words(text: str) -> tuple[str, ...]:
     """``text`` as comparable words: lower case, punctuation dropped, a number after a division
     word or standing first read as its value ("CHAPTER IV. Ned" -> ``("chapter", "4", "ned")``;
-    "the" in "Chapter the First" skipped)."""
+    "the" in "Chapter the First" skipped; "chap", "vol" and other short forms read as the
+    division word)."""
     words: list[str] = []
     for token in _TOKEN.findall(text.casefold()):
+        token = _ABBREVIATIONS.get(token, token)
         after_division = bool(words) and words[-1] in _DIVISIONS
         if after_division and token == "the":
             continue

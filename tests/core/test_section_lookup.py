@@ -90,3 +90,17 @@ def test_title_words_read_numbers_after_division_words() -> None:
     assert title_words("CHAPTER IV. Ned Land") == ("chapter", "4", "ned", "land")
     assert title_words("Book Two, Chapter the First") == ("book", "2", "chapter", "1")
     assert title_words("Chapter Forty-Two") == ("chapter", "42")
+
+
+@pytest.mark.parametrize("typed", ["chap 3", "Ch. 3", "chapt. III"])
+def test_short_forms_of_chapter_name_the_chapter(typed: str) -> None:
+    assert _number(WHALE, typed) == 4  # the untitled opening is section 1, "Chapter 3" is 4
+
+
+def test_short_forms_of_volume_and_chapter_name_the_section() -> None:
+    assert _number(VOLUMES, "vol II ch III") == 7
+
+
+def test_the_section_autocomplete_reads_short_forms_too() -> None:
+    library = Library(Corpus((WHALE,)))
+    assert library.section_choices("doc", "chap 3")[0] == ("4 · Chapter 3. Title 3.", "#4")
