@@ -4,6 +4,7 @@ sentence and paragraph edges so it fits them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import discord
@@ -80,17 +81,21 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     return [c for c in chunks if c]
 
 
+_MENTION = re.compile(r"<(@[!&]?|#|/[^:<>\s]+:)(\d{15,21})>")
+"""Discord's mention syntax (user, role, channel, command): shown as text when escaped."""
+
+
 def escape(text: str, emphasis: Sequence[Span] = ()) -> str:
-    """Escape Discord Markdown so corpus or user text reads exactly as written; the
-    ``emphasis`` spans of ``text`` (offsets into it) are then shown in italics (``*word*``).
+    """Escape Discord Markdown and mention syntax so corpus or user text reads exactly as
+    written (``<@123…>`` shows as those characters, not as a name); the ``emphasis`` spans of
+    ``text`` (offsets into it) are then shown in italics (``*word*``).
 
     The whole text is escaped at once, with the spans marked by characters Markdown ignores
     (:mod:`bot.core.emphasis`), so escaping works as on plain text (a link is escaped whole).
     """
-    if not emphasis:
-        return discord.utils.escape_markdown(text, ignore_links=False)
-    escaped = discord.utils.escape_markdown(mark(text, emphasis), ignore_links=False)
-    return escaped.replace(OPEN, "*").replace(CLOSE, "*")
+    marked = mark(text, emphasis) if emphasis else text
+    escaped = _MENTION.sub(r"\\<\1\2>", discord.utils.escape_markdown(marked, ignore_links=False))
+    return escaped.replace(OPEN, "*").replace(CLOSE, "*") if emphasis else escaped
 
 
 def escaped_shorten(text: str, limit: int, emphasis: Sequence[Span] = ()) -> str:

@@ -90,6 +90,19 @@ def test_markdown_in_corpus_text_is_escaped_and_mentions_do_not_ping() -> None:
     assert text in render.reply_text(reply)
 
 
+def test_mention_syntax_in_corpus_text_shows_as_written_not_as_a_name() -> None:
+    text = "Ask <@123456789012345678> or <@&223456789012345678> in <#323456789012345678> today."
+    doc = _doc(text, author="<@423456789012345678>")
+    quote = Quote(text=text, sentence=next(doc.sentences))
+    reply = render.quote_reply(quote, doc)
+    description = reply.embeds[0].description or ""
+    for mention in ("@123456789012345678>", "@&223456789012345678>", "#323456789012345678>"):
+        assert "\\<" + mention in description  # a backslash keeps Discord from drawing a name
+    assert "\\<@423456789012345678>" in description  # the author in the attribution too
+    assert text in render.reply_text(reply)  # the terminal shows it exactly as written
+    assert reply.send_kwargs()["allowed_mentions"].to_dict() == {"parse": []}
+
+
 def test_quote_attribution_for_speech_and_own_words() -> None:
     doc = _doc(
         "As Churchill said, jaw jaw is better than war war.", author="Benedict Rogers", title="T"
