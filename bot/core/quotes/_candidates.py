@@ -14,7 +14,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Any
 
 from bot.core.models import Document, Paragraph, Quote, Sentence
 from bot.core.quotes._credit import credit_of
@@ -57,19 +56,13 @@ def _document_names(document: Document) -> list[str]:
     return names
 
 
-_STARTS: list[Any] = [None, []]
-"""The last paragraph :func:`_sentence_at` searched and its sentences' start offsets."""
-
-
 def _sentence_at(paragraph: Paragraph, offset: int) -> Sentence | None:
     """The sentence holding ``offset``, else the first one after it, else the last one
     (binary search: a one-line book has tens of thousands of sentences)."""
     sentences = paragraph.sentences
     if not sentences:
         return None
-    if _STARTS[0] is not paragraph:  # one paragraph's speech is read at a time
-        _STARTS[:] = [paragraph, [sentence.start for sentence in sentences]]
-    i = bisect_right(_STARTS[1], offset) - 1
+    i = bisect_right(sentences, offset, key=lambda sentence: sentence.start) - 1
     if i >= 0 and offset < sentences[i].end:
         return sentences[i]
     return sentences[i + 1] if i + 1 < len(sentences) else sentences[-1]
