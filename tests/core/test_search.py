@@ -438,8 +438,8 @@ def test_load_refuses_a_stale_missing_or_damaged_index(tmp_path: Path) -> None:
     postings.write_bytes(bytes(data))
     with pytest.raises(IndexFileError, match=r"gaps\.npy is damaged"):
         SearchIndex.load(folder, corpus)
-    with pytest.raises(IndexFileError, match="posting lists do not fit") as caught:
-        SearchIndex.load(folder, corpus, verify=False)  # the consistency checks catch it too
+    with pytest.raises(IndexFileError, match=r"posting list .* passage ids outside") as caught:
+        SearchIndex.load(folder, corpus, verify=False)  # the spot check of the lists catches it
     assert caught.value.reason == "damaged"
     postings.write_bytes(b"")
     with pytest.raises(IndexFileError, match=r"gaps\.npy has 0 bytes"):
@@ -449,11 +449,76 @@ def test_load_refuses_a_stale_missing_or_damaged_index(tmp_path: Path) -> None:
     with pytest.raises(IndexFileError, match=r"keys\.npy"):
         SearchIndex.load(folder, corpus, verify=False)
     meta = folder / "meta.json"
-    meta.write_text(meta.read_text().replace('"version": 3', '"version": 1'))
+    meta.write_text(meta.read_text().replace('"version": 4', '"version": 1'))
     with pytest.raises(IndexFileError, match="format version 1"):
         SearchIndex.load(folder)
     meta.write_text("{not json")
     with pytest.raises(IndexFileError, match="unreadable"):
+        SearchIndex.load(folder)
+
+
+def _rewrite_array(folder: Path, name: str, array: np.ndarray) -> None:
+    """Replace a saved array and record its size and checksum in ``meta.json`` (crafted damage
+    that only the index's own checks can find)."""
+    import json
+    import zlib
+
+    np.save(folder / f"{name}.npy", array, allow_pickle=False)
+    data = (folder / f"{name}.npy").read_bytes()
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    meta["arrays"][name].update(bytes=len(data), crc32=f"{zlib.crc32(data):08x}")
+    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+
+
+def test_a_damaged_posting_list_is_found_by_the_query_that_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Loading decodes only a sample of the posting lists; a query checks each list it decodes.
+    One that does not decode is logged and skipped (the query still answers from the others),
+    and the folder is marked so that the next load rebuilds it."""
+    from bot.core.search import _store
+
+    corpus = make_corpus({"seed": seed_paragraphs()})
+    folder = tmp_path / "index"
+    built = SearchIndex.build(corpus)
+    built.save(folder)
+    query = "jaw jaw is better than war war"
+    expected = built.search(query, limit=1)
+    lists, df = built._postings.lookup(query)
+    last = len(built._postings.grams) - 1
+    t = next(int(t) for t in lists[np.argsort(df, kind="stable")] if 0 < t < last)  # read first
+    gaps = np.load(folder / "gaps.npy")
+    gaps[int(built._postings.indptr[t])] = 255  # its ids now run past the last passage
+    _rewrite_array(folder, "gaps", gaps)
+    monkeypatch.setattr(_store, "_SPOT_POSTINGS", 1)  # the spot check decodes the last list only
+    loaded = SearchIndex.load(folder, corpus)
+    assert loaded.problem is None
+    hits = loaded.search(query, limit=1)
+    assert [h.passage for h in hits] == [h.passage for h in expected]
+    assert loaded.problem is not None
+    assert f"posting list {t}" in loaded.problem
+    assert str(folder) in caplog.text
+    assert "rebuilt at the next start" in caplog.text
+    with pytest.raises(IndexFileError) as caught:
+        SearchIndex.load(folder, corpus)
+    assert caught.value.reason == "missing"
+
+
+def test_loading_reads_the_small_arrays_and_spot_checks_the_rest(tmp_path: Path) -> None:
+    """A crafted folder (valid checksums) whose passage spans do not fit their texts, or whose
+    lists are damaged everywhere, is refused at load without a query."""
+    corpus = make_corpus({"a": ["Quoth the raven, nevermore.", "Jaw jaw is better than war war."]})
+    folder = tmp_path / "index"
+    SearchIndex.build(corpus).save(folder)
+    end = np.load(folder / "end.npy")
+    _rewrite_array(folder, "end", end + 1)
+    with pytest.raises(IndexFileError, match="passage texts do not fit their spans"):
+        SearchIndex.load(folder)
+    SearchIndex.build(corpus).save(folder)
+    gaps = np.load(folder / "gaps.npy")
+    gaps[:] = 255  # every list runs past the last passage
+    _rewrite_array(folder, "gaps", gaps)
+    with pytest.raises(IndexFileError, match=r"escapes for its zero bytes|passage ids outside"):
         SearchIndex.load(folder)
 
 

@@ -103,6 +103,28 @@ def test_a_restart_reads_everything_from_the_store_and_answers_the_same(
     assert _answers(first) == _answers(fresh) == _answers(second)
 
 
+def test_the_store_keys_the_index_by_the_documents_keys_not_their_paragraphs(
+    corpus_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index's store key comes from the documents' store keys (content hashes), so neither
+    saving nor loading it fingerprints the corpus paragraph by paragraph."""
+    from bot.core.search import _store as saved_index
+
+    def refuse(*args: object) -> str:
+        raise AssertionError("the corpus was fingerprinted paragraph by paragraph")
+
+    store = tmp_path / "store"
+    monkeypatch.setattr(saved_index, "corpus_fingerprint", refuse)
+    first, report = _load(corpus_folder, store)
+    assert not report.index_from_store
+    second, report = _load(corpus_folder, store)
+    assert report.index_from_store
+    monkeypatch.undo()
+    assert (
+        _answers(first) == _answers(second) == _answers(Library.build(load_corpus([corpus_folder])))
+    )
+
+
 def test_no_store_folder_builds_in_memory(corpus_folder: Path) -> None:
     library, report = _load(corpus_folder, None)
     assert report.documents_parsed == 3

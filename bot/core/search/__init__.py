@@ -27,8 +27,8 @@ highlight is snapped to whole words and mapped back to the original text. Persis
 that :meth:`SearchIndex.load` memory-maps.
 """
 
+from bot.core.search._errors import IndexFileError
 from bot.core.search._index import SearchIndex
-from bot.core.search._store import IndexFileError
 from bot.core.search._text import MATCH_PUNCTUATION, match_key
 from bot.core.text import STOP_WORDS
 

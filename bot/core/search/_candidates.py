@@ -17,10 +17,12 @@ threshold starting at half the best vote and lowered until ``k`` passages pass i
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import numpy.typing as npt
 
+from bot.core.search._errors import IndexFileError
 from bot.core.search._grams import Postings
 
 #: Stage 1 reads posting lists, rarest first, until about this many postings per indexed passage.
@@ -37,13 +39,22 @@ _MAX_VOTE = 65_535
 Votes = npt.NDArray[np.uint16]
 
 
-def votes(index: Postings, key: str, lo: int, hi: int, *, budget: float = POSTINGS_BUDGET) -> Votes:
+def votes(
+    index: Postings,
+    key: str,
+    lo: int,
+    hi: int,
+    *,
+    budget: float = POSTINGS_BUDGET,
+    damaged: Callable[[IndexFileError], None] | None = None,
+) -> Votes:
     """IDF-weighted count of ``key``'s q-grams in each passage of ``[lo, hi)``, reading posting
     lists rarest first until about ``budget * N`` postings.
 
     Returns ``hi - lo`` votes (``votes[i]`` for passage ``lo + i``): the sum of the IDFs of the
     lists read, each scaled by the same factor (``VOTE_SCALE``, less when the sum could overflow
-    16 bits) and rounded to a whole number (at least 1).
+    16 bits) and rounded to a whole number (at least 1). A list that does not decode (a damaged
+    saved index) is skipped and reported to ``damaged`` (raised without it).
     """
     counted = np.zeros(hi - lo, dtype=np.uint16)
     lists, df = index.lookup(key)
@@ -58,7 +69,13 @@ def votes(index: Postings, key: str, lo: int, hi: int, *, budget: float = POSTIN
     scale = min(VOTE_SCALE, _MAX_VOTE / float(np.ceil(idf).sum() + len(idf)))
     weights = np.maximum(np.round(idf * scale), 1).astype(np.uint16).tolist()
     for t, weight in zip(lists[order].tolist(), weights, strict=True):
-        posting = index.ids(t)  # distinct ids: a fancy-indexed add counts each once
+        try:
+            posting = index.ids(t)  # distinct ids: a fancy-indexed add counts each once
+        except IndexFileError as error:
+            if damaged is None:
+                raise
+            damaged(error)
+            continue
         if lo > 0 or hi < n:
             a, b = np.searchsorted(posting, [lo, hi])
             posting = posting[a:b] - lo

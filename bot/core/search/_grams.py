@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from bot.core.search._errors import IndexFileError
+
 Q = 4  # q-gram length (measured against 3 and 5: benchmarks/README.md)
 MAX_BITS = 24  # at most 2**24 hash buckets
 _GOLDEN64 = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio, for multiplicative hashing
@@ -113,13 +115,31 @@ class Postings:
         return where, self.indptr[where + 1] - self.indptr[where]
 
     def ids(self, t: int) -> npt.NDArray[np.int64]:
-        """The sorted passage ids of posting list ``t``."""
-        values = self.gaps[self.indptr[t] : self.indptr[t + 1]].astype(np.int64)
-        a, b = self.escape16_ptr[t], self.escape16_ptr[t + 1]
+        """The sorted passage ids of posting list ``t``.
+
+        Raises :class:`IndexFileError` when the list does not decode to ids in ``[0, passages)``
+        (its escapes do not match its zero bytes, or an id is out of range): a saved index is
+        only spot-checked when loaded, and each list is checked here, where it is decoded anyway.
+        """
+        raw = self.gaps[self.indptr[t] : self.indptr[t + 1]]
+        values = raw.astype(np.int64)
+        a, b = int(self.escape16_ptr[t]), int(self.escape16_ptr[t + 1])
+        escaped = raw == 0
+        if int(np.count_nonzero(escaped)) != b - a:
+            raise IndexFileError(f"posting list {t} has {b - a} escapes for its zero bytes")
         if b > a:
             wide = self.escapes16[a:b].astype(np.int64)
-            c, d = self.escape32_ptr[t], self.escape32_ptr[t + 1]
+            c, d = int(self.escape32_ptr[t]), int(self.escape32_ptr[t + 1])
+            huge = wide == 0
+            if int(np.count_nonzero(huge)) != d - c:
+                raise IndexFileError(f"posting list {t} has {d - c} wide escapes for its zeros")
             if d > c:
-                wide[wide == 0] = self.escapes32[c:d]
-            values[values == 0] = wide
-        return np.cumsum(values) - 1
+                wide[huge] = self.escapes32[c:d]
+            values[escaped] = wide
+        ids = np.cumsum(values)
+        ids -= 1
+        if len(ids) and not (int(ids[0]) >= 0 and int(ids[-1]) < self.passages):
+            raise IndexFileError(
+                f"posting list {t} holds passage ids outside 0-{self.passages - 1}"
+            )
+        return ids

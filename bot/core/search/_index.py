@@ -9,8 +9,10 @@ corpus's paragraph, or of the saved text buffer once loaded from disk).
 from __future__ import annotations
 
 import itertools
+import logging
 import math
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,6 +23,7 @@ from bot.core.models import Corpus, Passage, SearchHit
 from bot.core.normalize import valid_text
 from bot.core.search import _candidates, _rescore
 from bot.core.search._candidates import POSTINGS_BUDGET, TIE_FACTOR
+from bot.core.search._errors import IndexFileError
 from bot.core.search._grams import Postings
 from bot.core.search._passages import (
     PassageList,
@@ -46,6 +49,8 @@ I64 = npt.NDArray[np.int64]
 
 __all__ = ["PassageList", "SearchIndex"]
 
+log = logging.getLogger("bot.core.search")
+
 
 class SearchIndex:
     """A read-only fuzzy search index over a corpus's passages. Build once, query many times.
@@ -70,14 +75,18 @@ class SearchIndex:
         overlap: int,
         fingerprint: str | None = None,
         corpus: Corpus | None = None,
+        source: Path | None = None,
     ) -> None:
         """Use :meth:`build` or :meth:`load`; this stores already-computed parts.
 
         ``columns`` has ``doc``, ``paragraph``, ``start``, ``end`` (one ``int32`` per passage);
         ``documents`` is ``(id, title)`` per document number; ``text_of(pid)`` gives a passage's
-        original text.
+        original text; ``source`` is the folder it was loaded from.
         """
         self._postings = postings
+        self._source = source
+        #: Why the saved index was found damaged by a query (``None``: it was not).
+        self.problem: str | None = None
         self._keys = keys
         self._key_offsets = key_offsets
         self._columns = columns
@@ -154,8 +163,12 @@ class SearchIndex:
 
         return corpus_fingerprint(corpus, window, overlap)
 
-    def save(self, folder: Any) -> None:
+    def save(self, folder: Any, *, fingerprint: str | None = None) -> None:
         """Write the index to ``folder`` (created or replaced) as ``.npy`` arrays + ``meta.json``.
+
+        ``fingerprint`` is recorded for :meth:`load` to compare (default: :meth:`fingerprint` of
+        the corpus it was built from; a caller that keys the corpus by content can pass its key
+        and spare the pass over every paragraph).
 
         Files are written into a temporary sibling folder, each fsynced, with sizes, dtypes,
         shapes and BLAKE2b checksums recorded in ``meta.json`` (written last), then renamed into
@@ -164,7 +177,7 @@ class SearchIndex:
         """
         from bot.core.search._store import save
 
-        save(self, folder)
+        save(self, folder, fingerprint)
 
     @classmethod
     def load(
@@ -176,6 +189,7 @@ class SearchIndex:
         verify: bool = True,
         window: int = 400,
         overlap: int = 100,
+        fingerprint: str | None = None,
     ) -> SearchIndex:
         """The index saved in ``folder`` by :meth:`save`.
 
@@ -184,7 +198,14 @@ class SearchIndex:
             corpus: when given, the index must have been built from this very corpus with these
                 ``window``/``overlap`` (compared by :meth:`fingerprint`).
             mmap: memory-map the arrays (``np.load(mmap_mode="r")``) instead of reading them.
-            verify: check every file's BLAKE2b checksum (about 1 s per GB).
+            verify: check every file's CRC-32 checksum (about 0.2 s per GB, read through the
+                page cache).
+            fingerprint: the fingerprint given to :meth:`save`: when it matches, the corpus is
+                not fingerprinted again and only a few passages are checked against it.
+
+        Only the small arrays are read (and a sample of posting lists decoded); each posting list
+        is checked when a query decodes it, and one that does not decode is logged, skipped and
+        the folder marked for rebuilding (:attr:`problem` says why).
 
         Raises:
             IndexFileError: the folder or a file is missing, empty, truncated, damaged, of
@@ -192,7 +213,16 @@ class SearchIndex:
         """
         from bot.core.search._store import load
 
-        return load(cls, folder, corpus, mmap=mmap, verify=verify, window=window, overlap=overlap)
+        return load(
+            cls,
+            folder,
+            corpus,
+            mmap=mmap,
+            verify=verify,
+            window=window,
+            overlap=overlap,
+            fingerprint=fingerprint,
+        )
 
     def _saved_fingerprint(self) -> str:
         """The fingerprint :meth:`save` records (of the corpus this index was built from)."""
@@ -349,7 +379,7 @@ class SearchIndex:
         """Stage 1 (votes, candidates) then stage 2 (scores) over passages ``[lo, hi)``; with
         ``top``, only what the best ``top`` paragraphs need (see :func:`._rescore.rank`)."""
         budget, ties = (SUGGEST_BUDGET, SUGGEST_TIES) if prefix else (POSTINGS_BUDGET, TIE_FACTOR)
-        votes = _candidates.votes(self._postings, key, lo, hi, budget=budget)
+        votes = _candidates.votes(self._postings, key, lo, hi, budget=budget, damaged=self._damaged)
         ids: Sequence[int]
         if exhaustive or hi - lo <= k:
             ids = range(lo, hi)
@@ -373,6 +403,24 @@ class SearchIndex:
             top=top,
             groups=groups.tolist(),
         )
+
+    def _damaged(self, error: IndexFileError) -> None:
+        """A posting list that does not decode: logged, skipped by the query, and the saved
+        folder's ``meta.json`` removed so that the next start rebuilds the index."""
+        where = f" in {self._source}" if self._source is not None else ""
+        problem = f"The search index{where} is damaged: {error}"
+        if self.problem is None:
+            log.warning(
+                "%s; queries skip that list until the index is rebuilt at the next start", problem
+            )
+        self.problem = problem
+        if self._source is not None:
+            from bot.core.search._store import META
+
+            try:
+                (self._source / META).unlink(missing_ok=True)
+            except OSError as failure:
+                log.warning("cannot mark %s for rebuilding: %s", self._source, failure)
 
     def _iter_hits(self, key: str, ranked: list[_rescore.Scored]) -> Iterator[SearchHit]:
         """The ranked passages as hits, one per paragraph (the best of its windows)."""

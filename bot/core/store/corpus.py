@@ -206,7 +206,7 @@ class CorpusStore:
             jobs = start_deriving(
                 self._disk, missing, lengths, parts, pool, progress, processes=self.workers
             )
-            index, index_key = index_of(self._disk, corpus, progress)
+            index, index_key = index_of(self._disk, corpus, self._keys, progress)
             for _ in jobs:  # the derive results, as they come
                 pass
         finally:
