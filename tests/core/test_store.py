@@ -204,11 +204,16 @@ def _flip(path: Path) -> None:
 def _tamper(path: Path) -> None:
     """Valid header and checksum, content that breaks the model (an offset out of range)."""
     kind = path.read_bytes().split(b" ", 3)[2].decode()
-    record = json.loads(read_record(path, kind))
-    if "sentences" in record:
+    payload = read_record(path, kind)
+    if kind == "document":  # a head line, then the body: its first sentence out of range
+        head, body = payload.split(b"\n", 1)
+        record = json.loads(body)
         record["sentences"][0] = [0, 10**9]
-    elif "quotes" in record:
-        record["quotes"] = [[10**6, 0, None, None, 0.5]]
+        path.write_bytes(encode_record(kind, head + b"\n" + json.dumps(record).encode()))
+        return
+    record = json.loads(payload)
+    if "quotes" in record:  # a quote of a paragraph the document does not have
+        record["quotes"] = [[10**6, 0, 0, 5, "Words", None, None, 0.5, False]]
     elif "explicit" in record:
         record["id"] = "someone-else"
     else:

@@ -30,6 +30,7 @@ from bot.core.store.codec import (
     parse_derived,
 )
 from bot.core.store.derive import derive, merge_quotes
+from bot.core.store.lazy import chars_of
 
 __all__ = [
     "IN_FLIGHT",
@@ -111,7 +112,7 @@ def start_deriving(
     records)."""
     if progress is not None:
         progress("deriving", 0, len(jobs))
-    chars = sum(len(p.text) for job in jobs for p in job.document.paragraphs)
+    chars = sum(chars_of(job.document) for job in jobs)
     workers = pool(chars) if jobs else None
     if workers is None:
         return _derive_here(disk, jobs, lengths, into, progress)
