@@ -31,7 +31,7 @@ from bot.core.store.codec import (
     parse_derived,
 )
 from bot.core.store.derive import derive, merge_quotes
-from bot.core.store.lazy import chars_of, mapped_record
+from bot.core.store.lazy import mapped_record
 from bot.core.store.records import StoreDamaged
 
 __all__ = [
@@ -117,7 +117,7 @@ def start_deriving(
     records)."""
     if progress is not None:
         progress("deriving", 0, len(jobs))
-    chars = sum(chars_of(job.document) for job in jobs)
+    chars = sum(job.document.char_count for job in jobs)
     workers = pool(chars) if jobs else None
     if workers is None:
         return _derive_here(disk, jobs, lengths, into, progress)

@@ -33,7 +33,6 @@ __all__ = [
     "DECODED_CHARS",
     "MappedRecord",
     "StoredParagraphs",
-    "chars_of",
     "mapped_record",
     "stored_document",
 ]
@@ -185,9 +184,3 @@ def stored_document(
     if not isinstance(record, MappedRecord):
         return replace(head.document, paragraphs=decode_paragraphs(payload, head))
     return replace(head.document, paragraphs=StoredParagraphs(head, record, on_damage, reread))
-
-
-def chars_of(document: Document) -> int:
-    """Characters in ``document``'s paragraphs (without decoding a stored one)."""
-    known = getattr(document.paragraphs, "chars", None)
-    return known if isinstance(known, int) else sum(len(p.text) for p in document.paragraphs)
