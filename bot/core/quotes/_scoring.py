@@ -44,6 +44,10 @@ class Line:
     opening: bool = False
     lowered: str | None = None
     """``text.lower()`` when the text is ASCII, for :class:`~._patterns.Caseless` patterns."""
+    runs: frozenset[str] | None = None
+    """The ``\\w`` runs of ``lowered`` (with it), for the patterns' word keys."""
+    past_count: int | None = None
+    """:attr:`past` when already counted."""
 
     @property
     def n(self) -> int:
@@ -52,7 +56,7 @@ class Line:
     @cached_property
     def past(self) -> int:
         """Past-tense markers (was/were/had/…ed and common irregular pasts)."""
-        return past_markers(self.text)
+        return past_markers(self.text) if self.past_count is None else self.past_count
 
     @cached_property
     def proper(self) -> int:
@@ -104,6 +108,17 @@ def past_markers(text: str) -> int:
     return count
 
 
+def _ascii_past(runs: Sequence[str]) -> int:
+    """:func:`past_markers` of an ASCII text from the ``\\w`` runs of its lowered form."""
+    past_words, not_past = P.PAST_WORDS, P.NOT_PAST  # disjoint; every past word is letters
+    return sum(
+        1
+        for word in runs
+        if word in past_words
+        or (len(word) >= 5 and word.endswith("ed") and word.isalpha() and word not in not_past)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Feature:
     """One scoring rule: ``weight`` is added when ``fires(line)`` holds."""
@@ -115,6 +130,8 @@ class Feature:
 
 def _unresolved_pronoun(line: Line) -> bool:
     """he/she/him/her/they/them with no capitalised name before it (the first word aside)."""
+    if line.runs is not None and P.THIRD_PERSON_WORDS.isdisjoint(line.runs):
+        return False
     pronoun = P.THIRD_PERSON.search(line.text)
     if pronoun is None:
         return False
@@ -153,7 +170,7 @@ def _anaphora(line: Line) -> bool:
 
 
 def _search(pattern: P.Caseless) -> Callable[[Line], bool]:
-    return lambda line: pattern.search(line.text, line.lowered)
+    return lambda line: pattern.search(line.text, line.lowered, line.runs)
 
 
 def _search_start(pattern: re.Pattern[str]) -> Callable[[Line], bool]:
@@ -218,7 +235,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature(
         "aphoristic present tense",
         0.10,
-        lambda s: s.past == 0 and P.PRESENT.search(s.text, s.lowered),
+        lambda s: s.past == 0 and P.PRESENT.search(s.text, s.lowered, s.runs),
     ),
     Feature(
         "gnomic opening ('Peace means', 'Knowledge is', 'It is a truth … that')",
@@ -271,19 +288,24 @@ def _line(sentence_text: str, opening: bool = False) -> Line | None:
     or boilerplate."""
     text = sentence_text.strip()
     found = WORD.findall(text)
-    if NO_SPACE_SCRIPT.search(text):  # else no word of it has such a script (the usual case)
+    ascii_text = text.isascii()
+    # else no word of it has such a script (the usual case; never in ASCII)
+    if not ascii_text and NO_SPACE_SCRIPT.search(text):
         found = _cjk_words(found)
     words = tuple(found)
     if len(words) < MIN_WORDS:
         return None
-    lowered = text.lower() if text.isascii() else None
+    lowered = text.lower() if ascii_text else None
     if (
         P.BOILERPLATE_START.match(text)
         or P.BOILERPLATE.search(text, lowered)
         or P.BYLINE.match(text)
     ):
         return None
-    return Line(text, words, opening, lowered)
+    if lowered is None:
+        return Line(text, words, opening)
+    runs = _RUN.findall(lowered)
+    return Line(text, words, opening, lowered, frozenset(runs), _ascii_past(runs))
 
 
 def explain(sentence_text: str, *, opening: bool = False) -> Sequence[Feature]:
