@@ -7,13 +7,14 @@ Usage::
 The per-document work of a first start: reading (``read_file``: decode, lay out, segment) and
 deriving (``derive``: quote candidates, scores and the medium summary), on the ten novels
 (``benchmarks/data/books``) and ``--volumes`` volumes of the big start-up corpus
-(:func:`benchmarks.startup.big_corpus`). Each code runs in its own process (the base is a
-``git archive`` of ``--base``, first on ``PYTHONPATH``), the two alternating ``--rounds`` times;
+(:func:`benchmarks.startup.big_corpus`). Each code runs in its own process, the two alternating
+``--rounds`` times; the base is this checkout's last commit with the reading, quote and
+summary code (:data:`AREAS`) of ``--base`` (a ``git archive``, first on ``PYTHONPATH``);
 CPU time is ``time.process_time`` of that process, so other work on the machine inflates it
 less than wall time. The table gives the median over rounds of the CPU seconds per MB of text.
 
 Identity: every file's ``encode_document`` and ``encode_derived(derive(...))`` bytes
-(``bot/core/store/codec.py``) must be the same under both codes; the script says which differ
+(``bot/core/store/codec``) must be the same under both codes; the script says which differ
 and exits 1 if any does.
 """
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -35,6 +37,17 @@ from benchmarks.startup import big_corpus
 ROOT = Path(__file__).resolve().parent.parent
 #: main before the speed-ups of this benchmark's first use (issue 11, first start at 440 novels).
 BASE = "688c70c"
+#: The code this benchmark's work changes (reading, segmenting, quotes, summaries): the base is
+#: this checkout with these paths as they were at ``--base``.
+AREAS = (
+    "bot/core/loader",
+    "bot/core/text",
+    "bot/core/segment.py",
+    "bot/core/quotes",
+    "bot/core/summarize.py",
+    "bot/core/summarize_sections.py",
+    "bot/core/centrality.py",
+)
 
 # Run in a fresh interpreter whose ``bot`` comes from the code measured (first on sys.path).
 _WORKER = """
@@ -61,12 +74,23 @@ for name in sys.argv[2:]:
 
 
 def _archive(ref: str, folder: Path) -> Path:
-    """The product at ``ref``, extracted into ``folder``."""
+    """This checkout's committed code with :data:`AREAS` as they were at ``ref``, in ``folder``
+    (so the store's codec, which others change meanwhile, is the same on both sides)."""
     folder.mkdir()
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", ref], check=True, capture_output=True
+    head = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "HEAD"], check=True, capture_output=True
     )
-    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=head.stdout, check=True)
+    for area in AREAS:
+        target = folder / area
+        if target.is_dir():
+            shutil.rmtree(target)
+        else:
+            target.unlink(missing_ok=True)
+    old = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", ref, "--", *AREAS], check=True, capture_output=True
+    )
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=old.stdout, check=True)
     return folder
 
 

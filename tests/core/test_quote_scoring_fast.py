@@ -9,7 +9,8 @@ import pytest
 
 from bot.core.quotes import _patterns as P
 from bot.core.quotes._lexicon import words
-from bot.core.quotes._scoring import past_markers
+from bot.core.quotes._scoring import _CLAUSE_OPENER, past_markers
+from bot.core.text import WORD
 
 
 def _by_pattern(text: str) -> int:
@@ -136,3 +137,25 @@ def test_boilerplate_at_start_or_anywhere_is_the_one_pattern() -> None:
         assert found == expected, text
         hits += expected
     assert hits > 500
+
+
+def test_clause_openers_are_the_first_word_of_each_clause() -> None:
+    """One scan gives what splitting the sentence at ``,;:–—`` and searching each clause gives."""
+    rng = random.Random(17)
+    pieces = [
+        *words("not so It's well-known don't The a 12 _x é’s - ' ( ) ."),
+        ",",
+        ";",
+        ":",
+        "–",
+        "—",
+        " ",
+    ]
+    for _ in range(3000):
+        text = "".join(
+            rng.choice(pieces) + rng.choice(["", " "]) for _ in range(rng.randint(0, 10))
+        )
+        expected = [
+            m.group(0) for clause in re.split("[,;:–—]", text) if (m := WORD.search(clause))
+        ]
+        assert _CLAUSE_OPENER.findall(text) == expected, text
