@@ -98,7 +98,8 @@ class Document:
         title: the title (front matter, manifest or first line).
         paragraphs: body paragraphs, numbered from 1: a tuple, or a sequence the corpus store
             reads from disk on first use (:mod:`bot.core.store.lazy`), which also knows the
-            counts :attr:`word_count` and :attr:`sentence_count` give without reading.
+            counts :attr:`word_count`, :attr:`sentence_count` and :attr:`char_count` give
+            without reading.
         author: the author's name when known (front matter, manifest, or a closing bio line).
         standfirst: the short introductory block under the title, when there is one.
         author_bio: the closing bio line the author was read from, kept for citations.
@@ -158,6 +159,14 @@ class Document:
         if isinstance(known, int):
             return known
         return sum(count_words(p.text) for p in self.paragraphs)
+
+    @property
+    def char_count(self) -> int:
+        """Number of characters in the body's paragraph texts."""
+        known = getattr(self.paragraphs, "chars", None)
+        if isinstance(known, int):
+            return known
+        return sum(len(p.text) for p in self.paragraphs)
 
     @property
     def sentence_count(self) -> int:

@@ -69,7 +69,7 @@ def index_corpus(
 ) -> tuple[Postings, U8, I64, dict[str, I32]]:
     """``(postings, keys, key_offsets, columns)`` of the corpus's passages (see
     :meth:`SearchIndex.build`, which says how ``progress`` is called)."""
-    chars = sum(len(p.text) + 2 for d in corpus for p in d.paragraphs)
+    chars = sum(d.char_count + 2 * len(d.paragraphs) for d in corpus)  # reads no stored body
     total = len(corpus) + max(1, -(-chars // CHUNK_CHARS))
     chunks = None
     if progress is not None:

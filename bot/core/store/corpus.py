@@ -87,9 +87,7 @@ class CorpusStore:
         self._inputs: str | None = None
         self._hashes: dict[str, str] = {}
         self._pool: ProcessPoolExecutor | None = None
-        self._reread: Callable[[str, str], Document] = functools.partial(
-            reread_document, (), "en"
-        )
+        self._reread: Callable[[str, str], Document] = functools.partial(reread_document, (), "en")
 
     def _workers(self, size: int, minimum: int | None = None) -> ProcessPoolExecutor | None:
         """The worker processes for ``size`` characters of work, or ``None``: do it here (less

@@ -16,6 +16,7 @@ document is read again from its own file (``reread``), never served wrong.
 from __future__ import annotations
 
 import contextlib
+import functools
 import mmap
 import threading
 from collections import OrderedDict
@@ -28,7 +29,13 @@ from bot.core.models import Document, Paragraph
 from bot.core.store.codec import Head, decode_head, decode_paragraphs
 from bot.core.store.records import StoreDamaged, decode_record
 
-__all__ = ["DECODED_CHARS", "StoredParagraphs", "chars_of", "stored_document"]
+__all__ = [
+    "DECODED_CHARS",
+    "MappedRecord",
+    "StoredParagraphs",
+    "mapped_record",
+    "stored_document",
+]
 
 #: Characters of decoded bodies kept in memory (the most recently used documents).
 DECODED_CHARS = 24_000_000
@@ -36,6 +43,33 @@ DECODED_CHARS = 24_000_000
 _lock = threading.Lock()
 _decoded: OrderedDict[int, tuple[StoredParagraphs, tuple[Paragraph, ...]]] = OrderedDict()
 _decoded_chars = 0
+
+
+class MappedRecord:
+    """The payload of the record of ``kind`` at ``path``, checked again and read from a
+    read-only memory map of the file at each call (``()``). Raises :class:`StoreDamaged`."""
+
+    __slots__ = ("_map", "kind", "path")
+
+    def __init__(self, path: Path, kind: str, mapping: mmap.mmap) -> None:
+        self.path, self.kind, self._map = path, kind, mapping
+
+    def __call__(self) -> bytes:
+        try:
+            return decode_record(self.path, self.kind, self._map[:])
+        finally:  # the bytes stay in the page cache, not in this process's resident set
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                self._map.madvise(mmap.MADV_DONTNEED)
+
+
+def mapped_record(path: Path, kind: str, payload: bytes) -> Callable[[], bytes]:
+    """What gives the checked ``payload`` of the record at ``path`` again later: a
+    :class:`MappedRecord`, or (when the file cannot be mapped) the bytes kept in memory."""
+    try:
+        with path.open("rb") as handle:
+            return MappedRecord(path, kind, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
+    except (OSError, ValueError):
+        return functools.partial(bytes, payload)
 
 
 class StoredParagraphs(Sequence[Paragraph]):
@@ -47,17 +81,16 @@ class StoredParagraphs(Sequence[Paragraph]):
     paragraphs; two of the same record are equal without decoding.
     """
 
-    __slots__ = ("_head", "_map", "_on_damage", "_path", "_reread")
+    __slots__ = ("_head", "_on_damage", "_record", "_reread")
 
     def __init__(
         self,
         head: Head,
-        path: Path,
-        mapping: mmap.mmap,
+        record: MappedRecord,
         on_damage: Callable[[str], None],
         reread: Callable[[], Document],
     ) -> None:
-        self._head, self._path, self._map = head, path, mapping
+        self._head, self._record = head, record
         self._on_damage, self._reread = on_damage, reread
 
     @property
@@ -88,7 +121,7 @@ class StoredParagraphs(Sequence[Paragraph]):
         return iter(self._paragraphs())
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, StoredParagraphs) and other._path == self._path:
+        if isinstance(other, StoredParagraphs) and other._record.path == self._record.path:
             return True
         if not isinstance(other, Sequence):
             return NotImplemented
@@ -98,7 +131,7 @@ class StoredParagraphs(Sequence[Paragraph]):
         return hash(len(self))
 
     def __repr__(self) -> str:
-        return f"StoredParagraphs({self._path.name}, {len(self)} paragraphs)"
+        return f"StoredParagraphs({self._record.path.name}, {len(self)} paragraphs)"
 
     def __reduce__(self) -> tuple[type[tuple[Paragraph, ...]], tuple[tuple[Paragraph, ...]]]:
         return tuple, (self._paragraphs(),)  # another process gets them decoded
@@ -115,18 +148,14 @@ class StoredParagraphs(Sequence[Paragraph]):
 
     def _decode(self) -> tuple[Paragraph, ...]:
         try:
-            payload = decode_record(self._path, "document", self._map[:])
-            return decode_paragraphs(payload, self._head)
+            return decode_paragraphs(self._record(), self._head)
         except (StoreDamaged, ValueError) as error:
-            message = str(error) if isinstance(error, StoreDamaged) else f"{self._path}: {error}"
-            self._on_damage(message)
+            path = self._record.path
+            self._on_damage(str(error) if isinstance(error, StoreDamaged) else f"{path}: {error}")
             document = self._reread()
             if document.id != self._head.document.id or len(document.paragraphs) != len(self):
-                raise StoreDamaged(self._path, "damaged, and its file has changed since") from None
+                raise StoreDamaged(path, "damaged, and its file has changed since") from None
             return tuple(document.paragraphs)
-        finally:  # the bytes stay in the page cache, not in this process's resident set
-            with contextlib.suppress(OSError, ValueError, AttributeError):
-                self._map.madvise(mmap.MADV_DONTNEED)
 
 
 def _keep(owner: StoredParagraphs, paragraphs: tuple[Paragraph, ...]) -> None:
@@ -151,17 +180,7 @@ def stored_document(
     on disk (decoded in full when the file cannot be mapped). Raises ``ValueError`` for a
     damaged head."""
     head = decode_head(payload)
-    try:
-        with path.open("rb") as handle:
-            mapping = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError):
+    record = mapped_record(path, "document", payload)
+    if not isinstance(record, MappedRecord):
         return replace(head.document, paragraphs=decode_paragraphs(payload, head))
-    return replace(
-        head.document, paragraphs=StoredParagraphs(head, path, mapping, on_damage, reread)
-    )
-
-
-def chars_of(document: Document) -> int:
-    """Characters in ``document``'s paragraphs (without decoding a stored one)."""
-    known = getattr(document.paragraphs, "chars", None)
-    return known if isinstance(known, int) else sum(len(p.text) for p in document.paragraphs)
+    return replace(head.document, paragraphs=StoredParagraphs(head, record, on_damage, reread))

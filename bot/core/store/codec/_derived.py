@@ -55,12 +55,10 @@ def _quote_rows(quotes: Sequence[Quote]) -> list[list[object]]:
 
 
 def encode_derived(derived: Derived) -> bytes:
-    """The JSON bytes of ``derived`` (deterministic)."""
-    record = {
+    """The record bytes of ``derived`` (deterministic): a head line with the summaries (what a
+    restart reads), then the quotes."""
+    head = {
         "version": DERIVED_VERSION,
-        "quotes": _quote_rows(derived.quotes),
-        "short": _quote_rows(derived.short),
-        "plain": _quote_rows(derived.plain),
         "summaries": {
             length: {
                 "sentences": [_sentence_row(s) for s in summary.sentences],
@@ -70,7 +68,12 @@ def encode_derived(derived: Derived) -> bytes:
             for length, summary in derived.summaries.items()
         },
     }
-    return dumps(record)
+    body = {
+        "quotes": _quote_rows(derived.quotes),
+        "short": _quote_rows(derived.short),
+        "plain": _quote_rows(derived.plain),
+    }
+    return dumps(head) + b"\n" + dumps(body)
 
 
 def _sentence(document: Document, row: list[Any]) -> Sentence:
@@ -109,15 +112,21 @@ def decode_derived(payload: bytes, document: Document) -> Derived:
     return Derived(quotes, short, plain, derived_summaries(record, document))
 
 
-def parse_derived(payload: bytes) -> dict[str, Any]:
-    """The JSON record of :func:`encode_derived`, its shape checked; its parts are decoded by
-    :func:`derived_summaries` and :func:`derived_quotes` (so quotes can wait until first use).
-    Raises ``ValueError``."""
-    record = loads(payload, "the derived record")
-    if not isinstance(record, dict) or not isinstance(record.get("summaries"), dict):
+def parse_derived(payload: bytes, *, quotes: bool = True) -> dict[str, Any]:
+    """The JSON of a :func:`encode_derived` record, its shape checked (without its quotes, and
+    without parsing them, when ``quotes`` is false); its parts are decoded by
+    :func:`derived_summaries` and :func:`derived_quotes`. Raises ``ValueError``."""
+    head, newline, body = payload.partition(b"\n")
+    record = loads(head, "the derived record")
+    if not newline or not isinstance(record, dict) or not isinstance(record.get("summaries"), dict):
         raise ValueError("not derived data")
     if record.get("version") != DERIVED_VERSION:
         raise ValueError(f"derived record version {record.get('version')}, not {DERIVED_VERSION}")
+    if quotes:
+        parts = loads(body, "the derived record's quotes")
+        if not isinstance(parts, dict):
+            raise ValueError("not derived data")
+        record.update((name, parts.get(name)) for name in ("quotes", "short", "plain"))
     return record
 
 
