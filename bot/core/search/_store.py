@@ -24,6 +24,7 @@ import os
 import shutil
 import tempfile
 import zlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -33,6 +34,7 @@ import numpy.typing as npt
 from bot.core.models import Corpus
 from bot.core.search._errors import IndexFileError
 from bot.core.search._grams import Postings, Q
+from bot.core.search._segment import Segment
 from bot.core.search._text import MATCH_PUNCTUATION
 
 if TYPE_CHECKING:
@@ -99,22 +101,31 @@ class _Hashing:
 
 
 def save(
-    index: SearchIndex, folder: str | os.PathLike[str], fingerprint: str | None = None
+    index: SearchIndex,
+    folder: str | os.PathLike[str],
+    fingerprint: str | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> None:
     """Write ``index`` to ``folder`` atomically (see the module docstring); ``fingerprint``
-    (default: :func:`corpus_fingerprint` of the index's corpus) is what :func:`load` compares."""
+    (default: :func:`corpus_fingerprint` of the index's corpus) is what :func:`load` compares;
+    ``labels`` (document id -> text) are kept for :func:`saved_labels`."""
     target = Path(folder)
     target.parent.mkdir(parents=True, exist_ok=True)
     arrays = index._persisted()
+    segment = index._segments[0]
     meta: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
         "fingerprint": fingerprint or index._saved_fingerprint(),
-        "bits": index._postings.bits,
+        "bits": index.bits,
         "candidates": index._candidates,
         "window": index.window,
         "overlap": index.overlap,
-        "documents": [list(d) for d in index._documents],
+        "documents": [
+            [doc_id, title, size]
+            for (doc_id, title), size in zip(segment.documents, segment.chars, strict=True)
+        ],
+        "labels": dict(labels or {}),
         "arrays": {},
     }
     temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
@@ -187,7 +198,11 @@ def load(
             )
     arrays = {name: _read_array(source, name, meta, mmap=mmap, verify=verify) for name in ARRAYS}
     _check_arrays(source, arrays, len(meta["documents"]), int(meta["bits"]))
-    documents = [(str(d[0]), str(d[1])) for d in meta["documents"]]
+    try:
+        documents = [(str(d[0]), str(d[1])) for d in meta["documents"]]
+        sizes = tuple(int(d[2]) for d in meta["documents"])
+    except (TypeError, ValueError, IndexError):
+        raise IndexFileError(f"{source / META} lists its documents wrongly.") from None
     postings = Postings(
         int(meta["bits"]),
         len(arrays["key_offsets"]) - 1,
@@ -206,19 +221,36 @@ def load(
         return texts[text_offsets[pid] : text_offsets[pid + 1]].tobytes().decode("utf-8")
 
     columns = {name: arrays[name] for name in ("doc", "paragraph", "start", "end")}
+    segment = Segment(
+        postings,
+        arrays["keys"],
+        arrays["key_offsets"],
+        columns,
+        tuple(documents),
+        sizes,
+        text_of,
+    )
     return cls(
-        postings=postings,
-        keys=arrays["keys"],
-        key_offsets=arrays["key_offsets"],
-        columns=columns,
-        documents=documents,
-        text_of=text_of,
+        segments=[segment],
         candidates=int(meta["candidates"]),
         window=int(meta["window"]),
         overlap=int(meta["overlap"]),
         fingerprint=str(meta["fingerprint"]),
         source=source,
     )
+
+
+def saved_labels(folder: str | os.PathLike[str]) -> tuple[dict[str, str], dict[str, int]]:
+    """``(labels, sizes)`` of the index saved in ``folder`` (its ``meta.json`` only): the labels
+    given to :func:`save` and each document's size; :class:`IndexFileError` if unreadable."""
+    source = Path(folder)
+    meta = _read_meta(source)
+    try:
+        labels = {str(k): str(v) for k, v in dict(meta.get("labels") or {}).items()}
+        sizes = {str(d[0]): int(d[2]) for d in meta["documents"]}
+    except (TypeError, ValueError, IndexError):
+        raise IndexFileError(f"{source / META} lists its documents wrongly.") from None
+    return labels, sizes
 
 
 def _check_arrays(
@@ -308,7 +340,10 @@ def _check_against(
     sample: Any = range(n) if n <= _SAMPLE else np.linspace(0, n - 1, _SAMPLE).astype(np.int64)
     if spot and n:
         doc = arrays["doc"]
-        chosen = sorted({int(doc[0]), int(doc[n // 2]), int(doc[-1])})
+        present = [d for d, (doc_id, _) in enumerate(documents) if doc_id in by_id]
+        if not present:
+            return
+        chosen = sorted({present[0], present[len(present) // 2], present[-1]})
         firsts = np.searchsorted(doc, chosen, side="left").tolist()
         stops = np.searchsorted(doc, chosen, side="right").tolist()
         spots = [
