@@ -201,6 +201,43 @@ def test_a_changed_file_is_indexed_alone_and_joined_to_the_saved_index(
     assert len(list((store / "index").glob("*/meta.json"))) == 1  # the old base and delta went
 
 
+@pytest.mark.parametrize("damage", ["missing", "zero bytes", "truncated", "corrupted"])
+@pytest.mark.parametrize("part", ["delta", "base"])
+def test_a_damaged_delta_or_base_is_logged_and_rebuilt(
+    damage: str,
+    part: str,
+    corpus_folder: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from bot.core.store import _index as store_index
+
+    monkeypatch.setattr(store_index, "MERGE_SHARE", 0.9)
+    store = tmp_path / "store"
+    _load(corpus_folder, store)
+    _write(corpus_folder, "drake", "blue")  # added: indexed into a delta
+    expected = _answers(_load(corpus_folder, store)[0])
+    pattern = "*.*/texts.npy" if part == "delta" else "*/texts.npy"
+    [target] = [
+        p for p in (store / "index").glob(pattern) if (part == "delta") == ("." in p.parent.name)
+    ]
+    DAMAGE[damage](target)
+    library, report = _load(corpus_folder, store)
+    assert _answers(library) == expected
+    if damage != "missing":
+        assert report.damaged
+        assert str(target.parent) in report.damaged[0]
+        assert "it is rebuilt" in caplog.text
+    # the delta alone is rebuilt beside its base; a damaged base means the whole index
+    assert (report.index_from_store, report.index_documents) == (
+        (True, 1) if part == "delta" else (False, 4)
+    )
+    _, report = _load(corpus_folder, store)
+    assert report.index_from_store
+    assert not report.damaged
+
+
 def test_ids_taken_by_another_file_stay_as_a_fresh_load_gives_them(
     corpus_folder: Path, tmp_path: Path
 ) -> None:

@@ -23,8 +23,7 @@ import numpy.typing as npt
 from bot.core.errors import NotFound
 from bot.core.models import Corpus, Document, Passage, SearchHit
 from bot.core.normalize import valid_text
-from bot.core.search import _candidates, _rescore
-from bot.core.search._candidates import POSTINGS_BUDGET, TIE_FACTOR
+from bot.core.search import _query, _rescore
 from bot.core.search._errors import IndexFileError
 from bot.core.search._grams import Postings, bits_for
 from bot.core.search._passages import (
@@ -32,20 +31,10 @@ from bot.core.search._passages import (
     corpus_text,
     document_chars,
     index_corpus,
-    pack,
 )
-from bot.core.search._segment import Layout, Merged, Segment, removed_counts
+from bot.core.search._query import SUGGEST_CANDIDATES
+from bot.core.search._segment import Layout, Merged, Segment
 from bot.core.search._text import match_key, shorten, snippet, validate
-
-#: A document range at most this long is scored whole when its votes give too few candidates
-#: (a query made only of stop grams, see :mod:`._grams`).
-_SCAN_MAX = 3_000
-#: Search-as-you-type bounds its work per keystroke by counts, not time: candidates per snippet
-#: asked for, how many passages tied with the last candidate are kept (times the candidates), and
-#: posting lists read (times the passages; see :mod:`._candidates`).
-SUGGEST_CANDIDATES = 2
-SUGGEST_TIES = 2
-SUGGEST_BUDGET = 0.5
 
 U8 = npt.NDArray[np.uint8]
 I32 = npt.NDArray[np.int32]
@@ -66,8 +55,10 @@ class SearchIndex:
 
     Public API (also used by the corpus store): :meth:`build`, :meth:`search`, :meth:`suggest`,
     :attr:`passages`, ``len()``, :meth:`fingerprint`, :meth:`save` (a folder of ``.npy`` arrays
-    and ``meta.json``) and :meth:`load` (memory-mapped by default). Thread-safe for concurrent
-    queries (nothing is mutated after it is made).
+    and ``meta.json``), :meth:`load` (memory-mapped by default), :meth:`saved_labels`, and for
+    incremental updates :meth:`combine` (a saved base plus a delta), :meth:`chars`,
+    :meth:`chars_of`, :attr:`bits`, :meth:`bits_for`. Thread-safe for concurrent queries
+    (nothing is mutated after it is made).
     """
 
     def __init__(
@@ -101,19 +92,7 @@ class SearchIndex:
         self._documents = self._layout.documents
         self._doc_ranges = self._layout.ranges
         self._titles = dict(self._documents)
-        self._postings: Postings | Merged = self._segments[0].postings
-        if len(self._segments) == 2:
-            base, delta = self._segments
-            self._postings = Merged(
-                base.postings,
-                delta.postings,
-                removed_counts(base, self._layout.masked),
-                self._layout.passages,
-                self._layout.size,
-                len(base),
-            )
-        elif len(self._segments) != 1 or self._layout.masked:
-            raise ValueError("an index is one segment, or a base and a delta")
+        self._postings: Postings | Merged = self._layout.postings()
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -319,29 +298,6 @@ class SearchIndex:
             )
         return self._fingerprint
 
-    def _persisted(self) -> dict[str, npt.NDArray[Any]]:
-        """Every array :meth:`save` writes, by name (passage texts packed like the keys).
-        Raises ``ValueError`` for a combined index (its segments are saved one by one)."""
-        if len(self._segments) != 1:
-            raise ValueError("a combined index is saved as its base and delta, one by one")
-        segment = self._segments[0]
-        texts, text_offsets = pack([segment.text_of(i) for i in range(self._n)])
-        p = segment.postings
-        return {
-            "grams": p.grams,
-            "indptr": p.indptr,
-            "gaps": p.gaps,
-            "escape16_ptr": p.escape16_ptr,
-            "escapes16": p.escapes16,
-            "escape32_ptr": p.escape32_ptr,
-            "escapes32": p.escapes32,
-            "keys": segment.keys,
-            "key_offsets": segment.key_offsets,
-            **segment.columns,
-            "texts": texts,
-            "text_offsets": text_offsets,
-        }
-
     # ------------------------------------------------------------------ container protocol
     @property
     def passages(self) -> Sequence[Passage]:
@@ -351,40 +307,14 @@ class SearchIndex:
     def passage(self, pid: int) -> Passage:
         """The passage with id ``pid`` (``0 <= pid < len(self)`` in a single segment; in a
         combined index, a composite id: :attr:`passages` lists them in corpus order)."""
-        segment, local = self._local(pid)
-        c = segment.columns
-        doc = segment.documents[int(c["doc"][local])][0]
-        start, end = int(c["start"][local]), int(c["end"][local])
-        return Passage(doc, int(c["paragraph"][local]), start, end, segment.text_of(local))
+        return self._layout.passage(pid)
 
     def key(self, pid: int) -> str:
         """The matching key of passage ``pid``."""
-        segment, local = self._local(pid)
-        return segment.key(local)
+        return self._layout.key(pid)
 
     def __len__(self) -> int:
         return self._layout.passages
-
-    def _local(self, pid: int) -> tuple[Segment, int]:
-        """The segment of composite passage ``pid`` and its id there."""
-        if len(self._segments) == 1 or pid < self._layout.offsets[1]:
-            return self._segments[0], pid
-        return self._segments[1], pid - self._layout.offsets[1]
-
-    def _column(self, name: str, where: I64) -> I64:
-        """Column ``name`` of composite passages ``where`` (``doc``: composite document numbers)."""
-        first = self._segments[0].columns[name]
-        if len(self._segments) == 1:
-            return first[where].astype(np.int64)
-        split = self._layout.offsets[1]
-        second = self._segments[1].columns[name]
-        out = np.empty(len(where), dtype=np.int64)
-        low = where < split
-        out[low] = first[where[low]]
-        out[~low] = second[where[~low] - split]
-        if name == "doc":
-            out[~low] += len(self._segments[0].documents)
-        return out
 
     # ------------------------------------------------------------------ search
     def search(
@@ -489,71 +419,35 @@ class SearchIndex:
         prefix: bool = False,
         top: int | None = None,
     ) -> list[_rescore.Scored]:
-        """Stage 1 (votes, candidates) then stage 2 (scores) over passages ``[lo, hi)``; with
-        ``top``, only what the best ``top`` paragraphs need (see :func:`._rescore.rank`)."""
-        budget, ties = (SUGGEST_BUDGET, SUGGEST_TIES) if prefix else (POSTINGS_BUDGET, TIE_FACTOR)
-        votes = _candidates.votes(self._postings, key, lo, hi, budget=budget, damaged=self._damaged)
-        layout = self._layout
-        layout.unmask(votes, lo, hi)
-        live = layout.live_count(lo, hi)
-        ids: Sequence[int]
-        if exhaustive or live <= k:
-            ids = layout.live_ids(lo, hi)
-        else:
-            ids = _candidates.best(votes, lo, k, ties=ties, order=self._order)
-            if len(ids) < k and live <= _SCAN_MAX:
-                ids = layout.live_ids(lo, hi)
-        choices = [self.key(i) for i in ids]
-        where = np.asarray(ids, dtype=np.int64)
-        documents = self._column("doc", where)
-        groups = (documents << 32) | self._column("paragraph", where)
-        order = None
-        if not layout.identity:
-            order = dict(zip(ids, layout.order(where, documents).tolist(), strict=True))
-        return _rescore.rank(
+        """Stage 1 then stage 2 over passages ``[lo, hi)`` (see :func:`._query.ranked`)."""
+        return _query.ranked(
+            self._layout,
+            self._postings,
             key,
-            ids,
-            choices,
+            (lo, hi),
+            k,
             threshold,
-            votes,
-            lo,
-            align_words=not prefix,
+            exhaustive=exhaustive,
+            prefix=prefix,
             top=top,
-            groups=groups.tolist(),
-            order=order,
+            damaged=self._damaged,
         )
-
-    def _order(self, ids: I64) -> I64:
-        """The places in corpus order of composite passages ``ids`` (ties go to the first)."""
-        return self._layout.order(ids, self._column("doc", ids))
 
     def _damaged(self, error: IndexFileError) -> None:
         """A posting list that does not decode: logged, skipped by the query, and the saved
-        folder's ``meta.json`` removed so that the next start rebuilds the index."""
+        folder marked so that the next start rebuilds the index (:attr:`problem` says why)."""
+        from bot.core.search._store import mark_damaged
+
         where = f" in {self._source}" if self._source is not None else ""
         problem = f"The search index{where} is damaged: {error}"
         if self.problem is None:
             log.warning(
                 "%s; queries skip that list until the index is rebuilt at the next start", problem
             )
+            if self._source is not None:
+                mark_damaged(self._source)
         self.problem = problem
-        if self._source is not None:
-            from bot.core.search._store import META
-
-            try:
-                (self._source / META).unlink(missing_ok=True)
-            except OSError as failure:
-                log.warning("cannot mark %s for rebuilding: %s", self._source, failure)
 
     def _iter_hits(self, key: str, ranked: list[_rescore.Scored]) -> Iterator[SearchHit]:
         """The ranked passages as hits, one per paragraph (the best of its windows)."""
-        seen: set[tuple[int, int]] = set()
-        pids = np.fromiter((s.pid for s in ranked), dtype=np.int64, count=len(ranked))
-        documents = self._column("doc", pids).tolist()
-        paragraphs = self._column("paragraph", pids).tolist()
-        for scored, doc, paragraph in zip(ranked, documents, paragraphs, strict=True):
-            where = (doc, paragraph)
-            if where in seen:
-                continue
-            seen.add(where)
-            yield _rescore.hit(key, scored, self.passage(scored.pid))
+        return _query.hits(self._layout, key, ranked)

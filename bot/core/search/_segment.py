@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from bot.core.models import Passage
 from bot.core.search._errors import IndexFileError
 from bot.core.search._grams import Postings, buckets_of
 
@@ -70,12 +71,16 @@ class Segment:
 
 
 class Layout:
-    """Where the live documents' passages are: in the composite id space of ``segments`` (each
-    offset by the passages of those before it) and in corpus order (``order``: the live document
-    ids; a document in a later segment replaces one of the same id in an earlier one). Without
-    ``order``, every document of the single segment, in its order."""
+    """Where the live documents' passages are: in the composite id space of ``segments`` (one,
+    or a base and a delta; each offset by the passages of those before it) and in corpus order
+    (``order``: the live document ids; a document in a later segment replaces one of the same id
+    in an earlier one). Without ``order``, every document of the single segment, in its order.
+    Raises ``ValueError`` when the segments and ``order`` do not make an index."""
 
     def __init__(self, segments: Sequence[Segment], order: Sequence[str] | None = None) -> None:
+        if not 1 <= len(segments) <= 2:
+            raise ValueError("an index is one segment, or a base and a delta")
+        self.segments = tuple(segments)
         self.offsets = [0]
         documents: list[tuple[str, str]] = []
         lo: list[int] = []
@@ -109,6 +114,49 @@ class Layout:
         self._global = np.full(len(documents), _NEVER, dtype=np.int64)
         for d, start in zip(live, self.starts, strict=False):
             self._global[d] = start
+
+    def postings(self) -> Postings | Merged:
+        """The posting lists of the live passages, in composite ids."""
+        if len(self.segments) == 1:
+            if self.masked:
+                raise ValueError("a single segment has no masked documents")
+            return self.segments[0].postings
+        base, delta = self.segments
+        removed = removed_counts(base, self.masked)
+        return Merged(base.postings, delta.postings, removed, self.passages, self.size, len(base))
+
+    def local(self, pid: int) -> tuple[Segment, int]:
+        """The segment of composite passage ``pid`` and its id there."""
+        if len(self.segments) == 1 or pid < self.offsets[1]:
+            return self.segments[0], pid
+        return self.segments[1], pid - self.offsets[1]
+
+    def key(self, pid: int) -> str:
+        """The matching key of composite passage ``pid``."""
+        segment, local = self.local(pid)
+        return segment.key(local)
+
+    def passage(self, pid: int) -> Passage:
+        """Composite passage ``pid``."""
+        segment, local = self.local(pid)
+        c = segment.columns
+        doc = segment.documents[int(c["doc"][local])][0]
+        start, end = int(c["start"][local]), int(c["end"][local])
+        return Passage(doc, int(c["paragraph"][local]), start, end, segment.text_of(local))
+
+    def column(self, name: str, where: I64) -> I64:
+        """Column ``name`` of composite passages ``where`` (``doc``: composite document numbers)."""
+        first = self.segments[0].columns[name]
+        if len(self.segments) == 1:
+            return first[where].astype(np.int64)
+        split = self.offsets[1]
+        out = np.empty(len(where), dtype=np.int64)
+        low = where < split
+        out[low] = first[where[low]]
+        out[~low] = self.segments[1].columns[name][where[~low] - split]
+        if name == "doc":
+            out[~low] += len(self.segments[0].documents)
+        return out
 
     def nth(self, i: int) -> int:
         """The composite id of the ``i``-th live passage in corpus order."""

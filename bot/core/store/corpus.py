@@ -11,7 +11,8 @@ Layout of the store folder (every file a checksummed record, see :mod:`.records`
     documents/<key>.rec     one parsed document (key: SHA-256 of its JSON and the code version)
     derived/<key>.rec       its quotes and summaries
     index/<key>/            the search index of the whole corpus (``SearchIndex.save``: ``.npy``
-                            arrays, memory-mapped when loaded, with checksums in ``meta.json``)
+                            arrays, memory-mapped when loaded, with checksums in ``meta.json``);
+                            ``index/<key>.<delta>/`` the changed documents' (see :mod:`._index`)
 
 Reading: every file under the corpus paths is hashed; when every hash is as recorded, the
 documents come from the store without the loader; otherwise only the files whose record is
