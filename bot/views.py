@@ -255,7 +255,11 @@ def _same_text(old: Document, new: Document) -> bool:
     """Whether two loads of a document have the same paragraphs (what the buttons show)."""
     return old is new or (
         len(old.paragraphs) == len(new.paragraphs)
-        and all(a.text == b.text for a, b in zip(old.paragraphs, new.paragraphs, strict=True))
+        # (the same stored record compares equal without reading it)
+        and (
+            old.paragraphs == new.paragraphs
+            or all(a.text == b.text for a, b in zip(old.paragraphs, new.paragraphs, strict=True))
+        )
     )
 
 

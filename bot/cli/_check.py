@@ -35,7 +35,7 @@ def corpus_table(
     """Rows of the ``check`` table: documents, paragraphs, sentences, words, problems, timings,
     and what came from the corpus store and what was rebuilt."""
     paragraphs = sum(len(d.paragraphs) for d in corpus)
-    sentences = sum(sum(len(p.sentences) for p in d.paragraphs) for d in corpus)
+    sentences = sum(d.sentence_count for d in corpus)
     words = sum(d.word_count for d in corpus)
     rows = [
         ("documents", str(len(corpus))),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Final, Literal
@@ -151,16 +152,29 @@ def pacsum_scores(
     n = similarity.shape[0]
     if n < 2:
         return np.zeros(n, dtype=np.float64)
+    linked, before, after = _pacsum_masks(n, window)
+    edges_considered = similarity[linked]
+    low, high = float(edges_considered.min()), float(edges_considered.max())
+    edges = np.where(linked, np.maximum(similarity - (low + beta * (high - low)), 0.0), 0.0)
+    later = np.where(after, edges, 0.0).sum(axis=1)
+    earlier = np.where(before, edges, 0.0).sum(axis=1)
+    return np.asarray(lambda1 * earlier + lambda2 * later, dtype=np.float64)
+
+
+@lru_cache(maxsize=8)
+def _pacsum_masks(
+    n: int, window: int | None
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """For ``n`` sentences: which pairs ``(i, j)`` are linked (``i != j``, within ``window``),
+    and which have ``j`` before ``i`` and after it (cached: a document's chunks share sizes)."""
     offsets = np.subtract.outer(np.arange(n), np.arange(n))  # i - j
     linked = offsets != 0
     if window is not None:
         linked &= np.abs(offsets) <= window
-    edges_considered = similarity[linked]
-    low, high = float(edges_considered.min()), float(edges_considered.max())
-    edges = np.where(linked, np.maximum(similarity - (low + beta * (high - low)), 0.0), 0.0)
-    later = np.where(offsets < 0, edges, 0.0).sum(axis=1)
-    earlier = np.where(offsets > 0, edges, 0.0).sum(axis=1)
-    return np.asarray(lambda1 * earlier + lambda2 * later, dtype=np.float64)
+    masks = (linked, offsets > 0, offsets < 0)
+    for mask in masks:
+        mask.flags.writeable = False
+    return masks
 
 
 # --------------------------------------------------------------------------- vectors
@@ -168,7 +182,7 @@ def pacsum_scores(
 
 def _terms(text: str) -> list[str]:
     """Content words of a sentence, case-folded and lightly stemmed (plural / possessive)."""
-    return [term for term in map(_term, WORD.findall(text.casefold())) if term is not None]
+    return list(filter(None, map(_term, WORD.findall(text.casefold()))))  # no term is ""
 
 
 @lru_cache(maxsize=1 << 16)
@@ -187,6 +201,25 @@ def _term(word: str) -> str | None:
     return word
 
 
+def _normalised(
+    weights: FloatArray, sizes: npt.NDArray[np.int64], bounds: npt.NDArray[np.int64]
+) -> FloatArray:
+    """Each row of ``weights`` (row ``i`` is ``weights[bounds[i]:bounds[i + 1]]``) divided by its
+    L2 norm (rows of norm 0 kept). Rows of one length are summed together as the rows of a
+    matrix, which numpy sums exactly as it sums each row alone (the same pairwise order), so
+    the result is the one of a per-row loop."""
+    out = weights.copy()
+    for size in np.unique(sizes):
+        if size == 0:
+            continue
+        where = bounds[:-1][sizes == size][:, None] + np.arange(size)
+        rows = weights[where]
+        norms = np.sqrt((rows * rows).sum(axis=1))
+        positive = norms > 0
+        out[where[positive]] = rows[positive] / norms[positive][:, None]
+    return out
+
+
 class _Vectors:
     """L2-normalised TF-IDF rows for a list of sentences (IDF over those sentences).
 
@@ -196,28 +229,32 @@ class _Vectors:
 
     def __init__(self, texts: Sequence[str]) -> None:
         vocabulary: dict[str, int] = {}
-        rows: list[dict[int, int]] = []
+        term_ids: list[int] = []
+        counts: list[int] = []
+        sizes: list[int] = []
+        setdefault = vocabulary.setdefault
         for text in texts:
-            counts: dict[int, int] = {}
-            for term in _terms(text):
-                tid = vocabulary.setdefault(term, len(vocabulary))
-                counts[tid] = counts.get(tid, 0) + 1
-            rows.append(counts)
-        df = np.zeros(len(vocabulary), dtype=np.float64)
-        for counts in rows:
-            for tid in counts:
-                df[tid] += 1.0
+            # term ids in order of first use, then each term's count (as the rows are summed)
+            row = Counter(_terms(text))
+            term_ids += [setdefault(term, len(vocabulary)) for term in row]
+            counts += row.values()
+            sizes.append(len(row))
+        ids = np.array(term_ids, dtype=np.int64)
+        df = np.bincount(ids, minlength=len(vocabulary)).astype(np.float64)
         n = max(1, len(texts))
         idf = np.log((1.0 + n) / (1.0 + df)) + 1.0  # smoothed, always positive
-        self._rows: list[tuple[npt.NDArray[np.int64], FloatArray]] = []
-        for counts in rows:
-            ids = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-            weights = np.fromiter(counts.values(), dtype=np.float64, count=len(counts)) * idf[ids]
-            norm = float(np.sqrt((weights * weights).sum()))
-            self._rows.append((ids, weights / norm if norm > 0 else weights))
+        weights = np.array(counts, dtype=np.float64) * idf[ids]
+        self._sizes = np.array(sizes, dtype=np.int64)
+        self._bounds = np.concatenate(([0], np.cumsum(self._sizes)))
+        self._ids = ids
+        self._weights = _normalised(weights, self._sizes, self._bounds)
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return len(self._sizes)
+
+    def _row(self, i: int) -> tuple[npt.NDArray[np.int64], FloatArray]:
+        start, stop = self._bounds[i], self._bounds[i + 1]
+        return self._ids[start:stop], self._weights[start:stop]
 
     def _entries(
         self, indices: Sequence[int]
@@ -232,9 +269,15 @@ class _Vectors:
         if not indices:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0, dtype=np.float64), 0
-        ids = np.concatenate([self._rows[i][0] for i in indices])
-        weights = np.concatenate([self._rows[i][1] for i in indices])
-        rows = np.repeat(np.arange(len(indices)), [self._rows[i][0].size for i in indices])
+        if isinstance(indices, range) and indices.step == 1:  # a stretch: one slice
+            start, stop = self._bounds[indices.start], self._bounds[indices.stop]
+            ids, weights = self._ids[start:stop], self._weights[start:stop]
+            sizes = self._sizes[indices.start : indices.stop]
+        else:
+            ids = np.concatenate([self._row(i)[0] for i in indices])
+            weights = np.concatenate([self._row(i)[1] for i in indices])
+            sizes = self._sizes[list(indices)]
+        rows = np.repeat(np.arange(len(indices)), sizes)
         _, where, counts = np.unique(ids, return_inverse=True, return_counts=True)
         shared = counts >= 2
         column = np.cumsum(shared) - 1  # column of each shared term

@@ -20,8 +20,10 @@ Numbering used everywhere in the product (and shown to users):
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+
+from bot.core.text import count_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +96,10 @@ class Document:
     Attributes:
         id: stable slug, unique in the corpus (from the file name unless the manifest sets one).
         title: the title (front matter, manifest or first line).
-        paragraphs: body paragraphs, numbered from 1.
+        paragraphs: body paragraphs, numbered from 1: a tuple, or a sequence the corpus store
+            reads from disk on first use (:mod:`bot.core.store.lazy`), which also knows the
+            counts :attr:`word_count`, :attr:`sentence_count` and :attr:`char_count` give
+            without reading.
         author: the author's name when known (front matter, manifest, or a closing bio line).
         standfirst: the short introductory block under the title, when there is one.
         author_bio: the closing bio line the author was read from, kept for citations.
@@ -108,7 +113,7 @@ class Document:
 
     id: str
     title: str
-    paragraphs: tuple[Paragraph, ...]
+    paragraphs: Sequence[Paragraph]
     author: str | None = None
     standfirst: str | None = None
     author_bio: str | None = None
@@ -149,8 +154,27 @@ class Document:
 
     @property
     def word_count(self) -> int:
-        """Number of whitespace-separated words in the body."""
-        return sum(len(p.text.split()) for p in self.paragraphs)
+        """Number of words in the body (:func:`bot.core.text.count_words`)."""
+        known = getattr(self.paragraphs, "word_count", None)
+        if isinstance(known, int):
+            return known
+        return sum(count_words(p.text) for p in self.paragraphs)
+
+    @property
+    def char_count(self) -> int:
+        """Number of characters in the body's paragraph texts."""
+        known = getattr(self.paragraphs, "chars", None)
+        if isinstance(known, int):
+            return known
+        return sum(len(p.text) for p in self.paragraphs)
+
+    @property
+    def sentence_count(self) -> int:
+        """Number of sentences in the body."""
+        known = getattr(self.paragraphs, "sentence_count", None)
+        if isinstance(known, int):
+            return known
+        return sum(len(p.sentences) for p in self.paragraphs)
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,15 +81,12 @@ def main_people(document: Document, count: int = PEOPLE) -> list[str]:
     """The ``count`` names the document mentions most, most mentioned first: capitalised words
     after the first word of a sentence that are not function words, titles or name-stops
     ("The", "Monday"), and appear in lower case nowhere (so "Hope" the virtue is not a name)."""
-    capitals: Counter[str] = Counter()
-    lower: set[str] = set()
+    tokens: Counter[str] = Counter()
     for sentence in document.sentences:
-        tokens = WORD.findall(sentence.text)
-        for token in tokens[1:]:
-            if token[0].isupper() and not token.isupper():
-                capitals[token] += 1
-            elif token.islower():
-                lower.add(token)
+        tokens.update(WORD.findall(sentence.text)[1:])
+    # the tests below depend on the token alone: made once per distinct token
+    capitals = {t: n for t, n in tokens.items() if t[0].isupper() and not t.isupper()}
+    lower = {t for t in tokens if t.islower()}
     names = [
         (n, word)
         for word, n in capitals.items()
@@ -108,7 +105,8 @@ def _line_scores(sentences: Sequence[Sentence], people: Sequence[str]) -> list[f
     if not sentences:
         return []
     centrality = rank_sentences([s.text for s in sentences])
-    order = sorted(range(len(sentences)), key=lambda i: (-round(float(centrality[i]), 9), i))
+    rounded = [-round(c, 9) for c in centrality.tolist()]
+    order = sorted(range(len(sentences)), key=lambda i: (rounded[i], i))
     rank = [0.0] * len(sentences)
     for position, i in enumerate(order):
         rank[i] = 1.0 - position / max(1, len(sentences))

@@ -9,7 +9,8 @@ import pytest
 
 from bot.core.quotes import _patterns as P
 from bot.core.quotes._lexicon import words
-from bot.core.quotes._scoring import past_markers
+from bot.core.quotes._scoring import _CLAUSE_OPENER, past_markers
+from bot.core.text import WORD
 
 
 def _by_pattern(text: str) -> int:
@@ -43,14 +44,50 @@ def _caseless() -> list[P.Caseless]:
 
 def test_caseless_fast_path_matches_as_the_pattern() -> None:
     """ASCII sentences built from the patterns' own words, in mixed case, with punctuation:
-    the lowered fast path (and its needles) finds what the case-insensitive pattern finds."""
+    the lowered fast path (and its needles, and its word keys given the sentence's words) finds
+    what the case-insensitive pattern finds."""
     rng = random.Random(11)
-    vocabulary = words(
+    single = words(
         "I hope you know sir madam my dear not but only better than neither nor without "
         "the above as mentioned this week ago is are never always he his they http www "
         "[1] (1999) et al. ibid pp. 4 @x doi: Photo: read more works for all rights "
-        "is the author of yet though whereas cookies policy will won't , ; : - -- . ! ? X Yes It"
+        "is the author of yet though whereas cookies policy will won't , ; : - -- . ! ? X Yes It "
+        "can't won’t ma'am my dearest my love dear above-mentioned see below the latter former "
+        "put that way instead of rather than I am afraid to be sure you see assure you "
+        "this chapter next year last time tonight co-author I must say I dare say stronger "
+        "she him her them their hers goes do no nothing everyone none"
     )
+    phrases = [  # whole, so that the multi-word alternatives occur
+        "put that way",
+        ", although",
+        ", whereas",
+        "— while",
+        "I am sure",
+        "I assure you",
+        "above mentioned",
+        "as noted",
+        "as discussed",
+        "as shown",
+        "this essay",
+        "this post",
+        "this piece",
+        "this book",
+        "this report",
+        "last month",
+        "next week",
+        "the following",
+        "not only",
+        "not a but",
+        "neither a nor",
+        "not it nor",
+        "without a without",
+        "less than",
+        "greater than",
+        "weaker than",
+        "worse than",
+        "more than",
+    ]
+    vocabulary = [*single, *phrases]
     patterns = _caseless()
     assert len(patterns) >= 9
     hits = 0
@@ -59,10 +96,23 @@ def test_caseless_fast_path_matches_as_the_pattern() -> None:
         text = " ".join(w.upper() if rng.random() < 0.2 else w for w in picked)
         for caseless in patterns:
             expected = caseless.pattern.search(text) is not None
-            assert caseless.search(text, text.lower()) == expected, (caseless.pattern, text)
+            lowered = text.lower()
+            runs = frozenset(re.findall(r"\w+", lowered))
+            assert caseless.search(text, lowered) == expected, (caseless.pattern, text)
+            assert caseless.search(text, lowered, runs) == expected, (caseless.pattern, text)
             assert caseless.search(text) == expected
             hits += expected
     assert hits > 1000  # the sentences do hit the patterns
+
+
+def test_third_person_words_are_the_pattern_words() -> None:
+    rng = random.Random(13)
+    vocabulary = words("he she him her they them his hers The HE Her-self it's , . -")
+    for _ in range(2000):
+        text = " ".join(rng.choice(vocabulary) for _ in range(rng.randint(1, 6)))
+        runs = frozenset(re.findall(r"\w+", text.lower()))
+        expected = P.THIRD_PERSON.search(text) is not None
+        assert (not P.THIRD_PERSON_WORDS.isdisjoint(runs)) == expected, text
 
 
 _ONE_BOILERPLATE = re.compile(
@@ -87,3 +137,25 @@ def test_boilerplate_at_start_or_anywhere_is_the_one_pattern() -> None:
         assert found == expected, text
         hits += expected
     assert hits > 500
+
+
+def test_clause_openers_are_the_first_word_of_each_clause() -> None:
+    """One scan gives what splitting the sentence at ``,;:–—`` and searching each clause gives."""
+    rng = random.Random(17)
+    pieces = [
+        *words("not so It's well-known don't The a 12 _x é’s - ' ( ) ."),
+        ",",
+        ";",
+        ":",
+        "–",
+        "—",
+        " ",
+    ]
+    for _ in range(3000):
+        text = "".join(
+            rng.choice(pieces) + rng.choice(["", " "]) for _ in range(rng.randint(0, 10))
+        )
+        expected = [
+            m.group(0) for clause in re.split("[,;:–—]", text) if (m := WORD.search(clause))
+        ]
+        assert _CLAUSE_OPENER.findall(text) == expected, text

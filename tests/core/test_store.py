@@ -281,12 +281,18 @@ def _flip(path: Path) -> None:
 def _tamper(path: Path) -> None:
     """Valid header and checksum, content that breaks the model (an offset out of range)."""
     kind = path.read_bytes().split(b" ", 3)[2].decode()
-    record = json.loads(read_record(path, kind))
-    if "sentences" in record:
-        record["sentences"][0] = [0, 10**9]
-    elif "quotes" in record:
-        record["quotes"] = [[10**6, 0, None, None, 0.5]]
-    elif "explicit" in record:
+    payload = read_record(path, kind)
+    if kind in ("document", "derived"):  # a head line, then the body
+        head, body = payload.split(b"\n", 1)
+        record = json.loads(body)
+        if kind == "document":  # its first sentence out of range
+            record["sentences"][0] = [0, 10**9]
+        else:  # a quote of a paragraph the document does not have
+            record["quotes"] = [[10**6, 0, 0, 5, "Words", None, None, 0.5, False]]
+        path.write_bytes(encode_record(kind, head + b"\n" + json.dumps(record).encode()))
+        return
+    record = json.loads(payload)
+    if "explicit" in record:
         record["id"] = "someone-else"
     else:
         record["documents"] = [[1, 2, 3, 4]]  # an entry is [id, key, path]

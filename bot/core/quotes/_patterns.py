@@ -21,20 +21,41 @@ class Caseless:
     the novels): on a sentence lowered with ``str.lower``, the pattern with its letters lowered
     and without ``re.IGNORECASE`` matches at the same places (ASCII lowering keeps every
     character's place and word class) and is 2-3x cheaper; ``needles`` (lower case), when given,
-    are substrings one of which every match holds, so most sentences skip the search."""
+    are substrings one of which every match holds, so most sentences skip the search.
 
-    __slots__ = ("_lowered", "_needles", "pattern")
+    ``keys`` and ``exact`` work on the sentence's words instead (its lower-case ``\\w`` runs, a
+    set computed once per sentence): every match holds one of ``keys`` as a whole run, so a
+    sentence with none of them is no match without a search; a run in ``exact`` is a match by
+    itself (an alternative ``\\b(?:never|always)\\b`` matches exactly where a run is that word)."""
 
-    def __init__(self, source: str, needles: tuple[str, ...] = ()) -> None:
+    __slots__ = ("_exact", "_keys", "_lowered", "_needles", "pattern")
+
+    def __init__(
+        self,
+        source: str,
+        needles: tuple[str, ...] = (),
+        *,
+        keys: str = "",
+        exact: str = "",
+    ) -> None:
         self.pattern = re.compile(source, re.IGNORECASE)
         self._lowered = re.compile(_lower_literals(source))
         self._needles = needles
+        self._exact = frozenset(words(exact))
+        self._keys = frozenset(words(keys)) | self._exact
 
-    def search(self, text: str, lowered: str | None = None) -> bool:
+    def search(
+        self, text: str, lowered: str | None = None, runs: frozenset[str] | None = None
+    ) -> bool:
         """Whether the pattern occurs in ``text``; pass ``lowered`` (``text.lower()``) only
-        when ``text`` is ASCII."""
+        when ``text`` is ASCII, and ``runs`` (the set of ``\\w`` runs of ``lowered``) with it."""
         if lowered is None:
             return self.pattern.search(text) is not None
+        if runs is not None and self._keys:
+            if not self._exact.isdisjoint(runs):
+                return True
+            if self._keys.isdisjoint(runs):
+                return False
         if self._needles and not any(needle in lowered for needle in self._needles):
             return False
         return self._lowered.search(lowered) is not None
@@ -57,10 +78,16 @@ DANGLING_REFERENCES = Caseless(
     r"\b(?:the\s+above|above[- ]mentioned|aforementioned|as\s+(?:mentioned|noted|discussed|shown)|"
     r"the\s+following|see\s+below|below|the\s+former|the\s+latter|this\s+(?:article|essay|post|"
     r"piece|book|chapter|report)|(?:this|last|next)\s+(?:week|month|year|time)|yesterday|today|"
-    r"tomorrow|tonight|ago|recently|currently|put\s+that\s+way)\b"
+    r"tomorrow|tonight|ago|recently|currently|put\s+that\s+way)\b",
+    keys="above mentioned noted discussed shown following former latter article essay post piece "
+    "book chapter report week month year time way",
+    exact="aforementioned below yesterday today tomorrow tonight ago recently currently",
 )
 DEMONSTRATIVE_DETERMINER = re.compile(r"\b(?:these|those|this|that)\s+(?!is\b|was\b|of\b)[a-z]{3,}")
 THIRD_PERSON = re.compile(r"\b(?:he|she|him|her|they|them)\b", re.IGNORECASE)
+THIRD_PERSON_WORDS = frozenset(words("he she him her they them"))
+"""The words of :data:`THIRD_PERSON`: an ASCII sentence without one of them as a ``\\w`` run
+(lowered) has no match."""
 SECOND_PERSON = re.compile(r"\b(?:you|your|yours)\b", re.IGNORECASE)
 CITATION = Caseless(
     r"https?://|www\.|\[\d+\]|\(\s*\d{4}\s*\)|\bet\s+al\.|\bibid\b|\bpp?\.\s*\d|@\w|\bdoi:",
@@ -87,7 +114,9 @@ BYLINE = re.compile(
 ASIDE = Caseless(
     r"[,;—–-]\s*(?:I\s+(?:hope|am\s+sure|assure\s+you|believe|suppose|know|think|fancy|dare\s+say|"
     r"declare|confess|own|must\s+say)|you\s+know|you\s+see|to\s+be\s+sure|I\s+am\s+afraid)\b"
-    r"|\b(?:madam|ma[’']am|sir|my\s+dear(?:est)?|my\s+love)\s*[,.!?;]"
+    r"|\b(?:madam|ma[’']am|sir|my\s+dear(?:est)?|my\s+love)\s*[,.!?;]",
+    keys="hope sure assure believe suppose know think fancy say declare confess own see afraid "
+    "madam ma sir dear dearest love",
 )
 """A conversational aside or address: ", I hope,", ", I am sure", ", you know", "madam,", "my
 dear!" — a line spoken to someone in a scene rather than a general statement."""
@@ -107,13 +136,21 @@ VOCATIVE = re.compile(
 ANTITHESIS = Caseless(
     r"\bnot\b[^.;?!]{1,80}?\bbut\b|\bnot\s+only\b|\b(?:better|worse|more|less|rather|"
     r"greater|stronger|weaker)\b[^.;?!]{0,60}?\bthan\b|\binstead\s+of\b|\brather\s+than\b|"
-    r"\bneither\b[^.;?!]{1,80}\bnor\b|\bnot\b[^.?!]{1,120}\bnor\b|\bwithout\b[^.?!]+\bwithout\b"
+    r"\bneither\b[^.;?!]{1,80}\bnor\b|\bnot\b[^.?!]{1,120}\bnor\b|\bwithout\b[^.?!]+\bwithout\b",
+    keys="not better worse more less rather greater stronger weaker instead neither without",
 )
-CONTRAST = Caseless(r"[,;–—]\s*(?:but|yet|while|whereas|though|although)\b")
+CONTRAST = Caseless(
+    r"[,;–—]\s*(?:but|yet|while|whereas|though|although)\b",
+    keys="but yet while whereas though although",
+)
 PRESENT = Caseless(
     r"\b(?:is|are|means|mean|can|cannot|can[’']t|must|does|do|makes|make|leads|lead|guarantees|"
     r"guarantee|lies|begins|ends|becomes|needs|requires|remains|matters|goes|go|stands|belongs|"
-    r"will|won[’']t|never|always)\b"
+    r"will|won[’']t|never|always)\b",
+    keys="won",
+    exact="is are means mean can cannot must does do makes make leads lead guarantees guarantee "
+    "lies begins ends becomes needs requires remains matters goes go stands belongs will never "
+    "always",
 )
 PAST_WORDS = frozenset(
     words(
@@ -127,7 +164,10 @@ PAST_WORDS = frozenset(
 PAST = re.compile(r"\b(?:[a-z]{3,}ed|" + "|".join(sorted(PAST_WORDS)) + r")\b", re.IGNORECASE)
 """A past-tense marker: a whole word (a run of ``\\w``) in :data:`PAST_WORDS` or of 3+ letters
 and "-ed", any case (see ``_scoring.past_markers`` for the fast equivalent)."""
-ANY_THIRD_PERSON = Caseless(r"\b(?:he|she|him|her|his|hers|they|them|their)\b")
+ANY_THIRD_PERSON = Caseless(
+    r"\b(?:he|she|him|her|his|hers|they|them|their)\b",
+    exact="he she him her his hers they them their",
+)
 NOT_PAST = frozenset(
     words(
         "need indeed speed seed feed bed red shed greed creed breed deed weed proceed succeed "
@@ -140,7 +180,8 @@ GNOMIC_OPENING = re.compile(
     r"becomes|requires|remains|replaces|makes|needs)\b"
 )
 ABSOLUTES = Caseless(
-    r"\b(?:never|always|only|no|nothing|every|everyone|everything|nobody|none|all)\b"
+    r"\b(?:never|always|only|no|nothing|every|everyone|everything|nobody|none|all)\b",
+    exact="never always only no nothing every everyone everything nobody none all",
 )
 
 TERMINAL = ".!?…”\"’'»)"

@@ -16,10 +16,10 @@ quotes).
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 
 from bot.core.quotes import _patterns as P
 from bot.core.quotes._lexicon import STOP, WORD
@@ -35,36 +35,30 @@ MIN_WORDS = 3
 """A line of fewer words scores 0 ("Yes, sir.", "Chamberlain or Reagan?")."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Line:
-    """A sentence as the features see it: its stripped text and its words (:data:`WORD`)."""
+    """A sentence as the features see it: its stripped text, its words (:data:`WORD`) and the
+    counts several features share, computed once (by :func:`_line`)."""
 
     text: str
     words: tuple[str, ...]
-    opening: bool = False
-    lowered: str | None = None
+    opening: bool
+    lowered: str | None
     """``text.lower()`` when the text is ASCII, for :class:`~._patterns.Caseless` patterns."""
+    runs: frozenset[str] | None
+    """The ``\\w`` runs of ``lowered`` (with it), for the patterns' word keys."""
+    past: int
+    """Past-tense markers (was/were/had/…ed and common irregular pasts)."""
+    capitalised: int
+    """Words that start with a capital."""
+    proper: int
+    """Capitalised words after the first, other than "I" (proper nouns)."""
+    digit_words: int
+    """Words with a digit."""
 
     @property
     def n(self) -> int:
         return len(self.words)
-
-    @cached_property
-    def past(self) -> int:
-        """Past-tense markers (was/were/had/…ed and common irregular pasts)."""
-        return past_markers(self.text)
-
-    @cached_property
-    def proper(self) -> int:
-        """Capitalised words after the first, other than "I" (proper nouns)."""
-        return sum(1 for w in self.words[1:] if w[0].isupper() and w != "I")
-
-    @cached_property
-    def digit_words(self) -> int:
-        # the words are pieces of the text: no digit in it (the usual case), none in them
-        if self.lowered is not None and _ASCII_DIGIT.search(self.text) is None:
-            return 0
-        return sum(1 for w in self.words if any(c.isdigit() for c in w))
 
     @property
     def terminal(self) -> bool:
@@ -80,6 +74,21 @@ class Line:
         return self.text.rstrip("”\"’' )").endswith("?")
 
 
+def _capitals(firsts: str) -> int:
+    """How many characters of ``firsts`` are upper case (``str.translate`` for ASCII)."""
+    if firsts.isascii():
+        return len(firsts) - len(firsts.translate(_ASCII_UPPER))
+    return sum(1 for c in firsts if c.isupper())
+
+
+def _digit_words(words: Sequence[str], text: str, ascii_text: bool) -> int:
+    # the words are pieces of the text: no digit in it (the usual case), none in them
+    if ascii_text and _ASCII_DIGIT.search(text) is None:
+        return 0
+    return sum(1 for w in words if any(c.isdigit() for c in w))
+
+
+_ASCII_UPPER = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _RUN = re.compile(r"\w+")
 _ASCII_DIGIT = re.compile("[0-9]")
 """The digits of ASCII text (where ``str.isdigit`` holds for these only)."""
@@ -104,6 +113,17 @@ def past_markers(text: str) -> int:
     return count
 
 
+def _ascii_past(runs: Sequence[str]) -> int:
+    """:func:`past_markers` of an ASCII text from the ``\\w`` runs of its lowered form."""
+    past_words, not_past = P.PAST_WORDS, P.NOT_PAST  # disjoint; every past word is letters
+    return sum(
+        1
+        for word in runs
+        if word in past_words
+        or (len(word) >= 5 and word.endswith("ed") and word.isalpha() and word not in not_past)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Feature:
     """One scoring rule: ``weight`` is added when ``fires(line)`` holds."""
@@ -115,6 +135,8 @@ class Feature:
 
 def _unresolved_pronoun(line: Line) -> bool:
     """he/she/him/her/they/them with no capitalised name before it (the first word aside)."""
+    if line.runs is not None and P.THIRD_PERSON_WORDS.isdisjoint(line.runs):
+        return False
     pronoun = P.THIRD_PERSON.search(line.text)
     if pronoun is None:
         return False
@@ -130,30 +152,23 @@ def _many_proper(line: Line) -> bool:
 
 def _repeats(line: Line) -> bool:
     """A content word (or its 5-letter stem) used twice: 'talks … talking', 'Freedom … freedom'."""
-    seen: set[str] = set()
-    for word in line.words:
-        w = word.casefold()
-        if len(w) < 4 or w in STOP:
-            continue
-        if w[:5] in seen:
-            return True
-        seen.add(w[:5])
-    return False
+    stems = [w[:5] for w in map(str.casefold, line.words) if len(w) >= 4 and w not in STOP]
+    return len(stems) != len(set(stems))
+
+
+_CLAUSE_OPENER = re.compile(r"(?:^|[,;:–—])[^,;:–—]*?(" + WORD.pattern + ")")
+"""The first word of each clause (clauses split at ``,;:–—``), as ``WORD.search`` of each."""
 
 
 def _anaphora(line: Line) -> bool:
     """Two or more clauses opening with the same word ('not X, not Y', 'without …, without …')."""
-    openers = [
-        m.group(0).casefold()
-        for clause in re.split(r"[,;:–—]", line.text)
-        if (m := WORD.search(clause)) is not None
-    ]
+    openers = map(str.casefold, _CLAUSE_OPENER.findall(line.text))
     counted = [w for w in openers if w not in {"the", "a", "an", "and", "of"}]
     return len(counted) != len(set(counted))
 
 
 def _search(pattern: P.Caseless) -> Callable[[Line], bool]:
-    return lambda line: pattern.search(line.text, line.lowered)
+    return lambda line: pattern.search(line.text, line.lowered, line.runs)
 
 
 def _search_start(pattern: re.Pattern[str]) -> Callable[[Line], bool]:
@@ -199,7 +214,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature(
         "title-like (no closing punctuation, mostly capitalised)",
         -0.40,
-        lambda s: not s.terminal and sum(1 for w in s.words if w[0].isupper()) / s.n > 0.5,
+        lambda s: not s.terminal and s.capitalised / s.n > 0.5,
     ),
     Feature("starts in lower case", -0.20, lambda s: s.text[0].islower()),
     Feature("ends with a colon, comma or semicolon", -0.30, lambda s: s.open_ended),
@@ -218,7 +233,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature(
         "aphoristic present tense",
         0.10,
-        lambda s: s.past == 0 and P.PRESENT.search(s.text, s.lowered),
+        lambda s: s.past == 0 and P.PRESENT.search(s.text, s.lowered, s.runs),
     ),
     Feature(
         "gnomic opening ('Peace means', 'Knowledge is', 'It is a truth … that')",
@@ -271,19 +286,33 @@ def _line(sentence_text: str, opening: bool = False) -> Line | None:
     or boilerplate."""
     text = sentence_text.strip()
     found = WORD.findall(text)
-    if NO_SPACE_SCRIPT.search(text):  # else no word of it has such a script (the usual case)
+    ascii_text = text.isascii()
+    # else no word of it has such a script (the usual case; never in ASCII)
+    if not ascii_text and NO_SPACE_SCRIPT.search(text):
         found = _cjk_words(found)
     words = tuple(found)
     if len(words) < MIN_WORDS:
         return None
-    lowered = text.lower() if text.isascii() else None
+    lowered = text.lower() if ascii_text else None
     if (
         P.BOILERPLATE_START.match(text)
         or P.BOILERPLATE.search(text, lowered)
         or P.BYLINE.match(text)
     ):
         return None
-    return Line(text, words, opening, lowered)
+    capitalised = _capitals("".join(map(_FIRST, words)))
+    proper = capitalised - words[0][0].isupper() - words[1:].count("I")
+    digits = _digit_words(words, text, ascii_text)
+    if lowered is None:
+        return Line(
+            text, words, opening, None, None, past_markers(text), capitalised, proper, digits
+        )
+    runs = _RUN.findall(lowered)
+    past = _ascii_past(runs)
+    return Line(text, words, opening, lowered, frozenset(runs), past, capitalised, proper, digits)
+
+
+_FIRST = operator.itemgetter(0)
 
 
 def explain(sentence_text: str, *, opening: bool = False) -> Sequence[Feature]:

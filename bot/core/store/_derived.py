@@ -11,6 +11,7 @@ each record as it comes, so memory does not grow with the corpus.
 
 from __future__ import annotations
 
+import functools
 import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -30,6 +31,8 @@ from bot.core.store.codec import (
     parse_derived,
 )
 from bot.core.store.derive import derive, merge_quotes
+from bot.core.store.lazy import mapped_record
+from bot.core.store.records import StoreDamaged
 
 __all__ = [
     "IN_FLIGHT",
@@ -49,9 +52,10 @@ IN_FLIGHT = 2
 
 @dataclass(frozen=True, slots=True)
 class Stored:
-    """A derived record read back: its JSON (quotes decoded on first use) and its summaries."""
+    """A derived record read back: its summaries, and what gives its payload again (read from
+    a memory map of the record) when its quotes are first used."""
 
-    payload: bytes
+    payload: Callable[[], bytes]
     summaries: dict[str, Summary]
 
 
@@ -84,11 +88,13 @@ def stored_part(
     if payload is None:
         return None
     try:
-        summaries = derived_summaries(parse_derived(payload), document)
+        summaries = derived_summaries(parse_derived(payload, quotes=False), document)
     except ValueError as error:
         disk.damaged(f"{path}: invalid content ({error})")
         return None
-    return Stored(payload, summaries)
+    if path is None:
+        return Stored(functools.partial(bytes, payload), summaries)
+    return Stored(mapped_record(path, "derived", payload), summaries)
 
 
 def summaries_of(part: Part) -> dict[str, Summary]:
@@ -111,7 +117,7 @@ def start_deriving(
     records)."""
     if progress is not None:
         progress("deriving", 0, len(jobs))
-    chars = sum(len(p.text) for job in jobs for p in job.document.paragraphs)
+    chars = sum(job.document.char_count for job in jobs)
     workers = pool(chars) if jobs else None
     if workers is None:
         return _derive_here(disk, jobs, lengths, into, progress)
@@ -204,9 +210,10 @@ def quote_book(
             derived.append(part)
             continue
         try:
-            quotes, short, plain = derived_quotes(parse_derived(part.payload), document)
-        except ValueError as error:
-            disk.damaged(f"{path}: invalid content ({error})")
+            quotes, short, plain = derived_quotes(parse_derived(part.payload()), document)
+        except (ValueError, StoreDamaged) as error:
+            damaged = isinstance(error, StoreDamaged)
+            disk.damaged(str(error) if damaged else f"{path}: invalid content ({error})")
             fresh = derive(document, summary_lengths=lengths)
             disk.write(path, "derived", encode_derived(fresh))
             derived.append(fresh)

@@ -9,6 +9,8 @@ read. The loader then assembles the corpus (unique ids, duplicates left out) exa
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -19,7 +21,9 @@ from bot.core.loader import FileRead, PlannedFile, assemble, plan_files
 from bot.core.models import Corpus, Document
 from bot.core.store._disk import Disk, Progress, code_version, file_hash, key
 from bot.core.store._pool import read_payload
-from bot.core.store.codec import decode_document, encode_document
+from bot.core.store.codec import decode_document, decode_head, encode_document
+from bot.core.store.lazy import stored_document
+from bot.core.store.records import StoreDamaged
 
 __all__ = ["Parsed", "at", "read_files"]
 
@@ -58,6 +62,7 @@ def read_files(
     hashes: dict[str, str],
     pool: Callable[[int], ProcessPoolExecutor | None],
     progress: Progress | None,
+    reread: Callable[[str, str], Document],
 ) -> Parsed:
     """The corpus under ``paths``; ``pool(chars)`` gives worker processes for that much to read
     (or ``None``: read here). Raises :class:`~bot.core.errors.CorpusError` like the loader."""
@@ -66,19 +71,21 @@ def read_files(
     reads: list[FileRead | None] = [None] * len(items)
     keys: dict[int, str] = {}  # each document's record key, under the id its file gave it
     for number, file_key in enumerate(file_keys):
-        stored = _stored_file(disk, file_key, str(items[number].path))
+        stored = _stored_file(disk, file_key, str(items[number].path), reread)
         if stored is not None:
-            reads[number], payload = stored
-            if payload is not None:
-                keys[number] = key(code_version(), payload)
+            reads[number], document_key = stored
+            if document_key is not None:
+                keys[number] = document_key
     todo = [n for n, read in enumerate(reads) if read is None]
     for number, (meta, payload) in _read_all(
         [items[n] for n in todo], todo, language, pool, progress
     ):
-        reads[number] = _file_read(meta, None if payload is None else decode_document(payload))
+        _save_file(disk, file_keys[number], meta, payload)
+        document = None
         if payload is not None:
             keys[number] = key(code_version(), payload)
-        _save_file(disk, file_keys[number], meta, payload)
+            document = _kept(disk, payload, keys[number], str(items[number].path), reread)
+        reads[number] = _file_read(meta, document)
     corpus = assemble(items, [r or FileRead(None, error="not read") for r in reads], problems)
     result = Parsed(corpus, file_keys=file_keys, parsed=len(todo))
     numbers = {str(item.path): n for n, item in enumerate(items)}
@@ -147,9 +154,11 @@ def _file_read(meta: bytes, document: Document | None) -> FileRead:
     return FileRead(document, None if explicit is None else str(explicit), notes)
 
 
-def _stored_file(disk: Disk, file_key: str, where: str) -> tuple[FileRead, bytes | None] | None:
+def _stored_file(
+    disk: Disk, file_key: str, where: str, reread: Callable[[str, str], Document]
+) -> tuple[FileRead, str | None] | None:
     """A file's record and document (at path ``where``) from the store, or ``None`` (missing
-    or damaged)."""
+    or damaged); the second value is the document's record key, when it has one."""
     path = disk.path("files", file_key)
     meta = disk.read(path, "file")
     if meta is None:
@@ -159,28 +168,94 @@ def _stored_file(disk: Disk, file_key: str, where: str) -> tuple[FileRead, bytes
     except (ValueError, AttributeError) as error:
         disk.damaged(f"{path}: invalid content ({error})")
         return None
-    document, payload = None, None
+    document = None
     if document_key is not None:
-        document_path = disk.path("documents", str(document_key))
-        payload = disk.read(document_path, "document")
-        if payload is None:
-            return None
-        try:
-            document = at(decode_document(payload), where)
-        except ValueError as error:
-            disk.damaged(f"{document_path}: invalid content ({error})")
+        document = stored(disk, disk.path("documents", str(document_key)), where, reread)
+        if document is None:
             return None
     try:
-        return _file_read(meta, document), payload
+        return _file_read(meta, document), None if document_key is None else str(document_key)
     except ValueError as error:
         disk.damaged(f"{path}: invalid content ({error})")
         return None
+
+
+def stored(
+    disk: Disk, path: Path | None, where: str, reread: Callable[[str, str], Document]
+) -> Document | None:
+    """The document whose record is at ``path``, as loaded from the file ``where``, its
+    paragraphs left on disk until used (:mod:`.lazy`); ``None`` when missing or damaged (damage
+    is reported). ``reread(where, id)`` reads it again should its body turn out damaged."""
+    payload = disk.read(path, "document")
+    if path is None or payload is None:
+        return None
+    try:
+        document = stored_document(
+            path, payload, disk.damaged, _bound(disk, reread, where, payload, path)
+        )
+    except ValueError as error:
+        disk.damaged(f"{path}: invalid content ({error})")
+        return None
+    return at(document, where)
+
+
+def _bound(
+    disk: Disk, reread: Callable[[str, str], Document], where: str, payload: bytes, path: Path
+) -> Callable[[], Document]:
+    document_id = decode_head(payload).document.id
+    return functools.partial(_repaired, disk, reread, where, document_id, path)
+
+
+def _repaired(
+    disk: Disk, reread: Callable[[str, str], Document], where: str, document_id: str, path: Path
+) -> Document:
+    """The document read again from its file, its damaged record at ``path`` rewritten (or
+    removed, when the file now gives another record: the next load reads the file again)."""
+    document = reread(where, document_id)
+    payload = encode_document(document)
+    if key(code_version(), payload) == path.stem:
+        disk.write(path, "document", payload)
+    else:
+        with contextlib.suppress(OSError):
+            path.unlink()
+    return document
+
+
+def _kept(
+    disk: Disk,
+    payload: bytes,
+    document_key: str,
+    where: str,
+    reread: Callable[[str, str], Document],
+) -> Document:
+    """A document just read: from its record when it was written (paragraphs left on disk),
+    else decoded from ``payload``."""
+    path = disk.path("documents", document_key)
+    if path is not None and disk.report.write_error is None:
+        document = stored(disk, path, where, reread)
+        if document is not None:
+            return document
+    return at(decode_document(payload), where)
 
 
 def at(document: Document, path: str) -> Document:
     """``document`` as loaded from ``path`` (its record may have been written for a file of the
     same name and bytes elsewhere: the path is the only thing that differs)."""
     return document if document.path == path else replace(document, path=path)
+
+
+def reread_document(paths: Sequence[Path], language: str, where: str, document_id: str) -> Document:
+    """Document ``document_id`` read again from its file ``where`` (one of those under
+    ``paths``). Raises :class:`StoreDamaged` when it is not there any more."""
+    items, _ = plan_files(paths)
+    for item in items:
+        if str(item.path) == where:
+            _, payload = read_payload(item, language)
+            if payload is not None:
+                document = decode_document(payload)
+                if document.id == document_id:
+                    return at(document, where)
+    raise StoreDamaged(Path(where), f"no longer gives the document {document_id!r}")
 
 
 def _save_file(disk: Disk, file_key: str, meta: bytes, payload: bytes | None) -> None:

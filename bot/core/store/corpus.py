@@ -50,10 +50,10 @@ from bot.core.store._derived import (
     summaries_of,
 )
 from bot.core.store._disk import Disk, Progress, StoreReport, code_version, file_hashes, key
-from bot.core.store._files import at, read_files
+from bot.core.store._files import read_files, reread_document, stored
 from bot.core.store._index import index_of
 from bot.core.store._pool import worker_pool
-from bot.core.store.codec import decode_document, encode_document
+from bot.core.store.codec import encode_document
 
 __all__ = ["GRACE_SECONDS", "CorpusStore", "Progress", "StoreReport", "code_version"]
 
@@ -88,6 +88,7 @@ class CorpusStore:
         self._inputs: str | None = None
         self._hashes: dict[str, str] = {}
         self._pool: ProcessPoolExecutor | None = None
+        self._reread: Callable[[str, str], Document] = functools.partial(reread_document, (), "en")
 
     def _workers(self, size: int, minimum: int | None = None) -> ProcessPoolExecutor | None:
         """The worker processes for ``size`` characters of work, or ``None``: do it here (less
@@ -116,6 +117,7 @@ class CorpusStore:
         # Not the code version: a new version's record replaces the old one's, whose records are
         # then deleted as superseded (see _clean) instead of lingering as a fifth of the store.
         inputs = key(json.dumps([[str(p) for p in paths], language]))
+        self._reread = functools.partial(reread_document, tuple(paths), language)
         corpus = None
         if self.folder is not None:
             self._inputs = inputs
@@ -128,6 +130,7 @@ class CorpusStore:
                 language=language,
                 hashes=self._hashes,
                 pool=self._workers,
+                reread=self._reread,
                 progress=progress,
             )
             corpus = parsed.corpus
@@ -159,24 +162,18 @@ class CorpusStore:
             return None
         documents = []
         for document_id, document_key, where in listed:
-            document = self._stored_document(document_key)
+            document = self._stored_document(document_key, where)
             if document is None or document.id != document_id:
                 return None
-            documents.append(at(document, where))
+            documents.append(document)
         self._file_keys = file_keys
         return Corpus(tuple(documents), problems)
 
-    def _stored_document(self, document_key: str) -> Document | None:
+    def _stored_document(self, document_key: str, where: str) -> Document | None:
         path = self._disk.path("documents", document_key)
-        payload = self._disk.read(path, "document")
-        if payload is None:
-            return None
-        try:
-            document = decode_document(payload)
-        except ValueError as error:
-            self._disk.damaged(f"{path}: invalid content ({error})")
-            return None
-        self._keys[document.id] = document_key
+        document = stored(self._disk, path, where, self._reread)
+        if document is not None:
+            self._keys[document.id] = document_key
         return document
 
     # ---- deriving -----------------------------------------------------------------------

@@ -1,0 +1,80 @@
+"""Documents from the corpus store keep their paragraphs on disk until a command uses them."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from bot.core.loader import load_corpus
+from bot.core.store import CorpusStore, lazy
+from tests.core.test_store import _write
+
+
+@pytest.fixture
+def corpus_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, word in (("ahab", "grey"), ("bligh", "green"), ("cook", "golden")):
+        _write(folder, name, word)
+    return folder
+
+
+def _restart(folder: Path, store: Path) -> CorpusStore:
+    first = CorpusStore(store)
+    first.library(first.read([folder]))  # the first start
+    return CorpusStore(store)
+
+
+def test_a_restart_decodes_no_body_yet_counts_and_paragraphs_are_as_loaded(
+    corpus_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fresh = load_corpus([corpus_folder])
+    corpus_store = _restart(corpus_folder, tmp_path / "store")
+    decoded: list[str] = []
+    real = lazy.decode_paragraphs
+    monkeypatch.setattr(lazy, "decode_paragraphs", lambda p, h: decoded.append(h) or real(p, h))
+    corpus = corpus_store.read([corpus_folder])
+    assert decoded == []  # reading the corpus back read no document's body
+    for stored, loaded in zip(corpus, fresh, strict=True):
+        assert len(stored.paragraphs) == len(loaded.paragraphs)
+        assert stored.word_count == loaded.word_count > 0
+        assert stored.sentence_count == sum(len(p.sentences) for p in loaded.paragraphs)
+        assert stored.sections == loaded.sections
+        assert decoded == [] or len(decoded) < 3
+        assert stored == loaded  # compared paragraph by paragraph: now decoded
+    assert len(decoded) == 3
+
+
+def test_decoded_bodies_are_kept_within_a_bound(
+    corpus_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus_store = _restart(corpus_folder, tmp_path / "store")
+    corpus = corpus_store.read([corpus_folder])
+    monkeypatch.setattr(lazy, "DECODED_CHARS", 1)
+    texts = [[p.text for p in document.paragraphs] for document in corpus]
+    assert len(lazy._decoded) == 1  # the last one only
+    assert [[p.text for p in document.paragraphs] for document in corpus] == texts
+
+
+def test_a_record_deleted_after_loading_still_serves_its_document(
+    corpus_folder: Path, tmp_path: Path
+) -> None:
+    """Another process's clean-up may delete a record a running bot loaded: its map keeps it."""
+    store = tmp_path / "store"
+    corpus_store = _restart(corpus_folder, store)
+    corpus = corpus_store.read([corpus_folder])
+    for record in (store / "documents").glob("*.rec"):
+        record.unlink()
+    assert corpus.documents == load_corpus([corpus_folder]).documents
+
+
+def test_a_stored_document_crosses_to_another_process_whole(
+    corpus_folder: Path, tmp_path: Path
+) -> None:
+    corpus_store = _restart(corpus_folder, tmp_path / "store")
+    document = corpus_store.read([corpus_folder]).documents[0]
+    copy = pickle.loads(pickle.dumps(document))
+    assert isinstance(copy.paragraphs, tuple)
+    assert copy == document
