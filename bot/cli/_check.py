@@ -68,6 +68,8 @@ def store_rows(report: StoreReport) -> list[tuple[str, str]]:
         f"{report.derived_built} derived",
     ]
     (stored if report.index_from_store else built).append("search index")
+    if report.index_from_store and report.index_documents:
+        built.append(f"search index of {_plural(report.index_documents, 'changed document')}")
     rows = [
         ("corpus store", str(report.folder)),
         ("from the store", ", ".join(stored)),

@@ -476,7 +476,7 @@ def test_a_damaged_posting_list_is_found_by_the_query_that_reads_it(
     """Loading decodes only a sample of the posting lists; a query checks each list it decodes.
     One that does not decode is logged and skipped (the query still answers from the others),
     and the folder is marked so that the next load rebuilds it."""
-    from bot.core.search import _store
+    from bot.core.search import _checks
 
     corpus = make_corpus({"seed": seed_paragraphs()})
     folder = tmp_path / "index"
@@ -490,7 +490,7 @@ def test_a_damaged_posting_list_is_found_by_the_query_that_reads_it(
     gaps = np.load(folder / "gaps.npy")
     gaps[int(built._postings.indptr[t])] = 255  # its ids now run past the last passage
     _rewrite_array(folder, "gaps", gaps)
-    monkeypatch.setattr(_store, "_SPOT_POSTINGS", 1)  # the spot check decodes the last list only
+    monkeypatch.setattr(_checks, "SPOT_POSTINGS", 1)  # the spot check decodes the last list only
     loaded = SearchIndex.load(folder, corpus)
     assert loaded.problem is None
     hits = loaded.search(query, limit=1)

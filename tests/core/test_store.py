@@ -161,6 +161,83 @@ def test_a_changed_added_or_removed_file_costs_only_that_file(
     assert _answers(library) == _answers(Library.build(load_corpus([corpus_folder])))
 
 
+def test_a_changed_file_is_indexed_alone_and_joined_to_the_saved_index(
+    corpus_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Changed and added documents are indexed into a delta beside the saved index (whose old
+    versions are masked), the delta is saved too, and the answers stay a fresh build's; once the
+    delta outgrows its share, the whole corpus is indexed again."""
+    from bot.core.search import SearchIndex
+    from bot.core.store import _index as store_index
+
+    def refuse(*args: object, **kwargs: object) -> SearchIndex:
+        raise AssertionError("the index was built")
+
+    monkeypatch.setattr(store_index, "MERGE_SHARE", 0.9)  # three small files: any change is big
+    store = tmp_path / "store"
+    _load(corpus_folder, store)
+    _write(corpus_folder, "bligh", "silver")  # changed
+    _write(corpus_folder, "drake", "blue")  # added
+    expected = _answers(Library.build(load_corpus([corpus_folder])))
+    library, report = _load(corpus_folder, store)
+    assert (report.index_from_store, report.index_documents) == (True, 2)
+    assert _answers(library) == expected
+    assert len(list((store / "index").glob("*.*/meta.json"))) == 1  # the delta, beside its base
+    with monkeypatch.context() as patched:
+        patched.setattr(SearchIndex, "build", refuse)
+        library, report = _load(corpus_folder, store)  # base and delta from the store
+    assert (report.index_from_store, report.index_documents) == (True, 0)
+    assert _answers(library) == expected
+    (corpus_folder / "ahab.txt").unlink()  # removed: masked, nothing to index
+    expected = _answers(Library.build(load_corpus([corpus_folder])))
+    library, report = _load(corpus_folder, store)
+    assert report.index_from_store
+    assert _answers(library) == expected
+    assert "ahab" not in {h.passage.document_id for h in library.search("harbour dawn gulls")}
+    monkeypatch.setattr(store_index, "MERGE_SHARE", 0.1)  # the delta is now too large: merged
+    library, report = _load(corpus_folder, store)
+    assert (report.index_from_store, report.index_documents) == (False, 3)
+    assert _answers(library) == expected
+    assert len(list((store / "index").glob("*/meta.json"))) == 1  # the old base and delta went
+
+
+@pytest.mark.parametrize("damage", ["missing", "zero bytes", "truncated", "corrupted"])
+@pytest.mark.parametrize("part", ["delta", "base"])
+def test_a_damaged_delta_or_base_is_logged_and_rebuilt(
+    damage: str,
+    part: str,
+    corpus_folder: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from bot.core.store import _index as store_index
+
+    monkeypatch.setattr(store_index, "MERGE_SHARE", 0.9)
+    store = tmp_path / "store"
+    _load(corpus_folder, store)
+    _write(corpus_folder, "drake", "blue")  # added: indexed into a delta
+    expected = _answers(_load(corpus_folder, store)[0])
+    pattern = "*.*/texts.npy" if part == "delta" else "*/texts.npy"
+    [target] = [
+        p for p in (store / "index").glob(pattern) if (part == "delta") == ("." in p.parent.name)
+    ]
+    DAMAGE[damage](target)
+    library, report = _load(corpus_folder, store)
+    assert _answers(library) == expected
+    if damage != "missing":
+        assert report.damaged
+        assert str(target.parent) in report.damaged[0]
+        assert "it is rebuilt" in caplog.text
+    # the delta alone is rebuilt beside its base; a damaged base means the whole index
+    assert (report.index_from_store, report.index_documents) == (
+        (True, 1) if part == "delta" else (False, 4)
+    )
+    _, report = _load(corpus_folder, store)
+    assert report.index_from_store
+    assert not report.damaged
+
+
 def test_ids_taken_by_another_file_stay_as_a_fresh_load_gives_them(
     corpus_folder: Path, tmp_path: Path
 ) -> None:

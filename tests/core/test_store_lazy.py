@@ -1,4 +1,5 @@
-"""Documents from the corpus store keep their paragraphs on disk until a command uses them."""
+"""Documents from the corpus store keep their paragraphs on disk until a command uses them;
+whole-document summaries are computed on first use and kept in the store."""
 
 from __future__ import annotations
 
@@ -78,3 +79,33 @@ def test_a_stored_document_crosses_to_another_process_whole(
     copy = pickle.loads(pickle.dumps(document))
     assert isinstance(copy.paragraphs, tuple)
     assert copy == document
+
+
+def test_a_summary_is_computed_on_first_use_and_kept_for_the_next_start(
+    corpus_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.core.library import _library
+
+    made: list[str] = []
+    real = _library.summarize_document
+    monkeypatch.setattr(
+        _library,
+        "summarize_document",
+        lambda document, **options: made.append(document.id) or real(document, **options),
+    )
+    store = tmp_path / "store"
+    first = CorpusStore(store)
+    library = first.library(first.read([corpus_folder]))
+    assert made == []  # a first start derives quotes, not summaries
+    summary, _ = library.summary("bligh")
+    assert made == ["bligh"]
+    assert library.summary("bligh")[0] == summary
+    assert made == ["bligh"]
+    again = CorpusStore(store)
+    restarted = again.library(again.read([corpus_folder]))
+    assert restarted.summary("bligh")[0] == summary
+    assert made == ["bligh"]  # from the store
+    assert again.report.derived_from_store == 3
+    assert not again.report.damaged
+    restarted.summary("cook")
+    assert made == ["bligh", "cook"]

@@ -35,6 +35,8 @@ class Library(DocumentNames):
             from the store or in parallel); ``quotes`` may be a function that assembles the
             :class:`QuoteBook` on first use; ``summaries`` is keyed ``(document id, length,
             None)``.
+        persist: called as ``persist(document id, length, summary)`` with each whole-document
+            summary computed here, so the store keeps it for the next start.
 
     Attributes:
         corpus: the documents.
@@ -50,6 +52,7 @@ class Library(DocumentNames):
         index: SearchIndex | None = None,
         quotes: QuoteBook | Callable[[], QuoteBook] | None = None,
         summaries: Mapping[tuple[str, str, int | None], Summary] | None = None,
+        persist: Callable[[str, str, Summary], None] | None = None,
     ) -> None:
         self.corpus = corpus
         self.index_cache = index_cache
@@ -65,6 +68,7 @@ class Library(DocumentNames):
         self._lock = threading.Lock()
         self._summaries: dict[tuple[str, str, int | None], Summary] = dict(summaries or {})
         self._section_summaries: dict[tuple[str, str, int | None, int], Summary] = {}
+        self._persist = persist
 
     @classmethod
     def build(
@@ -271,6 +275,8 @@ class Library(DocumentNames):
             # ~150 ms); a race computes it twice, harmlessly.
             cached = summarize_document(doc, length=length, sentences=sentences)
             self._summaries[key] = cached
+            if self._persist is not None and sentences is None:
+                self._persist(doc.id, length, cached)
         return cached, doc
 
     def section_number(self, document: Document, section: str) -> int:

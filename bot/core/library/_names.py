@@ -116,9 +116,7 @@ class DocumentNames:
             listed = ", ".join(shown[:8]) + (
                 f" and {len(shown) - 8} more" if len(shown) > 8 else ""
             )
-            return NotFound(
-                f"“{name}” matches several documents: {listed}. Give one of these ids."
-            )
+            return NotFound(f"“{name}” matches several documents: {listed}. Give one of these ids.")
         known = ", ".join(d.id for d in self.corpus.documents[:10])
         more = f" and {len(self.corpus) - 10} more" if len(self.corpus) > 10 else ""
         return NotFound(f"There is no document called “{name}”. Documents: {known}{more}.")

@@ -24,7 +24,10 @@ Passages are body paragraphs, cut into windows of about ``window`` characters ov
 ``overlap`` when longer, at word boundaries; passages with no letter or digit are dropped. The
 highlight is snapped to whole words and mapped back to the original text. Persistence
 (:mod:`._store`): :meth:`SearchIndex.save` writes a folder of ``.npy`` arrays and ``meta.json``
-that :meth:`SearchIndex.load` memory-maps.
+that :meth:`SearchIndex.load` memory-maps, checking the small arrays at once and each posting
+list as a query decodes it (:mod:`._checks`). Incremental updates (:mod:`._segment`):
+:meth:`SearchIndex.combine` joins a saved base, its changed documents masked, with a delta of the
+changed and added documents, and answers as a fresh build does (:mod:`._query`).
 """
 
 from bot.core.search._errors import IndexFileError

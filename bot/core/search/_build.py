@@ -36,12 +36,15 @@ PARTS = 16  # bucket ranges placed and gap-coded one at a time
 class Builder:
     """Collects matching keys (:meth:`add`) and makes the index arrays (:meth:`finish`).
 
-    ``chars`` is about the total length of the keys (it sets the hash width); ``progress`` is
-    called with the number of chunks done after each one.
+    ``chars`` is about the total length of the keys (it sets the hash width, unless ``bits`` is
+    given: a delta segment hashes as its base does); ``progress`` is called with the number of
+    chunks done after each one.
     """
 
-    def __init__(self, chars: int, progress: Callable[[int], None] | None = None) -> None:
-        self.bits = bits_for(chars)
+    def __init__(
+        self, chars: int, progress: Callable[[int], None] | None = None, bits: int | None = None
+    ) -> None:
+        self.bits = bits_for(chars) if bits is None else bits
         self._progress = progress
         self._chunks = 0
         self._counts = np.zeros(1 << self.bits, dtype=np.int32)
@@ -188,6 +191,16 @@ def _chunk_pairs(
     bounds = np.zeros(len(parts) + 1, dtype=np.int64)
     np.cumsum([len(p) for p in parts], out=bounds[1:])
     return np.concatenate(parts) if parts else np.empty(0, np.uint32), bounds
+
+
+def gram_counts(keys: list[str], bits: int) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
+    """``(buckets, counts)``: the sorted buckets of the q-grams of matching ``keys`` and in how
+    many of the keys each occurs (what those passages add to each posting list's length)."""
+    if not keys:
+        return np.empty(0, np.uint32), np.empty(0, np.int64)
+    pairs, _ = _chunk_pairs(keys, bits)
+    buckets, counts = np.unique(pairs >> np.uint32(8), return_counts=True)
+    return buckets, counts.astype(np.int64)
 
 
 def _encode(

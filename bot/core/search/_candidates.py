@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from bot.core.search._errors import IndexFileError
-from bot.core.search._grams import Postings
 
 #: Stage 1 reads posting lists, rarest first, until about this many postings per indexed passage.
 POSTINGS_BUDGET = 0.5
@@ -39,8 +39,20 @@ _MAX_VOTE = 65_535
 Votes = npt.NDArray[np.uint16]
 
 
+class Lists(Protocol):
+    """Posting lists as :func:`votes` reads them (:class:`._grams.Postings`, or a base and a
+    delta read as one)."""
+
+    @property
+    def passages(self) -> int: ...
+    @property
+    def size(self) -> int: ...
+    def lookup(self, key: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
+    def ids(self, t: int) -> npt.NDArray[np.int64]: ...
+
+
 def votes(
-    index: Postings,
+    index: Lists,
     key: str,
     lo: int,
     hi: int,
@@ -76,14 +88,21 @@ def votes(
                 raise
             damaged(error)
             continue
-        if lo > 0 or hi < n:
+        if lo > 0 or hi < index.size:
             a, b = np.searchsorted(posting, [lo, hi])
             posting = posting[a:b] - lo
         counted[posting] += np.uint16(weight)
     return counted
 
 
-def best(scores: Votes, lo: int, k: int, *, ties: int = TIE_FACTOR) -> list[int]:
+def best(
+    scores: Votes,
+    lo: int,
+    k: int,
+    *,
+    ties: int = TIE_FACTOR,
+    order: Callable[[npt.NDArray[np.int64]], npt.NDArray[np.int64]] | None = None,
+) -> list[int]:
     """The (at most) ``k`` passages with the highest positive votes, any order, offset by ``lo``.
 
     Keeps entries at or above a threshold (half the top vote, lowered by 0.6x until ``k`` pass),
@@ -91,7 +110,8 @@ def best(scores: Votes, lo: int, k: int, *, ties: int = TIE_FACTOR) -> list[int]
     Passages tied with the ``k``-th vote are all kept, up to ``ties * k`` candidates in all
     (then evenly spaced in corpus order): in a corpus of repeated text many passages hold every
     q-gram of the query, and which of them reach stage 2 must not depend on how a partition
-    happens to break ties.
+    happens to break ties. ``order`` gives passages' places in corpus order when their ids are
+    not (a combined index), so the spread is the one a fresh build makes.
     """
     top = int(scores.max(initial=0))
     if top <= 0:
@@ -109,6 +129,8 @@ def best(scores: Votes, lo: int, k: int, *, ties: int = TIE_FACTOR) -> list[int]
         above, tied = chosen[sub > cut], chosen[sub == cut]
         room = ties * k - len(above)
         if len(tied) > room:  # spread over the corpus, not the first paragraphs only
+            if order is not None:
+                tied = tied[np.argsort(order(tied + lo), kind="stable")]
             tied = tied[np.linspace(0, len(tied) - 1, room).astype(np.int64)]
         chosen = np.concatenate((above, tied))
     return (chosen + lo).tolist()

@@ -77,6 +77,13 @@ def gram_buckets(points: npt.NDArray[np.uint8] | U32, bits: int) -> U32:
     return out
 
 
+def buckets_of(key: str, bits: int) -> U32:
+    """The sorted distinct buckets of a query key's q-grams (padded with spaces when shorter than
+    ``Q + 1`` characters: a whole-word match)."""
+    text = key if len(key) > Q else f" {key} "
+    return np.unique(gram_buckets(codes(text), bits))
+
+
 @dataclass(frozen=True, slots=True)
 class Postings:
     """A read-only q-gram inverted index over ``passages`` passages (see the module docstring).
@@ -101,18 +108,30 @@ class Postings:
     escape32_ptr: IntArray
     escapes32: U32
 
+    @property
+    def size(self) -> int:
+        """The passage id space (``passages``; a merged view's can hold masked ids too)."""
+        return self.passages
+
     def lookup(self, key: str) -> tuple[IntArray, IntArray]:
         """``(lists, df)``: the posting lists of ``key``'s distinct q-grams and their lengths.
 
         A key shorter than ``Q + 1`` characters is padded with spaces (a whole-word match).
         """
-        text = key if len(key) > Q else f" {key} "
-        buckets = np.unique(gram_buckets(codes(text), self.bits))
+        where, df = self.locate(buckets_of(key, self.bits))
+        found = where >= 0
+        return where[found], df[found]
+
+    def locate(self, buckets: U32) -> tuple[IntArray, IntArray]:
+        """``(lists, df)`` of sorted distinct ``buckets``: each one's list (``-1`` if it has
+        none) and its length (0)."""
         if len(self.grams) == 0 or len(buckets) == 0:
-            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+            return np.full(len(buckets), -1, dtype=np.int64), np.zeros(len(buckets), np.int64)
         where = np.minimum(np.searchsorted(self.grams, buckets), len(self.grams) - 1)
-        where = where[self.grams[where] == buckets].astype(np.int64)
-        return where, self.indptr[where + 1] - self.indptr[where]
+        where = where.astype(np.int64)
+        where[self.grams[where] != buckets] = -1
+        df = np.where(where >= 0, self.indptr[where + 1] - self.indptr[np.maximum(where, 0)], 0)
+        return where, df.astype(np.int64)
 
     def ids(self, t: int) -> npt.NDArray[np.int64]:
         """The sorted passage ids of posting list ``t``.

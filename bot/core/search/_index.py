@@ -3,7 +3,9 @@
 Memory is a few flat numpy arrays: matching keys as one UTF-8 buffer with offsets, per-passage
 ``(document, paragraph, start, end)`` columns, and the posting lists of :mod:`._grams`; a
 :class:`~bot.core.models.Passage` is made only when asked for (its text is a slice of the
-corpus's paragraph, or of the saved text buffer once loaded from disk).
+corpus's paragraph, or of the saved text buffer once loaded from disk). An index is one
+segment, or a base segment with changed documents masked plus a delta segment
+(:meth:`SearchIndex.combine`, :mod:`._segment`) that answers as a fresh build would.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import itertools
 import logging
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,29 +21,20 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.core.errors import NotFound
-from bot.core.models import Corpus, Passage, SearchHit
+from bot.core.models import Corpus, Document, Passage, SearchHit
 from bot.core.normalize import valid_text
-from bot.core.search import _candidates, _rescore
-from bot.core.search._candidates import POSTINGS_BUDGET, TIE_FACTOR
+from bot.core.search import _query, _rescore
 from bot.core.search._errors import IndexFileError
-from bot.core.search._grams import Postings
+from bot.core.search._grams import Postings, bits_for
 from bot.core.search._passages import (
     PassageList,
     corpus_text,
+    document_chars,
     index_corpus,
-    pack,
 )
+from bot.core.search._query import SUGGEST_CANDIDATES
+from bot.core.search._segment import Layout, Merged, Segment
 from bot.core.search._text import match_key, shorten, snippet, validate
-
-#: A document range at most this long is scored whole when its votes give too few candidates
-#: (a query made only of stop grams, see :mod:`._grams`).
-_SCAN_MAX = 3_000
-#: Search-as-you-type bounds its work per keystroke by counts, not time: candidates per snippet
-#: asked for, how many passages tied with the last candidate are kept (times the candidates), and
-#: posting lists read (times the passages; see :mod:`._candidates`).
-SUGGEST_CANDIDATES = 2
-SUGGEST_TIES = 2
-SUGGEST_BUDGET = 0.5
 
 U8 = npt.NDArray[np.uint8]
 I32 = npt.NDArray[np.int32]
@@ -52,24 +45,27 @@ __all__ = ["PassageList", "SearchIndex"]
 log = logging.getLogger("bot.core.search")
 
 
+def default_candidates(passages: int) -> int:
+    """Passages kept for rescoring per query: ``sqrt(passages)`` clamped to 50-300."""
+    return min(300, max(50, math.isqrt(passages)))
+
+
 class SearchIndex:
     """A read-only fuzzy search index over a corpus's passages. Build once, query many times.
 
     Public API (also used by the corpus store): :meth:`build`, :meth:`search`, :meth:`suggest`,
     :attr:`passages`, ``len()``, :meth:`fingerprint`, :meth:`save` (a folder of ``.npy`` arrays
-    and ``meta.json``) and :meth:`load` (memory-mapped by default). Thread-safe for concurrent
-    queries (nothing is mutated after it is made).
+    and ``meta.json``), :meth:`load` (memory-mapped by default), :meth:`saved_labels`, and for
+    incremental updates :meth:`combine` (a saved base plus a delta), :meth:`chars`,
+    :meth:`chars_of`, :attr:`bits`, :meth:`bits_for`. Thread-safe for concurrent queries
+    (nothing is mutated after it is made).
     """
 
     def __init__(
         self,
         *,
-        postings: Postings,
-        keys: U8,
-        key_offsets: I64,
-        columns: dict[str, I32],
-        documents: Sequence[tuple[str, str]],
-        text_of: Callable[[int], str],
+        segments: Sequence[Segment],
+        order: Sequence[str] | None = None,
         candidates: int,
         window: int,
         overlap: int,
@@ -77,32 +73,26 @@ class SearchIndex:
         corpus: Corpus | None = None,
         source: Path | None = None,
     ) -> None:
-        """Use :meth:`build` or :meth:`load`; this stores already-computed parts.
+        """Use :meth:`build`, :meth:`load` or :meth:`combine`; this stores already-made parts.
 
-        ``columns`` has ``doc``, ``paragraph``, ``start``, ``end`` (one ``int32`` per passage);
-        ``documents`` is ``(id, title)`` per document number; ``text_of(pid)`` gives a passage's
-        original text; ``source`` is the folder it was loaded from.
+        ``segments``: one, or a base and a delta; ``order``: the live documents' ids in corpus
+        order (default: every document of the single segment); ``source``: the folder it was
+        loaded from.
         """
-        self._postings = postings
+        self._segments = tuple(segments)
+        self._layout = Layout(self._segments, order)
         self._source = source
         #: Why the saved index was found damaged by a query (``None``: it was not).
         self.problem: str | None = None
-        self._keys = keys
-        self._key_offsets = key_offsets
-        self._columns = columns
-        self._documents = tuple(documents)
-        self._text_of = text_of
         self._candidates = candidates
         self.window, self.overlap = window, overlap
         self._fingerprint = fingerprint
         self._corpus = corpus
-        self._n = len(key_offsets) - 1
-        doc = columns["doc"]
-        bounds = np.searchsorted(doc, np.arange(len(self._documents) + 1)).tolist()
-        self._doc_ranges = {
-            doc_id: (bounds[i], bounds[i + 1]) for i, (doc_id, _) in enumerate(self._documents)
-        }
+        self._n = self._layout.size
+        self._documents = self._layout.documents
+        self._doc_ranges = self._layout.ranges
         self._titles = dict(self._documents)
+        self._postings: Postings | Merged = self._layout.postings()
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -114,6 +104,7 @@ class SearchIndex:
         overlap: int = 100,
         candidates: int | None = None,
         progress: Callable[[int, int], None] | None = None,
+        bits: int | None = None,
     ) -> SearchIndex:
         """Cut the corpus into passages and index them.
 
@@ -128,6 +119,8 @@ class SearchIndex:
             progress: called as ``progress(done, total)`` after each document is cut into
                 passages and after each indexing chunk; ``done`` only grows, and the last call is
                 ``progress(total, total)``.
+            bits: the hash width (default: from the corpus's size); a delta for
+                :meth:`combine` takes its base's.
 
         Returns:
             the index; time and memory are linear in the corpus (figures for a million passages
@@ -137,23 +130,79 @@ class SearchIndex:
             raise ValueError(
                 f"need window >= 20 and 0 <= overlap < window/2, got {window}, {overlap}"
             )
-        postings, blob, offsets, columns = index_corpus(corpus, window, overlap, progress)
-        documents = tuple(corpus)
-        if candidates is None:
-            candidates = min(300, max(50, math.isqrt(len(offsets) - 1)))
-        index = cls(
-            postings=postings,
-            keys=blob,
-            key_offsets=offsets,
-            columns=columns,
-            documents=[(d.id, d.title) for d in documents],
-            text_of=corpus_text(documents, columns),
-            candidates=candidates,
-            window=window,
-            overlap=overlap,
-            corpus=corpus,
+        postings, blob, offsets, columns, sizes = index_corpus(
+            corpus, window, overlap, progress, bits
         )
+        documents = tuple(corpus)
+        segment = Segment(
+            postings,
+            blob,
+            offsets,
+            columns,
+            tuple((d.id, d.title) for d in documents),
+            tuple(sizes),
+            corpus_text(documents, columns),
+        )
+        if candidates is None:
+            candidates = default_candidates(len(segment))
+        return cls(
+            segments=[segment], candidates=candidates, window=window, overlap=overlap, corpus=corpus
+        )
+
+    @classmethod
+    def combine(cls, base: SearchIndex, delta: SearchIndex, corpus: Corpus) -> SearchIndex:
+        """The index of ``corpus`` from ``base`` (a saved index of an earlier corpus) and
+        ``delta`` (built with ``bits=base.bits`` from the documents of ``corpus`` that ``base``
+        lacks or holds in another version): the base's passages of documents that are not in
+        ``corpus`` or are in ``delta`` are masked, and the answers are a fresh build's (same
+        scores, votes and ties, in corpus order). The caller vouches that the base's other
+        documents are unchanged (the corpus store compares their content keys). Each segment
+        must be a single one, with the same ``bits``, ``window`` and ``overlap``.
+
+        Raises:
+            ValueError: a document of ``corpus`` is in neither, or the segments do not fit.
+        """
+        if len(base._segments) != 1 or len(delta._segments) != 1:
+            raise ValueError("combine a single base and a single delta")
+        if (base.bits, base.window, base.overlap) != (delta.bits, delta.window, delta.overlap):
+            raise ValueError("the delta must be built with the base's bits, window and overlap")
+        order = [document.id for document in corpus]
+        known = set(base._doc_ranges) | set(delta._doc_ranges)
+        if missing := [doc_id for doc_id in order if doc_id not in known]:
+            raise ValueError(f"documents in neither segment: {missing[:5]}")
+        index = cls(
+            segments=[base._segments[0], delta._segments[0]],
+            order=order,
+            candidates=1,
+            window=base.window,
+            overlap=base.overlap,
+            source=base._source,
+        )
+        index._candidates = default_candidates(len(index))
         return index
+
+    @staticmethod
+    def chars_of(document: Document) -> int:
+        """A document's size as the index counts it (:meth:`chars`, :meth:`bits_for`)."""
+        return document_chars(document)
+
+    @staticmethod
+    def bits_for(chars: int) -> int:
+        """The hash width a fresh build gives a corpus of ``chars`` (sum of :meth:`chars_of`)."""
+        return bits_for(chars)
+
+    @property
+    def bits(self) -> int:
+        """The hash width of the q-gram buckets (a delta must be built with its base's)."""
+        return self._postings.bits
+
+    def chars(self) -> dict[str, int]:
+        """Each live document's size (:func:`._passages.document_chars`), by id."""
+        sizes: dict[str, int] = {}
+        for segment in self._segments:
+            for (doc_id, _), size in zip(segment.documents, segment.chars, strict=True):
+                sizes[doc_id] = size
+        return {doc_id: sizes[doc_id] for doc_id in self._doc_ranges}
 
     # ------------------------------------------------------------------ persistence
     @staticmethod
@@ -163,12 +212,19 @@ class SearchIndex:
 
         return corpus_fingerprint(corpus, window, overlap)
 
-    def save(self, folder: Any, *, fingerprint: str | None = None) -> None:
+    def save(
+        self,
+        folder: Any,
+        *,
+        fingerprint: str | None = None,
+        labels: Mapping[str, str] | None = None,
+    ) -> None:
         """Write the index to ``folder`` (created or replaced) as ``.npy`` arrays + ``meta.json``.
 
         ``fingerprint`` is recorded for :meth:`load` to compare (default: :meth:`fingerprint` of
         the corpus it was built from; a caller that keys the corpus by content can pass its key
-        and spare the pass over every paragraph).
+        and spare the pass over every paragraph); ``labels`` (document id -> text, e.g. each
+        document's content key) are kept for :meth:`saved_labels`.
 
         Files are written into a temporary sibling folder, each fsynced, with sizes, dtypes,
         shapes and BLAKE2b checksums recorded in ``meta.json`` (written last), then renamed into
@@ -177,7 +233,16 @@ class SearchIndex:
         """
         from bot.core.search._store import save
 
-        save(self, folder, fingerprint)
+        save(self, folder, fingerprint, labels)
+
+    @staticmethod
+    def saved_labels(folder: Any) -> tuple[dict[str, str], dict[str, int]]:
+        """``(labels, sizes)`` of the index saved in ``folder``, from its ``meta.json`` alone:
+        the ``labels`` given to :meth:`save`, and each document's size (what :meth:`chars`
+        gives). Raises :class:`IndexFileError` when there is none or it is unreadable."""
+        from bot.core.search._store import saved_labels
+
+        return saved_labels(folder)
 
     @classmethod
     def load(
@@ -233,25 +298,6 @@ class SearchIndex:
             )
         return self._fingerprint
 
-    def _persisted(self) -> dict[str, npt.NDArray[Any]]:
-        """Every array :meth:`save` writes, by name (passage texts packed like the keys)."""
-        texts, text_offsets = pack([self._text_of(i) for i in range(self._n)])
-        p = self._postings
-        return {
-            "grams": p.grams,
-            "indptr": p.indptr,
-            "gaps": p.gaps,
-            "escape16_ptr": p.escape16_ptr,
-            "escapes16": p.escapes16,
-            "escape32_ptr": p.escape32_ptr,
-            "escapes32": p.escapes32,
-            "keys": self._keys,
-            "key_offsets": self._key_offsets,
-            **self._columns,
-            "texts": texts,
-            "text_offsets": text_offsets,
-        }
-
     # ------------------------------------------------------------------ container protocol
     @property
     def passages(self) -> Sequence[Passage]:
@@ -259,19 +305,16 @@ class SearchIndex:
         return PassageList(self)
 
     def passage(self, pid: int) -> Passage:
-        """The passage with id ``pid`` (``0 <= pid < len(self)``)."""
-        c = self._columns
-        doc = self._documents[int(c["doc"][pid])][0]
-        start, end = int(c["start"][pid]), int(c["end"][pid])
-        return Passage(doc, int(c["paragraph"][pid]), start, end, self._text_of(pid))
+        """The passage with id ``pid`` (``0 <= pid < len(self)`` in a single segment; in a
+        combined index, a composite id: :attr:`passages` lists them in corpus order)."""
+        return self._layout.passage(pid)
 
     def key(self, pid: int) -> str:
         """The matching key of passage ``pid``."""
-        o = self._key_offsets
-        return self._keys[o[pid] : o[pid + 1]].tobytes().decode("utf-8", "surrogatepass")
+        return self._layout.key(pid)
 
     def __len__(self) -> int:
-        return self._n
+        return self._layout.passages
 
     # ------------------------------------------------------------------ search
     def search(
@@ -346,7 +389,7 @@ class SearchIndex:
         if sum(ch.isalnum() for ch in key) < 3 or len(key) > 300 or limit <= 0:
             return []
         k = max(SUGGEST_CANDIDATES * limit, 50)
-        ranked = self._ranked(key, 0, self._n, k, 60.0, prefix=True)
+        ranked = self._ranked(key, 0, self._n, k, 60.0, prefix=True)  # composite id space
         out: list[str] = []
         for found in self._iter_hits(key, ranked):
             text = snippet(found.passage.text, found.match_start, 100)
@@ -376,59 +419,35 @@ class SearchIndex:
         prefix: bool = False,
         top: int | None = None,
     ) -> list[_rescore.Scored]:
-        """Stage 1 (votes, candidates) then stage 2 (scores) over passages ``[lo, hi)``; with
-        ``top``, only what the best ``top`` paragraphs need (see :func:`._rescore.rank`)."""
-        budget, ties = (SUGGEST_BUDGET, SUGGEST_TIES) if prefix else (POSTINGS_BUDGET, TIE_FACTOR)
-        votes = _candidates.votes(self._postings, key, lo, hi, budget=budget, damaged=self._damaged)
-        ids: Sequence[int]
-        if exhaustive or hi - lo <= k:
-            ids = range(lo, hi)
-        else:
-            ids = _candidates.best(votes, lo, k, ties=ties)
-            if len(ids) < k and hi - lo <= _SCAN_MAX:
-                ids = range(lo, hi)
-        choices = [self.key(i) for i in ids]
-        where = np.asarray(ids, dtype=np.int64)
-        groups = (self._columns["doc"][where].astype(np.int64) << 32) | self._columns["paragraph"][
-            where
-        ]
-        return _rescore.rank(
+        """Stage 1 then stage 2 over passages ``[lo, hi)`` (see :func:`._query.ranked`)."""
+        return _query.ranked(
+            self._layout,
+            self._postings,
             key,
-            ids,
-            choices,
+            (lo, hi),
+            k,
             threshold,
-            votes,
-            lo,
-            align_words=not prefix,
+            exhaustive=exhaustive,
+            prefix=prefix,
             top=top,
-            groups=groups.tolist(),
+            damaged=self._damaged,
         )
 
     def _damaged(self, error: IndexFileError) -> None:
         """A posting list that does not decode: logged, skipped by the query, and the saved
-        folder's ``meta.json`` removed so that the next start rebuilds the index."""
+        folder marked so that the next start rebuilds the index (:attr:`problem` says why)."""
+        from bot.core.search._store import mark_damaged
+
         where = f" in {self._source}" if self._source is not None else ""
         problem = f"The search index{where} is damaged: {error}"
         if self.problem is None:
             log.warning(
                 "%s; queries skip that list until the index is rebuilt at the next start", problem
             )
+            if self._source is not None:
+                mark_damaged(self._source)
         self.problem = problem
-        if self._source is not None:
-            from bot.core.search._store import META
-
-            try:
-                (self._source / META).unlink(missing_ok=True)
-            except OSError as failure:
-                log.warning("cannot mark %s for rebuilding: %s", self._source, failure)
 
     def _iter_hits(self, key: str, ranked: list[_rescore.Scored]) -> Iterator[SearchHit]:
         """The ranked passages as hits, one per paragraph (the best of its windows)."""
-        seen: set[tuple[int, int]] = set()
-        doc, paragraph = self._columns["doc"], self._columns["paragraph"]
-        for scored in ranked:
-            where = (int(doc[scored.pid]), int(paragraph[scored.pid]))
-            if where in seen:
-                continue
-            seen.add(where)
-            yield _rescore.hit(key, scored, self.passage(scored.pid))
+        return _query.hits(self._layout, key, ranked)

@@ -45,13 +45,13 @@ class PassageList(Sequence[Passage]):
     def __getitem__(self, i: slice) -> Sequence[Passage]: ...
     def __getitem__(self, i: int | slice) -> Passage | Sequence[Passage]:
         if isinstance(i, slice):
-            return tuple(self._index.passage(j) for j in range(len(self))[i])
+            return tuple(self[j] for j in range(len(self))[i])
         if not -len(self) <= i < len(self):
             raise IndexError(i)
-        return self._index.passage(i % len(self))
+        return self._index.passage(self._index._layout.nth(i % len(self)))
 
     def __iter__(self) -> Iterator[Passage]:
-        return (self._index.passage(i) for i in range(len(self)))
+        return (self[i] for i in range(len(self)))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence):
@@ -61,21 +61,30 @@ class PassageList(Sequence[Passage]):
     __hash__ = None  # type: ignore[assignment]
 
 
+def document_chars(document: Document) -> int:
+    """A document's size as the hash width counts it (characters, two more per paragraph; from
+    the counts a stored document knows without reading its body)."""
+    return document.char_count + 2 * len(document.paragraphs)
+
+
 def index_corpus(
     corpus: Corpus,
     window: int,
     overlap: int,
     progress: Callable[[int, int], None] | None,
-) -> tuple[Postings, U8, I64, dict[str, I32]]:
-    """``(postings, keys, key_offsets, columns)`` of the corpus's passages (see
-    :meth:`SearchIndex.build`, which says how ``progress`` is called)."""
-    chars = sum(d.char_count + 2 * len(d.paragraphs) for d in corpus)  # reads no stored body
+    bits: int | None = None,
+) -> tuple[Postings, U8, I64, dict[str, I32], list[int]]:
+    """``(postings, keys, key_offsets, columns, sizes)`` of the corpus's passages, ``sizes`` per
+    document (:func:`document_chars`); see :meth:`SearchIndex.build`, which says how
+    ``progress`` is called. ``bits``: the hash width (default: from the corpus's size)."""
+    sizes = [document_chars(document) for document in corpus]
+    chars = sum(sizes)
     total = len(corpus) + max(1, -(-chars // CHUNK_CHARS))
     chunks = None
     if progress is not None:
         report = progress
         chunks = lambda done: report(min(len(corpus) + done, total - 1), total)  # noqa: E731
-    builder = Builder(chars, chunks)
+    builder = Builder(chars, chunks, bits)
     with small_pages():
         columns = _cut(corpus, window, overlap, builder, progress, total)
         postings, blob, offsets = builder.finish()
@@ -83,7 +92,7 @@ def index_corpus(
     release_free_memory()  # the build's freed temporaries, back to the OS
     if progress is not None:
         progress(total, total)
-    return postings, blob, offsets, columns
+    return postings, blob, offsets, columns, sizes
 
 
 _COLUMNS = ("doc", "paragraph", "start", "end")

@@ -12,7 +12,7 @@ the stage-1 votes, then corpus order.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,6 +66,7 @@ def rank(
     align_words: bool = True,
     top: int | None = None,
     groups: Sequence[int] | None = None,
+    order: Mapping[int, int] | None = None,
 ) -> list[Scored]:
     """Score passages ``ids`` (matching keys ``choices``) against ``key``; best first.
 
@@ -79,7 +80,8 @@ def rank(
     With ``top`` and ``groups`` (one paragraph id per choice), only what the best ``top``
     paragraphs need is aligned: a passage whose best possible aligned score is below the
     ``top``-th best paragraph's score before alignment cannot be among them, and is dropped
-    (:func:`_prune`; the other passages' scores are unchanged).
+    (:func:`_prune`; the other passages' scores are unchanged). ``order`` maps passage ids to
+    their places in corpus order where the ids are not (a combined index).
     """
     if not choices:
         return []
@@ -101,7 +103,8 @@ def rank(
         for s in inexact
         if s.score >= cutoff
     ]
-    ranked.sort(key=lambda s: (not s.exact, -s.score, -float(votes[s.pid - lo]), s.pid))
+    place = (lambda pid: pid) if order is None else order.__getitem__
+    ranked.sort(key=lambda s: (not s.exact, -s.score, -float(votes[s.pid - lo]), place(s.pid)))
     return ranked
 
 

@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
 import zlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -31,12 +33,17 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.core.models import Corpus
+from bot.core.search._checks import check_against, check_arrays, spot_check_lists
 from bot.core.search._errors import IndexFileError
 from bot.core.search._grams import Postings, Q
+from bot.core.search._passages import pack
+from bot.core.search._segment import Segment
 from bot.core.search._text import MATCH_PUNCTUATION
 
 if TYPE_CHECKING:
     from bot.core.search._index import SearchIndex
+
+log = logging.getLogger("bot.core.search")
 
 FORMAT = "corpusbot-search-index"
 VERSION = 4  # bump when the saved layout or anything the index depends on changes
@@ -60,12 +67,6 @@ ARRAYS = {
     "text_offsets": "<i8",
 }
 _READ = 1 << 20
-#: Passages checked against the corpus on loading (all of them in a smaller index).
-_SAMPLE = 20_000
-#: With a fingerprint that vouches for the corpus: passages spot-checked in each of a few
-#: documents (the first, middle and last), and postings decoded from a sample of lists.
-_SPOT_PASSAGES = 24
-_SPOT_POSTINGS = 1 << 18
 
 
 def corpus_fingerprint(corpus: Corpus, window: int, overlap: int) -> str:
@@ -98,23 +99,65 @@ class _Hashing:
         return self.handle.write(view)
 
 
+def persisted(index: SearchIndex) -> dict[str, npt.NDArray[Any]]:
+    """Every array :meth:`save` writes, by name (passage texts packed like the keys).
+    Raises ``ValueError`` for a combined index (its segments are saved one by one)."""
+    if len(index._segments) != 1:
+        raise ValueError("a combined index is saved as its base and delta, one by one")
+    segment = index._segments[0]
+    texts, text_offsets = pack([segment.text_of(i) for i in range(len(segment))])
+    p = segment.postings
+    return {
+        "grams": p.grams,
+        "indptr": p.indptr,
+        "gaps": p.gaps,
+        "escape16_ptr": p.escape16_ptr,
+        "escapes16": p.escapes16,
+        "escape32_ptr": p.escape32_ptr,
+        "escapes32": p.escapes32,
+        "keys": segment.keys,
+        "key_offsets": segment.key_offsets,
+        **segment.columns,
+        "texts": texts,
+        "text_offsets": text_offsets,
+    }
+
+
+def mark_damaged(source: Path) -> None:
+    """Make the index saved in ``source`` unusable (its ``meta.json`` removed), so that the next
+    load finds none and it is rebuilt; a query found a posting list there that does not decode."""
+    try:
+        (source / META).unlink(missing_ok=True)
+    except OSError as failure:
+        log.warning("cannot mark %s for rebuilding: %s", source, failure)
+
+
 def save(
-    index: SearchIndex, folder: str | os.PathLike[str], fingerprint: str | None = None
+    index: SearchIndex,
+    folder: str | os.PathLike[str],
+    fingerprint: str | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> None:
     """Write ``index`` to ``folder`` atomically (see the module docstring); ``fingerprint``
-    (default: :func:`corpus_fingerprint` of the index's corpus) is what :func:`load` compares."""
+    (default: :func:`corpus_fingerprint` of the index's corpus) is what :func:`load` compares;
+    ``labels`` (document id -> text) are kept for :func:`saved_labels`."""
     target = Path(folder)
     target.parent.mkdir(parents=True, exist_ok=True)
-    arrays = index._persisted()
+    arrays = persisted(index)
+    segment = index._segments[0]
     meta: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
         "fingerprint": fingerprint or index._saved_fingerprint(),
-        "bits": index._postings.bits,
+        "bits": index.bits,
         "candidates": index._candidates,
         "window": index.window,
         "overlap": index.overlap,
-        "documents": [list(d) for d in index._documents],
+        "documents": [
+            [doc_id, title, size]
+            for (doc_id, title), size in zip(segment.documents, segment.chars, strict=True)
+        ],
+        "labels": dict(labels or {}),
         "arrays": {},
     }
     temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
@@ -186,18 +229,22 @@ def load(
                 reason="stale",
             )
     arrays = {name: _read_array(source, name, meta, mmap=mmap, verify=verify) for name in ARRAYS}
-    _check_arrays(source, arrays, len(meta["documents"]), int(meta["bits"]))
-    documents = [(str(d[0]), str(d[1])) for d in meta["documents"]]
+    check_arrays(source, arrays, len(meta["documents"]), int(meta["bits"]))
+    try:
+        documents = [(str(d[0]), str(d[1])) for d in meta["documents"]]
+        sizes = tuple(int(d[2]) for d in meta["documents"])
+    except (TypeError, ValueError, IndexError):
+        raise IndexFileError(f"{source / META} lists its documents wrongly.") from None
     postings = Postings(
         int(meta["bits"]),
         len(arrays["key_offsets"]) - 1,
         *(arrays[name] for name in ("grams", "indptr", "gaps", "escape16_ptr", "escapes16")),
         *(arrays[name] for name in ("escape32_ptr", "escapes32")),
     )
-    _spot_check_lists(source, postings)
+    spot_check_lists(source, postings)
     if corpus is not None:
         spot = fingerprint is not None
-        _check_against(source, arrays, corpus, documents, window, overlap, spot=spot)
+        check_against(source, arrays, corpus, documents, window, overlap, spot=spot)
         titles = {document.id: document.title for document in corpus}
         documents = [(doc_id, titles.get(doc_id, title)) for doc_id, title in documents]
     texts, text_offsets = arrays["texts"], arrays["text_offsets"]
@@ -206,13 +253,17 @@ def load(
         return texts[text_offsets[pid] : text_offsets[pid + 1]].tobytes().decode("utf-8")
 
     columns = {name: arrays[name] for name in ("doc", "paragraph", "start", "end")}
+    segment = Segment(
+        postings,
+        arrays["keys"],
+        arrays["key_offsets"],
+        columns,
+        tuple(documents),
+        sizes,
+        text_of,
+    )
     return cls(
-        postings=postings,
-        keys=arrays["keys"],
-        key_offsets=arrays["key_offsets"],
-        columns=columns,
-        documents=documents,
-        text_of=text_of,
+        segments=[segment],
         candidates=int(meta["candidates"]),
         window=int(meta["window"]),
         overlap=int(meta["overlap"]),
@@ -221,126 +272,17 @@ def load(
     )
 
 
-def _check_arrays(
-    source: Path, arrays: dict[str, npt.NDArray[Any]], documents: int, bits: int
-) -> None:
-    """Raise :class:`IndexFileError` unless the arrays fit together (a crafted or mixed-up folder
-    can have valid checksums): lengths, offsets, document numbers, spans. Reads the small arrays
-    only (offsets and columns), never the posting lists, keys or texts themselves."""
-    n = len(arrays["key_offsets"]) - 1
-    grams = arrays["grams"]
-    doc, paragraph, start, end = (arrays[c] for c in ("doc", "paragraph", "start", "end"))
-    problems = {
-        "its arrays hold different numbers of passages": n < 0
-        or len(arrays["text_offsets"]) != n + 1
-        or any(len(a) != n for a in (doc, paragraph, start, end)),
-        "its q-gram table does not fit together": not 12 <= bits <= 32
-        or any(len(arrays[p]) != len(grams) + 1 for p in ("indptr", "escape16_ptr", "escape32_ptr"))
-        or (len(grams) > 1 and bool(np.any(np.diff(grams.astype(np.int64)) <= 0))),
-    }
-    for offsets, blob in (
-        ("key_offsets", "keys"),
-        ("text_offsets", "texts"),
-        ("indptr", "gaps"),
-        ("escape16_ptr", "escapes16"),
-        ("escape32_ptr", "escapes32"),
-    ):
-        o = arrays[offsets]
-        problems[f"its {offsets} do not fit {blob}.npy"] = (
-            len(o) == 0 or int(o[0]) != 0 or int(o[-1]) != len(arrays[blob]) or _decreasing(o)
-        )
-    if not any(problems.values()):
-        chars = (end.astype(np.int64) - start) if n else np.zeros(0, np.int64)
-        sizes = np.diff(arrays["text_offsets"])
-        problems["its passages point outside the documents"] = n > 0 and (
-            not 0 <= int(doc.min()) <= int(doc.max()) < documents
-            or _decreasing(doc)
-            or int(paragraph.min()) < 1
-            or int(start.min()) < 0
-            or bool(np.any(chars <= 0))
-        )
-        # A passage of c characters is c to 4c bytes of UTF-8.
-        problems["its passage texts do not fit their spans"] = n > 0 and bool(
-            np.any(sizes < chars) or np.any(sizes > 4 * chars)
-        )
-    for what, bad in problems.items():
-        if bad:
-            raise IndexFileError(f"The search index in {source} is damaged: {what}.")
-
-
-def _spot_check_lists(source: Path, postings: Postings) -> None:
-    """Decode evenly spread posting lists, about :data:`_SPOT_POSTINGS` postings in all (every
-    list of a small index); :class:`IndexFileError` if one does not decode. The others are
-    checked when a query reads them."""
-    lists = len(postings.grams)
-    if lists == 0:
-        return
-    lengths = np.diff(postings.indptr)
-    step = max(1, int(lengths.sum()) // _SPOT_POSTINGS)
-    chosen = np.arange(0, lists, step) if step > 1 else np.arange(lists)
-    chosen = chosen[lengths[chosen] <= _SPOT_POSTINGS]  # a few short lists, not a huge one
-    for t in [*chosen.tolist(), lists - 1]:
-        try:
-            postings.ids(t)
-        except IndexFileError as error:
-            raise IndexFileError(f"The search index in {source} is damaged: {error}.") from None
-
-
-def _check_against(
-    source: Path,
-    arrays: dict[str, npt.NDArray[Any]],
-    corpus: Corpus,
-    documents: list[tuple[str, str]],
-    window: int,
-    overlap: int,
-    *,
-    spot: bool = False,
-) -> None:
-    """Raise :class:`IndexFileError` unless sampled passages (all of them up to ``_SAMPLE``) are
-    where ``corpus`` puts them: a window of their paragraph, with the saved text. With ``spot``,
-    only :data:`_SPOT_PASSAGES` passages of each of the first, middle and last documents (the
-    others' paragraphs are not touched)."""
-    from bot.core.search._text import windows
-
-    n = len(arrays["key_offsets"]) - 1
-    texts, offsets = arrays["texts"], arrays["text_offsets"]
-    by_id = {document.id: document for document in corpus}
-    sample: Any = range(n) if n <= _SAMPLE else np.linspace(0, n - 1, _SAMPLE).astype(np.int64)
-    if spot and n:
-        doc = arrays["doc"]
-        chosen = sorted({int(doc[0]), int(doc[n // 2]), int(doc[-1])})
-        firsts = np.searchsorted(doc, chosen, side="left").tolist()
-        stops = np.searchsorted(doc, chosen, side="right").tolist()
-        spots = [
-            np.linspace(a, b - 1, min(b - a, _SPOT_PASSAGES)).astype(np.int64)
-            for a, b in zip(firsts, stops, strict=True)
-        ]
-        sample = np.unique(np.concatenate(spots))
-    # A paragraph's windows are computed once: a long paragraph has thousands of passages, and
-    # recomputing its windows for each made loading quadratic in the paragraph's length.
-    spans_of: dict[tuple[str, int], set[tuple[int, int]]] = {}
-    for pid in (int(i) for i in sample):
-        document = by_id.get(documents[int(arrays["doc"][pid])][0])
-        number = int(arrays["paragraph"][pid])
-        span = (int(arrays["start"][pid]), int(arrays["end"][pid]))
-        if document is None or number > len(document.paragraphs):
-            raise IndexFileError(
-                f"The search index in {source} is damaged: passage {pid} points outside the corpus."
-            )
-        text = document.paragraphs[number - 1].text
-        saved = texts[offsets[pid] : offsets[pid + 1]].tobytes().decode("utf-8", "replace")
-        key = (document.id, number)
-        if key not in spans_of:
-            spans_of[key] = set(windows(text, window, overlap))
-        if span not in spans_of[key] or text[span[0] : span[1]] != saved:
-            raise IndexFileError(
-                f"The search index in {source} is damaged: passage {pid} is not where the corpus "
-                "puts it."
-            )
-
-
-def _decreasing(values: npt.NDArray[Any]) -> bool:
-    return len(values) > 1 and bool(np.any(values[1:] < values[:-1]))
+def saved_labels(folder: str | os.PathLike[str]) -> tuple[dict[str, str], dict[str, int]]:
+    """``(labels, sizes)`` of the index saved in ``folder`` (its ``meta.json`` only): the labels
+    given to :func:`save` and each document's size; :class:`IndexFileError` if unreadable."""
+    source = Path(folder)
+    meta = _read_meta(source)
+    try:
+        labels = {str(k): str(v) for k, v in dict(meta.get("labels") or {}).items()}
+        sizes = {str(d[0]): int(d[2]) for d in meta["documents"]}
+    except (TypeError, ValueError, IndexError):
+        raise IndexFileError(f"{source / META} lists its documents wrongly.") from None
+    return labels, sizes
 
 
 def _read_meta(source: Path) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from bot.core.store.codec import (
     derived_summaries,
     encode_derived,
     parse_derived,
+    with_summary,
 )
 from bot.core.store.derive import derive, merge_quotes
 from bot.core.store.lazy import mapped_record
@@ -41,6 +42,7 @@ __all__ = [
     "Stored",
     "derived_path",
     "quote_book",
+    "save_summary",
     "start_deriving",
     "stored_part",
     "summaries_of",
@@ -95,6 +97,19 @@ def stored_part(
     if path is None:
         return Stored(functools.partial(bytes, payload), summaries)
     return Stored(mapped_record(path, "derived", payload), summaries)
+
+
+def save_summary(disk: Disk, path: Path | None, length: str, summary: Summary) -> None:
+    """Add ``summary`` (of ``length``) to the derived record at ``path``, if it is there and
+    sound (else nothing: the summary is computed again after the next start)."""
+    payload = disk.read(path, "derived")
+    if payload is None:
+        return
+    try:
+        updated = with_summary(payload, length, summary)
+    except ValueError:
+        return
+    disk.write(path, "derived", updated)
 
 
 def summaries_of(part: Part) -> dict[str, Summary]:

@@ -59,6 +59,7 @@ class StoreReport:
     derived_from_store: int = 0
     derived_built: int = 0
     index_from_store: bool = False
+    index_documents: int = 0  # documents indexed now (all, or the changed ones of a delta)
     damaged: list[str] = field(default_factory=list)
     write_error: str | None = None
     timings: dict[str, float] = field(default_factory=dict)

@@ -11,7 +11,8 @@ Layout of the store folder (every file a checksummed record, see :mod:`.records`
     documents/<key>.rec     one parsed document (key: SHA-256 of its JSON and the code version)
     derived/<key>.rec       its quotes and summaries
     index/<key>/            the search index of the whole corpus (``SearchIndex.save``: ``.npy``
-                            arrays, memory-mapped when loaded, with checksums in ``meta.json``)
+                            arrays, memory-mapped when loaded, with checksums in ``meta.json``);
+                            ``index/<key>.<delta>/`` the changed documents' (see :mod:`._index`)
 
 Reading: every file under the corpus paths is hashed; when every hash is as recorded, the
 documents come from the store without the loader; otherwise only the files whose record is
@@ -44,6 +45,7 @@ from bot.core.store._derived import (
     Part,
     derived_path,
     quote_book,
+    save_summary,
     start_deriving,
     stored_part,
     summaries_of,
@@ -185,9 +187,14 @@ class CorpusStore:
         progress: Progress | None = None,
     ) -> Library:
         """A :class:`Library` with every part ready: derived data and the index from the store,
-        or built now (documents in worker processes, the index here meanwhile)."""
+        or built now (documents in worker processes, the index here meanwhile).
+
+        Whole-document summaries are not derived here: a novel's costs about as much as its
+        quotes, and only ``/summary`` and ``/sources document:`` need one. The library computes
+        one on first use and it is stored in the document's derived record (:func:`save_summary`),
+        so the next start has it; ``summary_length`` is kept for callers."""
         started = time.perf_counter()
-        lengths = (summary_length,)
+        lengths: tuple[str, ...] = ()
         paths = {d.id: self._derived_path(d, lengths) for d in corpus}
         parts: dict[str, Part] = {}
         missing = []
@@ -221,7 +228,16 @@ class CorpusStore:
         if self.folder is not None and self.report.write_error is None:
             superseded = self._save_inputs(corpus, [p.stem for p in paths.values() if p], index_key)
             clean(self.folder, keep_inputs=KEEP_INPUTS, grace=GRACE_SECONDS, superseded=superseded)
-        return Library(corpus, index=index, quotes=quotes, summaries=summaries)
+        persist = None
+        if self.folder is not None:
+            persist = functools.partial(self._save_summary, dict(paths))
+        return Library(corpus, index=index, quotes=quotes, summaries=summaries, persist=persist)
+
+    def _save_summary(
+        self, paths: dict[str, Path | None], document_id: str, length: str, summary: Summary
+    ) -> None:
+        """Keep a summary the library computed in its document's derived record."""
+        save_summary(self._disk, paths.get(document_id), length, summary)
 
     def _source(self, document: Document) -> Callable[[], bytes | str]:
         """What a worker derives ``document`` from: the path of its record in the store, or

@@ -14,6 +14,7 @@ from bot.core.store.codec._derived import (
     derived_summaries,
     encode_derived,
     parse_derived,
+    with_summary,
 )
 from bot.core.store.codec._document import (
     DOCUMENT_VERSION,
@@ -38,4 +39,5 @@ __all__ = [
     "encode_derived",
     "encode_document",
     "parse_derived",
+    "with_summary",
 ]

@@ -41,6 +41,14 @@ def _sentence_row(sentence: Sentence) -> list[object]:
     return [sentence.paragraph, sentence.index, sentence.start, sentence.end, sentence.text]
 
 
+def _summary_row(summary: Summary) -> dict[str, object]:
+    return {
+        "sentences": [_sentence_row(s) for s in summary.sentences],
+        "method": summary.method,
+        "standfirst": summary.standfirst,
+    }
+
+
 def _quote_rows(quotes: Sequence[Quote]) -> list[list[object]]:
     return [
         [
@@ -60,12 +68,7 @@ def encode_derived(derived: Derived) -> bytes:
     head = {
         "version": DERIVED_VERSION,
         "summaries": {
-            length: {
-                "sentences": [_sentence_row(s) for s in summary.sentences],
-                "method": summary.method,
-                "standfirst": summary.standfirst,
-            }
-            for length, summary in derived.summaries.items()
+            length: _summary_row(summary) for length, summary in derived.summaries.items()
         },
     }
     body = {
@@ -74,6 +77,15 @@ def encode_derived(derived: Derived) -> bytes:
         "plain": _quote_rows(derived.plain),
     }
     return dumps(head) + b"\n" + dumps(body)
+
+
+def with_summary(payload: bytes, length: str, summary: Summary) -> bytes:
+    """The derived record ``payload`` with ``summary`` stored as its summary at ``length`` (the
+    quotes' bytes untouched). Raises ``ValueError`` when ``payload`` is not a derived record."""
+    body = payload.partition(b"\n")[2]
+    record = parse_derived(payload, quotes=False)
+    record["summaries"][length] = _summary_row(summary)
+    return dumps(record) + b"\n" + body
 
 
 def _sentence(document: Document, row: list[Any]) -> Sentence:
