@@ -266,13 +266,13 @@ def document_speech(document: Document) -> list[list[SpeechSpan]]:
     their fullest form found in the document (a form must be mentioned twice)."""
     names = Counter(_document_names(document))
     found = resolve_dialogue(document, [extract_speech(p) for p in document.paragraphs])
+    fullest: dict[str, str] = {}  # per distinct speaker: a novel names a few hundred times
+    for spans in found:
+        for s in spans:
+            if s.speaker and s.speaker not in fullest:
+                fullest[s.speaker] = _canonical(s.speaker, names, min_count=2)
     return [
-        [
-            dataclasses.replace(s, speaker=_canonical(s.speaker, names, min_count=2))
-            if s.speaker
-            else s
-            for s in spans
-        ]
+        [dataclasses.replace(s, speaker=fullest[s.speaker]) if s.speaker else s for s in spans]
         for spans in found
     ]
 
@@ -283,16 +283,27 @@ def _openings(document: Document) -> frozenset[int]:
     found = {section.first for section in document.sections}
     previous_heading = True
     for paragraph in document.paragraphs:
-        sentences = paragraph.sentences
-        # "CHAPTER 1. Loomings." is two sentences: a chapter line, then its title
-        heading = bool(sentences) and (
-            all(is_heading(s.text, alone=len(sentences) == 1) for s in sentences)
-            or (is_heading(sentences[0].text, alone=False) and len(paragraph.text.split()) <= 15)
-        )
+        heading = _heading_paragraph(paragraph)
         if previous_heading and not heading:
             found.add(paragraph.number)
         previous_heading = heading
     return frozenset(found)
+
+
+def _heading_paragraph(paragraph: Paragraph) -> bool:
+    """A heading line: every sentence heading-like, or a short paragraph opening with one
+    ("CHAPTER 1. Loomings." is two sentences: a chapter line, then its title). Each
+    :func:`is_heading` is asked once (the first sentence's answer serves both tests)."""
+    sentences = paragraph.sentences
+    if not sentences:
+        return False
+    alone = len(sentences) == 1
+    first = is_heading(sentences[0].text, alone=alone)
+    if first and all(is_heading(s.text, alone=alone) for s in sentences[1:]):
+        return True
+    if alone:
+        return len(paragraph.text.split()) <= 15 and is_heading(sentences[0].text, alone=False)
+    return first and len(paragraph.text.split()) <= 15
 
 
 def _complete(text: str) -> bool:
