@@ -11,6 +11,9 @@ its table) is started as a separate process, and its wall time and peak resident
 * *first start*: an empty store (cache) folder;
 * *restart*: the same again, nothing changed (median of ``--runs``);
 * *one changed file*: one document's file edited (a paragraph added), then a restart.
+* *first quote*: ``corpusbot quote`` after the restarts: a restart, then the quote ranking
+  assembled as the bot assembles it once connected, and one pick (its peak RSS is the bot's
+  memory with every part in use; ``check`` never assembles the ranking).
 
 Code compared: **today** is the product as it was before the corpus store (commit
 :data:`BASELINE`, extracted with ``git archive`` and put first on ``PYTHONPATH``; its
@@ -70,6 +73,7 @@ class Row:
     restarts: list[Run]
     changed: Run | None
     load: float = 0.0  # 1-minute load average when the row started
+    quote: Run | None = None  # ``corpusbot quote`` after a restart: the quote ranking assembled
 
 
 def _baseline(folder: Path) -> Path:
@@ -81,9 +85,11 @@ def _baseline(folder: Path) -> Path:
     return folder
 
 
-def _check(code: Path | None, config: Path, cwd: Path, *, store: bool = True) -> Run:
-    """One ``check`` process: wall seconds and peak RSS (MB); ``store=False``: this checkout
-    with no store folder (everything built in memory at every start)."""
+def _check(
+    code: Path | None, config: Path, cwd: Path, *, store: bool = True, command: str = "check"
+) -> Run:
+    """One ``check`` (or ``command``) process: wall seconds and peak RSS (MB); ``store=False``:
+    this checkout with no store folder (everything built in memory at every start)."""
     env = dict(os.environ)
     env.pop("DISCORD_TOKEN", None)
     if not store:
@@ -92,7 +98,7 @@ def _check(code: Path | None, config: Path, cwd: Path, *, store: bool = True) ->
         env["PYTHONPATH"] = str(code)
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "check", "--config", str(config)],
+        [sys.executable, "-m", "bot", command, "--config", str(config)],
         cwd=cwd,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -123,6 +129,7 @@ def measure(name: str, code_name: str, code: Path | None, corpus: Path, runs: in
         config = _config(folder, corpus, store=store)
         first = _check(code, config, folder, store=store)
         restarts = [_check(code, config, folder, store=store) for _ in range(runs)]
+        quote = _check(code, config, folder, store=store, command="quote")
         victim = sorted(corpus.glob("*.txt"))[0]
         original = victim.read_bytes()
         try:
@@ -131,7 +138,7 @@ def measure(name: str, code_name: str, code: Path | None, corpus: Path, runs: in
             changed = _check(code, config, folder, store=store)
         finally:
             victim.write_bytes(original)
-    row = Row(name, code_name, first, restarts, changed, load)
+    row = Row(name, code_name, first, restarts, changed, load, quote)
     print(table([row]).splitlines()[-1], flush=True)  # as it comes: a big run takes long
     return row
 
@@ -164,15 +171,16 @@ def _s(run: Run | None) -> str:
 def table(rows: Sequence[Row]) -> str:
     lines = [
         "| corpus | code | first start s | restart s (median) | RSS after restart MB "
-        "| one changed file s | load average |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| one changed file s | first quote s | RSS with quotes MB | load average |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         restart = statistics.median(r.seconds for r in row.restarts)
         rss = statistics.median(r.rss_mb for r in row.restarts)
         lines.append(
             f"| {row.corpus} | {row.code} | {_s(row.first)} | {restart:.2f} | {rss:.0f} "
-            f"| {_s(row.changed)} | {row.load:.1f} |"
+            f"| {_s(row.changed)} | {_s(row.quote)} "
+            f"| {'-' if row.quote is None else f'{row.quote.rss_mb:.0f}'} | {row.load:.1f} |"
         )
     by_corpus: dict[str, dict[str, Row]] = {}
     for row in rows:

@@ -76,8 +76,16 @@ def _scores(vectors: _Vectors, method: Method) -> FloatArray:
         # so a chunk's first sentences are not mistaken for a lead (only the document's are).
         for start, stop in _chunks(n, CHUNK_SENTENCES):
             low, high = max(0, start - PACSUM_WINDOW), min(n, stop + PACSUM_WINDOW)
-            part = pacsum_scores(vectors.similarity(low, high), window=PACSUM_WINDOW)
-            scores[start:stop] = part[start - low : stop - low]
+            similarity = vectors.similarity(low, high)
+            scores[start:stop] = _pacsum_rows(
+                similarity,
+                PACSUM_LAMBDA1,
+                PACSUM_LAMBDA2,
+                PACSUM_BETA,
+                PACSUM_WINDOW,
+                start - low,
+                stop - low,
+            )
         return scores
     if method != "lexrank":
         raise ValueError(f"unknown summary method {method!r}")
@@ -150,14 +158,31 @@ def pacsum_scores(
         scores, shape ``(n,)``.
     """
     n = similarity.shape[0]
+    return _pacsum_rows(similarity, lambda1, lambda2, beta, window, 0, n)
+
+
+def _pacsum_rows(
+    similarity: FloatArray,
+    lambda1: float,
+    lambda2: float,
+    beta: float,
+    window: int | None,
+    first: int,
+    last: int,
+) -> FloatArray:
+    """:func:`pacsum_scores` of rows ``first..last-1`` only (the edge threshold still comes from
+    the whole matrix); each row is computed and summed exactly as in the whole result."""
+    n = similarity.shape[0]
     if n < 2:
-        return np.zeros(n, dtype=np.float64)
+        return np.zeros(last - first, dtype=np.float64)
     linked, before, after = _pacsum_masks(n, window)
     edges_considered = similarity[linked]
     low, high = float(edges_considered.min()), float(edges_considered.max())
-    edges = np.where(linked, np.maximum(similarity - (low + beta * (high - low)), 0.0), 0.0)
-    later = np.where(after, edges, 0.0).sum(axis=1)
-    earlier = np.where(before, edges, 0.0).sum(axis=1)
+    threshold = low + beta * (high - low)
+    rows = slice(first, last)
+    edges = np.where(linked[rows], np.maximum(similarity[rows] - threshold, 0.0), 0.0)
+    later = np.where(after[rows], edges, 0.0).sum(axis=1)
+    earlier = np.where(before[rows], edges, 0.0).sum(axis=1)
     return np.asarray(lambda1 * earlier + lambda2 * later, dtype=np.float64)
 
 

@@ -212,6 +212,7 @@ _HEADING_LEAD = re.compile(
     r"(?:[ivxlcdm]+|\d+|[a-z]+)\b|[ivxlcdm]+\.(?:\s|$)|\d+\.\s+[A-Z])",
     re.IGNORECASE,
 )
+_ROMAN_LEAD = re.compile(r"^\s*[ivxlcdm]+\.", re.IGNORECASE)
 _MINOR_WORDS: Final = frozenset(
     [
         "a",
@@ -258,7 +259,7 @@ def is_heading(text: str, *, alone: bool) -> bool:
     if not words or len(words) > HEADING_MAX_WORDS * 2:
         return False
     if _HEADING_LEAD.match(text) and (len(words) <= HEADING_MAX_WORDS or not alone):
-        if not re.match(r"^\s*[ivxlcdm]+\.", text, re.IGNORECASE) or _mostly_capitals(text):
+        if not _ROMAN_LEAD.match(text) or _mostly_capitals(text):
             return True
         return alone and len(words) <= HEADING_MAX_WORDS
     if _mostly_capitals(text) and len(words) <= HEADING_MAX_WORDS:

@@ -7,7 +7,7 @@ import random
 
 import numpy as np
 
-from bot.core.centrality import _terms, _Vectors, pacsum_scores
+from bot.core.centrality import _pacsum_rows, _terms, _Vectors, pacsum_scores
 
 
 def _reference_rows(texts: list[str]) -> list[tuple[list[int], list[float]]]:
@@ -62,3 +62,13 @@ def test_pacsum_with_a_window_is_the_formula() -> None:
         ).sum(axis=1)
         for _ in range(2):  # the second call uses the cached masks
             assert pacsum_scores(sim, window=window).tolist() == expected.tolist()
+
+
+def test_some_rows_of_pacsum_are_those_rows_of_the_whole() -> None:
+    rng = np.random.default_rng(6)
+    for n, first, last in ((1, 0, 1), (12, 3, 9), (60, 0, 60), (61, 40, 61)):
+        sim = rng.random((n, n))
+        sim = (sim + sim.T) / 2
+        whole = pacsum_scores(sim, window=20)
+        part = _pacsum_rows(sim, -2.0, 1.0, 0.0, 20, first, last)
+        assert part.tolist() == whole[first:last].tolist()

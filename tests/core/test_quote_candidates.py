@@ -15,6 +15,7 @@ from bot.core.quotes import (
     document_speech,
     quotability,
     quote_key,
+    ranked_quotes,
 )
 from bot.render import attribution
 
@@ -334,3 +335,20 @@ def test_speakers_are_the_same_in_every_process() -> None:
     ]
     answers = {run.communicate(SHARED_FIRST_NAME, timeout=60)[0] for run in runs}
     assert len(answers) == 1, answers
+
+
+def test_ranked_quotes_of_one_document_are_the_books_lists() -> None:
+    """``ranked_quotes`` (what the corpus store keeps per document) ranks as the book does."""
+    data = Path(__file__).resolve().parent.parent / "data"
+    for path in (data / "books" / "pride_and_prejudice.txt", data / "fortunes" / "sayings.txt"):
+        document = parse_document(path.read_text(encoding="utf-8"), document_id=path.stem)
+        book = QuoteBook.build(Corpus((document,)))
+        quotes, short, plain = ranked_quotes(document)
+        assert quotes == book.ranked(document.id)
+        assert quotes
+        assert short == book._short
+        assert plain == book._plain.get(document.id, ())
+    empty = parse_document("A TITLE\n\nOk.\n\nNo.\n", document_id="bare")
+    plain = ranked_quotes(empty)[2]
+    assert [q.text for q in plain] == ["Ok.", "No."]
+    assert plain == QuoteBook.build(Corpus((empty,)))._plain["bare"]

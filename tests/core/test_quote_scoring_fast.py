@@ -9,7 +9,8 @@ import pytest
 
 from bot.core.quotes import _patterns as P
 from bot.core.quotes._lexicon import words
-from bot.core.quotes._scoring import _CLAUSE_OPENER, past_markers
+from bot.core.quotes._marks import word_before
+from bot.core.quotes._scoring import _CLAUSE_OPENER, _PAST_WORD, _ascii_runs, past_markers
 from bot.core.text import WORD
 
 
@@ -159,3 +160,38 @@ def test_clause_openers_are_the_first_word_of_each_clause() -> None:
             m.group(0) for clause in re.split("[,;:–—]", text) if (m := WORD.search(clause))
         ]
         assert _CLAUSE_OPENER.findall(text) == expected, text
+
+
+def test_ascii_words_and_past_count_are_the_runs_and_the_count() -> None:
+    """The ``\\w`` runs taken from the sentence's words, and the past-tense count over them,
+    are those of the lowered text and of :func:`past_markers`."""
+    assert not P.PAST_WORDS & P.NOT_PAST
+    assert all(w.isalpha() for w in P.PAST_WORDS)
+    rng = random.Random(19)
+    pieces = [
+        *words("He had walked naked Ed-talked don't it's __init__ x_y 2nd 1990s WAS"),
+        "-",
+        "'",
+        " ",
+        ".",
+        "--",
+    ]
+    for _ in range(3000):
+        text = "".join(
+            rng.choice(pieces) + rng.choice(["", " "]) for _ in range(rng.randint(0, 12))
+        )
+        lowered = text.lower()
+        runs = _ascii_runs(text, lowered, WORD.findall(text))
+        assert runs == re.findall(r"\w+", lowered), text
+        assert sum(map(_PAST_WORD.__getitem__, runs)) == past_markers(text), text
+
+
+def test_word_before_is_the_last_word_run() -> None:
+    rng = random.Random(23)
+    pieces = ["Mr", "a", "_b", "é", "٣", "ß", " ", ".", "—", "x1", "\n"]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        start = rng.randint(0, len(text))
+        end = rng.randint(start, len(text))
+        found = re.search(r"(\w+)$", text[start:end])
+        assert word_before(text, end, start) == (found.group(1) if found else ""), text

@@ -21,7 +21,7 @@ The package, by job:
 * ``_keys``: :func:`quote_key` and the salted orders built on it.
 """
 
-from bot.core.quotes._book import QUOTABLE_THRESHOLD, QuoteBook
+from bot.core.quotes._book import QUOTABLE_THRESHOLD, QuoteBook, ranked_quotes
 from bot.core.quotes._candidates import VERSION, DocumentQuotes, document_quotes, document_speech
 from bot.core.quotes._keys import quote_key
 from bot.core.quotes._scoring import FEATURES, explain, quotability
@@ -41,4 +41,5 @@ __all__ = [
     "extract_speech",
     "quotability",
     "quote_key",
+    "ranked_quotes",
 ]

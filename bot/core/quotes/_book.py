@@ -4,7 +4,7 @@ speaker autocomplete and the daily post's order."""
 from __future__ import annotations
 
 import random
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 
 from rapidfuzz import fuzz
 
@@ -33,6 +33,27 @@ def _grouped(quotes: Iterable[Quote]) -> dict[str, tuple[Quote, ...]]:
     for q in quotes:
         groups.setdefault(q.document_id, []).append(q)
     return {document: tuple(group) for document, group in groups.items()}
+
+
+def _rank_key(order: dict[str, int]) -> Callable[[Quote], tuple[float, int, int, int]]:
+    """The ranking order of quotes: score descending, then corpus order (``order``: position of
+    each document id, unknown ids last), paragraph, offset."""
+    return lambda q: (-q.score, order.get(q.document_id, len(order)), q.paragraph, _quote_start(q))
+
+
+def ranked_quotes(
+    document: Document,
+) -> tuple[tuple[Quote, ...], tuple[Quote, ...], tuple[Quote, ...]]:
+    """One document's quotes, short-speech reserve and plain reserve, each ranked as
+    :meth:`QuoteBook.build` of that document alone ranks them (without building the book's
+    look-ups, which a store of per-document results does not keep)."""
+    found = document_quotes(document)
+    key = _rank_key({document.id: 0})
+    return (
+        tuple(sorted(found.quotes, key=key)),
+        tuple(sorted(found.short, key=key)),
+        tuple(sorted(found.plain, key=key)),
+    )
 
 
 class QuoteBook:
@@ -124,17 +145,7 @@ class QuoteBook:
         self._folded: dict[str, str] = {q.text: _fold(q.text) for q in self._by_key.values()}
 
     def _sorted(self, quotes: Iterable[Quote]) -> tuple[Quote, ...]:
-        return tuple(
-            sorted(
-                quotes,
-                key=lambda q: (
-                    -q.score,
-                    self._order.get(q.document_id, len(self._order)),
-                    q.paragraph,
-                    _quote_start(q),
-                ),
-            )
-        )
+        return tuple(sorted(quotes, key=_rank_key(self._order)))
 
     @classmethod
     def build(cls, corpus: Corpus) -> QuoteBook:

@@ -19,6 +19,7 @@ from bot.core.models import Document, Paragraph, Quote, Sentence
 from bot.core.quotes._credit import credit_of
 from bot.core.quotes._dialogue import resolve_dialogue
 from bot.core.quotes._lexicon import WORD, words
+from bot.core.quotes._marks import word_before
 from bot.core.quotes._names import _canonical, _name_runs
 from bot.core.quotes._scoring import FLOOR, quotability
 from bot.core.quotes._speech import MIN_SPEECH_WORDS, SpeechSpan, extract_speech
@@ -141,12 +142,8 @@ def _speech_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     pieces: list[tuple[int, int]] = []
     at = start
     for m in _SPEECH_END.finditer(text, start, end):
-        word = re.search(r"(\w+)$", text[at : m.start()])
-        if (
-            m.group(0) == "."
-            and word
-            and (word.group(1) in _TITLE_WORDS or len(word.group(1)) == 1)
-        ):
+        word = word_before(text, m.start(), at)
+        if m.group(0) == "." and word and (word in _TITLE_WORDS or len(word) == 1):
             continue
         pieces.append((at, m.end()))
         at = m.end()
@@ -207,7 +204,7 @@ def _well_formed(text: str) -> bool:
     """Whether speech can be posted on its own: its first letter is not lower case (not a
     fragment resumed mid-sentence) and it does not end with a comma, semicolon or colon (before
     any closing mark)."""
-    first = re.search(r"[^\W_]", text)
+    first = _ALNUM.search(text)
     if first is None or first.group(0).islower():
         return False
     return text.rstrip(_CLOSING)[-1:] not in (",", ";", ":")
@@ -269,13 +266,13 @@ def document_speech(document: Document) -> list[list[SpeechSpan]]:
     their fullest form found in the document (a form must be mentioned twice)."""
     names = Counter(_document_names(document))
     found = resolve_dialogue(document, [extract_speech(p) for p in document.paragraphs])
+    fullest: dict[str, str] = {}  # per distinct speaker: a novel names a few hundred times
+    for spans in found:
+        for s in spans:
+            if s.speaker and s.speaker not in fullest:
+                fullest[s.speaker] = _canonical(s.speaker, names, min_count=2)
     return [
-        [
-            dataclasses.replace(s, speaker=_canonical(s.speaker, names, min_count=2))
-            if s.speaker
-            else s
-            for s in spans
-        ]
+        [dataclasses.replace(s, speaker=fullest[s.speaker]) if s.speaker else s for s in spans]
         for spans in found
     ]
 
@@ -286,16 +283,27 @@ def _openings(document: Document) -> frozenset[int]:
     found = {section.first for section in document.sections}
     previous_heading = True
     for paragraph in document.paragraphs:
-        sentences = paragraph.sentences
-        # "CHAPTER 1. Loomings." is two sentences: a chapter line, then its title
-        heading = bool(sentences) and (
-            all(is_heading(s.text, alone=len(sentences) == 1) for s in sentences)
-            or (is_heading(sentences[0].text, alone=False) and len(paragraph.text.split()) <= 15)
-        )
+        heading = _heading_paragraph(paragraph)
         if previous_heading and not heading:
             found.add(paragraph.number)
         previous_heading = heading
     return frozenset(found)
+
+
+def _heading_paragraph(paragraph: Paragraph) -> bool:
+    """A heading line: every sentence heading-like, or a short paragraph opening with one
+    ("CHAPTER 1. Loomings." is two sentences: a chapter line, then its title). Each
+    :func:`is_heading` is asked once (the first sentence's answer serves both tests)."""
+    sentences = paragraph.sentences
+    if not sentences:
+        return False
+    alone = len(sentences) == 1
+    first = is_heading(sentences[0].text, alone=alone)
+    if first and all(is_heading(s.text, alone=alone) for s in sentences[1:]):
+        return True
+    if alone:
+        return len(paragraph.text.split()) <= 15 and is_heading(sentences[0].text, alone=False)
+    return first and len(paragraph.text.split()) <= 15
 
 
 def _complete(text: str) -> bool:
@@ -356,11 +364,17 @@ _TAG_ENDS = re.compile(
 def _balanced(text: str) -> str:
     """``text`` without a closing single mark left over from a quote opened in an earlier
     sentence ("…, I say!’" when the "‘" is not in this text) or a lone opening mark at its start."""
-    if re.search(r"[.!?,;—-][’']$", text) and not re.search(r"(?:^|[\s“\"(])[‘']\w", text):
+    if _CLOSING_SINGLE.search(text) and not _OPENING_SINGLE.search(text):
         text = text[:-1]
-    if text[:1] in "“‘\"'" and len(re.findall(r"[”’\"']", text[1:])) == 0:
+    if text[:1] in "“‘\"'" and _ANY_CLOSING.search(text, 1) is None:
         text = text[1:]
     return text
+
+
+_CLOSING_SINGLE = re.compile(r"[.!?,;—-][’']$")
+_OPENING_SINGLE = re.compile(r"(?:^|[\s“\"(])[‘']\w")
+_ANY_CLOSING = re.compile(r"[”’\"']")
+_ALNUM = re.compile(r"[^\W_]")
 
 
 def _speech_quote(

@@ -46,7 +46,7 @@ def _name_runs(text: str) -> list[str]:
         current: list[str] = []
         for token in m.group(0).split():
             current.append(token)
-            if re.search(r"[’']s$", token):
+            if token.endswith(_POSSESSIVE):  # tokens of split(): no newline for "$"
                 runs.append(" ".join(current))
                 current = []
         if len(current) >= 2:
@@ -54,13 +54,16 @@ def _name_runs(text: str) -> list[str]:
     return [name for run in runs if (name := _clean_name(run)) is not None]
 
 
+_POSSESSIVE = ("’s", "'s")
+
+
 def _clean_name(raw: str) -> str | None:
     """Strip sentence-initial function words and possessives; ``None`` if no name is left."""
     tokens = raw.split()
     while tokens and tokens[0] in _NAME_STOP:
         tokens.pop(0)
-    if tokens:
-        tokens[-1] = re.sub(r"[’']s$", "", tokens[-1])
+    if tokens and tokens[-1].endswith(_POSSESSIVE):
+        tokens[-1] = tokens[-1][:-2]
     if not tokens or all(_TITLE_RE.match(t) for t in tokens):
         return None
     if any(t in _NAME_STOP for t in tokens):

@@ -28,7 +28,7 @@ class Caseless:
     sentence with none of them is no match without a search; a run in ``exact`` is a match by
     itself (an alternative ``\\b(?:never|always)\\b`` matches exactly where a run is that word)."""
 
-    __slots__ = ("_exact", "_keys", "_lowered", "_needles", "pattern")
+    __slots__ = ("_exact", "_lowered", "_needles", "keys", "pattern")
 
     def __init__(
         self,
@@ -42,19 +42,20 @@ class Caseless:
         self._lowered = re.compile(_lower_literals(source))
         self._needles = needles
         self._exact = frozenset(words(exact))
-        self._keys = frozenset(words(keys)) | self._exact
+        self.keys = frozenset(words(keys)) | self._exact
 
     def search(
         self, text: str, lowered: str | None = None, runs: frozenset[str] | None = None
     ) -> bool:
         """Whether the pattern occurs in ``text``; pass ``lowered`` (``text.lower()``) only
-        when ``text`` is ASCII, and ``runs`` (the set of ``\\w`` runs of ``lowered``) with it."""
+        when ``text`` is ASCII, and ``runs`` (the set of ``\\w`` runs of ``lowered``, or its
+        part in :data:`KEY_WORDS`) with it."""
         if lowered is None:
             return self.pattern.search(text) is not None
-        if runs is not None and self._keys:
+        if runs is not None and self.keys:
             if not self._exact.isdisjoint(runs):
                 return True
-            if self._keys.isdisjoint(runs):
+            if self.keys.isdisjoint(runs):
                 return False
         if self._needles and not any(needle in lowered for needle in self._needles):
             return False
@@ -186,3 +187,10 @@ ABSOLUTES = Caseless(
 
 TERMINAL = ".!?…”\"’'»)"
 """Characters a complete sentence may end with."""
+
+KEY_WORDS = frozenset().union(
+    THIRD_PERSON_WORDS,
+    *(value.keys for value in list(globals().values()) if isinstance(value, Caseless)),
+)
+"""Every word a pattern's ``keys`` (or :data:`THIRD_PERSON_WORDS`) holds: a sentence's words
+outside it decide nothing, so a sentence keeps only its words in this set."""

@@ -46,7 +46,8 @@ class Line:
     lowered: str | None
     """``text.lower()`` when the text is ASCII, for :class:`~._patterns.Caseless` patterns."""
     runs: frozenset[str] | None
-    """The ``\\w`` runs of ``lowered`` (with it), for the patterns' word keys."""
+    """The ``\\w`` runs of ``lowered`` that are :data:`~._patterns.KEY_WORDS` (with it), for
+    the patterns' word keys."""
     past: int
     """Past-tense markers (was/were/had/…ed and common irregular pasts)."""
     capitalised: int
@@ -113,15 +114,34 @@ def past_markers(text: str) -> int:
     return count
 
 
-def _ascii_past(runs: Sequence[str]) -> int:
-    """:func:`past_markers` of an ASCII text from the ``\\w`` runs of its lowered form."""
-    past_words, not_past = P.PAST_WORDS, P.NOT_PAST  # disjoint; every past word is letters
-    return sum(
-        1
-        for word in runs
-        if word in past_words
-        or (len(word) >= 5 and word.endswith("ed") and word.isalpha() and word not in not_past)
-    )
+class _PastWords(dict[str, int]):
+    """1 for a lower-case ASCII ``\\w`` run that is a past-tense marker, else 0 (as
+    :func:`past_markers` decides), remembered per distinct run: a text reuses its words."""
+
+    def __missing__(self, word: str) -> int:
+        past = word in P.PAST_WORDS or (
+            len(word) >= 5 and word.endswith("ed") and word.isalpha() and word not in P.NOT_PAST
+        )
+        if len(self) >= _MEMO_WORDS:
+            self.clear()
+        self[word] = int(past)
+        return int(past)
+
+
+_MEMO_WORDS = 200_000
+_PAST_WORD = _PastWords()
+
+
+def _ascii_runs(text: str, lowered: str, words: Sequence[str]) -> list[str]:
+    """The ``\\w`` runs of ``lowered`` (``text`` ASCII, ``words`` its :data:`WORD` tokens):
+    without "_" in the text they are the tokens cut at their apostrophes and hyphens, lowered
+    (WORD joins alphanumeric runs with those only, and every alphanumeric run is in a token)."""
+    if "_" in text:
+        return _RUN.findall(lowered)
+    joined = " ".join(words).lower()
+    if "'" in joined or "-" in joined:
+        joined = joined.replace("'", " ").replace("-", " ")
+    return joined.split()
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,9 +327,10 @@ def _line(sentence_text: str, opening: bool = False) -> Line | None:
         return Line(
             text, words, opening, None, None, past_markers(text), capitalised, proper, digits
         )
-    runs = _RUN.findall(lowered)
-    past = _ascii_past(runs)
-    return Line(text, words, opening, lowered, frozenset(runs), past, capitalised, proper, digits)
+    runs = _ascii_runs(text, lowered, found)
+    past = sum(map(_PAST_WORD.__getitem__, runs))
+    keys = P.KEY_WORDS.intersection(runs)
+    return Line(text, words, opening, lowered, keys, past, capitalised, proper, digits)
 
 
 _FIRST = operator.itemgetter(0)

@@ -88,6 +88,8 @@ class SpeechSpan:
 
 
 _PRONOUN = r"(?:[Hh]e|[Ss]he)"
+_PRONOUN_WORD = re.compile(_PRONOUN)
+_CLAUSE_BREAK = re.compile(r"[.;!?,]")
 _AUX = r"(?:(?:has|had|have|once|famously|memorably|later|also|then|rightly|would|will)\s+)*"
 _VERB = (
     r"(?:said|says|say|argued|argues|wrote|writes|declared|declares|told|tells|asked|asks|added|"
@@ -222,7 +224,7 @@ def extract_speech(paragraph: Paragraph) -> list[SpeechSpan]:
             span.continues = _resumes(text, previous, span)
             previous = span
             continue
-        if who is not None and re.fullmatch(_PRONOUN, who):
+        if who is not None and _PRONOUN_WORD.fullmatch(who):
             gap_start = last_attributed.close_at if last_attributed is not None else 0
             gap = text[gap_start : max(0, span.open_at)]
             pronoun = who.casefold()
@@ -263,7 +265,7 @@ def _inherits(text: str, previous: _Found | None, span: _Found) -> bool:
         return False
     between = text[previous.close_at + 1 : max(0, span.open_at)]
     words = len(_WORD.findall(between))
-    joined = words <= 6 and not re.search(r"[.;!?,]", between)
+    joined = words <= 6 and not _CLAUSE_BREAK.search(between)
     interrupted = (
         previous.how == "after"
         and words <= 12
@@ -314,7 +316,7 @@ def _match(patterns: Sequence[re.Pattern[str]], window: str) -> str | None:
         if m is None:
             continue
         who = m.group("who")
-        if not (re.fullmatch(_PRONOUN, who) or _clean_name(who) is not None):
+        if not (_PRONOUN_WORD.fullmatch(who) or _clean_name(who) is not None):
             continue
         if _JOINT_AFTER.match(window, m.end("who")) or _JOINT_BEFORE.search(
             window[: m.start("who")]

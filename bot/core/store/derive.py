@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.core.errors import NotFound
-from bot.core.models import Corpus, Document, Quote
-from bot.core.quotes import QuoteBook
+from bot.core.models import Document, Quote
+from bot.core.quotes import QuoteBook, ranked_quotes
 from bot.core.store.codec import Derived, decode_document, encode_derived
 from bot.core.summarize_sections import summarize_document
 
@@ -24,9 +24,7 @@ def derive(document: Document, *, summary_lengths: Sequence[str] = ("medium",)) 
 
     A document without body sentences has no summary (``summaries`` lacks the length).
     """
-    book = QuoteBook.build(Corpus((document,)))
-    # QuoteBook.build scores each document on its own; its three lists are per document.
-    quotes, short, plain = book._quotes, book._short, book._plain.get(document.id, ())
+    quotes, short, plain = ranked_quotes(document)  # as QuoteBook.build ranks them
     summaries = {}
     for length in summary_lengths:
         try:
