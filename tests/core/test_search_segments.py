@@ -10,6 +10,7 @@ found with its old text.
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -113,7 +114,7 @@ def test_a_base_with_a_delta_answers_as_a_fresh_build(data: tuple[Corpus, Corpus
     base = SearchIndex.build(old)
     delta = SearchIndex.build(_split(old, new), bits=base.bits)
     combined = SearchIndex.combine(base, delta, new)
-    fresh = SearchIndex.build(new, bits=base.bits)
+    fresh = SearchIndex.build(new, bits=base.bits, keep_texts=seed % 2 == 0)
     assert len(combined) == len(fresh)
     assert list(combined.passages) == list(fresh.passages)
     assert combined.chars() == fresh.chars()
@@ -164,6 +165,43 @@ def test_a_changed_document_is_never_found_with_its_old_text() -> None:
         h.passage.document_id != "gone"
         for h in combined.search("orchard quarry miller", limit=9, threshold=0)
     )
+
+
+def test_an_index_about_to_be_saved_reads_each_body_once(tmp_path: Path) -> None:
+    """With ``keep_texts`` the passages' texts are packed while they are cut: saving reads no
+    document again (a stored document decodes its body from disk at each read)."""
+    reads: list[str] = []
+
+    class Counted(tuple):  # type: ignore[type-arg]
+        """Paragraphs that know their characters without a read, as stored ones do."""
+
+        @property
+        def chars(self) -> int:
+            return sum(len(p.text) for p in tuple.__iter__(self))
+
+        def __iter__(self):  # type: ignore[no-untyped-def]
+            reads.append("iter")
+            return super().__iter__()
+
+        def __getitem__(self, i):  # type: ignore[no-untyped-def]
+            reads.append("item")
+            return super().__getitem__(i)
+
+    texts = [
+        f"The {w} harbor was quiet in the {v} winter, " * 9 for w in WORDS[:6] for v in WORDS[6:9]
+    ]
+    document = _document("d", texts)
+    corpus = Corpus((Document(id="d", title="D", paragraphs=Counted(document.paragraphs)),))
+    index = SearchIndex.build(corpus, keep_texts=True)
+    index.save(tmp_path / "index", fingerprint="given")  # as the store saves it
+    assert reads.count("iter") == 1
+    assert "item" not in reads
+    assert index.passages == SearchIndex.build(_plain(corpus)).passages
+    assert SearchIndex.load(tmp_path / "index").passages == index.passages
+
+
+def _plain(corpus: Corpus) -> Corpus:
+    return Corpus(tuple(_document(d.id, [p.text for p in d.paragraphs]) for d in corpus))
 
 
 def test_combine_refuses_segments_that_do_not_fit() -> None:

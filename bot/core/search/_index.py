@@ -28,6 +28,8 @@ from bot.core.search._errors import IndexFileError
 from bot.core.search._grams import Postings, bits_for
 from bot.core.search._passages import (
     PassageList,
+    TextBuffer,
+    blob_text,
     corpus_text,
     document_chars,
     index_corpus,
@@ -105,6 +107,7 @@ class SearchIndex:
         candidates: int | None = None,
         progress: Callable[[int, int], None] | None = None,
         bits: int | None = None,
+        keep_texts: bool = False,
     ) -> SearchIndex:
         """Cut the corpus into passages and index them.
 
@@ -121,6 +124,9 @@ class SearchIndex:
                 ``progress(total, total)``.
             bits: the hash width (default: from the corpus's size); a delta for
                 :meth:`combine` takes its base's.
+            keep_texts: pack the passages' texts while cutting them (each document's body read
+                once; :meth:`save` then reads none) and answer from them, not from the corpus
+                (more memory; for an index about to be saved).
 
         Returns:
             the index; time and memory are linear in the corpus (figures for a million passages
@@ -130,10 +136,12 @@ class SearchIndex:
             raise ValueError(
                 f"need window >= 20 and 0 <= overlap < window/2, got {window}, {overlap}"
             )
+        buffer = TextBuffer() if keep_texts else None
         postings, blob, offsets, columns, sizes = index_corpus(
-            corpus, window, overlap, progress, bits
+            corpus, window, overlap, progress, bits, buffer
         )
         documents = tuple(corpus)
+        texts = buffer.finish() if buffer is not None else None
         segment = Segment(
             postings,
             blob,
@@ -141,7 +149,8 @@ class SearchIndex:
             columns,
             tuple((d.id, d.title) for d in documents),
             tuple(sizes),
-            corpus_text(documents, columns),
+            corpus_text(documents, columns) if texts is None else blob_text(*texts),
+            texts,
         )
         if candidates is None:
             candidates = default_candidates(len(segment))

@@ -73,10 +73,12 @@ def index_corpus(
     overlap: int,
     progress: Callable[[int, int], None] | None,
     bits: int | None = None,
+    texts: TextBuffer | None = None,
 ) -> tuple[Postings, U8, I64, dict[str, I32], list[int]]:
     """``(postings, keys, key_offsets, columns, sizes)`` of the corpus's passages, ``sizes`` per
     document (:func:`document_chars`); see :meth:`SearchIndex.build`, which says how
-    ``progress`` is called. ``bits``: the hash width (default: from the corpus's size)."""
+    ``progress`` is called. ``bits``: the hash width (default: from the corpus's size);
+    ``texts``: where to pack the passages' texts as they are cut (each body read once)."""
     sizes = [document_chars(document) for document in corpus]
     chars = sum(sizes)
     total = len(corpus) + max(1, -(-chars // CHUNK_CHARS))
@@ -86,7 +88,7 @@ def index_corpus(
         chunks = lambda done: report(min(len(corpus) + done, total - 1), total)  # noqa: E731
     builder = Builder(chars, chunks, bits)
     with small_pages():
-        columns = _cut(corpus, window, overlap, builder, progress, total)
+        columns = _cut(corpus, window, overlap, builder, progress, total, texts)
         postings, blob, offsets = builder.finish()
     del builder
     release_free_memory()  # the build's freed temporaries, back to the OS
@@ -105,12 +107,14 @@ def _cut(
     builder: Builder,
     progress: Callable[[int, int], None] | None,
     total: int,
+    texts: TextBuffer | None = None,
 ) -> dict[str, I32]:
     """Feed every passage's matching key to ``builder`` (passages without a letter or digit
-    dropped); return the ``(doc, paragraph, start, end)`` columns."""
+    dropped), and its text to ``texts``; return the ``(doc, paragraph, start, end)`` columns."""
     columns = {name: array("i") for name in _COLUMNS}
     docs, paragraphs, starts, ends = (columns[name] for name in _COLUMNS)
     for number, document in enumerate(corpus):
+        kept: list[str] = []
         for paragraph in document.paragraphs:
             text = paragraph.text
             for start, end in windows(text, window, overlap):
@@ -118,10 +122,14 @@ def _cut(
                 if _HAS_ALNUM.search(key) is None:
                     continue
                 builder.add(key)
+                if texts is not None:
+                    kept.append(text[start:end])
                 docs.append(number)
                 paragraphs.append(paragraph.number)
                 starts.append(start)
                 ends.append(end)
+        if texts is not None:
+            texts.add(kept)
         if progress is not None:
             progress(min(number + 1, total - 1), total)
     return {name: np.frombuffer(values, dtype=np.int32).copy() for name, values in columns.items()}
@@ -140,6 +148,34 @@ def pack(texts: list[str]) -> tuple[U8, I64]:
     offsets = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(sizes, out=offsets[1:])
     return np.frombuffer(data, dtype=np.uint8), offsets
+
+
+class TextBuffer:
+    """Passage texts packed as they are cut: one UTF-8 buffer and byte offsets."""
+
+    def __init__(self) -> None:
+        self._blob = bytearray()
+        self._offsets = array("q", [0])
+
+    def add(self, texts: list[str]) -> None:
+        """Append ``texts`` (one document's passages)."""
+        if texts:
+            data, offsets = pack(texts)
+            self._offsets.frombytes((offsets[1:] + len(self._blob)).tobytes())
+            self._blob += data.tobytes()
+
+    def finish(self) -> tuple[U8, I64]:
+        """``(texts, offsets)`` as :func:`pack` gives them."""
+        return np.frombuffer(self._blob, dtype=np.uint8), np.frombuffer(self._offsets, np.int64)
+
+
+def blob_text(texts: U8, offsets: I64) -> Callable[[int], str]:
+    """``text_of(pid)`` reading passage texts packed by :func:`pack` (or saved)."""
+
+    def text_of(pid: int) -> str:
+        return texts[offsets[pid] : offsets[pid + 1]].tobytes().decode("utf-8", "surrogatepass")
+
+    return text_of
 
 
 def corpus_text(documents: Sequence[Document], columns: dict[str, I32]) -> Callable[[int], str]:

@@ -38,7 +38,9 @@ _NEVER = np.iinfo(np.int64).max // 2
 class Segment:
     """One build's arrays: ``columns`` has ``doc``, ``paragraph``, ``start``, ``end`` (one
     ``int32`` per passage), ``documents`` is ``(id, title)`` per document number, ``chars`` each
-    document's size as the hash width counts it, ``text_of(pid)`` a passage's original text."""
+    document's size as the hash width counts it, ``text_of(pid)`` a passage's original text,
+    ``texts`` the passage texts packed (UTF-8 buffer, offsets) when it has them (loaded, or
+    built with ``keep_texts``)."""
 
     postings: Postings
     keys: U8
@@ -47,6 +49,7 @@ class Segment:
     documents: tuple[tuple[str, str], ...]
     chars: tuple[int, ...]
     text_of: Callable[[int], str]
+    texts: tuple[U8, I64] | None = None
 
     def __len__(self) -> int:
         return len(self.key_offsets) - 1

@@ -36,7 +36,7 @@ from bot.core.models import Corpus
 from bot.core.search._checks import check_against, check_arrays, spot_check_lists
 from bot.core.search._errors import IndexFileError
 from bot.core.search._grams import Postings, Q
-from bot.core.search._passages import pack
+from bot.core.search._passages import blob_text, pack
 from bot.core.search._segment import Segment
 from bot.core.search._text import MATCH_PUNCTUATION
 
@@ -105,7 +105,10 @@ def persisted(index: SearchIndex) -> dict[str, npt.NDArray[Any]]:
     if len(index._segments) != 1:
         raise ValueError("a combined index is saved as its base and delta, one by one")
     segment = index._segments[0]
-    texts, text_offsets = pack([segment.text_of(i) for i in range(len(segment))])
+    if segment.texts is not None:
+        texts, text_offsets = segment.texts
+    else:
+        texts, text_offsets = pack([segment.text_of(i) for i in range(len(segment))])
     p = segment.postings
     return {
         "grams": p.grams,
@@ -249,9 +252,6 @@ def load(
         documents = [(doc_id, titles.get(doc_id, title)) for doc_id, title in documents]
     texts, text_offsets = arrays["texts"], arrays["text_offsets"]
 
-    def text_of(pid: int) -> str:
-        return texts[text_offsets[pid] : text_offsets[pid + 1]].tobytes().decode("utf-8")
-
     columns = {name: arrays[name] for name in ("doc", "paragraph", "start", "end")}
     segment = Segment(
         postings,
@@ -260,7 +260,8 @@ def load(
         columns,
         tuple(documents),
         sizes,
-        text_of,
+        blob_text(texts, text_offsets),
+        (texts, text_offsets),
     )
     return cls(
         segments=[segment],

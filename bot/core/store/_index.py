@@ -64,12 +64,7 @@ def index_of(
         if found is not None:
             index, used = found
     if index is None:
-        reported = None
-        if progress is not None:
-            reported = functools.partial(progress, "indexing")
-        index = SearchIndex.build(corpus, progress=reported)
-        disk.report.index_documents = len(corpus)
-        _save(disk, full, index, keys)
+        index = _built(disk, full, corpus, keys, progress)
     else:
         disk.report.index_from_store = True
     disk.report.timings["index"] = time.perf_counter() - started
@@ -100,12 +95,7 @@ def _with_delta(
     name = f"{base_key}.{delta_key}"
     delta = _stored(disk, name, Corpus(tuple(changed)))
     if delta is None:
-        reported = None
-        if progress is not None:
-            reported = functools.partial(progress, "indexing")
-        delta = SearchIndex.build(Corpus(tuple(changed)), progress=reported, bits=base.bits)
-        disk.report.index_documents = len(changed)
-        _save(disk, name, delta, keys)
+        delta = _built(disk, name, Corpus(tuple(changed)), keys, progress, base.bits)
     _drop_other_deltas(folder, base_key, name)
     return SearchIndex.combine(base, delta, corpus), base_key
 
@@ -141,6 +131,34 @@ def _drop_other_deltas(folder: Path, base_key: str, keep: str) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+def _built(
+    disk: Disk,
+    name: str,
+    corpus: Corpus,
+    keys: Mapping[str, str],
+    progress: Progress | None,
+    bits: int | None = None,
+) -> SearchIndex:
+    """``corpus`` indexed now and saved as ``index/<name>/``, then served memory-mapped from
+    there like a restart's (the build's own arrays are freed); the built index when the store
+    cannot be written. Texts are packed while cutting, so each document's body is read once."""
+    reported = None
+    if progress is not None:
+        reported = functools.partial(progress, "indexing")
+    built = SearchIndex.build(
+        corpus, progress=reported, bits=bits, keep_texts=disk.folder is not None
+    )
+    disk.report.index_documents = len(corpus)
+    if disk.folder is None or not _save(disk, name, built, keys):
+        return built
+    try:
+        return SearchIndex.load(
+            disk.folder / "index" / name, verify=False, fingerprint=name.split(".")[-1]
+        )
+    except IndexFileError:
+        return built
+
+
 def _stored(disk: Disk, name: str, corpus: Corpus) -> SearchIndex | None:
     if disk.folder is None:
         return None
@@ -153,12 +171,15 @@ def _stored(disk: Disk, name: str, corpus: Corpus) -> SearchIndex | None:
         return None
 
 
-def _save(disk: Disk, name: str, index: SearchIndex, keys: Mapping[str, str]) -> None:
+def _save(disk: Disk, name: str, index: SearchIndex, keys: Mapping[str, str]) -> bool:
+    """Whether ``index`` was saved as ``index/<name>/`` (a failure is reported once)."""
     if disk.folder is None or disk.report.write_error is not None:
-        return
+        return False
     folder = disk.folder / "index" / name
     labels = {doc_id: keys[doc_id] for doc_id in index.chars() if doc_id in keys}
     try:
         index.save(folder, fingerprint=name.split(".")[-1], labels=labels)
     except OSError as error:
         disk.write_failed(folder.parent, error)
+        return False
+    return True
