@@ -27,9 +27,8 @@ _KEPT = 16
 def _speaking(library: Library, document_id: str) -> tuple[Quote, ...]:
     """One quote per speaker name of a document (its first, best-ranked)."""
     first: dict[str, Quote] = {}
-    for quote in library.quotes.ranked(document_id):
-        if quote.speaker:
-            first.setdefault(quote.speaker, quote)
+    for quote in library.quotes.speech(document_id):
+        first.setdefault(quote.speaker or "", quote)
     return tuple(first.values())
 
 

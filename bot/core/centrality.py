@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Final, Literal
 
@@ -47,7 +47,12 @@ LEXRANK_MAX_ITERATIONS: Final = 200
 _STOPWORDS: Final = STOP_WORDS | frozenset(("said", "says", "say", "one", "mr", "mrs", "ms"))
 
 
-def rank_sentences(texts: Sequence[str], *, method: Method = "pacsum") -> FloatArray:
+def rank_sentences(
+    texts: Sequence[str],
+    *,
+    method: Method = "pacsum",
+    words: Sequence[Sequence[str]] | None = None,
+) -> FloatArray:
     """Score every sentence; higher is more summary-worthy.
 
     Long inputs are ranked in chunks of consecutive sentences (at most :data:`CHUNK_SENTENCES`
@@ -59,11 +64,12 @@ def rank_sentences(texts: Sequence[str], *, method: Method = "pacsum") -> FloatA
     Args:
         texts: sentences in document order.
         method: ``"pacsum"``, ``"lexrank"`` or ``"lead"`` (score = minus position).
+        words: each text's ``WORD`` tokens, when the caller has them (saves a scan of each).
 
     Returns:
         float64 array of shape ``(len(texts),)``.
     """
-    return _scores(_Vectors(texts), method)
+    return _scores(_Vectors(texts, words), method)
 
 
 def _scores(vectors: _Vectors, method: Method) -> FloatArray:
@@ -205,9 +211,15 @@ def _pacsum_masks(
 # --------------------------------------------------------------------------- vectors
 
 
-def _terms(text: str) -> list[str]:
-    """Content words of a sentence, case-folded and lightly stemmed (plural / possessive)."""
-    return list(filter(None, map(_term, WORD.findall(text.casefold()))))  # no term is ""
+def _terms(text: str, words: Sequence[str] | None = None) -> list[str]:
+    """Content words of a sentence, case-folded and lightly stemmed (plural / possessive);
+    ``words``: the sentence's ``WORD`` tokens if known (an ASCII text's folded tokens are its
+    tokens lowered; any other is scanned folded, as folding may split a token)."""
+    if words is not None and text.isascii():
+        folded: Iterable[str] = map(str.lower, words)
+    else:
+        folded = WORD.findall(text.casefold())
+    return list(filter(None, map(_term, folded)))  # no term is ""
 
 
 @lru_cache(maxsize=1 << 16)
@@ -252,15 +264,15 @@ class _Vectors:
     only for one chunk at a time, so memory is ``O(chunk × chunk-vocabulary)``.
     """
 
-    def __init__(self, texts: Sequence[str]) -> None:
+    def __init__(self, texts: Sequence[str], words: Sequence[Sequence[str]] | None = None) -> None:
         vocabulary: dict[str, int] = {}
         term_ids: list[int] = []
         counts: list[int] = []
         sizes: list[int] = []
         setdefault = vocabulary.setdefault
-        for text in texts:
+        for i, text in enumerate(texts):
             # term ids in order of first use, then each term's count (as the rows are summed)
-            row = Counter(_terms(text))
+            row = Counter(_terms(text, None if words is None else words[i]))
             term_ids += [setdefault(term, len(vocabulary)) for term in row]
             counts += row.values()
             sizes.append(len(row))

@@ -239,7 +239,7 @@ _MINOR_WORDS: Final = frozenset(
 )
 
 
-def is_heading(text: str, *, alone: bool) -> bool:
+def is_heading(text: str, *, alone: bool, words: Sequence[str] | None = None) -> bool:
     """Whether a sentence looks like a heading rather than prose, so unfit for a summary.
 
     A sentence is heading-like when it starts like a chapter line ("CHAPTER 12",
@@ -254,8 +254,9 @@ def is_heading(text: str, *, alone: bool) -> bool:
     Args:
         text: the sentence, verbatim.
         alone: the sentence is the only one in its paragraph.
+        words: its ``WORD`` tokens, when the caller has them.
     """
-    words = WORD.findall(text)
+    words = WORD.findall(text) if words is None else words
     if not words or len(words) > HEADING_MAX_WORDS * 2:
         return False
     if _HEADING_LEAD.match(text) and (len(words) <= HEADING_MAX_WORDS or not alone):

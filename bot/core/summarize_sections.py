@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Final
 
 from bot.core.errors import NotFound
@@ -81,9 +81,14 @@ def main_people(document: Document, count: int = PEOPLE) -> list[str]:
     """The ``count`` names the document mentions most, most mentioned first: capitalised words
     after the first word of a sentence that are not function words, titles or name-stops
     ("The", "Monday"), and appear in lower case nowhere (so "Hope" the virtue is not a name)."""
+    return _main_people([WORD.findall(s.text) for s in document.sentences], count)
+
+
+def _main_people(words: Iterable[Sequence[str]], count: int = PEOPLE) -> list[str]:
+    """:func:`main_people` from the ``WORD`` tokens of each sentence of the document."""
     tokens: Counter[str] = Counter()
-    for sentence in document.sentences:
-        tokens.update(WORD.findall(sentence.text)[1:])
+    for sentence_words in words:
+        tokens.update(sentence_words[1:])
     # the tests below depend on the token alone: made once per distinct token
     capitals = {t: n for t, n in tokens.items() if t[0].isupper() and not t.isupper()}
     lower = {t for t in tokens if t.islower()}
@@ -99,12 +104,19 @@ def main_people(document: Document, count: int = PEOPLE) -> list[str]:
     return [word for _, word in sorted(names, key=lambda item: (-item[0], item[1]))[:count]]
 
 
-def _line_scores(sentences: Sequence[Sentence], people: Sequence[str]) -> list[float]:
+def _line_scores(
+    sentences: Sequence[Sentence],
+    people: Sequence[str],
+    words: Sequence[Sequence[str]] | None = None,
+) -> list[float]:
     """Each sentence's worth as a summary line (see the module docstring); unfit lines (too
-    short or long, headings) get ``-inf``."""
+    short or long, headings) get ``-inf``. ``words``: each sentence's ``WORD`` tokens, if
+    known."""
     if not sentences:
         return []
-    centrality = rank_sentences([s.text for s in sentences])
+    if words is None:
+        words = [WORD.findall(s.text) for s in sentences]
+    centrality = rank_sentences([s.text for s in sentences], words=words)
     rounded = [-round(c, 9) for c in centrality.tolist()]
     order = sorted(range(len(sentences)), key=lambda i: (rounded[i], i))
     rank = [0.0] * len(sentences)
@@ -114,12 +126,15 @@ def _line_scores(sentences: Sequence[Sentence], people: Sequence[str]) -> list[f
     pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, people)) + r")\b") if people else None
     scores: list[float] = []
     for i, sentence in enumerate(sentences):
-        words = len(sentence.text.split())
+        length = len(sentence.text.split())
         # a line out of the length range is unfit whatever it is: no heading test for it
-        if not MIN_WORDS <= words <= MAX_WORDS or _unfit(sentence.text):
+        if not MIN_WORDS <= length <= MAX_WORDS or _unfit(sentence.text, words[i]):
             scores.append(float("-inf"))
             continue
-        named = sum(weight[n] for n in set(pattern.findall(sentence.text))) if pattern else 0.0
+        named = 0.0
+        # a name's pattern only matches where the name is a substring (most lines name no one)
+        if pattern and any(name in sentence.text for name in people):
+            named = sum(weight[n] for n in set(pattern.findall(sentence.text)))
         score = rank[i] + 0.3 * min(named, 2.0)
         score += 0.0 if _QUOTE_MARKS.search(sentence.text) else 0.2
         score -= 0.3 if _BACK_REFERENCE.match(sentence.text) else 0.0
@@ -127,9 +142,10 @@ def _line_scores(sentences: Sequence[Sentence], people: Sequence[str]) -> list[f
     return scores
 
 
-def _unfit(text: str) -> bool:
-    """A heading, or a line ending with a colon (it leads into what follows)."""
-    return is_heading(text, alone=False) or text.rstrip().endswith(":")
+def _unfit(text: str, words: Sequence[str]) -> bool:
+    """A heading, or a line ending with a colon (it leads into what follows); ``words``: its
+    ``WORD`` tokens."""
+    return is_heading(text, alone=False, words=words) or text.rstrip().endswith(":")
 
 
 def _best(sentences: Sequence[Sentence], scores: Sequence[float], k: int) -> list[Sentence]:
@@ -197,7 +213,9 @@ def summarize_long(
     if not total:
         raise NotFound(f"“{document.title or document.id}” has no body text to summarise.")
     k = summary_size(length, sentences, total)
-    people = main_people(document)
+    # every sentence's tokens, found once: for the main people, the centrality terms, headings
+    tokens = {(s.paragraph, s.index): WORD.findall(s.text) for s in document.sentences}
+    people = _main_people(tokens.values())
     stretches = [s for s in _stretches(document, max(k, 12)) if s.last >= s.first]
     groups = [
         stretches[round(g * len(stretches) / k) : round((g + 1) * len(stretches) / k)]
@@ -208,7 +226,8 @@ def summarize_long(
         candidates = [s for section in group for s in _section_sentences(document, section)]
         if not candidates:
             continue
-        scores = _line_scores(candidates, people)
+        words = [tokens[s.paragraph, s.index] for s in candidates]
+        scores = _line_scores(candidates, people, words)
         lines.extend(_best(candidates, scores, 1))
     return Summary(document.id, tuple(lines), "sections", standfirst=document.standfirst)
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import random
+import re
 from pathlib import Path
 
 import pytest
 
 from bot.core.emphasis import CLOSE, OPEN, align, clip, unmark
-from bot.core.loader import load_document, parse_document
+from bot.core.loader import _gutenberg, load_document, parse_document
 from bot.core.models import Document
 from bot.core.store.codec import decode_document, encode_document
 from tests.data import make_format_fixtures as fx
@@ -79,3 +81,15 @@ def test_unmark_clip_and_align_place_spans_on_what_is_shown() -> None:
     shown = "Yes. I will go."
     will = source.index("will")
     assert [shown[a:b] for a, b in align(((will, will + 4),), source, shown)] == ["will"]
+
+
+def test_gutenberg_emphasis_pattern_finds_what_the_plain_one_finds() -> None:
+    """The underscore-first pattern (one scan from "_" to "_") marks what the pattern with its
+    look-behind first marked."""
+    plain = re.compile(r"(?<![\w_])_(?=[^\s_])((?:[^_\n]|\n(?!\s*\n))+?)(?<=[^\s_])_(?![\w_])")
+    rng = random.Random(37)
+    pieces = ["_", "a", "_b", "x_y", " ", "\n", "\n\n", "é", "1", ".", "__"]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        expected = [m.span(1) for m in plain.finditer(text)]
+        assert [m.span(1) for m in _gutenberg._EMPHASIS.finditer(text)] == expected, text

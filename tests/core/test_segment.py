@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import re
 import unicodedata
 
 import pytest
@@ -9,6 +11,7 @@ import sentencex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.core import segment
 from bot.core.segment import MAX_SENTENCE_CHARS, segment_paragraph, split_sentences
 
 
@@ -235,3 +238,33 @@ def test_books_exclamations_and_old_abbreviations_do_not_cut_a_sentence(
     text: str, expected: list[str]
 ) -> None:
     assert [text[s:e] for s, e in split_sentences(text)] == expected
+
+
+def test_sentence_end_cuts_are_those_of_the_plain_pattern() -> None:
+    """The end-mark-first pattern for cutting long sentences finds what the look-behinds-first
+    one it replaced finds."""
+    titles = segment._TITLES
+    plain = re.compile(
+        r"(?<![A-Z])"
+        + "".join(rf"(?<!\b{t})" for t in titles)
+        + r"[.!?…]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])"
+    )
+    rng = random.Random(29)
+    pieces = [*titles, "A", "U", "x", " ", "  ", "\n", ".", "!", "?", "…", "”", ")", "“", "(", "7"]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        start = rng.randint(0, len(text))
+        expected = [m.span() for m in plain.finditer(text, start)]
+        assert [m.span() for m in segment._SENTENCE_END.finditer(text, start)] == expected, text
+
+
+def test_abbreviation_ends_are_found_near_the_end() -> None:
+    """``_repair`` searches only a span's last 8 characters for an abbreviation at its end."""
+    rng = random.Random(31)
+    pieces = ["Messrs", "Lieut", "Mr", "lbs", "&c", "vol", ".", " ", "x", "\n", "é"]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        start, end = sorted((rng.randint(0, len(text)), rng.randint(0, len(text))))
+        whole = segment._ABBREVIATION_END.search(text, start, end)
+        near = segment._ABBREVIATION_END.search(text, max(start, end - 8), end)
+        assert (whole and whole.span()) == (near and near.span()), text

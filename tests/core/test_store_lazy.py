@@ -109,3 +109,56 @@ def test_a_summary_is_computed_on_first_use_and_kept_for_the_next_start(
     assert not again.report.damaged
     restarted.summary("cook")
     assert made == ["bligh", "cook"]
+
+
+def _library_of(folder: Path, count: int) -> None:
+    """``count`` documents of different text (so none is another's duplicate)."""
+    import random
+
+    words = [
+        "harbour",
+        "whale",
+        "lantern",
+        "quay",
+        "anchor",
+        "tide",
+        "compass",
+        "gull",
+        "rope",
+        "mast",
+        "sail",
+        "reef",
+    ]
+    for number in range(count):
+        rng = random.Random(number)
+        paragraphs = [
+            " ".join(rng.choice(words) for _ in range(30)).capitalize() + "." for _ in range(6)
+        ]
+        (folder / f"log-{number}.txt").write_text(
+            f"Ship's Log {number}\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8"
+        )
+
+
+def test_a_changed_file_reads_no_other_document_body(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Duplicate detection and the index update use what the store kept of the others (before,
+    a changed file cost a pass over every document's words)."""
+    folder, store = tmp_path / "corpus", tmp_path / "store"
+    folder.mkdir()
+    _library_of(folder, 12)
+    _restart(folder, store)
+    with (folder / "log-3.txt").open("a", encoding="utf-8") as handle:
+        handle.write("\nThe amber lighthouse blinked twice over the northern reef.\n")
+    decoded: list[str] = []
+    real = lazy.decode_paragraphs
+    monkeypatch.setattr(
+        lazy, "decode_paragraphs", lambda p, h: decoded.append(h.document.id) or real(p, h)
+    )
+    corpus_store = CorpusStore(store)
+    library = corpus_store.library(corpus_store.read([folder]))
+    assert corpus_store.report.documents_parsed == 1
+    # the changed one, and the three the index load spot-checks (first, middle, last)
+    assert len(set(decoded) - {"log-3"}) <= 3
+    hit = library.search("amber lighthouse blinked", threshold=50)[0]
+    assert hit.passage.document_id == "log-3"

@@ -7,10 +7,11 @@ import logging
 import random
 import threading
 import time
+import weakref
 from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 
-from bot.core.errors import NotFound
+from bot.core.errors import NotFound, QueryError
 from bot.core.library._names import DocumentNames
 from bot.core.models import Corpus, Document, Quote, SearchHit, Summary
 from bot.core.normalize import valid_text
@@ -142,9 +143,25 @@ class Library(DocumentNames):
                     started = time.perf_counter()
                     factory = self._quote_factory or (lambda: QuoteBook.build(self.corpus))
                     self._quotes = factory()
+                    self._quotes.use_passages(_paragraphs_finder(weakref.ref(self)))
                     self._quote_factory = None  # what it was built from can go
                     self.timings["quotes"] = time.perf_counter() - started
         return self._quotes
+
+    #: Paragraphs the passage index gives a ``contains`` fallback to look in (see
+    #: :meth:`QuoteBook.use_passages`).
+    CONTAINS_PARAGRAPHS = 200
+
+    def _quote_paragraphs(self, phrase: str) -> list[tuple[str, int]]:
+        """The paragraphs whose passages hold ``phrase`` closely (rapidfuzz score 85+), best
+        first, at most :attr:`CONTAINS_PARAGRAPHS`; none when the index refuses the phrase."""
+        try:
+            hits = self.index.search(
+                phrase, limit=self.CONTAINS_PARAGRAPHS, threshold=85.0, min_chars=1
+            )
+        except (QueryError, NotFound):
+            return []
+        return [(hit.passage.document_id, hit.passage.paragraph) for hit in hits]
 
     # ---- commands -----------------------------------------------------------------------
 
@@ -367,3 +384,14 @@ class Library(DocumentNames):
                 "on with /documents enable."
             )
         return docs
+
+
+def _paragraphs_finder(library: weakref.ref[Library]) -> Callable[[str], list[tuple[str, int]]]:
+    """:meth:`Library._quote_paragraphs` of ``library`` without a reference to it (the book it
+    is given to is the library's: a cycle would keep an old library alive after a reload)."""
+
+    def find(phrase: str) -> list[tuple[str, int]]:
+        found = library()
+        return found._quote_paragraphs(phrase) if found is not None else []
+
+    return find

@@ -49,6 +49,7 @@ from bot.core.loader._corpus import (
     with_id,
 )
 from bot.core.loader._decode import MAX_FILE_BYTES, decode_text
+from bot.core.loader._duplicates import Fingerprint
 from bot.core.loader._errors import DocumentError
 from bot.core.loader._ids import slugify
 from bot.core.loader._manifest import MANIFEST_NAME
@@ -64,6 +65,7 @@ __all__ = [
     "TEXT_SUFFIXES",
     "DocumentError",
     "FileRead",
+    "Fingerprint",
     "PlannedFile",
     "assemble",
     "decode_text",

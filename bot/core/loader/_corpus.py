@@ -11,7 +11,12 @@ from bot.core.emphasis import strip_marks
 from bot.core.errors import CorpusError
 from bot.core.loader._blocks import _Source
 from bot.core.loader._decode import _normalise, _read_bytes, decode_text
-from bot.core.loader._duplicates import drop_duplicates, duplicate_problem
+from bot.core.loader._duplicates import (
+    Fingerprint,
+    drop_duplicates,
+    duplicate_problem,
+    fingerprint,
+)
 from bot.core.loader._errors import DocumentError
 from bot.core.loader._frontmatter import _split_front_matter
 from bot.core.loader._gutenberg import _split_gutenberg, mark_emphasis
@@ -79,12 +84,15 @@ class FileRead:
         explicit_id: the id its manifest entry or front matter asked for, or ``None``.
         notes: caveats for the operator (non-fatal problems), in order.
         error: why the file was not loaded (a fatal problem), or ``None``.
+        fingerprint: what duplicate detection compares of the document (computed by
+            :func:`read_file`; ``None``: computed when needed).
     """
 
     document: Document | None
     explicit_id: str | None = None
     notes: tuple[str, ...] = ()
     error: str | None = None
+    fingerprint: Fingerprint | None = None
 
 
 def plan_files(paths: Sequence[Path]) -> tuple[list[PlannedFile], list[LoadProblem]]:
@@ -111,7 +119,8 @@ def read_file(item: PlannedFile, *, language: str = "en") -> FileRead:
     explicit = pending.metadata.get("id") or None
     alone = slugify(explicit or item.path.stem)
     document = _build(alone, pending.layout, pending.metadata, str(item.path), item.path, language)
-    return FileRead(document, explicit, tuple(p.reason for p in problems))
+    notes = tuple(p.reason for p in problems)
+    return FileRead(document, explicit, notes, fingerprint=fingerprint(document))
 
 
 def assemble(
@@ -128,7 +137,10 @@ def assemble(
         problems.extend(LoadProblem(str(item.path), note, fatal=False) for note in read.notes)
         kept.append((item, read))
     # Duplicates first, so a copy never takes the id of the document it duplicates.
-    unique, dropped = drop_duplicates([read.document for _, read in kept if read.document])
+    unique, dropped = drop_duplicates(
+        [read.document for _, read in kept if read.document],
+        [read.fingerprint for _, read in kept if read.document],
+    )
     kept = [kept[n] for n in unique]
     ids = _assign_ids([(item, read.explicit_id) for item, read in kept], problems)
     documents = [

@@ -16,7 +16,9 @@ the same thing). Of duplicates, the one kept is chosen by a rule that a new arri
 change: the older file (modification time), then the one nearer the top folder, then the
 shorter path, then load order (:func:`preference`); so dropping a copy into the corpus never
 renames the document already served. Each one left out gets a non-fatal problem naming both
-files.
+files. What the comparison needs of a document is its :class:`Fingerprint`, computed once when
+the file is read (a store keeps it with the file's record, so a changed file does not cost a
+pass over every other document's words).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import os
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.models import Document, LoadProblem
@@ -53,6 +56,25 @@ def _sample(words: list[str]) -> set[int]:
     return {value for value in values if value % SAMPLE_EVERY == 0}
 
 
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """What duplicate detection compares of a document: its word count, a BLAKE2b (hex) of its
+    words, and its sampled shingle hashes (sorted CRC-32 values)."""
+
+    words: int
+    exact: str
+    sample: tuple[int, ...]
+
+
+def fingerprint(document: Document) -> Fingerprint:
+    """The :class:`Fingerprint` of ``document`` (linear in its words)."""
+    words = _words(document)
+    if len(words) < MIN_WORDS:
+        return Fingerprint(len(words), "", ())
+    exact = hashlib.blake2b(" ".join(words).encode(), digest_size=16).hexdigest()
+    return Fingerprint(len(words), exact, tuple(sorted(_sample(words))))
+
+
 def preference(path: str) -> tuple[float, int, int]:
     """Sort key of a document's file among its duplicates (lowest is kept): modification time
     in seconds (a file that cannot be read for it last), folder depth, path length."""
@@ -68,14 +90,18 @@ Duplicate = tuple[Document, Document, str]
 
 
 def drop_duplicates(
-    documents: Sequence[Document],
+    documents: Sequence[Document], fingerprints: Sequence[Fingerprint | None] | None = None
 ) -> tuple[list[int], list[Duplicate]]:
     """The positions in ``documents`` (in load order) of those kept, without exact or near
     duplicates: of each group the one :func:`preference` ranks first is kept. Also each
-    document left out, with the one kept instead (report it with :func:`duplicate_problem`)."""
+    document left out, with the one kept instead (report it with :func:`duplicate_problem`).
+    ``fingerprints[i]``, when given and not ``None``, is :func:`fingerprint` of
+    ``documents[i]`` (else it is computed)."""
     order = sorted(range(len(documents)), key=lambda n: (preference(documents[n].path), n))
+    given = list(fingerprints) if fingerprints is not None else [None] * len(documents)
+    prints = [f if f is not None else fingerprint(d) for d, f in zip(documents, given, strict=True)]
     dropped: list[Duplicate] = []
-    survivors = set(_unique(documents, order, dropped))
+    survivors = set(_unique(documents, prints, order, dropped))
     return sorted(survivors), dropped
 
 
@@ -89,7 +115,12 @@ def duplicate_problem(duplicate: Duplicate, original_id: str) -> LoadProblem:
     )
 
 
-def _unique(documents: Sequence[Document], order: list[int], dropped: list[Duplicate]) -> list[int]:
+def _unique(
+    documents: Sequence[Document],
+    prints: Sequence[Fingerprint],
+    order: list[int],
+    dropped: list[Duplicate],
+) -> list[int]:
     """Positions in ``order`` of documents not exact or near duplicates of one before."""
     kept: list[int] = []
     exact: dict[str, Document] = {}
@@ -97,20 +128,19 @@ def _unique(documents: Sequence[Document], order: list[int], dropped: list[Dupli
     samples: list[set[int]] = []
     lengths: list[int] = []
     for position in order:
-        document = documents[position]
-        words = _words(document)
-        if len(words) < MIN_WORDS:
+        document, found = documents[position], prints[position]
+        if found.words < MIN_WORDS:
             kept.append(position)
             samples.append(set())
-            lengths.append(len(words))
+            lengths.append(found.words)
             continue
-        key = hashlib.blake2b(" ".join(words).encode(), digest_size=16).hexdigest()
+        key = found.exact
         original = exact.get(key)
         if original is not None:
             dropped.append((document, original, "the same text"))
             continue
-        sample = _sample(words)
-        match = _near(sample, len(words), index, samples, lengths)
+        sample = set(found.sample)
+        match = _near(sample, found.words, index, samples, lengths)
         if match is not None:
             original, share = documents[kept[match[0]]], match[1]
             dropped.append((document, original, f"{share:.0%} the same text"))
@@ -119,7 +149,7 @@ def _unique(documents: Sequence[Document], order: list[int], dropped: list[Dupli
         kept.append(position)
         exact[key] = document
         samples.append(sample)
-        lengths.append(len(words))
+        lengths.append(found.words)
         for value in sample:
             index[value].append(number)
     return kept

@@ -17,7 +17,9 @@ The package, by job:
 * ``_patterns`` and ``_scoring``: :func:`quotability` as a table of named, weighted features;
 * ``_credit``: fortune-style paragraphs ending with a credit line ("-- Art Buchwald");
 * ``_candidates``: which sentences and which speech of a paragraph become quotes;
-* ``_book``: :class:`QuoteBook`, the query engine; ``_select``: how it narrows and draws;
+* ``_book``: :class:`QuoteBook`, the query engine; ``_shelf``: one document's quotes in two
+  tiers (in memory, or decoded when needed); ``_pool``: a request's candidates;
+  ``_narrow``: folding, and where a ``contains`` fallback looks; ``_select``: how it draws;
 * ``_keys``: :func:`quote_key` and the salted orders built on it.
 """
 
@@ -25,6 +27,7 @@ from bot.core.quotes._book import QUOTABLE_THRESHOLD, QuoteBook, ranked_quotes
 from bot.core.quotes._candidates import VERSION, DocumentQuotes, document_quotes, document_speech
 from bot.core.quotes._keys import quote_key
 from bot.core.quotes._scoring import FEATURES, explain, quotability
+from bot.core.quotes._shelf import Shelf, in_hot_tier
 from bot.core.quotes._speech import MIN_SPEECH_WORDS, SpeechSpan, extract_speech
 
 __all__ = [
@@ -34,11 +37,13 @@ __all__ = [
     "VERSION",
     "DocumentQuotes",
     "QuoteBook",
+    "Shelf",
     "SpeechSpan",
     "document_quotes",
     "document_speech",
     "explain",
     "extract_speech",
+    "in_hot_tier",
     "quotability",
     "quote_key",
     "ranked_quotes",

@@ -4,41 +4,22 @@ speaker autocomplete and the daily post's order."""
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz
 
 from bot.core.errors import NotFound
 from bot.core.models import Corpus, Document, Quote
-from bot.core.normalize import normalize_text
 from bot.core.quotes._candidates import DocumentQuotes, document_quotes
-from bot.core.quotes._keys import _quote_start, quote_key, salted
+from bot.core.quotes._keys import quote_key, salted
 from bot.core.quotes._names import _name_tier
+from bot.core.quotes._narrow import Narrowing, fold, fold_name
+from bot.core.quotes._pool import Grouped, Pool, Where, grouped, merged, within
 from bot.core.quotes._select import draw, matching, next_in_rotation, top
+from bot.core.quotes._shelf import QUOTABLE_THRESHOLD, Shelf, ranking
+from bot.core.quotes._shelves import DECODED_QUOTES, Shelves
 
-QUOTABLE_THRESHOLD = 0.55
-"""Quotes scoring at least this are *quotable*: eligible for an unfiltered ``/quote`` and the daily
-post. Calibrated on the seed essay: its clear quotes score 0.75-1.0, its context-bound sentences
-below 0.5."""
-
-
-def _fold(text: str) -> str:
-    return normalize_text(text, punctuation=False)
-
-
-def _grouped(quotes: Iterable[Quote]) -> dict[str, tuple[Quote, ...]]:
-    """``quotes`` by document id, each group in the given order (linear: growing a tuple per
-    quote was quadratic in a document's quotes)."""
-    groups: dict[str, list[Quote]] = {}
-    for q in quotes:
-        groups.setdefault(q.document_id, []).append(q)
-    return {document: tuple(group) for document, group in groups.items()}
-
-
-def _rank_key(order: dict[str, int]) -> Callable[[Quote], tuple[float, int, int, int]]:
-    """The ranking order of quotes: score descending, then corpus order (``order``: position of
-    each document id, unknown ids last), paragraph, offset."""
-    return lambda q: (-q.score, order.get(q.document_id, len(order)), q.paragraph, _quote_start(q))
+__all__ = ["DECODED_QUOTES", "QUOTABLE_THRESHOLD", "QuoteBook", "ranked_quotes"]
 
 
 def ranked_quotes(
@@ -48,15 +29,14 @@ def ranked_quotes(
     :meth:`QuoteBook.build` of that document alone ranks them (without building the book's
     look-ups, which a store of per-document results does not keep)."""
     found = document_quotes(document)
-    key = _rank_key({document.id: 0})
     return (
-        tuple(sorted(found.quotes, key=key)),
-        tuple(sorted(found.short, key=key)),
-        tuple(sorted(found.plain, key=key)),
+        tuple(sorted(found.quotes, key=ranking)),
+        tuple(sorted(found.short, key=ranking)),
+        tuple(sorted(found.plain, key=ranking)),
     )
 
 
-class QuoteBook:
+class QuoteBook(Shelves):
     """Every quote of a corpus, ranked once; cheap to query.
 
     Holds every sentence of every document with a positive :func:`quotability` score, narration
@@ -94,21 +74,12 @@ class QuoteBook:
       quote), and for a speaker filter naming its author (who is then listed by
       :meth:`speakers`).
 
-    Build with :meth:`build`.
+    Build with :meth:`build` (every quote in memory) or :meth:`from_shelves` (a store's
+    tiered form: only each document's quotable quotes and named speech in memory, the rest
+    decoded per document when a request needs it; see :class:`~bot.core.quotes._shelf.Shelf`).
     """
 
-    __slots__ = (
-        "_authors",
-        "_by_document",
-        "_by_key",
-        "_folded",
-        "_order",
-        "_plain",
-        "_quotes",
-        "_short",
-        "_speakers",
-        "_titles",
-    )
+    __slots__ = ()
 
     def __init__(
         self,
@@ -119,33 +90,21 @@ class QuoteBook:
     ) -> None:
         """Use :meth:`build`. ``quotes`` may be in any order; ``documents`` gives corpus order;
         ``short`` and ``plain`` are the two reserves (see the class docstring)."""
-        self._order = {d.id: i for i, d in enumerate(documents)}
-        self._titles = {d.id: d.title for d in documents}
-        self._authors = {d.id: d.author for d in documents}
-        self._quotes = self._sorted(quotes)
-        self._short = self._sorted(short)
-        self._plain = _grouped(self._sorted(plain))
-        self._by_key: dict[str, Quote] = {}
-        for q in (*self._quotes, *self._short, *(q for p in self._plain.values() for q in p)):
-            self._by_key.setdefault(quote_key(q), q)
-        self._by_document = _grouped(self._quotes)
-        names = {q.speaker for q in (*self._quotes, *self._short) if q.speaker}
-        names |= {self._authors[d] or "" for d in self._plain}
-        names |= {
-            self._authors[q.document_id] or ""
-            for q in self._quotes
-            if q.speaker is None and not q.quoted
-        }
-        unique: dict[str, str] = {}
-        for name in sorted((n for n in names if n), key=lambda n: (-n.count("."), n)):
-            unique.setdefault(_fold(name), name)  # "Mr. Jaggers" and "Mr Jaggers" are one
-        self._speakers = tuple(sorted(unique.values(), key=lambda n: (n.casefold(), n)))
-        # Quote texts folded once, here, for ``contains`` (folding every line on every call cost
-        # 200-470 ms on ten novels; benchmarks/load.py).
-        self._folded: dict[str, str] = {q.text: _fold(q.text) for q in self._by_key.values()}
+        groups = grouped(sorted(quotes, key=ranking))
+        self._setup(documents, {d: Shelf.of(qs) for d, qs in groups.items()}, short, plain)
 
-    def _sorted(self, quotes: Iterable[Quote]) -> tuple[Quote, ...]:
-        return tuple(sorted(quotes, key=_rank_key(self._order)))
+    @classmethod
+    def from_shelves(
+        cls,
+        documents: Sequence[Document],
+        shelves: Mapping[str, Shelf],
+        short: Sequence[Quote] = (),
+        plain: Sequence[Quote] = (),
+    ) -> QuoteBook:
+        """A book from each document's :class:`Shelf` (by document id), in corpus order."""
+        book = cls.__new__(cls)
+        book._setup(documents, shelves, short, plain)
+        return book
 
     @classmethod
     def build(cls, corpus: Corpus) -> QuoteBook:
@@ -164,37 +123,11 @@ class QuoteBook:
         plain = [q for d in derived for q in d.plain]
         return cls(quotes, documents, short, plain)
 
-    def document_position(self, document_id: str) -> int:
-        """The document's position in corpus order (unknown ids last)."""
-        return self._order.get(document_id, len(self._order))
-
-    def __len__(self) -> int:
-        return len(self._quotes)
-
-    def get(self, key: str) -> Quote | None:
-        """The quote with this :func:`quote_key`, or ``None`` (e.g. its document changed)."""
-        return self._by_key.get(key)
-
-    def ranked(self, document: str | None = None) -> tuple[Quote, ...]:
-        """All quotes (of one document, by id, when given), best first.
-
-        Order: score descending, then corpus order, paragraph, offset — deterministic. An
-        unknown document id gives ``()``.
-        """
-        if document is None:
-            return self._quotes
-        return self._by_document.get(document, ())
-
-    def quotable(self, document: str | None = None) -> tuple[Quote, ...]:
-        """The ranked quotes scoring at least :data:`QUOTABLE_THRESHOLD`."""
-        return tuple(q for q in self.ranked(document) if q.score >= QUOTABLE_THRESHOLD)
-
-    def speaker_of(self, quote: Quote) -> str | None:
-        """Who a quote is shown as from: its speaker, the document's author for own lines, or
-        ``None`` for speech whose speaker is not known (never the author's)."""
-        if quote.speaker or quote.quoted:
-            return quote.speaker
-        return self._authors.get(quote.document_id)
+    def use_passages(self, find: Callable[[str], Iterable[tuple[str, int]]] | None) -> None:
+        """Let a ``contains`` fallback look only in the paragraphs ``find`` gives for a folded
+        phrase (``(document id, paragraph)`` pairs, e.g. from the passage search index) when
+        the quotes not in memory are too many to compare one by one (see :meth:`pick`)."""
+        self._narrowing = Narrowing(find)
 
     def speakers(self, prefix: str = "", limit: int = 25) -> list[str]:
         """Speaker names for autocomplete: quoted speakers and the authors of own lines.
@@ -212,12 +145,12 @@ class QuoteBook:
             alphabetically.
         """
         limit = max(0, min(limit, 25))
-        query = _fold(prefix)
+        query = fold(prefix)
         if not query:
             return list(self._speakers[:limit])
         ranked: list[tuple[int, float, str, str]] = []
         for name in self._speakers:
-            folded = _fold(name)
+            folded = fold_name(name)
             if folded.startswith(query):
                 ranked.append((0, 0.0, folded, name))
             elif any(word.startswith(query) for word in folded.split()):
@@ -229,49 +162,107 @@ class QuoteBook:
         ranked.sort()
         return [name for *_, name in ranked[:limit]]
 
-    def _by_speaker(
-        self, wanted: str, quotes: Sequence[Quote], reserve: Sequence[Quote]
-    ) -> list[Quote]:
-        """The quotes (else the reserve: short speech, plain sentences) of the speakers best
-        matching ``wanted``.
+    def _shelf_pool(
+        self,
+        docs: Sequence[str],
+        keep: Callable[[Quote], bool] | None = None,
+        decode: Callable[[str], bool] = lambda document: True,
+    ) -> Pool:
+        """The quotes of ``docs`` (those ``keep`` accepts) as a pool; a document's quotes that
+        are not in memory are decoded only for the documents ``decode`` accepts (the others'
+        accepted quotes are all in their hot tier)."""
 
-        Every name shown on ``quotes`` and ``reserve`` (speaker, or author for own lines) is rated
-        by :func:`_name_tier` against the query, both folded by
+        def chosen(quotes: Sequence[Quote]) -> Sequence[Quote]:
+            return quotes if keep is None else [q for q in quotes if keep(q)]
+
+        def gather(where: Where) -> Grouped:
+            found: Grouped = {}
+            for d in docs:
+                if where is not None and d not in where:
+                    continue
+                shelf = self._shelves[d]
+                quotes = chosen(self._every(d) if decode(d) else shelf.hot)
+                if where is not None:
+                    quotes = [q for q in quotes if q.paragraph in where[d]]
+                if quotes:
+                    found[d] = quotes
+            return found
+
+        top = {d: qs for d in docs if (qs := chosen(self._shelves[d].quotable))}
+        cold = sum(
+            s.count - len(s.hot) for d in docs if (s := self._shelves[d]).kept is None and decode(d)
+        )
+        return Pool(top, gather, lambda: merged(gather(None), self._rank), True, cold=cold)
+
+    def _by_speaker(
+        self, wanted: str, docs: Sequence[str], pool: Pool, reserve: Sequence[Quote]
+    ) -> Pool:
+        """The candidates (else the reserve: short speech, plain sentences) of the speakers best
+        matching ``wanted``; ``docs``: the documents of ``pool`` when it holds their quotes.
+
+        Every name shown on the candidates and the reserve (speaker, or author for own lines) is
+        rated by :func:`_name_tier` against the query, both folded by
         :func:`bot.core.normalize.normalize_text` (case, accents, punctuation: "Mr." = "Mr");
         only the names rated best are kept (the best tier; within the fuzzy tier, the most similar
         names), so an exact match shuts out word-subset and fuzzy ones ("Mr. Bennet" never brings "Mrs. Bennet", "Lady Catherine" never
         "Catherine")."""
-        query = _fold(wanted)
+        query = fold(wanted)
         if not query:
-            return []
-        tiers: dict[str, tuple[int, float] | None] = {}
-        for q in (*quotes, *reserve):
-            name = self.speaker_of(q)
-            if name:
-                folded = _fold(name)
-                if folded not in tiers:
-                    tiers[folded] = _name_tier(query, folded)
+            return Pool.of(())
+        listed = () if docs else pool.order()
+        names = {self._shown(q) for q in (*listed, *reserve)}
+        for d in docs:
+            names |= self._voices[d]
+        tiers = {name: _name_tier(query, name) for name in names if name}
         rated = [t for t in tiers.values() if t is not None]
         if not rated:
-            return []
+            return Pool.of(())
         best = {name for name, tier in tiers.items() if tier == min(rated)}
 
-        def chosen(q: Quote) -> bool:
-            name = self.speaker_of(q)
-            return bool(name) and _fold(name or "") in best
+        def keep(q: Quote) -> bool:
+            return self._shown(q) in best
 
-        return [q for q in quotes if chosen(q)] or [q for q in reserve if chosen(q)]
+        if docs and (speaking := [d for d in docs if self._voices[d] & best]):
+            authors = {d for d in speaking if fold_name(self._authors.get(d) or "") in best}
+            return self._shelf_pool(speaking, keep, authors.__contains__)
+        return Pool.of([q for q in listed if keep(q)] or [q for q in reserve if keep(q)])
 
     def _fold_quote(self, quote: Quote) -> str:
         folded = self._folded.get(quote.text)
         if folded is None:
-            folded = self._folded[quote.text] = _fold(quote.text)
+            folded = fold(quote.text)
+            if quote.score >= QUOTABLE_THRESHOLD:  # the quotable ones are searched again and again
+                self._folded[quote.text] = folded
         return folded
 
     def _matching(self, query: str, candidates: Sequence[Quote]) -> list[Quote]:
         """The candidates whose folded text contains ``query`` fuzzily (see :meth:`pick`)."""
         hits = matching(query, [self._fold_quote(q) for q in candidates])
         return [q for i, q in enumerate(candidates) if i in hits]
+
+    def _containing(self, query: str, pool: Pool) -> Pool:
+        """The candidates of ``pool`` that contain ``query`` (see :meth:`pick`): the quotable
+        ones when any matches, else those below the threshold, looked for in the paragraphs
+        :class:`Narrowing` allows."""
+
+        def matched(groups: Grouped) -> Grouped:
+            return grouped(self._matching(query, [q for qs in groups.values() for q in qs]))
+
+        def order(groups: Grouped) -> list[Quote]:
+            if pool.ranked:
+                return merged(groups, self._rank)
+            return self._matching(query, pool.order())
+
+        top = matched(pool.top)
+        if top:
+            return Pool(
+                top,
+                lambda w: matched(pool.gather(w)),
+                lambda: order(matched(pool.gather(None))),
+                True,
+            )
+        found = matched(pool.gather(self._narrowing.where(query, pool.cold)))
+        return Pool({}, lambda w: within(found, w), lambda: order(found), bool(found))
 
     def pick(
         self,
@@ -292,7 +283,11 @@ class QuoteBook:
             contains: a word or phrase the quote must contain, fuzzily: rapidfuzz
                 ``partial_ratio`` ≥ :data:`CONTAINS_THRESHOLD` on text normalised by
                 :func:`bot.core.normalize.normalize_text` (case, accents, curly quotes, dashes
-                and punctuation folded), so "jaw-jaw" and "peace in our tme" match.
+                and punctuation folded), so "jaw-jaw" and "peace in our tme" match. When no
+                quotable candidate matches and more than ``COLD_SCAN`` (60,000) quotes below the
+                threshold are not in memory (a large store-backed corpus), those are compared
+                only in the paragraphs :meth:`use_passages` gives (the library's passage search:
+                its best 200 paragraphs scoring 85+), not all of them.
             speaker: only quotes from this person (see :meth:`speakers`; the author matches the
                 author's own lines). Names are compared folded (case, accents, punctuation:
                 "Mr." = "Mr"); exact matches win, then names holding every query word
@@ -334,47 +329,48 @@ class QuoteBook:
         rng = rng if rng is not None else random.Random()
         title = self._titles.get(document, document) if document is not None else None
         where = f" in {title}" if title is not None else ""
-        candidates = list(self.ranked(document))
+        docs = [d for d in self._shelves if document is None or d == document]
         if document is not None:
             plain = list(self._plain.get(document, ()))
         else:
             plain = [q for d in self._order if d in self._plain for q in self._plain[d]]
-        if not candidates:
-            candidates, plain = plain, []
+        pool = self._shelf_pool(docs) if docs else Pool.of(plain)
+        if not docs:
+            plain = []
         wants_speaker = speaker is not None and bool(speaker.strip())
         reserve = [q for q in self._short if document is None or q.document_id == document]
         reserve += plain
-        if not candidates and not (wants_speaker and reserve):
+        if not pool.any and not (wants_speaker and reserve):
             raise NotFound(f"No quotes in {title}." if title else "No quotes in the corpus.")
         if speaker is not None and wants_speaker:
-            candidates = self._by_speaker(speaker, candidates, reserve)
-            if not candidates:
+            pool = self._by_speaker(speaker, docs, pool, reserve)
+            if not pool.any:
                 raise NotFound(f"No quotes from {speaker.strip()}{where}.")
         if contains is not None and contains.strip():
-            query = _fold(contains)
-            matched = self._matching(query, candidates) if query else []
-            if not matched and query and not wants_speaker:
+            query = fold(contains)
+            matched = self._containing(query, pool) if query else Pool.of(())
+            if not matched.any and query and not wants_speaker:
                 # lines /quote serves anyway: short speech, and the plain sentences of documents
                 # with no quotable line (e.g. a language the quotability score does not read)
-                matched = self._matching(query, reserve)
-            if not matched:
+                matched = Pool.of(self._matching(query, reserve))
+            if not matched.any:
                 who = f" from {speaker.strip()}" if speaker and speaker.strip() else ""
                 raise NotFound(
                     f"No quote{who}{where} contains “{contains.strip()}”. "
                     "(/search finds the passages that do.)"
                 )
-            candidates = matched
-        good = [q for q in candidates if q.score >= QUOTABLE_THRESHOLD] or candidates
+            pool = matched
+        good = pool.best()
 
         narrowed = wants_speaker or bool(contains and contains.strip())
         if not narrowed:  # the whole corpus or one document: its best lines, per document
             good = top(good, top_fraction)
         if rotation is not None and (narrowed or document is not None):
             salt = f"{rotation}\0{document}\0{contains}\0{speaker}"
-            rotated = next_in_rotation(good, exclude, salt)
+            rotated = next_in_rotation([q for qs in good.values() for q in qs], exclude, salt)
             if rotated is not None:
                 return rotated
-        return draw(good, candidates, exclude, rng, self.document_position)
+        return draw(good, pool.order, exclude, rng, self.document_position)
 
     def cycle_order(self, documents: Sequence[str] | None, *, salt: str) -> tuple[Quote, ...]:
         """A deterministic permutation of the quotable quotes, for the daily post.

@@ -107,7 +107,7 @@ def _not_own(sentence: Sentence, spans: Sequence[SpeechSpan]) -> bool:
     """A sentence is someone else's words when it holds quoted speech of
     :data:`MIN_SPEECH_WORDS` or more words, or when 30% or more of it is inside quotation marks."""
     for span in spans:
-        if span.quotable and sentence.start <= span.mark_start < sentence.end:
+        if sentence.start <= span.mark_start < sentence.end and span.quotable:
             return True
     return _quoted_share(sentence, spans) >= 0.3
 
@@ -179,9 +179,9 @@ def _speech_pieces(
     return pieces
 
 
-def _joinable(chain: Sequence[SpeechSpan]) -> bool:
-    """Whether a chain is a short speech interrupted by its tag, posted joined as one line."""
-    words = sum(span.word_count for span in chain)
+def _joinable(chain: Sequence[SpeechSpan], words: int) -> bool:
+    """Whether a chain (of ``words`` words) is a short speech interrupted by its tag, posted
+    joined as one line."""
     return len(chain) > 1 and words <= JOINED_SPEECH_WORDS and chain[-1].closed
 
 
@@ -230,12 +230,13 @@ def document_quotes(document: Document) -> DocumentQuotes:
             if score > 0:
                 quotes.append(Quote(sentence.text, sentence, None, score))
         for chain in _speech_chains(spans):
-            if sum(span.word_count for span in chain) < MIN_SPEECH_WORDS:
+            words = sum(span.word_count for span in chain)
+            if words < MIN_SPEECH_WORDS:
                 quote = _short_speech(paragraph, chain, chain[0].speaker)
                 if quote is not None:
                     (quotes if _complete(_spoken(chain)) else short).append(quote)
             else:
-                quotes += _chain_quotes(paragraph, chain)
+                quotes += _chain_quotes(paragraph, chain, words)
     plain: list[Quote] = []
     if not quotes:
         plain = [
@@ -246,11 +247,12 @@ def document_quotes(document: Document) -> DocumentQuotes:
     return DocumentQuotes(document.id, tuple(quotes), tuple(short), tuple(plain))
 
 
-def _chain_quotes(paragraph: Paragraph, chain: Sequence[SpeechSpan]) -> list[Quote]:
-    """The quotes of a chain of speech of :data:`MIN_SPEECH_WORDS` words or more: one verbatim
-    line when it is short and interrupted by its tag, else one per well-formed sentence."""
+def _chain_quotes(paragraph: Paragraph, chain: Sequence[SpeechSpan], words: int) -> list[Quote]:
+    """The quotes of a chain of speech of ``words`` words, :data:`MIN_SPEECH_WORDS` or more: one
+    verbatim line when it is short and interrupted by its tag, else one per well-formed
+    sentence."""
     speaker = chain[0].speaker
-    if _joinable(chain):
+    if _joinable(chain, words):
         quote = _joined_quote(paragraph, chain, speaker)
         return [quote] if quote is not None else []
     pieces = (

@@ -40,7 +40,8 @@ class Caseless:
     ) -> None:
         self.pattern = re.compile(source, re.IGNORECASE)
         self._lowered = re.compile(_lower_literals(source))
-        self._needles = needles
+        # one scan for any of the needles (a regular expression of literals)
+        self._needles = re.compile("|".join(map(re.escape, needles))) if needles else None
         self._exact = frozenset(words(exact))
         self.keys = frozenset(words(keys)) | self._exact
 
@@ -57,7 +58,7 @@ class Caseless:
                 return True
             if self.keys.isdisjoint(runs):
                 return False
-        if self._needles and not any(needle in lowered for needle in self._needles):
+        if self._needles is not None and self._needles.search(lowered) is None:
             return False
         return self._lowered.search(lowered) is not None
 

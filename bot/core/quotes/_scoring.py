@@ -56,10 +56,8 @@ class Line:
     """Capitalised words after the first, other than "I" (proper nouns)."""
     digit_words: int
     """Words with a digit."""
-
-    @property
-    def n(self) -> int:
-        return len(self.words)
+    n: int
+    """How many words."""
 
     @property
     def terminal(self) -> bool:
@@ -325,12 +323,21 @@ def _line(sentence_text: str, opening: bool = False) -> Line | None:
     digits = _digit_words(words, text, ascii_text)
     if lowered is None:
         return Line(
-            text, words, opening, None, None, past_markers(text), capitalised, proper, digits
+            text,
+            words,
+            opening,
+            None,
+            None,
+            past_markers(text),
+            capitalised,
+            proper,
+            digits,
+            len(words),
         )
     runs = _ascii_runs(text, lowered, found)
     past = sum(map(_PAST_WORD.__getitem__, runs))
     keys = P.KEY_WORDS.intersection(runs)
-    return Line(text, words, opening, lowered, keys, past, capitalised, proper, digits)
+    return Line(text, words, opening, lowered, keys, past, capitalised, proper, digits, len(words))
 
 
 _FIRST = operator.itemgetter(0)

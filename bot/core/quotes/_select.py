@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process
 
 from bot.core.models import Quote
 from bot.core.quotes._keys import quote_key, salted
+from bot.core.quotes._pool import Grouped
 
 CONTAINS_THRESHOLD = 85.0
 """Minimum rapidfuzz ``partial_ratio`` (0-100) between a ``contains`` filter and a quote."""
@@ -55,32 +56,52 @@ def next_in_rotation(good: Sequence[Quote], exclude: Collection[str], salt: str)
     return None
 
 
-def top(quotes: Sequence[Quote], fraction: float) -> list[Quote]:
+def top(groups: Grouped, fraction: float) -> Grouped:
     """The best ``ceil(fraction × n)`` (at least one) of each document's ranked quotes."""
-    by_document: dict[str, list[Quote]] = {}
-    for q in quotes:
-        by_document.setdefault(q.document_id, []).append(q)
-    return [q for qs in by_document.values() for q in qs[: max(1, math.ceil(fraction * len(qs)))]]
+    return {d: qs[: max(1, math.ceil(fraction * len(qs)))] for d, qs in groups.items() if qs}
+
+
+def _spots(exclude: Collection[str]) -> set[tuple[str, int]]:
+    """The (document, paragraph) of each key in ``exclude`` (see :func:`quote_key`)."""
+    spots = set()
+    for key in exclude:
+        document = key.rpartition(":")[0]
+        document, _, paragraph = document.rpartition(":")
+        if paragraph.isdigit():
+            spots.add((document, int(paragraph)))
+    return spots
 
 
 def draw(
-    good: Sequence[Quote],
-    candidates: Sequence[Quote],
+    good: Grouped,
+    candidates: Callable[[], Sequence[Quote]],
     exclude: Collection[str],
     rng: random.Random,
     position: Callable[[str], int],
 ) -> Quote:
     """Pick a document uniformly (in corpus order by ``position``), then one of its quotes in
-    ``good`` by score weight, avoiding excluded keys; the best remaining candidate when
-    excluding empties the pool."""
+    ``good`` by score weight, avoiding excluded keys; the first remaining of ``candidates()``
+    (rank order) when excluding empties the pool.
+
+    Only the quotes in an excluded key's paragraph have their key computed, so a draw costs
+    about the chosen document's share, not the whole pool."""
     excluded = set(exclude)
-    pool: dict[str, list[Quote]] = {}
-    for q in good:
-        if quote_key(q) not in excluded:
-            pool.setdefault(q.document_id, []).append(q)
+    spots = _spots(excluded)
+    touched = {document for document, _ in spots}
+    pool: dict[str, Sequence[Quote]] = {}
+    for document, quotes in good.items():
+        if document in touched:
+            quotes = [
+                q
+                for q in quotes
+                if (document, q.paragraph) not in spots or quote_key(q) not in excluded
+            ]
+        if quotes:
+            pool[document] = quotes
     if not pool:
-        remaining = [q for q in candidates if quote_key(q) not in excluded]
-        return remaining[0] if remaining else candidates[0]
+        everything = candidates()
+        remaining = (q for q in everything if quote_key(q) not in excluded)
+        return next(remaining, everything[0])
     doc_ids = sorted(pool, key=position)
     chosen = pool[rng.choice(doc_ids)]
     weights = [max(q.score, 1e-6) for q in chosen]

@@ -19,19 +19,20 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.models import Document, Summary
-from bot.core.quotes import QuoteBook
+from bot.core.models import Document, Quote, Summary
+from bot.core.quotes import QuoteBook, Shelf, in_hot_tier
 from bot.core.store._disk import Disk, Progress, key
 from bot.core.store._pool import derive_record
 from bot.core.store.codec import (
     Derived,
+    derived_hot_quotes,
     derived_quotes,
     derived_summaries,
     encode_derived,
     parse_derived,
     with_summary,
 )
-from bot.core.store.derive import derive, merge_quotes
+from bot.core.store.derive import derive
 from bot.core.store.lazy import mapped_record
 from bot.core.store.records import StoreDamaged
 
@@ -217,21 +218,48 @@ def quote_book(
     parts: Sequence[tuple[Part, Path | None]],
     lengths: tuple[str, ...],
 ) -> QuoteBook:
-    """The corpus's :class:`QuoteBook` from each document's part (same order); a stored record
-    whose quotes are damaged is reported, derived again and rewritten."""
-    derived: list[Derived] = []
+    """The corpus's :class:`QuoteBook` from each document's part (same order), in its tiered
+    form: of a stored record only the quotes the book keeps in memory are decoded (see
+    :class:`~bot.core.quotes.Shelf`), the rest when a request needs them. A stored record
+    whose quotes are damaged is reported, derived again and rewritten (at load or then)."""
+    shelves: dict[str, Shelf] = {}
+    short: list[Quote] = []
+    plain: list[Quote] = []
     for document, (part, path) in zip(documents, parts, strict=True):
-        if isinstance(part, Derived):
-            derived.append(part)
-            continue
-        try:
-            quotes, short, plain = derived_quotes(parse_derived(part.payload()), document)
-        except (ValueError, StoreDamaged) as error:
-            damaged = isinstance(error, StoreDamaged)
-            disk.damaged(str(error) if damaged else f"{path}: invalid content ({error})")
-            fresh = derive(document, summary_lengths=lengths)
-            disk.write(path, "derived", encode_derived(fresh))
-            derived.append(fresh)
-            continue
-        derived.append(Derived(quotes, short, plain))
-    return merge_quotes(documents, derived)
+        if isinstance(part, Stored):
+            try:
+                record = parse_derived(part.payload())
+                hot, count, own = derived_hot_quotes(record, document, in_hot_tier)
+                _, more, fewer = derived_quotes({**record, "quotes": []}, document)
+                load = functools.partial(_stored_quotes, disk, document, part, path, lengths)
+                shelves[document.id] = Shelf.split(hot, count, own, load)
+                short += more
+                plain += fewer
+                continue
+            except (ValueError, StoreDamaged) as error:
+                part = _rederive(disk, document, path, lengths, error)
+        shelves[document.id] = Shelf.of(part.quotes)
+        short += part.short
+        plain += part.plain
+    return QuoteBook.from_shelves(documents, shelves, short, plain)
+
+
+def _rederive(
+    disk: Disk, document: Document, path: Path | None, lengths: tuple[str, ...], error: Exception
+) -> Derived:
+    """Report a record whose quotes are damaged, derive them again and rewrite it."""
+    damaged = isinstance(error, StoreDamaged)
+    disk.damaged(str(error) if damaged else f"{path}: invalid content ({error})")
+    fresh = derive(document, summary_lengths=lengths)
+    disk.write(path, "derived", encode_derived(fresh))
+    return fresh
+
+
+def _stored_quotes(
+    disk: Disk, document: Document, part: Stored, path: Path | None, lengths: tuple[str, ...]
+) -> tuple[Quote, ...]:
+    """Every quote of ``document``'s stored record, ranked (derived again when damaged)."""
+    try:
+        return derived_quotes(parse_derived(part.payload()), document)[0]
+    except (ValueError, StoreDamaged) as error:
+        return _rederive(disk, document, path, lengths, error).quotes

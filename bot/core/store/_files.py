@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from bot.core.loader import FileRead, PlannedFile, assemble, plan_files
+from bot.core.loader import FileRead, Fingerprint, PlannedFile, assemble, plan_files
 from bot.core.models import Corpus, Document
 from bot.core.store._disk import Disk, Progress, code_version, file_hash, key
 from bot.core.store._pool import read_payload
@@ -145,13 +145,29 @@ def _file_read(meta: bytes, document: Document | None) -> FileRead:
         record = json.loads(meta)
         notes = tuple(str(note) for note in record["notes"])
         error, explicit = record["error"], record["explicit"]
+        found = _fingerprint(record.get("fingerprint"))
     except (ValueError, KeyError, TypeError) as fault:
         raise ValueError(f"invalid file record ({fault})") from None
     if error is not None:
         return FileRead(None, None, notes, str(error))
     if document is None or document.id != record.get("id"):
         raise ValueError("its document is missing or is another file's")
-    return FileRead(document, None if explicit is None else str(explicit), notes)
+    return FileRead(document, None if explicit is None else str(explicit), notes, None, found)
+
+
+def _fingerprint(raw: object) -> Fingerprint | None:
+    """A file record's duplicate-detection fingerprint (``None``: none recorded). Raises
+    ``ValueError``."""
+    if raw is None:
+        return None
+    if not isinstance(raw, list) or len(raw) != 3:
+        raise ValueError("bad fingerprint")
+    words, exact, sample = raw
+    if type(words) is not int or words < 0 or not isinstance(exact, str):
+        raise ValueError("bad fingerprint")
+    if not isinstance(sample, list) or not all(type(v) is int for v in sample):
+        raise ValueError("bad fingerprint")
+    return Fingerprint(words, exact, tuple(sample))
 
 
 def _stored_file(

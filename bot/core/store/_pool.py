@@ -36,6 +36,9 @@ def read_payload(item: PlannedFile, language: str) -> tuple[bytes, bytes | None]
         "explicit": read.explicit_id,
         "notes": list(read.notes),
         "error": read.error,
+        "fingerprint": None
+        if read.fingerprint is None
+        else [read.fingerprint.words, read.fingerprint.exact, list(read.fingerprint.sample)],
     }
     payload = None if document is None else encode_document(document)
     return json.dumps(record, ensure_ascii=False).encode(), payload

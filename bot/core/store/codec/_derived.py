@@ -8,7 +8,7 @@ Decoding checks every type and range (against the document's paragraph count) an
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -172,3 +172,30 @@ def derived_quotes(
         _quotes(document, record.get("short")),
         _quotes(document, record.get("plain")),
     )
+
+
+def derived_hot_quotes(
+    record: dict[str, Any], document: Document, keep: Callable[[float, str | None], bool]
+) -> tuple[tuple[Quote, ...], int, bool]:
+    """Of the quotes of a :func:`parse_derived` record: those ``keep(score, speaker)`` accepts
+    (decoded and checked; the others are checked when decoded), how many there are in all, and
+    whether any is the author's own (no speaker, not quoted; the first such is checked).
+    Raises ``ValueError``."""
+    rows = record.get("quotes")
+    if not isinstance(rows, list):
+        raise ValueError("quotes missing")
+    kept = [
+        row
+        for row in rows
+        if isinstance(row, list)
+        and len(row) == 9
+        and type(row[7]) in (int, float)
+        and keep(row[7], row[6])
+    ]
+    own = next(
+        (r for r in rows if isinstance(r, list) and len(r) == 9 and r[6] is None and not r[8]),
+        None,
+    )
+    if own is not None:
+        _quotes(document, [own])  # checked: it makes the author a speaker
+    return _quotes(document, kept), len(rows), own is not None
