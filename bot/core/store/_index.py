@@ -67,6 +67,8 @@ def index_of(
         index = _built(disk, full, corpus, keys, progress)
     else:
         disk.report.index_from_store = True
+        if used == full and disk.folder is not None:  # the corpus is a base again: no delta
+            _drop_other_deltas(disk.folder / "index", full, keep="")
     disk.report.timings["index"] = time.perf_counter() - started
     return index, used
 
@@ -96,8 +98,13 @@ def _with_delta(
     delta = _stored(disk, name, Corpus(tuple(changed)))
     if delta is None:
         delta = _built(disk, name, Corpus(tuple(changed)), keys, progress, base.bits)
+    try:
+        combined = SearchIndex.combine(base, delta, corpus)
+    except IndexFileError as error:  # the base's keys and lists disagree (a crafted folder)
+        disk.damaged(f"The search index in {folder / base_key} is damaged: {error}")
+        return None
     _drop_other_deltas(folder, base_key, name)
-    return SearchIndex.combine(base, delta, corpus), base_key
+    return combined, base_key
 
 
 def _best_base(
