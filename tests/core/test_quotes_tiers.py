@@ -154,3 +154,22 @@ def test_a_restarted_library_narrows_a_large_fallback_with_its_search_index(
     assert quote.score < QUOTABLE_THRESHOLD
     with pytest.raises(NotFound, match="No quote contains “zzqqxx banana”"):
         library.quote(contains="zzqqxx banana")
+
+
+def test_a_derived_record_gives_its_hot_tier_alone_and_every_quote_in_rank_order(
+    corpus: Corpus,
+) -> None:
+    from bot.core.store.codec import decode_derived, derived_hot_quotes, encode_derived, parse_hot
+    from bot.core.store.derive import derive
+
+    for document in corpus:
+        derived = derive(document)
+        payload = encode_derived(derived)
+        assert decode_derived(payload, document).quotes == derived.quotes
+        hot, count, own, short, plain = derived_hot_quotes(parse_hot(payload), document)
+        assert hot == tuple(q for q in derived.quotes if q.score >= QUOTABLE_THRESHOLD or q.speaker)
+        assert (count, short, plain) == (len(derived.quotes), derived.short, derived.plain)
+        assert own == any(q.speaker is None and not q.quoted for q in derived.quotes)
+        head, body = payload.split(b"\n", 1)
+        cut = body[: body.rindex(b',"quotes":') + 12]  # the other quotes cut off: unreadable
+        assert derived_hot_quotes(parse_hot(head + b"\n" + cut), document)[0] == hot

@@ -389,8 +389,14 @@ class QuoteBook(Shelves):
             documents have no quotes.
         """
         ids = list(documents) if documents else [d for d in self._order]
-        chosen: list[Quote] = []
+        chosen: list[tuple[bytes, str, Quote]] = []
         for doc_id in dict.fromkeys(ids):
-            quotes = self.quotable(doc_id) or self.ranked(doc_id) or self._plain.get(doc_id, ())
-            chosen.extend(quotes)
-        return tuple(sorted(chosen, key=lambda q: (salted(salt, quote_key(q)), quote_key(q))))
+            quotes = self.quotable(doc_id)
+            if quotes:
+                keys = self._keys_of(doc_id)
+            else:
+                quotes = self.ranked(doc_id) or self._plain.get(doc_id, ())
+                keys = tuple(quote_key(q) for q in quotes)
+            chosen.extend((salted(salt, k), k, q) for k, q in zip(keys, quotes, strict=True))
+        chosen.sort(key=lambda entry: entry[:2])
+        return tuple(q for *_, q in chosen)

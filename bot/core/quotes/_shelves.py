@@ -27,6 +27,7 @@ class Shelves:
         "_authors",
         "_decoded",
         "_folded",
+        "_keys",
         "_lock",
         "_narrowing",
         "_order",
@@ -58,6 +59,7 @@ class Shelves:
         self._lock = threading.Lock()
         self._narrowing = Narrowing()
         self._folded: dict[str, str] = {}  # quotable texts, folded on first use by ``contains``
+        self._keys: dict[str, tuple[str, ...]] = {}  # of quotable quotes, made on first use
         self._list_speakers()
 
     def _list_speakers(self) -> None:
@@ -111,6 +113,17 @@ class Shelves:
                 if q.paragraph == number and q.document_id == document and quote_key(q) == key:
                     return q
         return None
+
+    def _keys_of(self, document: str) -> tuple[str, ...]:
+        """The :func:`quote_key` of each quotable quote of ``document`` (kept: the daily post's
+        order asks for them for every guild)."""
+        keys = self._keys.get(document)
+        if keys is None:
+            shelf = self._shelves.get(document)
+            keys = self._keys[document] = (
+                tuple(quote_key(q) for q in shelf.quotable) if shelf else ()
+            )
+        return keys
 
     def _every(self, document: str) -> tuple[Quote, ...]:
         """Every quote of ``document``, ranked (decoded when not in memory; recent ones kept)."""

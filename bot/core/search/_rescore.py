@@ -103,8 +103,10 @@ def rank(
         for s in inexact
         if s.score >= cutoff
     ]
-    place = (lambda pid: pid) if order is None else order.__getitem__
-    ranked.sort(key=lambda s: (not s.exact, -s.score, -float(votes[s.pid - lo]), place(s.pid)))
+    if order is None:
+        ranked.sort(key=lambda s: (not s.exact, -s.score, -float(votes[s.pid - lo]), s.pid))
+    else:
+        ranked.sort(key=lambda s: (not s.exact, -s.score, -float(votes[s.pid - lo]), order[s.pid]))
     return ranked
 
 

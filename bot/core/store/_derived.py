@@ -3,8 +3,9 @@
 A document's record is found under its document key and the summary lengths; its summaries are
 decoded at load, its quotes only when the quote ranking is first used (decoding every quote of
 ten novels costs about a fifth of a second that a restart need not pay); until then the record
-stays as its compact JSON bytes. A record whose quotes turn out damaged then is reported and
-derived again. Missing records are derived in worker processes (see :mod:`._pool`) while the
+stays as its compact JSON bytes. Then only the quotes the ranking keeps in memory are decoded
+(see :class:`~bot.core.quotes.Shelf`); a document's others when a request needs them. A record
+whose quotes turn out damaged then is reported and derived again. Missing records are derived in worker processes (see :mod:`._pool`) while the
 caller builds the search index: a thread keeps a few documents per worker in flight and writes
 each record as it comes, so memory does not grow with the corpus.
 """
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.models import Document, Quote, Summary
-from bot.core.quotes import QuoteBook, Shelf, in_hot_tier
+from bot.core.quotes import QuoteBook, Shelf
 from bot.core.store._disk import Disk, Progress, key
 from bot.core.store._pool import derive_record
 from bot.core.store.codec import (
@@ -30,6 +31,7 @@ from bot.core.store.codec import (
     derived_summaries,
     encode_derived,
     parse_derived,
+    parse_hot,
     with_summary,
 )
 from bot.core.store.derive import derive
@@ -228,9 +230,9 @@ def quote_book(
     for document, (part, path) in zip(documents, parts, strict=True):
         if isinstance(part, Stored):
             try:
-                record = parse_derived(part.payload())
-                hot, count, own = derived_hot_quotes(record, document, in_hot_tier)
-                _, more, fewer = derived_quotes({**record, "quotes": []}, document)
+                hot, count, own, more, fewer = derived_hot_quotes(
+                    parse_hot(part.payload()), document
+                )
                 load = functools.partial(_stored_quotes, disk, document, part, path, lengths)
                 shelves[document.id] = Shelf.split(hot, count, own, load)
                 short += more

@@ -67,6 +67,8 @@ def index_of(
         index = _built(disk, full, corpus, keys, progress)
     else:
         disk.report.index_from_store = True
+        if used == full and disk.folder is not None:  # the corpus is a base again: no delta
+            _drop_other_deltas(disk.folder / "index", full, keep="")
     disk.report.timings["index"] = time.perf_counter() - started
     return index, used
 

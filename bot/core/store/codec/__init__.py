@@ -15,6 +15,7 @@ from bot.core.store.codec._derived import (
     derived_summaries,
     encode_derived,
     parse_derived,
+    parse_hot,
     with_summary,
 )
 from bot.core.store.codec._document import (
@@ -41,5 +42,6 @@ __all__ = [
     "encode_derived",
     "encode_document",
     "parse_derived",
+    "parse_hot",
     "with_summary",
 ]
