@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import random
+import zlib
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.loader import load_corpus
+from bot.core.loader import _duplicates, load_corpus, parse_document
 from bot.core.loader._duplicates import (
     LENGTH_SHARE,
     MIN_SAMPLED,
@@ -16,8 +19,10 @@ from bot.core.loader._duplicates import (
     NEAR_SHARE,
     Fingerprint,
     drop_duplicates,
+    fingerprint,
 )
 from bot.core.models import Document
+from bot.core.text import WORD
 from tests.core.loader_helpers import write
 
 STORY = "Persuasion\n\n" + "\n\n".join(
@@ -126,3 +131,43 @@ def test_bulk_counting_gives_the_verdicts_of_one_document_at_a_time(
     expected_kept, expected_dropped = _reference(prints)
     assert kept == expected_kept
     assert [(int(d.id[1:]), int(o.id[1:])) for d, o, _ in dropped] == expected_dropped
+
+
+def _plain_fingerprint(document: Document) -> tuple[int, str, tuple[int, ...]]:
+    """The fingerprint computed word by word, shingle by shingle (the plain way)."""
+    words = [
+        w.casefold().replace("’", "'") for p in document.paragraphs for w in WORD.findall(p.text)
+    ]
+    if len(words) < _duplicates.MIN_WORDS:
+        return len(words), "", ()
+    exact = hashlib.blake2b(" ".join(words).encode(), digest_size=16).hexdigest()
+    shingles = zip(*(words[k:] for k in range(_duplicates.SHINGLE_WORDS)), strict=False)
+    values = (zlib.crc32("\x1f".join(s).encode()) for s in shingles)
+    sample = sorted(v for v in set(values) if v % _duplicates.SAMPLE_EVERY == 0)
+    return len(words), exact, tuple(sample)
+
+
+def test_fingerprint_is_the_plain_word_by_word_one() -> None:
+    rng = random.Random(43)
+    vocabulary = [
+        "The",
+        "sea",
+        "WAS",
+        "calm",
+        "İstanbul",
+        "Straße",
+        "don’t",
+        "it's",
+        "é",
+        "-",
+        ".",
+        "x",
+    ]
+    for _ in range(300):
+        paragraphs = [
+            " ".join(rng.choice(vocabulary) for _ in range(rng.randint(1, 30)))
+            for _ in range(rng.randint(1, 8))
+        ]
+        document = parse_document("\n\n".join(["A Title", *paragraphs]), document_id="doc")
+        found = fingerprint(document)
+        assert (found.words, found.exact, found.sample) == _plain_fingerprint(document)

@@ -10,7 +10,14 @@ import pytest
 from bot.core.quotes import _patterns as P
 from bot.core.quotes._lexicon import words
 from bot.core.quotes._marks import word_before
-from bot.core.quotes._scoring import _CLAUSE_OPENER, _PAST_WORD, _ascii_runs, past_markers
+from bot.core.quotes._scoring import (
+    _CLAUSE_OPENER,
+    _PAST_WORD,
+    _ascii_runs,
+    _demonstrative,
+    _line,
+    past_markers,
+)
 from bot.core.text import WORD
 
 
@@ -195,3 +202,18 @@ def test_word_before_is_the_last_word_run() -> None:
         end = rng.randint(start, len(text))
         found = re.search(r"(\w+)$", text[start:end])
         assert word_before(text, end, start) == (found.group(1) if found else ""), text
+
+
+def test_demonstrative_prefilter_keeps_every_match() -> None:
+    rng = random.Random(41)
+    pieces = ["this", "This", "that", "these", "those", "xthis", "is", "man", "of", "-", " ", "  "]
+    checked = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(3, 12)))
+        line = _line(text)
+        if line is None:
+            continue
+        expected = P.DEMONSTRATIVE_DETERMINER.search(line.text[1:]) is not None
+        assert _demonstrative(line) == expected, text
+        checked += expected
+    assert checked > 500

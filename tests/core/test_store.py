@@ -238,6 +238,46 @@ def test_a_damaged_delta_or_base_is_logged_and_rebuilt(
     assert not report.damaged
 
 
+@pytest.mark.parametrize("craft", ["grams no list holds", "not matching keys"])
+def test_a_base_whose_keys_do_not_fit_its_lists_is_rebuilt_not_joined(
+    craft: str,
+    corpus_folder: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A crafted base (valid checksums) whose matching keys of a changed document hold q-grams
+    its posting lists lack cannot be masked exactly: it is reported and the index rebuilt."""
+    import zlib
+
+    import numpy as np
+
+    from bot.core.store import _index as store_index
+
+    monkeypatch.setattr(store_index, "MERGE_SHARE", 0.9)
+    store = tmp_path / "store"
+    _load(corpus_folder, store)
+    [base] = (store / "index").glob("*/meta.json")
+    meta = json.loads(base.read_text(encoding="utf-8"))
+    number = [d[0] for d in meta["documents"]].index("bligh")
+    doc, offsets = np.load(base.parent / "doc.npy"), np.load(base.parent / "key_offsets.npy")
+    keys = np.load(base.parent / "keys.npy")
+    first, stop = np.flatnonzero(doc == number)[[0, -1]]
+    keys[offsets[first] : offsets[stop + 1]] = ord("q")  # "qqqq…": grams no list holds
+    if craft == "not matching keys":
+        keys[offsets[first + 1 : stop + 1] - 1] = ord(" ")  # keys ending in a space
+    np.save(base.parent / "keys.npy", keys, allow_pickle=False)
+    data = (base.parent / "keys.npy").read_bytes()
+    meta["arrays"]["keys"].update(bytes=len(data), crc32=f"{zlib.crc32(data):08x}")
+    base.write_text(json.dumps(meta), encoding="utf-8")
+    _write(corpus_folder, "bligh", "silver")  # its old passages are masked in the base
+    library, report = _load(corpus_folder, store)
+    assert (report.index_from_store, report.index_documents) == (False, 3)
+    assert str(base.parent) in report.damaged[0]
+    assert "it is rebuilt" in caplog.text
+    assert _answers(library) == _answers(Library.build(load_corpus([corpus_folder])))
+
+
 def test_ids_taken_by_another_file_stay_as_a_fresh_load_gives_them(
     corpus_folder: Path, tmp_path: Path
 ) -> None:

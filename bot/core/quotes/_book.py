@@ -11,7 +11,7 @@ from rapidfuzz import fuzz
 from bot.core.errors import NotFound
 from bot.core.models import Corpus, Document, Quote
 from bot.core.quotes._candidates import DocumentQuotes, document_quotes
-from bot.core.quotes._keys import quote_key, salted
+from bot.core.quotes._keys import quote_key, salted_order
 from bot.core.quotes._names import _name_tier
 from bot.core.quotes._narrow import Narrowing, fold, fold_name
 from bot.core.quotes._pool import Grouped, Pool, Where, grouped, merged, within
@@ -227,18 +227,21 @@ class QuoteBook(Shelves):
             return self._shelf_pool(speaking, keep, authors.__contains__)
         return Pool.of([q for q in listed if keep(q)] or [q for q in reserve if keep(q)])
 
-    def _fold_quote(self, quote: Quote) -> str:
-        folded = self._folded.get(quote.text)
+    def _folded_of(self, document: str, quotes: Sequence[Quote]) -> Sequence[str]:
+        """The folded texts of ``quotes`` of ``document``: kept when they are its quotable
+        ones (searched again and again), else folded now."""
+        shelf = self._shelves.get(document)
+        if shelf is None or quotes is not shelf.quotable:
+            return [fold(q.text) for q in quotes]
+        folded = self._folded.get(document)
         if folded is None:
-            folded = fold(quote.text)
-            if quote.score >= QUOTABLE_THRESHOLD:  # the quotable ones are searched again and again
-                self._folded[quote.text] = folded
+            folded = self._folded[document] = tuple(fold(q.text) for q in quotes)
         return folded
 
     def _matching(self, query: str, candidates: Sequence[Quote]) -> list[Quote]:
         """The candidates whose folded text contains ``query`` fuzzily (see :meth:`pick`)."""
-        hits = matching(query, [self._fold_quote(q) for q in candidates])
-        return [q for i, q in enumerate(candidates) if i in hits]
+        hits = matching(query, [fold(q.text) for q in candidates])
+        return [candidates[i] for i in sorted(hits)]
 
     def _containing(self, query: str, pool: Pool) -> Pool:
         """The candidates of ``pool`` that contain ``query`` (see :meth:`pick`): the quotable
@@ -246,7 +249,11 @@ class QuoteBook(Shelves):
         :class:`Narrowing` allows."""
 
         def matched(groups: Grouped) -> Grouped:
-            return grouped(self._matching(query, [q for qs in groups.values() for q in qs]))
+            texts: list[str] = []
+            for document, quotes in groups.items():
+                texts += self._folded_of(document, quotes)
+            flat = [q for quotes in groups.values() for q in quotes]
+            return grouped(flat[i] for i in sorted(matching(query, texts)))
 
         def order(groups: Grouped) -> list[Quote]:
             if pool.ranked:
@@ -389,14 +396,14 @@ class QuoteBook(Shelves):
             documents have no quotes.
         """
         ids = list(documents) if documents else [d for d in self._order]
-        chosen: list[tuple[bytes, str, Quote]] = []
+        chosen: list[Quote] = []
+        keys: list[str] = []
         for doc_id in dict.fromkeys(ids):
             quotes = self.quotable(doc_id)
             if quotes:
-                keys = self._keys_of(doc_id)
+                keys += self._keys_of(doc_id)
             else:
                 quotes = self.ranked(doc_id) or self._plain.get(doc_id, ())
-                keys = tuple(quote_key(q) for q in quotes)
-            chosen.extend((salted(salt, k), k, q) for k, q in zip(keys, quotes, strict=True))
-        chosen.sort(key=lambda entry: entry[:2])
-        return tuple(q for *_, q in chosen)
+                keys += [quote_key(q) for q in quotes]
+            chosen += quotes
+        return tuple(chosen[i] for i in salted_order(salt, keys))

@@ -21,6 +21,8 @@ _CREDIT = re.compile(
     r"(?P<who>[A-Z][\w.’'-]*(?:\s+(?:[A-Z][\w.’'-]*|de|van|von|la|le|da|du)){0,4})"
     r"(?:\s*,\s*(?P<work>[^\n]{1,120}))?\s*$"
 )
+_DASHES = ("--", "—", "―")
+"""One of these opens every credit line (see :data:`_CREDIT`)."""
 _NOBODY = frozenset({"Anonymous", "Unknown", "Anon", "Author Unknown"})
 
 
@@ -38,6 +40,8 @@ def credit_of(paragraph_text: str) -> Credit | None:
     """The saying and credit of a fortune-style paragraph, or ``None`` when the paragraph does
     not end with a credit line naming a person (a work cited in capitals is not one) or is longer
     than :data:`MAX_CREDITED_WORDS` words."""
+    if not any(dash in paragraph_text for dash in _DASHES):  # no credit line (most paragraphs)
+        return None
     m = _CREDIT.search(paragraph_text)
     if m is None:
         return None

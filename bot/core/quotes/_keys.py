@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+
+import numpy as np
 
 from bot.core.models import Quote
 
@@ -34,3 +37,18 @@ def salted(salt: str, key: str) -> bytes:
     """``blake2b(salt + "\\0" + key)``: the same order in every process and after every restart
     (Python's ``hash`` is salted per process)."""
     return hashlib.blake2b(f"{salt}\0{key}".encode(), digest_size=16).digest()
+
+
+def salted_order(salt: str, keys: Sequence[str]) -> list[int]:
+    """The indexes of ``keys`` in the order of :func:`salted` (``salt``, key), in one pass
+    (a hasher primed with the salt, the 16-byte digests sorted as two 64-bit words by numpy:
+    about a fifth of the time of sorting the digests in Python). Equal digests (a 128-bit
+    collision) keep the keys' order."""
+    primed = hashlib.blake2b(f"{salt}\0".encode(), digest_size=16)
+    digests = bytearray()
+    for key in keys:
+        hasher = primed.copy()
+        hasher.update(key.encode())
+        digests += hasher.digest()
+    words = np.frombuffer(bytes(digests), dtype=">u8").reshape(-1, 2)
+    return [int(i) for i in np.lexsort((words[:, 1], words[:, 0]))]

@@ -40,8 +40,11 @@ def _name_runs(text: str) -> list[str]:
     Ronald Reagan’s" and "Berlin Wall"), with function words stripped. One entry per occurrence."""
     runs: list[str] = []
     for m in _RUN.finditer(text):
-        before = text[: m.start()].rstrip()
-        if not before or not (before[-1].isalnum() or before[-1] == ","):
+        # the last character before the run, spaces skipped (no copy of the text before it)
+        i = m.start()
+        while i > 0 and text[i - 1].isspace():
+            i -= 1
+        if i == 0 or not (text[i - 1].isalnum() or text[i - 1] == ","):
             continue
         current: list[str] = []
         for token in m.group(0).split():

@@ -86,6 +86,7 @@ DANGLING_REFERENCES = Caseless(
     exact="aforementioned below yesterday today tomorrow tonight ago recently currently",
 )
 DEMONSTRATIVE_DETERMINER = re.compile(r"\b(?:these|those|this|that)\s+(?!is\b|was\b|of\b)[a-z]{3,}")
+DEMONSTRATIVES = frozenset(words("these those this that"))
 THIRD_PERSON = re.compile(r"\b(?:he|she|him|her|they|them)\b", re.IGNORECASE)
 THIRD_PERSON_WORDS = frozenset(words("he she him her they them"))
 """The words of :data:`THIRD_PERSON`: an ASCII sentence without one of them as a ``\\w`` run
@@ -191,7 +192,8 @@ TERMINAL = ".!?…”\"’'»)"
 
 KEY_WORDS = frozenset().union(
     THIRD_PERSON_WORDS,
+    DEMONSTRATIVES,
     *(value.keys for value in list(globals().values()) if isinstance(value, Caseless)),
 )
-"""Every word a pattern's ``keys`` (or :data:`THIRD_PERSON_WORDS`) holds: a sentence's words
+"""Every word a pattern's ``keys`` (or :data:`THIRD_PERSON_WORDS`, :data:`DEMONSTRATIVES`) holds: a sentence's words
 outside it decide nothing, so a sentence keeps only its words in this set."""

@@ -185,6 +185,19 @@ def _anaphora(line: Line) -> bool:
     return len(counted) != len(set(counted))
 
 
+def _demonstrative(line: Line) -> bool:
+    """A demonstrative determiner after the first character ("… that man …"): in lower case,
+    so (in ASCII text) one of its words, unless the text from the second character opens
+    with "th" (where the slice's own start is a word boundary)."""
+    if (
+        line.runs is not None
+        and P.DEMONSTRATIVES.isdisjoint(line.runs)
+        and not line.text.startswith("th", 1)
+    ):
+        return False
+    return P.DEMONSTRATIVE_DETERMINER.search(line.text[1:]) is not None
+
+
 def _search(pattern: P.Caseless) -> Callable[[Line], bool]:
     return lambda line: pattern.search(line.text, line.lowered, line.runs)
 
@@ -217,7 +230,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature(
         "demonstrative determiner mid-sentence",
         -0.10,
-        lambda s: P.DEMONSTRATIVE_DETERMINER.search(s.text[1:]) is not None,
+        _demonstrative,
     ),
     Feature("unresolved third-person pronoun", -0.15, _unresolved_pronoun),
     Feature("question", -0.15, lambda s: s.question),

@@ -8,6 +8,7 @@ import math
 import random
 from collections.abc import Callable, Collection, Sequence
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.core.models import Quote
@@ -22,8 +23,9 @@ _CONTAINS_CHUNK = 1000  # quotes per rapidfuzz call in ``contains`` matching
 def matching(query: str, texts: Sequence[str]) -> set[int]:
     """Indexes of the folded ``texts`` that contain the folded ``query`` fuzzily: rapidfuzz
     ``partial_ratio`` ≥ :data:`CONTAINS_THRESHOLD` (``ratio`` for a text shorter than it)."""
-    longer = [i for i, t in enumerate(texts) if len(t) >= len(query)]
-    shorter = [i for i, t in enumerate(texts) if len(t) < len(query)]
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    longer: list[int] = np.flatnonzero(lengths >= len(query)).tolist()
+    shorter: list[int] = np.flatnonzero(lengths < len(query)).tolist()
     hits: set[int] = set()
     # In chunks: one rapidfuzz call holds the GIL throughout, and the bot's event loop waits
     # for it (31,000 novel quotes in one call stalled the loop ~50 ms; benchmarks/load.py).

@@ -58,7 +58,7 @@ class Shelves:
         self._decoded: OrderedDict[str, tuple[Quote, ...]] = OrderedDict()
         self._lock = threading.Lock()
         self._narrowing = Narrowing()
-        self._folded: dict[str, str] = {}  # quotable texts, folded on first use by ``contains``
+        self._folded: dict[str, tuple[str, ...]] = {}  # each document's quotable texts, folded
         self._keys: dict[str, tuple[str, ...]] = {}  # of quotable quotes, made on first use
         self._list_speakers()
 

@@ -239,13 +239,18 @@ class Merged:
 
 
 def removed_counts(base: Segment, masked: Sequence[tuple[int, int]]) -> I64:
-    """Per base list, how many of the ``masked`` passage ranges' passages it holds."""
+    """Per base list, how many of the ``masked`` passage ranges' passages it holds; raises
+    :class:`IndexFileError` when their keys do not fit the lists (a crafted folder)."""
     from bot.core.search._build import gram_counts
 
     removed = np.zeros(len(base.postings.grams), dtype=np.int64)
     for lo, hi in masked:
         for a in range(lo, hi, 4096):
-            buckets, counts = gram_counts(base.keys_of(a, min(a + 4096, hi)), base.postings.bits)
+            try:
+                keys = base.keys_of(a, min(a + 4096, hi))
+                buckets, counts = gram_counts(keys, base.postings.bits)
+            except ValueError as error:  # not UTF-8, or not matching keys
+                raise IndexFileError(f"its matching keys are not valid ({error})") from None
             where, _ = base.postings.locate(buckets)
             if np.any(where < 0):
                 raise IndexFileError("its posting lists do not hold every q-gram of its keys")

@@ -98,8 +98,13 @@ def _with_delta(
     delta = _stored(disk, name, Corpus(tuple(changed)))
     if delta is None:
         delta = _built(disk, name, Corpus(tuple(changed)), keys, progress, base.bits)
+    try:
+        combined = SearchIndex.combine(base, delta, corpus)
+    except IndexFileError as error:  # the base's keys and lists disagree (a crafted folder)
+        disk.damaged(f"The search index in {folder / base_key} is damaged: {error}")
+        return None
     _drop_other_deltas(folder, base_key, name)
-    return SearchIndex.combine(base, delta, corpus), base_key
+    return combined, base_key
 
 
 def _best_base(
