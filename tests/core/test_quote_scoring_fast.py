@@ -8,6 +8,7 @@ import re
 import pytest
 
 from bot.core.quotes import _patterns as P
+from bot.core.quotes._dialogue import whole_words
 from bot.core.quotes._lexicon import words
 from bot.core.quotes._marks import word_before
 from bot.core.quotes._scoring import (
@@ -217,3 +218,18 @@ def test_demonstrative_prefilter_keeps_every_match() -> None:
         assert _demonstrative(line) == expected, text
         checked += expected
     assert checked > 500
+
+
+def test_whole_words_pattern_matches_as_the_plain_one() -> None:
+    names = ["Elizabeth", "Eliza", "Jane", "Mr", "é", "O'Neil", "-x", "Bingley"]
+    plain = re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b")
+    fast = whole_words(names)
+    rng = random.Random(47)
+    pieces = [*names, "Eliz", "a", " ", ".", "\n", "z", "’", "_"]
+    hits = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        expected = [(m.group(1), m.span()) for m in plain.finditer(text)]
+        assert [(m.group(1), m.span()) for m in fast.finditer(text)] == expected, text
+        hits += len(expected)
+    assert hits > 5000

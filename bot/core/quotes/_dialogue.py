@@ -120,6 +120,21 @@ def _gender_of_title(name: str) -> str | None:
     return None
 
 
+def whole_words(words: Collection[str]) -> re.Pattern[str]:
+    """``\\b(word1|word2|…)\\b``, written so that each alternative opens with its first
+    character and tests the word boundary just after it (``E(?<!\\w.)lizabeth``, the same
+    condition): the scan then jumps between the characters that can open a match instead of
+    trying every alternative at every position."""
+    alternatives = []
+    for word in words:
+        boundary = r"(?<!\w.)" if _WORD_CHAR.match(word) else r"(?<=\w.)"
+        alternatives.append(re.escape(word[0]) + boundary + re.escape(word[1:]))
+    return re.compile("(" + "|".join(alternatives) + r")\b")
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
 def _genders(document: Document, names: Collection[str]) -> dict[str, str]:
     """Each name's gender, "m" or "f", where the title or the narration says so clearly. Of the
     names sharing a first name, only the last in sorted order gets it from the narration
@@ -136,7 +151,7 @@ def _genders(document: Document, names: Collection[str]) -> dict[str, str]:
     if not firsts:
         return genders
     votes: dict[str, Counter[str]] = {first: Counter() for first in firsts}
-    token = re.compile(r"\b(" + "|".join(re.escape(f) for f in firsts) + r")\b")
+    token = whole_words(firsts)
     for paragraph in document.paragraphs:
         for sentence in paragraph.sentences:
             for m in token.finditer(sentence.text):
@@ -206,15 +221,13 @@ reading the whole span before it made a speech span of a one-line book quadratic
 
 
 def _addressed(
-    text: str,
-    spans: Sequence[SpeechSpan],
-    known: dict[str, re.Pattern[str]],
-    *,
-    titled: bool = False,
-) -> list[str]:
-    """Known speakers the paragraph's speech addresses by name ("My dear Emma, …", "…, Fanny."),
-    with ``titled`` also by title and name ("…, Captain Ahab")."""
-    out: list[str] = []
+    spans: Sequence[SpeechSpan], known: dict[str, re.Pattern[str]]
+) -> tuple[list[str], list[str]]:
+    """Known speakers the paragraph's speech addresses by name ("My dear Emma, …", "…, Fanny."):
+    those addressed by title and name too ("…, Captain Ahab"), then those by name alone (one
+    pass over the names for both lists)."""
+    titled: list[str] = []
+    plain: list[str] = []
     for span in spans:
         if span.depth:
             continue
@@ -222,16 +235,20 @@ def _addressed(
             if name not in span.text:  # the pattern cannot match; skipping it is 10x cheaper
                 continue
             for m in pattern.finditer(span.text):
-                before = span.text[max(0, m.start() - _LOOK_BEHIND) : m.start()]
-                before = (_TITLE_END.sub("", before) if titled else before).rstrip()
                 after = span.text[m.end() : m.end() + 1]
-                if (
-                    not before
-                    or before[-1] in ",;!?—-"
-                    or before.endswith(("dear", "dearest", "my"))
-                ) and (not after or after in ",.!?;—-"):
-                    out.append(name)
-    return out
+                if after and after not in ",.!?;—-":
+                    continue
+                before = span.text[max(0, m.start() - _LOOK_BEHIND) : m.start()]
+                if _addresses(_TITLE_END.sub("", before).rstrip()):
+                    titled.append(name)
+                if _addresses(before.rstrip()):
+                    plain.append(name)
+    return titled, plain
+
+
+def _addresses(before: str) -> bool:
+    """Whether the words before a name make it addressed: nothing, a clause break, "my dear"."""
+    return not before or before[-1] in ",;!?—-" or before.endswith(("dear", "dearest", "my"))
 
 
 def _by_alternation(
@@ -278,7 +295,7 @@ def resolve_dialogue(
             continue
         narration = _narration(paragraph.text, top)
         tagged = any(s.speaker or s.pronoun or s.joint or s.narrator or s.unnamed for s in top)
-        own = _addressed(paragraph.text, top, patterns, titled=True)
+        own, addressed_now = _addressed(top, patterns)
         resolved: list[SpeechSpan] = []
         for span in found:
             speaker = span.speaker
@@ -307,7 +324,7 @@ def resolve_dialogue(
         resolved = [_shown(s) for s in resolved]
         out.append(resolved)
         narrations = [*narrations[-(_SCENE - 1) :], narration]
-        addressed = _addressed(paragraph.text, resolved, patterns)
+        addressed = addressed_now  # resolved speakers do not change the spans' text
         vocative = own
     return out
 
