@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from bot.core.models import Quote
+from bot.core.models import Document, Quote
+from bot.core.quotes._candidates import document_quotes
 from bot.core.quotes._keys import _quote_start
 
 QUOTABLE_THRESHOLD = 0.55
@@ -77,3 +78,17 @@ class Shelf:
 def own_lines(quotes: Iterable[Quote]) -> bool:
     """Whether any of ``quotes`` is an author's own line (no speaker, not quoted speech)."""
     return any(q.speaker is None and not q.quoted for q in quotes)
+
+
+def ranked_quotes(
+    document: Document,
+) -> tuple[tuple[Quote, ...], tuple[Quote, ...], tuple[Quote, ...]]:
+    """One document's quotes, short-speech reserve and plain reserve, each ranked as
+    :meth:`QuoteBook.build` of that document alone ranks them (without building the book's
+    look-ups, which a store of per-document results does not keep)."""
+    found = document_quotes(document)
+    return (
+        tuple(sorted(found.quotes, key=ranking)),
+        tuple(sorted(found.short, key=ranking)),
+        tuple(sorted(found.plain, key=ranking)),
+    )
