@@ -18,17 +18,19 @@ from bot.core.quotes._pool import Grouped, Pool, Where, grouped, merged, within
 from bot.core.quotes._select import draw, matching, next_in_rotation, top
 from bot.core.quotes._shelf import QUOTABLE_THRESHOLD, Shelf, ranking
 from bot.core.quotes._shelves import DECODED_QUOTES, Shelves
+from bot.core.text import SentenceWords
 
 __all__ = ["DECODED_QUOTES", "QUOTABLE_THRESHOLD", "QuoteBook", "ranked_quotes"]
 
 
 def ranked_quotes(
-    document: Document,
+    document: Document, *, words: SentenceWords | None = None
 ) -> tuple[tuple[Quote, ...], tuple[Quote, ...], tuple[Quote, ...]]:
     """One document's quotes, short-speech reserve and plain reserve, each ranked as
     :meth:`QuoteBook.build` of that document alone ranks them (without building the book's
-    look-ups, which a store of per-document results does not keep)."""
-    found = document_quotes(document)
+    look-ups, which a store of per-document results does not keep). ``words``: each sentence's
+    tokens (:func:`~bot.core.text.sentence_words`), when the caller has them."""
+    found = document_quotes(document, words=words)
     return (
         tuple(sorted(found.quotes, key=ranking)),
         tuple(sorted(found.short, key=ranking)),
