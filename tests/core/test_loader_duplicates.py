@@ -8,8 +8,19 @@ import random
 import zlib
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.core.loader import _duplicates, load_corpus, parse_document
-from bot.core.loader._duplicates import fingerprint
+from bot.core.loader._duplicates import (
+    LENGTH_SHARE,
+    MIN_SAMPLED,
+    MIN_WORDS,
+    NEAR_SHARE,
+    Fingerprint,
+    drop_duplicates,
+    fingerprint,
+)
 from bot.core.models import Document
 from bot.core.text import WORD
 from tests.core.loader_helpers import write
@@ -55,6 +66,71 @@ def test_equal_times_keep_the_file_nearer_the_top_folder(tmp_path: Path) -> None
     for path in (deep, top):
         os.utime(path, (stamp, stamp))
     assert [d.path for d in load_corpus([tmp_path])] == [str(top)]
+
+
+def _reference(prints: list[Fingerprint]) -> tuple[list[int], list[tuple[int, int]]]:
+    """Duplicate verdicts as the first version computed them: a dict of sampled values to the
+    kept documents holding them, shared values counted one document at a time."""
+    from collections import Counter, defaultdict
+
+    kept: list[int] = []
+    exact: dict[str, int] = {}
+    index: defaultdict[int, list[int]] = defaultdict(list)
+    sizes: list[int] = []
+    lengths: list[int] = []
+    dropped: list[tuple[int, int]] = []
+    for position, found in enumerate(prints):
+        if found.words < MIN_WORDS:
+            kept.append(position)
+            sizes.append(0)
+            lengths.append(found.words)
+            continue
+        if found.exact in exact:
+            dropped.append((position, exact[found.exact]))
+            continue
+        shared: Counter[int] = Counter()
+        for value in found.sample:
+            shared.update(index.get(value, ()))
+        best = sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:3]
+        match = None
+        for number, count in best if len(found.sample) >= MIN_SAMPLED else []:
+            shorter = min(len(found.sample), sizes[number])
+            short, long = sorted((found.words, lengths[number]))
+            if shorter and count / shorter >= NEAR_SHARE and short >= LENGTH_SHARE * long:
+                match = number
+                break
+        if match is not None:
+            dropped.append((position, kept[match]))
+            continue
+        for value in found.sample:
+            index[value].append(len(kept))
+        kept.append(position)
+        exact[found.exact] = position
+        sizes.append(len(found.sample))
+        lengths.append(found.words)
+    return kept, dropped
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(30, 90), st.integers(0, 3)), max_size=14))
+def test_bulk_counting_gives_the_verdicts_of_one_document_at_a_time(
+    specs: list[tuple[int, int, int]],
+) -> None:
+    """Documents drawn from six sources (a near copy keeps most of its source's values, a few
+    changed), some exact copies: the verdicts equal the simple algorithm's."""
+    prints = []
+    for source, size, edits in specs:
+        values = sorted({source * 1000 + v for v in range(size)} | {9000 + edits * 7 + size})
+        words = size * 8 if size % 3 else MIN_WORDS - 1
+        prints.append(Fingerprint(words, f"{source}-{size}-{edits}", tuple(values[edits:])))
+    documents = [
+        Document(id=f"d{n}", title="", paragraphs=(), path=f"/nowhere/{n:03d}")
+        for n in range(len(prints))
+    ]
+    kept, dropped = drop_duplicates(documents, prints)
+    expected_kept, expected_dropped = _reference(prints)
+    assert kept == expected_kept
+    assert [(int(d.id[1:]), int(o.id[1:])) for d, o, _ in dropped] == expected_dropped
 
 
 def _plain_fingerprint(document: Document) -> tuple[int, str, tuple[int, ...]]:

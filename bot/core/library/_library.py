@@ -132,7 +132,7 @@ class Library(DocumentNames):
 
     def warm_up(self) -> None:
         """Assemble what is built on first use (the quote ranking), so no command waits."""
-        _ = self.quotes
+        self.quotes.warm_up()
 
     @property
     def quotes(self) -> QuoteBook:

@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import os
 import zlib
-from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,52 +143,97 @@ def _unique(
     """Positions in ``order`` of documents not exact or near duplicates of one before."""
     kept: list[int] = []
     exact: dict[str, Document] = {}
-    index: defaultdict[int, list[int]] = defaultdict(list)
-    samples: list[set[int]] = []
+    index = _SampleIndex([prints[position] for position in order])
+    sizes: list[int] = []
     lengths: list[int] = []
-    for position in order:
+    for rank, position in enumerate(order):
         document, found = documents[position], prints[position]
         if found.words < MIN_WORDS:
             kept.append(position)
-            samples.append(set())
+            sizes.append(0)
             lengths.append(found.words)
             continue
-        key = found.exact
-        original = exact.get(key)
+        original = exact.get(found.exact)
         if original is not None:
             dropped.append((document, original, "the same text"))
             continue
-        sample = set(found.sample)
-        match = _near(sample, found.words, index, samples, lengths)
+        match = _near(index.shared(rank), len(found.sample), found.words, sizes, lengths)
         if match is not None:
             original, share = documents[kept[match[0]]], match[1]
             dropped.append((document, original, f"{share:.0%} the same text"))
             continue
-        number = len(kept)
+        index.keep(rank, len(kept))
         kept.append(position)
-        exact[key] = document
-        samples.append(sample)
+        exact[found.exact] = document
+        sizes.append(len(found.sample))
         lengths.append(found.words)
-        for value in sample:
-            index[value].append(number)
     return kept
 
 
+class _SampleIndex:
+    """Every document's sampled values, sorted by value, to count in bulk how many of one
+    document's values each kept document has (numpy: a library's millions of shared values)."""
+
+    def __init__(self, prints: Sequence[Fingerprint]) -> None:
+        counts = [len(p.sample) if p.words >= MIN_WORDS else 0 for p in prints]
+        values = np.fromiter(
+            (v for p, n in zip(prints, counts, strict=True) if n for v in p.sample),
+            dtype=np.int64,
+            count=sum(counts),
+        )
+        if len(prints) >= 1 << 32 or (
+            len(values) and (values.min() < 0 or values.max() >= 1 << 32)
+        ):
+            raise ValueError("sampled values are CRC-32s, documents fewer than 2**32")
+        ranks = np.repeat(np.arange(len(prints), dtype=np.uint64), counts)
+        # Sorted by (value, rank): a value's documents in rank order, so the documents before
+        # one (in its value's group) run from the group's start up to that document's entry.
+        order = np.argsort((values.astype(np.uint64) << np.uint64(32)) | ranks, kind="stable")
+        self._ranks = ranks[order].astype(np.int64)
+        self._where = np.empty_like(order)  # entry (in rank order) -> its place in the sort
+        self._where[order] = np.arange(len(order))
+        ordered = values[order]
+        starts = np.flatnonzero(np.diff(ordered, prepend=-1)) if len(ordered) else ordered
+        self._group = np.repeat(starts, np.diff(np.append(starts, len(ordered))))
+        self._starts = np.concatenate(([0], np.cumsum(counts)))
+        self._number = np.full(len(prints), -1, dtype=np.int64)  # rank -> kept number, or -1
+
+    def keep(self, rank: int, number: int) -> None:
+        """The document of ``rank`` is kept as number ``number``."""
+        self._number[rank] = number
+
+    def shared(self, rank: int) -> list[tuple[int, int]]:
+        """``(kept number, shared values)`` of the kept documents sharing the most values with
+        the document of ``rank`` (at most three, most first, then earlier kept first)."""
+        high = self._where[self._starts[rank] : self._starts[rank + 1]]
+        if not len(high):
+            return []
+        low = self._group[high]
+        sizes = high - low
+        total = int(sizes.sum())
+        shifts = np.repeat(low - (np.cumsum(sizes) - sizes), sizes)
+        numbers = self._number[self._ranks[np.arange(total, dtype=np.int64) + shifts]]
+        numbers = numbers[numbers >= 0]
+        if not len(numbers):
+            return []
+        counts = np.bincount(numbers)
+        best = np.argsort(-counts, kind="stable")[:3]
+        return [(int(n), int(counts[n])) for n in best if counts[n] > 0]
+
+
 def _near(
-    sample: set[int],
+    shared: list[tuple[int, int]],
+    size: int,
     length: int,
-    index: defaultdict[int, list[int]],
-    samples: list[set[int]],
+    sizes: list[int],
     lengths: list[int],
 ) -> tuple[int, float] | None:
-    """The kept document this one nearly duplicates, with the shared share, or ``None``."""
-    if len(sample) < MIN_SAMPLED:
+    """The kept document this one (``size`` sampled values, ``length`` words) nearly
+    duplicates, with the shared share, or ``None``; ``shared`` from :meth:`_SampleIndex.shared`."""
+    if size < MIN_SAMPLED:
         return None
-    shared: Counter[int] = Counter()
-    for value in sample:
-        shared.update(index.get(value, ()))
-    for number, count in shared.most_common(3):
-        shorter = min(len(sample), len(samples[number]))
+    for number, count in shared:
+        shorter = min(size, sizes[number])
         short_words, long_words = sorted((length, lengths[number]))
         if shorter and count / shorter >= NEAR_SHARE and short_words >= LENGTH_SHARE * long_words:
             return number, count / shorter

@@ -23,11 +23,11 @@ The package, by job:
 * ``_keys``: :func:`quote_key` and the salted orders built on it.
 """
 
-from bot.core.quotes._book import QUOTABLE_THRESHOLD, QuoteBook, ranked_quotes
+from bot.core.quotes._book import QUOTABLE_THRESHOLD, QuoteBook
 from bot.core.quotes._candidates import VERSION, DocumentQuotes, document_quotes, document_speech
 from bot.core.quotes._keys import quote_key
 from bot.core.quotes._scoring import FEATURES, explain, quotability
-from bot.core.quotes._shelf import Shelf, in_hot_tier
+from bot.core.quotes._shelf import Shelf, in_hot_tier, ranked_quotes
 from bot.core.quotes._speech import MIN_SPEECH_WORDS, SpeechSpan, extract_speech
 
 __all__ = [

@@ -18,24 +18,8 @@ from bot.core.quotes._pool import Grouped, Pool, Where, grouped, merged, within
 from bot.core.quotes._select import draw, matching, next_in_rotation, top
 from bot.core.quotes._shelf import QUOTABLE_THRESHOLD, Shelf, ranking
 from bot.core.quotes._shelves import DECODED_QUOTES, Shelves
-from bot.core.text import SentenceWords
 
-__all__ = ["DECODED_QUOTES", "QUOTABLE_THRESHOLD", "QuoteBook", "ranked_quotes"]
-
-
-def ranked_quotes(
-    document: Document, *, words: SentenceWords | None = None
-) -> tuple[tuple[Quote, ...], tuple[Quote, ...], tuple[Quote, ...]]:
-    """One document's quotes, short-speech reserve and plain reserve, each ranked as
-    :meth:`QuoteBook.build` of that document alone ranks them (without building the book's
-    look-ups, which a store of per-document results does not keep). ``words``: each sentence's
-    tokens (:func:`~bot.core.text.sentence_words`), when the caller has them."""
-    found = document_quotes(document, words=words)
-    return (
-        tuple(sorted(found.quotes, key=ranking)),
-        tuple(sorted(found.short, key=ranking)),
-        tuple(sorted(found.plain, key=ranking)),
-    )
+__all__ = ["DECODED_QUOTES", "QUOTABLE_THRESHOLD", "QuoteBook"]
 
 
 class QuoteBook(Shelves):
@@ -124,6 +108,12 @@ class QuoteBook(Shelves):
         short = [q for d in derived for q in d.short]
         plain = [q for d in derived for q in d.plain]
         return cls(quotes, documents, short, plain)
+
+    def warm_up(self) -> None:
+        """Fold the quotable texts ``contains`` compares now (about 0.3 s at 270,000 quotable
+        quotes), not at the first request."""
+        for document, shelf in self._shelves.items():
+            self._folded_of(document, shelf.quotable)
 
     def use_passages(self, find: Callable[[str], Iterable[tuple[str, int]]] | None) -> None:
         """Let a ``contains`` fallback look only in the paragraphs ``find`` gives for a folded

@@ -48,7 +48,7 @@ class Lists(Protocol):
     @property
     def size(self) -> int: ...
     def lookup(self, key: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
-    def ids(self, t: int) -> npt.NDArray[np.int64]: ...
+    def parts(self, t: int) -> tuple[npt.NDArray[np.int64], ...]: ...
 
 
 def votes(
@@ -82,16 +82,17 @@ def votes(
     weights = np.maximum(np.round(idf * scale), 1).astype(np.uint16).tolist()
     for t, weight in zip(lists[order].tolist(), weights, strict=True):
         try:
-            posting = index.ids(t)  # distinct ids: a fancy-indexed add counts each once
+            parts = index.parts(t)  # distinct ids: a fancy-indexed add counts each once
         except IndexFileError as error:
             if damaged is None:
                 raise
             damaged(error)
             continue
-        if lo > 0 or hi < index.size:
-            a, b = np.searchsorted(posting, [lo, hi])
-            posting = posting[a:b] - lo
-        counted[posting] += np.uint16(weight)
+        for posting in parts:
+            if lo > 0 or hi < index.size:
+                a, b = np.searchsorted(posting, [lo, hi])
+                posting = posting[a:b] - lo
+            counted[posting] += np.uint16(weight)
     return counted
 
 

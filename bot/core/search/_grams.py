@@ -133,6 +133,10 @@ class Postings:
         df = np.where(where >= 0, self.indptr[where + 1] - self.indptr[np.maximum(where, 0)], 0)
         return where, df.astype(np.int64)
 
+    def parts(self, t: int) -> tuple[npt.NDArray[np.int64], ...]:
+        """Posting list ``t`` as sorted id arrays (one here; a merged view has one per segment)."""
+        return (self.ids(t),)
+
     def ids(self, t: int) -> npt.NDArray[np.int64]:
         """The sorted passage ids of posting list ``t``.
 

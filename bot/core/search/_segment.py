@@ -227,15 +227,20 @@ class Merged:
         handles = (b + 1) * (len(self.delta.grams) + 1) + (d + 1)
         return handles[keep], df[keep]
 
-    def ids(self, t: int) -> I64:
-        """The sorted composite passage ids of list ``t`` (masked ones included)."""
+    def parts(self, t: int) -> tuple[I64, ...]:
+        """List ``t``'s composite passage ids (masked ones included), base and delta apart, each
+        sorted (no copy of the base's: it is most of a common list)."""
         b, d = divmod(int(t), len(self.delta.grams) + 1)
         parts = []
         if b > 0:
             parts.append(self.base.ids(b - 1))
         if d > 0:
             parts.append(self.delta.ids(d - 1) + self.split)
-        return np.concatenate(parts) if len(parts) > 1 else parts[0]
+        return tuple(parts)
+
+    def ids(self, t: int) -> I64:
+        """The sorted composite passage ids of list ``t`` (masked ones included)."""
+        return np.concatenate(self.parts(t))
 
 
 def removed_counts(base: Segment, masked: Sequence[tuple[int, int]]) -> I64:

@@ -165,7 +165,7 @@ def _fingerprint(raw: object) -> Fingerprint | None:
     words, exact, sample = raw
     if type(words) is not int or words < 0 or not isinstance(exact, str):
         raise ValueError("bad fingerprint")
-    if not isinstance(sample, list) or not all(type(v) is int for v in sample):
+    if not isinstance(sample, list) or not all(type(v) is int and 0 <= v < 1 << 32 for v in sample):
         raise ValueError("bad fingerprint")
     return Fingerprint(words, exact, tuple(sample))
 
