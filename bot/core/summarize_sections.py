@@ -40,7 +40,14 @@ from bot.core.summarize import (
     summarize,
     summary_size,
 )
-from bot.core.text import NOT_NAME_WORDS, STOP_WORDS, TITLES, WORD
+from bot.core.text import (
+    NOT_NAME_WORDS,
+    STOP_WORDS,
+    TITLES,
+    WORD,
+    SentenceWords,
+    sentence_words,
+)
 
 __all__ = [
     "LONG_SENTENCES",
@@ -87,8 +94,8 @@ def main_people(document: Document, count: int = PEOPLE) -> list[str]:
 def _main_people(words: Iterable[Sequence[str]], count: int = PEOPLE) -> list[str]:
     """:func:`main_people` from the ``WORD`` tokens of each sentence of the document."""
     tokens: Counter[str] = Counter()
-    for sentence_words in words:
-        tokens.update(sentence_words[1:])
+    for tokens_of_sentence in words:
+        tokens.update(tokens_of_sentence[1:])
     # the tests below depend on the token alone: made once per distinct token
     capitals = {t: n for t, n in tokens.items() if t[0].isupper() and not t.isupper()}
     lower = {t for t in tokens if t.islower()}
@@ -199,7 +206,11 @@ def _stretches(document: Document, parts: int) -> list[Section]:
 
 
 def summarize_long(
-    document: Document, *, length: str = "medium", sentences: int | None = None
+    document: Document,
+    *,
+    length: str = "medium",
+    sentences: int | None = None,
+    words: SentenceWords | None = None,
 ) -> Summary:
     """A whole-document summary built from section summaries, in order (method ``"sections"``):
     the sections are cut into as many consecutive groups as lines are wanted and each group
@@ -208,13 +219,15 @@ def summarize_long(
     Raises:
         NotFound: the document has no body sentences.
         SummaryOptionError: ``length``/``sentences`` are invalid (as for ``summarize``).
+
+    ``words``: each sentence's tokens (:func:`~bot.core.text.sentence_words`), when known.
     """
     total = sum(len(p.sentences) for p in document.paragraphs)
     if not total:
         raise NotFound(f"“{document.title or document.id}” has no body text to summarise.")
     k = summary_size(length, sentences, total)
     # every sentence's tokens, found once: for the main people, the centrality terms, headings
-    tokens = {(s.paragraph, s.index): WORD.findall(s.text) for s in document.sentences}
+    tokens = sentence_words(document.sentences) if words is None else words
     people = _main_people(tokens.values())
     stretches = [s for s in _stretches(document, max(k, 12)) if s.last >= s.first]
     groups = [
@@ -226,17 +239,22 @@ def summarize_long(
         candidates = [s for section in group for s in _section_sentences(document, section)]
         if not candidates:
             continue
-        words = [tokens[s.paragraph, s.index] for s in candidates]
-        scores = _line_scores(candidates, people, words)
+        group_words = [tokens[s.paragraph, s.index] for s in candidates]
+        scores = _line_scores(candidates, people, group_words)
         lines.extend(_best(candidates, scores, 1))
     return Summary(document.id, tuple(lines), "sections", standfirst=document.standfirst)
 
 
 def summarize_document(
-    document: Document, *, length: str = "medium", sentences: int | None = None
+    document: Document,
+    *,
+    length: str = "medium",
+    sentences: int | None = None,
+    words: SentenceWords | None = None,
 ) -> Summary:
     """The whole-document summary ``/summary`` shows: :func:`summarize_long` for a long document
-    (:func:`is_long`), :func:`bot.core.summarize.summarize` otherwise."""
+    (:func:`is_long`), :func:`bot.core.summarize.summarize` otherwise. ``words``: each
+    sentence's tokens (:func:`~bot.core.text.sentence_words`), when the caller has them."""
     if is_long(document):
-        return summarize_long(document, length=length, sentences=sentences)
+        return summarize_long(document, length=length, sentences=sentences, words=words)
     return summarize(document, length=length, sentences=sentences)

@@ -17,6 +17,8 @@ from bot.core.quotes import (
     quote_key,
     ranked_quotes,
 )
+from bot.core.summarize_sections import summarize_long
+from bot.core.text import sentence_words
 from bot.render import attribution
 
 NOVEL = """THE VOYAGE
@@ -352,3 +354,13 @@ def test_ranked_quotes_of_one_document_are_the_books_lists() -> None:
     plain = ranked_quotes(empty)[2]
     assert [q.text for q in plain] == ["Ok.", "No."]
     assert plain == QuoteBook.build(Corpus((empty,)))._plain["bare"]
+
+
+def test_quotes_and_summary_from_shared_sentence_words_are_the_same() -> None:
+    """Words found once per document (as the corpus store derives) change nothing."""
+    data = Path(__file__).resolve().parent.parent / "data" / "books"
+    for path in sorted(data.glob("*.txt")):
+        document = parse_document(path.read_text(encoding="utf-8"), document_id=path.stem)
+        words = sentence_words(document.sentences)
+        assert document_quotes(document, words=words) == document_quotes(document)
+        assert summarize_long(document, words=words) == summarize_long(document)

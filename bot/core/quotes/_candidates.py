@@ -24,6 +24,7 @@ from bot.core.quotes._names import _canonical, _name_runs
 from bot.core.quotes._scoring import FLOOR, quotability
 from bot.core.quotes._speech import MIN_SPEECH_WORDS, SpeechSpan, extract_speech
 from bot.core.summarize import is_heading
+from bot.core.text import SentenceWords
 
 VERSION = 7
 """Bumped whenever :func:`document_quotes` gives a different result for the same document."""
@@ -210,10 +211,11 @@ def _well_formed(text: str) -> bool:
     return text.rstrip(_CLOSING)[-1:] not in (",", ";", ":")
 
 
-def document_quotes(document: Document) -> DocumentQuotes:
+def document_quotes(document: Document, *, words: SentenceWords | None = None) -> DocumentQuotes:
     """Score every sentence of a document, narration and speech alike (see
-    :class:`~bot.core.quotes.QuoteBook` for the rules)."""
-    openings = _openings(document)
+    :class:`~bot.core.quotes.QuoteBook` for the rules). ``words``: each sentence's tokens
+    (:func:`~bot.core.text.sentence_words`), when the caller has them."""
+    openings = _openings(document, words)
     quotes: list[Quote] = []
     short: list[Quote] = []
     for paragraph, spans in zip(document.paragraphs, document_speech(document), strict=True):
@@ -226,17 +228,18 @@ def document_quotes(document: Document) -> DocumentQuotes:
             if _not_own(sentence, window.overlapping(sentence.start, sentence.end)):
                 continue
             opening = sentence.index == 0 and paragraph.number in openings
-            score = quotability(sentence.text, opening=opening)
+            known = None if words is None else words[paragraph.number, sentence.index]
+            score = quotability(sentence.text, opening=opening, words=known)
             if score > 0:
                 quotes.append(Quote(sentence.text, sentence, None, score))
         for chain in _speech_chains(spans):
-            words = sum(span.word_count for span in chain)
-            if words < MIN_SPEECH_WORDS:
+            spoken = sum(span.word_count for span in chain)
+            if spoken < MIN_SPEECH_WORDS:
                 quote = _short_speech(paragraph, chain, chain[0].speaker)
                 if quote is not None:
                     (quotes if _complete(_spoken(chain)) else short).append(quote)
             else:
-                quotes += _chain_quotes(paragraph, chain, words)
+                quotes += _chain_quotes(paragraph, chain, spoken)
     plain: list[Quote] = []
     if not quotes:
         plain = [
@@ -279,32 +282,37 @@ def document_speech(document: Document) -> list[list[SpeechSpan]]:
     ]
 
 
-def _openings(document: Document) -> frozenset[int]:
+def _openings(document: Document, words: SentenceWords | None = None) -> frozenset[int]:
     """Paragraphs that open the book or a chapter: the first paragraph of each section, the
     first body paragraph, and a paragraph right after a heading line ("CHAPTER 1. Loomings.")."""
     found = {section.first for section in document.sections}
     previous_heading = True
     for paragraph in document.paragraphs:
-        heading = _heading_paragraph(paragraph)
+        heading = _heading_paragraph(paragraph, words)
         if previous_heading and not heading:
             found.add(paragraph.number)
         previous_heading = heading
     return frozenset(found)
 
 
-def _heading_paragraph(paragraph: Paragraph) -> bool:
+def _heading_paragraph(paragraph: Paragraph, words: SentenceWords | None = None) -> bool:
     """A heading line: every sentence heading-like, or a short paragraph opening with one
     ("CHAPTER 1. Loomings." is two sentences: a chapter line, then its title). Each
     :func:`is_heading` is asked once (the first sentence's answer serves both tests)."""
     sentences = paragraph.sentences
     if not sentences:
         return False
+
+    def heading(sentence: Sentence, alone: bool) -> bool:
+        known = None if words is None else words[paragraph.number, sentence.index]
+        return is_heading(sentence.text, alone=alone, words=known)
+
     alone = len(sentences) == 1
-    first = is_heading(sentences[0].text, alone=alone)
-    if first and all(is_heading(s.text, alone=alone) for s in sentences[1:]):
+    first = heading(sentences[0], alone)
+    if first and all(heading(s, alone) for s in sentences[1:]):
         return True
     if alone:
-        return len(paragraph.text.split()) <= 15 and is_heading(sentences[0].text, alone=False)
+        return len(paragraph.text.split()) <= 15 and heading(sentences[0], False)
     return first and len(paragraph.text.split()) <= 15
 
 

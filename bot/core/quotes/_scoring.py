@@ -312,11 +312,14 @@ def _cjk_words(words: list[str]) -> list[str]:
     return pieces
 
 
-def _line(sentence_text: str, opening: bool = False) -> Line | None:
+def _line(
+    sentence_text: str, opening: bool = False, words: Sequence[str] | None = None
+) -> Line | None:
     """The line to score, or ``None`` for a hard zero: under :data:`MIN_WORDS` words, or a byline
-    or boilerplate."""
+    or boilerplate. ``words``: the sentence's :data:`WORD` tokens, when known (stripping the
+    text changes none)."""
     text = sentence_text.strip()
-    found = WORD.findall(text)
+    found = WORD.findall(text) if words is None else list(words)
     ascii_text = text.isascii()
     # else no word of it has such a script (the usual case; never in ASCII)
     if not ascii_text and NO_SPACE_SCRIPT.search(text):
@@ -362,7 +365,9 @@ def explain(sentence_text: str, *, opening: bool = False) -> Sequence[Feature]:
     return () if line is None else tuple(f for f in FEATURES if f.fires(line))
 
 
-def quotability(sentence_text: str, *, opening: bool = False) -> float:
+def quotability(
+    sentence_text: str, *, opening: bool = False, words: Sequence[str] | None = None
+) -> float:
     """How well a sentence stands alone as a quote, in ``[0, 1]`` (higher is better).
 
     ``opening`` marks the first sentence of the book or of a chapter. Hard zero under
@@ -370,9 +375,10 @@ def quotability(sentence_text: str, *, opening: bool = False) -> float:
     "Subscribe"); else ``max(FLOOR, length_factor(words) × clamp(BASE + Σ fired weights))`` over
     :data:`FEATURES`. Example (the seed essay): "Their talks may lead nowhere, but not talking
     guarantees no progress." scores high (contrast, repetition, present tense); "So, Mr Trump, who
-    is your role model?" scores 0 (connective, addressed question).
+    is your role model?" scores 0 (connective, addressed question). ``words``: the sentence's
+    :data:`WORD` tokens, when the caller has them.
     """
-    line = _line(sentence_text, opening)
+    line = _line(sentence_text, opening, words)
     if line is None:
         return 0.0
     score = BASE

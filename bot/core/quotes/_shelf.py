@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from bot.core.models import Document, Quote
 from bot.core.quotes._candidates import document_quotes
 from bot.core.quotes._keys import _quote_start
+from bot.core.text import SentenceWords
 
 QUOTABLE_THRESHOLD = 0.55
 """Quotes scoring at least this are *quotable*: eligible for an unfiltered ``/quote`` and the daily
@@ -85,12 +86,13 @@ def own_lines(quotes: Iterable[Quote]) -> bool:
 
 
 def ranked_quotes(
-    document: Document,
+    document: Document, *, words: SentenceWords | None = None
 ) -> tuple[tuple[Quote, ...], tuple[Quote, ...], tuple[Quote, ...]]:
     """One document's quotes, short-speech reserve and plain reserve, each ranked as
     :meth:`QuoteBook.build` of that document alone ranks them (without building the book's
-    look-ups, which a store of per-document results does not keep)."""
-    found = document_quotes(document)
+    look-ups, which a store of per-document results does not keep). ``words``: each sentence's
+    tokens (:func:`~bot.core.text.sentence_words`), when the caller has them."""
+    found = document_quotes(document, words=words)
     return (
         tuple(sorted(found.quotes, key=ranking)),
         tuple(sorted(found.short, key=ranking)),

@@ -22,7 +22,8 @@ from bot.core.search._grams import Postings
 #: Passages checked against the corpus on loading (all of them in a smaller index).
 SAMPLE = 20_000
 #: With a fingerprint that vouches for the corpus: passages spot-checked in each of a few
-#: documents (the first, middle and last), and postings decoded from a sample of lists.
+#: documents (the three with the fewest passages: their bodies are the cheapest to read), and
+#: postings decoded from a sample of lists.
 SPOT_PASSAGES = 24
 SPOT_POSTINGS = 1 << 18
 
@@ -104,7 +105,7 @@ def check_against(
 ) -> None:
     """Raise :class:`IndexFileError` unless sampled passages (all of them up to ``SAMPLE``) are
     where ``corpus`` puts them: a window of their paragraph, with the saved text. With ``spot``,
-    only :data:`SPOT_PASSAGES` passages of each of the first, middle and last documents (the
+    only :data:`SPOT_PASSAGES` passages of each of the three smallest documents of ``corpus`` (the
     others' paragraphs are not touched)."""
     from bot.core.search._text import windows
 
@@ -114,12 +115,17 @@ def check_against(
     sample: Any = range(n) if n <= SAMPLE else np.linspace(0, n - 1, SAMPLE).astype(np.int64)
     if spot and n:
         doc = arrays["doc"]
-        present = [d for d, (doc_id, _) in enumerate(documents) if doc_id in by_id]
-        if not present:
+        bounds = np.searchsorted(doc, np.arange(len(documents) + 1)).tolist()
+        present = [
+            (bounds[d + 1] - bounds[d], d)
+            for d, (doc_id, _) in enumerate(documents)
+            if doc_id in by_id and bounds[d + 1] > bounds[d]
+        ]
+        chosen = sorted(d for _, d in sorted(present)[:3])
+        firsts = [bounds[d] for d in chosen]
+        stops = [bounds[d + 1] for d in chosen]
+        if not chosen:
             return
-        chosen = sorted({present[0], present[len(present) // 2], present[-1]})
-        firsts = np.searchsorted(doc, chosen, side="left").tolist()
-        stops = np.searchsorted(doc, chosen, side="right").tolist()
         spots = [
             np.linspace(a, b - 1, min(b - a, SPOT_PASSAGES)).astype(np.int64)
             for a, b in zip(firsts, stops, strict=True)

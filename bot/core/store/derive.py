@@ -15,6 +15,7 @@ from bot.core.models import Document, Quote
 from bot.core.quotes import QuoteBook, ranked_quotes
 from bot.core.store.codec import Derived, decode_document, encode_derived
 from bot.core.summarize_sections import summarize_document
+from bot.core.text import sentence_words
 
 __all__ = ["derive", "derive_payload", "merge_quotes"]
 
@@ -24,11 +25,12 @@ def derive(document: Document, *, summary_lengths: Sequence[str] = ("medium",)) 
 
     A document without body sentences has no summary (``summaries`` lacks the length).
     """
-    quotes, short, plain = ranked_quotes(document)  # as QuoteBook.build ranks them
+    words = sentence_words(document.sentences)  # each sentence scanned once, for both
+    quotes, short, plain = ranked_quotes(document, words=words)  # as QuoteBook.build ranks them
     summaries = {}
     for length in summary_lengths:
         try:
-            summaries[length] = summarize_document(document, length=length)
+            summaries[length] = summarize_document(document, length=length, words=words)
         except NotFound:
             continue
     return Derived(tuple(quotes), tuple(short), tuple(plain), summaries)

@@ -18,9 +18,10 @@ once at import.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from types import MappingProxyType
+from typing import Protocol
 
 __all__ = [
     "HONORIFICS",
@@ -30,8 +31,10 @@ __all__ = [
     "STOP_WORDS",
     "TITLES",
     "WORD",
+    "SentenceWords",
     "count_words",
     "honorific",
+    "sentence_words",
     "title_case",
     "words",
 ]
@@ -74,6 +77,28 @@ HONORIFICS: Mapping[str, str] = MappingProxyType(
 def words(text: str) -> list[str]:
     """The words of ``text`` (see :data:`WORD`), as written."""
     return WORD.findall(text)
+
+
+class _Located(Protocol):
+    """A sentence as :func:`sentence_words` reads it."""
+
+    @property
+    def paragraph(self) -> int: ...
+    @property
+    def index(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+
+
+SentenceWords = Mapping[tuple[int, int], Sequence[str]]
+"""Each sentence's :data:`WORD` tokens by ``(paragraph, index)``."""
+
+
+def sentence_words(sentences: Iterable[_Located]) -> dict[tuple[int, int], list[str]]:
+    """The :data:`WORD` tokens of each sentence by ``(paragraph number, index)``: found once per
+    document and shared by the stages that read every sentence's words (quote scores, headings,
+    summaries)."""
+    return {(s.paragraph, s.index): WORD.findall(s.text) for s in sentences}
 
 
 def count_words(text: str) -> int:
