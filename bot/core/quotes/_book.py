@@ -173,9 +173,12 @@ class QuoteBook(Shelves):
                 if where is not None and d not in where:
                     continue
                 shelf = self._shelves[d]
-                quotes = chosen(self._every(d) if decode(d) else shelf.hot)
-                if where is not None:
-                    quotes = [q for q in quotes if q.paragraph in where[d]]
+                if where is None:
+                    quotes = chosen(self._every(d) if decode(d) else shelf.hot)
+                elif decode(d):
+                    quotes = chosen(self._every_in(d, where[d]))
+                else:
+                    quotes = chosen([q for q in shelf.hot if q.paragraph in where[d]])
                 if quotes:
                     found[d] = quotes
             return found

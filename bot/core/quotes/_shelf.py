@@ -44,6 +44,8 @@ class Shelf:
         own_lines: whether any of them is the author's own (no speaker, not ``quoted``).
         load: every quote of the document (decoded again at each call when not ``kept``).
         kept: every quote, when they are all in memory anyway (a book built without a store).
+        load_in: the quotes of some paragraphs only, decoding no others (else ``load`` is
+            filtered).
     """
 
     quotable: tuple[Quote, ...]
@@ -52,6 +54,7 @@ class Shelf:
     own_lines: bool
     load: Callable[[], tuple[Quote, ...]]
     kept: tuple[Quote, ...] | None = None
+    load_in: Callable[[frozenset[int]], tuple[Quote, ...]] | None = None
 
     @classmethod
     def of(cls, ranked: Iterable[Quote]) -> Shelf:
@@ -68,12 +71,13 @@ class Shelf:
         load: Callable[[], tuple[Quote, ...]],
         *,
         kept: tuple[Quote, ...] | None = None,
+        load_in: Callable[[frozenset[int]], tuple[Quote, ...]] | None = None,
     ) -> Shelf:
         """A shelf from a document's ranked quotes of which only ``hot`` (or more) is given."""
         chosen = tuple(q for q in hot if in_hot_tier(q.score, q.speaker))
         quotable = tuple(q for q in chosen if q.score >= QUOTABLE_THRESHOLD)
         rest = tuple(q for q in chosen if q.score < QUOTABLE_THRESHOLD)
-        return cls(quotable, quotable + rest, count, own, load, kept)
+        return cls(quotable, quotable + rest, count, own, load, kept, load_in)
 
 
 def own_lines(quotes: Iterable[Quote]) -> bool:

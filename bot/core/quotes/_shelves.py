@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 from bot.core.models import Document, Quote
 from bot.core.quotes._keys import _quote_start, quote_key
@@ -124,6 +124,18 @@ class Shelves:
                 tuple(quote_key(q) for q in shelf.quotable) if shelf else ()
             )
         return keys
+
+    def _every_in(self, document: str, paragraphs: Collection[int]) -> Sequence[Quote]:
+        """The quotes of ``document`` in ``paragraphs``, ranked (only those decoded, unless the
+        document's quotes are at hand)."""
+        shelf = self._shelves.get(document)
+        if shelf is None:
+            return ()
+        with self._lock:
+            at_hand = shelf.kept or self._decoded.get(document)
+        if at_hand is None and shelf.load_in is not None:
+            return shelf.load_in(frozenset(paragraphs))
+        return [q for q in at_hand or self._every(document) if q.paragraph in paragraphs]
 
     def _every(self, document: str) -> tuple[Quote, ...]:
         """Every quote of ``document``, ranked (decoded when not in memory; recent ones kept)."""

@@ -234,7 +234,7 @@ def quote_book(
                     parse_hot(part.payload()), document
                 )
                 load = functools.partial(_stored_quotes, disk, document, part, path, lengths)
-                shelves[document.id] = Shelf.split(hot, count, own, load)
+                shelves[document.id] = Shelf.split(hot, count, own, load, load_in=load)
                 short += more
                 plain += fewer
                 continue
@@ -258,10 +258,26 @@ def _rederive(
 
 
 def _stored_quotes(
-    disk: Disk, document: Document, part: Stored, path: Path | None, lengths: tuple[str, ...]
+    disk: Disk,
+    document: Document,
+    part: Stored,
+    path: Path | None,
+    lengths: tuple[str, ...],
+    paragraphs: frozenset[int] | None = None,
 ) -> tuple[Quote, ...]:
-    """Every quote of ``document``'s stored record, ranked (derived again when damaged)."""
+    """Every quote of ``document``'s stored record, ranked, or only those of ``paragraphs``
+    (only they decoded); derived again when the record is damaged."""
     try:
-        return derived_quotes(parse_derived(part.payload()), document)[0]
+        record = parse_derived(part.payload())
+        if paragraphs is not None:
+            record = {"short": [], "plain": [], "quotes": _rows_in(record["quotes"], paragraphs)}
+        return derived_quotes(record, document)[0]
     except (ValueError, StoreDamaged) as error:
-        return _rederive(disk, document, path, lengths, error).quotes
+        quotes = _rederive(disk, document, path, lengths, error).quotes
+        return tuple(q for q in quotes if paragraphs is None or q.paragraph in paragraphs)
+
+
+def _rows_in(rows: list[object], paragraphs: frozenset[int]) -> list[object]:
+    return [
+        r for r in rows if isinstance(r, list) and r and type(r[0]) is int and r[0] in paragraphs
+    ]
