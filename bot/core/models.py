@@ -160,6 +160,14 @@ class Document:
             return known
         return sum(count_words(p.text) for p in self.paragraphs)
 
+    def texts(self) -> list[str]:
+        """The body paragraphs' texts in order (``texts()[n - 1]`` is paragraph ``n``'s); of a
+        stored document, read without building its sentences."""
+        known = getattr(self.paragraphs, "texts", None)
+        if callable(known):
+            return list(known())
+        return [p.text for p in self.paragraphs]
+
     @property
     def char_count(self) -> int:
         """Number of characters in the body's paragraph texts."""

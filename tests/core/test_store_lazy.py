@@ -38,6 +38,8 @@ def test_a_restart_decodes_no_body_yet_counts_and_paragraphs_are_as_loaded(
     monkeypatch.setattr(lazy, "decode_paragraphs", lambda p, h: decoded.append(h) or real(p, h))
     corpus = corpus_store.read([corpus_folder])
     assert decoded == []  # reading the corpus back read no document's body
+    assert [d.texts() for d in corpus] == [[p.text for p in d.paragraphs] for d in fresh]
+    assert decoded == []  # the texts alone (what the index reads) build no sentences
     for stored, loaded in zip(corpus, fresh, strict=True):
         assert len(stored.paragraphs) == len(loaded.paragraphs)
         assert stored.word_count == loaded.word_count > 0

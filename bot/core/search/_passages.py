@@ -115,8 +115,7 @@ def _cut(
     docs, paragraphs, starts, ends = (columns[name] for name in _COLUMNS)
     for number, document in enumerate(corpus):
         kept: list[str] = []
-        for paragraph in document.paragraphs:
-            text = paragraph.text
+        for paragraph_number, text in enumerate(document.texts(), 1):  # no sentences built
             for start, end in windows(text, window, overlap):
                 key = match_key(text[start:end])
                 if _HAS_ALNUM.search(key) is None:
@@ -125,7 +124,7 @@ def _cut(
                 if texts is not None:
                     kept.append(text[start:end])
                 docs.append(number)
-                paragraphs.append(paragraph.number)
+                paragraphs.append(paragraph_number)
                 starts.append(start)
                 ends.append(end)
         if texts is not None:

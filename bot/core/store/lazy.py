@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import overload
 
 from bot.core.models import Document, Paragraph
-from bot.core.store.codec import Head, decode_head, decode_paragraphs
+from bot.core.store.codec import Head, decode_head, decode_paragraphs, decode_texts
 from bot.core.store.records import StoreDamaged, decode_record
 
 __all__ = [
@@ -107,6 +107,18 @@ class StoredParagraphs(Sequence[Paragraph]):
 
     def __len__(self) -> int:
         return self._head.paragraphs
+
+    def texts(self) -> list[str]:
+        """The paragraphs' texts, without building their sentences when not decoded yet (the
+        search index reads only these)."""
+        with _lock:
+            found = _decoded.get(id(self))
+        if found is None:
+            try:
+                return decode_texts(self._record(), self._head)
+            except (StoreDamaged, ValueError):
+                pass  # reported, and repaired, by the full decode
+        return [paragraph.text for paragraph in self._paragraphs()]
 
     @overload
     def __getitem__(self, index: int) -> Paragraph: ...

@@ -24,6 +24,7 @@ from bot.core.store.codec._document import (
     decode_document,
     decode_head,
     decode_paragraphs,
+    decode_texts,
     encode_document,
 )
 
@@ -36,6 +37,7 @@ __all__ = [
     "decode_document",
     "decode_head",
     "decode_paragraphs",
+    "decode_texts",
     "derived_hot_quotes",
     "derived_quotes",
     "derived_summaries",

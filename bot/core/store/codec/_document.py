@@ -151,6 +151,18 @@ def decode_paragraphs(payload: bytes, head: Head) -> tuple[Paragraph, ...]:
     return paragraphs
 
 
+def decode_texts(payload: bytes, head: Head) -> list[str]:
+    """The paragraph texts of a document record whose head is ``head`` (no sentences built:
+    what the search index reads), checked against it. Raises ``ValueError``."""
+    record = loads(_split(payload)[1], "the document body")
+    texts = record.get("paragraphs") if isinstance(record, dict) else None
+    if not isinstance(texts, list) or len(texts) != head.paragraphs:
+        raise ValueError("paragraphs missing or not as many as the head says")
+    if not all(isinstance(t, str) for t in texts) or sum(map(len, texts)) != head.chars:
+        raise ValueError("paragraphs are not the texts the head counts")
+    return texts
+
+
 def decode_document(payload: bytes) -> Document:
     """The document encoded by :func:`encode_document`. Raises ``ValueError`` on any fault."""
     head = decode_head(payload)
