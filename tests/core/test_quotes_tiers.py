@@ -14,7 +14,6 @@ from bot.core.errors import NotFound
 from bot.core.loader import parse_document
 from bot.core.models import Corpus, Document, Quote
 from bot.core.quotes import QUOTABLE_THRESHOLD, QuoteBook, Shelf, quote_key
-from bot.core.quotes import _narrow as narrow_module
 from bot.core.store import CorpusStore
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "trump-must-hold-kim-jong-un-to-account.txt"
@@ -119,17 +118,22 @@ def test_a_fallback_below_the_threshold_decodes_the_document_once(corpus: Corpus
     assert loads == {"seed": 1, "novel": 1}  # kept for the next request
 
 
-def test_a_large_fallback_looks_only_where_the_passages_are(
-    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Past ``COLD_SCAN`` quotes on disk, a phrase that no quotable quote holds is looked for
-    only in the paragraphs the passage finder gives (the library gives its search index's)."""
-    monkeypatch.setattr(narrow_module, "COLD_SCAN", 0)
+def test_a_fallback_to_quotes_on_disk_looks_only_where_the_passages_are(corpus: Corpus) -> None:
+    """A phrase that no quotable quote holds is looked for among the quotes not in memory only
+    in the paragraphs the passage finder gives (the library gives its search index's)."""
     (snow,) = [q for q in QuoteBook.build(corpus).ranked("novel") if "deep in snow" in q.text]
     tiered, loads = _tiered(corpus)
-    tiered.use_passages(lambda phrase: [("novel", snow.paragraph)] if "snow" in phrase else [])
+    asked: list[str | None] = []
+
+    def find(phrase: str, document: str | None) -> list[tuple[str, int]]:
+        asked.append(document)
+        return [("novel", snow.paragraph)] if "snow" in phrase else []
+
+    tiered.use_passages(find)
     assert tiered.pick(contains="deep in snow", rng=random.Random(0)) == snow
     assert loads == {"novel": 1}
+    assert tiered.pick(document="novel", contains="deep in snow") == snow
+    assert asked == [None, "novel"]
     elephant = "an enormous elephant in the room"  # below the threshold, in the seed
     with pytest.raises(NotFound, match=f"No quote contains “{elephant}”"):
         tiered.pick(contains=elephant)  # the finder does not point there
@@ -137,10 +141,7 @@ def test_a_large_fallback_looks_only_where_the_passages_are(
     assert elephant in tiered.pick(contains=elephant, rng=random.Random(0)).text
 
 
-def test_a_restarted_library_narrows_a_large_fallback_with_its_search_index(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(narrow_module, "COLD_SCAN", 0)
+def test_a_restarted_library_narrows_a_fallback_with_its_search_index(tmp_path: Path) -> None:
     folder = tmp_path / "corpus"
     folder.mkdir()
     (folder / "novel.txt").write_text(NOVEL, encoding="utf-8")

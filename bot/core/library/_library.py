@@ -152,12 +152,17 @@ class Library(DocumentNames):
     #: :meth:`QuoteBook.use_passages`).
     CONTAINS_PARAGRAPHS = 200
 
-    def _quote_paragraphs(self, phrase: str) -> list[tuple[str, int]]:
-        """The paragraphs whose passages hold ``phrase`` closely (rapidfuzz score 85+), best
-        first, at most :attr:`CONTAINS_PARAGRAPHS`; none when the index refuses the phrase."""
+    def _quote_paragraphs(self, phrase: str, document: str | None) -> list[tuple[str, int]]:
+        """The paragraphs (of ``document``, or of any) whose passages hold ``phrase`` closely
+        (rapidfuzz score 85+), best first, at most :attr:`CONTAINS_PARAGRAPHS`; none when the
+        index refuses the phrase."""
         try:
             hits = self.index.search(
-                phrase, limit=self.CONTAINS_PARAGRAPHS, threshold=85.0, min_chars=1
+                phrase,
+                limit=self.CONTAINS_PARAGRAPHS,
+                document=document,
+                threshold=85.0,
+                min_chars=1,
             )
         except (QueryError, NotFound):
             return []
@@ -386,12 +391,14 @@ class Library(DocumentNames):
         return docs
 
 
-def _paragraphs_finder(library: weakref.ref[Library]) -> Callable[[str], list[tuple[str, int]]]:
+def _paragraphs_finder(
+    library: weakref.ref[Library],
+) -> Callable[[str, str | None], list[tuple[str, int]]]:
     """:meth:`Library._quote_paragraphs` of ``library`` without a reference to it (the book it
     is given to is the library's: a cycle would keep an old library alive after a reload)."""
 
-    def find(phrase: str) -> list[tuple[str, int]]:
+    def find(phrase: str, document: str | None) -> list[tuple[str, int]]:
         found = library()
-        return found._quote_paragraphs(phrase) if found is not None else []
+        return found._quote_paragraphs(phrase, document) if found is not None else []
 
     return find

@@ -4,7 +4,7 @@ speaker autocomplete and the daily post's order."""
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from rapidfuzz import fuzz
 
@@ -13,7 +13,7 @@ from bot.core.models import Corpus, Document, Quote
 from bot.core.quotes._candidates import DocumentQuotes, document_quotes
 from bot.core.quotes._keys import quote_key, salted_order
 from bot.core.quotes._names import _name_tier
-from bot.core.quotes._narrow import Narrowing, fold, fold_name
+from bot.core.quotes._narrow import Find, Narrowing, fold, fold_name
 from bot.core.quotes._pool import Grouped, Pool, Where, grouped, merged, within
 from bot.core.quotes._select import draw, matching, next_in_rotation, top
 from bot.core.quotes._shelf import QUOTABLE_THRESHOLD, Shelf, ranking
@@ -115,7 +115,7 @@ class QuoteBook(Shelves):
         for document, shelf in self._shelves.items():
             self._folded_of(document, shelf.quotable)
 
-    def use_passages(self, find: Callable[[str], Iterable[tuple[str, int]]] | None) -> None:
+    def use_passages(self, find: Find | None) -> None:
         """Let a ``contains`` fallback look only in the paragraphs ``find`` gives for a folded
         phrase (``(document id, paragraph)`` pairs, e.g. from the passage search index) when
         the quotes not in memory are too many to compare one by one (see :meth:`pick`)."""
@@ -238,7 +238,7 @@ class QuoteBook(Shelves):
         hits = matching(query, [fold(q.text) for q in candidates])
         return [candidates[i] for i in sorted(hits)]
 
-    def _containing(self, query: str, pool: Pool) -> Pool:
+    def _containing(self, query: str, pool: Pool, document: str | None) -> Pool:
         """The candidates of ``pool`` that contain ``query`` (see :meth:`pick`): the quotable
         ones when any matches, else those below the threshold, looked for in the paragraphs
         :class:`Narrowing` allows."""
@@ -263,7 +263,7 @@ class QuoteBook(Shelves):
                 lambda: order(matched(pool.gather(None))),
                 True,
             )
-        found = matched(pool.gather(self._narrowing.where(query, pool.cold)))
+        found = matched(pool.gather(self._narrowing.where(query, pool.cold, document)))
         return Pool({}, lambda w: within(found, w), lambda: order(found), bool(found))
 
     def pick(
@@ -286,10 +286,10 @@ class QuoteBook(Shelves):
                 ``partial_ratio`` ≥ :data:`CONTAINS_THRESHOLD` on text normalised by
                 :func:`bot.core.normalize.normalize_text` (case, accents, curly quotes, dashes
                 and punctuation folded), so "jaw-jaw" and "peace in our tme" match. When no
-                quotable candidate matches and more than ``COLD_SCAN`` (60,000) quotes below the
-                threshold are not in memory (a large store-backed corpus), those are compared
-                only in the paragraphs :meth:`use_passages` gives (the library's passage search:
-                its best 200 paragraphs scoring 85+), not all of them.
+                quotable candidate matches, the quotes below the threshold that are not in memory
+                (a store-backed book) are compared only in the paragraphs :meth:`use_passages`
+                gives (the library's passage search: its best 200 paragraphs scoring 85+ in
+                the document, or in the corpus), not all of them.
             speaker: only quotes from this person (see :meth:`speakers`; the author matches the
                 author's own lines). Names are compared folded (case, accents, punctuation:
                 "Mr." = "Mr"); exact matches win, then names holding every query word
@@ -350,7 +350,7 @@ class QuoteBook(Shelves):
                 raise NotFound(f"No quotes from {speaker.strip()}{where}.")
         if contains is not None and contains.strip():
             query = fold(contains)
-            matched = self._containing(query, pool) if query else Pool.of(())
+            matched = self._containing(query, pool, document) if query else Pool.of(())
             if not matched.any and query and not wants_speaker:
                 # lines /quote serves anyway: short speech, and the plain sentences of documents
                 # with no quotable line (e.g. a language the quotability score does not read)

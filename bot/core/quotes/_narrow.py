@@ -2,10 +2,11 @@
 
 A phrase that no quotable quote contains falls back to the quotes below the threshold. Most of
 those are not in memory in a store-backed book (see :class:`~bot.core.quotes._shelf.Shelf`):
-scanning them all means decoding every document's quotes (about 25 s at 2.3 million quotes).
-When more than :data:`COLD_SCAN` would be decoded, :class:`Narrowing` asks the passage search
-index (which finds misspelt phrases among a million passages in milliseconds) which paragraphs
-hold the phrase, and only their quotes are compared.
+scanning them all means decoding every document's quotes (about 25 s at 2.3 million quotes;
+about 50 ms per novel, which a server's choice of documents pays per document it tries). So
+:class:`Narrowing` asks the passage search index (which finds misspelt phrases among a million
+passages in milliseconds) which paragraphs hold the phrase, and only their quotes are decoded
+and compared.
 """
 
 from __future__ import annotations
@@ -16,9 +17,8 @@ from collections.abc import Callable, Iterable
 from bot.core.normalize import normalize_text
 from bot.core.quotes._pool import Where
 
-#: Below-threshold quotes a ``contains`` fallback compares one by one at most; beyond that it
-#: looks only in the paragraphs the passage index finds (about a dozen novels' worth).
-COLD_SCAN = 60_000
+Find = Callable[[str, str | None], Iterable[tuple[str, int]]]
+"""Which ``(document id, paragraph)`` pairs hold a folded phrase (in one document, or all)."""
 
 
 def fold(text: str) -> str:
@@ -33,21 +33,20 @@ def fold_name(name: str) -> str:
 
 
 class Narrowing:
-    """Where a ``contains`` fallback looks: everywhere, or (with ``find``, for more than
-    :data:`COLD_SCAN` quotes) only in the ``(document id, paragraph)`` pairs ``find`` gives for
-    the folded phrase."""
+    """Where a ``contains`` fallback looks for quotes that are not in memory: everywhere, or
+    (with ``find``) only in the paragraphs ``find`` gives for the folded phrase."""
 
     __slots__ = ("_find",)
 
-    def __init__(self, find: Callable[[str], Iterable[tuple[str, int]]] | None = None) -> None:
+    def __init__(self, find: Find | None = None) -> None:
         self._find = find
 
-    def where(self, query: str, cold: int) -> Where:
-        """The paragraphs to gather quotes from for ``query`` when ``cold`` quotes would have to
-        be decoded otherwise (``None``: everywhere)."""
-        if self._find is None or cold <= COLD_SCAN:
+    def where(self, query: str, cold: int, document: str | None) -> Where:
+        """The paragraphs to gather quotes from for ``query`` (in ``document``, or in the whole
+        corpus) when ``cold`` quotes would have to be decoded otherwise (``None``: everywhere)."""
+        if self._find is None or cold == 0:
             return None
         paragraphs: dict[str, set[int]] = {}
-        for document, paragraph in self._find(query):
-            paragraphs.setdefault(document, set()).add(paragraph)
+        for found, paragraph in self._find(query, document):
+            paragraphs.setdefault(found, set()).add(paragraph)
         return paragraphs
