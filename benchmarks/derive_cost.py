@@ -66,7 +66,8 @@ def canon(value):
     return value
 
 out = Path(sys.argv[1])
-for name in sys.argv[2:]:
+lengths = tuple(length for length in sys.argv[2].split(",") if length)
+for name in sys.argv[3:]:
     path = Path(name)
     (item,), _ = plan_files([path])
     started = time.process_time()
@@ -77,7 +78,7 @@ for name in sys.argv[2:]:
         fingerprint(document)
     printing = time.process_time() - started
     started = time.process_time()
-    derived = derive(document)
+    derived = derive(document, summary_lengths=lengths)
     cost = time.process_time() - started
     for kind, value in (("document", document), ("derived", derived)):
         data = json.dumps(canon(value), ensure_ascii=False, sort_keys=True).encode()
@@ -97,11 +98,14 @@ def _archive(ref: str, folder: Path) -> Path:
     return folder
 
 
-def _run(code: Path, files: Sequence[Path], out: Path) -> dict[str, dict[str, float]]:
-    """Read and derive ``files`` in one process of ``code``; outputs written under ``out``."""
+def _run(
+    code: Path, files: Sequence[Path], out: Path, summaries: str
+) -> dict[str, dict[str, float]]:
+    """Read and derive ``files`` (with the ``summaries`` lengths, comma-separated) in one process
+    of ``code``; outputs written under ``out``."""
     env = dict(os.environ, PYTHONPATH=str(code))
     done = subprocess.run(
-        [sys.executable, "-c", _WORKER, str(out), *map(str, files)],
+        [sys.executable, "-c", _WORKER, str(out), summaries, *map(str, files)],
         cwd=code,
         env=env,
         capture_output=True,
@@ -172,6 +176,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--base", default=BASE, help="the code compared against (a git ref)")
     parser.add_argument("--rounds", type=int, default=3, help="alternating runs of each code")
     parser.add_argument("--volumes", type=int, default=10, help="big-corpus volumes")
+    parser.add_argument(
+        "--summaries",
+        default="medium",
+        help="summary lengths derived, comma-separated ('' for none: a first start derives "
+        "quotes only, summaries on first use)",
+    )
     args = parser.parse_args(argv)
     books = fetch_books()
     if books is None:
@@ -192,7 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for number in range(args.rounds):
             for code, where in (("before", base), ("after", ROOT)):
                 outs[code].mkdir(exist_ok=True)
-                runs[code].append(_run(where, novels + volumes, outs[code]))
+                runs[code].append(_run(where, novels + volumes, outs[code], args.summaries))
                 print(f"round {number + 1} {code} done", file=sys.stderr, flush=True)
         differ = _differences(outs["before"], outs["after"])
     print(_table(groups, runs))
@@ -200,7 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(_table({"all": every}, runs).splitlines()[-1])
     end = os.getloadavg()[0]
     print(
-        f"\nbase {args.base}; median of {args.rounds} rounds; load average {load:.1f} -> {end:.1f}"
+        f"\nbase {args.base}; summaries {args.summaries or 'none'}; median of {args.rounds} "
+        f"rounds; load average {load:.1f} -> {end:.1f}"
     )
     if differ:
         print(f"OUTPUTS DIFFER: {', '.join(differ)}")

@@ -106,6 +106,14 @@ def compare(old: Library, new: Library) -> tuple[tuple[str, ...], ...]:
     return added, removed, changed
 
 
+def _compare_taking(libraries: list[Library]) -> tuple[tuple[str, ...], ...]:
+    """:func:`compare` of ``[old, new]``, emptying the list first: the executor's work item
+    keeps its arguments until its thread next runs, which can be after the heap is trimmed."""
+    old, new = libraries
+    libraries.clear()
+    return compare(old, new)
+
+
 class Reloader:
     """Reloads ``bot``'s corpus (see the module docstring). ``load`` builds the new library
     (default: through the store, from ``bot.settings``); tests may pass their own."""
@@ -138,7 +146,9 @@ class Reloader:
         try:
             new = await self._build()
             # comparing every paragraph is work: in a thread, not on the event loop
-            diff = await asyncio.get_running_loop().run_in_executor(None, compare, old, new)
+            diff = await asyncio.get_running_loop().run_in_executor(
+                None, _compare_taking, [old, new]
+            )
         except (CorpusError, ConfigError) as error:
             reason = failure_reason(error)
             outcome = ReloadOutcome(False, reason, documents=len(old.corpus), trigger=trigger)

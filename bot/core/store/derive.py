@@ -25,7 +25,9 @@ def derive(document: Document, *, summary_lengths: Sequence[str] = ("medium",)) 
 
     A document without body sentences has no summary (``summaries`` lacks the length).
     """
-    words = sentence_words(document.sentences)  # each sentence scanned once, for both
+    # each sentence's words found once, for the quotes and the summaries (quotes alone scan
+    # only the sentences they score)
+    words = sentence_words(document.sentences) if summary_lengths else None
     quotes, short, plain = ranked_quotes(document, words=words)  # as QuoteBook.build ranks them
     summaries = {}
     for length in summary_lengths:
