@@ -21,7 +21,7 @@ from bot.core.loader import FileRead, Fingerprint, PlannedFile, assemble, plan_f
 from bot.core.models import Corpus, Document
 from bot.core.store._disk import Disk, Progress, code_version, file_hash, key
 from bot.core.store._pool import read_payload
-from bot.core.store.codec import decode_document, decode_head, encode_document
+from bot.core.store.codec import decode_document, encode_document
 from bot.core.store.lazy import stored_document
 from bot.core.store.records import StoreDamaged
 
@@ -197,33 +197,31 @@ def _stored_file(
 
 
 def stored(
-    disk: Disk, path: Path | None, where: str, reread: Callable[[str, str], Document]
+    disk: Disk,
+    path: Path | None,
+    where: str,
+    reread: Callable[[str, str], Document],
+    payload: bytes | None = None,
 ) -> Document | None:
-    """The document whose record is at ``path``, as loaded from the file ``where``, its
-    paragraphs left on disk until used (:mod:`.lazy`); ``None`` when missing or damaged (damage
-    is reported). ``reread(where, id)`` reads it again should its body turn out damaged."""
-    payload = disk.read(path, "document")
+    """The document whose record is at ``path`` (read from it unless its checked ``payload``
+    is given), as loaded from the file ``where``, its paragraphs left on disk until used
+    (:mod:`.lazy`); ``None`` when missing or damaged (damage is reported). ``reread(where, id)``
+    reads it again should its body turn out damaged."""
+    if payload is None:
+        payload = disk.read(path, "document")
     if path is None or payload is None:
         return None
     try:
-        document = stored_document(
-            path, payload, disk.damaged, _bound(disk, reread, where, payload, path)
-        )
+        again = functools.partial(_repaired, disk, reread, where, path)
+        document = stored_document(path, payload, disk.damaged, again)
     except ValueError as error:
         disk.damaged(f"{path}: invalid content ({error})")
         return None
     return at(document, where)
 
 
-def _bound(
-    disk: Disk, reread: Callable[[str, str], Document], where: str, payload: bytes, path: Path
-) -> Callable[[], Document]:
-    document_id = decode_head(payload).document.id
-    return functools.partial(_repaired, disk, reread, where, document_id, path)
-
-
 def _repaired(
-    disk: Disk, reread: Callable[[str, str], Document], where: str, document_id: str, path: Path
+    disk: Disk, reread: Callable[[str, str], Document], where: str, path: Path, document_id: str
 ) -> Document:
     """The document read again from its file, its damaged record at ``path`` rewritten (or
     removed, when the file now gives another record: the next load reads the file again)."""
@@ -244,11 +242,11 @@ def _kept(
     where: str,
     reread: Callable[[str, str], Document],
 ) -> Document:
-    """A document just read: from its record when it was written (paragraphs left on disk),
-    else decoded from ``payload``."""
+    """A document just read: from its record when it was written (paragraphs left on disk,
+    the record not read back), else decoded from ``payload``."""
     path = disk.path("documents", document_key)
     if path is not None and disk.report.write_error is None:
-        document = stored(disk, path, where, reread)
+        document = stored(disk, path, where, reread, payload)
         if document is not None:
             return document
     return at(decode_document(payload), where)

@@ -75,8 +75,8 @@ def mapped_record(path: Path, kind: str, payload: bytes) -> Callable[[], bytes]:
 class StoredParagraphs(Sequence[Paragraph]):
     """The paragraphs of the document record at ``path`` (head ``head``), decoded on first use.
 
-    ``on_damage(message)`` reports a body found damaged then; ``reread()`` gives the document
-    read again from its own file (or raises :class:`StoreDamaged`). Knows :attr:`word_count`,
+    ``on_damage(message)`` reports a body found damaged then; ``reread(document id)`` gives the
+    document read again from its own file (or raises :class:`StoreDamaged`). Knows :attr:`word_count`,
     :attr:`sentence_count` and :attr:`chars` without decoding. Equal to any sequence of equal
     paragraphs; two of the same record are equal without decoding.
     """
@@ -88,7 +88,7 @@ class StoredParagraphs(Sequence[Paragraph]):
         head: Head,
         record: MappedRecord,
         on_damage: Callable[[str], None],
-        reread: Callable[[], Document],
+        reread: Callable[[str], Document],
     ) -> None:
         self._head, self._record = head, record
         self._on_damage, self._reread = on_damage, reread
@@ -164,7 +164,7 @@ class StoredParagraphs(Sequence[Paragraph]):
         except (StoreDamaged, ValueError) as error:
             path = self._record.path
             self._on_damage(str(error) if isinstance(error, StoreDamaged) else f"{path}: {error}")
-            document = self._reread()
+            document = self._reread(self._head.document.id)
             if document.id != self._head.document.id or len(document.paragraphs) != len(self):
                 raise StoreDamaged(path, "damaged, and its file has changed since") from None
             return tuple(document.paragraphs)
@@ -186,7 +186,7 @@ def stored_document(
     path: Path,
     payload: bytes,
     on_damage: Callable[[str], None],
-    reread: Callable[[], Document],
+    reread: Callable[[str], Document],
 ) -> Document:
     """The document of the checked record ``payload`` read from ``path``, its paragraphs left
     on disk (decoded in full when the file cannot be mapped). Raises ``ValueError`` for a
