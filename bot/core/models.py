@@ -155,10 +155,8 @@ class Document:
     @property
     def word_count(self) -> int:
         """Number of words in the body (:func:`bot.core.text.count_words`)."""
-        known = getattr(self.paragraphs, "word_count", None)
-        if isinstance(known, int):
-            return known
-        return sum(count_words(p.text) for p in self.paragraphs)
+        known = self._known("word_count")
+        return sum(count_words(p.text) for p in self.paragraphs) if known is None else known
 
     def texts(self) -> list[str]:
         """The body paragraphs' texts in order (``texts()[n - 1]`` is paragraph ``n``'s); of a
@@ -171,18 +169,19 @@ class Document:
     @property
     def char_count(self) -> int:
         """Number of characters in the body's paragraph texts."""
-        known = getattr(self.paragraphs, "chars", None)
-        if isinstance(known, int):
-            return known
-        return sum(len(p.text) for p in self.paragraphs)
+        known = self._known("chars")
+        return sum(len(p.text) for p in self.paragraphs) if known is None else known
 
     @property
     def sentence_count(self) -> int:
         """Number of sentences in the body."""
-        known = getattr(self.paragraphs, "sentence_count", None)
-        if isinstance(known, int):
-            return known
-        return sum(len(p.sentences) for p in self.paragraphs)
+        known = self._known("sentence_count")
+        return sum(len(p.sentences) for p in self.paragraphs) if known is None else known
+
+    def _known(self, count: str) -> int | None:
+        """A count a stored paragraph sequence knows without reading its body, else ``None``."""
+        value = getattr(self.paragraphs, count, None)
+        return value if isinstance(value, int) else None
 
 
 @dataclass(frozen=True, slots=True)
